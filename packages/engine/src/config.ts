@@ -1,0 +1,101 @@
+/**
+ * Endpoint configuration and the sans-IO endpoint interface.
+ *
+ * An endpoint takes bytes in and gives bytes out; it reports everything else through its
+ * EventSink. It never touches a socket, a timer or the DOM, so the same code runs in the
+ * Worker (Session), over TCP (CLI, interop tests) and in Vitest.
+ */
+import type { EventSink, TlsVersionName } from './events';
+import type { PrivateKey, SignatureSchemeName } from './crypto/keys';
+import type { Rng } from './crypto/rng';
+
+export type CipherSuiteName =
+  | 'TLS_AES_128_GCM_SHA256'
+  | 'TLS_AES_256_GCM_SHA384'
+  | 'TLS_CHACHA20_POLY1305_SHA256'
+  | 'TLS_RSA_WITH_AES_128_GCM_SHA256'
+  | 'TLS_RSA_WITH_AES_256_GCM_SHA384'
+  | 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
+  | 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
+  | 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'
+  | 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
+  | 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'
+  | 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256';
+
+export type GroupName = 'x25519' | 'secp256r1';
+
+/** A certificate chain (DER, leaf first) with its private key (absent: cannot sign / decrypt). */
+export interface CertifiedKey {
+  chain: Uint8Array[];
+  key?: PrivateKey;
+}
+
+interface CommonConfig {
+  /** Versions to offer / accept, preferred first. Default ['TLS 1.3']. */
+  versions?: TlsVersionName[];
+  /** Suites in preference order. Default: all supported for the versions. */
+  cipherSuites?: CipherSuiteName[];
+  /** Groups in preference order. Default ['x25519', 'secp256r1']. */
+  groups?: GroupName[];
+  signatureSchemes?: SignatureSchemeName[];
+  alpn?: string[];
+  /** Where randomness comes from (seeded for reproducible runs). */
+  rng: Rng;
+  /** Time used for certificate validity checks. Default: now. */
+  now?: Date;
+  sink: EventSink;
+  /** Offer/accept extended master secret in TLS 1.2 (RFC 7627). Default true. */
+  extendedMasterSecret?: boolean;
+}
+
+export interface ClientConfig extends CommonConfig {
+  serverName?: string;
+  /** Trust anchors (DER). */
+  trustAnchors: Uint8Array[];
+  /** Groups to send key shares for in the first ClientHello. Default: the first group. */
+  keyShareGroups?: GroupName[];
+  /** Client certificate for mutual TLS. */
+  clientCert?: CertifiedKey;
+  /** Send the middlebox-compatibility CCS and a fake session id (RFC 8446 §D.4). Default true. */
+  middleboxCompat?: boolean;
+  /** Skip certificate verification (checks still reported, failures ignored). Default false. */
+  insecureSkipVerify?: boolean;
+  /** Fixed values for known-answer tests (RFC 8448): random, legacy_session_id, key shares. */
+  fixed?: FixedValues;
+}
+
+export interface ServerConfig extends CommonConfig {
+  cert: CertifiedKey;
+  /** Mutual TLS: none, optional ('request') or 'require'. */
+  clientAuth?: 'none' | 'request' | 'require';
+  /** Trust anchors for client certificates (DER). */
+  clientTrustAnchors?: Uint8Array[];
+  /** Fixed values for known-answer tests. */
+  fixed?: FixedValues;
+}
+
+export interface FixedValues {
+  random?: Uint8Array;
+  sessionId?: Uint8Array;
+  /** Ephemeral private keys by group. */
+  keyShares?: Partial<Record<GroupName, Uint8Array>>;
+  /** Extension order / exact ClientHello shaping for byte-for-byte vectors, if needed. */
+  [k: string]: unknown;
+}
+
+/** The sans-IO endpoint. All methods return the bytes to put on the wire (records). */
+export interface Endpoint {
+  readonly side: 'client' | 'server';
+  /** Current state name (ExpectServerHello, ..., Connected, Closed). */
+  readonly state: string;
+  readonly connected: boolean;
+  readonly closed: boolean;
+  /** Client: builds the ClientHello. Server: nothing to send yet. */
+  start(): Uint8Array[];
+  /** Feeds bytes from the wire (any chunking). Never throws: errors become alerts + Closed. */
+  receive(bytes: Uint8Array): Uint8Array[];
+  /** Sends application data (only when connected). */
+  send(data: Uint8Array): Uint8Array[];
+  /** Sends close_notify. */
+  close(): Uint8Array[];
+}

@@ -1,0 +1,50 @@
+/**
+ * Randomness for a run. Unseeded: the platform CSPRNG. Seeded: a deterministic stream
+ * (HMAC-SHA256 in counter mode over the seed) so the same seed gives the same bytes —
+ * randoms, ephemeral keys, padding, RSA-PSS salts, premaster secrets. A seeded run is for
+ * replaying and teaching, never for protecting real traffic.
+ */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8 } from '../codec/hex';
+
+export type Rng = (n: number) => Uint8Array;
+
+export function systemRng(): Rng {
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let o = 0; o < n; o += 65536) crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
+    return out;
+  };
+}
+
+/** A deterministic stream from `seed`; `label` separates independent streams of one seed. */
+export function seededRng(seed: string, label = ''): Rng {
+  const key = sha256(utf8.encode(`tlslab seed:${seed}`));
+  const info = utf8.encode(label);
+  let counter = 0;
+  let pool = new Uint8Array(0);
+  return (n) => {
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (o < n) {
+      if (pool.length === 0) {
+        const block = new Uint8Array(info.length + 4);
+        block.set(info);
+        new DataView(block.buffer).setUint32(info.length, counter++);
+        pool = hmac(sha256, key, block);
+      }
+      const take = Math.min(pool.length, n - o);
+      out.set(pool.subarray(0, take), o);
+      pool = pool.subarray(take);
+      o += take;
+    }
+    return out;
+  };
+}
+
+/** A fresh seed for "New handshake": 8 random bytes as 16 hex characters. */
+export function newSeed(): string {
+  const b = systemRng()(8);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,64 @@
+/**
+ * A Scenario is everything a run is made from: the settings a person picks in the app (or on
+ * the `tlslab simulate` command line) plus the seed. Same scenario + same seed = same bytes.
+ * It is plain data so it round-trips through the URL and the Worker.
+ */
+import type { CipherSuiteName, GroupName } from './config';
+import type { ServerKeyType } from './crypto/keys';
+import type { TlsVersionName } from './events';
+
+/** Ways to break a run on purpose; each ends in a specific alert. */
+export type FaultName =
+  | 'none'
+  /** Flip a bit in the server's Finished verify_data (before encryption) → decrypt_error. */
+  | 'bad-server-finished'
+  /** Flip a bit in a protected record's ciphertext on the wire → bad_record_mac. */
+  | 'tamper-ciphertext'
+  /** Corrupt the server's CertificateVerify / ServerKeyExchange signature → decrypt_error. */
+  | 'bad-signature'
+  /** Client asks for a different server name than the certificate holds → bad_certificate. */
+  | 'wrong-host'
+  /** Server certificate expired at the time of the run → certificate_expired. */
+  | 'expired-certificate'
+  /** Client does not trust the server's root → unknown_ca. */
+  | 'untrusted-root'
+  /** Client offers only suites the server does not accept → handshake_failure. */
+  | 'no-common-suite'
+  /** Mutual TLS required but the client has no certificate → certificate_required / handshake_failure. */
+  | 'no-client-certificate'
+  /** TLS 1.2 RSA: the client encrypts a corrupted premaster → the server continues with a random one; Finished fails. */
+  | 'bad-premaster';
+
+export interface Scenario {
+  seed: string;
+  version: TlsVersionName;
+  /** Undefined: the default preference list for the version. */
+  cipherSuite?: CipherSuiteName;
+  group: GroupName;
+  /** Client sends its first key share for the other group, so the server answers HelloRetryRequest. */
+  helloRetry: boolean;
+  serverKeyType: ServerKeyType;
+  serverName: string;
+  mutual: boolean;
+  /** A pasted server chain (PEM) to use instead of the demo PKI; with `pastedKeyPem` it can sign. */
+  pastedChainPem?: string;
+  pastedKeyPem?: string;
+  /** Extra trust anchors (PEM) the client accepts besides the demo root. */
+  extraTrustPem?: string;
+  fault: FaultName;
+  /** The application data the client sends once connected (default: an HTTP/1.1 GET). */
+  request?: string;
+  /** ISO time used for certificate validity (default: now). */
+  at?: string;
+}
+
+export const DEFAULT_SCENARIO: Scenario = {
+  seed: '0',
+  version: 'TLS 1.3',
+  group: 'x25519',
+  helloRetry: false,
+  serverKeyType: 'ecdsa-p256',
+  serverName: 'server.tlslab.test',
+  mutual: false,
+  fault: 'none',
+};
