@@ -1,0 +1,519 @@
+/**
+ * RSA by hand, over bigint, synchronous (RFC 8017).
+ *
+ * - RSASP1/RSAVP1 with the Chinese Remainder Theorem for private operations;
+ * - RSASSA-PKCS1-v1_5 (§8.2) and RSASSA-PSS with MGF1 (§8.1, §9.1) sign / verify;
+ * - RSAES-PKCS1-v1_5 (§7.2) encryption, and the TLS 1.2 premaster decryption that never reveals
+ *   a padding failure (RFC 5246 §7.4.7.1, the Bleichenbacher countermeasure);
+ * - deterministic key generation from an Rng (Miller–Rabin after a trial-division sieve).
+ *
+ * JavaScript bigint arithmetic is not constant-time: this is a teaching engine, not a product
+ * that protects real traffic. Every function is synchronous and deterministic for a seeded Rng.
+ */
+import { sha1, md5 } from '@noble/hashes/legacy.js';
+import { sha256, sha384, sha512, sha224 } from '@noble/hashes/sha2.js';
+import type { PrivateKey, PublicKey } from './keys';
+import type { Rng } from './rng';
+
+export type RsaPublicKey = Extract<PublicKey, { type: 'rsa' }>;
+export type RsaPrivateKey = Extract<PrivateKey, { type: 'rsa' }>;
+
+/** Hash names usable with RSA signatures (md5 only to recognise weak legacy certificates). */
+export type HashName = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+interface HashInfo {
+  fn: (m: Uint8Array) => Uint8Array;
+  len: number;
+  /** DER of DigestInfo up to the digest (RFC 8017 §9.2 note 1). */
+  digestInfoPrefix: Uint8Array;
+}
+
+const hx = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
+
+/** Hash functions and their DigestInfo prefixes (RFC 8017 §9.2, note 1). */
+export const HASHES: Record<HashName, HashInfo> = {
+  md5: { fn: md5, len: 16, digestInfoPrefix: hx('3020300c06082a864886f70d020505000410') },
+  sha1: { fn: sha1, len: 20, digestInfoPrefix: hx('3021300906052b0e03021a05000414') },
+  sha224: { fn: sha224, len: 28, digestInfoPrefix: hx('302d300d06096086480165030402040500041c') },
+  sha256: { fn: sha256, len: 32, digestInfoPrefix: hx('3031300d060960864801650304020105000420') },
+  sha384: { fn: sha384, len: 48, digestInfoPrefix: hx('3041300d060960864801650304020205000430') },
+  sha512: { fn: sha512, len: 64, digestInfoPrefix: hx('3051300d060960864801650304020305000440') },
+};
+
+/** Hashes `data` with the named hash. */
+export function hash(name: HashName, data: Uint8Array): Uint8Array {
+  return HASHES[name].fn(data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integers
+
+/** Big-endian bytes → bigint (OS2IP, RFC 8017 §4.2). */
+export function os2ip(b: Uint8Array): bigint {
+  let hex = '';
+  for (const x of b) hex += x.toString(16).padStart(2, '0');
+  return hex.length === 0 ? 0n : BigInt('0x' + hex);
+}
+
+/** bigint → big-endian bytes of exactly `len` (I2OSP, RFC 8017 §4.1). Throws if too large. */
+export function i2osp(x: bigint, len: number): Uint8Array {
+  if (x < 0n) throw new Error('I2OSP: negative integer');
+  let hex = x.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  if (hex.length / 2 > len) throw new Error(`I2OSP: integer too large for ${len} octets`);
+  const out = new Uint8Array(len);
+  const off = len - hex.length / 2;
+  for (let i = 0; i < hex.length / 2; i++) out[off + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Bit length of a non-negative bigint. */
+export function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+const mod = (a: bigint, m: bigint): bigint => {
+  const r = a % m;
+  return r < 0n ? r + m : r;
+};
+
+/** base^exp mod m with a fixed 4-bit window (left to right). */
+export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
+  if (m === 1n) return 0n;
+  base = mod(base, m);
+  if (exp < 16n) {
+    let r = 1n;
+    for (let i = 0n; i < exp; i++) r = (r * base) % m;
+    return r;
+  }
+  const table: bigint[] = [1n, base];
+  for (let i = 2; i < 16; i++) table.push((table[i - 1]! * base) % m);
+  const hex = exp.toString(16);
+  let r = 1n;
+  for (let i = 0; i < hex.length; i++) {
+    if (i > 0) {
+      r = (r * r) % m;
+      r = (r * r) % m;
+      r = (r * r) % m;
+      r = (r * r) % m;
+    }
+    const w = parseInt(hex[i]!, 16);
+    if (w) r = (r * table[w]!) % m;
+  }
+  return r;
+}
+
+/** Modular inverse by the extended Euclidean algorithm. Throws if not invertible. */
+export function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [mod(a, m), m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new Error('modInverse: not invertible');
+  return mod(oldS, m);
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Length of the modulus in octets (k in RFC 8017). */
+export function modulusLength(key: { n: bigint }): number {
+  return Math.ceil(bitLength(key.n) / 8);
+}
+
+/** RSAEP / RSAVP1 (RFC 8017 §5.1.1, §5.2.2). */
+function publicOp(key: { n: bigint; e: bigint }, m: bigint): bigint {
+  if (m < 0n || m >= key.n) throw new Error('message representative out of range');
+  return modPow(m, key.e, key.n);
+}
+
+/** RSADP / RSASP1 with CRT (RFC 8017 §5.1.2 2.b), result checked against the public op. */
+function privateOp(key: RsaPrivateKey, c: bigint): bigint {
+  if (c < 0n || c >= key.n) throw new Error('ciphertext representative out of range');
+  const m1 = modPow(c, key.dp, key.p);
+  const m2 = modPow(c, key.dq, key.q);
+  const h = mod(key.qi * (m1 - m2), key.p);
+  const m = m2 + h * key.q;
+  // Fault check (a CRT fault would leak a factor of n).
+  if (modPow(m, key.e, key.n) !== c) throw new Error('RSA CRT result check failed');
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2, EMSA-PKCS1-v1_5 §9.2)
+
+function emsaPkcs1v15(hashName: HashName, message: Uint8Array, emLen: number): Uint8Array {
+  const h = HASHES[hashName];
+  const t = new Uint8Array(h.digestInfoPrefix.length + h.len);
+  t.set(h.digestInfoPrefix);
+  t.set(h.fn(message), h.digestInfoPrefix.length);
+  if (emLen < t.length + 11) throw new Error('intended encoded message length too short');
+  const em = new Uint8Array(emLen).fill(0xff);
+  em[0] = 0;
+  em[1] = 1;
+  em[emLen - t.length - 1] = 0;
+  em.set(t, emLen - t.length);
+  return em;
+}
+
+/** RSASSA-PKCS1-v1_5 signature of `message` hashed with `hashName`. */
+export function rsaSignPkcs1v15(key: RsaPrivateKey, hashName: HashName, message: Uint8Array): Uint8Array {
+  const k = modulusLength(key);
+  const em = emsaPkcs1v15(hashName, message, k);
+  return i2osp(privateOp(key, os2ip(em)), k);
+}
+
+/** RSASSA-PKCS1-v1_5 verification by re-encoding and comparing (§8.2.2). Never throws. */
+export function rsaVerifyPkcs1v15(
+  key: { n: bigint; e: bigint },
+  hashName: HashName,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  try {
+    const k = modulusLength(key);
+    if (signature.length !== k) return false;
+    const s = os2ip(signature);
+    if (s >= key.n) return false;
+    const em = i2osp(publicOp(key, s), k);
+    return constantTimeEqual(em, emsaPkcs1v15(hashName, message, k));
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSASSA-PSS (RFC 8017 §8.1, EMSA-PSS §9.1, MGF1 §B.2.1)
+
+/** MGF1 mask generation (RFC 8017 §B.2.1). */
+export function mgf1(hashName: HashName, seed: Uint8Array, maskLen: number): Uint8Array {
+  const h = HASHES[hashName];
+  const out = new Uint8Array(maskLen);
+  const buf = new Uint8Array(seed.length + 4);
+  buf.set(seed);
+  for (let counter = 0, o = 0; o < maskLen; counter++) {
+    new DataView(buf.buffer).setUint32(seed.length, counter);
+    const d = h.fn(buf);
+    out.set(d.subarray(0, Math.min(d.length, maskLen - o)), o);
+    o += d.length;
+  }
+  return out;
+}
+
+/**
+ * RSASSA-PSS signature. Salt length defaults to the hash length (as TLS 1.3 requires,
+ * RFC 8446 §4.2.3); the salt is drawn from `rng`.
+ */
+export function rsaSignPss(
+  key: RsaPrivateKey,
+  hashName: HashName,
+  message: Uint8Array,
+  rng: Rng,
+  saltLength = HASHES[hashName].len,
+): Uint8Array {
+  const h = HASHES[hashName];
+  const modBits = bitLength(key.n);
+  const emBits = modBits - 1;
+  const emLen = Math.ceil(emBits / 8);
+  const mHash = h.fn(message);
+  if (emLen < h.len + saltLength + 2) throw new Error('RSA key too small for PSS with this hash and salt');
+  const salt = saltLength > 0 ? rng(saltLength) : new Uint8Array(0);
+  const mPrime = new Uint8Array(8 + h.len + saltLength);
+  mPrime.set(mHash, 8);
+  mPrime.set(salt, 8 + h.len);
+  const H = h.fn(mPrime);
+  const db = new Uint8Array(emLen - h.len - 1);
+  db[db.length - saltLength - 1] = 0x01;
+  db.set(salt, db.length - saltLength);
+  const mask = mgf1(hashName, H, db.length);
+  for (let i = 0; i < db.length; i++) db[i]! ^= mask[i]!;
+  db[0]! &= 0xff >> (8 * emLen - emBits);
+  const em = new Uint8Array(emLen);
+  em.set(db);
+  em.set(H, db.length);
+  em[emLen - 1] = 0xbc;
+  const k = modulusLength(key);
+  return i2osp(privateOp(key, os2ip(em)), k);
+}
+
+/** RSASSA-PSS verification (§8.1.2, §9.1.2) with a given salt length. Never throws. */
+export function rsaVerifyPss(
+  key: { n: bigint; e: bigint },
+  hashName: HashName,
+  message: Uint8Array,
+  signature: Uint8Array,
+  saltLength = HASHES[hashName].len,
+  mgfHash: HashName = hashName,
+): boolean {
+  try {
+    const h = HASHES[hashName];
+    const k = modulusLength(key);
+    if (signature.length !== k) return false;
+    const s = os2ip(signature);
+    if (s >= key.n) return false;
+    const modBits = bitLength(key.n);
+    const emBits = modBits - 1;
+    const emLen = Math.ceil(emBits / 8);
+    const m = publicOp(key, s);
+    if (bitLength(m) > emBits) return false;
+    const em = i2osp(m, emLen);
+    if (emLen < h.len + saltLength + 2) return false;
+    if (em[emLen - 1] !== 0xbc) return false;
+    const maskedDb = em.subarray(0, emLen - h.len - 1);
+    const H = em.subarray(emLen - h.len - 1, emLen - 1);
+    const topMask = 0xff >> (8 * emLen - emBits);
+    if ((maskedDb[0]! & ~topMask & 0xff) !== 0) return false;
+    const mask = mgf1(mgfHash, H, maskedDb.length);
+    const db = new Uint8Array(maskedDb.length);
+    for (let i = 0; i < db.length; i++) db[i] = maskedDb[i]! ^ mask[i]!;
+    db[0]! &= topMask;
+    const psLen = emLen - h.len - saltLength - 2;
+    for (let i = 0; i < psLen; i++) if (db[i] !== 0) return false;
+    if (db[psLen] !== 0x01) return false;
+    const salt = db.subarray(db.length - saltLength);
+    const mPrime = new Uint8Array(8 + h.len + saltLength);
+    mPrime.set(h.fn(message), 8);
+    mPrime.set(salt, 8 + h.len);
+    return constantTimeEqual(h.fn(mPrime), H);
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSAES-PKCS1-v1_5 (RFC 8017 §7.2)
+
+/** RSAES-PKCS1-v1_5 encryption: EM = 0x00 ‖ 0x02 ‖ PS (non-zero random) ‖ 0x00 ‖ M. */
+export function rsaEncryptPkcs1v15(key: { n: bigint; e: bigint }, message: Uint8Array, rng: Rng): Uint8Array {
+  const k = modulusLength(key);
+  if (message.length > k - 11) throw new Error(`message too long for RSA-${bitLength(key.n)} PKCS#1 v1.5`);
+  const em = new Uint8Array(k);
+  em[1] = 0x02;
+  const psLen = k - message.length - 3;
+  let filled = 0;
+  while (filled < psLen) {
+    for (const b of rng(psLen - filled + 8)) {
+      if (b !== 0 && filled < psLen) em[2 + filled++] = b;
+    }
+  }
+  em[2 + psLen] = 0;
+  em.set(message, 3 + psLen);
+  return i2osp(publicOp(key, os2ip(em)), k);
+}
+
+/**
+ * Decrypts EM and scans the padding without early exit. Returns the message offset, or -1 if
+ * the padding is wrong. Used by both decryption functions.
+ */
+function pkcs1v15Unpad(em: Uint8Array): number {
+  // EM = 0x00 ‖ 0x02 ‖ PS (≥ 8 non-zero octets) ‖ 0x00 ‖ M
+  let good = (em[0]! === 0 ? 1 : 0) & (em[1]! === 2 ? 1 : 0);
+  let sep = -1;
+  for (let i = 2; i < em.length; i++) {
+    const isZero = em[i] === 0 ? 1 : 0;
+    const first = isZero & (sep < 0 ? 1 : 0);
+    sep = first ? i : sep;
+  }
+  good &= sep >= 10 ? 1 : 0; // at least 8 octets of PS
+  return good ? sep + 1 : -1;
+}
+
+/** Plain RSAES-PKCS1-v1_5 decryption (for tests and tools). Throws "decryption error" on failure. */
+export function rsaDecryptPkcs1v15(key: RsaPrivateKey, ciphertext: Uint8Array): Uint8Array {
+  const k = modulusLength(key);
+  if (ciphertext.length !== k || k < 11) throw new Error('decryption error');
+  const c = os2ip(ciphertext);
+  if (c >= key.n) throw new Error('decryption error');
+  const em = i2osp(privateOp(key, c), k);
+  const off = pkcs1v15Unpad(em);
+  if (off < 0) throw new Error('decryption error');
+  return em.slice(off);
+}
+
+export interface PremasterDecryption {
+  /** The 48-byte premaster secret to use: the decrypted one, or the random substitute. */
+  premaster: Uint8Array;
+  /**
+   * True if the decrypted block was well formed (padding, 48 bytes, version). FOR THE EVENT
+   * LOG ONLY: the protocol must behave identically whatever this flag says — no different
+   * alert, no different timing path, no early exit — or the server becomes a Bleichenbacher
+   * oracle (RFC 5246 §7.4.7.1). The failure then surfaces as a bad Finished.
+   */
+  wellFormed: boolean;
+  /** What was wrong, for the event log only (same caveat). */
+  problem?: string;
+}
+
+/**
+ * TLS 1.2 server decryption of EncryptedPreMasterSecret (RFC 5246 §7.4.7.1):
+ * 1. generate a random 48-byte R first; 2. decrypt; 3. if the padding is wrong, the message is
+ * not 48 bytes, or its first two bytes are not ClientHello.client_version, use R instead.
+ * Never throws for a bad ciphertext (only for a key that cannot do the operation at all).
+ */
+export function rsaDecryptPremaster(
+  key: RsaPrivateKey,
+  ciphertext: Uint8Array,
+  expectedVersion: [number, number],
+  rng: Rng,
+): PremasterDecryption {
+  const random = rng(48);
+  const k = modulusLength(key);
+  let em: Uint8Array;
+  let problem: string | undefined;
+  // A wrong-length or out-of-range ciphertext goes through the same substitution path.
+  if (ciphertext.length !== k) {
+    em = new Uint8Array(k);
+    problem = `ciphertext is ${ciphertext.length} octets, modulus is ${k}`;
+  } else {
+    const c = os2ip(ciphertext);
+    if (c >= key.n) {
+      em = new Uint8Array(k);
+      problem = 'ciphertext representative out of range';
+    } else {
+      em = i2osp(privateOp(key, c), k);
+    }
+  }
+  const off = pkcs1v15Unpad(em);
+  const paddingOk = off >= 0 && problem === undefined;
+  const lengthOk = paddingOk && k - off === 48;
+  const m = lengthOk ? em.subarray(off) : new Uint8Array(48);
+  const versionOk = lengthOk && m[0] === expectedVersion[0] && m[1] === expectedVersion[1];
+  const ok = paddingOk && lengthOk && versionOk;
+  const premaster = new Uint8Array(48);
+  for (let i = 0; i < 48; i++) premaster[i] = ok ? m[i]! : random[i]!;
+  if (!ok && problem === undefined) {
+    problem = !paddingOk
+      ? 'PKCS#1 v1.5 padding is wrong'
+      : !lengthOk
+        ? `decrypted message is ${k - off} octets, expected 48`
+        : `client_version in premaster is ${m[0]}.${m[1]}, expected ${expectedVersion[0]}.${expectedVersion[1]}`;
+  }
+  return ok ? { premaster, wellFormed: true } : { premaster, wellFormed: false, problem };
+}
+
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  return d === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key generation (FIPS 186-5 style, simplified: e = 65537, probable primes)
+
+const SMALL_PRIMES: number[] = (() => {
+  const limit = 20000;
+  const sieve = new Uint8Array(limit);
+  const out: number[] = [];
+  for (let i = 2; i < limit; i++) {
+    if (sieve[i]) continue;
+    out.push(i);
+    for (let j = i * i; j < limit; j += i) sieve[j] = 1;
+  }
+  return out;
+})();
+
+/** Miller–Rabin with `rounds` bases drawn from `rng` (plus base 2). */
+export function isProbablePrime(n: bigint, rng: Rng, rounds = 8): boolean {
+  if (n < 2n) return false;
+  for (const p of SMALL_PRIMES.slice(0, 50)) {
+    const bp = BigInt(p);
+    if (n === bp) return true;
+    if (n % bp === 0n) return false;
+  }
+  let d = n - 1n;
+  let s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  const byteLen = Math.ceil(bitLength(n) / 8);
+  const witness = (a: bigint): boolean => {
+    let x = modPow(a, d, n);
+    if (x === 1n || x === n - 1n) return false;
+    for (let r = 1; r < s; r++) {
+      x = (x * x) % n;
+      if (x === n - 1n) return false;
+    }
+    return true; // composite
+  };
+  if (witness(2n)) return false;
+  for (let i = 0; i < rounds; i++) {
+    const a = 2n + (os2ip(rng(byteLen + 8)) % (n - 3n));
+    if (witness(a)) return false;
+  }
+  return true;
+}
+
+/** A random prime of exactly `bits` bits (top two bits set so p·q has 2·bits bits), p ≢ 1 mod e. */
+function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
+  const byteLen = Math.ceil(bits / 8);
+  for (;;) {
+    let start = os2ip(rng(byteLen)) >> BigInt(byteLen * 8 - bits);
+    start |= 3n << BigInt(bits - 2); // top two bits
+    start |= 1n; // odd
+    // Sieve the window [start, start + 2·W): mark candidates divisible by a small prime.
+    const W = 4096;
+    const composite = new Uint8Array(W);
+    for (const p of SMALL_PRIMES) {
+      if (p === 2) continue;
+      const bp = BigInt(p);
+      const r = Number(start % bp);
+      // index i ↔ start + 2i; find first i with start + 2i ≡ 0 (mod p)
+      let i = r === 0 ? 0 : ((p - r) * ((p + 1) / 2)) % p; // (p - r) · 2⁻¹ mod p
+      for (; i < W; i += p) composite[i] = 1;
+    }
+    for (let i = 0; i < W; i++) {
+      if (composite[i]) continue;
+      const c = start + 2n * BigInt(i);
+      if (bitLength(c) !== bits) break;
+      if ((c - 1n) % e === 0n) continue; // need gcd(e, p-1) = 1
+      // Fermat base 2 first (cheap rejection), then Miller–Rabin.
+      if (modPow(2n, c - 1n, c) !== 1n) continue;
+      if (isProbablePrime(c, rng, bits >= 1024 ? 4 : 8)) return c;
+    }
+  }
+}
+
+/**
+ * Generates an RSA key of `bits` bits (e = 65537) deterministically from `rng`.
+ * 2048 bits takes a few hundred ms in Node; callers that need the same key often should cache it.
+ */
+export function generateRsaKey(bits: number, rng: Rng): RsaPrivateKey {
+  if (bits < 512 || bits % 2) throw new Error(`RSA key size ${bits} not supported (even, ≥ 512)`);
+  const e = 65537n;
+  for (;;) {
+    const p0 = generatePrime(bits / 2, e, rng);
+    const q0 = generatePrime(bits / 2, e, rng);
+    if (p0 === q0) continue;
+    const [p, q] = p0 > q0 ? [p0, q0] : [q0, p0];
+    const n = p * q;
+    if (bitLength(n) !== bits) continue;
+    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
+    const d = modInverse(e, lambda);
+    return rsaPrivateKeyFromComponents(n, e, d, p, q);
+  }
+}
+
+/** Builds the plain-data key from n, e, d, p, q (CRT parameters computed). */
+export function rsaPrivateKeyFromComponents(n: bigint, e: bigint, d: bigint, p: bigint, q: bigint): RsaPrivateKey {
+  const bits = bitLength(n);
+  return {
+    type: 'rsa',
+    n,
+    e,
+    d,
+    p,
+    q,
+    dp: d % (p - 1n),
+    dq: d % (q - 1n),
+    qi: modInverse(q, p),
+    bits,
+    publicKey: { type: 'rsa', n, e, bits },
+  };
+}
