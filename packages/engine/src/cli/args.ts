@@ -1,0 +1,219 @@
+/**
+ * Command-line argument parsing for `tlslab`: a small, strict flag parser (unknown flags and
+ * missing values are errors, never ignored) and the IANA name lists the flags accept.
+ *
+ * Names are the ones IANA registers (TLS_AES_128_GCM_SHA256, x25519, secp256r1,
+ * ecdsa_secp256r1_sha256); lists are comma-separated; an unknown name is an error that lists
+ * the valid ones.
+ */
+import type { CipherSuiteName, GroupName } from '../config';
+import type { ServerKeyType, SignatureSchemeName } from '../crypto/keys';
+import type { TlsVersionName } from '../events';
+import type { FaultName } from '../scenario';
+
+/** A usage error: printed as one line `tlslab: <message>` with exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface FlagSpec {
+  /** `string` flags take a value (`--port 443` or `--port=443`); `boolean` flags do not. */
+  type: 'string' | 'boolean';
+  /** One-line description for `--help`. */
+  help: string;
+  /** Placeholder for the value in `--help`, e.g. `FILE`. */
+  metavar?: string;
+}
+
+export type FlagSpecs = Record<string, FlagSpec>;
+
+export interface ParsedArgs {
+  flags: Map<string, string | true>;
+  positional: string[];
+}
+
+/** Parses `argv` (without the command name) against `specs`. Throws UsageError. */
+export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+      const spec = specs[name];
+      if (!spec) {
+        throw new UsageError(`unknown option --${name} (valid: ${Object.keys(specs).map((k) => `--${k}`).join(' ')})`);
+      }
+      if (spec.type === 'boolean') {
+        if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+        flags.set(name, true);
+      } else {
+        let value: string | undefined;
+        if (eq >= 0) value = arg.slice(eq + 1);
+        else {
+          value = argv[i + 1];
+          i++;
+        }
+        if (value === undefined || (eq < 0 && value.startsWith('--'))) {
+          throw new UsageError(`--${name} needs a value${spec.metavar ? ` (${spec.metavar})` : ''}`);
+        }
+        flags.set(name, value);
+      }
+    } else if (arg.startsWith('-') && arg.length > 1 && arg !== '-') {
+      if (arg === '-h') flags.set('help', true);
+      else throw new UsageError(`unknown option ${arg} (options are spelled --name)`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { flags, positional };
+}
+
+export function getString(p: ParsedArgs, name: string): string | undefined {
+  const v = p.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function getBool(p: ParsedArgs, name: string): boolean {
+  return p.flags.get(name) === true;
+}
+
+/** Formats the `--help` text of a command. */
+export function helpText(usage: string, description: string, specs: FlagSpecs): string {
+  const rows = Object.entries(specs).map(([name, s]) => {
+    const left = `  --${name}${s.type === 'string' ? ` ${s.metavar ?? 'VALUE'}` : ''}`;
+    return [left, s.help] as const;
+  });
+  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  return [
+    `usage: ${usage}`,
+    '',
+    description,
+    '',
+    'options:',
+    ...rows.map(([l, h]) => l.padEnd(width) + h),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// IANA names
+
+export const TLS13_SUITES: readonly CipherSuiteName[] = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+];
+
+export const TLS12_SUITES: readonly CipherSuiteName[] = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384',
+];
+
+export const ALL_SUITES: readonly CipherSuiteName[] = [...TLS13_SUITES, ...TLS12_SUITES];
+
+export const GROUPS: readonly GroupName[] = ['x25519', 'secp256r1'];
+
+export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+  'ed25519',
+];
+
+export const KEY_TYPES: readonly ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
+
+export const FAULTS: readonly FaultName[] = [
+  'none',
+  'bad-server-finished',
+  'tamper-ciphertext',
+  'bad-signature',
+  'wrong-host',
+  'expired-certificate',
+  'untrusted-root',
+  'no-common-suite',
+  'no-client-certificate',
+  'bad-premaster',
+];
+
+/** Parses one name of a closed set; the error lists the valid names. */
+export function parseName<T extends string>(value: string, valid: readonly T[], what: string): T {
+  const v = value.trim();
+  const hit = valid.find((x) => x === v) ?? valid.find((x) => x.toLowerCase() === v.toLowerCase());
+  if (!hit) throw new UsageError(`unknown ${what} "${v}" (valid: ${valid.join(', ')})`);
+  return hit;
+}
+
+/** Parses a comma-separated list of names (no empties, no duplicates kept). */
+export function parseNameList<T extends string>(value: string, valid: readonly T[], what: string): T[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new UsageError(`empty ${what} in "${value}"`);
+  const out: T[] = [];
+  for (const p of parts) {
+    const n = parseName(p, valid, what);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** `--tls 1.2|1.3|1.2,1.3` → version names, in the order given (preferred first). */
+export function parseVersions(value: string): TlsVersionName[] {
+  const map: Record<string, TlsVersionName> = { '1.2': 'TLS 1.2', '1.3': 'TLS 1.3' };
+  const out: TlsVersionName[] = [];
+  for (const raw of value.split(',')) {
+    const v = raw.trim().replace(/^tls\s*/i, '').replace(/^v/i, '');
+    const name = map[v];
+    if (!name) throw new UsageError(`unknown TLS version "${raw.trim()}" (valid: 1.2, 1.3, 1.2,1.3)`);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** `HOST:PORT` (or `[v6]:PORT`) → parts. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:]+):(\d+)$/.exec(value);
+  if (!m) throw new UsageError(`expected HOST:PORT, got "${value}"`);
+  return { host: m[1]!, port: parsePort(m[2]!) };
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535) throw new UsageError(`bad port "${value}" (0-65535)`);
+  return n;
+}
+
+/** ALPN protocol ids: comma-separated, each 1-255 bytes. */
+export function parseAlpn(value: string): string[] {
+  const out = value.split(',').map((s) => s.trim());
+  for (const p of out) {
+    if (p.length === 0 || p.length > 255) throw new UsageError(`bad ALPN protocol "${p}" (1-255 characters)`);
+  }
+  return out;
+}
+
+/** Suites valid for the chosen versions (a 1.2 suite with --tls 1.3 only is an error). */
+export function suitesForVersions(suites: CipherSuiteName[], versions: TlsVersionName[]): CipherSuiteName[] {
+  for (const s of suites) {
+    const v: TlsVersionName = TLS13_SUITES.includes(s) ? 'TLS 1.3' : 'TLS 1.2';
+    if (!versions.includes(v)) {
+      throw new UsageError(`${s} is a ${v} suite but only ${versions.join(' and ')} is enabled (add --tls ${versions.includes('TLS 1.3') ? '1.2,1.3' : '1.3'})`);
+    }
+  }
+  return suites;
+}

@@ -1,0 +1,307 @@
+/**
+ * `--trace` and `--json`: turning the event stream into text.
+ *
+ * `formatTrace(events)` is a pure function events → lines; `createTraceFormatter()` is the
+ * same thing for a stream (it remembers which records and secrets it already printed, so a
+ * record seen by both sides in `simulate` is explained once and a secret both sides derive is
+ * shown once, then confirmed). Colour is opt-in (the CLI turns it on only for a TTY).
+ *
+ * What a trace shows, per event:
+ * - record: direction arrow, content type, length, header fields; for a protected record the
+ *   key name, sequence number, `nonce = iv XOR seq` with all three values, AAD, tag, the inner
+ *   content type and padding;
+ * - handshake message: every field from its ByteSpans as a tree (by depth), `label = value`;
+ * - secret: name, formula, every input, value;
+ * - certificate check: ✓/✗, what was compared, why, RFC section; the report's verdict;
+ * - alerts, application data (as escaped text), state changes, negotiated parameters, timings.
+ */
+import type { ByteSpan } from '../codec/bytespan';
+import { toHex } from '../codec/hex';
+import type { Side, TlsEvent, TlsEventBody, DerivationInput } from '../events';
+import { assertNever } from '../errors';
+
+export interface TraceOptions {
+  /** ANSI colours (only for a TTY). Default false. */
+  color?: boolean;
+  /** Longest hex value printed in full, in bytes; longer ones are cut with "… (N bytes)". Default 256. */
+  maxHexBytes?: number;
+  /** Print timestamps (ms since the run started). Default true. */
+  times?: boolean;
+}
+
+type Paint = (s: string) => string;
+
+interface Palette {
+  dim: Paint;
+  bold: Paint;
+  client: Paint;
+  server: Paint;
+  secret: Paint;
+  ok: Paint;
+  bad: Paint;
+  warn: Paint;
+  field: Paint;
+}
+
+function palette(color: boolean): Palette {
+  const wrap =
+    (open: string): Paint =>
+    (s) =>
+      color ? `\x1b[${open}m${s}\x1b[0m` : s;
+  return {
+    dim: wrap('2'),
+    bold: wrap('1'),
+    client: wrap('36'),
+    server: wrap('35'),
+    secret: wrap('33'),
+    ok: wrap('32'),
+    bad: wrap('31;1'),
+    warn: wrap('33;1'),
+    field: wrap('34'),
+  };
+}
+
+const INDENT = '    ';
+
+export interface TraceFormatter {
+  /** Lines for one event (may be empty when the event repeats something already shown). */
+  format(e: TlsEvent | TlsEventBody): string[];
+}
+
+/** A stateful formatter for a stream of events. */
+export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
+  const p = palette(opts.color ?? false);
+  const maxHex = opts.maxHexBytes ?? 256;
+  const times = opts.times ?? true;
+  /** recordId → true when its full description has been printed. */
+  const recordsShown = new Set<string>();
+  /** `name` → hex value of secrets already printed (by either side). */
+  const secretsShown = new Map<string, { side: Side; hex: string }>();
+  const handshakesShown = new Set<string>();
+
+  const sideName = (s: Side): string => (s === 'client' ? p.client('client') : p.server('server'));
+  const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
+  const arrow = (side: Side, dir: 'sent' | 'received'): string => {
+    const from = dir === 'sent' ? side : other(side);
+    return from === 'client' ? `${p.client('C')} → ${p.server('S')}` : `${p.client('C')} ← ${p.server('S')}`;
+  };
+  const hex = (b: Uint8Array): string => {
+    if (b.length === 0) return p.dim('(empty)');
+    if (b.length <= maxHex) return toHex(b);
+    return `${toHex(b.subarray(0, maxHex))}… ${p.dim(`(${b.length} bytes)`)}`;
+  };
+
+  function stamp(e: TlsEvent | TlsEventBody): string {
+    if (!times) return '';
+    const t = 't' in e && typeof e.t === 'number' ? e.t : undefined;
+    return p.dim(t === undefined ? '          ' : `${t.toFixed(2).padStart(9)}ms`) + ' ';
+  }
+
+  function format(e: TlsEvent | TlsEventBody): string[] {
+    const head = stamp(e);
+    const body = INDENT + ' '.repeat(head.length === 0 ? 0 : 12);
+    switch (e.type) {
+      case 'record':
+        return formatRecord(e, head, body);
+      case 'handshake':
+        return formatHandshake(e, head, body);
+      case 'state':
+        return [`${head}${sideName(e.side)} ${p.dim('state')} ${e.from} → ${p.bold(e.to)}`];
+      case 'negotiated': {
+        const parts: string[] = [];
+        const add = (k: string, v: string | boolean | undefined): void => {
+          if (v !== undefined) parts.push(`${k}=${p.bold(String(v))}`);
+        };
+        add('version', e.version);
+        add('cipher_suite', e.cipherSuite);
+        add('group', e.group);
+        add('signature_scheme', e.signatureScheme);
+        add('alpn', e.alpn);
+        add('server_name', e.serverName);
+        add('hello_retry', e.helloRetry);
+        add('key_exchange', e.keyExchange);
+        add('extended_master_secret', e.extendedMasterSecret);
+        add('client_auth', e.clientAuth);
+        return [`${head}${sideName(e.side)} ${p.dim('negotiated')} ${parts.join(' ')}`];
+      }
+      case 'secret':
+        return formatSecret(e, head, body);
+      case 'cert-check': {
+        const c = e.check;
+        const mark = c.pass ? p.ok('✓ pass') : p.bad('✗ FAIL');
+        const where = c.cert === null ? 'chain' : `cert[${c.cert}]${c.subject ? ` ${c.subject}` : ''}`;
+        return [
+          `${head}${sideName(e.side)} ${p.dim('cert-check')} ${mark} ${p.bold(c.title)} ${p.dim(`(${c.id}, ${where})`)}`,
+          `${body}compared: ${c.compared}`,
+          `${body}${c.pass ? 'reason' : p.bad('reason')}: ${c.reason}${c.rfc ? p.dim(`  [${c.rfc}]`) : ''}`,
+        ];
+      }
+      case 'cert-report': {
+        const r = e.report;
+        const lines = [
+          `${head}${sideName(e.side)} ${p.dim('cert-report')} ${r.ok ? p.ok('✓ chain verified') : p.bad('✗ chain rejected')}: ${r.verdict}` +
+            (r.alert ? p.dim(` (alert ${r.alert})`) : '') +
+            p.dim(` purpose=${r.purpose}${r.host ? ` host=${r.host}` : ''} at=${r.at}`),
+        ];
+        r.certificates.forEach((c, i) => {
+          lines.push(`${body}[${i}] ${c.role.padEnd(12)} ${p.bold(c.subject)}`);
+          lines.push(`${body}    issuer ${c.issuer}; key ${c.key}; sig ${c.signatureAlgorithm}`);
+          lines.push(`${body}    valid ${c.notBefore} … ${c.notAfter}${c.sans.length ? `; SAN ${c.sans.join(', ')}` : ''}`);
+          lines.push(`${body}    serial ${c.serial}; sha256 ${c.sha256}${c.isCA ? '; CA' : ''}${c.selfSigned ? '; self-signed' : ''}`);
+        });
+        return lines;
+      }
+      case 'alert': {
+        const paint = e.level === 'fatal' ? p.bad : p.warn;
+        const verb = e.direction === 'sent' ? 'sent' : 'received';
+        return [
+          `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${verb} ${paint(`${e.level} alert ${e.description} (${e.code})`)}` +
+            (e.reason ? `: ${e.reason}` : ''),
+        ];
+      }
+      case 'appdata': {
+        if (e.direction === 'received' && recordsShown.has(`appdata:${e.recordId}`)) {
+          return [`${head}${arrow(e.side, e.direction)} ${sideName(e.side)} received application data ${e.data.length} bytes ${p.dim(`(record ${e.recordId})`)}`];
+        }
+        recordsShown.add(`appdata:${e.recordId}`);
+        return [
+          `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${e.direction} ${p.bold('application data')} ${e.data.length} bytes ${p.dim(`(record ${e.recordId})`)}`,
+          ...showText(e.data).map((l) => `${body}${l}`),
+        ];
+      }
+      case 'timing':
+        return [`${head}${sideName(e.side)} ${p.dim('timing')} ${e.what}: ${e.ms.toFixed(2)} ms`];
+      case 'note':
+        return [`${head}${sideName(e.side)} ${p.warn('note')} ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`];
+      case 'closed':
+        return [`${head}${sideName(e.side)} ${p.dim('closed')} ${e.reason}${e.error ? `: ${e.error}` : ''}`];
+      default:
+        return assertNever(e);
+    }
+  }
+
+  function formatRecord(e: Extract<TlsEventBody, { type: 'record' }>, head: string, body: string): string[] {
+    const msgs = e.messages.length ? ` [${e.messages.join(', ')}]` : '';
+    const inner = e.protected ? ` → ${e.protected.innerContentType}` : '';
+    const title = `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${e.direction} ${p.bold('record')} ${e.contentType}${inner} ${e.bytes.length} bytes ${p.dim(`(${e.recordId})`)}${msgs}`;
+    if (recordsShown.has(e.recordId)) {
+      return [`${title} ${p.dim('— shown above')}`];
+    }
+    recordsShown.add(e.recordId);
+    const lines = [title];
+    // Record-layer fields only; the handshake messages it carries get their own tree.
+    const recordSpans = e.spans.filter((s) => s.depth <= 1 && !(e.messages.length > 0 && s.depth === 1));
+    lines.push(...spanTree(recordSpans.length > 0 ? recordSpans : e.spans, e.bytes, body, 3));
+    const pr = e.protected;
+    if (pr) {
+      lines.push(`${body}${p.secret('protection')} key = ${p.bold(pr.keyName)}, sequence number = ${pr.sequence}`);
+      lines.push(`${body}  write_key = ${hex(pr.key)}`);
+      lines.push(`${body}  write_iv  = ${hex(pr.iv)}`);
+      if (pr.explicitNonce) lines.push(`${body}  explicit_nonce = ${hex(pr.explicitNonce)}`);
+      lines.push(`${body}  nonce     = ${hex(pr.nonce)}   ${p.dim(`(${pr.nonceFormula})`)}`);
+      lines.push(`${body}  aad       = ${hex(pr.aad)}`);
+      lines.push(`${body}  ciphertext ${pr.ciphertext.length} bytes, tag = ${hex(pr.tag)}`);
+      lines.push(
+        `${body}  plaintext ${pr.plaintext.length} bytes: inner content type ${p.bold(pr.innerContentType)}, ${pr.padding} zero padding byte${pr.padding === 1 ? '' : 's'}`,
+      );
+      const innerSpans = pr.plaintextSpans.filter((s) => s.depth <= 0);
+      if (innerSpans.length > 0 && pr.innerContentType !== 'handshake') {
+        lines.push(...spanTree(innerSpans, pr.plaintext, `${body}  `, 0));
+      }
+    }
+    return lines;
+  }
+
+  function formatHandshake(e: Extract<TlsEventBody, { type: 'handshake' }>, head: string, body: string): string[] {
+    const key = `${e.recordId}:${e.name}:${toHex(e.bytes.subarray(0, 64))}:${e.bytes.length}`;
+    const summary = Object.entries(e.summary)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const title = `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${e.direction} ${p.bold(e.name)} ${e.bytes.length} bytes` + (summary ? p.dim(`  ${summary}`) : '');
+    if (handshakesShown.has(key)) return [`${title} ${p.dim('— fields shown above')}`];
+    handshakesShown.add(key);
+    return [title, ...spanTree(e.spans, e.bytes, body, Infinity)];
+  }
+
+  function formatSecret(e: Extract<TlsEventBody, { type: 'secret' }>, head: string, body: string): string[] {
+    const v = toHex(e.value);
+    const seen = secretsShown.get(e.name);
+    if (seen && seen.side !== e.side) {
+      const same = seen.hex === v;
+      return [
+        `${head}${sideName(e.side)} ${p.secret('secret')} ${p.bold(e.name)} ${same ? p.ok(`= the ${seen.side}'s value (both sides agree)`) : p.bad(`≠ the ${seen.side}'s value: ${hex(e.value)}`)}`,
+      ];
+    }
+    secretsShown.set(e.name, { side: e.side, hex: v });
+    const lines = [
+      `${head}${sideName(e.side)} ${p.secret('secret')} ${p.bold(e.name)} ${p.dim(`[${e.stage}] ${e.rfc}`)}`,
+      `${body}${p.dim('formula')} ${e.name} = ${e.formula}`,
+    ];
+    for (const inp of e.inputs) lines.push(`${body}${p.dim('input')}   ${inp.name} = ${inputValue(inp)}`);
+    lines.push(`${body}${p.dim('value')}   ${p.secret(hex(e.value))} ${p.dim(`(${e.value.length} bytes)`)}`);
+    return lines;
+  }
+
+  function inputValue(inp: DerivationInput): string {
+    return typeof inp.value === 'string' ? JSON.stringify(inp.value) : hex(inp.value);
+  }
+
+  /** The span tree: one line per span, indented by depth, `label = value`. */
+  function spanTree(spans: readonly ByteSpan[], bytes: Uint8Array, indent: string, maxDepth: number): string[] {
+    const sorted = spans
+      .map((s, i) => ({ s, i }))
+      .filter(({ s }) => s.depth <= maxDepth)
+      .sort((a, b) => a.s.start - b.s.start || a.s.depth - b.s.depth || a.i - b.i)
+      .map(({ s }) => s);
+    const minDepth = sorted.reduce((m, s) => Math.min(m, s.depth), Infinity);
+    const lines: string[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      const s = sorted[i]!;
+      const next = sorted[i + 1];
+      const hasChildren = next !== undefined && next.depth > s.depth && next.start < s.end;
+      const len = s.end - s.start;
+      const pad = '  '.repeat(Math.max(0, s.depth - minDepth));
+      const where = p.dim(`[${s.start}..${s.end})`);
+      let value: string;
+      if (s.value !== undefined) value = s.value;
+      else if (hasChildren) value = p.dim(`${len} bytes`);
+      else value = s.end <= bytes.length ? hex(bytes.subarray(s.start, s.end)) : p.dim(`${len} bytes`);
+      lines.push(`${indent}${pad}${p.field(s.label)} = ${value} ${where}${s.rfc ? p.dim(` ${s.rfc}`) : ''}`);
+    }
+    return lines;
+  }
+
+  return { format };
+}
+
+/** Pure: the whole trace of a run. */
+export function formatTrace(events: readonly (TlsEvent | TlsEventBody)[], opts: TraceOptions = {}): string[] {
+  const f = createTraceFormatter(opts);
+  return events.flatMap((e) => f.format(e));
+}
+
+/** Application data as escaped text lines (or hex when it is not mostly text). */
+export function showText(data: Uint8Array, maxChars = 2000): string[] {
+  let printable = 0;
+  for (const b of data) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
+  if (data.length > 0 && printable / data.length < 0.9) {
+    return [`hex ${toHex(data.subarray(0, 512))}${data.length > 512 ? `… (${data.length} bytes)` : ''}`];
+  }
+  const text = new TextDecoder().decode(data.subarray(0, maxChars));
+  const lines = text.split('\n').map((l, i, all) => {
+    const esc = JSON.stringify(i < all.length - 1 ? `${l}\n` : l);
+    return `| ${esc.slice(1, -1)}`;
+  });
+  if (lines.length > 0 && lines[lines.length - 1] === '| ') lines.pop();
+  if (data.length > maxChars) lines.push(`| … (${data.length} bytes in all)`);
+  return lines;
+}
+
+/** One event as a JSON line: Uint8Array as lower-case hex, bigint as decimal string. */
+export function toJsonLine(e: TlsEvent | TlsEventBody): string {
+  return JSON.stringify(e, (_k, v: unknown) => {
+    if (v instanceof Uint8Array) return toHex(v);
+    if (typeof v === 'bigint') return v.toString();
+    return v;
+  });
+}
