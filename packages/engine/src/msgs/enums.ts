@@ -1,0 +1,217 @@
+/**
+ * Wire enums as open sets (RFC 8446 §B.3, IANA TLS registries).
+ *
+ * A known value prints as its IANA name with the hex code, an unknown one as hex only, so
+ * a trace of a peer that speaks something we do not know is still readable.
+ */
+
+/** A name table: code → IANA name. */
+export type NameTable = Readonly<Record<number, string>>;
+
+function hex(v: number, digits: number): string {
+  return `0x${v.toString(16).padStart(digits, '0')}`;
+}
+
+/** `TLS_AES_128_GCM_SHA256 (0x1301)` or `unknown (0xabcd)`. */
+export function describe(table: NameTable, v: number, digits = 4): string {
+  const name = table[v];
+  return name ? `${name} (${hex(v, digits)})` : `unknown (${hex(v, digits)})`;
+}
+
+/** The IANA name, or hex for unknown values. */
+export function nameOf(table: NameTable, v: number, digits = 4): string {
+  return table[v] ?? hex(v, digits);
+}
+
+/** Reverse lookup: IANA name → code (undefined if unknown). */
+export function codeOf(table: NameTable, name: string): number | undefined {
+  for (const [k, v] of Object.entries(table)) if (v === name) return Number(k);
+  return undefined;
+}
+
+/** ContentType, RFC 8446 §5.1. */
+export const CONTENT_TYPES: NameTable = {
+  20: 'change_cipher_spec',
+  21: 'alert',
+  22: 'handshake',
+  23: 'application_data',
+  24: 'heartbeat',
+};
+
+export const ContentType = {
+  change_cipher_spec: 20,
+  alert: 21,
+  handshake: 22,
+  application_data: 23,
+} as const;
+
+/** HandshakeType, RFC 8446 §4 (plus TLS 1.2 types, RFC 5246 §7.4). */
+export const HANDSHAKE_TYPES: NameTable = {
+  0: 'HelloRequest',
+  1: 'ClientHello',
+  2: 'ServerHello',
+  4: 'NewSessionTicket',
+  5: 'EndOfEarlyData',
+  8: 'EncryptedExtensions',
+  11: 'Certificate',
+  12: 'ServerKeyExchange',
+  13: 'CertificateRequest',
+  14: 'ServerHelloDone',
+  15: 'CertificateVerify',
+  16: 'ClientKeyExchange',
+  20: 'Finished',
+  24: 'KeyUpdate',
+  254: 'message_hash',
+};
+
+export const HandshakeType = {
+  client_hello: 1,
+  server_hello: 2,
+  new_session_ticket: 4,
+  end_of_early_data: 5,
+  encrypted_extensions: 8,
+  certificate: 11,
+  server_key_exchange: 12,
+  certificate_request: 13,
+  server_hello_done: 14,
+  certificate_verify: 15,
+  client_key_exchange: 16,
+  finished: 20,
+  key_update: 24,
+  message_hash: 254,
+} as const;
+
+/** ProtocolVersion values. */
+export const VERSIONS: NameTable = {
+  0x0300: 'SSL 3.0',
+  0x0301: 'TLS 1.0',
+  0x0302: 'TLS 1.1',
+  0x0303: 'TLS 1.2',
+  0x0304: 'TLS 1.3',
+};
+
+export const TLS12 = 0x0303;
+export const TLS13 = 0x0304;
+
+/** CipherSuite, RFC 8446 §B.4 and the TLS 1.2 AEAD suites. */
+export const CIPHER_SUITES: NameTable = {
+  0x1301: 'TLS_AES_128_GCM_SHA256',
+  0x1302: 'TLS_AES_256_GCM_SHA384',
+  0x1303: 'TLS_CHACHA20_POLY1305_SHA256',
+  0x1304: 'TLS_AES_128_CCM_SHA256',
+  0x1305: 'TLS_AES_128_CCM_8_SHA256',
+  0x009c: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  0x009d: 'TLS_RSA_WITH_AES_256_GCM_SHA384',
+  0xc02b: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  0xc02f: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  0xc02c: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  0xc030: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  0xcca8: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  0x00ff: 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
+  0x5600: 'TLS_FALLBACK_SCSV',
+};
+
+/** NamedGroup, RFC 8446 §4.2.7. */
+export const GROUPS: NameTable = {
+  0x0017: 'secp256r1',
+  0x0018: 'secp384r1',
+  0x0019: 'secp521r1',
+  0x001d: 'x25519',
+  0x001e: 'x448',
+  0x0100: 'ffdhe2048',
+  0x0101: 'ffdhe3072',
+  0x0102: 'ffdhe4096',
+  0x0103: 'ffdhe6144',
+  0x0104: 'ffdhe8192',
+  0x11ec: 'X25519MLKEM768',
+};
+
+/** SignatureScheme, RFC 8446 §4.2.3. */
+export const SIGNATURE_SCHEMES: NameTable = {
+  0x0401: 'rsa_pkcs1_sha256',
+  0x0501: 'rsa_pkcs1_sha384',
+  0x0601: 'rsa_pkcs1_sha512',
+  0x0403: 'ecdsa_secp256r1_sha256',
+  0x0503: 'ecdsa_secp384r1_sha384',
+  0x0603: 'ecdsa_secp521r1_sha512',
+  0x0804: 'rsa_pss_rsae_sha256',
+  0x0805: 'rsa_pss_rsae_sha384',
+  0x0806: 'rsa_pss_rsae_sha512',
+  0x0807: 'ed25519',
+  0x0808: 'ed448',
+  0x0809: 'rsa_pss_pss_sha256',
+  0x080a: 'rsa_pss_pss_sha384',
+  0x080b: 'rsa_pss_pss_sha512',
+  0x0201: 'rsa_pkcs1_sha1',
+  0x0203: 'ecdsa_sha1',
+  0x0402: 'dsa_sha256',
+  0x0502: 'dsa_sha384',
+  0x0602: 'dsa_sha512',
+  0x0202: 'dsa_sha1',
+};
+
+/** ExtensionType, RFC 8446 §4.2 and the IANA registry. */
+export const EXTENSION_TYPES: NameTable = {
+  0: 'server_name',
+  1: 'max_fragment_length',
+  5: 'status_request',
+  10: 'supported_groups',
+  11: 'ec_point_formats',
+  13: 'signature_algorithms',
+  14: 'use_srtp',
+  15: 'heartbeat',
+  16: 'application_layer_protocol_negotiation',
+  18: 'signed_certificate_timestamp',
+  19: 'client_certificate_type',
+  20: 'server_certificate_type',
+  21: 'padding',
+  22: 'encrypt_then_mac',
+  23: 'extended_master_secret',
+  28: 'record_size_limit',
+  35: 'session_ticket',
+  41: 'pre_shared_key',
+  42: 'early_data',
+  43: 'supported_versions',
+  44: 'cookie',
+  45: 'psk_key_exchange_modes',
+  47: 'certificate_authorities',
+  48: 'oid_filters',
+  49: 'post_handshake_auth',
+  50: 'signature_algorithms_cert',
+  51: 'key_share',
+  0xff01: 'renegotiation_info',
+};
+
+export const ExtensionType = {
+  server_name: 0,
+  supported_groups: 10,
+  ec_point_formats: 11,
+  signature_algorithms: 13,
+  alpn: 16,
+  extended_master_secret: 23,
+  record_size_limit: 28,
+  session_ticket: 35,
+  pre_shared_key: 41,
+  early_data: 42,
+  supported_versions: 43,
+  cookie: 44,
+  psk_key_exchange_modes: 45,
+  certificate_authorities: 47,
+  signature_algorithms_cert: 50,
+  key_share: 51,
+  renegotiation_info: 0xff01,
+} as const;
+
+/** AlertLevel, RFC 8446 §6. */
+export const ALERT_LEVELS: NameTable = { 1: 'warning', 2: 'fatal' };
+
+/** The HelloRetryRequest marker in ServerHello.random: SHA-256("HelloRetryRequest"), RFC 8446 §4.1.3. */
+export const HRR_RANDOM = new Uint8Array([
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+]);
+
+/** Downgrade sentinels in the last 8 bytes of ServerHello.random, RFC 8446 §4.1.3. */
+export const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
+export const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
