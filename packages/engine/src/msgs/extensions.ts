@@ -215,7 +215,7 @@ function readExtensionBody(r: Reader, code: number, ctx: ExtContext): Extension 
       return { type: 'certificate_authorities', names };
     }
     default:
-      return { type: 'opaque', code, data: r.rest('extension_data', r.remaining() === 0 ? { value: '(empty)' } : {}) };
+      return { type: 'opaque', code, data: r.remaining() === 0 ? new Uint8Array(0) : r.rest('extension_data') };
   }
 }
 

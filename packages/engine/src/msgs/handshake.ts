@@ -77,6 +77,8 @@ export interface EncodedMessage<M = HandshakeMessage> {
   name: string;
   bytes: Uint8Array;
   spans: ByteSpan[];
+  /** Short readable summary of the important fields. */
+  summary?: Record<string, string>;
 }
 
 const RFC_MSG: Record<string, string> = {
@@ -200,7 +202,7 @@ export function encodeHandshake(m: HandshakeMessage): EncodedMessage {
       break;
   }
   body();
-  return { msg: m, name, bytes: w.finish(), spans: w.spans };
+  return { msg: m, name, bytes: w.finish(), spans: w.spans, summary: summarize(m) };
 }
 
 /**
@@ -298,7 +300,7 @@ export function decodeHandshake(frame: HandshakeFrame): EncodedMessage {
   }
   body();
   r.expectEnd(name);
-  return { msg: m, name, bytes: frame.bytes, spans: r.spans };
+  return { msg: m, name, bytes: frame.bytes, spans: r.spans, summary: summarize(m) };
 }
 
 /** A short readable summary of the important fields (for the `handshake` event). */

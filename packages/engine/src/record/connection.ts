@@ -1,0 +1,416 @@
+/**
+ * What both endpoints share, whatever the version: reading records off a byte stream
+ * (any chunking), record-level checks (RFC 8446 §5), handshake message reassembly
+ * (messages split across records and records holding several messages), alerts,
+ * application data, close_notify, and turning every error into an alert + Closed.
+ *
+ * Client and server subclasses own the state machines; they see complete handshake frames
+ * through `handleHandshake` and switch keys with `setReadProtection` / `setWriteProtection`.
+ *
+ * Record ids: the Nth record sent client→server is `c2s:N`, server→client `s2c:N`, counted
+ * by both the sender and the receiver, so both sides' `record` events name the same record.
+ */
+import type { ByteSpan } from '../codec/bytespan';
+import { concatBytes } from '../codec/hex';
+import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, type AlertDescription } from '../errors';
+import type { EventSink, Side, TlsEventBody } from '../events';
+import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../msgs/enums';
+import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
+import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
+import { contentSpans } from './content-spans';
+import type { RecordProtection } from './protection';
+
+/** Largest handshake message we accept (a long certificate chain fits easily). */
+export const MAX_HANDSHAKE_MESSAGE = 1 << 18;
+
+/** Events without `side` (the connection adds it). */
+export type SidelessEvent = TlsEventBody extends infer T ? (T extends unknown ? Omit<T, 'side'> : never) : never;
+
+export abstract class Connection {
+  protected readonly out: Uint8Array[] = [];
+  private inbuf: Uint8Array = new Uint8Array(0);
+  private hsBuf: Uint8Array = new Uint8Array(0);
+  private hsRecordId = '';
+  protected readProtection: RecordProtection | null = null;
+  protected writeProtection: RecordProtection | null = null;
+  private sent = 0;
+  private received = 0;
+  /** Handshake messages waiting to be put into records (coalesced under one key). */
+  private pending: { bytes: Uint8Array; name: string }[] = [];
+  private pendingLen = 0;
+  /** Legacy record version for the next plaintext records (0x0301 for an initial ClientHello). */
+  protected plaintextRecordVersion = TLS12;
+  protected ccsReceived = 0;
+  protected sentCloseNotify = false;
+  protected isClosed = false;
+  private readonly appData: Uint8Array[] = [];
+  protected readonly startedAt = now();
+
+  constructor(
+    readonly side: Side,
+    private readonly sink: EventSink,
+    /** Largest record content we send (≤ 2^14). */
+    protected readonly maxFragment = MAX_PLAINTEXT,
+  ) {}
+
+  // ---- events ------------------------------------------------------------------------------
+
+  protected emit(e: SidelessEvent): void {
+    this.sink({ ...e, side: this.side } as TlsEventBody);
+  }
+
+  protected note(text: string, rfc?: string): void {
+    this.emit({ type: 'note', text, ...(rfc ? { rfc } : {}) });
+  }
+
+  private dir(sent: boolean): string {
+    return (this.side === 'client') === sent ? 'c2s' : 's2c';
+  }
+
+  // ---- what subclasses implement -----------------------------------------------------------
+
+  /** Current state name. */
+  abstract get state(): string;
+  /** A complete handshake message arrived. */
+  protected abstract handleHandshake(frame: HandshakeFrame, recordId: string): void;
+  /** Moves the state machine to Closed (called once). */
+  protected abstract enterClosed(): void;
+  /** Whether application data may be received now. */
+  protected abstract canReceiveAppData(): boolean;
+  /** Whether the handshake is still in progress (middlebox CCS is acceptable). */
+  protected abstract handshaking(): boolean;
+
+  /**
+   * A change_cipher_spec record. TLS 1.3 (RFC 8446 §5): during the handshake a single
+   * unprotected CCS with the value 0x01 is dropped; anything else is unexpected_message.
+   * The TLS 1.2 flow overrides this (there it switches the read keys).
+   */
+  protected handleChangeCipherSpec(body: Uint8Array, _recordId: string): void {
+    if (body.length !== 1 || body[0] !== 1) throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec with a value other than 0x01');
+    if (!this.handshaking()) throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec after the handshake');
+    if (this.ccsReceived > 1) throw new TlsError('PeerUnexpectedMessage', 'more than one change_cipher_spec');
+    this.note('Ignored the middlebox-compatibility change_cipher_spec (it carries no meaning in TLS 1.3).', 'RFC 8446 §D.4');
+  }
+
+  // ---- Endpoint API ------------------------------------------------------------------------
+
+  get connected(): boolean {
+    return this.state === 'Connected';
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Feeds bytes from the wire (any chunking). Never throws: errors become alerts + Closed. */
+  receive(bytes: Uint8Array): Uint8Array[] {
+    if (this.isClosed) return [];
+    try {
+      this.inbuf = this.inbuf.length === 0 ? bytes.slice() : concatBytes(this.inbuf, bytes);
+      this.processInput();
+    } catch (err) {
+      this.fail(err);
+    }
+    return this.takeOutput();
+  }
+
+  /** Sends application data (fragmented into records of at most 2^14 bytes). */
+  send(data: Uint8Array): Uint8Array[] {
+    if (this.isClosed) return [];
+    if (!this.connected) throw new Error(`cannot send application data in state ${this.state}`);
+    try {
+      for (let o = 0; o < data.length || (o === 0 && data.length === 0); o += this.maxFragment) {
+        const chunk = data.slice(o, o + this.maxFragment);
+        const id = this.writeRecord(ContentType.application_data, chunk, []);
+        this.emit({ type: 'appdata', direction: 'sent', data: chunk, recordId: id });
+        if (data.length === 0) break;
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+    return this.takeOutput();
+  }
+
+  /** Sends close_notify (RFC 8446 §6.1). The connection closes when the peer's arrives. */
+  close(): Uint8Array[] {
+    if (this.isClosed || this.sentCloseNotify) return this.takeOutput();
+    try {
+      this.sendAlert(1, 'close_notify');
+      this.sentCloseNotify = true;
+      if (!this.connected) this.finishClose('close_notify');
+    } catch (err) {
+      this.fail(err);
+    }
+    return this.takeOutput();
+  }
+
+  /** Application data received so far and not yet read (also reported as `appdata` events). */
+  readAppData(): Uint8Array {
+    const all = concatBytes(...this.appData);
+    this.appData.length = 0;
+    return all;
+  }
+
+  protected takeOutput(): Uint8Array[] {
+    return this.out.splice(0, this.out.length);
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  private processInput(): void {
+    while (!this.isClosed && this.inbuf.length >= RECORD_HEADER_LEN) {
+      const type = this.inbuf[0]!;
+      const length = (this.inbuf[3]! << 8) | this.inbuf[4]!;
+      // RFC 8446 §5: an unknown content type is an unexpected_message.
+      if (!(type in CONTENT_TYPES) || type === 24) {
+        throw new TlsError('PeerUnexpectedMessage', `record with unknown content type ${type}`);
+      }
+      // RFC 8446 §5.1/§5.2: check the length before waiting for the body.
+      if (length > MAX_CIPHERTEXT) throw new TlsError('DecodeRecordOverflow', `record length ${length} exceeds 2^14 + 256`);
+      if (type !== ContentType.application_data && length > MAX_PLAINTEXT && !(this.readProtection && type === ContentType.alert)) {
+        throw new TlsError('DecodeRecordOverflow', `${nameOf(CONTENT_TYPES, type, 2)} record length ${length} exceeds 2^14`);
+      }
+      if (this.inbuf.length < RECORD_HEADER_LEN + length) return;
+      const record = this.inbuf.slice(0, RECORD_HEADER_LEN + length);
+      this.inbuf = this.inbuf.slice(RECORD_HEADER_LEN + length);
+      this.handleRecord(record);
+    }
+  }
+
+  private handleRecord(record: Uint8Array): void {
+    const recordId = `${this.dir(false)}:${this.received++}`;
+    const outerType = record[0]!;
+    const fragment = record.subarray(RECORD_HEADER_LEN);
+    let type = outerType;
+    let content: Uint8Array = fragment;
+
+    if (outerType === ContentType.change_cipher_spec) {
+      this.ccsReceived++;
+      this.emitRecord('received', recordId, record, recordHeaderSpans(record, 'fragment'), [], undefined);
+      this.handleChangeCipherSpec(fragment, recordId);
+      return;
+    }
+    if (this.readProtection && outerType === ContentType.application_data) {
+      const opened = this.readProtection.open(record);
+      type = opened.contentType;
+      content = opened.content;
+      this.emitRecord('received', recordId, record, opened.spans, this.messageNames(type, content), opened.info);
+    } else {
+      // RFC 8446 §5: once keys are in use, only change_cipher_spec (and, leniently, an alert
+      // from a peer that could not derive keys) may arrive unprotected.
+      if (this.readProtection && outerType === ContentType.handshake) {
+        throw new TlsError('PeerUnexpectedMessage', 'unprotected handshake record after keys were established');
+      }
+      if (!this.readProtection && outerType === ContentType.application_data && !this.readsPlainAppData()) {
+        throw new TlsError('PeerUnexpectedMessage', 'application_data record before any keys were established');
+      }
+      const spans = recordHeaderSpans(record, 'fragment');
+      for (const s of contentSpans(outerType, fragment)) spans.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+      this.emitRecord('received', recordId, record, spans, this.messageNames(type, content), undefined);
+    }
+
+    // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
+    if (type !== ContentType.handshake && this.hsBuf.length > 0) {
+      throw new TlsError('PeerUnexpectedMessage', `${nameOf(CONTENT_TYPES, type, 2)} record in the middle of a fragmented handshake message`);
+    }
+    switch (type) {
+      case ContentType.handshake:
+        this.handleHandshakeContent(content, recordId);
+        return;
+      case ContentType.alert:
+        this.handleAlert(content);
+        return;
+      case ContentType.application_data:
+        if (!this.canReceiveAppData()) throw new TlsError('PeerUnexpectedMessage', `application data in state ${this.state}`);
+        this.appData.push(content);
+        this.emit({ type: 'appdata', direction: 'received', data: content, recordId });
+        return;
+      case ContentType.change_cipher_spec:
+        // RFC 8446 §5: a protected change_cipher_spec is an unexpected_message.
+        throw new TlsError('PeerUnexpectedMessage', 'protected change_cipher_spec record');
+      default:
+        throw new TlsError('PeerUnexpectedMessage', `record with unknown inner content type ${type}`);
+    }
+  }
+
+  /** TLS 1.2 hook: a NULL-protected application_data would never be legal in what we speak. */
+  protected readsPlainAppData(): boolean {
+    return false;
+  }
+
+  private messageNames(type: number, content: Uint8Array): string[] {
+    if (type !== ContentType.handshake) return [];
+    return contentSpans(type, content)
+      .filter((s) => s.label === 'Handshake' || s.label === 'Handshake (fragment)')
+      .map((s) => s.value ?? 'Handshake');
+  }
+
+  private handleHandshakeContent(content: Uint8Array, recordId: string): void {
+    // RFC 8446 §5.1: zero-length handshake fragments MUST NOT be sent.
+    if (content.length === 0) throw new TlsError('PeerUnexpectedMessage', 'zero-length handshake record');
+    if (this.hsBuf.length === 0) this.hsRecordId = recordId;
+    this.hsBuf = this.hsBuf.length === 0 ? content.slice() : concatBytes(this.hsBuf, content);
+    while (!this.isClosed && this.hsBuf.length >= 4) {
+      const len = (this.hsBuf[1]! << 16) | (this.hsBuf[2]! << 8) | this.hsBuf[3]!;
+      if (len > MAX_HANDSHAKE_MESSAGE) {
+        throw new TlsError('DecodeError', `${nameOf(HANDSHAKE_TYPES, this.hsBuf[0]!, 2)} of ${len} bytes is larger than we accept`);
+      }
+      if (this.hsBuf.length < 4 + len) break;
+      const bytes = this.hsBuf.slice(0, 4 + len);
+      this.hsBuf = this.hsBuf.slice(4 + len);
+      const firstRecord = this.hsRecordId;
+      this.hsRecordId = recordId;
+      this.handleHandshake({ msgType: bytes[0]!, bytes, body: bytes.subarray(4) }, firstRecord);
+    }
+  }
+
+  private handleAlert(content: Uint8Array): void {
+    // RFC 8446 §6: an alert is exactly two bytes.
+    if (content.length !== 2) throw new TlsError('DecodeError', `alert of ${content.length} bytes (must be 2)`);
+    const level = content[0]!;
+    const code = content[1]!;
+    const description = alertName(code);
+    this.emit({ type: 'alert', direction: 'received', level: level === 1 ? 'warning' : 'fatal', description, code });
+    if (code === ALERT_CODES.close_notify) {
+      // RFC 8446 §6.1: answer with our own close_notify, then close.
+      if (!this.sentCloseNotify) {
+        this.sendAlert(1, 'close_notify');
+        this.sentCloseNotify = true;
+      }
+      this.finishClose('close_notify');
+      return;
+    }
+    if (code === ALERT_CODES.user_canceled) {
+      this.note('The peer sent user_canceled; waiting for its close_notify.', 'RFC 8446 §6.1');
+      return;
+    }
+    // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever its level.
+    throw new TlsError('PeerSentAlert', `peer sent ${description} alert`);
+  }
+
+  /** Switches read keys. RFC 8446 §5.1: a handshake message may not span a key change. */
+  protected setReadProtection(p: RecordProtection | null): void {
+    if (this.hsBuf.length > 0) throw new TlsError('PeerUnexpectedMessage', 'handshake data not at a record boundary when keys change');
+    this.readProtection = p;
+  }
+
+  // ---- writing -----------------------------------------------------------------------------
+
+  /** Queues a handshake message (coalesced with others until a flush or key change). */
+  protected queueHandshake(enc: EncodedMessage<unknown>): void {
+    const recordId = `${this.dir(true)}:${this.sent + Math.floor(this.pendingLen / this.maxFragment)}`;
+    this.emit({ type: 'handshake', direction: 'sent', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: summaryOf(enc) });
+    this.pending.push({ bytes: enc.bytes, name: enc.name });
+    this.pendingLen += enc.bytes.length;
+  }
+
+  /** Writes pending handshake messages as records of at most maxFragment bytes. */
+  protected flush(): void {
+    if (this.pending.length === 0) return;
+    const all = concatBytes(...this.pending.map((p) => p.bytes));
+    const bounds: { start: number; end: number; name: string }[] = [];
+    let o = 0;
+    for (const p of this.pending) {
+      bounds.push({ start: o, end: o + p.bytes.length, name: p.name });
+      o += p.bytes.length;
+    }
+    this.pending = [];
+    this.pendingLen = 0;
+    for (let start = 0; start < all.length; start += this.maxFragment) {
+      const end = Math.min(all.length, start + this.maxFragment);
+      const names = bounds.filter((b) => b.start < end && b.end > start).map((b) => (b.start >= start && b.end <= end ? b.name : `${b.name} (fragment)`));
+      this.writeRecord(ContentType.handshake, all.slice(start, end), names);
+    }
+  }
+
+  /** Switches write keys (pending handshake messages go out under the old ones first). */
+  protected setWriteProtection(p: RecordProtection | null): void {
+    this.flush();
+    this.writeProtection = p;
+  }
+
+  /** Writes one record now; returns its record id. */
+  protected writeRecord(type: number, content: Uint8Array, messages: string[]): string {
+    const recordId = `${this.dir(true)}:${this.sent++}`;
+    if (this.writeProtection && type !== ContentType.change_cipher_spec) {
+      const sealed = this.writeProtection.seal(type, content, this.paddingFor(type, content.length));
+      this.out.push(sealed.bytes);
+      this.emitRecord('sent', recordId, sealed.bytes, sealed.spans, messages, sealed.info);
+    } else {
+      const version = type === ContentType.handshake ? this.plaintextRecordVersion : TLS12;
+      const { bytes, spans } = encodeRecord(type, version, content);
+      const all = spans.slice(0, 3);
+      all.push({ ...spans[3]!, label: 'fragment' });
+      for (const s of contentSpans(type, content)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+      this.out.push(bytes);
+      this.emitRecord('sent', recordId, bytes, all, messages, undefined);
+    }
+    return recordId;
+  }
+
+  /** Record padding (RFC 8446 §5.4); none by default. */
+  protected paddingFor(_type: number, _length: number): number {
+    return 0;
+  }
+
+  protected sendCcs(): void {
+    this.flush();
+    this.writeRecord(ContentType.change_cipher_spec, new Uint8Array([1]), []);
+  }
+
+  protected sendAlert(level: 1 | 2, description: AlertDescription, reason?: string): void {
+    this.flush();
+    this.emit({ type: 'alert', direction: 'sent', level: level === 1 ? 'warning' : 'fatal', description, code: ALERT_CODES[description], ...(reason ? { reason } : {}) });
+    this.writeRecord(ContentType.alert, new Uint8Array([level, ALERT_CODES[description]]), []);
+  }
+
+  private emitRecord(direction: 'sent' | 'received', recordId: string, bytes: Uint8Array, spans: ByteSpan[], messages: string[], info: import('../events').ProtectedRecordInfo | undefined): void {
+    this.emit({
+      type: 'record',
+      direction,
+      recordId,
+      contentType: nameOf(CONTENT_TYPES, bytes[0]!, 2),
+      bytes,
+      spans,
+      messages,
+      ...(info ? { protected: info } : {}),
+    });
+  }
+
+  // ---- ending ------------------------------------------------------------------------------
+
+  /** Every error ends here: the one alert table decides the alert, then Closed. */
+  protected fail(err: unknown): void {
+    if (this.isClosed) return;
+    const e = asTlsError(err);
+    if (e.kind === 'PeerSentAlert') {
+      this.finishClose('alert-received', e.reason);
+      return;
+    }
+    const alert = alertFor(e);
+    this.pending = [];
+    this.pendingLen = 0;
+    try {
+      this.sendAlert(2, alert, e.reason);
+    } catch (inner) {
+      this.note(`could not send the ${alert} alert: ${asTlsError(inner).reason}`);
+    }
+    this.finishClose('alert-sent', e.reason);
+  }
+
+  protected finishClose(reason: 'close_notify' | 'alert-sent' | 'alert-received' | 'error', error?: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.enterClosed();
+    this.emit({ type: 'closed', reason, ...(error !== undefined ? { error } : {}) });
+  }
+}
+
+function summaryOf(enc: EncodedMessage<unknown>): Record<string, string> {
+  return enc.summary ?? {};
+}
+
+/** Milliseconds from a monotonic clock (reading a clock is not I/O; no timers are used). */
+export function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

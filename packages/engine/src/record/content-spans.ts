@@ -1,0 +1,42 @@
+/**
+ * Spans over record content by content type: handshake framing (msg_type, length, body of
+ * each message or fragment), alerts, change_cipher_spec, application data. The full field
+ * spans of a handshake message come with its `handshake` event; a record shows the framing.
+ */
+import type { ByteSpan } from '../codec/bytespan';
+import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf } from '../msgs/enums';
+import { alertSpans } from '../msgs/record';
+
+export function contentSpans(contentType: number, content: Uint8Array): ByteSpan[] {
+  switch (contentType) {
+    case ContentType.handshake: {
+      const spans: ByteSpan[] = [];
+      let o = 0;
+      // Assumes the record starts at a message boundary; a continuation shows as one fragment.
+      while (o < content.length) {
+        if (content.length - o < 4) {
+          spans.push({ start: o, end: content.length, depth: 0, label: 'Handshake (fragment)', value: `${content.length - o} bytes` });
+          break;
+        }
+        const t = content[o]!;
+        const len = (content[o + 1]! << 16) | (content[o + 2]! << 8) | content[o + 3]!;
+        const end = Math.min(content.length, o + 4 + len);
+        const name = nameOf(HANDSHAKE_TYPES, t, 2);
+        spans.push({ start: o, end, depth: 0, label: 'Handshake', value: end < o + 4 + len ? `${name} (first ${end - o} of ${len + 4} bytes)` : name, rfc: 'RFC 8446 §4' });
+        spans.push({ start: o, end: o + 1, depth: 1, label: 'msg_type', value: `${name} (${t})` });
+        spans.push({ start: o + 1, end: o + 4, depth: 1, label: 'length', value: String(len) });
+        spans.push({ start: o + 4, end, depth: 1, label: name, value: `${end - o - 4} bytes` });
+        o = end;
+      }
+      return spans;
+    }
+    case ContentType.alert:
+      return alertSpans(content);
+    case ContentType.change_cipher_spec:
+      return [{ start: 0, end: content.length, depth: 0, label: 'ChangeCipherSpec', value: Array.from(content).join(','), rfc: 'RFC 8446 §5' }];
+    case ContentType.application_data:
+      return [{ start: 0, end: content.length, depth: 0, label: 'application_data', value: `${content.length} bytes`, rfc: 'RFC 8446 §5.1' }];
+    default:
+      return [{ start: 0, end: content.length, depth: 0, label: nameOf(CONTENT_TYPES, contentType, 2), value: `${content.length} bytes` }];
+  }
+}
