@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Makes the sample certificates the app offers to paste (public/samples/), with the `openssl`
+# command — not with TLS Lab's own generator — so the app checks certificates it did not make.
+#
+#   sample-root.pem        "TLS Lab Sample Root CA" (the app adds it as an extra trust anchor
+#                          when a signed sample is chosen, so "valid" really chains to a root)
+#   valid.pem/.key         leaf for server.tlslab.test + intermediate, valid for 10 years
+#   expired.pem/.key       same names, validity 2020-01-01 .. 2021-01-01
+#   wrong-host.pem/.key    valid, but for www.example.org only
+#   self-signed.pem/.key   self-signed leaf for server.tlslab.test (no CA)
+#
+# All keys are ECDSA P-256 (PKCS#8). Run from anywhere: bash app/scripts/make-samples.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/../../public/samples"
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+cat > ext.cnf <<'CNF'
+[ root ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ inter ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ leaf ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:server.tlslab.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ wronghost ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:www.example.org
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ selfsigned ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:server.tlslab.test
+subjectKeyIdentifier = hash
+CNF
+
+# `openssl ca` is the one 3.0 command that takes explicit start and end dates (for "expired").
+cat > ca.cnf <<'CNF'
+[ ca ]
+default_ca = sample
+[ sample ]
+dir = .
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+copy_extensions = none
+unique_subject = no
+[ any ]
+commonName = supplied
+organizationName = optional
+CNF
+touch index.txt
+echo 1000 > serial
+
+key root.key
+openssl req -new -x509 -key root.key -sha256 -days 7300 -subj "/O=TLS Lab samples/CN=TLS Lab Sample Root CA" \
+  -config /dev/null -extfile ext.cnf -extensions root -out root.pem 2>/dev/null || \
+openssl req -new -x509 -key root.key -sha256 -days 7300 -subj "/O=TLS Lab samples/CN=TLS Lab Sample Root CA" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
+
+sign() { # sign CSR ISSUER_CERT ISSUER_KEY EXT START END OUT
+  openssl ca -batch -config ca.cnf -in "$1" -cert "$2" -keyfile "$3" -extfile ext.cnf -extensions "$4" \
+    -startdate "$5" -enddate "$6" -notext -out "$7" 2>/dev/null
+}
+csr() { openssl req -new -key "$1" -subj "$2" -out "$3"; }
+
+key inter.key
+csr inter.key "/O=TLS Lab samples/CN=TLS Lab Sample Intermediate CA" inter.csr
+sign inter.csr root.pem root.key inter 20240101000000Z 20440101000000Z inter.pem
+
+key valid.key
+csr valid.key "/CN=server.tlslab.test" valid.csr
+sign valid.csr inter.pem inter.key leaf 20250101000000Z 20350101000000Z valid.crt
+
+key expired.key
+csr expired.key "/CN=server.tlslab.test" expired.csr
+sign expired.csr inter.pem inter.key leaf 20200101000000Z 20210101000000Z expired.crt
+
+key wrong.key
+csr wrong.key "/CN=www.example.org" wrong.csr
+sign wrong.csr inter.pem inter.key wronghost 20250101000000Z 20350101000000Z wrong.crt
+
+key self.key
+openssl req -new -x509 -key self.key -sha256 -days 3650 -subj "/CN=server.tlslab.test" -addext "basicConstraints=critical,CA:FALSE" \
+  -addext "keyUsage=critical,digitalSignature" -addext "extendedKeyUsage=serverAuth" -addext "subjectAltName=DNS:server.tlslab.test" -out self.crt
+
+cp root.pem "$out/sample-root.pem"
+cat valid.crt inter.pem > "$out/valid.pem";        cp valid.key "$out/valid.key"
+cat expired.crt inter.pem > "$out/expired.pem";    cp expired.key "$out/expired.key"
+cat wrong.crt inter.pem > "$out/wrong-host.pem";   cp wrong.key "$out/wrong-host.key"
+cp self.crt "$out/self-signed.pem";                cp self.key "$out/self-signed.key"
+
+# Sanity: what OpenSSL itself says about each sample.
+for f in valid expired wrong-host; do
+  printf '%-12s ' "$f"
+  openssl verify -x509_strict -purpose sslserver -verify_hostname server.tlslab.test -CAfile "$out/sample-root.pem" \
+    -untrusted <(openssl crl2pkcs7 -nocrl -certfile "$out/$f.pem" | openssl pkcs7 -print_certs) "$out/$f.pem" 2>&1 | grep -E 'OK$|^error' | head -1 || true
+done
+chmod 644 "$out"/*

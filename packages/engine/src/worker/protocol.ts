@@ -1,0 +1,40 @@
+/**
+ * The messages between the app's main thread and the engine Worker.
+ *
+ * The main thread sends `ToWorker` commands; the Worker answers with `FromWorker` messages.
+ * Every message carries the `id` of the command it belongs to, so the app can drop answers of
+ * a run it no longer wants (a setting changed while a run was in flight). Everything is plain,
+ * structured-cloneable data: events cross the boundary as the engine emitted them.
+ */
+import type { TlsEvent, VerificationReportSummary } from '../events';
+import type { Scenario } from '../scenario';
+
+export type ToWorker =
+  /** Run both endpoints for a scenario; events come back in `events` batches, then `done`. */
+  | { type: 'run'; id: number; scenario: Scenario }
+  /** Parse pasted PEM (certificates and keys) and verify the chain as the client would. */
+  | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string }
+  /** Forget a command: its remaining answers are not sent. */
+  | { type: 'cancel'; id: number };
+
+/** What the Worker found in a paste (never throws across the boundary). */
+export interface PemInspection {
+  /** Certificates found, leaf first as pasted. */
+  certificates: number;
+  /** Private keys found (with their type, e.g. "EC P-256 (PKCS#8)"). */
+  keys: string[];
+  /** Clear messages about anything that is not usable (a CSR, garbage, a truncated PEM...). */
+  problems: string[];
+  /** The chain verified as the client of a run would (absent if nothing to verify). */
+  report?: VerificationReportSummary;
+}
+
+export type FromWorker =
+  /** The Worker has loaded and is ready for commands. */
+  | { type: 'ready' }
+  | { type: 'events'; id: number; events: TlsEvent[] }
+  /** The run finished; `summary` is the engine's RunSummary (plain data). */
+  | { type: 'done'; id: number; summary: unknown; ms: number }
+  | { type: 'pem'; id: number; result: PemInspection }
+  /** The command failed outside the TLS state machines (a bug or an unsupported setting). */
+  | { type: 'error'; id: number; message: string };
