@@ -79,6 +79,14 @@ export interface FixedValues {
   sessionId?: Uint8Array;
   /** Ephemeral private keys by group. */
   keyShares?: Partial<Record<GroupName, Uint8Array>>;
+  /**
+   * Exact extension list of the message this side shapes (client: ClientHello, server:
+   * EncryptedExtensions), in order. An entry with `data` is sent as those raw bytes; one
+   * without `data` is the engine's own extension of that type (omitted if it has none).
+   */
+  extensions?: { type: number; data?: Uint8Array }[];
+  /** Server: complete NewSessionTicket messages to send after the handshake (RFC 8448 replay). */
+  newSessionTickets?: Uint8Array[];
   /** Extension order / exact ClientHello shaping for byte-for-byte vectors, if needed. */
   [k: string]: unknown;
 }
