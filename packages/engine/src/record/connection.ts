@@ -190,7 +190,7 @@ export abstract class Connection {
       this.handleChangeCipherSpec(fragment, recordId);
       return;
     }
-    if (this.readProtection && outerType === ContentType.application_data) {
+    if (this.readProtection && this.isProtectedOuterType(outerType)) {
       const opened = this.readProtection.open(record);
       type = opened.contentType;
       content = opened.content;
@@ -231,6 +231,15 @@ export abstract class Connection {
       default:
         throw new TlsError('PeerUnexpectedMessage', `record with unknown inner content type ${type}`);
     }
+  }
+
+  /**
+   * Which outer content types are opened with the read keys. TLS 1.3 (RFC 8446 §5.2): only
+   * application_data. TLS 1.2 (RFC 5246 §6.2.3) keeps the real type outside, so its endpoint
+   * overrides this to open every type but change_cipher_spec.
+   */
+  protected isProtectedOuterType(outerType: number): boolean {
+    return outerType === ContentType.application_data;
   }
 
   /** TLS 1.2 hook: a NULL-protected application_data would never be legal in what we speak. */
