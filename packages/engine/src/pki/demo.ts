@@ -1,0 +1,164 @@
+/**
+ * The demo PKI of a run: root CA → intermediate CA → server leaf, and a client CA → client leaf
+ * for mutual TLS. Deterministic for a seed: every key comes from `seededRng(seed, label)` and
+ * validity is anchored on the UTC day of `now`, so the same seed on the same day gives the same
+ * bytes. CA keys are ECDSA P-256 (fast); the server leaf key is the run's chosen type.
+ *
+ * RSA key generation costs ~0.2–0.5 s for 2048 bits, so keys are cached per (seed, label).
+ */
+import type { PrivateKey, ServerKeyType } from '../crypto/keys';
+import { seededRng } from '../crypto/rng';
+import { generateRsaKey } from '../crypto/rsa';
+import { generateKeyFromRng } from '../crypto/signature';
+import { buildCertificate, type NameSpec } from './build';
+import { OID, parseIpAddress } from './parse';
+
+export interface DemoPkiOptions {
+  seed: string;
+  serverKeyType: ServerKeyType;
+  /** DNS name (or IP address) put in the server leaf's subjectAltName. */
+  serverName: string;
+  /** Reference time; validity is computed from its UTC day. Default: now. */
+  now?: Date;
+  /** Make the server leaf expired (notAfter 30 days before `now`). */
+  expired?: boolean;
+  /** Key type of the client leaf (mutual TLS). Default ecdsa-p256. */
+  clientKeyType?: ServerKeyType;
+}
+
+export interface DemoPki {
+  rootDer: Uint8Array;
+  intermediateDer: Uint8Array;
+  /** leaf, intermediate */
+  serverChain: Uint8Array[];
+  serverKey: PrivateKey;
+  clientRootDer: Uint8Array;
+  /** client leaf (issued directly by the client root) */
+  clientChain: Uint8Array[];
+  clientKey: PrivateKey;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+const keyCache = new Map<string, PrivateKey>();
+const pkiCache = new Map<string, DemoPki>();
+
+/** A key of the given type from the seed, cached (RSA generation is slow). */
+export function demoKey(seed: string, label: string, type: ServerKeyType | 'ecdsa-p384'): PrivateKey {
+  const id = `${seed}\u0000${label}\u0000${type}`;
+  let key = keyCache.get(id);
+  if (!key) {
+    const rng = seededRng(seed, `pki:key:${label}`);
+    key = type === 'rsa-2048' ? generateRsaKey(2048, rng) : generateKeyFromRng(type, rng);
+    if (keyCache.size > 64) keyCache.clear();
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
+/** Generates (or returns the cached) demo PKI for these options. */
+export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
+  const now = opts.now ?? new Date();
+  const day = Math.floor(now.getTime() / DAY) * DAY;
+  const clientKeyType = opts.clientKeyType ?? 'ecdsa-p256';
+  const cacheId = JSON.stringify([opts.seed, opts.serverKeyType, opts.serverName, day, !!opts.expired, clientKeyType]);
+  const cached = pkiCache.get(cacheId);
+  if (cached) return copyPki(cached);
+
+  const seed = opts.seed;
+  const certRng = (label: string) => seededRng(seed, `pki:cert:${label}`);
+  const caFrom = new Date(day - DAY);
+  const caTo = new Date(day + 10 * 365 * DAY);
+  const leafFrom = opts.expired ? new Date(day - 400 * DAY) : new Date(day - DAY);
+  const leafTo = opts.expired ? new Date(day - 30 * DAY) : new Date(day + 365 * DAY);
+
+  const rootKey = demoKey(seed, 'root', 'ecdsa-p256');
+  const interKey = demoKey(seed, 'intermediate', 'ecdsa-p256');
+  const serverKey = demoKey(seed, 'server', opts.serverKeyType);
+  const clientRootKey = demoKey(seed, 'client-root', 'ecdsa-p256');
+  const clientKey = demoKey(seed, 'client', clientKeyType);
+
+  const rootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Root CA ${seed}`]];
+  const interName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Intermediate CA ${seed}`]];
+  const clientRootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Client CA ${seed}`]];
+
+  const rootDer = buildCertificate({
+    subject: rootName,
+    publicKey: rootKey.publicKey,
+    selfKey: rootKey,
+    notBefore: caFrom,
+    notAfter: caTo,
+    ca: { ca: true },
+    keyUsage: ['keyCertSign', 'crlSign'],
+    rng: certRng('root'),
+  });
+  const intermediateDer = buildCertificate({
+    subject: interName,
+    publicKey: interKey.publicKey,
+    issuer: { name: rootName, key: rootKey },
+    notBefore: caFrom,
+    notAfter: caTo,
+    ca: { ca: true, pathLen: 0 },
+    keyUsage: ['keyCertSign', 'crlSign'],
+    rng: certRng('intermediate'),
+  });
+  const isIp = parseIpAddress(opts.serverName) !== null;
+  const leafDer = buildCertificate({
+    subject: [['O', 'TLS Lab'], ['CN', opts.serverName]],
+    publicKey: serverKey.publicKey,
+    issuer: { name: interName, key: interKey },
+    notBefore: leafFrom,
+    notAfter: leafTo,
+    ca: { ca: false },
+    // RFC 5280 §4.2.1.3: RSA keys may also transport the TLS 1.2 premaster (keyEncipherment).
+    keyUsage: opts.serverKeyType === 'rsa-2048' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+    extKeyUsage: [OID.serverAuth],
+    ...(isIp ? { ips: [opts.serverName] } : { dns: [opts.serverName] }),
+    rng: certRng('server'),
+  });
+  const clientRootDer = buildCertificate({
+    subject: clientRootName,
+    publicKey: clientRootKey.publicKey,
+    selfKey: clientRootKey,
+    notBefore: caFrom,
+    notAfter: caTo,
+    ca: { ca: true, pathLen: 0 },
+    keyUsage: ['keyCertSign', 'crlSign'],
+    rng: certRng('client-root'),
+  });
+  const clientLeafDer = buildCertificate({
+    subject: [['O', 'TLS Lab'], ['CN', 'TLS Lab demo client']],
+    publicKey: clientKey.publicKey,
+    issuer: { name: clientRootName, key: clientRootKey },
+    notBefore: new Date(day - DAY),
+    notAfter: new Date(day + 365 * DAY),
+    ca: { ca: false },
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [OID.clientAuth],
+    rng: certRng('client'),
+  });
+  const pki: DemoPki = {
+    rootDer,
+    intermediateDer,
+    serverChain: [leafDer, intermediateDer],
+    serverKey,
+    clientRootDer,
+    clientChain: [clientLeafDer],
+    clientKey,
+  };
+  if (pkiCache.size > 32) pkiCache.clear();
+  pkiCache.set(cacheId, pki);
+  return copyPki(pki);
+}
+
+/** Fresh byte arrays for each caller (a fault-injecting caller may mutate them). */
+function copyPki(p: DemoPki): DemoPki {
+  return {
+    ...p,
+    rootDer: p.rootDer.slice(),
+    intermediateDer: p.intermediateDer.slice(),
+    serverChain: p.serverChain.map((c) => c.slice()),
+    clientRootDer: p.clientRootDer.slice(),
+    clientChain: p.clientChain.map((c) => c.slice()),
+  };
+}
