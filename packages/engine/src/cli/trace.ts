@@ -189,9 +189,9 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
     }
     recordsShown.add(e.recordId);
     const lines = [title];
-    // Record-layer fields only; the handshake messages it carries get their own tree.
-    const recordSpans = e.spans.filter((s) => s.depth <= 1 && !(e.messages.length > 0 && s.depth === 1));
-    lines.push(...spanTree(recordSpans.length > 0 ? recordSpans : e.spans, e.bytes, body, 3));
+    // The record layer's spans: header and content framing (the fields of the handshake
+    // messages it carries come with their own `handshake` events).
+    lines.push(...spanTree(e.spans, e.bytes, body, Infinity));
     const pr = e.protected;
     if (pr) {
       lines.push(`${body}${p.secret('protection')} key = ${p.bold(pr.keyName)}, sequence number = ${pr.sequence}`);
@@ -204,9 +204,9 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
       lines.push(
         `${body}  plaintext ${pr.plaintext.length} bytes: inner content type ${p.bold(pr.innerContentType)}, ${pr.padding} zero padding byte${pr.padding === 1 ? '' : 's'}`,
       );
-      const innerSpans = pr.plaintextSpans.filter((s) => s.depth <= 0);
-      if (innerSpans.length > 0 && pr.innerContentType !== 'handshake') {
-        lines.push(...spanTree(innerSpans, pr.plaintext, `${body}  `, 0));
+      if (pr.plaintextSpans.length > 0) {
+        lines.push(`${body}  ${p.dim('TLSInnerPlaintext:')}`);
+        lines.push(...spanTree(pr.plaintextSpans, pr.plaintext, `${body}    `, Infinity));
       }
     }
     return lines;
