@@ -235,10 +235,11 @@ export abstract class Connection {
 
   /**
    * Which outer content types are opened with the read keys. TLS 1.3 (RFC 8446 §5.2): only
-   * application_data. TLS 1.2 (RFC 5246 §6.2.3) keeps the real type outside, so its endpoint
-   * overrides this to open every type but change_cipher_spec.
+   * application_data. TLS 1.2 (RFC 5246 §6.2.3) keeps the real type outside: a protection
+   * with `keepsOuterType` opens every type but change_cipher_spec.
    */
   protected isProtectedOuterType(outerType: number): boolean {
+    if (this.readProtection?.keepsOuterType) return outerType !== ContentType.change_cipher_spec;
     return outerType === ContentType.application_data;
   }
 

@@ -44,6 +44,11 @@ export interface RecordProtection {
   open(record: Uint8Array): OpenedRecord;
   /** Name of the secret the key comes from, e.g. `server_handshake_traffic_secret`. */
   readonly keyName: string;
+  /**
+   * TLS 1.2 (RFC 5246 §6.2.3): protected records keep their real content type outside, so
+   * every type but change_cipher_spec is opened. Absent/false: TLS 1.3 (only application_data).
+   */
+  readonly keepsOuterType?: boolean;
 }
 
 /** The TLS 1.3 nonce: write_iv XOR seq (left-padded), RFC 8446 §5.3. */
