@@ -1,0 +1,163 @@
+/**
+ * `tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME]
+ * [--purpose server|client] [--keyx rsa|ecdhe] [--json]`: RFC 5280 path validation of a
+ * certificate (CERT may hold the whole chain, leaf first, as `openssl s_client -showcerts`
+ * prints it), with the readable report of every check, or the report as JSON.
+ *
+ * Exit 0 when the chain is valid, 1 when it is not (or a file cannot be used), 2 on a usage error.
+ * Without --trust, the Mozilla root store as shipped with Node is used (as a browser would).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import type { CertCheck, VerificationReportSummary } from '../events';
+import { MAX_INPUT_BYTES, parsePemBundle } from '../pki/parse';
+import { createTrustStore, verifyChain } from '../pki/verify';
+import { getBool, getString, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
+import { processIo, type Io } from './output';
+
+const FLAGS: FlagSpecs = {
+  chain: { type: 'string', metavar: 'FILE', help: 'more certificates (intermediates), PEM or DER, any order' },
+  trust: { type: 'string', metavar: 'FILE', help: 'trusted root certificates (PEM or DER)' },
+  mozilla: { type: 'boolean', help: "trust the Mozilla root store shipped with Node (the default without --trust)" },
+  host: { type: 'string', metavar: 'NAME', help: 'check the leaf against this DNS name or IP address' },
+  at: { type: 'string', metavar: 'ISO-TIME', help: 'validation time, e.g. 2026-01-31T12:00:00Z (default: now)' },
+  purpose: { type: 'string', metavar: 'server|client', help: 'serverAuth or clientAuth (default: server)' },
+  keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check)' },
+  json: { type: 'boolean', help: 'print the report as JSON' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+const USAGE = 'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--json]';
+
+class InputError extends Error {}
+
+function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new InputError(`${what} ${path}: cannot read the file`);
+  }
+  if (size > MAX_INPUT_BYTES) throw new InputError(`${what} ${path}: ${size} bytes, over the 1 MB limit`);
+  const bundle = parsePemBundle(new Uint8Array(readFileSync(path)));
+  return { certificates: bundle.certificates, problems: bundle.problems.map((p) => `${what} ${path}: ${p}`) };
+}
+
+/** Runs `tlslab verify`; resolves to the exit code. */
+export async function runVerify(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const args = parseArgs(argv, FLAGS);
+  if (getBool(args, 'help')) {
+    io.out(
+      helpText(
+        USAGE,
+        'Builds the certification path of CERT (leaf first; more certificates may follow in the same file)\n' +
+          'to a trusted root and reports every RFC 5280 check. Exit 0 if valid, 1 if not.',
+        FLAGS,
+      ) + '\n',
+    );
+    return 0;
+  }
+  if (args.positional.length !== 1) throw new UsageError(`verify needs exactly one CERT file (usage: ${USAGE})`);
+  if (getString(args, 'trust') !== undefined && getBool(args, 'mozilla')) throw new UsageError('use either --trust FILE or --mozilla, not both');
+  const purpose = getString(args, 'purpose') ?? 'server';
+  if (purpose !== 'server' && purpose !== 'client') throw new UsageError(`--purpose must be server or client, not "${purpose}"`);
+  const keyx = getString(args, 'keyx');
+  if (keyx !== undefined && keyx !== 'rsa' && keyx !== 'ecdhe') throw new UsageError(`--keyx must be rsa or ecdhe, not "${keyx}"`);
+  const atText = getString(args, 'at');
+  const at = atText === undefined ? new Date() : new Date(atText);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not an ISO time (e.g. 2026-01-31T12:00:00Z)`);
+  const host = getString(args, 'host');
+
+  const problems: string[] = [];
+  let chain: Uint8Array[];
+  let anchors: Uint8Array[];
+  let trustName: string;
+  try {
+    const cert = readInput(args.positional[0]!, 'CERT');
+    problems.push(...cert.problems);
+    if (cert.certificates.length === 0) throw new InputError(cert.problems[0] ?? `CERT ${args.positional[0]}: no certificate found`);
+    chain = [...cert.certificates];
+    const chainFile = getString(args, 'chain');
+    if (chainFile !== undefined) {
+      const more = readInput(chainFile, '--chain');
+      problems.push(...more.problems);
+      chain.push(...more.certificates);
+    }
+    const trustFile = getString(args, 'trust');
+    if (trustFile !== undefined) {
+      const t = readInput(trustFile, '--trust');
+      problems.push(...t.problems);
+      if (t.certificates.length === 0) throw new InputError(t.problems[0] ?? `--trust ${trustFile}: no certificate found`);
+      anchors = t.certificates;
+      trustName = `${anchors.length} root(s) from ${trustFile}`;
+    } else {
+      anchors = parsePemBundle(rootCertificates.join('\n')).certificates;
+      trustName = `${anchors.length} Mozilla roots (Node ${process.version})`;
+    }
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.err(`tlslab verify: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const t0 = performance.now();
+  const report = verifyChain({
+    chain,
+    anchors: createTrustStore(anchors),
+    at,
+    purpose,
+    ...(host !== undefined ? { host } : {}),
+    ...(keyx !== undefined ? { keyExchange: keyx } : {}),
+  });
+  const ms = performance.now() - t0;
+
+  if (getBool(args, 'json')) {
+    io.out(JSON.stringify({ ...report, trust: trustName, inputProblems: problems }, jsonReplacer, 2) + '\n');
+  } else {
+    for (const p of problems) io.err(`tlslab verify: note: ${p}\n`);
+    io.out(formatReport(report, { trust: trustName, color: io.isTty, ms }));
+  }
+  return report.ok ? 0 : 1;
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
+}
+
+/** The readable report (also used by tests). */
+export function formatReport(r: VerificationReportSummary, opts: { trust?: string; color?: boolean; ms?: number } = {}): string {
+  const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  lines.push(
+    r.ok ? c('1;32', `VALID: ${r.verdict}`) : c('1;31', `NOT VALID: ${r.verdict}`) + (r.alert ? `  (TLS alert: ${r.alert})` : ''),
+  );
+  const ctx = [`purpose ${r.purpose}`, r.host !== undefined ? `host ${r.host}` : 'no host check', `at ${r.at}`];
+  if (opts.trust) ctx.push(`trust: ${opts.trust}`);
+  if (opts.ms !== undefined) ctx.push(`${opts.ms.toFixed(1)} ms`);
+  lines.push(c('2', ctx.join(' · ')), '');
+  lines.push(c('1', 'Certificates'));
+  r.certificates.forEach((cert, i) => {
+    lines.push(`  [${i}] ${cert.role.padEnd(12)} ${cert.subject}`);
+    lines.push(`      issuer    ${cert.issuer}`);
+    lines.push(`      serial    ${cert.serial}`);
+    lines.push(`      validity  ${cert.notBefore} → ${cert.notAfter}`);
+    lines.push(`      key       ${cert.key} · signed with ${cert.signatureAlgorithm}${cert.isCA ? ' · CA' : ''}${cert.selfSigned ? ' · self-signed' : ''}`);
+    if (cert.sans.length) lines.push(`      SANs      ${cert.sans.join(', ')}`);
+    lines.push(`      SHA-256   ${cert.sha256}`);
+  });
+  lines.push('', c('1', 'Checks'));
+  const byCert = new Map<number | null, CertCheck[]>();
+  for (const ch of r.checks) byCert.set(ch.cert, [...(byCert.get(ch.cert) ?? []), ch]);
+  const keys = [...byCert.keys()].sort((a, b) => (a ?? -1) - (b ?? -1));
+  for (const k of keys) {
+    lines.push(`  ${k === null ? 'chain' : `[${k}] ${r.certificates[k]?.subject ?? ''}`}`);
+    for (const ch of byCert.get(k)!) {
+      lines.push(`    ${ch.pass ? c('32', '✓') : c('31', '✗')} ${ch.title}: ${ch.reason}  ${c('2', `(${ch.rfc})`)}`);
+      lines.push(c('2', `        ${ch.compared}`));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
