@@ -333,3 +333,14 @@ export function summarize(m: HandshakeMessage): Record<string, string> {
       return {};
   }
 }
+
+/**
+ * The one guard of every state: the message must be one of `names`, else
+ * "expected X, got Y" → unexpected_message (RFC 8446 §6.2).
+ */
+export function expectMessage<T extends HandshakeName>(got: EncodedMessage, ...names: T[]): Extract<HandshakeMessage, { type: T }> {
+  if (!(names as string[]).includes(got.msg.type)) {
+    throw new TlsError('PeerUnexpectedMessage', `expected ${names.join(' or ')}, got ${got.name}`);
+  }
+  return got.msg as Extract<HandshakeMessage, { type: T }>;
+}

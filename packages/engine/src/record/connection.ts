@@ -26,6 +26,25 @@ export const MAX_HANDSHAKE_MESSAGE = 1 << 18;
 /** Events without `side` (the connection adds it). */
 export type SidelessEvent = TlsEventBody extends infer T ? (T extends unknown ? Omit<T, 'side'> : never) : never;
 
+/**
+ * What a handshake flow (TLS 1.3 here, TLS 1.2 in tls12/) may do to its connection: emit
+ * events, queue and flush handshake messages, switch keys. Flows never touch bytes directly.
+ */
+export interface HandshakeIo {
+  readonly side: Side;
+  emit(e: SidelessEvent): void;
+  note(text: string, rfc?: string): void;
+  /** Emits a `secret` event (the key schedule's sink). */
+  secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string }): void;
+  queueHandshake(enc: EncodedMessage<unknown>): void;
+  flush(): void;
+  sendCcs(): void;
+  setReadProtection(p: RecordProtection | null): void;
+  setWriteProtection(p: RecordProtection | null): void;
+  /** Milliseconds since the endpoint was created (for timing events). */
+  elapsed(): number;
+}
+
 export abstract class Connection {
   protected readonly out: Uint8Array[] = [];
   private inbuf: Uint8Array = new Uint8Array(0);
@@ -65,6 +84,22 @@ export abstract class Connection {
 
   private dir(sent: boolean): string {
     return (this.side === 'client') === sent ? 'c2s' : 's2c';
+  }
+
+  /** The handle given to handshake flows. */
+  protected makeIo(): HandshakeIo {
+    return {
+      side: this.side,
+      emit: (e) => this.emit(e),
+      note: (t, r) => this.note(t, r),
+      secret: (x) => this.emit({ type: 'secret', ...x }),
+      queueHandshake: (e) => this.queueHandshake(e),
+      flush: () => this.flush(),
+      sendCcs: () => this.sendCcs(),
+      setReadProtection: (p) => this.setReadProtection(p),
+      setWriteProtection: (p) => this.setWriteProtection(p),
+      elapsed: () => now() - this.startedAt,
+    };
   }
 
   // ---- what subclasses implement -----------------------------------------------------------

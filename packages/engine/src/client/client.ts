@@ -1,0 +1,201 @@
+/**
+ * The TLS client endpoint (sans-IO): a closed union of states, one `switch` that routes each
+ * handshake message to its handler (hello.ts, tls13.ts, or the TLS 1.2 flow in tls12.ts),
+ * and the record layer from record/connection.ts.
+ */
+import type { ClientConfig, Endpoint } from '../config';
+import { assertNever, TlsError } from '../errors';
+import { TLS13 } from '../msgs/enums';
+import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { Connection, type HandshakeIo } from '../record/connection';
+import { Transcript } from '../crypto/transcript';
+import { buildClientHello, checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
+import {
+  nextTrafficKeys,
+  onCertificateRequest,
+  onEncryptedExtensions,
+  onHelloRetryRequest,
+  onServerCertificate,
+  onServerCertificateVerify,
+  onServerFinished,
+  onServerHello13,
+  type ClientState13,
+  type HelloState,
+} from './tls13';
+import { continueTls12, type Tls12ClientFlow } from './tls12';
+
+export type ClientState =
+  | { name: 'Start' }
+  | { name: 'ExpectServerHello'; hello: HelloState }
+  | ClientState13
+  /** TLS 1.2 negotiated: the TLS 1.2 flow has its own states (its `state` is ours). */
+  | { name: 'Tls12'; flow: Tls12ClientFlow }
+  | { name: 'Closed' };
+
+export class TlsClient extends Connection implements Endpoint {
+  private st: ClientState = { name: 'Start' };
+  private readonly io: HandshakeIo;
+  private offer?: Offer;
+  private clientHelloBytes?: Uint8Array;
+
+  constructor(readonly config: ClientConfig) {
+    super('client', config.sink);
+    this.io = this.makeIo();
+  }
+
+  get state(): string {
+    return this.st.name === 'Tls12' ? this.st.flow.state : this.st.name;
+  }
+
+  private go(next: ClientState): void {
+    const from = this.state;
+    this.st = next;
+    const to = this.state;
+    if (from !== to) this.emit({ type: 'state', from, to });
+  }
+
+  /** Builds and sends the ClientHello. */
+  start(): Uint8Array[] {
+    if (this.st.name !== 'Start') return this.takeOutput();
+    try {
+      const offer = makeOffer(this.config);
+      this.offer = offer;
+      const ch = encodeHandshake(buildClientHello(this.config, offer));
+      this.clientHelloBytes = ch.bytes;
+      const transcript = new Transcript();
+      transcript.add(ch.bytes);
+      // RFC 8446 §5.1: an initial ClientHello may use legacy_record_version 0x0301.
+      this.plaintextRecordVersion = 0x0301;
+      this.queueHandshake(ch);
+      this.flush();
+      this.plaintextRecordVersion = 0x0303;
+      const v = offer.versions.includes(TLS13) ? 'TLS 1.3' : 'TLS 1.2';
+      this.emit({ type: 'negotiated', version: v, ...(offer.serverName ? { serverName: offer.serverName } : {}) });
+      this.go({ name: 'ExpectServerHello', hello: { offer, transcript, ccsSent: false } });
+    } catch (err) {
+      this.fail(err);
+    }
+    return this.takeOutput();
+  }
+
+  protected enterClosed(): void {
+    this.go({ name: 'Closed' });
+  }
+
+  protected handshaking(): boolean {
+    return this.st.name !== 'Connected' && this.st.name !== 'Closed' && this.st.name !== 'Start';
+  }
+
+  protected canReceiveAppData(): boolean {
+    return this.connected;
+  }
+
+  protected override handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
+    if (this.st.name === 'Tls12') {
+      this.st.flow.handleChangeCipherSpec(body, recordId);
+      this.afterTls12();
+      return;
+    }
+    super.handleChangeCipherSpec(body, recordId);
+  }
+
+  private decode(frame: HandshakeFrame, recordId: string): EncodedMessage {
+    const enc = decodeHandshake(frame);
+    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: enc.summary ?? {} });
+    return enc;
+  }
+
+  protected handleHandshake(frame: HandshakeFrame, recordId: string): void {
+    const st = this.st;
+    if (st.name === 'Tls12') {
+      st.flow.handleHandshake(frame, recordId);
+      this.afterTls12();
+      return;
+    }
+    const cfg = this.config;
+    const offer = this.offer!;
+    const enc = this.decode(frame, recordId);
+    switch (st.name) {
+      case 'Start':
+      case 'Closed':
+        throw new TlsError('PeerUnexpectedMessage', `handshake message ${enc.name} in state ${st.name}`);
+      case 'ExpectServerHello': {
+        const sh = expectMessage(enc, 'ServerHello', 'HelloRetryRequest');
+        const shEnc = enc as EncodedMessage<ServerHelloMsg>;
+        const version = checkServerHello(sh, offer);
+        if (version === 'TLS 1.2') {
+          // RFC 8446 §4.1.4: a HelloRetryRequest always negotiates TLS 1.3 (checked above).
+          if (st.hello.hrr) throw new TlsError('PeerIllegalParameter', 'TLS 1.2 ServerHello after a HelloRetryRequest');
+          const flow = continueTls12({ io: this.io, config: cfg, offer, clientHello: this.clientHelloBytes!, serverHello: shEnc });
+          this.go({ name: 'Tls12', flow });
+          this.afterTls12();
+          return;
+        }
+        if (sh.type === 'HelloRetryRequest') {
+          this.go({ name: 'ExpectServerHello', hello: onHelloRetryRequest(this.io, cfg, st.hello, shEnc) });
+          return;
+        }
+        this.go(onServerHello13(this.io, cfg, st.hello, shEnc));
+        return;
+      }
+      case 'ExpectEncryptedExtensions':
+        this.go(onEncryptedExtensions(this.io, offer, st, enc));
+        return;
+      case 'ExpectCertificateOrCertificateRequest': {
+        const m = expectMessage(enc, 'Certificate', 'CertificateRequest');
+        if (m.type === 'CertificateRequest') this.go(onCertificateRequest(this.io, st, m, enc.bytes));
+        else this.go(onServerCertificate(this.io, cfg, st.hs, enc));
+        return;
+      }
+      case 'ExpectCertificate':
+        this.go(onServerCertificate(this.io, cfg, st.hs, enc));
+        return;
+      case 'ExpectCertificateVerify':
+        this.go(onServerCertificateVerify(this.io, offer, st, enc));
+        return;
+      case 'ExpectFinished': {
+        const next = onServerFinished(this.io, cfg, st, enc);
+        this.flush();
+        this.go(next);
+        this.emit({ type: 'timing', what: 'handshake (client)', ms: this.io.elapsed() });
+        return;
+      }
+      case 'Connected':
+        this.postHandshake(st, enc);
+        return;
+      default:
+        assertNever(st);
+    }
+  }
+
+  /** Post-handshake messages (RFC 8446 §4.6). */
+  private postHandshake(st: Extract<ClientState, { name: 'Connected' }>, enc: EncodedMessage): void {
+    const m = expectMessage(enc, 'NewSessionTicket', 'KeyUpdate');
+    if (m.type === 'NewSessionTicket') {
+      this.note('NewSessionTicket received and ignored (this engine does not resume sessions).', 'RFC 8446 §4.6.1');
+      return;
+    }
+    this.setReadProtection(nextTrafficKeys(st.app, 'server'));
+    if (m.requestUpdate === 1) {
+      this.queueHandshake(encodeHandshake({ type: 'KeyUpdate', requestUpdate: 0 }));
+      this.setWriteProtection(nextTrafficKeys(st.app, 'client'));
+    }
+  }
+
+  /** Sends a KeyUpdate and switches our write keys (RFC 8446 §4.6.3). */
+  keyUpdate(requestPeer = true): Uint8Array[] {
+    if (this.st.name !== 'Connected') throw new Error(`cannot update keys in state ${this.state}`);
+    this.queueHandshake(encodeHandshake({ type: 'KeyUpdate', requestUpdate: requestPeer ? 1 : 0 }));
+    this.setWriteProtection(nextTrafficKeys(this.st.app, 'client'));
+    return this.takeOutput();
+  }
+
+  private afterTls12(): void {
+    this.flush();
+  }
+}
+
+/** Creates a client endpoint. Call `start()` for the ClientHello. */
+export function createClient(config: ClientConfig): TlsClient {
+  return new TlsClient(config);
+}

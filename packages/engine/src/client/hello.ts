@@ -1,0 +1,172 @@
+/**
+ * The client's hello: building ClientHello (RFC 8446 §4.1.2) and the version-independent
+ * checks of ServerHello (§4.1.3) that decide which flow continues — TLS 1.3 (tls13.ts) or
+ * TLS 1.2 (tls12.ts).
+ */
+import { equalBytes } from '../codec/hex';
+import type { ClientConfig, GroupName } from '../config';
+import type { SignatureSchemeName } from '../crypto/keys';
+import { SIGNATURE_SCHEME_CODES, SIGNATURE_SCHEMES } from '../crypto/signature';
+import { TLS13_SUITES } from '../crypto/cipher-suites';
+import { generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
+import { TlsError } from '../errors';
+import type { TlsVersionName } from '../events';
+import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, TLS12, TLS13 } from '../msgs/enums';
+import { extensionCode, findExt, type Extension } from '../msgs/extensions';
+import type { HandshakeMessage } from '../msgs/handshake';
+
+export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
+export type ServerHelloMsg = Extract<HandshakeMessage, { type: 'ServerHello' | 'HelloRetryRequest' }>;
+
+/** What the client offered (kept to check the server's choices against). */
+export interface Offer {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  versions: number[];
+  suites: number[];
+  groups: GroupName[];
+  keyShares: KeyShareKeys[];
+  schemes: SignatureSchemeName[];
+  alpn: string[];
+  serverName?: string;
+  /** Extension codes sent in the last ClientHello (a reply may only contain these). */
+  sentExtensions: Set<number>;
+  cookie?: Uint8Array;
+}
+
+export const DEFAULT_GROUPS: GroupName[] = ['x25519', 'secp256r1'];
+
+function versionCode(v: TlsVersionName): number {
+  return v === 'TLS 1.3' ? TLS13 : TLS12;
+}
+
+function isIpLiteral(host: string): boolean {
+  return /^[0-9.]+$/.test(host) || host.includes(':');
+}
+
+/** The first offer: randoms, key shares and lists from the configuration. */
+export function makeOffer(cfg: ClientConfig): Offer {
+  const versions = (cfg.versions ?? ['TLS 1.3']).map(versionCode);
+  const suiteNames = cfg.cipherSuites ?? [
+    ...(versions.includes(TLS13) ? TLS13_SUITES.map((s) => s.name) : []),
+    ...(versions.includes(TLS12) ? (tls12DefaultSuites as string[]) : []),
+  ];
+  const suites = suiteNames.map((n) => {
+    const c = codeOf(CIPHER_SUITES, n);
+    if (c === undefined) throw new TlsError('LocalConfig', `unknown cipher suite ${n}`);
+    return c;
+  });
+  const groups = cfg.groups ?? DEFAULT_GROUPS;
+  const shareGroups = cfg.keyShareGroups ?? [groups[0]!];
+  const keyShares = shareGroups.map((g) => generateKeyShare(g, cfg.rng, cfg.fixed?.keyShares?.[g]));
+  const random = cfg.fixed?.random ?? cfg.rng(32);
+  const compat = cfg.middleboxCompat ?? true;
+  const sessionId = cfg.fixed?.sessionId ?? (compat ? cfg.rng(32) : new Uint8Array(0));
+  return {
+    random,
+    sessionId,
+    versions,
+    suites,
+    groups,
+    keyShares,
+    schemes: cfg.signatureSchemes ?? [...SIGNATURE_SCHEMES],
+    alpn: cfg.alpn ?? [],
+    ...(cfg.serverName && !isIpLiteral(cfg.serverName) ? { serverName: cfg.serverName } : {}),
+    sentExtensions: new Set(),
+  };
+}
+
+/** TLS 1.2 suites offered by default when TLS 1.2 is enabled (the TLS 1.2 flow may widen this). */
+const tls12DefaultSuites = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384',
+];
+
+/** Extra ClientHello extensions a TLS 1.2 offer needs (filled by the TLS 1.2 flow). */
+export const tls12HelloExtensions: { build: (cfg: ClientConfig) => Extension[] } = { build: () => [] };
+
+/** Builds the ClientHello for an offer (RFC 8446 §4.1.2); `cookie` after a HelloRetryRequest. */
+export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMsg {
+  const own: Extension[] = [];
+  if (offer.serverName) own.push({ type: 'server_name', hostNames: [offer.serverName] });
+  own.push({ type: 'supported_groups', groups: offer.groups.map((g) => GROUP_CODES[g]) });
+  own.push({ type: 'signature_algorithms', schemes: offer.schemes.map((s) => SIGNATURE_SCHEME_CODES[s]) });
+  if (offer.alpn.length > 0) own.push({ type: 'alpn', protocols: offer.alpn });
+  if (offer.versions.includes(TLS12)) own.push(...tls12HelloExtensions.build(cfg));
+  if (offer.versions.includes(TLS13)) {
+    own.push({ type: 'supported_versions', versions: offer.versions });
+    own.push({ type: 'key_share', shares: offer.keyShares.map((k) => ({ group: GROUP_CODES[k.group], keyExchange: k.publicKey })) });
+    if (offer.cookie) own.push({ type: 'cookie', cookie: offer.cookie });
+  }
+  let extensions = own;
+  const shape = cfg.fixed?.extensions;
+  if (shape) {
+    extensions = [];
+    for (const s of shape) {
+      if (s.data) extensions.push({ type: 'opaque', code: s.type, data: s.data });
+      else {
+        const e = own.find((x) => extensionCode(x) === s.type);
+        if (e) extensions.push(e);
+      }
+    }
+    // A cookie from a HelloRetryRequest is always echoed.
+    if (offer.cookie && !extensions.some((e) => e.type === 'cookie')) extensions.push({ type: 'cookie', cookie: offer.cookie });
+  }
+  offer.sentExtensions = new Set(extensions.map(extensionCode));
+  return {
+    type: 'ClientHello',
+    legacyVersion: TLS12,
+    random: offer.random,
+    legacySessionId: offer.sessionId,
+    cipherSuites: offer.suites,
+    legacyCompressionMethods: new Uint8Array([0]),
+    extensions,
+  };
+}
+
+/**
+ * Version-independent ServerHello checks; returns the negotiated version.
+ * RFC 8446 §4.1.3 and §4.2.1.
+ */
+export function checkServerHello(sh: ServerHelloMsg, offer: Offer): TlsVersionName {
+  const sv = findExt(sh.extensions, 'supported_versions_selected');
+  let version: number;
+  if (sv) {
+    // RFC 8446 §4.2.1: a version the client did not offer is an illegal_parameter.
+    if (!offer.versions.includes(sv.version) || sv.version !== TLS13) {
+      throw new TlsError('PeerIllegalParameter', `server selected version 0x${sv.version.toString(16)} which was not offered`);
+    }
+    if (sh.legacyVersion !== TLS12) throw new TlsError('PeerIllegalParameter', 'TLS 1.3 ServerHello.legacy_version must be 0x0303');
+    version = sv.version;
+  } else {
+    version = sh.legacyVersion;
+    if (sh.type === 'HelloRetryRequest') throw new TlsError('PeerMissingExtension', 'HelloRetryRequest without supported_versions');
+    if (version !== TLS12 || !offer.versions.includes(TLS12)) {
+      throw new TlsError('IncompatibleVersion', `server chose ${version === TLS12 ? 'TLS 1.2' : `version 0x${version.toString(16)}`}, which we did not offer`);
+    }
+    // RFC 8446 §4.1.3: a TLS 1.3 client that negotiated 1.2 must check the downgrade sentinel.
+    const tail = sh.random.subarray(24);
+    if (offer.versions.includes(TLS13) && (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))) {
+      throw new TlsError('PeerIllegalParameter', 'downgrade sentinel in ServerHello.random: a TLS 1.3 server was forced to TLS 1.2');
+    }
+  }
+  // RFC 8446 §4.1.3: the cipher suite must be one we offered.
+  if (!offer.suites.includes(sh.cipherSuite)) {
+    throw new TlsError('PeerIllegalParameter', `server chose cipher suite ${nameOf(CIPHER_SUITES, sh.cipherSuite)}, which was not offered`);
+  }
+  if (sh.legacyCompressionMethod !== 0) throw new TlsError('PeerIllegalParameter', 'legacy_compression_method must be 0');
+  // RFC 8446 §4.2: an extension we did not offer is an unsupported_extension.
+  for (const e of sh.extensions) {
+    const code = extensionCode(e);
+    if (!offer.sentExtensions.has(code)) {
+      throw new TlsError('PeerUnsupportedExtension', `${sh.type} carries ${nameOf(EXTENSION_TYPES, code)}, which we did not offer`);
+    }
+  }
+  return version === TLS13 ? 'TLS 1.3' : 'TLS 1.2';
+}

@@ -1,0 +1,459 @@
+/**
+ * The TLS 1.2 client flow (RFC 5246 §7.3), from ServerHello to Connected:
+ *
+ *   ClientHello         -------->
+ *                                        ServerHello
+ *                                        Certificate
+ *                                  ServerKeyExchange   (ECDHE suites)
+ *                                 CertificateRequest*
+ *                       <--------    ServerHelloDone
+ *   Certificate*
+ *   ClientKeyExchange                 (RSA-encrypted premaster or ECDHE public key)
+ *   CertificateVerify*
+ *   [ChangeCipherSpec]
+ *   Finished            -------->
+ *                                 [ChangeCipherSpec]
+ *                       <--------           Finished
+ *
+ * hello.ts builds the ClientHello (with the TLS 1.2 extensions from `tls12ClientExtensions`)
+ * and runs the version-independent ServerHello checks (version, downgrade sentinel, suite
+ * offered, no unsolicited extensions); `client.ts` then calls `continueTls12`, and from then
+ * on this flow receives every handshake message and change_cipher_spec. States are values
+ * named after what they expect; `step` returns the next one. The flow reports its own state
+ * transitions, received handshake messages and secrets through the HandshakeIo.
+ */
+import { equalBytes, toHex } from '../codec/hex';
+import { Reader } from '../codec/reader';
+import { Writer } from '../codec/writer';
+import type { ClientConfig, GroupName } from '../config';
+import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
+import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
+import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
+import { assertNever, TlsError } from '../errors';
+import { ExtensionType, GROUPS, nameOf } from '../msgs/enums';
+import { findExt, type Extension } from '../msgs/extensions';
+import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
+import type { HandshakeIo } from '../record/connection';
+import { decodeHandshake12, encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
+import {
+  ClientCertificateType,
+  readEcPointFormats,
+  readRenegotiationInfo,
+  serverKeyExchangeSignedContent,
+  writeEcPointFormats,
+  writeRenegotiationInfo,
+  type CertificateRequest12,
+  type ServerKeyExchangeEcdhe,
+} from '../tls12/msgs';
+import { verifyPeerChain } from '../tls12/peer-cert';
+import { digest } from '../tls12/prf';
+import { Tls12RecordProtection } from '../tls12/record';
+import { encryptPremaster, makeRsaPremaster } from '../tls12/rsa-kx';
+import { tls12SuiteByCode, type Tls12Suite } from '../tls12/suites';
+import { tls12HelloExtensions, type Offer, type ServerHelloMsg } from './hello';
+
+export interface Tls12ClientStart {
+  io: HandshakeIo;
+  config: ClientConfig;
+  offer: Offer;
+  /** The ClientHello as sent (msg_type ‖ length ‖ body). */
+  clientHello: Uint8Array;
+  serverHello: EncodedMessage<ServerHelloMsg>;
+}
+
+export interface Tls12ClientFlow {
+  /** Current TLS 1.2 state name (ExpectCertificate, ExpectServerKeyExchange, ..., Connected). */
+  readonly state: string;
+  handleHandshake(frame: HandshakeFrame, recordId: string): void;
+  handleChangeCipherSpec(body: Uint8Array, recordId: string): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClientHello extensions for a TLS 1.2 offer
+
+/**
+ * The extensions only TLS 1.2 needs (hello.ts adds supported_groups, signature_algorithms,
+ * server_name and ALPN for both versions): ec_point_formats (RFC 8422 §5.1.2),
+ * extended_master_secret (RFC 7627 §5.1) and an empty renegotiation_info (RFC 5746 §3.4).
+ */
+export function tls12ClientExtensions(cfg: ClientConfig): Extension[] {
+  const exts: Extension[] = [];
+  let w = new Writer();
+  writeEcPointFormats(w, [0]);
+  exts.push({ type: 'opaque', code: ExtensionType.ec_point_formats, data: w.finish() });
+  if (cfg.extendedMasterSecret ?? true) exts.push({ type: 'opaque', code: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  w = new Writer();
+  writeRenegotiationInfo(w);
+  exts.push({ type: 'opaque', code: ExtensionType.renegotiation_info, data: w.finish() });
+  return exts;
+}
+
+// hello.ts asks this hook for the TLS 1.2 extensions of a ClientHello.
+tls12HelloExtensions.build = tls12ClientExtensions;
+
+// ---------------------------------------------------------------------------------------------
+// States
+
+/** What every state after ServerHello knows. */
+interface Hs {
+  io: HandshakeIo;
+  config: ClientConfig;
+  offer: Offer;
+  suite: Tls12Suite;
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array;
+  /** Every handshake message so far, as on the wire (RFC 5246 §7.4.9 handshake_messages). */
+  transcript: Uint8Array[];
+  ems: boolean;
+  report: SecretReporter;
+}
+
+type State =
+  | { name: 'ExpectCertificate'; hs: Hs }
+  | { name: 'ExpectServerKeyExchange'; hs: Hs; serverKey: PublicKey }
+  | { name: 'ExpectCertificateRequestOrHelloDone'; hs: Hs; serverKey: PublicKey; ecdhe?: { group: GroupName; serverPublic: Uint8Array } }
+  | { name: 'ExpectServerHelloDone'; hs: Hs; serverKey: PublicKey; ecdhe?: { group: GroupName; serverPublic: Uint8Array }; request: CertificateRequest12 }
+  | { name: 'ExpectChangeCipherSpec'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
+  | { name: 'ExpectFinished'; hs: Hs; masterSecret: Uint8Array }
+  | { name: 'Connected' }
+  | { name: 'Closed' };
+
+type Input = { kind: 'handshake'; message: Encoded12 } | { kind: 'change_cipher_spec' };
+
+function transcriptBytes(hs: Hs): Uint8Array {
+  let n = 0;
+  for (const m of hs.transcript) n += m.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const m of hs.transcript) {
+    out.set(m, o);
+    o += m.length;
+  }
+  return out;
+}
+
+function send(hs: Hs, m: Tls12Message): Encoded12 {
+  const enc = encodeHandshake12(m);
+  hs.transcript.push(enc.bytes);
+  hs.io.queueHandshake(enc);
+  return enc;
+}
+
+/** "expected X, got Y" — the one guard for message order (RFC 5246 §7.4: unexpected_message). */
+function unexpected(state: string, got: string): TlsError {
+  return new TlsError('PeerUnexpectedMessage', `${state}: got ${got}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ServerHello (TLS 1.2 specifics; hello.ts has done the version-independent checks)
+
+function afterServerHello(start: Tls12ClientStart): State {
+  const { io, config, offer, serverHello } = start;
+  const sh = serverHello.msg;
+  const suite = tls12SuiteByCode(sh.cipherSuite);
+  // A TLS 1.3 suite in a TLS 1.2 ServerHello (RFC 8446 §4.1.3: suite not valid for the version).
+  if (!suite) throw new TlsError('PeerIllegalParameter', `cipher suite 0x${sh.cipherSuite.toString(16)} is not a TLS 1.2 suite`);
+  let ems = false;
+  for (const e of sh.extensions) {
+    if (e.type !== 'opaque') continue;
+    const r = new Reader(e.data);
+    switch (e.code) {
+      case ExtensionType.extended_master_secret:
+        // RFC 7627 §5.1: extension_data is empty.
+        if (e.data.length !== 0) throw new TlsError('DecodeError', 'extended_master_secret with a non-empty body');
+        ems = true;
+        break;
+      case ExtensionType.renegotiation_info: {
+        // RFC 5746 §3.4: on an initial handshake renegotiated_connection must be empty.
+        const rc = readRenegotiationInfo(r);
+        r.expectEnd('renegotiation_info');
+        if (rc.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.4)');
+        break;
+      }
+      case ExtensionType.ec_point_formats: {
+        const formats = readEcPointFormats(r);
+        r.expectEnd('ec_point_formats');
+        // RFC 8422 §5.2: the uncompressed format must be supported.
+        if (!formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'server ec_point_formats lacks uncompressed (RFC 8422 §5.2)');
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (!sh.extensions.some((e) => e.type === 'opaque' && e.code === ExtensionType.renegotiation_info)) {
+    io.note('ServerHello has no renegotiation_info: the server does not support secure renegotiation (we never renegotiate)', 'RFC 5746 §3.4');
+  }
+  const alpn = findExt(sh.extensions, 'alpn');
+  if (alpn && (alpn.protocols.length !== 1 || !offer.alpn.includes(alpn.protocols[0]!))) {
+    throw new TlsError('PeerIllegalParameter', 'server selected an application protocol we did not offer');
+  }
+  io.emit({
+    type: 'negotiated',
+    version: 'TLS 1.2',
+    cipherSuite: suite.name,
+    keyExchange: suite.keyExchange,
+    extendedMasterSecret: ems,
+    ...(alpn ? { alpn: alpn.protocols[0]! } : {}),
+  });
+  if (!ems && (config.extendedMasterSecret ?? true)) {
+    io.note('The server did not accept extended_master_secret: the master secret is derived from the randoms only (RFC 5246 §8.1).', 'RFC 7627 §5.2');
+  }
+  const hs: Hs = {
+    io,
+    config,
+    offer,
+    suite,
+    clientRandom: offer.random,
+    serverRandom: sh.random,
+    transcript: [start.clientHello, serverHello.bytes],
+    ems,
+    report: (name, value, formula, inputs, rfc) => io.secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' }),
+  };
+  return { name: 'ExpectCertificate', hs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state machine
+
+function step(state: State, input: Input): State {
+  switch (state.name) {
+    case 'ExpectCertificate': {
+      const m = expectHandshake(state.name, input, 'Certificate');
+      const hs = state.hs;
+      hs.transcript.push(m.bytes);
+      // RFC 5246 §7.4.2: the server's certificate_list must hold at least the end-entity certificate.
+      if (m.chain.length === 0) throw new TlsError('DecodeError', 'server sent an empty Certificate');
+      const serverKey = verifyPeerChain(hs.io, {
+        chain: m.chain,
+        purpose: 'server',
+        anchors: hs.config.trustAnchors,
+        now: hs.config.now ?? new Date(),
+        ...(hs.config.serverName ? { host: hs.config.serverName } : {}),
+        keyExchange: hs.suite.keyExchange === 'RSA' ? 'rsa' : 'ecdhe',
+        ...(hs.config.insecureSkipVerify ? { insecure: true } : {}),
+      });
+      checkKeyFitsSuite(hs.suite, serverKey);
+      return hs.suite.keyExchange === 'ECDHE' ? { name: 'ExpectServerKeyExchange', hs, serverKey } : { name: 'ExpectCertificateRequestOrHelloDone', hs, serverKey };
+    }
+    case 'ExpectServerKeyExchange': {
+      const m = expectHandshake(state.name, input, 'ServerKeyExchange');
+      const hs = state.hs;
+      hs.transcript.push(m.bytes);
+      const group = checkServerKeyExchange(hs, m.ske, state.serverKey);
+      return { name: 'ExpectCertificateRequestOrHelloDone', hs, serverKey: state.serverKey, ecdhe: { group, serverPublic: m.ske.params.publicPoint } };
+    }
+    case 'ExpectCertificateRequestOrHelloDone': {
+      if (input.kind !== 'handshake') throw unexpected(state.name, 'ChangeCipherSpec');
+      const msg = input.message.msg;
+      if (msg.type === 'CertificateRequest') {
+        state.hs.transcript.push(input.message.bytes);
+        state.hs.io.emit({ type: 'negotiated', clientAuth: 'requested' });
+        return { name: 'ExpectServerHelloDone', hs: state.hs, serverKey: state.serverKey, ...(state.ecdhe ? { ecdhe: state.ecdhe } : {}), request: msg.request };
+      }
+      if (msg.type === 'ServerHelloDone') {
+        state.hs.transcript.push(input.message.bytes);
+        return sendClientFlight(state.hs, state.serverKey, state.ecdhe, undefined);
+      }
+      throw unexpected(state.name, msg.type);
+    }
+    case 'ExpectServerHelloDone': {
+      const m = expectHandshake(state.name, input, 'ServerHelloDone');
+      state.hs.transcript.push(m.bytes);
+      return sendClientFlight(state.hs, state.serverKey, state.ecdhe, state.request);
+    }
+    case 'ExpectChangeCipherSpec': {
+      if (input.kind !== 'change_cipher_spec') throw unexpected(state.name, input.message.name);
+      const { hs, keys } = state;
+      // RFC 5246 §7.1: from now on the server's records are protected with the pending read state.
+      hs.io.setReadProtection(new Tls12RecordProtection(hs.suite, keys.serverWriteKey, keys.serverWriteIv, 'server_write_key'));
+      return { name: 'ExpectFinished', hs, masterSecret: state.masterSecret };
+    }
+    case 'ExpectFinished': {
+      const m = expectHandshake(state.name, input, 'Finished');
+      const hs = state.hs;
+      // RFC 5246 §7.4.9: verify_data over every handshake message before this one.
+      const expected = finishedVerifyData({ hash: hs.suite.hash, masterSecret: state.masterSecret, side: 'server', handshakeHash: digest(hs.suite.hash, transcriptBytes(hs)), report: hs.report });
+      if (!equalBytes(expected, m.verifyData)) {
+        throw new TlsError('PeerBadFinished', `server Finished verify_data ${toHex(m.verifyData)} ≠ expected ${toHex(expected)} (RFC 5246 §7.4.9)`);
+      }
+      hs.transcript.push(m.bytes);
+      return { name: 'Connected' };
+    }
+    case 'Connected':
+      if (input.kind === 'handshake' && input.message.msg.type === 'HelloRequest') {
+        // RFC 5246 §7.4.1.1 / RFC 5746 §4.2: we do not renegotiate; ignoring it is allowed.
+        return state;
+      }
+      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+    case 'Closed':
+      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+    default:
+      return assertNever(state);
+  }
+}
+
+function expectHandshake<T extends Tls12Message['type']>(stateName: string, input: Input, type: T): Extract<Tls12Message, { type: T }> & { bytes: Uint8Array } {
+  if (input.kind !== 'handshake') throw unexpected(stateName, 'ChangeCipherSpec');
+  if (input.message.msg.type !== type) throw unexpected(stateName, input.message.name);
+  return { ...(input.message.msg as Extract<Tls12Message, { type: T }>), bytes: input.message.bytes };
+}
+
+/** The certificate's key must be the one the suite authenticates with (RFC 5246 §7.4.2, RFC 8422 §5.3). */
+function checkKeyFitsSuite(suite: Tls12Suite, key: PublicKey): void {
+  const ok = suite.auth === 'rsa' ? key.type === 'rsa' : key.type === 'ecdsa-p256' || key.type === 'ecdsa-p384' || key.type === 'ed25519';
+  if (!ok) throw new TlsError('CertUnsupported', `${suite.name} needs an ${suite.auth === 'rsa' ? 'RSA' : 'ECDSA/EdDSA'} certificate, the server sent a ${key.type} key`);
+}
+
+/** RFC 8422 §5.4: named curve we offered, a signature scheme we offered that fits the key, and a valid signature. */
+function checkServerKeyExchange(hs: Hs, ske: ServerKeyExchangeEcdhe, serverKey: PublicKey): GroupName {
+  const group = groupByCode(ske.params.namedCurve);
+  if (!group || !hs.offer.groups.includes(group)) {
+    throw new TlsError('PeerIllegalParameter', `ServerKeyExchange uses ${nameOf(GROUPS, ske.params.namedCurve)}, which we did not offer (RFC 8422 §5.4)`);
+  }
+  const scheme = signatureSchemeFromCode(ske.signed.algorithm);
+  if (!scheme || !hs.offer.schemes.includes(scheme)) {
+    throw new TlsError('PeerIllegalParameter', `ServerKeyExchange signed with 0x${ske.signed.algorithm.toString(16)}, which we did not offer (RFC 5246 §7.4.1.4.1)`);
+  }
+  if (!schemeMatchesKey(scheme, serverKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the server's ${serverKey.type} key`);
+  const content = serverKeyExchangeSignedContent(hs.clientRandom, hs.serverRandom, ske.paramsBytes);
+  if (!verify(scheme, serverKey, content, ske.signed.signature)) {
+    throw new TlsError('PeerBadSignature', `ServerKeyExchange ${scheme} signature does not verify over client_random ‖ server_random ‖ params (RFC 8422 §5.4)`);
+  }
+  hs.io.emit({ type: 'negotiated', group, signatureScheme: scheme });
+  return group;
+}
+
+/** The client certificate to send for a CertificateRequest (RFC 5246 §7.4.6), if any fits. */
+function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8Array[]; key: PrivateKey; scheme: SignatureSchemeName } | undefined {
+  const cc = hs.config.clientCert;
+  if (!cc || !cc.key || cc.chain.length === 0) return undefined;
+  const key = cc.key;
+  const typeOk = key.type === 'rsa' ? request.certificateTypes.includes(ClientCertificateType.rsa_sign) : request.certificateTypes.includes(ClientCertificateType.ecdsa_sign);
+  if (!typeOk) {
+    hs.io.note(`our ${key.type} client certificate is not among the requested certificate_types; sending none`, 'RFC 5246 §7.4.6');
+    return undefined;
+  }
+  const mine = (hs.config.signatureSchemes ?? schemesForKey(key.publicKey)).filter((s) => schemeMatchesKey(s, key.publicKey));
+  // In TLS 1.2, PKCS#1 v1.5 is the interoperable choice for RSA CertificateVerify; prefer what the server lists first.
+  const scheme = request.signatureAlgorithms.map(signatureSchemeFromCode).find((s): s is SignatureSchemeName => !!s && mine.includes(s));
+  if (!scheme) {
+    hs.io.note('no signature algorithm in the CertificateRequest fits our client key; sending no certificate', 'RFC 5246 §7.4.4');
+    return undefined;
+  }
+  return { chain: cc.chain, key, scheme };
+}
+
+/** After ServerHelloDone: Certificate*, ClientKeyExchange, CertificateVerify*, ChangeCipherSpec, Finished. */
+function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupName; serverPublic: Uint8Array } | undefined, request: CertificateRequest12 | undefined): State {
+  const { io, suite, config } = hs;
+  const rng = config.rng;
+  const client = request ? chooseClientCert(hs, request) : undefined;
+  if (request) send(hs, { type: 'Certificate', chain: client ? client.chain : [] });
+
+  // ClientKeyExchange and the premaster secret.
+  let premaster: Uint8Array;
+  if (suite.keyExchange === 'RSA') {
+    // RFC 5246 §7.4.7.1: client_version is the version offered in ClientHello (legacy_version 3,3).
+    premaster = makeRsaPremaster(rng, [3, 3]);
+    reportPremaster(hs.report, premaster, 'RSA', [
+      { name: 'client_version', value: '3,3 (TLS 1.2, as offered in ClientHello)' },
+      { name: 'random[46]', value: premaster.slice(2) },
+    ]);
+    const fault = config.fixed?.['tls12CorruptPremaster'] === true;
+    let toEncrypt = premaster;
+    if (fault) {
+      // Fault injection ('bad-premaster'): encrypt a premaster with a wrong client_version.
+      toEncrypt = premaster.slice();
+      toEncrypt[0] = 0x02;
+      toEncrypt[1] = 0x00;
+      io.note('Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).', 'RFC 5246 §7.4.7.1');
+    }
+    const encrypted = encryptPremaster(serverKey, toEncrypt, rng);
+    send(hs, { type: 'ClientKeyExchange', cke: { kind: 'RSA', encryptedPreMasterSecret: encrypted } });
+  } else {
+    if (!ecdhe) throw new TlsError('LocalInternal', 'ECDHE suite without ServerKeyExchange');
+    const kp = generateKeyShare(ecdhe.group, rng);
+    premaster = computeSharedSecret(ecdhe.group, kp.privateKey, ecdhe.serverPublic);
+    reportPremaster(hs.report, premaster, 'ECDHE', [
+      { name: 'group', value: ecdhe.group },
+      { name: 'client ephemeral private key', value: kp.privateKey },
+      { name: 'client ephemeral public key (ecdh_Yc)', value: kp.publicKey },
+      { name: 'server ephemeral public key', value: ecdhe.serverPublic },
+    ]);
+    send(hs, { type: 'ClientKeyExchange', cke: { kind: 'ECDHE', ecdhYc: kp.publicKey } });
+  }
+
+  // RFC 7627 §4: the session hash covers ClientHello .. ClientKeyExchange.
+  const masterSecret = deriveMasterSecret({
+    hash: suite.hash,
+    premaster,
+    clientRandom: hs.clientRandom,
+    serverRandom: hs.serverRandom,
+    ...(hs.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs)) } : {}),
+    report: hs.report,
+  });
+  const keys = deriveKeyBlock({ suite, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom, report: hs.report });
+
+  if (client) {
+    // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.
+    const signature = sign(client.scheme, client.key, transcriptBytes(hs), rng);
+    send(hs, { type: 'CertificateVerify', signed: { algorithm: SIGNATURE_SCHEME_CODES[client.scheme], signature } });
+    io.emit({ type: 'negotiated', clientAuth: 'requested' });
+  }
+
+  // RFC 5246 §7.1: ChangeCipherSpec, then everything we send is protected.
+  io.sendCcs();
+  io.setWriteProtection(new Tls12RecordProtection(suite, keys.clientWriteKey, keys.clientWriteIv, 'client_write_key'));
+  const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'client', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
+  send(hs, { type: 'Finished', verifyData });
+  io.flush();
+  return { name: 'ExpectChangeCipherSpec', hs, masterSecret, keys };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow object client.ts drives
+
+class ClientFlow implements Tls12ClientFlow {
+  private st: State;
+
+  constructor(private readonly io: HandshakeIo, first: State) {
+    this.st = first;
+  }
+
+  get state(): string {
+    return this.st.name;
+  }
+
+  private go(input: Input): void {
+    const from = this.st.name;
+    try {
+      this.st = step(this.st, input);
+    } catch (e) {
+      this.st = { name: 'Closed' };
+      throw e;
+    }
+    if (this.st.name !== from) this.io.emit({ type: 'state', from, to: this.st.name });
+  }
+
+  handleHandshake(frame: HandshakeFrame, recordId: string): void {
+    const message = decodeHandshake12(frame, undefined);
+    this.io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
+    this.go({ kind: 'handshake', message });
+  }
+
+  handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
+    void recordId;
+    // RFC 5246 §7.1: the message consists of a single byte of value 1.
+    if (body.length !== 1 || body[0] !== 1) throw new TlsError('DecodeError', 'ChangeCipherSpec must be the single byte 1 (RFC 5246 §7.1)');
+    this.go({ kind: 'change_cipher_spec' });
+  }
+}
+
+/** Continues a handshake whose ServerHello negotiated TLS 1.2 (hello.ts has checked it). */
+export function continueTls12(start: Tls12ClientStart): Tls12ClientFlow {
+  const first = afterServerHello(start);
+  start.io.emit({ type: 'state', from: 'ExpectServerHello', to: first.name });
+  return new ClientFlow(start.io, first);
+}

@@ -1,0 +1,354 @@
+/**
+ * The TLS 1.3 client flow (RFC 8446 §2, §4): from the ServerHello (or HelloRetryRequest) to
+ * Connected. Each handler takes the state it was in and the message, and returns the next
+ * state; the states carry the handshake data (`Hs13`).
+ *
+ *   ExpectServerHello → (HelloRetryRequest → ExpectServerHello) → ExpectEncryptedExtensions
+ *   → ExpectCertificateOrCertificateRequest → [ExpectCertificate] → ExpectCertificateVerify
+ *   → ExpectFinished → Connected
+ */
+import { concatBytes, equalBytes, utf8 } from '../codec/hex';
+import type { ClientConfig } from '../config';
+import { suite13ByCode, type Suite13 } from '../crypto/cipher-suites';
+import { computeSharedSecret, generateKeyShare, groupByCode, GROUP_CODES } from '../crypto/ecdhe';
+import { hashLen } from '../crypto/hash';
+import { KeySchedule } from '../crypto/key-schedule';
+import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
+import { schemeMatchesKey, schemesForKey, sign, signatureSchemeFromCode, verify, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
+import { Transcript } from '../crypto/transcript';
+import { TlsError } from '../errors';
+import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, nameOf, SIGNATURE_SCHEMES } from '../msgs/enums';
+import { extensionCode, findExt } from '../msgs/extensions';
+import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
+import type { HandshakeIo } from '../record/connection';
+import { Protection13 } from '../record/protection';
+import { parseCertificate } from '../pki/parse';
+import { verifyChain } from '../pki/verify';
+import { buildClientHello, type Offer, type ServerHelloMsg } from './hello';
+
+/** Handshake data shared by the TLS 1.3 client states. */
+export interface Hs13 {
+  suite: Suite13;
+  ks: KeySchedule;
+  transcript: Transcript;
+  clientHs: Uint8Array;
+  serverHs: Uint8Array;
+  helloRetry: boolean;
+  ccsSent: boolean;
+  certRequest?: { context: Uint8Array; schemes: number[] };
+}
+
+export type ClientState13 =
+  | { name: 'ExpectEncryptedExtensions'; hs: Hs13 }
+  | { name: 'ExpectCertificateOrCertificateRequest'; hs: Hs13 }
+  | { name: 'ExpectCertificate'; hs: Hs13 }
+  | { name: 'ExpectCertificateVerify'; hs: Hs13; leafKey: PublicKey }
+  | { name: 'ExpectFinished'; hs: Hs13 }
+  | { name: 'Connected'; app: AppSecrets13 };
+
+/** Post-handshake: what a KeyUpdate needs. */
+export interface AppSecrets13 {
+  suite: Suite13;
+  ks: KeySchedule;
+  clientSecret: Uint8Array;
+  serverSecret: Uint8Array;
+  clientGeneration: number;
+  serverGeneration: number;
+}
+
+/** What the client carries between ClientHello and ServerHello. */
+export interface HelloState {
+  offer: Offer;
+  transcript: Transcript;
+  /** Set after a HelloRetryRequest. */
+  hrr?: { suite: number; group: number };
+  ccsSent: boolean;
+}
+
+const SERVER_CV_CONTEXT = 'TLS 1.3, server CertificateVerify';
+const CLIENT_CV_CONTEXT = 'TLS 1.3, client CertificateVerify';
+
+/** The content covered by a CertificateVerify signature (RFC 8446 §4.4.3). */
+export function certificateVerifyContent(context: string, transcriptHash: Uint8Array): Uint8Array {
+  return concatBytes(new Uint8Array(64).fill(0x20), utf8.encode(context), new Uint8Array([0]), transcriptHash);
+}
+
+/** TLS 1.3 forbids PKCS#1 v1.5 in CertificateVerify (RFC 8446 §4.4.3). */
+export function tls13Scheme(s: SignatureSchemeName): boolean {
+  return !s.startsWith('rsa_pkcs1');
+}
+
+/**
+ * HelloRetryRequest (RFC 8446 §4.1.4): check it, replace ClientHello1 in the transcript by
+ * message_hash, and send ClientHello2 with a key share for the requested group.
+ */
+export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): HelloState {
+  const hrr = enc.msg;
+  // RFC 8446 §4.1.4: a second HelloRetryRequest is an unexpected_message.
+  if (st.hrr) throw new TlsError('PeerUnexpectedMessage', 'a second HelloRetryRequest');
+  const suite = suite13ByCode(hrr.cipherSuite);
+  if (!suite) throw new TlsError('PeerIllegalParameter', `HelloRetryRequest chose ${nameOf(CIPHER_SUITES, hrr.cipherSuite)}`);
+  const ks = findExt(hrr.extensions, 'key_share_hrr');
+  const cookie = findExt(hrr.extensions, 'cookie');
+  for (const e of hrr.extensions) {
+    if (!['key_share_hrr', 'cookie', 'supported_versions_selected'].includes(e.type)) {
+      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest may not carry ${nameOf(EXTENSION_TYPES, extensionCode(e))}`);
+    }
+  }
+  if (!ks && !cookie) throw new TlsError('PeerIllegalParameter', 'HelloRetryRequest would not change the ClientHello');
+  const offer = st.offer;
+  if (ks) {
+    const group = groupByCode(ks.selectedGroup);
+    // RFC 8446 §4.2.8: the group must be offered in supported_groups and not already have a share.
+    if (!group || !offer.groups.includes(group)) {
+      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest asks for ${nameOf(GROUPS, ks.selectedGroup)}, which was not offered`);
+    }
+    if (offer.keyShares.some((k) => k.group === group)) {
+      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
+    }
+    offer.keyShares = [generateKeyShare(group, cfg.rng, cfg.fixed?.keyShares?.[group])];
+  }
+  if (cookie) offer.cookie = cookie.cookie;
+  const mh = st.transcript.replaceWithMessageHash(suite.hash);
+  io.note(`HelloRetryRequest: ClientHello1 is replaced in the transcript by message_hash (${mh.length} bytes).`, 'RFC 8446 §4.4.1');
+  st.transcript.add(enc.bytes);
+  io.emit({ type: 'negotiated', version: 'TLS 1.3', cipherSuite: suite.name, ...(ks ? { group: groupByCode(ks.selectedGroup)! } : {}), helloRetry: true });
+  // RFC 8446 §D.4: in compatibility mode the client sends its CCS before its second flight.
+  let ccsSent = st.ccsSent;
+  if ((cfg.middleboxCompat ?? true) && !ccsSent) {
+    io.sendCcs();
+    ccsSent = true;
+  }
+  const ch2 = encodeHandshake(buildClientHello(cfg, offer));
+  st.transcript.add(ch2.bytes);
+  io.queueHandshake(ch2);
+  io.flush();
+  return { offer, transcript: st.transcript, hrr: { suite: hrr.cipherSuite, group: ks?.selectedGroup ?? GROUP_CODES[offer.keyShares[0]!.group] }, ccsSent };
+}
+
+/** ServerHello (TLS 1.3): key share → handshake secrets → handshake keys. */
+export function onServerHello13(io: HandshakeIo, cfg: ClientConfig, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): ClientState13 {
+  const sh = enc.msg;
+  const offer = st.offer;
+  // RFC 8446 §4.1.3: legacy_session_id_echo must echo ours.
+  if (!equalBytes(sh.legacySessionIdEcho, offer.sessionId)) throw new TlsError('PeerIllegalParameter', 'legacy_session_id_echo does not match legacy_session_id');
+  const suite = suite13ByCode(sh.cipherSuite);
+  if (!suite) throw new TlsError('PeerIllegalParameter', `${nameOf(CIPHER_SUITES, sh.cipherSuite)} is not a TLS 1.3 cipher suite`);
+  // RFC 8446 §4.1.4: the ServerHello after an HRR must keep the HRR's suite.
+  if (st.hrr && st.hrr.suite !== sh.cipherSuite) throw new TlsError('PeerIllegalParameter', 'ServerHello cipher suite differs from the HelloRetryRequest');
+  for (const e of sh.extensions) {
+    if (!['key_share_server', 'supported_versions_selected', 'opaque'].includes(e.type) || (e.type === 'opaque' && e.code !== 41)) {
+      throw new TlsError('PeerIllegalParameter', `ServerHello may not carry ${nameOf(EXTENSION_TYPES, extensionCode(e))}`);
+    }
+  }
+  const ks = findExt(sh.extensions, 'key_share_server');
+  // RFC 8446 §9.2: without PSK, key_share is mandatory.
+  if (!ks) throw new TlsError('PeerMissingExtension', 'ServerHello has no key_share');
+  const mine = offer.keyShares.find((k) => GROUP_CODES[k.group] === ks.share.group);
+  // RFC 8446 §4.2.8: the server's share must be for a group we sent a share for.
+  if (!mine) throw new TlsError('PeerIllegalParameter', `server key share for ${nameOf(GROUPS, ks.share.group)}, for which we sent no share`);
+  const shared = computeSharedSecret(mine.group, mine.privateKey, ks.share.keyExchange);
+  io.secret({
+    name: 'ecdhe_shared_secret',
+    value: shared,
+    formula: `${mine.group === 'x25519' ? 'X25519' : 'ECDH-P256 (x-coordinate)'}(client private key, server key_share)`,
+    inputs: [
+      { name: 'client private key', value: mine.privateKey },
+      { name: 'server key_exchange', value: ks.share.keyExchange },
+    ],
+    rfc: 'RFC 8446 §7.4',
+    stage: 'handshake',
+  });
+  st.transcript.add(enc.bytes);
+  const keySchedule = new KeySchedule(suite.hash, (s) => io.secret(s));
+  keySchedule.deriveEarlySecret();
+  const hsSecrets = keySchedule.deriveHandshakeSecrets(shared, st.transcript.hash(suite.hash));
+  const sk = keySchedule.trafficKeys(hsSecrets.server, 'server_handshake_traffic_secret', 'server_handshake', suite.keyLen, suite.ivLen);
+  const ck = keySchedule.trafficKeys(hsSecrets.client, 'client_handshake_traffic_secret', 'client_handshake', suite.keyLen, suite.ivLen);
+  io.setReadProtection(new Protection13(suite, sk.key, sk.iv, 'server_handshake_traffic_secret'));
+  io.emit({ type: 'negotiated', version: 'TLS 1.3', cipherSuite: suite.name, group: mine.group, helloRetry: st.hrr !== undefined, keyExchange: 'ECDHE' });
+  const hs: Hs13 = { suite, ks: keySchedule, transcript: st.transcript, clientHs: hsSecrets.client, serverHs: hsSecrets.server, helloRetry: st.hrr !== undefined, ccsSent: st.ccsSent };
+  // Our own write key switches when we send our second flight; until then alerts go in the clear
+  // only if the server could not read them otherwise — RFC 8446 §5: use the current write key.
+  io.setWriteProtection(new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret'));
+  return { name: 'ExpectEncryptedExtensions', hs };
+}
+
+/** Extensions allowed in EncryptedExtensions (RFC 8446 §4.2 table): anything else is illegal. */
+const EE_FORBIDDEN = new Set([13, 43, 44, 45, 41, 51, 47, 50]);
+
+export function onEncryptedExtensions(io: HandshakeIo, offer: Offer, st: Extract<ClientState13, { name: 'ExpectEncryptedExtensions' }>, enc: EncodedMessage): ClientState13 {
+  const m = expectMessage(enc, 'EncryptedExtensions');
+  for (const e of m.extensions) {
+    const code = extensionCode(e);
+    if (EE_FORBIDDEN.has(code)) throw new TlsError('PeerIllegalParameter', `EncryptedExtensions may not carry ${nameOf(EXTENSION_TYPES, code)}`);
+    if (!offer.sentExtensions.has(code)) throw new TlsError('PeerUnsupportedExtension', `EncryptedExtensions carries ${nameOf(EXTENSION_TYPES, code)}, which we did not offer`);
+  }
+  const alpn = findExt(m.extensions, 'alpn');
+  if (alpn) {
+    // RFC 7301 §3.1: exactly one protocol, one we offered.
+    if (alpn.protocols.length !== 1 || !offer.alpn.includes(alpn.protocols[0]!)) {
+      throw new TlsError('PeerIllegalParameter', `server selected ALPN ${JSON.stringify(alpn.protocols)}, not one we offered`);
+    }
+    io.emit({ type: 'negotiated', version: 'TLS 1.3', alpn: alpn.protocols[0]! });
+  }
+  if (offer.serverName && findExt(m.extensions, 'server_name')) io.emit({ type: 'negotiated', version: 'TLS 1.3', serverName: offer.serverName });
+  st.hs.transcript.add(enc.bytes);
+  return { name: 'ExpectCertificateOrCertificateRequest', hs: st.hs };
+}
+
+export function onCertificateRequest(io: HandshakeIo, st: Extract<ClientState13, { name: 'ExpectCertificateOrCertificateRequest' }>, m: Extract<EncodedMessage['msg'], { type: 'CertificateRequest' }>, bytes: Uint8Array): ClientState13 {
+  // RFC 8446 §4.3.2: in the handshake, the context is empty.
+  if (m.context.length !== 0) throw new TlsError('PeerIllegalParameter', 'certificate_request_context must be empty during the handshake');
+  const sa = findExt(m.extensions, 'signature_algorithms');
+  if (!sa) throw new TlsError('PeerMissingExtension', 'CertificateRequest without signature_algorithms');
+  st.hs.certRequest = { context: m.context, schemes: sa.schemes };
+  st.hs.transcript.add(bytes);
+  io.emit({ type: 'negotiated', version: 'TLS 1.3', clientAuth: 'requested' });
+  return { name: 'ExpectCertificate', hs: st.hs };
+}
+
+/** The server's Certificate: verified against our trust anchors (chain, validity, host name). */
+export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13, enc: EncodedMessage): ClientState13 {
+  const m = expectMessage(enc, 'Certificate');
+  if (m.context.length !== 0) throw new TlsError('PeerIllegalParameter', 'server Certificate with a non-empty certificate_request_context');
+  // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
+  if (m.entries.length === 0) throw new TlsError('DecodeError', 'the server sent an empty Certificate message');
+  const chain = m.entries.map((e) => e.certData);
+  const leafKey = checkPeerChain(io, chain, cfg.trustAnchors, cfg.now ?? new Date(), 'server', cfg.serverName, cfg.insecureSkipVerify ?? false);
+  hs.transcript.add(enc.bytes);
+  return { name: 'ExpectCertificateVerify', hs, leafKey };
+}
+
+/**
+ * Verifies a peer's chain with the PKI verifier, reporting every check; returns the leaf key.
+ * A failed report ends the handshake with the report's alert.
+ */
+export function checkPeerChain(io: HandshakeIo, chain: Uint8Array[], anchors: Uint8Array[], at: Date, purpose: 'server' | 'client', host: string | undefined, skip: boolean): PublicKey {
+  const t0 = io.elapsed();
+  const report = verifyChain({ chain, anchors, at, ...(host !== undefined ? { host } : {}), purpose });
+  for (const check of report.checks) io.emit({ type: 'cert-check', check });
+  io.emit({ type: 'cert-report', report });
+  io.emit({ type: 'timing', what: `${purpose} certificate verification`, ms: io.elapsed() - t0 });
+  if (!report.ok) {
+    if (skip) io.note(`Certificate verification failed (${report.verdict}) — ignored because verification is disabled.`);
+    else {
+      const kind = report.alert === 'certificate_expired' ? 'CertExpired' : report.alert === 'unknown_ca' ? 'CertUnknownCa' : 'CertBad';
+      throw new TlsError(kind, report.verdict, report.alert ?? 'bad_certificate');
+    }
+  }
+  let leaf;
+  try {
+    leaf = parseCertificate(chain[0]!);
+  } catch (e) {
+    throw new TlsError('CertBad', `the end-entity certificate does not parse: ${(e as Error).message}`);
+  }
+  if (!leaf.publicKey) throw new TlsError('CertUnsupported', `unsupported end-entity key: ${leaf.keyProblem ?? leaf.keyDescription}`);
+  return leaf.publicKey;
+}
+
+/** Verifies a CertificateVerify from the peer (RFC 8446 §4.4.3). */
+export function checkCertificateVerify(
+  io: HandshakeIo,
+  transcript: Transcript,
+  suite: Suite13,
+  m: Extract<EncodedMessage['msg'], { type: 'CertificateVerify' }>,
+  leafKey: PublicKey,
+  offered: readonly number[],
+  context: string,
+): SignatureSchemeName {
+  const scheme = signatureSchemeFromCode(m.scheme);
+  // RFC 8446 §4.4.3: the scheme must be one offered in signature_algorithms and fit the key.
+  if (!scheme || !offered.includes(m.scheme) || !tls13Scheme(scheme)) {
+    throw new TlsError('PeerIllegalParameter', `CertificateVerify uses ${nameOf(SIGNATURE_SCHEMES, m.scheme)}, which was not offered for TLS 1.3`);
+  }
+  if (!schemeMatchesKey(scheme, leafKey)) throw new TlsError('PeerIllegalParameter', `CertificateVerify scheme ${scheme} does not match the ${leafKey.type} certificate key`);
+  const th = transcript.hash(suite.hash);
+  const content = certificateVerifyContent(context, th);
+  const t0 = io.elapsed();
+  const ok = verify(scheme, leafKey, content, m.signature);
+  io.emit({ type: 'timing', what: `CertificateVerify ${scheme} verification`, ms: io.elapsed() - t0 });
+  // RFC 8446 §4.4.3: a signature that does not verify is a decrypt_error.
+  if (!ok) throw new TlsError('PeerBadSignature', `CertificateVerify ${scheme} signature does not verify`);
+  return scheme;
+}
+
+export function onServerCertificateVerify(io: HandshakeIo, offer: Offer, st: Extract<ClientState13, { name: 'ExpectCertificateVerify' }>, enc: EncodedMessage): ClientState13 {
+  const m = expectMessage(enc, 'CertificateVerify');
+  const offered = offer.schemes.map((s) => SIGNATURE_SCHEME_CODES[s]);
+  const scheme = checkCertificateVerify(io, st.hs.transcript, st.hs.suite, m, st.leafKey, offered, SERVER_CV_CONTEXT);
+  io.emit({ type: 'negotiated', version: 'TLS 1.3', signatureScheme: scheme });
+  st.hs.transcript.add(enc.bytes);
+  return { name: 'ExpectFinished', hs: st.hs };
+}
+
+/** Server Finished: check it, derive application secrets, send our second flight. */
+export function onServerFinished(io: HandshakeIo, cfg: ClientConfig, st: Extract<ClientState13, { name: 'ExpectFinished' }>, enc: EncodedMessage): ClientState13 {
+  const m = expectMessage(enc, 'Finished');
+  const hs = st.hs;
+  const h = hs.suite.hash;
+  if (m.verifyData.length !== hashLen(h)) throw new TlsError('DecodeError', `Finished.verify_data is ${m.verifyData.length} bytes, expected ${hashLen(h)}`);
+  const expected = hs.ks.finished(hs.serverHs, 'server_handshake_traffic_secret', 'server', hs.transcript.hash(h), 'ClientHello...CertificateVerify');
+  // RFC 8446 §4.4.4: a wrong verify_data is a decrypt_error.
+  if (!equalBytes(expected, m.verifyData)) throw new TlsError('PeerBadFinished', 'server Finished.verify_data does not match');
+  hs.transcript.add(enc.bytes);
+  const app = hs.ks.deriveMasterSecrets(hs.transcript.hash(h));
+  const sk = hs.ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', hs.suite.keyLen, hs.suite.ivLen);
+  io.setReadProtection(new Protection13(hs.suite, sk.key, sk.iv, 'server_application_traffic_secret_0'));
+
+  // Second flight: [CCS] [Certificate CertificateVerify] Finished (RFC 8446 §4.4, §D.4).
+  if ((cfg.middleboxCompat ?? true) && !hs.ccsSent) {
+    io.sendCcs();
+    hs.ccsSent = true;
+  }
+  if (hs.certRequest) sendClientCertificate(io, cfg, hs);
+  const verifyData = hs.ks.finished(hs.clientHs, 'client_handshake_traffic_secret', 'client', hs.transcript.hash(h), hs.certRequest ? 'ClientHello...client CertificateVerify' : 'ClientHello...server Finished');
+  const fin = encodeHandshake({ type: 'Finished', verifyData });
+  io.queueHandshake(fin);
+  hs.transcript.add(fin.bytes);
+  const ck = hs.ks.trafficKeys(app.client, 'client_application_traffic_secret_0', 'client_application', hs.suite.keyLen, hs.suite.ivLen);
+  io.setWriteProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
+  hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
+  return { name: 'Connected', app: { suite: hs.suite, ks: hs.ks, clientSecret: app.client, serverSecret: app.server, clientGeneration: 0, serverGeneration: 0 } };
+}
+
+/** Client Certificate (+ CertificateVerify) in answer to a CertificateRequest (RFC 8446 §4.4.2). */
+function sendClientCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13): void {
+  const req = hs.certRequest!;
+  const cert = cfg.clientCert;
+  let scheme: SignatureSchemeName | undefined;
+  if (cert?.key) {
+    scheme = schemesForKey(cert.key.publicKey).find((s) => tls13Scheme(s) && req.schemes.includes(SIGNATURE_SCHEME_CODES[s]));
+    if (!scheme) io.note('The server accepts no signature scheme our client key can make: sending no certificate.', 'RFC 8446 §4.4.2.3');
+  } else if (cert) {
+    io.note('A client certificate is configured without its private key: sending no certificate.');
+  } else {
+    io.note('The server asked for a client certificate and we have none: sending an empty Certificate.', 'RFC 8446 §4.4.2');
+  }
+  const entries = scheme && cert ? cert.chain.map((certData) => ({ certData, extensions: [] })) : [];
+  const c = encodeHandshake({ type: 'Certificate', context: req.context, entries });
+  io.queueHandshake(c);
+  hs.transcript.add(c.bytes);
+  if (scheme && cert?.key) {
+    const content = certificateVerifyContent(CLIENT_CV_CONTEXT, hs.transcript.hash(hs.suite.hash));
+    const t0 = io.elapsed();
+    const signature = sign(scheme, cert.key, content, cfg.rng);
+    io.emit({ type: 'timing', what: `CertificateVerify ${scheme} signature`, ms: io.elapsed() - t0 });
+    const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[scheme], signature });
+    io.queueHandshake(cv);
+    hs.transcript.add(cv.bytes);
+  }
+}
+
+/** KeyUpdate (RFC 8446 §4.6.3), either side: next read secret; answer if asked. */
+export function nextTrafficKeys(app: AppSecrets13, which: 'client' | 'server'): Protection13 {
+  const cur = which === 'client' ? app.clientSecret : app.serverSecret;
+  const gen = which === 'client' ? app.clientGeneration++ : app.serverGeneration++;
+  const next = app.ks.nextApplicationSecret(cur, `${which}_application_traffic_secret_${gen}`, `${which}_application_traffic_secret_${gen + 1}`);
+  if (which === 'client') app.clientSecret = next;
+  else app.serverSecret = next;
+  const k = app.ks.trafficKeys(next, `${which}_application_traffic_secret_${gen + 1}`, `${which}_application`, app.suite.keyLen, app.suite.ivLen);
+  return new Protection13(app.suite, k.key, k.iv, `${which}_application_traffic_secret_${gen + 1}`);
+}
+
+export { SERVER_CV_CONTEXT, CLIENT_CV_CONTEXT };

@@ -1,0 +1,112 @@
+/**
+ * The server's view of ClientHello (RFC 8446 §4.1.2): which version to speak, and the
+ * TLS 1.3 parameter choices (suite, group / HelloRetryRequest, signature scheme, ALPN).
+ * The TLS 1.3 flow continues in tls13.ts, the TLS 1.2 flow in tls12.ts.
+ */
+import type { GroupName, ServerConfig } from '../config';
+import { TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
+import { groupByCode, GROUP_CODES } from '../crypto/ecdhe';
+import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
+import { schemesForKey, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
+import { TlsError } from '../errors';
+import type { TlsVersionName } from '../events';
+import { TLS12, TLS13 } from '../msgs/enums';
+import { findExt, type KeyShareEntry } from '../msgs/extensions';
+import type { HandshakeMessage } from '../msgs/handshake';
+import { parseCertificate } from '../pki/parse';
+
+export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
+
+/** Which version this ClientHello gets (RFC 8446 §4.2.1, RFC 5246 §E.1). */
+export function chooseVersion(cfg: ServerConfig, ch: ClientHelloMsg): TlsVersionName {
+  const ours = cfg.versions ?? ['TLS 1.3'];
+  const sv = findExt(ch.extensions, 'supported_versions');
+  if (sv) {
+    if (ours.includes('TLS 1.3') && sv.versions.includes(TLS13)) return 'TLS 1.3';
+    if (ours.includes('TLS 1.2') && sv.versions.includes(TLS12)) return 'TLS 1.2';
+  } else if (ours.includes('TLS 1.2') && ch.legacyVersion >= TLS12) {
+    return 'TLS 1.2';
+  }
+  // RFC 8446 §4.2.1: no common version → protocol_version.
+  throw new TlsError('IncompatibleVersion', `no common protocol version (we accept ${ours.join(', ')})`);
+}
+
+export interface Params13 {
+  suite: Suite13;
+  group: GroupName;
+  /** The client's share for `group`, or undefined → HelloRetryRequest. */
+  share?: KeyShareEntry;
+  scheme: SignatureSchemeName;
+  alpn?: string;
+  serverName?: string;
+}
+
+/** The server certificate's public key (from the key, or parsed from the leaf). */
+export function serverPublicKey(cfg: ServerConfig): PublicKey {
+  if (cfg.cert.key) return cfg.cert.key.publicKey;
+  const leaf = cfg.cert.chain[0];
+  if (!leaf) throw new TlsError('LocalConfig', 'the server has no certificate');
+  const pk = parseCertificate(leaf).publicKey;
+  if (!pk) throw new TlsError('LocalConfig', 'the server certificate key type is not supported');
+  return pk;
+}
+
+/** Chooses the TLS 1.3 parameters (server preference order). */
+export function chooseParams13(cfg: ServerConfig, ch: ClientHelloMsg): Params13 {
+  // RFC 8446 §4.1.2: TLS 1.3 ClientHello compression must be exactly [null].
+  if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
+    throw new TlsError('PeerIllegalParameter', 'legacy_compression_methods must be exactly [0] in TLS 1.3');
+  }
+  const ourSuites = TLS13_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort(
+    (a, b) => (cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0),
+  );
+  const suite = ourSuites.find((s) => ch.cipherSuites.includes(s.code));
+  if (!suite) throw new TlsError('IncompatibleParameters', 'no cipher suite in common');
+
+  // RFC 8446 §9.2: key_share requires supported_groups, and (no PSK) both are required.
+  const sg = findExt(ch.extensions, 'supported_groups');
+  const ks = findExt(ch.extensions, 'key_share');
+  if (!sg) throw new TlsError('PeerMissingExtension', 'ClientHello without supported_groups');
+  if (!ks) throw new TlsError('PeerMissingExtension', 'ClientHello without key_share');
+  const seen = new Set<number>();
+  for (const s of ks.shares) {
+    // RFC 8446 §4.2.8: at most one share per group, and only for offered groups.
+    if (seen.has(s.group)) throw new TlsError('PeerIllegalParameter', 'two key shares for the same group');
+    seen.add(s.group);
+    if (!sg.groups.includes(s.group)) throw new TlsError('PeerIllegalParameter', 'key share for a group not in supported_groups');
+  }
+  const ourGroups = cfg.groups ?? ['x25519', 'secp256r1'];
+  let group: GroupName | undefined;
+  let share: KeyShareEntry | undefined;
+  for (const g of ourGroups) {
+    const s = ks.shares.find((x) => x.group === GROUP_CODES[g]);
+    if (s) {
+      group = g;
+      share = s;
+      break;
+    }
+  }
+  if (!group) group = ourGroups.find((g) => sg.groups.includes(GROUP_CODES[g]));
+  if (!group) throw new TlsError('IncompatibleParameters', 'no key exchange group in common');
+
+  const sa = findExt(ch.extensions, 'signature_algorithms');
+  if (!sa) throw new TlsError('PeerMissingExtension', 'ClientHello without signature_algorithms');
+  const key = serverPublicKey(cfg);
+  const allowed = cfg.signatureSchemes;
+  const scheme = schemesForKey(key).find(
+    (s) => !s.startsWith('rsa_pkcs1') && sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s)),
+  );
+  if (!scheme) throw new TlsError('IncompatibleParameters', `the client accepts no signature scheme our ${key.type} certificate key can make`);
+
+  let alpn: string | undefined;
+  const ca = findExt(ch.extensions, 'alpn');
+  if (ca && cfg.alpn && cfg.alpn.length > 0) {
+    alpn = cfg.alpn.find((p) => ca.protocols.includes(p));
+    // RFC 7301 §3.2: no protocol in common → no_application_protocol.
+    if (!alpn) throw new TlsError('IncompatibleAlpn', `no application protocol in common (client offers ${ca.protocols.join(', ')})`);
+  }
+  const sni = findExt(ch.extensions, 'server_name');
+  const serverName = sni?.hostNames[0];
+  void groupByCode;
+  return { suite, group, ...(share ? { share } : {}), scheme, ...(alpn ? { alpn } : {}), ...(serverName ? { serverName } : {}) };
+}

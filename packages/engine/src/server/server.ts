@@ -1,0 +1,138 @@
+/**
+ * The TLS server endpoint (sans-IO): a closed union of states and one `switch` routing each
+ * handshake message to hello.ts / tls13.ts, or to the TLS 1.2 flow (tls12.ts).
+ */
+import type { Endpoint, ServerConfig } from '../config';
+import { assertNever, TlsError } from '../errors';
+import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { Connection, type HandshakeIo } from '../record/connection';
+import { nextTrafficKeys } from '../client/tls13';
+import { chooseVersion, type ClientHelloMsg } from './hello';
+import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, type ServerState13 } from './tls13';
+import { continueTls12, type Tls12ServerFlow } from './tls12';
+
+export type ServerState =
+  | { name: 'ExpectClientHello' }
+  | ServerState13
+  | { name: 'Tls12'; flow: Tls12ServerFlow }
+  | { name: 'Closed' };
+
+export class TlsServer extends Connection implements Endpoint {
+  private st: ServerState = { name: 'ExpectClientHello' };
+  private readonly io: HandshakeIo;
+
+  constructor(readonly config: ServerConfig) {
+    super('server', config.sink);
+    this.io = this.makeIo();
+  }
+
+  get state(): string {
+    return this.st.name === 'Tls12' ? this.st.flow.state : this.st.name;
+  }
+
+  private go(next: ServerState): void {
+    const from = this.state;
+    this.st = next;
+    const to = this.state;
+    if (from !== to) this.emit({ type: 'state', from, to });
+  }
+
+  /** The server speaks second: nothing to send before the ClientHello. */
+  start(): Uint8Array[] {
+    return this.takeOutput();
+  }
+
+  protected enterClosed(): void {
+    this.go({ name: 'Closed' });
+  }
+
+  protected handshaking(): boolean {
+    return this.st.name !== 'Connected' && this.st.name !== 'Closed';
+  }
+
+  protected canReceiveAppData(): boolean {
+    return this.connected;
+  }
+
+  protected override handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
+    if (this.st.name === 'Tls12') {
+      this.st.flow.handleChangeCipherSpec(body, recordId);
+      this.flush();
+      return;
+    }
+    // RFC 8446 §D.4: a CCS before the first ClientHello is not middlebox compatibility.
+    if (this.st.name === 'ExpectClientHello') throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec before ClientHello');
+    super.handleChangeCipherSpec(body, recordId);
+  }
+
+  private decode(frame: HandshakeFrame, recordId: string): EncodedMessage {
+    const enc = decodeHandshake(frame);
+    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: enc.summary ?? {} });
+    return enc;
+  }
+
+  protected handleHandshake(frame: HandshakeFrame, recordId: string): void {
+    const st = this.st;
+    if (st.name === 'Tls12') {
+      st.flow.handleHandshake(frame, recordId);
+      this.flush();
+      return;
+    }
+    const cfg = this.config;
+    const enc = this.decode(frame, recordId);
+    switch (st.name) {
+      case 'Closed':
+        throw new TlsError('PeerUnexpectedMessage', `handshake message ${enc.name} after close`);
+      case 'ExpectClientHello': {
+        expectMessage(enc, 'ClientHello');
+        const chEnc = enc as EncodedMessage<ClientHelloMsg>;
+        const version = chooseVersion(cfg, chEnc.msg);
+        if (version === 'TLS 1.2') {
+          const flow = continueTls12({ io: this.io, config: cfg, clientHello: chEnc });
+          this.go({ name: 'Tls12', flow });
+          this.flush();
+          return;
+        }
+        this.emit({ type: 'negotiated', version: 'TLS 1.3' });
+        this.go(onClientHello13(this.io, cfg, chEnc));
+        this.flush();
+        return;
+      }
+      case 'ExpectSecondClientHello': {
+        expectMessage(enc, 'ClientHello');
+        this.go(onClientHello13(this.io, cfg, enc as EncodedMessage<ClientHelloMsg>, st.first));
+        this.flush();
+        return;
+      }
+      case 'ExpectClientCertificate':
+        this.go(onClientCertificate(this.io, cfg, st.hs, enc));
+        return;
+      case 'ExpectClientCertificateVerify':
+        this.go(onClientCertificateVerify(this.io, st, enc));
+        return;
+      case 'ExpectClientFinished': {
+        const next = onClientFinished(this.io, cfg, st.hs, enc);
+        this.go(next);
+        this.emit({ type: 'timing', what: 'handshake (server)', ms: this.io.elapsed() });
+        return;
+      }
+      case 'Connected': {
+        // RFC 8446 §4.6: the only post-handshake message a server accepts here is KeyUpdate.
+        const m = expectMessage(enc, 'KeyUpdate');
+        this.setReadProtection(nextTrafficKeys(st.app, 'client'));
+        if (m.requestUpdate === 1) {
+          this.queueHandshake(encodeHandshake({ type: 'KeyUpdate', requestUpdate: 0 }));
+          this.setWriteProtection(nextTrafficKeys(st.app, 'server'));
+        }
+        return;
+      }
+      default:
+        assertNever(st);
+    }
+  }
+}
+
+/** Creates a server endpoint; feed it the client's bytes with `receive`. */
+export function createServer(config: ServerConfig): TlsServer {
+  return new TlsServer(config);
+}

@@ -1,0 +1,260 @@
+/**
+ * The TLS 1.3 server flow (RFC 8446 §2, §4): from ClientHello to Connected.
+ *
+ *   ExpectClientHello → (HelloRetryRequest → ExpectSecondClientHello) → send ServerHello,
+ *   [CCS], EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify,
+ *   Finished → [ExpectClientCertificate → ExpectClientCertificateVerify] →
+ *   ExpectClientFinished → Connected
+ */
+import { equalBytes } from '../codec/hex';
+import type { ServerConfig } from '../config';
+import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
+import { hashLen } from '../crypto/hash';
+import { KeySchedule } from '../crypto/key-schedule';
+import type { PublicKey } from '../crypto/keys';
+import { sign, SIGNATURE_SCHEMES as SIG_LIST, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
+import { Transcript } from '../crypto/transcript';
+import type { Suite13 } from '../crypto/cipher-suites';
+import { TlsError } from '../errors';
+import { HRR_RANDOM, TLS12, TLS13 } from '../msgs/enums';
+import { extensionCode, findExt, type Extension } from '../msgs/extensions';
+import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
+import type { HandshakeIo } from '../record/connection';
+import { Protection13 } from '../record/protection';
+import {
+  certificateVerifyContent,
+  checkCertificateVerify,
+  checkPeerChain,
+  CLIENT_CV_CONTEXT,
+  SERVER_CV_CONTEXT,
+  tls13Scheme,
+  type AppSecrets13,
+} from '../client/tls13';
+import { chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
+
+export interface ServerHs13 {
+  suite: Suite13;
+  ks: KeySchedule;
+  transcript: Transcript;
+  clientHs: Uint8Array;
+  clientAppSecret: Uint8Array;
+  serverAppSecret: Uint8Array;
+  /** Signature schemes offered in our CertificateRequest. */
+  requestedSchemes?: number[];
+}
+
+export type ServerState13 =
+  | { name: 'ExpectSecondClientHello'; first: FirstHello }
+  | { name: 'ExpectClientCertificate'; hs: ServerHs13 }
+  | { name: 'ExpectClientCertificateVerify'; hs: ServerHs13; leafKey: PublicKey }
+  | { name: 'ExpectClientFinished'; hs: ServerHs13 }
+  | { name: 'Connected'; app: AppSecrets13 };
+
+/** What the server remembers between its HelloRetryRequest and the second ClientHello. */
+export interface FirstHello {
+  transcript: Transcript;
+  params: Params13;
+  sessionId: Uint8Array;
+  ccsSent: boolean;
+}
+
+/** ClientHello (first or second): choose, maybe retry, else send the whole server flight. */
+export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: EncodedMessage<ClientHelloMsg>, first?: FirstHello): ServerState13 {
+  const ch = enc.msg;
+  const params = chooseParams13(cfg, ch);
+  const transcript = first?.transcript ?? new Transcript();
+  if (first) {
+    // RFC 8446 §4.1.2: the second ClientHello must answer the retry.
+    if (params.suite.code !== first.params.suite.code) throw new TlsError('PeerIllegalParameter', 'second ClientHello changed the cipher suite choice');
+    const shares = findExt(ch.extensions, 'key_share')!.shares;
+    if (shares.length !== 1 || shares[0]!.group !== GROUP_CODES[first.params.group]) {
+      throw new TlsError('PeerIllegalParameter', `second ClientHello must carry exactly one key share, for ${first.params.group}`);
+    }
+    if (!equalBytes(ch.legacySessionId, first.sessionId)) throw new TlsError('PeerIllegalParameter', 'second ClientHello changed legacy_session_id');
+  }
+  transcript.add(enc.bytes);
+  const compat = ch.legacySessionId.length > 0;
+  let ccsSent = first?.ccsSent ?? false;
+
+  if (!params.share) {
+    // RFC 8446 §4.1.4: HelloRetryRequest asking for the group we want.
+    if (first) throw new TlsError('PeerIllegalParameter', 'second ClientHello still has no usable key share');
+    const hrr = encodeHandshake({
+      type: 'HelloRetryRequest',
+      legacyVersion: TLS12,
+      random: HRR_RANDOM,
+      legacySessionIdEcho: ch.legacySessionId,
+      cipherSuite: params.suite.code,
+      legacyCompressionMethod: 0,
+      extensions: [
+        { type: 'key_share_hrr', selectedGroup: GROUP_CODES[params.group] },
+        { type: 'supported_versions_selected', version: TLS13 },
+      ],
+    });
+    transcript.replaceWithMessageHash(params.suite.hash);
+    transcript.add(hrr.bytes);
+    io.emit({ type: 'negotiated', version: 'TLS 1.3', cipherSuite: params.suite.name, group: params.group, helloRetry: true });
+    io.note(`No key share for ${params.group}: asking the client to retry with one (HelloRetryRequest).`, 'RFC 8446 §4.1.4');
+    io.queueHandshake(hrr);
+    io.flush();
+    // RFC 8446 §D.4: the CCS goes right after our first handshake message.
+    if (compat && !ccsSent) {
+      io.sendCcs();
+      ccsSent = true;
+    }
+    return { name: 'ExpectSecondClientHello', first: { transcript, params, sessionId: ch.legacySessionId, ccsSent } };
+  }
+
+  const suite = params.suite;
+  const ours = generateKeyShare(params.group, cfg.rng, cfg.fixed?.keyShares?.[params.group]);
+  const shared = computeSharedSecret(params.group, ours.privateKey, params.share.keyExchange);
+  io.secret({
+    name: 'ecdhe_shared_secret',
+    value: shared,
+    formula: `${params.group === 'x25519' ? 'X25519' : 'ECDH-P256 (x-coordinate)'}(server private key, client key_share)`,
+    inputs: [
+      { name: 'server private key', value: ours.privateKey },
+      { name: 'client key_exchange', value: params.share.keyExchange },
+    ],
+    rfc: 'RFC 8446 §7.4',
+    stage: 'handshake',
+  });
+  const sh = encodeHandshake({
+    type: 'ServerHello',
+    legacyVersion: TLS12,
+    random: cfg.fixed?.random ?? cfg.rng(32),
+    legacySessionIdEcho: ch.legacySessionId,
+    cipherSuite: suite.code,
+    legacyCompressionMethod: 0,
+    extensions: [
+      { type: 'key_share_server', share: { group: GROUP_CODES[params.group], keyExchange: ours.publicKey } },
+      { type: 'supported_versions_selected', version: TLS13 },
+    ],
+  });
+  transcript.add(sh.bytes);
+  io.queueHandshake(sh);
+  io.flush();
+  if (compat && !ccsSent) io.sendCcs();
+  io.emit({
+    type: 'negotiated',
+    version: 'TLS 1.3',
+    cipherSuite: suite.name,
+    group: params.group,
+    helloRetry: first !== undefined,
+    keyExchange: 'ECDHE',
+    signatureScheme: params.scheme,
+    ...(params.alpn ? { alpn: params.alpn } : {}),
+    ...(params.serverName ? { serverName: params.serverName } : {}),
+    clientAuth: cfg.clientAuth === 'require' ? 'required' : cfg.clientAuth === 'request' ? 'requested' : 'none',
+  });
+
+  const ks = new KeySchedule(suite.hash, (s) => io.secret(s));
+  ks.deriveEarlySecret();
+  const hsSecrets = ks.deriveHandshakeSecrets(shared, transcript.hash(suite.hash));
+  const sk = ks.trafficKeys(hsSecrets.server, 'server_handshake_traffic_secret', 'server_handshake', suite.keyLen, suite.ivLen);
+  const ck = ks.trafficKeys(hsSecrets.client, 'client_handshake_traffic_secret', 'client_handshake', suite.keyLen, suite.ivLen);
+  io.setWriteProtection(new Protection13(suite, sk.key, sk.iv, 'server_handshake_traffic_secret'));
+  io.setReadProtection(new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret'));
+
+  // EncryptedExtensions (RFC 8446 §4.3.1).
+  const own: Extension[] = [];
+  if (params.serverName) own.push({ type: 'server_name', hostNames: [] });
+  if (params.alpn) own.push({ type: 'alpn', protocols: [params.alpn] });
+  let eeExts = own;
+  if (cfg.fixed?.extensions) {
+    eeExts = [];
+    for (const s of cfg.fixed.extensions) {
+      if (s.data) eeExts.push({ type: 'opaque', code: s.type, data: s.data });
+      else {
+        const e = own.find((x) => extensionCode(x) === s.type);
+        if (e) eeExts.push(e);
+      }
+    }
+  }
+  const ee = encodeHandshake({ type: 'EncryptedExtensions', extensions: eeExts });
+  transcript.add(ee.bytes);
+  io.queueHandshake(ee);
+
+  const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array() };
+  const clientAuth = cfg.clientAuth ?? 'none';
+  if (clientAuth !== 'none') {
+    const schemes = SIG_LIST.filter(tls13Scheme).map((s) => SIGNATURE_SCHEME_CODES[s]);
+    hs.requestedSchemes = schemes;
+    const cr = encodeHandshake({ type: 'CertificateRequest', context: new Uint8Array(0), extensions: [{ type: 'signature_algorithms', schemes }] });
+    transcript.add(cr.bytes);
+    io.queueHandshake(cr);
+  }
+
+  const cert = encodeHandshake({ type: 'Certificate', context: new Uint8Array(0), entries: cfg.cert.chain.map((certData) => ({ certData, extensions: [] })) });
+  transcript.add(cert.bytes);
+  io.queueHandshake(cert);
+
+  if (!cfg.cert.key) {
+    io.note('The server certificate has no private key, so the server cannot sign CertificateVerify (RFC 8446 §4.4.3) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
+    throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign CertificateVerify');
+  }
+  const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(suite.hash));
+  const t0 = io.elapsed();
+  const signature = sign(params.scheme, cfg.cert.key, content, cfg.rng);
+  io.emit({ type: 'timing', what: `CertificateVerify ${params.scheme} signature`, ms: io.elapsed() - t0 });
+  const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[params.scheme], signature });
+  transcript.add(cv.bytes);
+  io.queueHandshake(cv);
+
+  const verifyData = ks.finished(hsSecrets.server, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), 'ClientHello...CertificateVerify');
+  const fin = encodeHandshake({ type: 'Finished', verifyData });
+  transcript.add(fin.bytes);
+  io.queueHandshake(fin);
+
+  const app = ks.deriveMasterSecrets(transcript.hash(suite.hash));
+  hs.clientAppSecret = app.client;
+  hs.serverAppSecret = app.server;
+  const sak = ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', suite.keyLen, suite.ivLen);
+  io.setWriteProtection(new Protection13(suite, sak.key, sak.iv, 'server_application_traffic_secret_0'));
+  return clientAuth !== 'none' ? { name: 'ExpectClientCertificate', hs } : { name: 'ExpectClientFinished', hs };
+}
+
+/** The client's Certificate (mutual TLS, RFC 8446 §4.4.2). */
+export function onClientCertificate(io: HandshakeIo, cfg: ServerConfig, hs: ServerHs13, enc: EncodedMessage): ServerState13 {
+  const m = expectMessage(enc, 'Certificate');
+  if (m.context.length !== 0) throw new TlsError('PeerIllegalParameter', 'client Certificate with a wrong certificate_request_context');
+  hs.transcript.add(enc.bytes);
+  if (m.entries.length === 0) {
+    // RFC 8446 §4.4.2.4: no certificate when one is required → certificate_required.
+    if (cfg.clientAuth === 'require') throw new TlsError('PeerNoCertificate', 'the client sent no certificate, but one is required');
+    io.note('The client sent no certificate; continuing without client authentication.', 'RFC 8446 §4.4.2.4');
+    return { name: 'ExpectClientFinished', hs };
+  }
+  const chain = m.entries.map((e) => e.certData);
+  const leafKey = checkPeerChain(io, chain, cfg.clientTrustAnchors ?? [], cfg.now ?? new Date(), 'client', undefined, false);
+  return { name: 'ExpectClientCertificateVerify', hs, leafKey };
+}
+
+export function onClientCertificateVerify(io: HandshakeIo, st: Extract<ServerState13, { name: 'ExpectClientCertificateVerify' }>, enc: EncodedMessage): ServerState13 {
+  const m = expectMessage(enc, 'CertificateVerify');
+  checkCertificateVerify(io, st.hs.transcript, st.hs.suite, m, st.leafKey, st.hs.requestedSchemes ?? [], CLIENT_CV_CONTEXT);
+  st.hs.transcript.add(enc.bytes);
+  return { name: 'ExpectClientFinished', hs: st.hs };
+}
+
+/** The client's Finished: check it, switch to the client's application keys. */
+export function onClientFinished(io: HandshakeIo, cfg: ServerConfig, hs: ServerHs13, enc: EncodedMessage): ServerState13 {
+  const m = expectMessage(enc, 'Finished');
+  const h = hs.suite.hash;
+  if (m.verifyData.length !== hashLen(h)) throw new TlsError('DecodeError', `Finished.verify_data is ${m.verifyData.length} bytes, expected ${hashLen(h)}`);
+  const expected = hs.ks.finished(hs.clientHs, 'client_handshake_traffic_secret', 'client', hs.transcript.hash(h), 'ClientHello...server Finished');
+  // RFC 8446 §4.4.4: a wrong verify_data is a decrypt_error.
+  if (!equalBytes(expected, m.verifyData)) throw new TlsError('PeerBadFinished', 'client Finished.verify_data does not match');
+  hs.transcript.add(enc.bytes);
+  const ck = hs.ks.trafficKeys(hs.clientAppSecret, 'client_application_traffic_secret_0', 'client_application', hs.suite.keyLen, hs.suite.ivLen);
+  io.setReadProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
+  hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
+  for (const t of cfg.fixed?.newSessionTickets ?? []) {
+    io.queueHandshake({ msg: null, name: 'NewSessionTicket', bytes: t, spans: [] });
+  }
+  io.flush();
+  return {
+    name: 'Connected',
+    app: { suite: hs.suite, ks: hs.ks, clientSecret: hs.clientAppSecret, serverSecret: hs.serverAppSecret, clientGeneration: 0, serverGeneration: 0 },
+  };
+}
