@@ -1,0 +1,28 @@
+/**
+ * @tlslab/engine — the public API: sans-IO TLS endpoints, the in-process Session, events,
+ * configuration types and the wire-enum name tables.
+ */
+export { createClient, TlsClient, type ClientState } from './client/client';
+export { createServer, TlsServer, type ServerState } from './server/server';
+export { runScenario, createEventLog, type RunSummary, type EventLog } from './session';
+export { DEFAULT_SCENARIO, type Scenario, type FaultName } from './scenario';
+export type * from './events';
+export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues } from './config';
+export type { PublicKey, PrivateKey, ServerKeyType, SignatureSchemeName, KeyType } from './crypto/keys';
+export { seededRng, systemRng, newSeed, type Rng } from './crypto/rng';
+export { TlsError, alertFor, alertName, ALERT_CODES, type AlertDescription, type TlsErrorKind } from './errors';
+export {
+  CIPHER_SUITES,
+  CONTENT_TYPES,
+  EXTENSION_TYPES,
+  GROUPS,
+  HANDSHAKE_TYPES,
+  SIGNATURE_SCHEMES,
+  VERSIONS,
+  describe as describeCode,
+  nameOf,
+  codeOf,
+  type NameTable,
+} from './msgs/enums';
+export type { ByteSpan } from './codec/bytespan';
+export { toHex, fromHex, utf8 } from './codec/hex';

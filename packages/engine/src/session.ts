@@ -1,0 +1,296 @@
+/**
+ * A Session runs a client and a server in one process over an in-memory wire and reports
+ * everything both sides do as one ordered event stream. This is what the app (in its Worker)
+ * and `tlslab simulate` run: a real handshake between two real endpoints, each record
+ * delivered on its own, with an optional man-in-the-middle that breaks the run on purpose
+ * (scenario.fault). Same scenario + same seed → the same bytes.
+ */
+import { concatBytes, utf8 } from './codec/hex';
+import type { CipherSuiteName, ClientConfig, GroupName, ServerConfig } from './config';
+import { aeadSeal } from './crypto/aead';
+import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
+import type { PrivateKey } from './crypto/keys';
+import { seededRng } from './crypto/rng';
+import type { EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
+import { ContentType, HandshakeType } from './msgs/enums';
+import { RECORD_HEADER_LEN } from './msgs/record';
+import { generateDemoPki } from './pki/demo';
+import { parsePemBundle } from './pki/parse';
+import { now } from './record/connection';
+import { createClient, type TlsClient } from './client/client';
+import { createServer, type TlsServer } from './server/server';
+import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+
+/** What a run ended with. */
+export interface RunSummary {
+  /** Handshake done, request answered, both sides closed with close_notify. */
+  ok: boolean;
+  version?: TlsVersionName;
+  cipherSuite?: string;
+  group?: string;
+  /** The first fatal alert sent by either side. */
+  alert?: string;
+  /** Why (the sender's reason for that alert, or a setup problem). */
+  error?: string;
+  /** Number of events emitted. */
+  events: number;
+}
+
+export interface EventLog {
+  readonly events: TlsEvent[];
+  /** Stamps `seq` and `t` (ms since the log was created) and records the event. */
+  readonly sink: EventSink;
+}
+
+/** An event log; `forward` also receives every stamped event as it happens. */
+export function createEventLog(forward?: (e: TlsEvent) => void): EventLog {
+  const events: TlsEvent[] = [];
+  const t0 = now();
+  let seq = 0;
+  return {
+    events,
+    sink: (e) => {
+      const ev = { ...e, seq: seq++, t: Math.round((now() - t0) * 1000) / 1000 } as TlsEvent;
+      events.push(ev);
+      forward?.(ev);
+    },
+  };
+}
+
+type RecordEvent = Extract<TlsEventBody, { type: 'record' }>;
+
+const TLS13_NAMES = TLS13_SUITES.map((s) => s.name);
+const TLS12_NAMES: CipherSuiteName[] = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384',
+];
+
+/** The HTTP/1.1 answer of the simulated server (echoes what was negotiated). */
+function httpResponse(version: string, suite: string): Uint8Array {
+  const body = `Hello from TLS Lab! This answer was protected with ${version} and ${suite}.\n`;
+  return utf8.encode(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${utf8.encode(body).length}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Runs a scenario to the end, emitting every event of both sides (stamped) to `emit`.
+ * Never throws for TLS failures (they end in alerts); setup problems (an unusable pasted
+ * PEM) end the run with `ok: false` and `error`.
+ */
+export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void): RunSummary {
+  const sc: Scenario = { ...DEFAULT_SCENARIO, ...scenario };
+  const log = createEventLog(emit);
+  const at = sc.at ? new Date(sc.at) : new Date();
+  const sentRecords = new WeakMap<Uint8Array, RecordEvent>();
+  const sink: EventSink = (e) => {
+    if (e.type === 'record' && e.direction === 'sent') sentRecords.set(e.bytes, e);
+    log.sink(e);
+  };
+  const note = (side: Side, text: string, rfc?: string) => sink({ type: 'note', side, text, ...(rfc ? { rfc } : {}) });
+  const fail = (error: string): RunSummary => {
+    note('client', error);
+    return { ok: false, error, events: log.events.length };
+  };
+
+  // ---- certificates --------------------------------------------------------------------------
+  const pki = generateDemoPki({
+    seed: sc.seed,
+    serverKeyType: sc.serverKeyType,
+    serverName: sc.serverName,
+    now: at,
+    expired: sc.fault === 'expired-certificate',
+  });
+  let serverChain = pki.serverChain;
+  let serverKey: PrivateKey | undefined = pki.serverKey;
+  if (sc.pastedChainPem) {
+    const bundle = parsePemBundle(sc.pastedChainPem);
+    if (bundle.certificates.length === 0) return fail(`The pasted chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
+    serverChain = bundle.certificates;
+    serverKey = undefined;
+    if (sc.pastedKeyPem) {
+      const kb = parsePemBundle(sc.pastedKeyPem);
+      if (kb.keys.length === 0) return fail(`The pasted key is not usable: ${kb.problems.join('; ') || 'no private key found'}`);
+      serverKey = kb.keys[0];
+    }
+    for (const p of bundle.problems) note('server', `Pasted chain: ${p}`);
+  }
+  const anchors = sc.fault === 'untrusted-root' ? [pki.clientRootDer] : [pki.rootDer];
+  if (sc.extraTrustPem) anchors.push(...parsePemBundle(sc.extraTrustPem).certificates);
+  if (sc.fault === 'untrusted-root') note('client', 'Fault: the client does not trust the demo root CA.');
+
+  // ---- configuration -------------------------------------------------------------------------
+  const versionSuites = sc.version === 'TLS 1.3' ? TLS13_NAMES : TLS12_NAMES;
+  const other: GroupName = sc.group === 'x25519' ? 'secp256r1' : 'x25519';
+  let clientSuites: CipherSuiteName[] | undefined;
+  let serverSuites: CipherSuiteName[] | undefined = sc.cipherSuite ? [sc.cipherSuite] : undefined;
+  if (sc.fault === 'no-common-suite') {
+    serverSuites = [sc.cipherSuite ?? versionSuites[0]!];
+    clientSuites = versionSuites.filter((s) => s !== serverSuites![0]);
+    note('client', `Fault: the client offers only ${clientSuites.join(', ')}; the server accepts only ${serverSuites[0]}.`);
+  }
+  const serverName = sc.fault === 'wrong-host' ? `wrong-host.${sc.serverName}` : sc.serverName;
+  if (sc.fault === 'wrong-host') note('client', `Fault: the client asks for "${serverName}", a name the certificate does not hold.`);
+  const mutual = sc.mutual || sc.fault === 'no-client-certificate';
+
+  const clientCfg: ClientConfig = {
+    rng: seededRng(sc.seed, 'client'),
+    sink,
+    now: at,
+    versions: [sc.version],
+    ...(clientSuites ? { cipherSuites: clientSuites } : {}),
+    groups: [sc.group, other],
+    keyShareGroups: [sc.helloRetry ? other : sc.group],
+    alpn: ['h2', 'http/1.1'],
+    serverName,
+    trustAnchors: anchors,
+    ...(mutual && sc.fault !== 'no-client-certificate' ? { clientCert: { chain: pki.clientChain, key: pki.clientKey } } : {}),
+  };
+  const serverCfg: ServerConfig = {
+    rng: seededRng(sc.seed, 'server'),
+    sink,
+    now: at,
+    versions: [sc.version],
+    ...(serverSuites ? { cipherSuites: serverSuites } : {}),
+    // With helloRetry the server accepts only the scenario's group, for which the client sent no share.
+    groups: sc.helloRetry ? [sc.group] : [sc.group, other],
+    alpn: ['http/1.1'],
+    cert: { chain: serverChain, ...(serverKey ? { key: serverKey } : {}) },
+    ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: [pki.clientRootDer] } : {}),
+  };
+  if (sc.fault === 'no-client-certificate') note('client', 'Fault: the server requires a client certificate and the client has none.');
+  if (sc.fault === 'bad-premaster' && sc.version === 'TLS 1.3') note('client', 'The bad-premaster fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.');
+
+  const client = createClient(clientCfg);
+  const server = createServer(serverCfg);
+
+  // ---- the wire ------------------------------------------------------------------------------
+  const mitm = makeMitm(sc, sentRecords, note, () => negotiatedOf(log.events, 'server').cipherSuite);
+  const queue: { from: Side; bytes: Uint8Array }[] = [];
+  const push = (from: Side, records: Uint8Array[]) => {
+    for (const bytes of records) queue.push({ from, bytes });
+  };
+  const request = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${sc.serverName}\r\n\r\n`);
+  let requestSent = false;
+  let responded = false;
+  let gotResponse = false;
+  let clientClosing = false;
+
+  push('client', client.start());
+  for (let steps = 0; queue.length > 0 && steps < 10_000; steps++) {
+    const item = queue.shift()!;
+    const bytes = mitm(item.from, item.bytes);
+    if (!bytes) continue;
+    const to: TlsClient | TlsServer = item.from === 'client' ? server : client;
+    push(item.from === 'client' ? 'server' : 'client', to.receive(bytes));
+
+    if (client.connected && !requestSent) {
+      requestSent = true;
+      push('client', client.send(request));
+    }
+    if (server.connected && !responded) {
+      const got = server.readAppData();
+      if (got.length > 0) {
+        responded = true;
+        const neg = negotiatedOf(log.events, 'server');
+        push('server', server.send(httpResponse(neg.version ?? sc.version, neg.cipherSuite ?? '?')));
+      }
+    }
+    if (client.connected && !clientClosing) {
+      const got = client.readAppData();
+      if (got.length > 0) {
+        gotResponse = true;
+        clientClosing = true;
+        push('client', client.close());
+      }
+    }
+  }
+
+  const neg = negotiatedOf(log.events, 'client');
+  const firstAlert = log.events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') as
+    | Extract<TlsEvent, { type: 'alert' }>
+    | undefined;
+  const ok = gotResponse && !firstAlert && client.closed && server.closed;
+  return {
+    ok,
+    ...neg,
+    ...(firstAlert ? { alert: String(firstAlert.description), error: firstAlert.reason ?? String(firstAlert.description) } : {}),
+    ...(!ok && !firstAlert ? { error: gotResponse ? 'the connection did not close cleanly' : 'the run stopped before the exchange completed' } : {}),
+    events: log.events.length,
+  };
+}
+
+function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string } {
+  const out: { version?: TlsVersionName; cipherSuite?: string; group?: string } = {};
+  for (const e of events) {
+    if (e.type !== 'negotiated' || e.side !== side) continue;
+    if (e.version) out.version = e.version;
+    if (e.cipherSuite) out.cipherSuite = e.cipherSuite;
+    if (e.group) out.group = e.group;
+  }
+  return out;
+}
+
+/**
+ * The man in the middle. It sees every record; for faults that change what is inside a
+ * protected record it uses the sender's own record details (key, nonce, plaintext from the
+ * sender's `record` event) to re-encrypt a modified plaintext — an attacker who knew the
+ * keys. Returns the bytes to deliver (null drops the record).
+ */
+function makeMitm(
+  sc: Scenario,
+  sentRecords: WeakMap<Uint8Array, RecordEvent>,
+  note: (side: Side, text: string, rfc?: string) => void,
+  negotiatedSuite: () => string | undefined,
+): (from: Side, bytes: Uint8Array) => Uint8Array | null {
+  let done = false;
+  return (from, bytes) => {
+    if (done || from !== 'server') return bytes;
+    const ev = sentRecords.get(bytes);
+    const info = ev?.protected;
+    switch (sc.fault) {
+      case 'tamper-ciphertext': {
+        if (!info || bytes.length <= RECORD_HEADER_LEN) return bytes;
+        done = true;
+        const out = bytes.slice();
+        out[RECORD_HEADER_LEN]! ^= 0x01;
+        note('server', `Man in the middle: flipped one bit of ciphertext in record ${ev!.recordId}; its authentication tag can no longer verify.`, 'RFC 8446 §5.2');
+        return out;
+      }
+      case 'bad-server-finished':
+      case 'bad-signature': {
+        if (!info || sc.version !== 'TLS 1.3') return bytes;
+        const target = sc.fault === 'bad-server-finished' ? HandshakeType.finished : HandshakeType.certificate_verify;
+        const contentLen = info.plaintext.length - 1 - info.padding;
+        if (info.plaintext[contentLen] !== ContentType.handshake) return bytes;
+        const pt = info.plaintext.slice();
+        for (let o = 0; o + 4 <= contentLen; ) {
+          const len = (pt[o + 1]! << 16) | (pt[o + 2]! << 8) | pt[o + 3]!;
+          if (pt[o] === target && o + 4 + len <= contentLen) {
+            pt[o + 4 + len - 1]! ^= 0x01;
+            const suite = suite13ByName(negotiatedSuite() ?? '');
+            if (!suite) return bytes;
+            const sealed = aeadSeal(suite.aead, info.key, info.nonce, info.aad, pt);
+            done = true;
+            note(
+              'server',
+              sc.fault === 'bad-server-finished'
+                ? `Fault: one bit of the server's Finished verify_data was flipped before encryption (record ${ev!.recordId}).`
+                : `Fault: one bit of the server's CertificateVerify signature was flipped before encryption (record ${ev!.recordId}).`,
+              sc.fault === 'bad-server-finished' ? 'RFC 8446 §4.4.4' : 'RFC 8446 §4.4.3',
+            );
+            return concatBytes(info.aad, sealed);
+          }
+          o += 4 + len;
+        }
+        return bytes;
+      }
+      default:
+        return bytes;
+    }
+  };
+}

@@ -1,0 +1,84 @@
+/** runScenario: a whole run (handshake, HTTP exchange, close), determinism, and every TLS 1.3 fault. */
+import { describe, expect, it } from 'vitest';
+import { runScenario, DEFAULT_SCENARIO, type Scenario, type TlsEvent } from '../src/index';
+import { toHex, utf8 } from '../src/codec/hex';
+
+const AT = '2026-11-25T12:00:00Z';
+
+function run(s: Partial<Scenario>) {
+  const events: TlsEvent[] = [];
+  const summary = runScenario({ ...DEFAULT_SCENARIO, at: AT, ...s }, (e) => events.push(e));
+  return { summary, events };
+}
+
+const wire = (events: TlsEvent[]) =>
+  events.filter((e) => e.type === 'record' && e.direction === 'sent').map((e) => toHex((e as { bytes: Uint8Array }).bytes));
+
+describe('runScenario (TLS 1.3)', () => {
+  it('default scenario: handshake, request, response, close_notify both ways', () => {
+    const { summary, events } = run({});
+    expect(summary).toMatchObject({ ok: true, version: 'TLS 1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', group: 'x25519' });
+    expect(summary.events).toBe(events.length);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    const app = events.filter((e) => e.type === 'appdata' && e.direction === 'received') as Extract<TlsEvent, { type: 'appdata' }>[];
+    expect(utf8.decode(app[0]!.data)).toBe('GET / HTTP/1.1\r\nHost: server.tlslab.test\r\n\r\n');
+    expect(utf8.decode(app[1]!.data)).toMatch(/^HTTP\/1.1 200 OK[\s\S]*TLS 1.3 and TLS_AES_128_GCM_SHA256/);
+    const closed = events.filter((e) => e.type === 'closed');
+    expect(closed.map((e) => (e as { reason: string }).reason)).toEqual(['close_notify', 'close_notify']);
+    // both sides report each record under the same id
+    const sent = events.filter((e) => e.type === 'record' && e.direction === 'sent') as Extract<TlsEvent, { type: 'record' }>[];
+    const recv = events.filter((e) => e.type === 'record' && e.direction === 'received') as Extract<TlsEvent, { type: 'record' }>[];
+    for (const r of recv) expect(toHex(sent.find((s) => s.recordId === r.recordId)!.bytes)).toBe(toHex(r.bytes));
+  });
+
+  it('same seed and scenario give the same bytes; another seed does not', () => {
+    const a = wire(run({ seed: 'x', serverKeyType: 'rsa-2048' }).events);
+    const b = wire(run({ seed: 'x', serverKeyType: 'rsa-2048' }).events);
+    const c = wire(run({ seed: 'y', serverKeyType: 'rsa-2048' }).events);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+
+  it('HelloRetryRequest', () => {
+    const { summary, events } = run({ helloRetry: true, group: 'secp256r1' });
+    expect(summary).toMatchObject({ ok: true, group: 'secp256r1' });
+    expect(events.some((e) => e.type === 'handshake' && e.name === 'HelloRetryRequest')).toBe(true);
+  });
+
+  it('mutual TLS', () => {
+    const { summary, events } = run({ mutual: true, serverKeyType: 'ed25519', cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256' });
+    expect(summary).toMatchObject({ ok: true, cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256' });
+    expect(events.some((e) => e.type === 'cert-report' && e.side === 'server' && e.report.ok)).toBe(true);
+  });
+
+  const faults: [Scenario['fault'], string, Partial<Scenario>?][] = [
+    ['bad-server-finished', 'decrypt_error'],
+    ['tamper-ciphertext', 'bad_record_mac'],
+    ['bad-signature', 'decrypt_error'],
+    ['wrong-host', 'bad_certificate'],
+    ['expired-certificate', 'certificate_expired'],
+    ['untrusted-root', 'unknown_ca'],
+    ['no-common-suite', 'handshake_failure'],
+    ['no-client-certificate', 'certificate_required'],
+  ];
+  for (const [fault, alert, extra] of faults)
+    it(`fault ${fault} → ${alert}`, () => {
+      const { summary } = run({ fault, ...extra });
+      expect(summary.ok).toBe(false);
+      expect(summary.alert).toBe(alert);
+    });
+
+  it('a pasted chain without its key: the server cannot sign (internal_error and a note)', () => {
+    const first = run({});
+    const certs = first.events.filter((e) => e.type === 'handshake' && e.name === 'Certificate' && e.direction === 'sent');
+    expect(certs.length).toBe(1);
+    const der = (certs[0] as { bytes: Uint8Array }).bytes;
+    // Leaf DER: skip msg header(4) + context(1) + list length(3) + cert length(3).
+    const len = (der[8]! << 16) | (der[9]! << 8) | der[10]!;
+    const leaf = der.slice(11, 11 + len);
+    const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(leaf).toString('base64')}\n-----END CERTIFICATE-----\n`;
+    const { summary, events } = run({ pastedChainPem: pem });
+    expect(summary.alert).toBe('internal_error');
+    expect(events.some((e) => e.type === 'note' && /cannot sign CertificateVerify/.test(e.text))).toBe(true);
+  });
+});
