@@ -823,7 +823,7 @@ export function parsePemBundle(input: string | Uint8Array): PemBundle {
     }
     if (found === 0) {
       const der = decodeBase64(text);
-      if (der && der.length > 0) classifyDer(der, 'base64 input', out);
+      if (der && der.length > 1 && der[0] === 0x30) classifyDer(der, 'base64 input', out);
       else if (/-----END /.test(text)) out.problems.push('found an "-----END" line without its "-----BEGIN" line: the PEM is truncated at the start');
       else
         out.problems.push(
