@@ -453,7 +453,6 @@ class ClientFlow implements Tls12ClientFlow {
 
 /** Continues a handshake whose ServerHello negotiated TLS 1.2 (hello.ts has checked it). */
 export function continueTls12(start: Tls12ClientStart): Tls12ClientFlow {
-  const first = afterServerHello(start);
-  start.io.emit({ type: 'state', from: 'ExpectServerHello', to: first.name });
-  return new ClientFlow(start.io, first);
+  // client.ts reports the move from ExpectServerHello to our first state.
+  return new ClientFlow(start.io, afterServerHello(start));
 }

@@ -1,16 +1,56 @@
 /**
- * Hook for the TLS 1.2 server flow (RFC 5246), filled by the TLS 1.2 work (tls12/).
+ * The TLS 1.2 server flow (RFC 5246 §7.3), from ClientHello to Connected:
  *
- * `server.ts` calls `continueTls12` when a ClientHello negotiates TLS 1.2 (see hello.ts
- * `chooseVersion`); from then on the returned flow receives every handshake message and
- * change_cipher_spec, and its `state` is the server's state. Until a TLS 1.2 flow is
- * plugged in, negotiating TLS 1.2 ends the handshake with protocol_version.
+ *   ClientHello         -------->
+ *                                        ServerHello   (+ downgrade sentinel if we speak 1.3)
+ *                                        Certificate
+ *                                  ServerKeyExchange   (ECDHE suites: params + signature)
+ *                                 CertificateRequest*  (mutual TLS)
+ *                       <--------    ServerHelloDone
+ *   Certificate*
+ *   ClientKeyExchange                 (RSA: decrypted without a padding oracle)
+ *   CertificateVerify*
+ *   [ChangeCipherSpec]
+ *   Finished            -------->
+ *                                 [ChangeCipherSpec]
+ *                       <--------           Finished
+ *
+ * `server.ts` calls `continueTls12` when hello.ts `chooseVersion` picks TLS 1.2; this flow
+ * chooses the suite, group and signature scheme, sends the first flight at once, then
+ * receives every handshake message and change_cipher_spec. States are values named after what
+ * they expect; `step` returns the next one. The flow reports its own state transitions,
+ * received handshake messages and secrets through the HandshakeIo.
  */
-import type { ServerConfig } from '../config';
-import { TlsError } from '../errors';
+import { concatBytes, equalBytes, toHex } from '../codec/hex';
+import { Reader } from '../codec/reader';
+import { Writer } from '../codec/writer';
+import type { GroupName, ServerConfig } from '../config';
+import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
+import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
+import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
+import { assertNever, TlsError } from '../errors';
+import { DOWNGRADE_TLS12, ExtensionType, TLS12 } from '../msgs/enums';
+import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
-import type { ClientHelloMsg } from './hello';
+import { decodeHandshake12, encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
+import {
+  ClientCertificateType,
+  readEcPointFormats,
+  readRenegotiationInfo,
+  serverKeyExchangeSignedContent,
+  encodeServerEcdhParams,
+  writeEcPointFormats,
+  writeRenegotiationInfo,
+} from '../tls12/msgs';
+import { verifyPeerChain } from '../tls12/peer-cert';
+import { digest } from '../tls12/prf';
+import { Tls12RecordProtection } from '../tls12/record';
+import { decryptPremaster } from '../tls12/rsa-kx';
+import { TLS12_SUITES, type Tls12Suite } from '../tls12/suites';
+import { subjectNameDer } from '../tls12/x509-name';
+import { serverPublicKey, type ClientHelloMsg } from './hello';
 
 export interface Tls12ServerStart {
   io: HandshakeIo;
@@ -24,7 +64,437 @@ export interface Tls12ServerFlow {
   handleChangeCipherSpec(body: Uint8Array, recordId: string): void;
 }
 
-export function continueTls12(start: Tls12ServerStart): Tls12ServerFlow {
-  void start;
-  throw new TlsError('IncompatibleVersion', 'TLS 1.2 is not implemented in this server yet');
+/** The TLS 1.2 renegotiation SCSV (RFC 5746 §3.3). */
+const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+
+// ---------------------------------------------------------------------------------------------
+// Choosing the parameters (server preference order)
+
+export interface Params12 {
+  suite: Tls12Suite;
+  group?: GroupName;
+  /** ServerKeyExchange signature scheme (ECDHE suites). */
+  scheme?: SignatureSchemeName;
+  ems: boolean;
+  /** The client signalled secure renegotiation (extension or SCSV): answer with renegotiation_info. */
+  renegotiationInfo: boolean;
+  /** The client sent ec_point_formats: answer with ours (RFC 8422 §5.2). */
+  ecPointFormats: boolean;
+  alpn?: string;
 }
+
+function keyFitsSuite(suite: Tls12Suite, key: PublicKey): boolean {
+  if (suite.auth === 'rsa') return key.type === 'rsa';
+  return key.type === 'ecdsa-p256' || key.type === 'ecdsa-p384' || key.type === 'ed25519';
+}
+
+/** Picks suite, group, signature scheme, EMS and ALPN for a TLS 1.2 ClientHello. */
+export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: PublicKey): Params12 {
+  // RFC 5246 §7.4.1.2: the null compression method must be offered.
+  if (!ch.legacyCompressionMethods.includes(0)) throw new TlsError('PeerIllegalParameter', 'compression_methods does not include null (RFC 5246 §7.4.1.2)');
+  let renegotiationInfo = ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  let ecPointFormats = false;
+  let clientEms = false;
+  for (const e of ch.extensions) {
+    if (e.type !== 'opaque') continue;
+    const r = new Reader(e.data);
+    if (e.code === ExtensionType.renegotiation_info) {
+      // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
+      const rc = readRenegotiationInfo(r);
+      r.expectEnd('renegotiation_info');
+      if (rc.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.6)');
+      renegotiationInfo = true;
+    } else if (e.code === ExtensionType.extended_master_secret) {
+      if (e.data.length !== 0) throw new TlsError('DecodeError', 'extended_master_secret with a non-empty body (RFC 7627 §5.1)');
+      clientEms = true;
+    } else if (e.code === ExtensionType.ec_point_formats) {
+      const formats = readEcPointFormats(r);
+      r.expectEnd('ec_point_formats');
+      // RFC 8422 §5.1.2: uncompressed must be among them.
+      if (!formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'ec_point_formats without uncompressed (RFC 8422 §5.1.2)');
+      ecPointFormats = true;
+    }
+  }
+
+  const ourGroups = cfg.groups ?? ['x25519', 'secp256r1'];
+  const sg = findExt(ch.extensions, 'supported_groups');
+  // RFC 8422 §4: without supported_groups the client is assumed to support any curve.
+  const group = ourGroups.find((g) => !sg || sg.groups.includes(GROUP_CODES[g]));
+  const sa = findExt(ch.extensions, 'signature_algorithms');
+  const allowed = cfg.signatureSchemes;
+  // RFC 5246 §7.4.1.4.1: without signature_algorithms the client only accepts SHA-1, which we do not sign with.
+  const scheme = sa ? schemesForKey(key).find((s) => sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s))) : undefined;
+
+  const ours = TLS12_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort((a, b) =>
+    cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0,
+  );
+  const reasons: string[] = [];
+  let suite: Tls12Suite | undefined;
+  for (const s of ours) {
+    if (!ch.cipherSuites.includes(s.code)) continue;
+    if (!keyFitsSuite(s, key)) {
+      reasons.push(`${s.name}: our certificate key is ${key.type}`);
+      continue;
+    }
+    if (s.keyExchange === 'ECDHE' && !group) {
+      reasons.push(`${s.name}: no common group`);
+      continue;
+    }
+    if (s.keyExchange === 'ECDHE' && !scheme) {
+      reasons.push(`${s.name}: no common signature scheme for our ${key.type} key`);
+      continue;
+    }
+    suite = s;
+    break;
+  }
+  if (!suite) throw new TlsError('IncompatibleParameters', `no TLS 1.2 cipher suite in common${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+
+  let alpn: string | undefined;
+  const ca = findExt(ch.extensions, 'alpn');
+  if (ca && cfg.alpn && cfg.alpn.length > 0) {
+    alpn = cfg.alpn.find((p) => ca.protocols.includes(p));
+    // RFC 7301 §3.2: no protocol in common → no_application_protocol.
+    if (!alpn) throw new TlsError('IncompatibleAlpn', `no application protocol in common (client offers ${ca.protocols.join(', ')})`);
+  }
+  return {
+    suite,
+    ...(suite.keyExchange === 'ECDHE' ? { group: group!, scheme: scheme! } : {}),
+    ems: clientEms && (cfg.extendedMasterSecret ?? true),
+    renegotiationInfo,
+    ecPointFormats: ecPointFormats && suite.keyExchange === 'ECDHE',
+    ...(alpn ? { alpn } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// States
+
+interface Hs {
+  io: HandshakeIo;
+  config: ServerConfig;
+  params: Params12;
+  suite: Tls12Suite;
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array;
+  /** ClientHello.client_version (legacy_version), which the RSA premaster must carry. */
+  clientVersion: [number, number];
+  transcript: Uint8Array[];
+  report: SecretReporter;
+  /** Signature algorithms listed in our CertificateRequest. */
+  requestedSchemes?: number[];
+}
+
+type State =
+  | { name: 'ExpectCertificate'; hs: Hs; ecdhePrivate?: Uint8Array }
+  | { name: 'ExpectClientKeyExchange'; hs: Hs; ecdhePrivate?: Uint8Array; clientKey?: PublicKey }
+  | { name: 'ExpectCertificateVerify'; hs: Hs; clientKey: PublicKey; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
+  | { name: 'ExpectChangeCipherSpec'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
+  | { name: 'ExpectFinished'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
+  | { name: 'Connected' }
+  | { name: 'Closed' };
+
+type Input = { kind: 'handshake'; message: Encoded12 } | { kind: 'change_cipher_spec' };
+
+function transcriptBytes(hs: Hs): Uint8Array {
+  return concatBytes(...hs.transcript);
+}
+
+function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): Encoded12 {
+  const enc = encodeHandshake12(m);
+  if (tamper) tamper(enc.bytes);
+  hs.transcript.push(enc.bytes);
+  hs.io.queueHandshake(enc);
+  return enc;
+}
+
+function unexpected(state: string, got: string): TlsError {
+  return new TlsError('PeerUnexpectedMessage', `${state}: got ${got}`);
+}
+
+function expectHandshake<T extends Tls12Message['type']>(stateName: string, input: Input, type: T): Extract<Tls12Message, { type: T }> & { bytes: Uint8Array } {
+  if (input.kind !== 'handshake') throw unexpected(stateName, 'ChangeCipherSpec');
+  if (input.message.msg.type !== type) throw unexpected(stateName, input.message.name);
+  return { ...(input.message.msg as Extract<Tls12Message, { type: T }>), bytes: input.message.bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The first flight
+
+function firstFlight(start: Tls12ServerStart): State {
+  const { io, config } = start;
+  const ch = start.clientHello.msg;
+  const certKey = config.cert.key;
+  if (!certKey) throw new TlsError('LocalConfig', 'the server certificate has no private key');
+  const pub = serverPublicKey(config);
+  const params = chooseParams12(config, ch, pub);
+  const suite = params.suite;
+
+  // RFC 8446 §4.1.3: a server that speaks TLS 1.3 but negotiates TLS 1.2 puts DOWNGRD\x01 at the end of its random.
+  let serverRandom = (config.fixed?.random as Uint8Array | undefined) ?? config.rng(32);
+  const speaks13 = (config.versions ?? ['TLS 1.3']).includes('TLS 1.3');
+  if (speaks13) {
+    serverRandom = serverRandom.slice();
+    serverRandom.set(DOWNGRADE_TLS12, 24);
+    io.note('We also speak TLS 1.3 but negotiated TLS 1.2: ServerHello.random ends with the downgrade sentinel "DOWNGRD\\x01".', 'RFC 8446 §4.1.3');
+  }
+
+  const exts: Extension[] = [];
+  if (params.renegotiationInfo) {
+    const w = new Writer();
+    writeRenegotiationInfo(w);
+    exts.push({ type: 'opaque', code: ExtensionType.renegotiation_info, data: w.finish() });
+  }
+  if (params.ems) exts.push({ type: 'opaque', code: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
+  if (params.ecPointFormats) {
+    const w = new Writer();
+    writeEcPointFormats(w, [0]);
+    exts.push({ type: 'opaque', code: ExtensionType.ec_point_formats, data: w.finish() });
+  }
+  if (params.alpn) exts.push({ type: 'alpn', protocols: [params.alpn] });
+
+  const hs: Hs = {
+    io,
+    config,
+    params,
+    suite,
+    clientRandom: ch.random,
+    serverRandom,
+    clientVersion: [ch.legacyVersion >> 8, ch.legacyVersion & 0xff],
+    transcript: [start.clientHello.bytes],
+    report: (name, value, formula, inputs, rfc) => io.secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' }),
+  };
+
+  const clientAuth = config.clientAuth ?? 'none';
+  io.emit({
+    type: 'negotiated',
+    version: 'TLS 1.2',
+    cipherSuite: suite.name,
+    keyExchange: suite.keyExchange,
+    extendedMasterSecret: params.ems,
+    clientAuth: clientAuth === 'none' ? 'none' : clientAuth === 'require' ? 'required' : 'requested',
+    ...(params.group ? { group: params.group } : {}),
+    ...(params.scheme ? { signatureScheme: params.scheme } : {}),
+    ...(params.alpn ? { alpn: params.alpn } : {}),
+  });
+
+  send(hs, {
+    type: 'ServerHello',
+    legacyVersion: TLS12,
+    random: serverRandom,
+    // No session resumption: an empty session_id (RFC 5246 §7.4.1.3).
+    legacySessionIdEcho: new Uint8Array(0),
+    cipherSuite: suite.code,
+    legacyCompressionMethod: 0,
+    extensions: exts,
+  });
+  send(hs, { type: 'Certificate', chain: config.cert.chain });
+
+  let ecdhePrivate: Uint8Array | undefined;
+  if (suite.keyExchange === 'ECDHE') {
+    const group = params.group!;
+    const scheme = params.scheme!;
+    const kp = generateKeyShare(group, config.rng, config.fixed?.keyShares?.[group]);
+    ecdhePrivate = kp.privateKey;
+    const p = { namedCurve: GROUP_CODES[group], publicPoint: kp.publicKey };
+    // RFC 8422 §5.4: the signature covers client_random ‖ server_random ‖ ServerECDHParams.
+    const content = serverKeyExchangeSignedContent(hs.clientRandom, hs.serverRandom, encodeServerEcdhParams(p));
+    const signature = sign(scheme, certKey, content, config.rng);
+    const faulty = config.fixed?.['tls12BadSignature'] === true;
+    if (faulty) {
+      signature[signature.length - 1]! ^= 0x01;
+      io.note('Fault: the ServerKeyExchange signature is corrupted after signing.');
+    }
+    send(hs, { type: 'ServerKeyExchange', ske: { params: p, paramsBytes: encodeServerEcdhParams(p), signed: { algorithm: SIGNATURE_SCHEME_CODES[scheme], signature } } });
+  }
+
+  let next: State;
+  if (clientAuth !== 'none') {
+    // RFC 5246 §7.4.4: what we accept, and whose certificates (our client trust anchors' subjects).
+    const requestedSchemes = (config.signatureSchemes ?? [...SIGNATURE_SCHEMES]).map((s) => SIGNATURE_SCHEME_CODES[s]);
+    hs.requestedSchemes = requestedSchemes;
+    const authorities: Uint8Array[] = [];
+    for (const der of config.clientTrustAnchors ?? []) {
+      const name = subjectNameDer(der);
+      if (name) authorities.push(name);
+    }
+    send(hs, {
+      type: 'CertificateRequest',
+      request: { certificateTypes: [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign], signatureAlgorithms: requestedSchemes, certificateAuthorities: authorities },
+    });
+    next = { name: 'ExpectCertificate', hs, ...(ecdhePrivate ? { ecdhePrivate } : {}) };
+  } else {
+    next = { name: 'ExpectClientKeyExchange', hs, ...(ecdhePrivate ? { ecdhePrivate } : {}) };
+  }
+  send(hs, { type: 'ServerHelloDone' });
+  io.flush();
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state machine
+
+function step(state: State, input: Input): State {
+  switch (state.name) {
+    case 'ExpectCertificate': {
+      const m = expectHandshake(state.name, input, 'Certificate');
+      const hs = state.hs;
+      hs.transcript.push(m.bytes);
+      const base = { hs, ...(state.ecdhePrivate ? { ecdhePrivate: state.ecdhePrivate } : {}) };
+      if (m.chain.length === 0) {
+        // RFC 5246 §7.4.6: no certificate; if we require one, handshake_failure.
+        if (hs.config.clientAuth === 'require') {
+          throw new TlsError('PeerNoCertificate', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)', 'handshake_failure');
+        }
+        hs.io.note('The client sent an empty Certificate: continuing without client authentication.', 'RFC 5246 §7.4.6');
+        return { name: 'ExpectClientKeyExchange', ...base };
+      }
+      const clientKey = verifyPeerChain(hs.io, { chain: m.chain, purpose: 'client', anchors: hs.config.clientTrustAnchors ?? [], now: hs.config.now ?? new Date() });
+      return { name: 'ExpectClientKeyExchange', ...base, clientKey };
+    }
+    case 'ExpectClientKeyExchange': {
+      const m = expectHandshake(state.name, input, 'ClientKeyExchange');
+      const hs = state.hs;
+      const { suite } = hs;
+      hs.transcript.push(m.bytes);
+      let premaster: Uint8Array;
+      if (m.cke.kind === 'RSA') {
+        const key = hs.config.cert.key;
+        if (!key || key.type !== 'rsa') throw new TlsError('LocalConfig', 'RSA key transport without an RSA private key');
+        // RFC 5246 §7.4.7.1: on any decryption problem continue with a random premaster —
+        // no alert, no other path — so the failure surfaces only at Finished.
+        const d = decryptPremaster(key, m.cke.encryptedPreMasterSecret, hs.clientVersion, hs.config.rng);
+        premaster = d.premaster;
+        reportPremaster(hs.report, premaster, 'RSA', [
+          { name: 'EncryptedPreMasterSecret', value: m.cke.encryptedPreMasterSecret },
+          { name: 'decrypted with', value: 'the server certificate’s RSA private key (RSAES-PKCS1-v1_5)' },
+          { name: 'expected client_version', value: `${hs.clientVersion[0]},${hs.clientVersion[1]}` },
+        ]);
+        if (d.substituted) {
+          // For the event log only: the protocol carries on exactly as if decryption succeeded.
+          hs.io.note(`Bleichenbacher countermeasure: ${d.problem ?? 'the premaster was malformed'}; continuing with a random premaster so that the failure shows only at Finished.`, 'RFC 5246 §7.4.7.1');
+        }
+      } else {
+        if (!state.ecdhePrivate || !hs.params.group) throw new TlsError('LocalInternal', 'ECDHE ClientKeyExchange without our ephemeral key');
+        premaster = computeSharedSecret(hs.params.group, state.ecdhePrivate, m.cke.ecdhYc);
+        reportPremaster(hs.report, premaster, 'ECDHE', [
+          { name: 'group', value: hs.params.group },
+          { name: 'server ephemeral private key', value: state.ecdhePrivate },
+          { name: 'client ephemeral public key (ecdh_Yc)', value: m.cke.ecdhYc },
+        ]);
+      }
+      // RFC 7627 §4: session_hash = Hash(ClientHello .. ClientKeyExchange).
+      const masterSecret = deriveMasterSecret({
+        hash: suite.hash,
+        premaster,
+        clientRandom: hs.clientRandom,
+        serverRandom: hs.serverRandom,
+        ...(hs.params.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs)) } : {}),
+        report: hs.report,
+      });
+      const keys = deriveKeyBlock({ suite, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom, report: hs.report });
+      if (state.clientKey) return { name: 'ExpectCertificateVerify', hs, clientKey: state.clientKey, masterSecret, keys };
+      return { name: 'ExpectChangeCipherSpec', hs, masterSecret, keys };
+    }
+    case 'ExpectCertificateVerify': {
+      const m = expectHandshake(state.name, input, 'CertificateVerify');
+      const hs = state.hs;
+      const scheme = signatureSchemeFromCode(m.signed.algorithm);
+      // RFC 5246 §7.4.8: the algorithm must be one we listed in CertificateRequest.
+      if (!scheme || !(hs.requestedSchemes ?? []).includes(m.signed.algorithm)) {
+        throw new TlsError('PeerIllegalParameter', `CertificateVerify uses 0x${m.signed.algorithm.toString(16)}, which we did not request (RFC 5246 §7.4.8)`);
+      }
+      if (!schemeMatchesKey(scheme, state.clientKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the client's ${state.clientKey.type} key`);
+      // The signature covers handshake_messages before CertificateVerify.
+      if (!verify(scheme, state.clientKey, transcriptBytes(hs), m.signed.signature)) {
+        throw new TlsError('PeerBadSignature', `client CertificateVerify (${scheme}) does not verify over the handshake messages (RFC 5246 §7.4.8)`);
+      }
+      hs.transcript.push(m.bytes);
+      hs.io.emit({ type: 'negotiated', clientAuth: hs.config.clientAuth === 'require' ? 'required' : 'requested' });
+      return { name: 'ExpectChangeCipherSpec', hs, masterSecret: state.masterSecret, keys: state.keys };
+    }
+    case 'ExpectChangeCipherSpec': {
+      if (input.kind !== 'change_cipher_spec') throw unexpected(state.name, input.message.name);
+      const { hs, keys } = state;
+      // RFC 5246 §7.1: the client's records are protected from here on.
+      hs.io.setReadProtection(new Tls12RecordProtection(hs.suite, keys.clientWriteKey, keys.clientWriteIv, 'client_write_key'));
+      return { name: 'ExpectFinished', hs, masterSecret: state.masterSecret, keys };
+    }
+    case 'ExpectFinished': {
+      const m = expectHandshake(state.name, input, 'Finished');
+      const { hs, masterSecret, keys } = state;
+      const { suite, io } = hs;
+      const expected = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'client', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
+      // RFC 5246 §7.4.9: a wrong verify_data is a decrypt_error.
+      if (!equalBytes(expected, m.verifyData)) {
+        throw new TlsError('PeerBadFinished', `client Finished verify_data ${toHex(m.verifyData)} ≠ expected ${toHex(expected)} (RFC 5246 §7.4.9)`);
+      }
+      hs.transcript.push(m.bytes);
+      io.sendCcs();
+      io.setWriteProtection(new Tls12RecordProtection(suite, keys.serverWriteKey, keys.serverWriteIv, 'server_write_key'));
+      const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'server', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
+      const bad = hs.config.fixed?.['tls12BadFinished'] === true;
+      send(hs, { type: 'Finished', verifyData }, bad ? (b) => void (b[b.length - 1]! ^= 0x01) : undefined);
+      io.flush();
+      io.emit({ type: 'timing', what: 'handshake (server)', ms: io.elapsed() });
+      return { name: 'Connected' };
+    }
+    case 'Connected':
+      if (input.kind === 'handshake' && input.message.msg.type === 'ClientHello') {
+        // RFC 5746 §4.4 / RFC 5246 §7.4.1.2: we do not renegotiate.
+        throw new TlsError('PeerUnexpectedMessage', 'renegotiation is not supported');
+      }
+      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+    case 'Closed':
+      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+    default:
+      return assertNever(state);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow object server.ts drives
+
+class ServerFlow implements Tls12ServerFlow {
+  constructor(
+    private readonly io: HandshakeIo,
+    private st: State,
+  ) {}
+
+  get state(): string {
+    return this.st.name;
+  }
+
+  private keyExchange(): 'RSA' | 'ECDHE' | undefined {
+    return 'hs' in this.st ? this.st.hs.suite.keyExchange : undefined;
+  }
+
+  private go(input: Input): void {
+    const from = this.st.name;
+    try {
+      this.st = step(this.st, input);
+    } catch (e) {
+      this.st = { name: 'Closed' };
+      throw e;
+    }
+    if (this.st.name !== from) this.io.emit({ type: 'state', from, to: this.st.name });
+  }
+
+  handleHandshake(frame: HandshakeFrame, recordId: string): void {
+    const message = decodeHandshake12(frame, this.keyExchange());
+    this.io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
+    this.go({ kind: 'handshake', message });
+  }
+
+  handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
+    void recordId;
+    // RFC 5246 §7.1: the message consists of a single byte of value 1.
+    if (body.length !== 1 || body[0] !== 1) throw new TlsError('DecodeError', 'ChangeCipherSpec must be the single byte 1 (RFC 5246 §7.1)');
+    this.go({ kind: 'change_cipher_spec' });
+  }
+}
+
+/** Continues a handshake whose ClientHello negotiated TLS 1.2: sends the first flight at once. */
+export function continueTls12(start: Tls12ServerStart): Tls12ServerFlow {
+  return new ServerFlow(start.io, firstFlight(start));
+}
+

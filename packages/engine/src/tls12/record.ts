@@ -15,9 +15,12 @@
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import type { ByteSpan } from '../codec/bytespan';
-import { concatBytes } from '../codec/hex';
+import { concatBytes, toHex } from '../codec/hex';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
+import { CONTENT_TYPES, describe, VERSIONS } from '../msgs/enums';
+import { contentSpans } from '../record/content-spans';
+import type { OpenedRecord, RecordProtection, SealedRecord } from '../record/protection';
 import type { Tls12Suite } from './suites';
 
 export const CONTENT_TYPE = {
@@ -77,8 +80,10 @@ export interface ProtectedRecord {
  * One direction of a TLS 1.2 AEAD connection state: key, IV and sequence number. The writer
  * and the reader of a direction hold equal states (same key, same IV, same sequence number).
  */
-export class Tls12RecordProtection {
+export class Tls12RecordProtection implements RecordProtection {
   private seq = 0n;
+  /** RFC 5246 §6.2.3: the real content type stays in the record header. */
+  readonly keepsOuterType = true;
 
   constructor(
     readonly suite: Tls12Suite,
@@ -170,6 +175,21 @@ export class Tls12RecordProtection {
     return { plaintext, info: this.info(seq, nonce, formula, explicit, aad, ciphertext, tag, plaintext, type, []) };
   }
 
+  /** RecordProtection (record/protection.ts): seal one record of the given real content type. */
+  seal(contentType: number, content: Uint8Array): SealedRecord {
+    const p = this.protect(contentType, content, contentSpans(contentType, content));
+    return { bytes: p.record, spans: protectedRecordSpans(p.record, p.info), info: p.info };
+  }
+
+  /** RecordProtection: open a whole record (header + fragment); the outer type is the real one. */
+  open(record: Uint8Array): OpenedRecord {
+    const type = record[0]!;
+    const version = (record[1]! << 8) | record[2]!;
+    const { plaintext, info } = this.unprotect(type, version, record.subarray(5));
+    info.plaintextSpans = contentSpans(type, plaintext);
+    return { contentType: type, content: plaintext, info, spans: protectedRecordSpans(record, info) };
+  }
+
   private info(
     seq: bigint,
     nonce: Uint8Array,
@@ -199,4 +219,23 @@ export class Tls12RecordProtection {
       padding: 0,
     };
   }
+}
+
+/** Spans over a protected TLS 1.2 record: header, nonce_explicit (GCM), ciphertext, tag (RFC 5246 §6.2.3.3). */
+export function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordInfo): ByteSpan[] {
+  const spans: ByteSpan[] = [
+    { start: 0, end: 1, depth: 0, label: 'type', value: describe(CONTENT_TYPES, record[0]!, 2), rfc: 'RFC 5246 §6.2.1' },
+    { start: 1, end: 3, depth: 0, label: 'version', value: describe(VERSIONS, (record[1]! << 8) | record[2]!) },
+    { start: 3, end: 5, depth: 0, label: 'length', value: String(record.length - 5) },
+    { start: 5, end: record.length, depth: 0, label: 'fragment', value: 'GenericAEADCipher', rfc: 'RFC 5246 §6.2.3.3' },
+  ];
+  let o = 5;
+  if (info.explicitNonce) {
+    spans.push({ start: o, end: o + 8, depth: 1, label: 'nonce_explicit', rfc: 'RFC 5288 §3', value: toHex(info.explicitNonce) });
+    o += 8;
+  }
+  const tagStart = Math.max(o, record.length - TAG_LENGTH);
+  spans.push({ start: o, end: tagStart, depth: 1, label: 'aead-ciphered content', value: `${tagStart - o} bytes` });
+  spans.push({ start: tagStart, end: record.length, depth: 1, label: 'tag', value: `${record.length - tagStart} bytes` });
+  return spans;
 }
