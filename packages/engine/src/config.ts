@@ -46,7 +46,20 @@ interface CommonConfig {
   sink: EventSink;
   /** Offer/accept extended master secret in TLS 1.2 (RFC 7627). Default true. */
   extendedMasterSecret?: boolean;
+  /**
+   * Faults the endpoint commits itself, for teaching runs (scenario.ts FaultName) where a man
+   * in the middle could not do it: e.g. the client encrypting a malformed TLS 1.2 premaster.
+   */
+  faults?: EndpointFault[];
 }
+
+/**
+ * - `tls12-corrupt-premaster` (client): the RSA-encrypted premaster carries a wrong client_version,
+ *   so the server's Bleichenbacher countermeasure substitutes a random one (RFC 5246 §7.4.7.1).
+ * - `tls12-bad-finished` (server): one bit of the server's Finished verify_data is flipped.
+ * - `tls12-bad-signature` (server): one bit of the ServerKeyExchange signature is flipped.
+ */
+export type EndpointFault = 'tls12-corrupt-premaster' | 'tls12-bad-finished' | 'tls12-bad-signature';
 
 export interface ClientConfig extends CommonConfig {
   serverName?: string;
