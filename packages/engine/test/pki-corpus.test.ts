@@ -21,6 +21,8 @@ interface Case {
   trust?: string;
   host?: string;
   purpose?: 'server' | 'client';
+  /** Validation time offset from ATTIME in days (default 0). */
+  days?: number;
   /** Expected: null = valid, else [first failing check id, alert]. */
   fails: [string, AlertDescription] | null;
 }
@@ -31,6 +33,9 @@ const CASES: Case[] = [
   { leaf: 'valid-p384', chain: ['inter'], host: 'p384.test', fails: null },
   { leaf: 'valid-ed25519', chain: ['inter'], host: 'ed.test', fails: null },
   { leaf: 'valid-pss', chain: [], trust: 'rsaroot', host: 'pss.test', fails: null },
+  { leaf: 'valid-pss384', chain: [], trust: 'rsaroot', host: 'pss.test', fails: null },
+  { leaf: 'valid-rsa-sha384', chain: [], trust: 'rsaroot', host: 'rsa384.test', fails: null },
+  { leaf: 'valid-rsa-sha512', chain: [], trust: 'rsaroot', host: 'rsa512.test', fails: null },
   { leaf: 'valid-wildcard', chain: ['inter'], host: 'www.wild.test', fails: null },
   { leaf: 'valid-ip', chain: ['inter'], host: '127.0.0.1', fails: null },
   { leaf: 'valid-ip', chain: ['inter'], host: '::1', fails: null },
@@ -50,6 +55,8 @@ const CASES: Case[] = [
   { leaf: 'bad-ku', chain: ['inter'], host: 'ku.test', fails: ['key-usage', 'unsupported_certificate'] },
   { leaf: 'unknown-critical', chain: ['inter'], host: 'crit.test', fails: ['critical-extensions', 'unsupported_certificate'] },
   { leaf: 'sha1-signed', chain: ['inter'], host: 'sha1.test', fails: ['weak-signature', 'bad_certificate'] },
+  { leaf: 'md5-signed', chain: [], trust: 'rsaroot', host: 'md5.test', fails: ['weak-signature', 'bad_certificate'] },
+  { leaf: 'valid-ecdsa', chain: ['inter'], host: 'valid.test', days: -30, fails: ['validity', 'certificate_expired'] },
   { leaf: 'rsa1024', chain: ['inter'], host: 'weak.test', fails: ['key-strength', 'bad_certificate'] },
   { leaf: 'missing-intermediate', chain: [], host: 'missing.test', fails: ['missing-intermediate', 'unknown_ca'] },
   { leaf: 'self-signed', chain: [], host: 'self.test', fails: ['self-signed-leaf', 'unknown_ca'] },
@@ -71,7 +78,7 @@ function pem(name: string): Uint8Array {
 /** Runs openssl verify; returns null when OK, else its first error line. */
 function opensslVerdict(c: Case): string | null {
   const args = ['verify', '-x509_strict', '-auth_level', '2', '-purpose', c.purpose === 'client' ? 'sslclient' : 'sslserver'];
-  args.push('-attime', String(AT), '-CAfile', `${DIR}${c.trust ?? 'root'}.pem`);
+  args.push('-attime', String(AT + (c.days ?? 0) * 86400), '-CAfile', `${DIR}${c.trust ?? 'root'}.pem`);
   for (const i of c.chain) args.push('-untrusted', `${DIR}${i}.pem`);
   if (c.host) args.push(/^[\d.]+$|:/.test(c.host) ? '-verify_ip' : '-verify_hostname', c.host);
   args.push(`${DIR}${c.leaf}.pem`);
@@ -86,12 +93,12 @@ function opensslVerdict(c: Case): string | null {
 
 describe('openssl corpus: our verdict equals openssl verify', () => {
   for (const c of CASES) {
-    const label = `${c.leaf}${c.host ? ` (host ${c.host})` : ''}${c.purpose === 'client' ? ' as client' : ''}: ${c.fails ? c.fails[0] : 'valid'}`;
+    const label = `${c.leaf}${c.days ? ` (${c.days} days)` : ''}${c.host ? ` (host ${c.host})` : ''}${c.purpose === 'client' ? ' as client' : ''}: ${c.fails ? c.fails[0] : 'valid'}`;
     it(label, () => {
       const report = verifyChain({
         chain: [pem(c.leaf), ...c.chain.map(pem)],
         anchors: [pem(c.trust ?? 'root')],
-        at: new Date(AT * 1000),
+        at: new Date((AT + (c.days ?? 0) * 86400) * 1000),
         ...(c.host ? { host: c.host } : {}),
         purpose: c.purpose ?? 'server',
       });

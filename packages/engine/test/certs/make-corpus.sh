@@ -62,6 +62,10 @@ eckey valid-client;   issue valid-client inter 365 "$(leaf_ext DNS:client.test c
 # RSA root and an RSA-PSS signed leaf
 rsakey rsaroot; root rsaroot
 eckey valid-pss; issue valid-pss rsaroot 365 "$(leaf_ext DNS:pss.test)" -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32
+eckey valid-pss384; issue valid-pss384 rsaroot 365 "$(leaf_ext DNS:pss.test)" -sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48
+rsakey valid-rsa-sha384; issue valid-rsa-sha384 rsaroot 365 "$(leaf_ext DNS:rsa384.test)" -sha384
+eckey valid-rsa-sha512; issue valid-rsa-sha512 rsaroot 365 "$(leaf_ext DNS:rsa512.test)" -sha512
+eckey md5-signed; issue md5-signed rsaroot 365 "$(leaf_ext DNS:md5.test)" -md5
 
 # Long chain: root → l1 → l2 → l3 → leaf
 eckey l1; issue l1 root 3000 "$(ca_ext)"
