@@ -50,7 +50,13 @@ export function computeSharedSecret(group: GroupName, privateKey: Uint8Array, pe
     case 'x25519': {
       // RFC 8446 §4.2.8.2 / RFC 7748 §6.1: a 32-byte u-coordinate.
       if (peerPublic.length !== 32) throw new TlsError('PeerIllegalParameter', `x25519 key_exchange must be 32 bytes, got ${peerPublic.length}`);
-      const s = x25519.getSharedSecret(privateKey, peerPublic);
+      let s: Uint8Array;
+      try {
+        s = x25519.getSharedSecret(privateKey, peerPublic);
+      } catch {
+        // noble refuses a low-order point itself (its result would be all zeros).
+        s = new Uint8Array(32);
+      }
       // RFC 8446 §7.4.2: MUST check the result is not all zeros.
       if (s.every((b) => b === 0)) throw new TlsError('PeerIllegalParameter', 'x25519 shared secret is all zeros (low-order peer share)');
       return s;
