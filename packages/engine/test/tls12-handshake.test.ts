@@ -133,7 +133,7 @@ describe('TLS 1.2 in-process handshakes', () => {
   });
 
   it('Bleichenbacher: a corrupted premaster makes the server continue with a random one; the handshake fails at Finished, not with a padding alert', () => {
-    const r = makeRun('rsa-2048', { cipherSuites: ['TLS_RSA_WITH_AES_128_GCM_SHA256'], fixed: { tls12CorruptPremaster: true } });
+    const r = makeRun('rsa-2048', { cipherSuites: ['TLS_RSA_WITH_AES_128_GCM_SHA256'], faults: ['tls12-corrupt-premaster'] });
     pump(r, r.client.start());
     // The server decrypted the ClientKeyExchange without any complaint on the wire…
     const notes = r.se.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text);
@@ -161,13 +161,13 @@ describe('TLS 1.2 in-process handshakes', () => {
     });
     expect(flipped).toBe(true);
     expect(sentAlerts(r.ce)).toEqual(['bad_record_mac']);
-    r = makeRun('ecdsa-p256', {}, { fixed: { tls12BadFinished: true } });
+    r = makeRun('ecdsa-p256', {}, { faults: ['tls12-bad-finished'] });
     pump(r, r.client.start());
     expect(sentAlerts(r.ce)).toEqual(['decrypt_error']);
   });
 
   it('a corrupted ServerKeyExchange signature is decrypt_error', () => {
-    const r = makeRun('rsa-2048', { cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] }, { fixed: { tls12BadSignature: true } });
+    const r = makeRun('rsa-2048', { cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] }, { faults: ['tls12-bad-signature'] });
     pump(r, r.client.start());
     expect(sentAlerts(r.ce)).toEqual(['decrypt_error']);
   });

@@ -361,7 +361,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       { name: 'client_version', value: '3,3 (TLS 1.2, as offered in ClientHello)' },
       { name: 'random[46]', value: premaster.slice(2) },
     ]);
-    const fault = config.fixed?.['tls12CorruptPremaster'] === true;
+    const fault = config.faults?.includes('tls12-corrupt-premaster') ?? false;
     let toEncrypt = premaster;
     if (fault) {
       // Fault injection ('bad-premaster'): encrypt a premaster with a wrong client_version.

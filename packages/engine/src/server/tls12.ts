@@ -299,7 +299,7 @@ function firstFlight(start: Tls12ServerStart): State {
     // RFC 8422 §5.4: the signature covers client_random ‖ server_random ‖ ServerECDHParams.
     const content = serverKeyExchangeSignedContent(hs.clientRandom, hs.serverRandom, encodeServerEcdhParams(p));
     const signature = sign(scheme, certKey, content, config.rng);
-    const faulty = config.fixed?.['tls12BadSignature'] === true;
+    const faulty = config.faults?.includes('tls12-bad-signature') ?? false;
     if (faulty) {
       signature[signature.length - 1]! ^= 0x01;
       io.note('Fault: the ServerKeyExchange signature is corrupted after signing.');
@@ -432,7 +432,8 @@ function step(state: State, input: Input): State {
       io.sendCcs();
       io.setWriteProtection(new Tls12RecordProtection(suite, keys.serverWriteKey, keys.serverWriteIv, 'server_write_key'));
       const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'server', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
-      const bad = hs.config.fixed?.['tls12BadFinished'] === true;
+      const bad = hs.config.faults?.includes('tls12-bad-finished') ?? false;
+      if (bad) io.note('Fault: one bit of the server Finished verify_data is flipped before encryption.', 'RFC 5246 §7.4.9');
       send(hs, { type: 'Finished', verifyData }, bad ? (b) => void (b[b.length - 1]! ^= 0x01) : undefined);
       io.flush();
       io.emit({ type: 'timing', what: 'handshake (server)', ms: io.elapsed() });
