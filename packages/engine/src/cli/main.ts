@@ -1,0 +1,69 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `tlslab`: the TLS Lab engine on the command line.
+ *
+ *   tlslab connect HOST:PORT   TLS client over TCP (prints the answer; --trace explains it)
+ *   tlslab serve --port N      TLS server over TCP (small HTTP responses)
+ *   tlslab simulate            client and server in one process, as the app runs them
+ *   tlslab verify ...          certificate chain verification (see `tlslab verify --help`)
+ *
+ * Exit codes: 0 success, 1 the TLS operation failed (one line on stderr says why), 2 usage error.
+ */
+import { UsageError } from './args';
+import { processIo, type Io } from './output';
+
+const USAGE = `usage: tlslab <command> [options]
+
+commands:
+  connect HOST:PORT   connect to a TLS server, send a request, print the answer
+  serve --port N      run a TLS server answering each request with a small HTTP response
+  simulate            run a client and a server in one process (what the app shows)
+  verify              verify a certificate chain (RFC 5280), with a report of every check
+
+Run \`tlslab <command> --help\` for the options of a command. Names are IANA's:
+TLS_AES_128_GCM_SHA256, x25519, secp256r1, ecdsa_secp256r1_sha256, ... (comma-separated lists).
+`;
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'connect':
+        return await (await import('./connect')).runConnect(rest, io);
+      case 'serve':
+        return await (await import('./serve')).runServe(rest, io);
+      case 'simulate':
+        return await (await import('./simulate')).runSimulate(rest, io);
+      case 'verify':
+        return await runVerifyCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`tlslab: unknown command "${command}" (commands: connect, serve, simulate, verify)\n`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`tlslab: ${err.message}\n`);
+      return 2;
+    }
+    io.err(`tlslab: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** `tlslab verify` lives in cli/verify.ts (helper B's). */
+async function runVerifyCommand(argv: readonly string[], io: Io): Promise<number> {
+  return await (await import('./verify')).runVerify(argv, io);
+}
+
+const isMain = process.argv[1] !== undefined && /cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isMain) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

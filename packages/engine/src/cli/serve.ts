@@ -1,0 +1,225 @@
+/**
+ * `tlslab serve --port N`: the engine's TLS server on a real TCP port.
+ *
+ * Each connection gets a fresh server endpoint; each request (an HTTP request, or any line of
+ * text) gets a small HTTP/1.1 response saying what was negotiated, then close_notify. Without
+ * `--cert` it generates a demo chain (root → intermediate → leaf) and writes the root to
+ * `.tlslab/demo-root.pem`, so `tlslab connect`, `openssl s_client -CAfile` or `curl --cacert`
+ * can verify it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as netCreateServer, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createServer } from '../index';
+import type { CertifiedKey, ServerConfig } from '../config';
+import { systemRng } from '../crypto/rng';
+import { utf8 } from '../codec/hex';
+import type { TlsEvent } from '../events';
+import {
+  ALL_SUITES,
+  GROUPS,
+  KEY_TYPES,
+  SIGNATURE_SCHEMES,
+  UsageError,
+  getBool,
+  getString,
+  helpText,
+  parseAlpn,
+  parseArgs,
+  parseName,
+  parseNameList,
+  parsePort,
+  parseVersions,
+  suitesForVersions,
+  type FlagSpecs,
+} from './args';
+import { DEMO_ROOT_PATH, loadCertifiedKey, loadTrustAnchors } from './files';
+import { eventPrinter, type Io, type OutputMode } from './output';
+import { demoServerChain } from './pki-io';
+import { describeFailure, driveEndpoint, type Driver } from './socket';
+
+export const SERVE_FLAGS: FlagSpecs = {
+  port: { type: 'string', metavar: 'N', help: 'TCP port to listen on (0: any free port)' },
+  host: { type: 'string', metavar: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
+  cert: { type: 'string', metavar: 'FILE', help: 'certificate chain (PEM, leaf first); default: a generated demo chain' },
+  key: { type: 'string', metavar: 'FILE', help: 'private key (PEM) of --cert' },
+  servername: { type: 'string', metavar: 'NAME', help: 'host name (or IP) the generated demo leaf is issued for (default localhost)' },
+  'key-type': { type: 'string', metavar: 'TYPE', help: `key type of the generated demo leaf (${KEY_TYPES.join(', ')}; default ecdsa-p256)` },
+  suites: { type: 'string', metavar: 'LIST', help: 'cipher suites to accept, preferred first' },
+  groups: { type: 'string', metavar: 'LIST', help: `key exchange groups to accept, preferred first (${GROUPS.join(', ')})` },
+  sigalgs: { type: 'string', metavar: 'LIST', help: 'signature schemes the server may use / accept' },
+  alpn: { type: 'string', metavar: 'LIST', help: 'ALPN protocols to accept, e.g. http/1.1' },
+  tls: { type: 'string', metavar: 'VERSIONS', help: 'versions to accept: 1.3 (default), 1.2, or 1.2,1.3' },
+  ca: { type: 'string', metavar: 'FILE', help: 'PEM trust anchors for client certificates (mutual TLS)' },
+  'request-client-cert': { type: 'boolean', help: 'ask for a client certificate (optional)' },
+  'require-client-cert': { type: 'boolean', help: 'require a client certificate' },
+  once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
+  trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
+  json: { type: 'boolean', help: 'print the event stream as JSON lines (status lines go to stderr)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const SERVE_USAGE = 'tlslab serve --port N [options]';
+
+interface ServeSetup {
+  config: Omit<ServerConfig, 'sink' | 'rng'>;
+  lines: string[];
+}
+
+/** Reads the flags into the parts of a ServerConfig every connection shares. */
+export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.cwd()): Promise<ServeSetup> {
+  const lines: string[] = [];
+  const versions = parseVersions(getString(p, 'tls') ?? '1.3');
+  const suitesArg = getString(p, 'suites');
+  const groupsArg = getString(p, 'groups');
+  const sigArg = getString(p, 'sigalgs');
+  const alpnArg = getString(p, 'alpn');
+  const certFile = getString(p, 'cert');
+  const keyFile = getString(p, 'key');
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new UsageError('--cert and --key go together');
+  if (certFile && getString(p, 'key-type')) throw new UsageError('--key-type is for the generated demo chain; with --cert the key type is the certificate\'s');
+  const request = getBool(p, 'request-client-cert');
+  const require = getBool(p, 'require-client-cert');
+  if (request && require) throw new UsageError('choose one of --request-client-cert and --require-client-cert');
+  const caFile = getString(p, 'ca');
+  if ((request || require) && !caFile) throw new UsageError('mutual TLS needs --ca FILE (the trust anchors for client certificates)');
+
+  let cert: CertifiedKey;
+  if (certFile && keyFile) {
+    cert = loadCertifiedKey(certFile, keyFile);
+  } else {
+    const keyType = parseName(getString(p, 'key-type') ?? 'ecdsa-p256', KEY_TYPES, 'key type');
+    const demo = demoServerChain(keyType, getString(p, 'servername') ?? undefined);
+    cert = demo.cert;
+    const rootPath = join(cwd, DEMO_ROOT_PATH);
+    mkdirSync(dirname(rootPath), { recursive: true });
+    writeFileSync(rootPath, demo.rootPem);
+    lines.push(`using a generated demo chain (${keyType} leaf for ${demo.names.join(', ')}); its root CA is in ${DEMO_ROOT_PATH}`);
+  }
+  return {
+    config: {
+      versions,
+      cipherSuites: suitesArg ? suitesForVersions(parseNameList(suitesArg, ALL_SUITES, 'cipher suite'), versions) : undefined,
+      groups: groupsArg ? parseNameList(groupsArg, GROUPS, 'group') : undefined,
+      signatureSchemes: sigArg ? parseNameList(sigArg, SIGNATURE_SCHEMES, 'signature scheme') : undefined,
+      alpn: alpnArg ? parseAlpn(alpnArg) : undefined,
+      cert,
+      clientAuth: require ? 'require' : request ? 'request' : 'none',
+      clientTrustAnchors: caFile ? loadTrustAnchors(caFile) : undefined,
+    },
+    lines,
+  };
+}
+
+/** What the server negotiated, from its own events. */
+function negotiated(events: readonly TlsEvent[]): Record<string, string> {
+  const n: Record<string, string> = {};
+  for (const e of events) {
+    if (e.type !== 'negotiated' || e.side !== 'server') continue;
+    for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'type' && k !== 'side' && k !== 'seq' && k !== 't') n[k] = String(v);
+  }
+  return n;
+}
+
+function clientCertText(events: readonly TlsEvent[]): string {
+  const r = [...events].reverse().find((e) => e.type === 'cert-report' && e.side === 'server');
+  if (!r || r.type !== 'cert-report') return 'none';
+  const leaf = r.report.certificates[0];
+  return `${leaf ? leaf.subject : '(empty)'} — ${r.report.ok ? 'verified' : `rejected: ${r.report.verdict}`}`;
+}
+
+/** The small HTTP response to one request. */
+export function responseFor(request: string, events: readonly TlsEvent[]): string {
+  const n = negotiated(events);
+  const firstLine = request.split(/\r?\n/, 1)[0] ?? '';
+  const body =
+    `Hello from TLS Lab.\n` +
+    `You spoke ${n.version ?? '?'} with ${n.cipherSuite ?? '?'}` +
+    (n.group ? ` over ${n.group}` : '') +
+    (n.keyExchange === 'RSA' ? ' (RSA key transport)' : '') +
+    (n.signatureScheme ? `; the server signed with ${n.signatureScheme}` : '') +
+    (n.helloRetry === 'true' ? '; after a HelloRetryRequest' : '') +
+    `.\n` +
+    `ALPN: ${n.alpn ?? 'none'}. Client certificate: ${clientCertText(events)}.\n` +
+    `Your request: ${firstLine}\n`;
+  return `HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${utf8.encode(body).length}\r\nConnection: close\r\nServer: tlslab\r\n\r\n${body}`;
+}
+
+/** Complete request? An HTTP request ends with an empty line; anything else is one line of text. */
+function requestComplete(buf: string): boolean {
+  if (/^[A-Z]+ \S+ HTTP\/1\.[01]\r?\n/.test(buf) || /^[A-Z]+ \S+ HTTP\/1\.[01]$/.test(buf)) return /\r?\n\r?\n/.test(buf);
+  return buf.includes('\n') || !/^[A-Z]+ /.test(buf);
+}
+
+export async function runServe(argv: readonly string[], io: Io, signal?: AbortSignal): Promise<number> {
+  const p = parseArgs(argv, SERVE_FLAGS);
+  if (getBool(p, 'help')) {
+    io.out(helpText(SERVE_USAGE, 'Runs a TLS server with the TLS Lab engine; every request gets a small HTTP response.', SERVE_FLAGS));
+    return 0;
+  }
+  if (p.positional.length > 0) throw new UsageError(`unexpected argument "${p.positional[0]}" (usage: ${SERVE_USAGE})`);
+  if (getBool(p, 'trace') && getBool(p, 'json')) throw new UsageError('--trace and --json cannot be combined');
+  const portArg = getString(p, 'port');
+  if (portArg === undefined) throw new UsageError(`serve needs --port N (usage: ${SERVE_USAGE})`);
+  const port = parsePort(portArg);
+  const host = getString(p, 'host') ?? '127.0.0.1';
+  const mode: OutputMode = getBool(p, 'json') ? 'json' : getBool(p, 'trace') ? 'trace' : 'plain';
+  const status = (line: string): void => (mode === 'json' ? io.err(`tlslab: ${line}\n`) : io.out(`tlslab: ${line}\n`));
+  const setup = await serveSetup(p);
+  for (const l of setup.lines) status(l);
+  const once = getBool(p, 'once');
+
+  let nextConn = 0;
+  const sockets = new Set<Socket>();
+  return await new Promise<number>((resolve) => {
+    const server = netCreateServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      const id = ++nextConn;
+      const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+      if (once) server.close();
+      let buf = '';
+      let answered = false;
+      const printer = eventPrinter(io, mode, '');
+      if (mode === 'trace') io.out(`── connection #${id} from ${peer} ──\n`);
+      const driver: Driver = driveEndpoint(socket, (sink) => createServer({ ...setup.config, rng: systemRng(), sink }), {
+        onEvent: printer,
+        onConnected: (d) => {
+          const n = negotiated(d.events);
+          status(`#${id} ${peer}: handshake done: ${[n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn].filter(Boolean).join(', ')}`);
+        },
+        onAppData: (data, d) => {
+          if (answered) return;
+          buf += utf8.decode(data);
+          if (!requestComplete(buf)) return;
+          answered = true;
+          status(`#${id} ${peer}: ${JSON.stringify(buf.split(/\r?\n/, 1)[0])}`);
+          d.send(utf8.encode(responseFor(buf, d.events)));
+          d.close();
+        },
+      });
+      void driver.finished.then((o) => {
+        const ok = o.connected && !o.alertSent && !o.alertReceived && !o.endpointThrew;
+        status(`#${id} ${peer}: ${ok ? 'closed' : describeFailure(o, 'client')}`);
+        if (once) {
+          for (const s of sockets) s.destroy();
+          resolve(ok ? 0 : 1);
+        }
+      });
+    });
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      io.err(`tlslab: cannot listen on ${host}:${port}: ${err.code ?? err.message}\n`);
+      resolve(1);
+    });
+    signal?.addEventListener('abort', () => {
+      server.close();
+      for (const s of sockets) s.destroy();
+      resolve(0);
+    });
+    server.listen(port, host, () => {
+      const addr = server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      status(`listening on ${host}:${actual}${once ? ' (one connection)' : ''}`);
+    });
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * `tlslab simulate`: a client and a server in one process (runScenario), exactly what the app
+ * runs in its Worker. Plain output is the message flow and the result; `--trace` explains every
+ * byte; `--json` is the event stream. Same seed, same bytes.
+ */
+import { runScenario } from '../index';
+import { DEFAULT_SCENARIO, type Scenario } from '../scenario';
+import type { TlsEvent } from '../events';
+import { newSeed } from '../crypto/rng';
+import {
+  ALL_SUITES,
+  FAULTS,
+  GROUPS,
+  KEY_TYPES,
+  UsageError,
+  getBool,
+  getString,
+  helpText,
+  parseArgs,
+  parseName,
+  parseVersions,
+  suitesForVersions,
+  type FlagSpecs,
+} from './args';
+import { eventPrinter, type Io, type OutputMode } from './output';
+
+export const SIMULATE_FLAGS: FlagSpecs = {
+  seed: { type: 'string', metavar: 'S', help: 'seed for all randomness (default: a fresh one, printed)' },
+  suite: { type: 'string', metavar: 'NAME', help: `cipher suite (${ALL_SUITES.slice(0, 3).join(', ')}, ...; default: the version's preference list)` },
+  group: { type: 'string', metavar: 'NAME', help: `key exchange group (${GROUPS.join(', ')}; default x25519)` },
+  tls: { type: 'string', metavar: 'VERSION', help: 'TLS version: 1.3 (default) or 1.2' },
+  'key-type': { type: 'string', metavar: 'TYPE', help: `server certificate key type (${KEY_TYPES.join(', ')}; default ecdsa-p256)` },
+  servername: { type: 'string', metavar: 'NAME', help: `server_name the client asks for (default ${DEFAULT_SCENARIO.serverName})` },
+  mutual: { type: 'boolean', help: 'mutual TLS: the server requires a client certificate' },
+  hrr: { type: 'boolean', help: 'client sends its key share for the other group first, so the server answers HelloRetryRequest' },
+  fault: { type: 'string', metavar: 'NAME', help: `break the run on purpose (${FAULTS.join(', ')})` },
+  send: { type: 'string', metavar: 'TEXT', help: 'application data the client sends (default: an HTTP/1.1 GET)' },
+  at: { type: 'string', metavar: 'ISO-TIME', help: 'time used for certificate validity (default: now)' },
+  trace: { type: 'boolean', help: 'print an annotated trace: every record, field, secret and check' },
+  json: { type: 'boolean', help: 'print the event stream as JSON lines' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const SIMULATE_USAGE = 'tlslab simulate [options]';
+
+/** The Scenario the flags describe (exported for tests). */
+export function scenarioFromFlags(p: ReturnType<typeof parseArgs>): Scenario {
+  const versions = parseVersions(getString(p, 'tls') ?? '1.3');
+  if (versions.length !== 1) throw new UsageError('simulate runs one version: --tls 1.2 or --tls 1.3');
+  const version = versions[0]!;
+  const suiteArg = getString(p, 'suite');
+  const cipherSuite = suiteArg ? suitesForVersions([parseName(suiteArg, ALL_SUITES, 'cipher suite')], versions)[0] : undefined;
+  const at = getString(p, 'at');
+  if (at !== undefined && Number.isNaN(Date.parse(at))) throw new UsageError(`bad --at "${at}" (an ISO time such as 2030-01-01T00:00:00Z)`);
+  const scenario: Scenario = {
+    ...DEFAULT_SCENARIO,
+    seed: getString(p, 'seed') ?? newSeed(),
+    version,
+    group: parseName(getString(p, 'group') ?? DEFAULT_SCENARIO.group, GROUPS, 'group'),
+    helloRetry: getBool(p, 'hrr'),
+    serverKeyType: parseName(getString(p, 'key-type') ?? DEFAULT_SCENARIO.serverKeyType, KEY_TYPES, 'key type'),
+    serverName: getString(p, 'servername') ?? DEFAULT_SCENARIO.serverName,
+    mutual: getBool(p, 'mutual'),
+    fault: parseName(getString(p, 'fault') ?? 'none', FAULTS, 'fault'),
+  };
+  if (cipherSuite) scenario.cipherSuite = cipherSuite;
+  const send = getString(p, 'send');
+  if (send !== undefined) scenario.request = send;
+  if (at !== undefined) scenario.at = new Date(at).toISOString();
+  return scenario;
+}
+
+/** Plain-mode lines: the message flow, what was negotiated, how it ended. */
+export function flowLines(events: readonly TlsEvent[]): string[] {
+  const lines: string[] = [];
+  for (const e of events) {
+    if (e.type === 'handshake' && e.direction === 'sent') {
+      lines.push(`${e.side === 'client' ? 'client → server' : 'client ← server'}  ${e.name}`);
+    } else if (e.type === 'alert' && e.direction === 'sent') {
+      lines.push(`${e.side === 'client' ? 'client → server' : 'client ← server'}  alert ${e.level} ${e.description}${e.reason ? ` (${e.reason})` : ''}`);
+    } else if (e.type === 'appdata' && e.direction === 'sent') {
+      lines.push(`${e.side === 'client' ? 'client → server' : 'client ← server'}  application data, ${e.data.length} bytes`);
+    } else if (e.type === 'cert-report') {
+      lines.push(`${e.side} checked the ${e.report.purpose} certificate: ${e.report.ok ? 'ok' : 'REJECTED'} — ${e.report.verdict}`);
+    }
+  }
+  return lines;
+}
+
+export async function runSimulate(argv: readonly string[], io: Io): Promise<number> {
+  const p = parseArgs(argv, SIMULATE_FLAGS);
+  if (getBool(p, 'help')) {
+    io.out(helpText(SIMULATE_USAGE, 'Runs a TLS client and server in one process, as the app does, and shows what happened.', SIMULATE_FLAGS));
+    return 0;
+  }
+  if (p.positional.length > 0) throw new UsageError(`unexpected argument "${p.positional[0]}" (usage: ${SIMULATE_USAGE})`);
+  if (getBool(p, 'trace') && getBool(p, 'json')) throw new UsageError('--trace and --json cannot be combined');
+  const mode: OutputMode = getBool(p, 'json') ? 'json' : getBool(p, 'trace') ? 'trace' : 'plain';
+  const scenario = scenarioFromFlags(p);
+  const events: TlsEvent[] = [];
+  const printer = eventPrinter(io, mode);
+  if (mode !== 'json') io.out(`tlslab: simulating ${scenario.version} with seed ${scenario.seed} (repeat with --seed ${scenario.seed})\n`);
+  runScenario(scenario, (e: TlsEvent) => {
+    events.push(e);
+    printer(e);
+  });
+  const connected = events.some((e) => e.type === 'state' && e.side === 'client' && e.to === 'Connected');
+  const serverConnected = events.some((e) => e.type === 'state' && e.side === 'server' && e.to === 'Connected');
+  const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
+  if (mode === 'plain') {
+    for (const l of flowLines(events)) io.out(`${l}\n`);
+    const n: Record<string, unknown> = {};
+    for (const e of events) if (e.type === 'negotiated' && e.side === 'client') Object.assign(n, e);
+    const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme].filter((x): x is string => typeof x === 'string');
+    if (parts.length > 0) io.out(`negotiated: ${parts.join(', ')}${n.helloRetry ? ', after HelloRetryRequest' : ''}\n`);
+    const answer = [...events].reverse().find((e) => e.type === 'appdata' && e.side === 'client' && e.direction === 'received');
+    if (answer && answer.type === 'appdata') io.out(`server answered: ${JSON.stringify(new TextDecoder().decode(answer.data).split('\r\n', 1)[0])}\n`);
+  }
+  if (connected && serverConnected && !fatal) return 0;
+  if (fatal && fatal.type === 'alert') {
+    io.err(`tlslab: handshake failed: ${fatal.side} sent fatal alert ${fatal.description} (${fatal.code})${fatal.reason ? `: ${fatal.reason}` : ''}\n`);
+  } else {
+    io.err('tlslab: handshake did not complete\n');
+  }
+  return 1;
+}
