@@ -53,7 +53,11 @@ export type TlsEventBody =
       type: 'record';
       side: Side;
       direction: 'sent' | 'received';
-      /** Identifies a record across the two sides: the sender's `${side}:${index}`. */
+      /**
+       * Identifies a record across the two sides: `c2s:N` / `s2c:N` is the Nth record (from 0)
+       * in that direction, counted by the sender and the receiver alike, so both sides' events
+       * for one record carry the same id.
+       */
       recordId: string;
       /** Outer content type name: handshake, alert, application_data, change_cipher_spec. */
       contentType: string;
