@@ -6,7 +6,7 @@
  * (scenario.fault). Same scenario + same seed → the same bytes.
  */
 import { concatBytes, utf8 } from './codec/hex';
-import type { CipherSuiteName, ClientConfig, GroupName, ServerConfig } from './config';
+import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ServerConfig } from './config';
 import { aeadSeal } from './crypto/aead';
 import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
 import type { PrivateKey } from './crypto/keys';
@@ -164,6 +164,23 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void): Ru
   };
   if (sc.fault === 'no-client-certificate') note('client', 'Fault: the server requires a client certificate and the client has none.');
   if (sc.fault === 'bad-premaster' && sc.version === 'TLS 1.3') note('client', 'The bad-premaster fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.');
+  if (sc.version === 'TLS 1.2') {
+    // TLS 1.2 faults the endpoints commit themselves (tls12/): inside records a MITM cannot rewrite.
+    const clientFaults: EndpointFault[] = [];
+    const serverFaults: EndpointFault[] = [];
+    if (sc.fault === 'bad-premaster') {
+      clientFaults.push('tls12-corrupt-premaster');
+      if (!sc.cipherSuite?.startsWith('TLS_RSA_')) {
+        serverCfg.cipherSuites = ['TLS_RSA_WITH_AES_128_GCM_SHA256'];
+        note('client', 'The bad-premaster fault needs RSA key transport: this run uses TLS_RSA_WITH_AES_128_GCM_SHA256.');
+      }
+      if (sc.serverKeyType !== 'rsa-2048') note('client', 'The bad-premaster fault needs an RSA server certificate (choose the RSA key type).');
+    }
+    if (sc.fault === 'bad-server-finished') serverFaults.push('tls12-bad-finished');
+    if (sc.fault === 'bad-signature') serverFaults.push('tls12-bad-signature');
+    if (clientFaults.length > 0) clientCfg.faults = clientFaults;
+    if (serverFaults.length > 0) serverCfg.faults = serverFaults;
+  }
 
   const client = createClient(clientCfg);
   const server = createServer(serverCfg);

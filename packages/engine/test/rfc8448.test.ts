@@ -50,7 +50,7 @@ function pssSalt(sig: Uint8Array, key: Extract<PublicKey, { type: 'rsa' }>, hLen
   const h = em.slice(emLen - hLen - 1, emLen - 1);
   const mask = mgf1('sha256', h, maskedDb.length);
   const db = maskedDb.map((b, i) => b ^ mask[i]!);
-  db[0]! &= 0xff >> (8 * emLen - emBits);
+  db[0] = db[0]! & (0xff >> (8 * emLen - emBits));
   const one = db.indexOf(1);
   expect(db.slice(0, one).every((b) => b === 0)).toBe(true);
   return db.slice(one + 1);
@@ -86,7 +86,7 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
   const cvHex = hm('CertificateVerify', 'server').hex;
   const cvSig = fromHex(cvHex).slice(8);
   const salt = pssSalt(cvSig, rsaPublic as Extract<PublicKey, { type: 'rsa' }>);
-  const certDer = fromHex(hm('CertificateVerify', 'server').signer_certificate.der);
+  const certDer = fromHex(hm('CertificateVerify', 'server').signer_certificate!.der);
   const ch = hm('ClientHello', 'client').hex;
   // ClientHello body: header 4 + version 2 + random 32 + sid 1 + suites 2+6 + compression 2 = 49.
   const chExts = extensionList(ch, [0x0000, 0x0033, 0x002b], 49);

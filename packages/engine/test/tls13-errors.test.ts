@@ -33,10 +33,10 @@ function serverFlight(p: Pair): Uint8Array[] {
 }
 
 /** Rewrites the ServerHello record (plaintext) with `f`. */
-function rewriteServerHello(recordBytes: Uint8Array, f: (m: Extract<HandshakeMessage, { type: 'ServerHello' }>) => void): Uint8Array {
+function rewriteServerHello(recordBytes: Uint8Array, f: (m: Extract<HandshakeMessage, { legacySessionIdEcho: Uint8Array }>) => void): Uint8Array {
   const body = recordBytes.slice(5);
   const dec = decodeHandshake({ msgType: body[0]!, bytes: body, body: body.subarray(4) });
-  const m = dec.msg as Extract<HandshakeMessage, { type: 'ServerHello' }>;
+  const m = dec.msg as Extract<HandshakeMessage, { legacySessionIdEcho: Uint8Array }>;
   f(m);
   return rec(22, encodeHandshake(m).bytes);
 }
