@@ -83,6 +83,8 @@ export interface ServerConfig extends CommonConfig {
   clientAuth?: 'none' | 'request' | 'require';
   /** Trust anchors for client certificates (DER). */
   clientTrustAnchors?: Uint8Array[];
+  /** TLS 1.3: put a cookie in HelloRetryRequest and require it back (RFC 8446 §4.2.2). Default false. */
+  helloRetryCookie?: boolean;
   /** Fixed values for known-answer tests. */
   fixed?: FixedValues;
 }
