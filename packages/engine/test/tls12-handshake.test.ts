@@ -74,7 +74,8 @@ describe('TLS 1.2 in-process handshakes', () => {
     const groups: (GroupName | null)[] = suite.keyExchange === 'ECDHE' ? ['x25519', 'secp256r1'] : [null];
     for (const group of groups) {
       it(`${suite.name}${group ? ` over ${group}` : ''}`, () => {
-        const r = makeRun(keyTypeFor(suite), { cipherSuites: [suite.name], ...(group ? { groups: [group] } : {}) });
+        // The client offers both groups (an ECDSA certificate's curve must be among them, RFC 8422 §5.1); the server picks.
+        const r = makeRun(keyTypeFor(suite), { cipherSuites: [suite.name] }, group ? { groups: [group] } : {});
         pump(r, r.client.start());
         expect(sentAlerts(r.ce)).toEqual([]);
         expect(sentAlerts(r.se)).toEqual([]);
@@ -170,6 +171,16 @@ describe('TLS 1.2 in-process handshakes', () => {
     const r = makeRun('rsa-2048', { cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] }, { faults: ['tls12-bad-signature'] });
     pump(r, r.client.start());
     expect(sentAlerts(r.ce)).toEqual(['decrypt_error']);
+  });
+
+  it("RFC 8422 §5.1: no ECDSA suite when the client's supported_groups lacks the certificate's curve", () => {
+    let r = makeRun('ecdsa-p256', { groups: ['x25519'] });
+    pump(r, r.client.start());
+    expect(sentAlerts(r.se)).toEqual(['handshake_failure']);
+    // The RSA suites remain possible with an RSA certificate and an x25519-only client.
+    r = makeRun('rsa-2048', { groups: ['x25519'] });
+    pump(r, r.client.start());
+    expect(r.client.state).toBe('Connected');
   });
 
   it('no common suite is handshake_failure; an ECDSA certificate cannot serve RSA key transport', () => {

@@ -136,6 +136,12 @@ export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: Publi
       reasons.push(`${s.name}: our certificate key is ${key.type}`);
       continue;
     }
+    // RFC 8422 §5.1: respect the client's curves — an ECDSA certificate's curve must be among them too.
+    const certCurve = key.type === 'ecdsa-p256' ? 0x0017 : key.type === 'ecdsa-p384' ? 0x0018 : undefined;
+    if (s.auth === 'ecdsa' && sg && certCurve !== undefined && !sg.groups.includes(certCurve)) {
+      reasons.push(`${s.name}: the client's supported_groups lacks our certificate's curve`);
+      continue;
+    }
     if (s.keyExchange === 'ECDHE' && !group) {
       reasons.push(`${s.name}: no common group`);
       continue;
