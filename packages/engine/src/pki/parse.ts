@@ -28,6 +28,7 @@ import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { toHex } from '../codec/hex';
+import { certificateParts, decodeName } from './der';
 import type { PrivateKey, PublicKey } from '../crypto/keys';
 import { bitLength, hash, os2ip, rsaPrivateKeyFromComponents, type HashName } from '../crypto/rsa';
 import {
@@ -217,6 +218,11 @@ function colonHex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
 
+/** SHA-256 fingerprint as browsers show it (the format of ParsedCertificate.sha256). */
+export function fingerprint(der: Uint8Array): string {
+  return colonHex(hash('sha256', der));
+}
+
 /** The attributes of a Name, RDN by RDN. */
 function nameAttributes(name: Name): NameAttribute[][] {
   return Array.from(name, (rdn) =>
@@ -230,6 +236,11 @@ function nameAttributes(name: Name): NameAttribute[][] {
       return { oid: atv.type, type: ATTR_NAMES[atv.type] ?? atv.type, value };
     }),
   );
+}
+
+/** The attributes of a DER Name (decoded by pki/der.ts, the same code the trust index uses). */
+export function nameAttributesFromDer(nameDer: Uint8Array): NameAttribute[][] {
+  return decodeName(nameDer).map((rdn) => rdn.map((a) => ({ oid: a.oid, type: ATTR_NAMES[a.oid] ?? a.oid, value: a.value })));
 }
 
 /** Readable form, in certificate order: `C=US, O=Example, CN=example.com`. */
@@ -474,15 +485,19 @@ function decodeSignatureAlgorithm(oid: string, params: ArrayBuffer | null | unde
 /** Parses one DER certificate. Throws PkiParseError with a readable message. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
   let cert: Certificate;
+  let subjectAttributes: NameAttribute[][];
+  let issuerAttributes: NameAttribute[][];
+  let tbs: Uint8Array;
   try {
+    const parts = certificateParts(der);
+    tbs = parts.tbs.slice();
+    subjectAttributes = nameAttributesFromDer(parts.subject);
+    issuerAttributes = nameAttributesFromDer(parts.issuer);
     cert = AsnParser.parse(der, Certificate);
   } catch (e) {
     throw new PkiParseError(`not a DER X.509 certificate: ${(e as Error).message}`);
   }
   const tbsC = cert.tbsCertificate;
-  const tbs = cert.tbsCertificateRaw ? u8(cert.tbsCertificateRaw).slice() : u8(AsnConvert.serialize(tbsC));
-  const subjectAttributes = nameAttributes(tbsC.subject);
-  const issuerAttributes = nameAttributes(tbsC.issuer);
   const spkiDer = u8(AsnConvert.serialize(tbsC.subjectPublicKeyInfo));
   let publicKey: PublicKey | null = null;
   let keyProblem: string | undefined;
@@ -607,6 +622,32 @@ function decodeExtension(c: ParsedCertificate, oid: string, critical: boolean, v
   }
 }
 
+const parsedByArray = new WeakMap<Uint8Array, ParsedCertificate>();
+const parsedByHash = new Map<string, ParsedCertificate>();
+
+/**
+ * parseCertificate with a cache (by array identity, then by content hash), so trust stores and
+ * chains seen again are not parsed again. Throws like parseCertificate.
+ */
+export function parseCertificateCached(der: Uint8Array): ParsedCertificate {
+  const hit = parsedByArray.get(der);
+  if (hit) return hit;
+  const id = toHex(hash('sha256', der));
+  let p = parsedByHash.get(id);
+  if (!p) {
+    p = parseCertificate(der);
+    if (parsedByHash.size > 2000) parsedByHash.clear();
+    parsedByHash.set(id, p);
+  }
+  parsedByArray.set(der, p);
+  return p;
+}
+
+/** Empties the content cache (benchmarks measure cold parsing with it). */
+export function clearParseCache(): void {
+  parsedByHash.clear();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Private keys
 
@@ -702,6 +743,8 @@ export function privateKeyFromPem(pem: string): PrivateKey {
 // PEM / DER input
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
+/** Bundles with more certificates than this (trust stores) are only checked structurally. */
+const LIGHT_VALIDATION_ABOVE = 16;
 
 export interface PemBundle {
   certificates: Uint8Array[];
@@ -734,7 +777,7 @@ function classifyDer(der: Uint8Array, where: string, out: PemBundle): void {
     return;
   }
   try {
-    parseCertificate(der);
+    parseCertificateCached(der);
     out.certificates.push(der);
     return;
   } catch {
@@ -797,6 +840,7 @@ export function parsePemBundle(input: string | Uint8Array): PemBundle {
     }
     let found = 0;
     let lastEnd = 0;
+    const light = (text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0) > LIGHT_VALIDATION_ABOVE;
     for (const m of text.matchAll(PEM_BLOCK)) {
       found++;
       const [whole, begin, body, end] = m as unknown as [string, string, string, string];
@@ -812,7 +856,7 @@ export function parsePemBundle(input: string | Uint8Array): PemBundle {
         if (innerMatch) handleBlock(innerMatch[1]!, innerMatch[2]!, end, `block ${n}b (${innerMatch[1]})`, out);
         continue;
       }
-      handleBlock(begin, body, end, where, out);
+      handleBlock(begin, body, end, where, out, light);
     }
     // BEGIN without END after the last complete block: truncated paste.
     const tail = text.slice(lastEnd);
@@ -836,7 +880,7 @@ export function parsePemBundle(input: string | Uint8Array): PemBundle {
   return out;
 }
 
-function handleBlock(begin: string, body: string, end: string, where: string, out: PemBundle): void {
+function handleBlock(begin: string, body: string, end: string, where: string, out: PemBundle, light = false): void {
   if (begin !== end) {
     out.problems.push(`${where}: BEGIN ${begin} ends with END ${end}; the PEM is damaged`);
     return;
@@ -858,7 +902,10 @@ function handleBlock(begin: string, body: string, end: string, where: string, ou
     case 'TRUSTED CERTIFICATE': {
       const certDer = begin === 'TRUSTED CERTIFICATE' ? firstDerElement(der) : der;
       try {
-        parseCertificate(certDer);
+        // Big bundles (trust stores) get a structural check here; the full parse happens when
+        // a certificate is used. A paste of a few certificates is parsed fully right away.
+        if (light) certificateParts(certDer);
+        else parseCertificateCached(certDer);
         out.certificates.push(certDer);
       } catch (e) {
         out.problems.push(`${where}: ${(e as Error).message}`);

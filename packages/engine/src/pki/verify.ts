@@ -14,21 +14,34 @@
 import type { AlertDescription } from '../errors';
 import type { CertCheck, CertSummary, VerificationReportSummary } from '../events';
 import { verifyX509Signature } from '../crypto/signature';
-import { toHex } from '../codec/hex';
 import { hash } from '../crypto/rsa';
-import { parseCertificate, type GeneralSubtreeBase, type ParsedCertificate } from './parse';
+import {
+  clearParseCache,
+  nameAttributesFromDer,
+  nameKey,
+  parseCertificateCached,
+  type GeneralSubtreeBase,
+  type ParsedCertificate,
+} from './parse';
+import { certificateParts } from './der';
+import { equalBytes } from '../codec/hex';
 import { hostIp, ipEquals, matchDnsName, nameConstraintViolations, normalizeDnsName } from './hostname';
 
 export type Purpose = 'server' | 'client';
 
-/** A set of pre-parsed trust anchors (build once for big stores such as Mozilla's). */
+/**
+ * A trust store: anchors indexed by normalized subject name (exact bytes compared). Built with a light
+ * DER scan (pki/der.ts), so a store of ~150 roots costs milliseconds; an anchor is fully parsed
+ * only when a path reaches it. Build it once for big stores (Mozilla's) and reuse it.
+ */
 export interface TrustStore {
   readonly kind: 'trust-store';
-  readonly anchors: ParsedCertificate[];
-  /** By normalized subject. */
-  readonly bySubject: Map<string, ParsedCertificate[]>;
-  /** By DER (hex of SHA-256) for "is this exact certificate trusted". */
-  readonly byFingerprint: Set<string>;
+  /** DER of every indexed anchor. */
+  readonly ders: Uint8Array[];
+  /** By normalized subject (RFC 5280 §7.1 comparison key, as ParsedCertificate.subjectKey). */
+  readonly bySubject: Map<string, Uint8Array[]>;
+  /** Anchors that could not be indexed, with the reason. */
+  readonly rejected: string[];
 }
 
 export interface VerifyChainOptions {
@@ -44,52 +57,31 @@ export interface VerifyChainOptions {
   keyExchange?: 'rsa' | 'ecdhe';
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parsing cache (trust stores are parsed once)
+export { parseCertificateCached, clearParseCache };
 
-const parsedByArray = new WeakMap<Uint8Array, ParsedCertificate>();
-const parsedByHash = new Map<string, ParsedCertificate>();
-
-/** parseCertificate with a cache (by array identity, then by content). Throws like parseCertificate. */
-export function parseCertificateCached(der: Uint8Array): ParsedCertificate {
-  const hit = parsedByArray.get(der);
-  if (hit) return hit;
-  const id = toHex(hash('sha256', der));
-  let p = parsedByHash.get(id);
-  if (!p) {
-    p = parseCertificate(der);
-    if (parsedByHash.size > 2000) parsedByHash.clear();
-    parsedByHash.set(id, p);
-  }
-  parsedByArray.set(der, p);
-  return p;
-}
-
-/** Empties the content cache (benchmarks measure cold parsing with it). */
-export function clearParseCache(): void {
-  parsedByHash.clear();
-}
-
-/** Builds a trust store from DER anchors; unparseable ones are returned in `rejected`. */
-export function createTrustStore(ders: Uint8Array[]): TrustStore & { rejected: string[] } {
-  const anchors: ParsedCertificate[] = [];
+/** Builds a trust store from DER anchors (duplicates dropped; unreadable ones listed in `rejected`). */
+export function createTrustStore(ders: Uint8Array[]): TrustStore {
+  const bySubject = new Map<string, Uint8Array[]>();
+  const kept: Uint8Array[] = [];
   const rejected: string[] = [];
   for (const [i, der] of ders.entries()) {
     try {
-      anchors.push(parseCertificateCached(der));
+      const key = nameKey(nameAttributesFromDer(certificateParts(der).subject));
+      const list = bySubject.get(key) ?? [];
+      if (list.some((d) => equalBytes(d, der))) continue;
+      kept.push(der);
+      list.push(der);
+      bySubject.set(key, list);
     } catch (e) {
       rejected.push(`anchor ${i + 1}: ${(e as Error).message}`);
     }
   }
-  const bySubject = new Map<string, ParsedCertificate[]>();
-  const byFingerprint = new Set<string>();
-  for (const a of anchors) {
-    const list = bySubject.get(a.subjectKey) ?? [];
-    list.push(a);
-    bySubject.set(a.subjectKey, list);
-    byFingerprint.add(a.sha256);
-  }
-  return { kind: 'trust-store', anchors, bySubject, byFingerprint, rejected };
+  return { kind: 'trust-store', ders: kept, bySubject, rejected };
+}
+
+/** True when this exact certificate is in the store. */
+export function isTrustAnchor(store: TrustStore, c: ParsedCertificate): boolean {
+  return (store.bySubject.get(c.subjectKey) ?? []).some((d) => equalBytes(d, c.der));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,8 +160,14 @@ function issuerCandidates(
   store: TrustStore,
 ): { cert: ParsedCertificate; anchor: boolean }[] {
   const out: { cert: ParsedCertificate; anchor: boolean }[] = [];
-  for (const a of store.bySubject.get(child.issuerKey) ?? []) out.push({ cert: a, anchor: true });
-  for (const p of pool) if (p.subjectKey === child.issuerKey && !store.byFingerprint.has(p.sha256)) out.push({ cert: p, anchor: false });
+  for (const der of store.bySubject.get(child.issuerKey) ?? []) {
+    try {
+      out.push({ cert: parseCertificateCached(der), anchor: true });
+    } catch {
+      // an anchor that indexes but does not parse cannot be used
+    }
+  }
+  for (const p of pool) if (p.subjectKey === child.issuerKey && !isTrustAnchor(store, p)) out.push({ cert: p, anchor: false });
   // Prefer issuers whose subjectKeyIdentifier matches the child's authorityKeyIdentifier,
   // then anchors (shorter paths).
   const score = (x: { cert: ParsedCertificate; anchor: boolean }) =>
@@ -181,7 +179,7 @@ function issuerCandidates(
 function buildPaths(leaf: ParsedCertificate, pool: ParsedCertificate[], store: TrustStore): Candidate[] {
   const found: Candidate[] = [];
   const partial: Candidate[] = [];
-  if (store.byFingerprint.has(leaf.sha256)) found.push({ path: [leaf], anchored: true });
+  if (isTrustAnchor(store, leaf)) found.push({ path: [leaf], anchored: true });
   const walk = (path: ParsedCertificate[]) => {
     if (found.length >= MAX_PATHS) return;
     const top = path[path.length - 1]!;
