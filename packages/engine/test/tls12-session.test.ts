@@ -1,0 +1,75 @@
+/** TLS 1.2 scenarios through the Session (what the app and `tlslab simulate` run), with every fault. */
+import { describe, expect, it } from 'vitest';
+import type { TlsEvent } from '../src/events';
+import { runScenario } from '../src/session';
+import { DEFAULT_SCENARIO, type FaultName, type Scenario } from '../src/scenario';
+import type { CipherSuiteName } from '../src/config';
+
+const AT = '2026-11-25T12:00:00Z';
+
+function run(s: Partial<Scenario>): { summary: ReturnType<typeof runScenario>; events: TlsEvent[] } {
+  const events: TlsEvent[] = [];
+  const summary = runScenario({ ...DEFAULT_SCENARIO, version: 'TLS 1.2', at: AT, seed: 'tls12-session', ...s }, (e) => events.push(e));
+  return { summary, events };
+}
+
+describe('TLS 1.2 scenarios', () => {
+  const cases: [CipherSuiteName, 'ecdsa-p256' | 'rsa-2048'][] = [
+    ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'rsa-2048'],
+    ['TLS_RSA_WITH_AES_256_GCM_SHA384', 'rsa-2048'],
+    ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ecdsa-p256'],
+    ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'rsa-2048'],
+  ];
+  for (const [suite, key] of cases) {
+    for (const group of ['x25519', 'secp256r1'] as const) {
+      it(`${suite} (${key}, ${group}) completes the request and closes`, () => {
+        const { summary, events } = run({ cipherSuite: suite, serverKeyType: key, group });
+        expect(summary).toMatchObject({ ok: true, version: 'TLS 1.2', cipherSuite: suite });
+        if (suite.startsWith('TLS_ECDHE')) expect(summary.group).toBe(group);
+        const appdata = events.filter((e) => e.type === 'appdata' && e.direction === 'received');
+        expect(appdata.length).toBe(2);
+        // Sequence numbers stamp one ordered stream of both sides.
+        expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+      });
+    }
+  }
+
+  it('mutual TLS 1.2 completes', () => {
+    const { summary, events } = run({ mutual: true });
+    expect(summary.ok).toBe(true);
+    expect(events.some((e) => e.type === 'handshake' && e.side === 'server' && e.name === 'CertificateVerify')).toBe(true);
+  });
+
+  const faults: [FaultName, Partial<Scenario>, string, 'client' | 'server'][] = [
+    ['bad-premaster', { serverKeyType: 'rsa-2048', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256' }, 'bad_record_mac', 'server'],
+    ['bad-server-finished', {}, 'decrypt_error', 'client'],
+    ['bad-signature', {}, 'decrypt_error', 'client'],
+    ['tamper-ciphertext', {}, 'bad_record_mac', 'client'],
+    ['no-client-certificate', {}, 'handshake_failure', 'server'],
+    ['expired-certificate', {}, 'certificate_expired', 'client'],
+    ['untrusted-root', {}, 'unknown_ca', 'client'],
+    ['wrong-host', {}, 'bad_certificate', 'client'],
+    ['no-common-suite', {}, 'handshake_failure', 'server'],
+  ];
+  for (const [fault, extra, alert, by] of faults) {
+    it(`fault ${fault} ends with ${alert} from the ${by}`, () => {
+      const { summary, events } = run({ fault, ...extra });
+      expect(summary.ok).toBe(false);
+      expect(summary.alert).toBe(alert);
+      const first = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
+      expect(first?.side).toBe(by);
+      // Both endpoints end Closed.
+      expect(events.filter((e) => e.type === 'closed').map((e) => e.side).sort()).toEqual(['client', 'server']);
+    });
+  }
+
+  it('bad-premaster: the server engages the countermeasure and says nothing about padding on the wire', () => {
+    const { events } = run({ fault: 'bad-premaster', serverKeyType: 'rsa-2048' });
+    const notes = events.filter((e) => e.type === 'note' && e.side === 'server').map((e) => (e as { text: string }).text);
+    expect(notes.some((t) => t.includes('Bleichenbacher countermeasure'))).toBe(true);
+    const alerts = events.filter((e) => e.type === 'alert' && e.direction === 'sent').map((e) => (e as { description: string }).description);
+    expect(alerts).toEqual(['bad_record_mac']);
+    // The ClientKeyExchange was accepted: the server moved on to ExpectChangeCipherSpec.
+    expect(events.some((e) => e.type === 'state' && e.side === 'server' && e.from === 'ExpectClientKeyExchange' && e.to === 'ExpectChangeCipherSpec')).toBe(true);
+  });
+});
