@@ -1,0 +1,324 @@
+/**
+ * Certificates: the verification reports of this run (the client's checks of the server chain
+ * and, in mutual TLS, the server's checks of the client chain), each check pass/fail with its
+ * reason and RFC section; and a paste box whose chain the next run's server presents.
+ * Parsing and verification of a paste run in the Worker, never on the main thread.
+ */
+import { useMemo } from 'react';
+import { useAppStore } from '../store';
+import { visibleCount, type CertCheckEvent, type CertReportEvent } from '../store/derive';
+import { rfcLink } from '../format';
+import { inspectPem } from '../engine-client';
+
+type Report = CertReportEvent['report'];
+type Check = CertCheckEvent['check'];
+
+/** Largest paste accepted (the Worker would cope, but nobody pastes a megabyte of PEM on purpose). */
+const MAX_PASTE = 1_000_000;
+
+const SAMPLES: { id: string; label: string; trusted: boolean }[] = [
+  { id: 'valid', label: 'Valid', trusted: true },
+  { id: 'expired', label: 'Expired', trusted: true },
+  { id: 'wrong-host', label: 'Wrong host', trusted: true },
+  { id: 'self-signed', label: 'Self-signed', trusted: false },
+];
+
+function CheckRow({ c, certs }: { c: Check; certs: Report['certificates'] | undefined }) {
+  const link = rfcLink(c.rfc);
+  const subject = c.subject ?? (c.cert !== null ? certs?.[c.cert]?.subject : undefined);
+  return (
+    <tr className={c.pass ? 'pass' : 'fail'} data-check={c.id}>
+      <td className="verdict-cell" aria-label={c.pass ? 'pass' : 'fail'}>
+        {c.pass ? '✓' : '✗'}
+      </td>
+      <td>
+        <div className="check-title">{c.title}</div>
+        {subject && <div className="muted small">{subject}</div>}
+        <div className="small mono">{c.compared}</div>
+        <div className="small">{c.reason}</div>
+      </td>
+      <td className="small">
+        {link ? (
+          <a href={link} target="_blank" rel="noreferrer noopener">
+            {c.rfc}
+          </a>
+        ) : (
+          c.rfc
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ReportView({ report, who }: { report: Report; who: string }) {
+  return (
+    <section className={`card report ${report.ok ? 'report-ok' : 'report-bad'}`} data-testid="cert-report" aria-label={`${who} verification report`}>
+      <h3>
+        {who}: {report.ok ? '✓ valid' : '✗ rejected'}
+        {report.alert && !report.ok && <span className="alert-name"> → alert {report.alert}</span>}
+      </h3>
+      <p className="verdict">{report.verdict}</p>
+      <p className="muted small">
+        Purpose {report.purpose}
+        {report.host && <> · host {report.host}</>} · at {report.at}
+      </p>
+      <div className="certs">
+        {report.certificates.map((c, i) => (
+          <details key={i} className="cert" open={i === 0}>
+            <summary>
+              <span className="role">{c.role}</span> {c.subject}
+            </summary>
+            <dl className="kv small">
+              <dt>Issuer</dt>
+              <dd>{c.issuer}</dd>
+              <dt>Valid</dt>
+              <dd>
+                {c.notBefore} → {c.notAfter}
+              </dd>
+              <dt>Key</dt>
+              <dd>{c.key}</dd>
+              <dt>Signature</dt>
+              <dd>{c.signatureAlgorithm}</dd>
+              {c.sans.length > 0 && (
+                <>
+                  <dt>SANs</dt>
+                  <dd>{c.sans.join(', ')}</dd>
+                </>
+              )}
+              <dt>Serial</dt>
+              <dd className="mono">{c.serial}</dd>
+              <dt>SHA-256</dt>
+              <dd className="mono wrap">{c.sha256}</dd>
+            </dl>
+          </details>
+        ))}
+      </div>
+      <table className="checks">
+        <tbody>
+          {[...report.checks.filter((c) => !c.pass), ...report.checks.filter((c) => c.pass)].map((c, i) => (
+            <CheckRow key={i} c={c} certs={report.certificates} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const fetched = new Map<string, Promise<string>>();
+/** Fetches a same-origin text file once and keeps it (so the samples work offline after load). */
+function fetchText(path: string): Promise<string> {
+  let p = fetched.get(path);
+  if (!p) {
+    p = fetch(path).then((res) => {
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      return res.text();
+    });
+    p.catch(() => fetched.delete(path));
+    fetched.set(path, p);
+  }
+  return p;
+}
+
+/** Loads the sample certificates in the background, so they are at hand even offline. */
+export function prefetchSamples(): void {
+  for (const s of SAMPLES) {
+    void fetchText(`samples/${s.id}.pem`).catch(() => undefined);
+    void fetchText(`samples/${s.id}.key`).catch(() => undefined);
+  }
+  void fetchText('samples/sample-root.pem').catch(() => undefined);
+}
+
+let mozillaRoots: Promise<string> | null = null;
+/** The Mozilla root store (public/mozilla-roots.pem, built from Node's tls.rootCertificates), fetched once when first used. */
+function loadMozillaRoots(): Promise<string> {
+  mozillaRoots ??= fetchText('mozilla-roots.pem').catch((err) => {
+    mozillaRoots = null;
+    throw err;
+  });
+  return mozillaRoots;
+}
+
+function PasteBox() {
+  const paste = useAppStore((s) => s.paste);
+  const scenario = useAppStore((s) => s.scenario);
+  const { setPaste, setScenario } = useAppStore.getState();
+  const inUse = !!scenario.pastedChainPem;
+
+  const loadSample = async (id: string, trusted: boolean) => {
+    try {
+      const [chain, key, root] = await Promise.all([
+        fetchText(`samples/${id}.pem`),
+        fetchText(`samples/${id}.key`),
+        trusted ? fetchText('samples/sample-root.pem') : Promise.resolve(''),
+      ]);
+      setPaste({ chainPem: chain, keyPem: key, trustPem: root, inspection: null, message: `Loaded the "${id}" sample.` });
+    } catch (err) {
+      setPaste({ message: `Could not load the sample: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+
+  const tooBig = () => paste.chainPem.length + paste.keyPem.length + paste.trustPem.length > MAX_PASTE;
+
+  /** The extra anchors: the third box, plus Mozilla's roots when ticked. */
+  const trust = async (): Promise<string | undefined> => {
+    let pem = paste.trustPem.trim() ? paste.trustPem : '';
+    if (paste.mozilla) pem += `\n${await loadMozillaRoots()}`;
+    return pem.trim() ? pem : undefined;
+  };
+
+  const check = async () => {
+    if (tooBig()) return setPaste({ message: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Nothing was checked.' });
+    if (!paste.chainPem.trim()) return setPaste({ message: 'Paste a certificate (PEM) first.' });
+    setPaste({ busy: true, message: null });
+    try {
+      const result = await inspectPem({
+        chainPem: paste.chainPem,
+        keyPem: paste.keyPem || undefined,
+        extraTrustPem: await trust(),
+        host: scenario.serverName,
+      });
+      setPaste({ busy: false, inspection: result });
+    } catch (err) {
+      setPaste({ busy: false, message: `Could not check: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+
+  const use = async () => {
+    if (tooBig()) return setPaste({ message: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Not used.' });
+    if (!paste.chainPem.trim()) return setPaste({ message: 'Paste a certificate (PEM) first.' });
+    let extraTrustPem: string | undefined;
+    try {
+      extraTrustPem = await trust();
+    } catch (err) {
+      return setPaste({ message: `Could not load the Mozilla roots: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    const st = useAppStore.getState();
+    // Show the whole new run (checks and, if it fails, the alert).
+    st.setCursor(st.run.stepEnds.length);
+    setScenario({
+      pastedChainPem: paste.chainPem,
+      pastedKeyPem: paste.keyPem.trim() ? paste.keyPem : undefined,
+      extraTrustPem,
+    });
+    setPaste({ message: 'The server now presents the pasted chain. The report above is from this run.' });
+  };
+
+  const reset = () => {
+    setScenario({ pastedChainPem: undefined, pastedKeyPem: undefined, extraTrustPem: undefined });
+    setPaste({ message: 'Back to the demo PKI generated for each run.' });
+  };
+
+  const insp = paste.inspection;
+  return (
+    <section className="card paste" aria-label="Paste a certificate">
+      <h3>Try your own certificate</h3>
+      <p className="small muted">
+        Paste a PEM chain (leaf first, intermediates after) and, if you have it, its private key. The next run's server presents it
+        and the client checks it. Samples made with <code>openssl</code>:{' '}
+        {SAMPLES.map((s) => (
+          <button key={s.id} type="button" className="chip" onClick={() => void loadSample(s.id, s.trusted)}>
+            {s.label}
+          </button>
+        ))}
+      </p>
+      <label className="block">
+        Certificate (PEM)
+        <textarea value={paste.chainPem} rows={6} spellCheck={false} onChange={(e) => setPaste({ chainPem: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
+      </label>
+      <label className="block">
+        Private key (PEM, optional)
+        <textarea value={paste.keyPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ keyPem: e.target.value })} placeholder="-----BEGIN PRIVATE KEY-----" />
+      </label>
+      <label className="block">
+        Extra trust anchors (PEM, optional)
+        <textarea value={paste.trustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ trustPem: e.target.value })} placeholder="a root CA the client should trust besides the run's demo root" />
+      </label>
+      <label className="check small">
+        <input type="checkbox" checked={paste.mozilla} onChange={(e) => setPaste({ mozilla: e.target.checked })} /> Also trust the Mozilla root store (for a
+        real site's chain, e.g. from <code>openssl s_client -showcerts</code>)
+      </label>
+      <div className="row">
+        <button type="button" onClick={() => void check()} disabled={paste.busy}>
+          {paste.busy ? 'Checking…' : 'Check'}
+        </button>
+        <button type="button" className="primary" onClick={() => void use()}>
+          Use in the handshake
+        </button>
+        {inUse && (
+          <button type="button" onClick={reset}>
+            Back to the demo PKI
+          </button>
+        )}
+      </div>
+      {inUse && <p className="small">The handshake currently uses a pasted chain (it is not part of the link).</p>}
+      {paste.message && (
+        <p className="small" role="status">
+          {paste.message}
+        </p>
+      )}
+      {insp && (
+        <div className="inspection" data-testid="paste-inspection">
+          <p className="small">
+            Found {insp.certificates} certificate{insp.certificates === 1 ? '' : 's'}
+            {insp.keys.length > 0 && <> and {insp.keys.join(', ')}</>}.
+          </p>
+          {insp.problems.length > 0 && (
+            <ul className="problems" role="alert">
+              {insp.problems.map((p, i) => (
+                <li key={i}>{p}</li>
+              ))}
+            </ul>
+          )}
+          {insp.report && (
+            <p className="small muted">
+              Checked against the extra trust anchors{paste.mozilla ? ' and the Mozilla roots' : ''} only; in a run the client also trusts
+              that run's demo root.
+            </p>
+          )}
+          {insp.report && <ReportView report={insp.report} who="Pasted chain (checked as the client would)" />}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function CertificatesPanel() {
+  const run = useAppStore((s) => s.run);
+  const cursor = useAppStore((s) => s.cursor);
+  const count = visibleCount(run, cursor);
+  const { reports, looseChecks } = useMemo(() => {
+    const reports: CertReportEvent[] = [];
+    const looseChecks: CertCheckEvent[] = [];
+    for (let i = 0; i < count; i++) {
+      const e = run.events[i];
+      if (e?.type === 'cert-report') reports.push(e);
+      if (e?.type === 'cert-check') looseChecks.push(e);
+    }
+    return { reports, looseChecks };
+  }, [run, count]);
+  const reportedSides = new Set(reports.map((r) => r.side));
+  const pending = looseChecks.filter((c) => !reportedSides.has(c.side));
+  return (
+    <div className="certificates" data-testid="certificates">
+      {reports.length === 0 && pending.length === 0 && (
+        <p className="empty">No certificate has been checked yet at this step. The client checks the server's chain when its Certificate message arrives.</p>
+      )}
+      {reports.map((r) => (
+        <ReportView key={r.seq} report={r.report} who={r.side === 'client' ? "Client's check of the server" : "Server's check of the client"} />
+      ))}
+      {pending.length > 0 && (
+        <section className="card">
+          <h3>Checks so far</h3>
+          <table className="checks">
+            <tbody>
+              {pending.map((c) => (
+                <CheckRow key={c.seq} c={c.check} certs={undefined} />
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <PasteBox />
+    </div>
+  );
+}

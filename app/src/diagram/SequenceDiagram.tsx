@@ -1,0 +1,99 @@
+/**
+ * The sequence diagram panel: a summary line (version, suite, round trips) over the d3 SVG.
+ * It redraws from the store whenever the cursor, the run, the selection or the width changes.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useAppStore } from '../store';
+import { currentStates, negotiated, visibleCount } from '../store/derive';
+import { diagramHeight, drawDiagram, drawHeader, HEADER, rowY } from './draw';
+
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+export function SequenceDiagram() {
+  const run = useAppStore((s) => s.run);
+  const cursor = useAppStore((s) => s.cursor);
+  const selectedId = useAppStore((s) => s.selectedRecordId);
+  const speed = useAppStore((s) => s.speed);
+  const status = useAppStore((s) => s.status);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const headRef = useRef<SVGSVGElement>(null);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(640);
+  const lastDrawn = useRef<{ run: unknown; cursor: number }>({ run: null, cursor: 0 });
+
+  useLayoutEffect(() => {
+    const el = wrapRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(Math.max(360, Math.floor(el.clientWidth) - 2)));
+    ro.observe(el);
+    setWidth(Math.max(360, Math.floor(el.clientWidth) - 2));
+    return () => ro.disconnect();
+  }, []);
+
+  const count = visibleCount(run, cursor);
+  const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
+  const states = useMemo(() => currentStates(run.events, count), [run, count]);
+  const params = useMemo(() => negotiated(run.events, count), [run, count]);
+
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    if (headRef.current) drawHeader(headRef.current, width, states);
+    const prev = lastDrawn.current;
+    // Travel only when stepping forward by one step in the same run.
+    const animateAfterStep = prev.run === run && cursor === prev.cursor + 1 ? prev.cursor : cursor;
+    lastDrawn.current = { run, cursor };
+    drawDiagram(svg, {
+      arrows: visible,
+      total: run.arrows.length,
+      flights: run.flights,
+      width,
+      states,
+      selectedId,
+      animateAfterStep,
+      durationMs: prefersReducedMotion() ? 0 : 550 / Math.max(0.5, speed),
+      onSelect: (id) => {
+        const st = useAppStore.getState();
+        st.select(id);
+        st.setTab('inspector');
+      },
+    });
+    // Keep the newest arrow in view.
+    const wrap = wrapRef.current;
+    const last = visible[visible.length - 1];
+    if (wrap && last && cursor !== prev.cursor) {
+      const y = rowY(last.index);
+      if (y + 60 > wrap.scrollTop + wrap.clientHeight || y - 60 < wrap.scrollTop) {
+        wrap.scrollTo({ top: Math.max(0, y - wrap.clientHeight / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+      }
+    }
+  }, [run, cursor, visible, width, states, selectedId, speed]);
+
+  const client = params.client;
+  const lastVisible = visible[visible.length - 1];
+  const reachedData = run.handshakeRtts !== null && visible.some((a) => a.appdata && a.from === 'client');
+  return (
+    <div className="diagram">
+      <div className="diagram-summary" data-testid="diagram-summary">
+        {client?.version ? <strong>{client.version}</strong> : <strong>Handshake</strong>}
+        {client?.cipherSuite && <span>{client.cipherSuite}</span>}
+        {client?.group && <span>{client.group}</span>}
+        {client?.signatureScheme && <span>{client.signatureScheme}</span>}
+        {client?.helloRetry && <span>HelloRetryRequest</span>}
+        {reachedData && (
+          <span className="rtt" data-testid="rtt">
+            {run.handshakeRtts}-RTT handshake
+          </span>
+        )}
+        {status === 'done' && run.arrows.length === 0 && <span>No records were sent.</span>}
+        {lastVisible?.alert && lastVisible.alert.description !== 'close_notify' && <span className="bad">ended with {lastVisible.alert.description}</span>}
+      </div>
+      <svg ref={headRef} className="seq seq-head" height={HEADER} aria-label="Each side's current state" />
+      <div className="diagram-scroll" ref={wrapRef}>
+        <svg ref={svgRef} className="seq" role="group" aria-label="Sequence diagram: records between client and server" height={diagramHeight(run.arrows.length)} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,278 @@
+/**
+ * Draws the sequence diagram with d3 into an <svg>: two lifelines, one arrow per record
+ * (animated when it is played), flights as bands with their round-trip count, protected
+ * records with a lock and the key's name, alerts in red. Arrows are focusable buttons.
+ */
+import { easeCubicOut, select, transition, type Selection } from 'd3';
+import type { Arrow, Flight } from '../store/derive';
+
+export interface DrawParams {
+  arrows: Arrow[];
+  /** All the run's arrows (to size the lifelines). */
+  total: number;
+  flights: Flight[];
+  width: number;
+  states: { client: string | null; server: string | null };
+  selectedId: string | null;
+  /** Arrows with a step above this travel (animation); others appear at once. */
+  animateAfterStep: number;
+  durationMs: number;
+  onSelect: (id: string) => void;
+}
+
+export const TOP = 10;
+export const ROW = 60;
+const SLOPE = 16;
+
+export function lifelineX(width: number): { client: number; server: number } {
+  return { client: 120, server: Math.max(300, width - 70) };
+}
+
+export function rowY(index: number): number {
+  return TOP + 26 + index * ROW;
+}
+
+export function diagramHeight(total: number): number {
+  return TOP + 26 + Math.max(total, 1) * ROW + 20;
+}
+
+function arrowClass(d: Arrow, selectedId: string | null): string {
+  const c = ['arrow', d.from === 'client' ? 'c2s' : 's2c'];
+  if (d.keyName) c.push('protected');
+  if (d.alert) c.push(d.alert.description === 'close_notify' ? 'close' : 'alert');
+  if (d.appdata) c.push('appdata');
+  if (d.changeCipherSpec) c.push('ccs');
+  if (d.id === selectedId) c.push('selected');
+  return c.join(' ');
+}
+
+function marker(d: Arrow): string {
+  if (d.alert && d.alert.description !== 'close_notify') return 'url(#head-alert)';
+  if (d.keyName) return 'url(#head-protected)';
+  return 'url(#head-plain)';
+}
+
+/** Short form of a key name for the label under a protected arrow. */
+function keyShort(name: string): string {
+  return name.replace(/_secret$/, '').replace(/_/g, ' ');
+}
+
+function ensureSkeleton(svg: SVGSVGElement): Selection<SVGSVGElement, unknown, null, undefined> {
+  const root = select(svg);
+  if (root.select('defs').empty()) {
+    const defs = root.append('defs');
+    for (const kind of ['plain', 'protected', 'alert']) {
+      defs
+        .append('marker')
+        .attr('id', `head-${kind}`)
+        .attr('class', `head ${kind}`)
+        .attr('viewBox', '0 0 10 10')
+        .attr('refX', 9)
+        .attr('refY', 5)
+        .attr('markerUnits', 'userSpaceOnUse')
+        .attr('markerWidth', 11)
+        .attr('markerHeight', 11)
+        .attr('orient', 'auto-start-reverse')
+        .append('path')
+        .attr('d', 'M0,0 L10,5 L0,10 z');
+    }
+    root.append('g').attr('class', 'flights');
+    root.append('g').attr('class', 'lifelines');
+    root.append('g').attr('class', 'arrows');
+  }
+  return root;
+}
+
+/** The non-scrolling head: "Client" and "Server" boxes with each side's current state. */
+export function drawHeader(svg: SVGSVGElement, width: number, states: DrawParams['states']): void {
+  const x = lifelineX(width);
+  const sides = [
+    { side: 'client', name: 'Client', x: x.client, state: states.client },
+    { side: 'server', name: 'Server', x: x.server, state: states.server },
+  ];
+  const root = select(svg).attr('width', width).attr('height', HEADER).attr('viewBox', `0 0 ${width} ${HEADER}`);
+  const g = root
+    .selectAll<SVGGElement, (typeof sides)[number]>('g.lifeline')
+    .data(sides, (d) => d.side)
+    .join((enter) => {
+      const e = enter.append('g').attr('class', 'lifeline');
+      e.append('line').attr('class', 'life');
+      e.append('rect').attr('class', 'head-box').attr('rx', 6);
+      e.append('text').attr('class', 'who');
+      e.append('text').attr('class', 'state');
+      return e;
+    });
+  g.attr('aria-label', (d) => `${d.name} state: ${d.state ?? 'not started'}`).attr('role', 'img');
+  g.select('line.life').attr('x1', (d) => d.x).attr('x2', (d) => d.x).attr('y1', 36).attr('y2', HEADER);
+  g.select('rect.head-box').attr('x', (d) => d.x - 62).attr('y', 6).attr('width', 124).attr('height', 30);
+  g.select('text.who').attr('x', (d) => d.x).attr('y', 26).attr('text-anchor', 'middle').text((d) => d.name);
+  g.select('text.state').attr('x', (d) => d.x).attr('y', 54).attr('text-anchor', 'middle').text((d) => d.state ?? '—');
+}
+
+export const HEADER = 64;
+
+export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
+  const root = ensureSkeleton(svg);
+  const height = diagramHeight(p.total);
+  const x = lifelineX(p.width);
+  root.attr('width', p.width).attr('height', height).attr('viewBox', `0 0 ${p.width} ${height}`);
+
+  // Lifelines (their heads and states are drawn by drawHeader, which does not scroll).
+  const life = root
+    .select('g.lifelines')
+    .selectAll<SVGLineElement, number>('line.life')
+    .data([x.client, x.server])
+    .join('line')
+    .attr('class', 'life');
+  life.attr('x1', (d) => d).attr('x2', (d) => d).attr('y1', 0).attr('y2', height);
+
+  // Flight bands (only flights whose first arrow is visible).
+  const shown = new Set(p.arrows.map((a) => a.index));
+  const flights = p.flights.filter((f) => shown.has(f.first));
+  const bands = root
+    .select('g.flights')
+    .selectAll<SVGGElement, Flight>('g.flight')
+    .data(flights, (d) => String(d.n))
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'flight');
+      g.append('rect').attr('class', 'band');
+      g.append('text').attr('class', 'flight-label');
+      g.append('text').attr('class', 'rtt-label');
+      return g;
+    });
+  bands.attr('class', (d) => `flight ${d.from}`);
+  bands
+    .select('rect.band')
+    .attr('x', 4)
+    .attr('width', p.width - 8)
+    .attr('y', (d) => rowY(d.first) - ROW / 2 - 2)
+    .attr('height', (d) => {
+      const lastShown = Math.max(...p.arrows.filter((a) => a.flight === d.n).map((a) => a.index));
+      return (lastShown - d.first + 1) * ROW;
+    })
+    .attr('rx', 8);
+  bands
+    .select('text.flight-label')
+    .attr('x', 12)
+    .attr('y', (d) => rowY(d.first) - ROW / 2 + 14)
+    .text((d) => `Flight ${d.n}`);
+  bands
+    .select('text.rtt-label')
+    .attr('x', 12)
+    .attr('y', (d) => rowY(d.first) - ROW / 2 + 30)
+    .text((d) => (d.rtt ? `round trip ${d.rtt}` : ''));
+
+  // Arrows.
+  const groups = root
+    .select('g.arrows')
+    .selectAll<SVGGElement, Arrow>('g.arrow')
+    .data(p.arrows, (d) => d.id)
+    .join(
+      (enter) => {
+        const g = enter
+          .append('g')
+          .attr('tabindex', 0)
+          .attr('role', 'button')
+          .on('click', (_ev, d) => p.onSelect(d.id))
+          .on('keydown', (ev: KeyboardEvent, d) => {
+            if (ev.key === 'Enter' || ev.key === ' ') {
+              ev.preventDefault();
+              ev.stopPropagation();
+              p.onSelect(d.id);
+            }
+          });
+        g.append('rect').attr('class', 'row-bg').attr('rx', 6);
+        g.append('line').attr('class', 'hit');
+        g.append('line').attr('class', 'shaft');
+        const lock = g.append('g').attr('class', 'lock').attr('aria-hidden', 'true');
+        lock.append('path').attr('class', 'shackle').attr('d', 'M-3.5,0 v-3 a3.5,3.5 0 0 1 7,0 v3');
+        lock.append('rect').attr('x', -5).attr('y', 0).attr('width', 10).attr('height', 7).attr('rx', 1.5);
+        g.append('text').attr('class', 'label');
+        g.append('text').attr('class', 'keyname');
+        return g;
+      },
+      (update) => update,
+      (exit) => exit.remove(),
+    );
+
+  groups
+    .attr('class', (d) => arrowClass(d, p.selectedId))
+    .attr('aria-label', (d) => d.ariaLabel)
+    .attr('aria-pressed', (d) => (d.id === p.selectedId ? 'true' : 'false'))
+    .attr('data-record-id', (d) => d.id)
+    .attr('data-step', (d) => d.step);
+
+  const x1 = (d: Arrow) => (d.from === 'client' ? x.client : x.server);
+  const x2 = (d: Arrow) => (d.from === 'client' ? x.server - 4 : x.client + 4);
+  const y1 = (d: Arrow) => rowY(d.index) - SLOPE / 2;
+  const y2 = (d: Arrow) => rowY(d.index) + SLOPE / 2;
+  const mid = (d: Arrow) => (x.client + x.server) / 2;
+
+  groups
+    .select('rect.row-bg')
+    .attr('x', x.client - 8)
+    .attr('width', x.server - x.client + 16)
+    .attr('y', (d) => rowY(d.index) - ROW / 2 + 2)
+    .attr('height', ROW - 4);
+  groups
+    .select('line.hit')
+    .attr('x1', x1)
+    .attr('x2', x2)
+    .attr('y1', y1)
+    .attr('y2', y2);
+  groups
+    .select('text.label')
+    .attr('x', mid)
+    .attr('y', (d) => rowY(d.index) - SLOPE / 2 - 6)
+    .attr('text-anchor', 'middle')
+    .text((d) => d.label);
+  groups
+    .select('text.keyname')
+    .attr('x', mid)
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
+    .attr('text-anchor', 'middle')
+    .text((d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
+  // The lock sits just before the key's name, under the arrow.
+  groups.each(function (d) {
+    const g = select(this);
+    const key = g.select<SVGTextElement>('text.keyname').node();
+    const w = key && d.keyName ? key.getComputedTextLength() : 0;
+    g.select('g.lock')
+      .attr('display', d.keyName ? null : 'none')
+      .attr('transform', `translate(${mid(d) - w / 2 - 10},${rowY(d.index) + SLOPE / 2 + 7})`);
+  });
+
+  const shaft = groups
+    .select<SVGLineElement>('line.shaft')
+    .attr('marker-end', marker)
+    .attr('x1', x1)
+    .attr('y1', y1);
+  const fresh = shaft.filter((d) => d.step > p.animateAfterStep);
+  const settled = shaft.filter((d) => d.step <= p.animateAfterStep);
+  settled.interrupt().attr('x2', x2).attr('y2', y2);
+  groups
+    .filter((d) => d.step <= p.animateAfterStep)
+    .selectAll<SVGTextElement, Arrow>('text')
+    .interrupt()
+    .style('opacity', null);
+  if (p.durationMs > 0 && !fresh.empty()) {
+    // A named transition (this also keeps d3-transition's selection methods in the bundle).
+    const travel = transition('travel').duration(p.durationMs).ease(easeCubicOut);
+    fresh
+      .attr('x2', x1)
+      .attr('y2', y1)
+      .transition(travel)
+      .attr('x2', x2)
+      .attr('y2', y2);
+    groups
+      .filter((d) => d.step > p.animateAfterStep)
+      .selectAll<SVGTextElement, Arrow>('text')
+      .style('opacity', 0)
+      .transition()
+      .delay(p.durationMs * 0.4)
+      .duration(p.durationMs * 0.6)
+      .style('opacity', 1);
+  } else {
+    fresh.attr('x2', x2).attr('y2', y2);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The bridge to the engine Worker. It owns the Worker, sends `ToWorker` commands, and turns
+ * `FromWorker` messages into store actions. It re-runs whenever the scenario changes, keeps
+ * the URL in step with the settings, and restarts the Worker if it crashes or hangs, with a
+ * clear message; the page keeps working either way.
+ */
+import type { Scenario, TlsEvent } from '@tlslab/engine';
+import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
+import { useAppStore } from './store';
+import { scenarioToSearch } from './store/url';
+
+/** A run that takes longer than this is abandoned (the Worker is restarted). */
+const RUN_TIMEOUT_MS = 20_000;
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pendingEvents = new Map<number, TlsEvent[]>();
+const pemWaiters = new Map<number, (r: PemInspection) => void>();
+let watchdog: ReturnType<typeof setTimeout> | undefined;
+
+function post(msg: ToWorker): void {
+  ensureWorker().postMessage(msg);
+}
+
+function ensureWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+  w.onmessage = (ev: MessageEvent<FromWorker>) => onMessage(ev.data);
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    crashed(`The engine worker failed: ${ev.message || 'it could not start'}.`);
+  };
+  w.onmessageerror = () => crashed('A message from the engine worker could not be read.');
+  worker = w;
+  return w;
+}
+
+function crashed(message: string): void {
+  worker?.terminate();
+  worker = null;
+  clearTimeout(watchdog);
+  const id = useAppStore.getState().runId;
+  useAppStore.getState().failRun(id, `${message} The engine was restarted; change a setting or press "New handshake" to try again.`, pendingEvents.get(id) ?? []);
+  pendingEvents.clear();
+  for (const [, resolve] of pemWaiters) resolve({ certificates: 0, keys: [], problems: [message] });
+  pemWaiters.clear();
+}
+
+function onMessage(msg: FromWorker): void {
+  const store = useAppStore.getState();
+  switch (msg.type) {
+    case 'ready':
+      return;
+    case 'events': {
+      const list = pendingEvents.get(msg.id);
+      if (list) for (const e of msg.events) list.push(e);
+      return;
+    }
+    case 'done': {
+      clearTimeout(watchdog);
+      const events = pendingEvents.get(msg.id) ?? [];
+      pendingEvents.delete(msg.id);
+      store.finishRun(msg.id, events, msg.ms);
+      return;
+    }
+    case 'pem': {
+      const resolve = pemWaiters.get(msg.id);
+      pemWaiters.delete(msg.id);
+      resolve?.(msg.result);
+      return;
+    }
+    case 'error': {
+      const resolve = pemWaiters.get(msg.id);
+      if (resolve) {
+        pemWaiters.delete(msg.id);
+        resolve({ certificates: 0, keys: [], problems: [msg.message] });
+        return;
+      }
+      clearTimeout(watchdog);
+      const events = pendingEvents.get(msg.id) ?? [];
+      pendingEvents.delete(msg.id);
+      store.failRun(msg.id, msg.message, events);
+      return;
+    }
+  }
+}
+
+/** Runs a scenario in the Worker; the result lands in the store. */
+export function runScenario(scenario: Scenario): void {
+  const store = useAppStore.getState();
+  if (store.runId && pendingEvents.has(store.runId)) {
+    post({ type: 'cancel', id: store.runId });
+    pendingEvents.delete(store.runId);
+  }
+  const id = nextId++;
+  pendingEvents.set(id, []);
+  store.beginRun(id);
+  clearTimeout(watchdog);
+  watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
+  post({ type: 'run', id, scenario });
+}
+
+/** Parses and verifies a paste in the Worker. */
+export function inspectPem(args: { chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string }): Promise<PemInspection> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pemWaiters.set(id, resolve);
+    post({ type: 'inspect-pem', id, ...args });
+  });
+}
+
+/** Starts the bridge: first run now, a new run on every scenario change, the URL kept in step. */
+export function startEngine(): void {
+  const first = useAppStore.getState().scenario;
+  history.replaceState(null, '', scenarioToSearch(first));
+  runScenario(first);
+  useAppStore.subscribe((st, prev) => {
+    if (st.scenario === prev.scenario) return;
+    history.replaceState(null, '', scenarioToSearch(st.scenario));
+    runScenario(st.scenario);
+  });
+}

@@ -1,0 +1,3 @@
+/** The engine Worker: all TLS work (handshakes, certificate checks) runs here, off the main thread. */
+import { serve } from '@tlslab/engine/worker';
+serve();

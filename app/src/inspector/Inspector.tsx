@@ -1,0 +1,201 @@
+/**
+ * The record inspector: the selected arrow's record as hex + field tree (linked both ways);
+ * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
+ * and the decrypted inner plaintext with its own tree.
+ */
+import { useMemo } from 'react';
+import { useAppStore } from '../store';
+import { visibleCount, type Arrow, type ProtectedInfo } from '../store/derive';
+import { hex, utf8Text } from '../format';
+import { HexView } from './HexView';
+import { FieldTree } from './FieldTree';
+
+function Bytes({ value }: { value: Uint8Array }) {
+  return <code className="bytes">{hex(value, ' ')}</code>;
+}
+
+function sequenceBytes(seq: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let v = BigInt(seq);
+  for (let i = len - 1; i >= 0 && v > 0n; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+function NonceComputation({ p }: { p: ProtectedInfo }) {
+  if (p.explicitNonce) {
+    return (
+      <table className="calc" aria-label="Nonce computation">
+        <tbody>
+          <tr>
+            <th>salt (implicit IV)</th>
+            <td><Bytes value={p.iv} /></td>
+          </tr>
+          <tr>
+            <th>‖ explicit nonce</th>
+            <td><Bytes value={p.explicitNonce} /></td>
+          </tr>
+          <tr className="result">
+            <th>= nonce</th>
+            <td><Bytes value={p.nonce} /></td>
+          </tr>
+        </tbody>
+      </table>
+    );
+  }
+  const seq = sequenceBytes(p.sequence, p.iv.length);
+  return (
+    <table className="calc" aria-label="Nonce computation">
+      <tbody>
+        <tr>
+          <th>write_iv</th>
+          <td><Bytes value={p.iv} /></td>
+        </tr>
+        <tr>
+          <th>XOR sequence {p.sequence}</th>
+          <td><Bytes value={seq} /></td>
+        </tr>
+        <tr className="result">
+          <th>= nonce</th>
+          <td><Bytes value={p.nonce} /></td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function ProtectedView({ arrow, p }: { arrow: Arrow; p: ProtectedInfo }) {
+  const keyTab = () => useAppStore.getState().setTab('keys');
+  return (
+    <>
+      <section className="card">
+        <h3>Record protection (AEAD)</h3>
+        <dl className="kv">
+          <dt>Key</dt>
+          <dd>
+            <button type="button" className="linkish" onClick={keyTab} title="Show in the key schedule">
+              {p.keyName}
+            </button>
+            <div><Bytes value={p.key} /></div>
+          </dd>
+          <dt>Nonce</dt>
+          <dd>
+            <div className="muted">{p.nonceFormula}</div>
+            <NonceComputation p={p} />
+          </dd>
+          <dt>AAD</dt>
+          <dd><Bytes value={p.aad} /> <span className="muted">(the record header)</span></dd>
+          <dt>Ciphertext</dt>
+          <dd className="muted">{p.ciphertext.length} bytes</dd>
+          <dt>Tag</dt>
+          <dd><Bytes value={p.tag} /></dd>
+        </dl>
+      </section>
+      <section className="card">
+        <h3>
+          Decrypted: {p.innerContentType}
+          {p.padding > 0 && <span className="muted"> · {p.padding} bytes of padding</span>}
+        </h3>
+        <div className="hex-and-tree">
+          <HexView bytes={p.plaintext} spans={p.plaintextSpans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
+          <FieldTree spans={p.plaintextSpans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />
+        </div>
+      </section>
+    </>
+  );
+}
+
+export function Inspector() {
+  const run = useAppStore((s) => s.run);
+  const cursor = useAppStore((s) => s.cursor);
+  const selectedId = useAppStore((s) => s.selectedRecordId);
+  const count = visibleCount(run, cursor);
+  const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
+  const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;
+  const arrow = pinned ?? visible[visible.length - 1];
+  const events = run.events;
+  const handshakes = useMemo(
+    () => (arrow ? events.filter((e) => e.type === 'handshake' && e.direction === 'sent' && e.recordId === arrow.id) : []),
+    [events, arrow],
+  );
+  const appdata = useMemo(
+    () => (arrow ? events.find((e) => e.type === 'appdata' && e.direction === 'sent' && e.recordId === arrow.id) : undefined),
+    [events, arrow],
+  );
+
+  if (!arrow) {
+    return <p className="empty">Nothing has been sent yet. Press ▶ or → to send the first record, then click an arrow to inspect it.</p>;
+  }
+  if (pinned && pinned.step > cursor) {
+    return (
+      <p className="empty">
+        <strong>{pinned.label}</strong> has not been sent yet at this step (it travels in step {pinned.step}).{' '}
+        <button type="button" className="linkish" onClick={() => useAppStore.getState().select(null)}>
+          Follow the latest record
+        </button>
+      </p>
+    );
+  }
+  const r = arrow.record;
+  void count;
+  return (
+    <div className="inspector" data-testid="inspector" data-record-id={arrow.id}>
+      <header className="inspector-head">
+        <h2>{arrow.label}</h2>
+        <div className="muted">
+          {arrow.from} → {arrow.to} · record {arrow.id} · {r.contentType} · {r.bytes.length} bytes · step {arrow.step}
+          {!pinned && ' · following the latest record (click an arrow to pin one)'}
+          {pinned && (
+            <>
+              {' · '}
+              <button type="button" className="linkish" onClick={() => useAppStore.getState().select(null)}>
+                unpin
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      {handshakes.length > 0 && (
+        <section className="card">
+          <h3>At a glance</h3>
+          {handshakes.map((h) =>
+            h.type === 'handshake' ? (
+              <dl className="kv" key={h.seq}>
+                <dt className="msgname">{h.name}</dt>
+                <dd />
+                {Object.entries(h.summary).map(([k, v]) => (
+                  <FragmentKV key={k} k={k} v={v} />
+                ))}
+              </dl>
+            ) : null,
+          )}
+        </section>
+      )}
+      {appdata && appdata.type === 'appdata' && (
+        <section className="card">
+          <h3>Application data ({appdata.data.length} bytes)</h3>
+          <pre className="appdata" data-testid="appdata-text">{utf8Text(appdata.data)}</pre>
+        </section>
+      )}
+      <section className="card">
+        <h3>On the wire</h3>
+        <div className="hex-and-tree">
+          <HexView bytes={r.bytes} spans={r.spans} space="record" label={`${arrow.label} record bytes`} />
+          <FieldTree spans={r.spans} space="record" label={`${arrow.label} record fields`} />
+        </div>
+      </section>
+      {r.protected && <ProtectedView arrow={arrow} p={r.protected} />}
+    </div>
+  );
+}
+
+function FragmentKV({ k, v }: { k: string; v: string }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd className="mono">{v}</dd>
+    </>
+  );
+}

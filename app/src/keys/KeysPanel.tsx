@@ -1,0 +1,174 @@
+/**
+ * The key schedule as the RFCs draw it. TLS 1.3 (RFC 8446 §7.1): the HKDF-Extract chain
+ * Early Secret → Handshake Secret → Master Secret down the left, each Derive-Secret branch
+ * (traffic secrets) to its right. TLS 1.2 (RFC 5246 §8.1, §6.3): premaster → PRF → master
+ * secret → key block → keys and IVs. The whole shape comes from the run's secret events; a
+ * value appears only once the step that derives it has played. Each secret links to the
+ * records it protects.
+ */
+import { useMemo } from 'react';
+import { useAppStore } from '../store';
+import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
+import { hex, rfcLink } from '../format';
+
+interface SecretNode {
+  name: string;
+  first: SecretEvent;
+  /** Event index where a side first derived it. */
+  index: number;
+  sides: Set<string>;
+  sideIndex: Map<string, number>;
+  trunk: boolean;
+}
+
+const TRUNK = /(^|_)(early|handshake|master|premaster|pre_master|shared)_?secret$|^derived|key_block|^ecdhe|shared_secret|^psk$/i;
+
+function isTrunk(s: SecretEvent): boolean {
+  return TRUNK.test(s.name) || /^HKDF-Extract/i.test(s.formula);
+}
+
+function valueText(v: Uint8Array | string): string {
+  return typeof v === 'string' ? v : hex(v);
+}
+
+function SecretCard({ node, shown, protects, step }: { node: SecretNode; shown: boolean; protects: Arrow[]; step: number }) {
+  const s = node.first;
+  const link = rfcLink(s.rfc);
+  const { select, setTab } = useAppStore.getState();
+  return (
+    <article className={`secret ${shown ? 'derived' : 'pending'} ${node.trunk ? 'trunk' : 'branch'}`} data-secret={s.name} aria-label={s.name}>
+      <h4>
+        {s.name}
+        <span className="muted small"> · {[...node.sides].join(' & ')}</span>
+      </h4>
+      <div className="formula mono">{s.formula}</div>
+      {shown ? (
+        <>
+          <div className="value mono" data-testid="secret-value">
+            {hex(s.value)}
+          </div>
+          {s.inputs.length > 0 && (
+            <details>
+              <summary>inputs</summary>
+              <dl className="kv small">
+                {s.inputs.map((inp, i) => (
+                  <Input key={i} name={inp.name} value={valueText(inp.value)} />
+                ))}
+              </dl>
+            </details>
+          )}
+        </>
+      ) : (
+        <div className="value pending-value">not derived yet (step {step})</div>
+      )}
+      <div className="small">
+        {link && (
+          <a href={link} target="_blank" rel="noreferrer noopener">
+            {s.rfc}
+          </a>
+        )}
+        {protects.length > 0 && (
+          <span className="protects">
+            {' · protects: '}
+            {protects.map((a) => (
+              <button
+                key={a.id}
+                type="button"
+                className="linkish"
+                onClick={() => {
+                  select(a.id);
+                  setTab('inspector');
+                }}
+              >
+                {a.label} ({a.from})
+              </button>
+            ))}
+          </span>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function Input({ name, value }: { name: string; value: string }) {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd className="mono">{value}</dd>
+    </>
+  );
+}
+
+function stepOf(stepEnds: number[], index: number): number {
+  const k = stepEnds.findIndex((end) => end >= index);
+  return k < 0 ? stepEnds.length : k + 1;
+}
+
+export function KeysPanel() {
+  const run = useAppStore((s) => s.run);
+  const cursor = useAppStore((s) => s.cursor);
+  const count = visibleCount(run, cursor);
+
+  const stages = useMemo(() => {
+    const nodes = new Map<string, SecretNode>();
+    run.events.forEach((e, i) => {
+      if (e.type !== 'secret') return;
+      const n = nodes.get(e.name);
+      if (n) {
+        n.sides.add(e.side);
+        if (!n.sideIndex.has(e.side)) n.sideIndex.set(e.side, i);
+      } else nodes.set(e.name, { name: e.name, first: e, index: i, sides: new Set([e.side]), sideIndex: new Map([[e.side, i]]), trunk: isTrunk(e) });
+    });
+    const byStage = new Map<string, SecretNode[]>();
+    for (const n of nodes.values()) {
+      const list = byStage.get(n.first.stage) ?? [];
+      list.push(n);
+      byStage.set(n.first.stage, list);
+    }
+    return [...byStage.entries()];
+  }, [run]);
+
+  const protectedBy = useMemo(() => {
+    const m = new Map<string, Arrow[]>();
+    for (const a of run.arrows) {
+      if (!a.keyName) continue;
+      const list = m.get(a.keyName) ?? [];
+      list.push(a);
+      m.set(a.keyName, list);
+    }
+    return m;
+  }, [run]);
+
+  if (stages.length === 0) return <p className="empty">No secrets in this run yet.</p>;
+  const derivedCount = stages.flatMap(([, ns]) => ns).filter((n) => n.index < count).length;
+  const total = stages.reduce((k, [, ns]) => k + ns.length, 0);
+  return (
+    <div className="keys" data-testid="keys">
+      <p className="muted">
+        {derivedCount} of {total} secrets derived so far. The trunk (left) is the chain of extracted secrets; branches (right) are
+        the secrets and keys expanded from it. Values appear when the step that derives them plays.
+      </p>
+      {stages.map(([stage, nodes]) => {
+        const trunk = nodes.filter((n) => n.trunk);
+        const branches = nodes.filter((n) => !n.trunk);
+        return (
+          <section className="stage" key={stage} aria-label={`${stage} stage`}>
+            <h3 className="stage-name">{stage}</h3>
+            <div className="stage-grid">
+              <div className="trunk-col">
+                {trunk.map((n) => (
+                  <SecretCard key={n.name} node={n} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                ))}
+              </div>
+              <div className="branch-col">
+                {branches.map((n) => (
+                  <SecretCard key={n.name} node={n} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                ))}
+              </div>
+            </div>
+          </section>
+        );
+      })}
+    </div>
+  );
+}

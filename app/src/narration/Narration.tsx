@@ -1,0 +1,84 @@
+/** The narration card: what the current step did and why, with the RFC section to read. */
+import { useMemo } from 'react';
+import { useAppStore } from '../store';
+import { negotiated, visibleCount } from '../store/derive';
+import { rfcLink } from '../format';
+import { explainAlert, explainAppData, MESSAGES, type Explanation } from './texts';
+
+export function Narration() {
+  const run = useAppStore((s) => s.run);
+  const cursor = useAppStore((s) => s.cursor);
+  const status = useAppStore((s) => s.status);
+  const count = visibleCount(run, cursor);
+  const params = useMemo(() => negotiated(run.events, run.events.length), [run]);
+
+  const arrow = run.arrows.find((a) => a.step === cursor);
+  const stepStart = cursor <= 1 ? 0 : (run.stepEnds[cursor - 2] ?? -1) + 1;
+  const stepEvents = run.events.slice(stepStart, count);
+  const newSecrets = stepEvents.filter((e) => e.type === 'secret');
+  const notes = stepEvents.filter((e) => e.type === 'note');
+  const reports = stepEvents.filter((e) => e.type === 'cert-report');
+
+  let parts: Explanation[] = [];
+  if (cursor === 0) {
+    parts = [
+      {
+        title: status === 'running' ? 'Computing a handshake…' : 'Ready',
+        text: 'A client and a server (two real TLS state machines, running in your browser) have just completed a handshake with real cryptography. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.',
+        rfc: 'RFC 8446 §2',
+      },
+    ];
+  } else if (arrow) {
+    const ctx = {
+      from: arrow.from,
+      version: params.client?.version ?? params.server?.version,
+      keyExchange: params.server?.keyExchange ?? params.client?.keyExchange,
+    };
+    if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from));
+    else if (arrow.appdata) parts.push(explainAppData(arrow.from));
+    else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
+    else
+      for (const m of arrow.messages) {
+        const entry = MESSAGES[m];
+        if (entry) parts.push(entry(ctx));
+      }
+  }
+  return (
+    <section className="narration" aria-live="polite" aria-label="Narration" data-testid="narration">
+      {parts.map((p, i) => {
+        const link = rfcLink(p.rfc);
+        return (
+          <div key={i} className="explain">
+            <h2>{p.title}</h2>
+            <p>
+              {p.text}{' '}
+              {link && (
+                <a href={link} target="_blank" rel="noreferrer noopener">
+                  {p.rfc}
+                </a>
+              )}
+            </p>
+          </div>
+        );
+      })}
+      {newSecrets.length > 0 && (
+        <p className="small">
+          Derived in this step:{' '}
+          {newSecrets.map((s, i) => (
+            <span key={i} className="secret-chip">
+              {s.type === 'secret' ? `${s.name} (${s.side})` : ''}
+            </span>
+          ))}
+        </p>
+      )}
+      {reports.map((r, i) =>
+        r.type === 'cert-report' ? (
+          <p key={i} className={r.report.ok ? 'small good' : 'small bad'}>
+            The {r.side} checked the {r.side === 'client' ? "server's" : "client's"} certificate chain: {r.report.ok ? 'valid' : 'rejected'} — {r.report.verdict}
+          </p>
+        ) : null,
+      )}
+      {notes.map((n, i) => (n.type === 'note' ? <p key={i} className="small note">Note ({n.side}): {n.text}</p> : null))}
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * Plain-language explanations for each kind of step, with the RFC section that defines it.
+ * Written for a person who knows what a network is but not how TLS works.
+ */
+import type { Side, TlsVersionName } from '@tlslab/engine';
+
+export interface Explanation {
+  title: string;
+  text: string;
+  rfc: string;
+}
+
+interface Ctx {
+  from: Side;
+  version: TlsVersionName | undefined;
+  keyExchange: 'ECDHE' | 'RSA' | undefined;
+}
+
+type Entry = (c: Ctx) => Explanation;
+
+const R13 = 'RFC 8446';
+const R12 = 'RFC 5246';
+
+export const MESSAGES: Record<string, Entry> = {
+  ClientHello: (c) => ({
+    title: 'The client says hello',
+    text:
+      c.version === 'TLS 1.2'
+        ? 'The client opens with its client random (32 fresh bytes that make this session unique), the versions and cipher suites it supports, and the server name it wants (SNI). Nothing is secret yet: everything here travels in the clear.'
+        : 'The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, the server name (SNI) — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.',
+    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.1.2` : `${R13} §4.1.2`,
+  }),
+  HelloRetryRequest: () => ({
+    title: 'The server asks the client to try again',
+    text: "The client's key share was for a group the server does not want. Instead of failing, the server answers with a HelloRetryRequest naming the group it accepts; the client sends a second ClientHello with a key share for that group. It costs one extra round trip.",
+    rfc: `${R13} §4.1.4`,
+  }),
+  ServerHello: (c) => ({
+    title: 'The server picks the parameters',
+    text:
+      c.version === 'TLS 1.2'
+        ? 'The server chooses the version and cipher suite and sends its own server random. Client random and server random will both go into the master secret, so neither side alone decides the keys.'
+        : "The server chooses the cipher suite, sends its server random and its own key share. Both sides can now compute the same Diffie-Hellman shared secret, and from it the handshake keys. Because these keys are ephemeral, recording today's traffic and stealing the server's key later does not decrypt it: that is forward secrecy. Everything after this message is encrypted.",
+    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.1.3` : `${R13} §4.1.3`,
+  }),
+  EncryptedExtensions: () => ({
+    title: 'The rest of the server’s answer, encrypted',
+    text: 'Extensions that do not need to be seen by the network (such as the chosen application protocol, ALPN) now travel encrypted under the server handshake traffic key.',
+    rfc: `${R13} §4.3.1`,
+  }),
+  CertificateRequest: (c) => ({
+    title: 'The server asks for a client certificate (mutual TLS)',
+    text: 'In mutual TLS the server also wants to know who the client is. It lists the signature algorithms (and CAs) it accepts; the client must answer with its own certificate and prove it holds the key.',
+    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.4` : `${R13} §4.3.2`,
+  }),
+  Certificate: (c) => ({
+    title: c.from === 'server' ? 'The server shows its certificate chain' : 'The client shows its certificate',
+    text:
+      c.from === 'server'
+        ? 'The server sends its certificate chain: its own certificate (binding its public key to its name) and the intermediate CA that signed it. The client checks every signature up to a root it trusts, the validity dates and the host name — see the Certificates tab.'
+        : "The client sends its certificate chain. The server checks it against the CAs it trusts for client authentication, just as the client checked the server's.",
+    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.2` : `${R13} §4.4.2`,
+  }),
+  CertificateVerify: (c) => ({
+    title: c.from === 'server' ? 'The server proves it holds the private key' : 'The client proves it holds the private key',
+    text: 'A certificate is public; anyone can send it. This message is a signature, with the certificate’s private key, over the hash of the whole handshake so far (the transcript). Only the real key holder can produce it, and it binds the key exchange to that identity.',
+    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.8` : `${R13} §4.4.3`,
+  }),
+  Finished: (c) => ({
+    title: c.from === 'server' ? 'The server’s Finished' : 'The client’s Finished',
+    text:
+      'Finished is a MAC over the transcript — every handshake message so far — keyed with a secret only the two endpoints can know. If an attacker had changed a single byte along the way (say, removed a strong cipher suite from the ClientHello), the two transcripts would differ and Finished would not verify. Finished proves the transcript.' +
+      (c.version !== 'TLS 1.2' && c.from === 'server' ? ' With it, the server can already derive the application traffic keys.' : ''),
+    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.9` : `${R13} §4.4.4`,
+  }),
+  NewSessionTicket: () => ({
+    title: 'A ticket for next time',
+    text: 'After the handshake the server may hand the client a ticket to resume the session later without a full handshake (pre-shared key resumption).',
+    rfc: `${R13} §4.6.1`,
+  }),
+  ServerKeyExchange: () => ({
+    title: 'The server’s ephemeral key, signed',
+    text: "With an ECDHE suite the server sends a fresh Diffie-Hellman public key and signs it (with client random and server random) using its certificate's key, so the client knows the key really comes from the server. Fresh keys per connection give forward secrecy.",
+    rfc: `${R12} §7.4.3 · RFC 8422 §5.4`,
+  }),
+  ServerHelloDone: () => ({
+    title: 'The server is done talking',
+    text: 'The server has sent everything for this flight; now it is the client’s turn.',
+    rfc: `${R12} §7.4.5`,
+  }),
+  ClientKeyExchange: (c) =>
+    c.keyExchange === 'RSA'
+      ? {
+          title: 'The premaster secret, encrypted to the server',
+          text: "RSA key transport: the client makes a random 48-byte premaster secret and encrypts it with the public key from the server's certificate. Only the holder of the private key can decrypt it. Both sides then derive the master secret from client random + server random + premaster. No forward secrecy: whoever gets the server's key later can decrypt recorded sessions. (If decryption fails, the server carries on with a random premaster so an attacker learns nothing — the failure only shows at Finished.)",
+          rfc: `${R12} §7.4.7.1`,
+        }
+      : {
+          title: 'The client’s ephemeral key',
+          text: "The client sends its Diffie-Hellman public key. Each side combines its own private key with the other's public key to get the same premaster secret, which never crosses the wire.",
+          rfc: `${R12} §7.4.7 · RFC 8422 §5.7`,
+        },
+  ChangeCipherSpec: (c) =>
+    c.version === 'TLS 1.2'
+      ? { title: 'Switching on encryption', text: 'From the next record on, this side encrypts with the keys from the key block.', rfc: `${R12} §7.1` }
+      : {
+          title: 'A compatibility record',
+          text: 'TLS 1.3 does not need ChangeCipherSpec; it is sent only so that old middleboxes that expect a TLS 1.2-looking handshake let the connection through. It is ignored by the peer.',
+          rfc: `${R13} §D.4`,
+        },
+};
+
+export function explainAppData(from: Side): Explanation {
+  return {
+    title: from === 'client' ? 'The request, encrypted' : 'The response, encrypted',
+    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with the application traffic key. The network sees only the record header and ciphertext.`,
+    rfc: `${R13} §5.2`,
+  };
+}
+
+export function explainAlert(description: string, from: Side): Explanation {
+  if (description === 'close_notify')
+    return {
+      title: 'Closing the connection',
+      text: `The ${from} says it will send nothing more (close_notify). Closing with an alert, not just dropping the connection, tells the peer the data was not cut short by an attacker.`,
+      rfc: `${R13} §6.1`,
+    };
+  return {
+    title: `The ${from} gives up: ${description}`,
+    text: `Something failed a check, so the ${from} sends a fatal alert (${description}) and closes the connection. No application data was exchanged.`,
+    rfc: `${R13} §6.2`,
+  };
+}

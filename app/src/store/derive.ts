@@ -1,0 +1,177 @@
+/**
+ * Pure views over a run's event log: steps, arrows, flights, round trips, states.
+ *
+ * Nothing here keeps state: every panel asks these functions about "the events up to the
+ * cursor". A step ends with each record a side puts on the wire; whatever that side computed
+ * before sending it (secrets, checks, state changes) belongs to the same step.
+ */
+import type { Side, TlsEvent } from '@tlslab/engine';
+
+export type RecordEvent = Extract<TlsEvent, { type: 'record' }>;
+/** The codec's field span (the engine's ByteSpan, as carried by records). */
+export type ByteSpan = RecordEvent['spans'][number];
+export type ProtectedInfo = NonNullable<RecordEvent['protected']>;
+export type SecretEvent = Extract<TlsEvent, { type: 'secret' }>;
+export type AlertEvent = Extract<TlsEvent, { type: 'alert' }>;
+export type NegotiatedEvent = Extract<TlsEvent, { type: 'negotiated' }>;
+export type CertReportEvent = Extract<TlsEvent, { type: 'cert-report' }>;
+export type CertCheckEvent = Extract<TlsEvent, { type: 'cert-check' }>;
+export type HandshakeEvent = Extract<TlsEvent, { type: 'handshake' }>;
+export type AppdataEvent = Extract<TlsEvent, { type: 'appdata' }>;
+
+export interface Arrow {
+  /** The sender's record id (`client:0`). */
+  id: string;
+  /** Position among the run's arrows. */
+  index: number;
+  /** Index of the sent-record event in the log. */
+  eventIndex: number;
+  /** The step (1-based) in which the arrow travels. */
+  step: number;
+  from: Side;
+  to: Side;
+  label: string;
+  /** Accessible name: "ClientHello, client to server". */
+  ariaLabel: string;
+  messages: string[];
+  contentType: string;
+  keyName?: string;
+  alert?: { description: string; level: string };
+  appdata: boolean;
+  changeCipherSpec: boolean;
+  /** 1-based flight number: consecutive records of one side. */
+  flight: number;
+  record: RecordEvent;
+}
+
+export interface Flight {
+  n: number;
+  from: Side;
+  first: number;
+  last: number;
+  /** Set on server→client flights that complete a round trip before application data. */
+  rtt?: number;
+}
+
+export interface RunView {
+  events: TlsEvent[];
+  /** stepEnds[k] = index of the last event of step k+1. */
+  stepEnds: number[];
+  arrows: Arrow[];
+  flights: Flight[];
+  /** Round trips before the client could send application data (null: never got there). */
+  handshakeRtts: number | null;
+}
+
+/** Splits the log into steps and arrows. */
+export function buildRunView(events: TlsEvent[]): RunView {
+  const stepEnds: number[] = [];
+  const arrows: Arrow[] = [];
+  const alertsBySide: Record<Side, AlertEvent[]> = { client: [], server: [] };
+  for (const e of events) if (e.type === 'alert' && e.direction === 'sent') alertsBySide[e.side].push(e);
+  const alertCursor: Record<Side, number> = { client: 0, server: 0 };
+  const seen = new Set<string>();
+
+  events.forEach((e, i) => {
+    if (e.type !== 'record' || e.direction !== 'sent' || seen.has(e.recordId)) return;
+    seen.add(e.recordId);
+    stepEnds.push(i);
+    const from = e.side;
+    const to: Side = from === 'client' ? 'server' : 'client';
+    const inner = e.protected?.innerContentType ?? e.contentType;
+    let alert: Arrow['alert'];
+    if (inner === 'alert') {
+      const a = alertsBySide[from][alertCursor[from]++];
+      alert = a ? { description: String(a.description), level: a.level } : { description: 'alert', level: 'fatal' };
+    }
+    const appdata = inner === 'application_data' && e.messages.length === 0;
+    const ccs = e.contentType === 'change_cipher_spec';
+    let label: string;
+    if (e.messages.length > 0) label = e.messages.join(' + ');
+    else if (ccs) label = 'ChangeCipherSpec';
+    else if (alert) label = `Alert: ${alert.description}`;
+    else if (appdata) label = 'Application Data';
+    else label = inner;
+    const ariaLabel =
+      `${e.messages.length > 0 ? e.messages.join(', ') : label}, ${from} to ${to}` +
+      (e.protected ? `, encrypted with ${e.protected.keyName}` : '');
+    arrows.push({
+      id: e.recordId,
+      index: arrows.length,
+      eventIndex: i,
+      step: stepEnds.length,
+      from,
+      to,
+      label,
+      ariaLabel,
+      messages: e.messages,
+      contentType: e.contentType,
+      keyName: e.protected?.keyName,
+      alert,
+      appdata,
+      changeCipherSpec: ccs,
+      flight: 0,
+      record: e,
+    });
+  });
+  // Trailing events (the last receiver's processing, closed) belong to the last step.
+  if (events.length > 0) {
+    if (stepEnds.length === 0) stepEnds.push(events.length - 1);
+    else stepEnds[stepEnds.length - 1] = events.length - 1;
+  }
+
+  const flights: Flight[] = [];
+  for (const a of arrows) {
+    const cur = flights[flights.length - 1];
+    if (cur && cur.from === a.from) cur.last = a.index;
+    else flights.push({ n: flights.length + 1, from: a.from, first: a.index, last: a.index });
+    a.flight = flights.length;
+  }
+  // A round trip completes each time a server flight reaches the client, until the client
+  // sends application data (RFC 8446 §2: "1-RTT"; RFC 5246 full handshake: 2-RTT).
+  const firstClientData = arrows.find((a) => a.from === 'client' && a.appdata);
+  let rtt = 0;
+  for (const f of flights) {
+    if (firstClientData && f.first > firstClientData.index) break;
+    if (f.from === 'server') f.rtt = ++rtt;
+  }
+  return { events, stepEnds, arrows, flights, handshakeRtts: firstClientData ? rtt : null };
+}
+
+/** Number of events visible after `cursor` steps. */
+export function visibleCount(view: RunView, cursor: number): number {
+  if (cursor <= 0) return 0;
+  const end = view.stepEnds[Math.min(cursor, view.stepEnds.length) - 1];
+  return end === undefined ? 0 : end + 1;
+}
+
+/** The last state each side entered among the first `count` events. */
+export function currentStates(events: TlsEvent[], count: number): Record<Side, string | null> {
+  const out: Record<Side, string | null> = { client: null, server: null };
+  for (let i = 0; i < count; i++) {
+    const e = events[i];
+    if (e?.type === 'state') out[e.side] = e.to;
+  }
+  return out;
+}
+
+/** Negotiated parameters merged per side among the first `count` events. */
+export function negotiated(events: TlsEvent[], count: number): Partial<Record<Side, Omit<NegotiatedEvent, 'type' | 'side' | 'seq' | 't'>>> {
+  const out: Partial<Record<Side, Omit<NegotiatedEvent, 'type' | 'side' | 'seq' | 't'>>> = {};
+  for (let i = 0; i < count; i++) {
+    const e = events[i];
+    if (e?.type !== 'negotiated') continue;
+    const { type: _t, side, seq: _s, t: _tt, ...rest } = e;
+    const prev = out[side] ?? {};
+    const merged: Record<string, unknown> = { ...prev };
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) merged[k] = v;
+    out[side] = merged as Omit<NegotiatedEvent, 'type' | 'side' | 'seq' | 't'>;
+  }
+  return out;
+}
+
+/** Index (in the log) of the event with this seq, or -1. */
+export function findRecord(view: RunView, recordId: string | null): Arrow | undefined {
+  if (!recordId) return undefined;
+  return view.arrows.find((a) => a.id === recordId);
+}

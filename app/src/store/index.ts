@@ -1,0 +1,175 @@
+/**
+ * The one bound store, built from typed slices:
+ * - scenario: the settings (mirrored in the URL) and the seed;
+ * - timeline: the event log of the current run and the cursor (steps played);
+ * - selection: the selected record and the hovered field/bytes;
+ * - view: UI preferences (panel tab, large type, speed) and the paste box.
+ * The engine bridge (engine-client.ts) writes into it with plain actions from outside React.
+ */
+import { create, type StateCreator } from 'zustand';
+import type { Scenario, TlsEvent } from '@tlslab/engine';
+import { buildRunView, type RunView } from './derive';
+import { freshSeed, scenarioFromUrl } from './url';
+import { suiteNeedsEcdsa, suiteNeedsRsa, SUITES_12, SUITES_13 } from './options';
+import type { PemInspection } from '@tlslab/engine/worker';
+
+export interface ScenarioSlice {
+  scenario: Scenario;
+  /** Changes settings; the engine bridge re-runs with the same seed. */
+  setScenario: (patch: Partial<Scenario>) => void;
+  /** Fresh randomness: a new seed, same settings. */
+  newHandshake: () => void;
+}
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'error';
+
+export interface TimelineSlice {
+  runId: number;
+  status: RunStatus;
+  /** A clear message when the run (or the Worker) failed outside the TLS state machines. */
+  error: string | null;
+  /** The completed run's events and the views derived from them. */
+  run: RunView;
+  /** How long the engine took (ms, in the Worker). */
+  runMs: number | null;
+  /** Steps played (0 = nothing yet, run.stepEnds.length = all). */
+  cursor: number;
+  playing: boolean;
+  beginRun: (id: number) => void;
+  finishRun: (id: number, events: TlsEvent[], ms: number) => void;
+  failRun: (id: number, message: string, events: TlsEvent[]) => void;
+  setCursor: (cursor: number) => void;
+  stepBy: (delta: number) => void;
+  setPlaying: (playing: boolean) => void;
+}
+
+export interface Hover {
+  /** Which byte buffer: the record on the wire or the decrypted plaintext. */
+  space: 'record' | 'plaintext';
+  start: number;
+  end: number;
+  label: string;
+}
+
+export interface SelectionSlice {
+  selectedRecordId: string | null;
+  hover: Hover | null;
+  select: (recordId: string | null) => void;
+  setHover: (hover: Hover | null) => void;
+}
+
+export type PanelTab = 'inspector' | 'keys' | 'certificates';
+
+export interface PasteState {
+  chainPem: string;
+  keyPem: string;
+  trustPem: string;
+  /** Also trust the Mozilla root store (as shipped with Node), loaded only when used. */
+  mozilla: boolean;
+  inspection: PemInspection | null;
+  busy: boolean;
+  message: string | null;
+}
+
+export interface ViewSlice {
+  tab: PanelTab;
+  largeType: boolean;
+  /** Steps per second when playing. */
+  speed: number;
+  paste: PasteState;
+  setTab: (tab: PanelTab) => void;
+  setLargeType: (on: boolean) => void;
+  setSpeed: (speed: number) => void;
+  setPaste: (patch: Partial<PasteState>) => void;
+}
+
+export type AppState = ScenarioSlice & TimelineSlice & SelectionSlice & ViewSlice;
+
+/** Keeps a scenario consistent: suites belong to the version, key types fit the suite. */
+export function normalizeScenario(s: Scenario): Scenario {
+  const out = { ...s };
+  const suites: readonly string[] = out.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
+  if (out.cipherSuite && !suites.includes(out.cipherSuite)) delete out.cipherSuite;
+  if (out.version === 'TLS 1.2') {
+    out.helloRetry = false;
+    if (suiteNeedsRsa(out.cipherSuite) && out.serverKeyType !== 'rsa-2048') out.serverKeyType = 'rsa-2048';
+    if (suiteNeedsEcdsa(out.cipherSuite) && out.serverKeyType !== 'ecdsa-p256') out.serverKeyType = 'ecdsa-p256';
+  }
+  if (out.fault === 'bad-premaster' && out.version !== 'TLS 1.2') out.fault = 'none';
+  return out;
+}
+
+const scenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = (set) => ({
+  scenario: normalizeScenario(scenarioFromUrl(typeof location === 'undefined' ? '' : location.search)),
+  setScenario: (patch) => set((st) => ({ scenario: normalizeScenario({ ...st.scenario, ...patch }) })),
+  newHandshake: () => set((st) => ({ scenario: { ...st.scenario, seed: freshSeed() } })),
+});
+
+const EMPTY_RUN = buildRunView([]);
+
+const timelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => ({
+  runId: 0,
+  status: 'idle',
+  error: null,
+  run: EMPTY_RUN,
+  runMs: null,
+  cursor: 0,
+  playing: false,
+  beginRun: (id) => set({ runId: id, status: 'running', error: null }),
+  finishRun: (id, events, ms) => {
+    if (id !== get().runId) return;
+    const run = buildRunView(events);
+    const prev = get();
+    const wasAtEnd = prev.run.stepEnds.length > 0 && prev.cursor >= prev.run.stepEnds.length;
+    const cursor = wasAtEnd ? run.stepEnds.length : Math.min(prev.cursor, run.stepEnds.length);
+    set({ run, runMs: ms, status: 'done', error: null, cursor });
+  },
+  failRun: (id, message, events) => {
+    if (id !== get().runId) return;
+    const run = buildRunView(events);
+    set({ run, status: 'error', error: message, playing: false, cursor: Math.min(get().cursor, run.stepEnds.length) });
+  },
+  setCursor: (cursor) => set((st) => ({ cursor: Math.max(0, Math.min(cursor, st.run.stepEnds.length)) })),
+  stepBy: (delta) => set((st) => ({ cursor: Math.max(0, Math.min(st.cursor + delta, st.run.stepEnds.length)) })),
+  setPlaying: (playing) => set({ playing }),
+});
+
+const selectionSlice: StateCreator<AppState, [], [], SelectionSlice> = (set) => ({
+  selectedRecordId: null,
+  hover: null,
+  select: (recordId) => set({ selectedRecordId: recordId, hover: null }),
+  setHover: (hover) => set({ hover }),
+});
+
+function storedLargeType(): boolean {
+  try {
+    return localStorage.getItem('tlslab.largeType') === '1';
+  } catch {
+    return false;
+  }
+}
+
+const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
+  tab: 'inspector',
+  largeType: storedLargeType(),
+  speed: 1,
+  paste: { chainPem: '', keyPem: '', trustPem: '', mozilla: false, inspection: null, busy: false, message: null },
+  setTab: (tab) => set({ tab }),
+  setLargeType: (largeType) => {
+    try {
+      localStorage.setItem('tlslab.largeType', largeType ? '1' : '0');
+    } catch {
+      /* private mode: not remembered */
+    }
+    set({ largeType });
+  },
+  setSpeed: (speed) => set({ speed }),
+  setPaste: (patch) => set((st) => ({ paste: { ...st.paste, ...patch } })),
+});
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...scenarioSlice(...a),
+  ...timelineSlice(...a),
+  ...selectionSlice(...a),
+  ...viewSlice(...a),
+}));

@@ -1,0 +1,58 @@
+/**
+ * The run's settings in the URL: a link reproduces a run (same seed, same settings, same bytes).
+ * Pasted certificates are not put in the URL (too long, and they may be private).
+ */
+// The scenario module alone: the main thread must not pull in the engine itself.
+import { DEFAULT_SCENARIO, type Scenario } from '@tlslab/engine/scenario';
+import {
+  FAULTS,
+  GROUPS,
+  KEY_TYPES,
+  SUITES_12,
+  SUITES_13,
+  type CipherSuiteName,
+  type FaultName,
+  type GroupName,
+  type ServerKeyType,
+} from './options';
+
+/** A fresh random seed (shown in the UI, typeable to replay). */
+export function freshSeed(): string {
+  const b = new Uint8Array(4);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export function scenarioFromUrl(search: string): Scenario {
+  const p = new URLSearchParams(search);
+  const s: Scenario = { ...DEFAULT_SCENARIO, seed: p.get('seed') || freshSeed() };
+  if (p.get('v') === '1.2') s.version = 'TLS 1.2';
+  const suites: readonly string[] = s.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
+  const suite = p.get('suite');
+  if (suite && suites.includes(suite)) s.cipherSuite = suite as CipherSuiteName;
+  const group = p.get('group');
+  if (group && (GROUPS as readonly string[]).includes(group)) s.group = group as GroupName;
+  const key = p.get('key');
+  if (key && (KEY_TYPES as readonly string[]).includes(key)) s.serverKeyType = key as ServerKeyType;
+  const sni = p.get('sni');
+  if (sni !== null) s.serverName = sni.slice(0, 253);
+  s.mutual = p.get('mutual') === '1';
+  s.helloRetry = p.get('hrr') === '1' && s.version === 'TLS 1.3';
+  const fault = p.get('fault');
+  if (fault && (FAULTS.map((f) => f.id) as string[]).includes(fault)) s.fault = fault as FaultName;
+  return s;
+}
+
+export function scenarioToSearch(s: Scenario): string {
+  const p = new URLSearchParams();
+  p.set('seed', s.seed);
+  p.set('v', s.version === 'TLS 1.2' ? '1.2' : '1.3');
+  if (s.cipherSuite) p.set('suite', s.cipherSuite);
+  p.set('group', s.group);
+  p.set('key', s.serverKeyType);
+  p.set('sni', s.serverName);
+  if (s.mutual) p.set('mutual', '1');
+  if (s.helloRetry) p.set('hrr', '1');
+  if (s.fault !== 'none') p.set('fault', s.fault);
+  return `?${p.toString()}`;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * App benchmark (prints figures; not a test). Needs `pnpm build` first.
+ *   - initial JS: gzip size of the scripts index.html loads (and, apart, the engine Worker);
+ *   - load → first interactive frame: navigation start until the first run is done and a
+ *     frame has been painted with the controls enabled;
+ *   - step click → painted frame: for every step of a run (median and worst);
+ *   - longest main-thread task during runs and playback (Long Tasks API + frame gaps).
+ * Budgets (issue 5): JS ≤ 250 KB gzip, load ≤ 1 s, step ≤ 50 ms, no task over 50 ms.
+ */
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const PORT = 4179;
+const URL = `http://127.0.0.1:${PORT}/`;
+const dist = join(import.meta.dirname, '..', 'dist');
+
+function kb(n) {
+  return `${(n / 1024).toFixed(1)} KB`;
+}
+
+// 1. Initial JS.
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+let initialGz = 0;
+let initialRaw = 0;
+for (const f of new Set(initial)) {
+  const buf = readFileSync(join(dist, f));
+  initialRaw += buf.length;
+  initialGz += gzipSync(buf, { level: 9 }).length;
+}
+const workerFiles = readdirSync(join(dist, 'assets')).filter((f) => /worker/i.test(f) && f.endsWith('.js'));
+let workerGz = 0;
+for (const f of workerFiles) workerGz += gzipSync(readFileSync(join(dist, 'assets', f)), { level: 9 }).length;
+
+// 2. Serve the production build.
+const server = spawn('pnpm', ['exec', 'vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
+  cwd: join(import.meta.dirname, '..'),
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+await new Promise((resolve, reject) => {
+  const t = setTimeout(() => reject(new Error('vite preview did not start')), 30000);
+  server.stdout.on('data', (d) => {
+    if (String(d).includes(String(PORT))) {
+      clearTimeout(t);
+      resolve();
+    }
+  });
+});
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      /* no Long Tasks API */
+    }
+    window.__maxGap = 0;
+    let last = performance.now();
+    const loop = (t) => {
+      window.__maxGap = Math.max(window.__maxGap, t - last);
+      last = t;
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+
+  // Load → first interactive frame (median of 5 loads).
+  const loads = [];
+  for (let i = 0; i < 5; i++) {
+    await page.goto(`${URL}?seed=bench-${i}`);
+    const ms = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const check = () => {
+            const el = document.querySelector('[data-testid="run-status"]');
+            if (el?.getAttribute('data-status') === 'done') requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+            else requestAnimationFrame(check);
+          };
+          check();
+        }),
+    );
+    loads.push(ms);
+  }
+
+  // Step click → painted frame, over a whole run.
+  await page.goto(`${URL}?seed=bench-steps`);
+  await page.waitForSelector('[data-testid="run-status"][data-status="done"]');
+  const steps = await page.evaluate(async () => {
+    const button = document.querySelector('button[aria-label="Step forward"]');
+    const out = [];
+    while (button && !button.disabled) {
+      const t0 = performance.now();
+      button.click();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      out.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return out;
+  });
+
+  // Longest main-thread task during runs (settings changes) and playback.
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    window.__maxGap = 0;
+  });
+  for (const q of ['?seed=bench-a&v=1.3', '?seed=bench-b&v=1.3&mutual=1', '?seed=bench-c&v=1.3&key=rsa-2048', '?seed=bench-d&v=1.2']) {
+    await page.evaluate((search) => history.replaceState(null, '', search), q);
+    await page.getByRole('button', { name: 'New handshake' }).click();
+    await page.waitForSelector('[data-testid="run-status"][data-status="done"], [data-testid="run-status"][data-status="error"]');
+    await page.keyboard.press('End');
+    await page.waitForTimeout(300);
+  }
+  await page.getByRole('button', { name: 'New handshake' }).click();
+  await page.waitForSelector('[data-testid="run-status"][data-status="done"]');
+  await page.keyboard.press('Home');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('4');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => document.querySelector('button[aria-label="Step forward"]')?.disabled, null, { timeout: 30000 });
+  const { longTasks, maxGap } = await page.evaluate(() => ({ longTasks: window.__longTasks, maxGap: window.__maxGap }));
+
+  const sorted = [...steps].sort((a, b) => a - b);
+  const median = (a) => a[Math.floor(a.length / 2)] ?? NaN;
+  const maxTask = longTasks.reduce((m, t) => Math.max(m, t.ms), 0);
+  const lines = [
+    ['initial JS (main thread, gzip)', `${kb(initialGz)} (${kb(initialRaw)} raw, ${new Set(initial).size} file(s))`, '≤ 250 KB', initialGz <= 250 * 1024],
+    ['engine worker JS (gzip, loaded at start)', kb(workerGz), '', true],
+    ['load → first interactive frame (median of 5)', `${median([...loads].sort((a, b) => a - b)).toFixed(0)} ms (all: ${loads.map((x) => x.toFixed(0)).join(', ')})`, '≤ 1000 ms', median([...loads].sort((a, b) => a - b)) <= 1000],
+    ['step click → painted frame', `median ${median(sorted).toFixed(1)} ms, worst ${sorted[sorted.length - 1]?.toFixed(1)} ms over ${steps.length} steps`, '≤ 50 ms', (sorted[sorted.length - 1] ?? 0) <= 50],
+    ['longest main-thread task (runs + playback)', longTasks.length ? `${maxTask.toFixed(0)} ms (${longTasks.length} task(s) ≥ 50 ms)` : 'no task ≥ 50 ms', '< 50 ms', longTasks.length === 0],
+    ['longest gap between frames (same period)', `${maxGap.toFixed(0)} ms`, '', true],
+  ];
+  for (const [what, value, budget, ok] of lines) console.log(`${ok ? 'ok  ' : 'OVER'} ${what.padEnd(46)} ${value}${budget ? `  [budget ${budget}]` : ''}`);
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}

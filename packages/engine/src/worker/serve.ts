@@ -1,0 +1,127 @@
+/**
+ * Serves the engine inside a Worker: answers `ToWorker` commands with `FromWorker` messages.
+ *
+ * A run is synchronous (the engine is sans-IO and uses no Promises), so events are collected
+ * as they are emitted and posted in batches, then `done`. Any exception outside the TLS state
+ * machines (which turn their own errors into alerts) becomes an `error` message: the Worker
+ * itself never dies from a bad command.
+ */
+import { runScenario } from '../index';
+import type { TlsEvent } from '../events';
+import type { PublicKey } from '../crypto/keys';
+import { describePublicKey, parseCertificate, parsePemBundle } from '../pki/parse';
+import { verifyChain } from '../pki/verify';
+import type { FromWorker, PemInspection, ToWorker } from './protocol';
+
+export type { FromWorker, PemInspection, ToWorker } from './protocol';
+
+/** The part of a Worker scope (or a MessagePort) that serve needs. */
+export interface WorkerPort {
+  postMessage(message: FromWorker): void;
+  onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
+}
+
+const BATCH = 200;
+
+function message(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+function samePublicKey(a: PublicKey, b: PublicKey): boolean {
+  const eq = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  if (a.type === 'rsa' && b.type === 'rsa') return a.n === b.n && a.e === b.e;
+  if (a.type === 'ed25519' && b.type === 'ed25519') return eq(a.key, b.key);
+  if ((a.type === 'ecdsa-p256' || a.type === 'ecdsa-p384') && a.type === b.type) return eq(a.point, (b as { point: Uint8Array }).point);
+  return false;
+}
+
+export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
+  const cancelled = new Set<number>();
+
+  function run(id: number, scenario: Extract<ToWorker, { type: 'run' }>['scenario']): void {
+    const t0 = performance.now();
+    let batch: TlsEvent[] = [];
+    const flush = (): void => {
+      if (batch.length === 0 || cancelled.has(id)) return;
+      port.postMessage({ type: 'events', id, events: batch });
+      batch = [];
+    };
+    try {
+      const summary = runScenario(scenario, (e) => {
+        batch.push(e);
+        if (batch.length >= BATCH) flush();
+      });
+      flush();
+      if (!cancelled.has(id)) port.postMessage({ type: 'done', id, summary, ms: performance.now() - t0 });
+    } catch (err) {
+      flush();
+      port.postMessage({ type: 'error', id, message: `The engine could not run this scenario: ${message(err)}` });
+    }
+  }
+
+  function inspect(msg: Extract<ToWorker, { type: 'inspect-pem' }>): PemInspection {
+    const bundle = parsePemBundle(msg.chainPem);
+    const problems = [...bundle.problems];
+    const keys = [...bundle.keys];
+    if (msg.keyPem?.trim()) {
+      const kb = parsePemBundle(msg.keyPem);
+      keys.push(...kb.keys);
+      problems.push(...kb.problems.map((p) => `Private key box: ${p}`));
+      if (kb.certificates.length > 0) problems.push('Private key box: it holds a certificate; paste certificates in the certificate box.');
+      if (kb.keys.length === 0 && kb.problems.length === 0) problems.push('Private key box: no private key found.');
+    }
+    const anchors: Uint8Array[] = [];
+    if (msg.extraTrustPem?.trim()) {
+      const tb = parsePemBundle(msg.extraTrustPem);
+      anchors.push(...tb.certificates);
+      problems.push(...tb.problems.map((p) => `Trust anchors box: ${p}`));
+    }
+    if (bundle.certificates.length === 0) {
+      if (problems.length === 0) problems.push('No certificate found; expected PEM (-----BEGIN CERTIFICATE-----) or DER.');
+      return { certificates: 0, keys: keys.map((k) => describePublicKey(k.publicKey)), problems };
+    }
+    const leaf = bundle.certificates[0]!;
+    if (keys.length > 0) {
+      try {
+        const leafKey = parseCertificate(leaf).publicKey;
+        if (leafKey && !keys.some((k) => samePublicKey(k.publicKey, leafKey)))
+          problems.push("The private key does not belong to the first (leaf) certificate: the server could not prove it owns it.");
+      } catch {
+        /* the report below says what is wrong with the leaf */
+      }
+    }
+    const report = verifyChain({
+      chain: bundle.certificates,
+      anchors,
+      host: msg.host || undefined,
+      purpose: 'server',
+      at: msg.at ? new Date(msg.at) : undefined,
+    });
+    return { certificates: bundle.certificates.length, keys: keys.map((k) => describePublicKey(k.publicKey)), problems, report };
+  }
+
+  port.onmessage = (ev) => {
+    const msg = ev.data;
+    try {
+      switch (msg.type) {
+        case 'run':
+          run(msg.id, msg.scenario);
+          return;
+        case 'inspect-pem':
+          port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
+          return;
+        case 'cancel':
+          cancelled.add(msg.id);
+          return;
+        default: {
+          const never: never = msg;
+          throw new Error(`unknown command ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (err) {
+      port.postMessage({ type: 'error', id: (msg as { id?: number }).id ?? 0, message: message(err) });
+    }
+  };
+  port.postMessage({ type: 'ready' });
+}
