@@ -158,6 +158,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void): Ru
     ...(serverSuites ? { cipherSuites: serverSuites } : {}),
     // With helloRetry the server accepts only the scenario's group, for which the client sent no share.
     groups: sc.helloRetry ? [sc.group] : [sc.group, other],
+    ...(sc.helloRetry ? { helloRetryCookie: true } : {}),
     alpn: ['http/1.1'],
     cert: { chain: serverChain, ...(serverKey ? { key: serverKey } : {}) },
     ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: [pki.clientRootDer] } : {}),

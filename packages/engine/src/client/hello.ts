@@ -164,6 +164,8 @@ export function checkServerHello(sh: ServerHelloMsg, offer: Offer): TlsVersionNa
   // RFC 8446 §4.2: an extension we did not offer is an unsupported_extension.
   for (const e of sh.extensions) {
     const code = extensionCode(e);
+    // RFC 8446 §4.2.2: a HelloRetryRequest may carry a cookie the client never sent.
+    if (sh.type === 'HelloRetryRequest' && code === 44) continue;
     if (!offer.sentExtensions.has(code)) {
       throw new TlsError('PeerUnsupportedExtension', `${sh.type} carries ${nameOf(EXTENSION_TYPES, code)}, which we did not offer`);
     }

@@ -9,7 +9,8 @@
 import { equalBytes } from '../codec/hex';
 import type { ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
-import { hashLen } from '../crypto/hash';
+import { hashLen, hmac } from '../crypto/hash';
+import { subjectNameDer } from '../tls12/x509-name';
 import { KeySchedule } from '../crypto/key-schedule';
 import type { PublicKey } from '../crypto/keys';
 import { sign, SIGNATURE_SCHEMES as SIG_LIST, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
@@ -56,6 +57,8 @@ export interface FirstHello {
   params: Params13;
   sessionId: Uint8Array;
   ccsSent: boolean;
+  /** The cookie sent in the HelloRetryRequest, if any. */
+  cookie?: Uint8Array;
 }
 
 /** ClientHello (first or second): choose, maybe retry, else send the whole server flight. */
@@ -71,6 +74,11 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
       throw new TlsError('PeerIllegalParameter', `second ClientHello must carry exactly one key share, for ${first.params.group}`);
     }
     if (!equalBytes(ch.legacySessionId, first.sessionId)) throw new TlsError('PeerIllegalParameter', 'second ClientHello changed legacy_session_id');
+    if (first.cookie) {
+      // RFC 8446 §4.2.2: the client echoes the cookie in its second ClientHello.
+      const echoed = findExt(ch.extensions, 'cookie');
+      if (!echoed || !equalBytes(echoed.cookie, first.cookie)) throw new TlsError('PeerIllegalParameter', 'second ClientHello does not echo the HelloRetryRequest cookie');
+    }
   }
   transcript.add(enc.bytes);
   const compat = ch.legacySessionId.length > 0;
@@ -79,6 +87,8 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   if (!params.share) {
     // RFC 8446 §4.1.4: HelloRetryRequest asking for the group we want.
     if (first) throw new TlsError('PeerIllegalParameter', 'second ClientHello still has no usable key share');
+    // An optional cookie (RFC 8446 §4.2.2): here a MAC over Hash(ClientHello1) with a fresh key.
+    const cookie = cfg.helloRetryCookie ? hmac('SHA-256', cfg.rng(32), transcript.hash('SHA-256')) : undefined;
     const hrr = encodeHandshake({
       type: 'HelloRetryRequest',
       legacyVersion: TLS12,
@@ -88,6 +98,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
       legacyCompressionMethod: 0,
       extensions: [
         { type: 'key_share_hrr', selectedGroup: GROUP_CODES[params.group] },
+        ...(cookie ? [{ type: 'cookie' as const, cookie }] : []),
         { type: 'supported_versions_selected', version: TLS13 },
       ],
     });
@@ -102,7 +113,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
       io.sendCcs();
       ccsSent = true;
     }
-    return { name: 'ExpectSecondClientHello', first: { transcript, params, sessionId: ch.legacySessionId, ccsSent } };
+    return { name: 'ExpectSecondClientHello', first: { transcript, params, sessionId: ch.legacySessionId, ccsSent, ...(cookie ? { cookie } : {}) } };
   }
 
   const suite = params.suite;
@@ -180,7 +191,11 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   if (clientAuth !== 'none') {
     const schemes = SIG_LIST.filter(tls13Scheme).map((s) => SIGNATURE_SCHEME_CODES[s]);
     hs.requestedSchemes = schemes;
-    const cr = encodeHandshake({ type: 'CertificateRequest', context: new Uint8Array(0), extensions: [{ type: 'signature_algorithms', schemes }] });
+    // RFC 8446 §4.2.4: certificate_authorities names the CAs we accept client certificates from.
+    const names = (cfg.clientTrustAnchors ?? []).map(subjectNameDer).filter((n): n is Uint8Array => n !== undefined);
+    const crExts: Extension[] = [{ type: 'signature_algorithms', schemes }];
+    if (names.length > 0) crExts.push({ type: 'certificate_authorities', names });
+    const cr = encodeHandshake({ type: 'CertificateRequest', context: new Uint8Array(0), extensions: crExts });
     transcript.add(cr.bytes);
     io.queueHandshake(cr);
   }
