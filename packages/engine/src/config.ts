@@ -100,6 +100,10 @@ export interface FixedValues {
    * without `data` is the engine's own extension of that type (omitted if it has none).
    */
   extensions?: { type: number; data?: Uint8Array }[];
+  /** Client: the extension shape of a second ClientHello (after HelloRetryRequest); default `extensions`. */
+  retryExtensions?: { type: number; data?: Uint8Array }[];
+  /** Server: the cookie to put in a HelloRetryRequest (RFC 8448 §5 replay). */
+  cookie?: Uint8Array;
   /** Server: complete NewSessionTicket messages to send after the handshake (RFC 8448 replay). */
   newSessionTickets?: Uint8Array[];
   /** Extension order / exact ClientHello shaping for byte-for-byte vectors, if needed. */
