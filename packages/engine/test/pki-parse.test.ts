@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../src/codec/hex';
-import { parseCertificate, parsePemBundle, privateKeyFromPem, publicKeyFromSpki, toPem, parseIpAddress, formatIpAddress } from '../src/pki/parse';
+import { parseCertificate, parsePemBundle, privateKeyFromPem, publicKeyFromSpki, publicKeysEqual, toPem, parseIpAddress, formatIpAddress } from '../src/pki/parse';
 import { privateKeyToPem, spkiFromPublicKey } from '../src/pki/build';
 
 const dir = mkdtempSync(join(tmpdir(), 'tlslab-parse-'));
@@ -49,6 +49,12 @@ describe('parsePemBundle: what is accepted', () => {
       const again = execFileSync('openssl', ['pkey', '-pubout', '-outform', 'DER'], { input: privateKeyToPem(key) });
       expect(equalBytes(new Uint8Array(again), spki)).toBe(true);
     }
+  });
+  it('publicKeysEqual: the certificate key equals its private key, not another one', () => {
+    const cert = parseCertificate(new Uint8Array(file('cert.der')));
+    expect(publicKeysEqual(cert.publicKey!, privateKeyFromPem(file('ec.key').toString()).publicKey)).toBe(true);
+    expect(publicKeysEqual(cert.publicKey!, privateKeyFromPem(file('p384.key').toString()).publicKey)).toBe(false);
+    expect(publicKeysEqual(cert.publicKey!, privateKeyFromPem(file('rsa.key').toString()).publicKey)).toBe(false);
   });
   it('DER as binary and as base64', () => {
     const der = new Uint8Array(file('cert.der'));

@@ -415,6 +415,19 @@ export function publicKeyFromSpki(spki: Uint8Array | SubjectPublicKeyInfo): Publ
   }
 }
 
+/** True when two public keys are the same key (e.g. a pasted private key and its certificate). */
+export function publicKeysEqual(a: PublicKey, b: PublicKey): boolean {
+  switch (a.type) {
+    case 'rsa':
+      return b.type === 'rsa' && a.n === b.n && a.e === b.e;
+    case 'ed25519':
+      return b.type === 'ed25519' && toHex(a.key) === toHex(b.key);
+    case 'ecdsa-p256':
+    case 'ecdsa-p384':
+      return b.type === a.type && toHex(a.point) === toHex(b.point);
+  }
+}
+
 /** `RSA 2048`, `ECDSA P-256`, `Ed25519`. */
 export function describePublicKey(key: PublicKey): string {
   switch (key.type) {

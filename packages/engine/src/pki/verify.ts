@@ -669,7 +669,7 @@ export function verifyChain(opts: VerifyChainOptions): VerificationReportSummary
     ...base,
     ok: false,
     alert: CHECK_ALERT[first.id] ?? 'certificate_unknown',
-    verdict: first.reason,
+    verdict: first.subject && first.cert !== null ? `${first.reason} (${first.subject})` : first.reason,
     certificates,
     checks: allChecks,
   };
