@@ -14,6 +14,7 @@ import { buildCertificate, type NameSpec } from '../src/pki/build';
 import { demoKey, generateDemoPki } from '../src/pki/demo';
 import { createTrustStore, hostnameCheck, verifyChain } from '../src/pki/verify';
 import { seededRng } from '../src/crypto/rng';
+import { verifyX509Signature } from '../src/crypto/signature';
 import { runVerify } from '../src/cli/verify';
 import { OID } from '../src/pki/parse';
 
@@ -131,6 +132,18 @@ describe('Mozilla root store (as shipped with Node)', () => {
     expect(store.rejected).toEqual([]);
     expect(store.ders.length).toBe(rootCertificates.length);
     for (const der of store.ders) expect(parseCertificate(der).publicKey).not.toBeNull();
+  });
+  it('every root self-signature verifies with our signature code (real RSA/ECDSA signatures)', () => {
+    const algs = new Set<string>();
+    for (const der of store.ders) {
+      const c = parseCertificate(der);
+      algs.add(c.signatureAlgorithm.name);
+      expect(verifyX509Signature(c.signatureAlgorithm, c.publicKey!, c.tbs, c.signature), c.subject).toBe(true);
+      const bad = c.signature.slice();
+      bad[bad.length >> 1]! ^= 1;
+      expect(verifyX509Signature(c.signatureAlgorithm, c.publicKey!, c.tbs, bad)).toBe(false);
+    }
+    expect([...algs].sort()).toEqual(expect.arrayContaining(['ecdsa-with-SHA384', 'sha256WithRSAEncryption', 'sha384WithRSAEncryption']));
   });
   it('a root is trusted as itself; a demo chain is not trusted by Mozilla', () => {
     const anyRoot = store.ders.map((d) => parseCertificate(d)).find((a) => a.notAfter > NOW && a.publicKey?.type === 'ecdsa-p384')!;
