@@ -1,5 +1,6 @@
 /**
- * RFC 8448 §3 (simple 1-RTT) reproduced by the real endpoints, byte for byte.
+ * RFC 8448 §3 (simple 1-RTT) and §5 (HelloRetryRequest) reproduced by the real endpoints,
+ * byte for byte.
  *
  * The client and server run with the RFC's randoms and ephemeral x25519 keys (`fixed`), the
  * RFC's extension lists (the §3 ClientHello carries extensions we do not normally send), the
@@ -202,5 +203,97 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
     const report = clientEvents.find((e) => e.type === 'cert-report') as Extract<TlsEventBody, { type: 'cert-report' }>;
     expect(report).toBeDefined();
     expect(report.report.checks.length).toBeGreaterThan(0);
+  });
+});
+
+// RFC 8448 §5, HelloRetryRequest
+describe('RFC 8448 §5 (HelloRetryRequest) reproduced by the endpoints', () => {
+  const S5 = vectors.section5;
+  const msgs = S5.handshake_messages;
+  const key5 = (party: string, group: string) => fromHex(S5.ephemeral_keys.find((k) => k.party === party && k.group === group)!.private_key);
+  const ch1 = msgs[0]!.hex;
+  const ch2 = msgs[2]!.hex;
+  const hrr = fromHex(msgs[1]!.hex);
+  const sh = msgs[3]!.hex;
+  const cv = msgs.find((m) => m.type === 'CertificateVerify')!;
+  const salt = pssSalt(fromHex(cv.hex).slice(8), rsaPublic as Extract<PublicKey, { type: 'rsa' }>);
+  const certDer = fromHex(cv.signer_certificate!.der);
+  // HelloRetryRequest: header 4 + version 2 + random 32 + sid 1 + suite 2 + compression 1 = 42, then extensions.
+  const hrrExts = extensionList(msgs[1]!.hex, [], 42);
+  const cookie = hrrExts.find((e) => e.type === 0x2c)!.data!.slice(2);
+  const at = new Date('2026-01-01T00:00:00Z');
+  const clientEvents: TlsEventBody[] = [];
+  const serverEvents: TlsEventBody[] = [];
+  const client = createClient({
+    rng: scriptedRng([]),
+    sink: (e) => clientEvents.push(e),
+    now: at,
+    serverName: 'server',
+    trustAnchors: [certDer],
+    insecureSkipVerify: true,
+    middleboxCompat: false,
+    cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
+    groups: ['x25519', 'secp256r1'],
+    keyShareGroups: ['x25519'],
+    fixed: {
+      random: fromHex(ch1).slice(6, 38),
+      keyShares: { x25519: key5('client', 'x25519'), secp256r1: key5('client', 'P-256') },
+      extensions: extensionList(ch1, [0x0000, 0x0033, 0x002b], 49),
+      retryExtensions: extensionList(ch2, [0x0000, 0x0033, 0x002b, 0x002c], 49),
+    },
+  });
+  const server = createServer({
+    rng: scriptedRng([salt]),
+    sink: (e) => serverEvents.push(e),
+    now: at,
+    groups: ['secp256r1'],
+    cert: { chain: [certDer], key: rsaKey },
+    fixed: {
+      random: fromHex(sh).slice(6, 38),
+      keyShares: { secp256r1: key5('server', 'P-256') },
+      extensions: extensionList(msgs[4]!.hex, [0x0000], 4),
+      cookie,
+    },
+  });
+  const wire: { from: string; bytes: Uint8Array }[] = [];
+  const deliver = (from: 'client' | 'server', records: Uint8Array[]) => {
+    for (const r of records) {
+      wire.push({ from, bytes: r });
+      deliver(from === 'client' ? 'server' : 'client', (from === 'client' ? server : client).receive(r));
+    }
+  };
+  deliver('client', client.start());
+  deliver('client', client.close());
+
+  it('the HelloRetryRequest as the RFC prints it', () => {
+    const sent = serverEvents.find((e) => e.type === 'handshake' && e.name === 'HelloRetryRequest') as Extract<TlsEventBody, { type: 'handshake' }>;
+    expect(toHex(sent.bytes)).toBe(toHex(hrr));
+  });
+
+  it('every handshake message, in order, equals the RFC', () => {
+    const sent = [...clientEvents, ...serverEvents]
+      .filter((e) => e.type === 'handshake' && e.direction === 'sent')
+      .map((e) => e as Extract<TlsEventBody, { type: 'handshake' }>);
+    for (const m of msgs) {
+      const mine = sent.filter((e) => e.side === m.sender && e.name === m.type).map((e) => toHex(e.bytes));
+      expect(mine, `${m.sender} ${m.type}`).toContain(m.hex);
+    }
+  });
+
+  it('every record on the wire equals the RFC, in order', () => {
+    expect(wire.map((w) => `${w.from}:${toHex(w.bytes)}`)).toEqual(S5.records.map((r) => `${r.sender}:${r.complete_record}`));
+  });
+
+  it('every secret, traffic key and IV equals the RFC (message_hash transcript)', () => {
+    for (const events of [clientEvents, serverEvents]) {
+      const s = Object.fromEntries(
+        events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]),
+      );
+      for (const [name, value] of Object.entries(S5.secrets)) expect(s[name], name).toBe(value);
+      for (const [prefix, k] of Object.entries(S5.traffic_keys)) {
+        expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(k.key);
+        expect(s[`${prefix}_write_iv`], `${prefix} iv`).toBe(k.iv);
+      }
+    }
   });
 });

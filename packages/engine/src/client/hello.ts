@@ -32,6 +32,8 @@ export interface Offer {
   /** Extension codes sent in the last ClientHello (a reply may only contain these). */
   sentExtensions: Set<number>;
   cookie?: Uint8Array;
+  /** Set once a HelloRetryRequest was answered. */
+  retried?: boolean;
 }
 
 export const DEFAULT_GROUPS: GroupName[] = ['x25519', 'secp256r1'];
@@ -105,7 +107,7 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
     if (offer.cookie) own.push({ type: 'cookie', cookie: offer.cookie });
   }
   let extensions = own;
-  const shape = cfg.fixed?.extensions;
+  const shape = (offer.cookie || offer.retried ? cfg.fixed?.retryExtensions : undefined) ?? cfg.fixed?.extensions;
   if (shape) {
     extensions = [];
     for (const s of shape) {

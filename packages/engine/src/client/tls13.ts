@@ -109,6 +109,7 @@ export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: Hell
     offer.keyShares = [generateKeyShare(group, cfg.rng, cfg.fixed?.keyShares?.[group])];
   }
   if (cookie) offer.cookie = cookie.cookie;
+  offer.retried = true;
   const mh = st.transcript.replaceWithMessageHash(suite.hash);
   io.note(`HelloRetryRequest: ClientHello1 is replaced in the transcript by message_hash (${mh.length} bytes).`, 'RFC 8446 §4.4.1');
   st.transcript.add(enc.bytes);

@@ -88,7 +88,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     // RFC 8446 §4.1.4: HelloRetryRequest asking for the group we want.
     if (first) throw new TlsError('PeerIllegalParameter', 'second ClientHello still has no usable key share');
     // An optional cookie (RFC 8446 §4.2.2): here a MAC over Hash(ClientHello1) with a fresh key.
-    const cookie = cfg.helloRetryCookie ? hmac('SHA-256', cfg.rng(32), transcript.hash('SHA-256')) : undefined;
+    const cookie = cfg.fixed?.cookie ?? (cfg.helloRetryCookie ? hmac('SHA-256', cfg.rng(32), transcript.hash('SHA-256')) : undefined);
     const hrr = encodeHandshake({
       type: 'HelloRetryRequest',
       legacyVersion: TLS12,
