@@ -3,7 +3,7 @@
  * name-constraint matching, path building that tries alternatives (renewed / cross-signed
  * intermediates), the Mozilla root store, and `tlslab verify` (exit codes, report, JSON).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,5 +207,40 @@ describe('tlslab verify', () => {
     await expect(run()).rejects.toThrow(/exactly one CERT/);
     await expect(run(join(dir, 'chain.pem'), '--at', 'yesterday')).rejects.toThrow(/not an ISO time/);
     await expect(run(join(dir, 'chain.pem'), '--trust', 'x', '--mozilla')).rejects.toThrow(/either/);
+  });
+});
+
+describe('a chain pasted from `openssl s_client -showcerts`', () => {
+  it('parses with the text around it and verifies like a browser', async () => {
+    const { spawn, execFileSync } = await import('node:child_process');
+    const { createServer } = await import('node:net');
+    const dir = new URL('./certs/corpus/', import.meta.url).pathname;
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', `${dir}valid-ecdsa.pem`, '-key', `${dir}valid-ecdsa.key`, '-cert_chain', `${dir}inter.pem`, '-naccept', '1', '-quiet'], { stdio: 'ignore' });
+    try {
+      let out = '';
+      for (let attempt = 0; attempt < 50 && !out.includes('BEGIN CERTIFICATE'); attempt++) {
+        await new Promise((r) => setTimeout(r, 100));
+        try {
+          out = execFileSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-showcerts', '-servername', 'valid.test'], { input: '', stdio: 'pipe', timeout: 5000 }).toString();
+        } catch (e) {
+          out = String((e as { stdout?: Buffer }).stdout ?? '');
+        }
+      }
+      const bundle = parsePemBundle(out);
+      expect(bundle.problems).toEqual([]);
+      expect(bundle.certificates.length).toBe(2);
+      const root = parsePemBundle(readFileSync(`${dir}root.pem`, 'utf8')).certificates;
+      const at = new Date(Number(readFileSync(`${dir}ATTIME`, 'utf8')) * 1000);
+      const r = verifyChain({ chain: bundle.certificates, anchors: root, at, host: 'valid.test', purpose: 'server' });
+      expect(r.verdict).toMatch(/^valid/);
+    } finally {
+      server.kill();
+    }
   });
 });
