@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../src/codec/hex';
-import { generateDemoPki } from '../src/pki/demo';
+import { clearDemoPkiCache, generateDemoPki } from '../src/pki/demo';
 import { parseCertificate, toPem, parsePemBundle } from '../src/pki/parse';
 import { privateKeyToPem, spkiFromPublicKey } from '../src/pki/build';
 import { verifyChain } from '../src/pki/verify';
@@ -23,12 +23,20 @@ const TYPES: ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
 
 describe('generateDemoPki', () => {
   it('is deterministic for a seed and UTC day, different for another seed', () => {
-    const a = generateDemoPki({ seed: 's1', serverKeyType: 'ecdsa-p256', serverName: 'a.test', now: NOW });
-    const b = generateDemoPki({ seed: 's1', serverKeyType: 'ecdsa-p256', serverName: 'a.test', now: new Date('2026-11-25T23:59:00Z') });
-    const c = generateDemoPki({ seed: 's2', serverKeyType: 'ecdsa-p256', serverName: 'a.test', now: NOW });
-    expect(equalBytes(a.serverChain[0]!, b.serverChain[0]!)).toBe(true);
-    expect(equalBytes(a.rootDer, b.rootDer)).toBe(true);
-    expect(equalBytes(a.rootDer, c.rootDer)).toBe(false);
+    for (const t of TYPES) {
+      clearDemoPkiCache();
+      const a = generateDemoPki({ seed: 's1', serverKeyType: t, serverName: 'a.test', now: NOW });
+      clearDemoPkiCache(); // prove it is the seed, not the cache
+      const b = generateDemoPki({ seed: 's1', serverKeyType: t, serverName: 'a.test', now: new Date('2026-11-25T23:59:00Z') });
+      const c = generateDemoPki({ seed: 's2', serverKeyType: t, serverName: 'a.test', now: NOW });
+      const d = generateDemoPki({ seed: 's1', serverKeyType: t, serverName: 'a.test', now: new Date('2026-11-26T00:01:00Z') });
+      for (const k of ['rootDer', 'intermediateDer', 'clientRootDer'] as const) expect(equalBytes(a[k], b[k])).toBe(true);
+      expect(a.serverChain.every((x, i) => equalBytes(x, b.serverChain[i]!))).toBe(true);
+      expect(equalBytes(a.clientChain[0]!, b.clientChain[0]!)).toBe(true);
+      expect(a.serverKey).toEqual(b.serverKey);
+      expect(equalBytes(a.rootDer, c.rootDer)).toBe(false);
+      expect(equalBytes(a.serverChain[0]!, d.serverChain[0]!)).toBe(false); // next day: new validity
+    }
   });
 
   for (const t of TYPES) {

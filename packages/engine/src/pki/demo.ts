@@ -43,6 +43,12 @@ const DAY = 24 * 3600 * 1000;
 const keyCache = new Map<string, PrivateKey>();
 const pkiCache = new Map<string, DemoPki>();
 
+/** Forgets cached keys and PKIs (tests use it to prove determinism without the cache). */
+export function clearDemoPkiCache(): void {
+  keyCache.clear();
+  pkiCache.clear();
+}
+
 /** A key of the given type from the seed, cached (RSA generation is slow). */
 export function demoKey(seed: string, label: string, type: ServerKeyType | 'ecdsa-p384'): PrivateKey {
   const id = `${seed}\u0000${label}\u0000${type}`;
