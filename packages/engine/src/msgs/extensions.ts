@@ -46,6 +46,12 @@ export type Extension =
   | { type: 'cookie'; cookie: Uint8Array }
   | { type: 'psk_key_exchange_modes'; modes: number[] }
   | { type: 'certificate_authorities'; names: Uint8Array[] }
+  /** TLS 1.2 hellos (RFC 8422 §5.1.2): ECPointFormat ec_point_format_list<1..2^8-1>. */
+  | { type: 'ec_point_formats'; formats: number[] }
+  /** TLS 1.2 hellos (RFC 7627 §5.1): empty extension_data. */
+  | { type: 'extended_master_secret' }
+  /** TLS 1.2 hellos (RFC 5746 §3.2): opaque renegotiated_connection<0..255>. */
+  | { type: 'renegotiation_info'; renegotiatedConnection: Uint8Array }
   /** Anything else: kept as its type code and raw extension_data. */
   | { type: 'opaque'; code: number; data: Uint8Array };
 
@@ -75,6 +81,12 @@ export function extensionCode(e: Extension): number {
       return ExtensionType.psk_key_exchange_modes;
     case 'certificate_authorities':
       return ExtensionType.certificate_authorities;
+    case 'ec_point_formats':
+      return ExtensionType.ec_point_formats;
+    case 'extended_master_secret':
+      return ExtensionType.extended_master_secret;
+    case 'renegotiation_info':
+      return ExtensionType.renegotiation_info;
     case 'opaque':
       return e.code;
   }
@@ -214,9 +226,36 @@ function readExtensionBody(r: Reader, code: number, ctx: ExtContext): Extension 
       done();
       return { type: 'certificate_authorities', names };
     }
+    case ExtensionType.ec_point_formats:
+    case ExtensionType.extended_master_secret:
+    case ExtensionType.renegotiation_info:
+      // TLS 1.2 hello extensions; elsewhere they are kept opaque.
+      if (ctx === 'client_hello' || ctx === 'server_hello') return readTls12HelloExtension(r, code);
+      return { type: 'opaque', code, data: r.remaining() === 0 ? new Uint8Array(0) : r.rest('extension_data') };
     default:
       return { type: 'opaque', code, data: r.remaining() === 0 ? new Uint8Array(0) : r.rest('extension_data') };
   }
+}
+
+function pointFormatName(v: number): string {
+  return v === 0 ? 'uncompressed (0)' : v === 1 ? 'ansiX962_compressed_prime (1)' : v === 2 ? 'ansiX962_compressed_char2 (2)' : `unknown (${v})`;
+}
+
+/** The TLS 1.2 hello extensions (ec_point_formats, extended_master_secret, renegotiation_info). */
+function readTls12HelloExtension(r: Reader, code: number): Extension {
+  if (code === ExtensionType.ec_point_formats) {
+    const formats: number[] = [];
+    const done = r.vector8('ec_point_format_list', { rfc: 'RFC 8422 §5.1.2', min: 1 });
+    while (r.inScope()) formats.push(r.u8('ECPointFormat', pointFormatName));
+    done();
+    return { type: 'ec_point_formats', formats };
+  }
+  if (code === ExtensionType.extended_master_secret) {
+    // RFC 7627 §5.1: the extension_data field is empty.
+    if (r.remaining() !== 0) throw new TlsError('DecodeError', `extended_master_secret carries ${r.remaining()} bytes, must be empty (RFC 7627 §5.1)`);
+    return { type: 'extended_master_secret' };
+  }
+  return { type: 'renegotiation_info', renegotiatedConnection: r.opaque(1, 'renegotiated_connection', { rfc: 'RFC 5746 §3.2' }) };
 }
 
 function readKeyShareEntry(r: Reader, label = 'KeyShareEntry'): KeyShareEntry {
@@ -313,6 +352,17 @@ export function writeExtension(w: Writer, e: Extension): void {
       done();
       break;
     }
+    case 'ec_point_formats': {
+      const done = w.vector8('ec_point_format_list', { rfc: 'RFC 8422 §5.1.2' });
+      for (const f of e.formats) w.u8(f, 'ECPointFormat', { value: pointFormatName(f) });
+      done();
+      break;
+    }
+    case 'extended_master_secret':
+      break;
+    case 'renegotiation_info':
+      w.opaque(1, e.renegotiatedConnection, 'renegotiated_connection', { rfc: 'RFC 5746 §3.2' });
+      break;
     case 'opaque':
       if (e.data.length > 0) w.bytes(e.data, 'extension_data', { value: toHex(e.data) });
       break;
