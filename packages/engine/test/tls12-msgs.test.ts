@@ -3,6 +3,7 @@ import { constants, generateKeyPairSync, publicEncrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Reader } from '../src/codec/reader';
 import { Writer } from '../src/codec/writer';
+import { readExtensions, writeExtensions } from '../src/msgs/extensions';
 import { fromHex, toHex } from '../src/codec/hex';
 import { rsaPrivateKeyFromComponents, type RsaPrivateKey } from '../src/crypto/rsa';
 import { seededRng } from '../src/crypto/rng';
@@ -13,9 +14,7 @@ import {
   readCertificateRequest12,
   readCertificateVerify12,
   readClientKeyExchange,
-  readEcPointFormats,
   readFinished12,
-  readRenegotiationInfo,
   readServerHelloDone,
   readServerKeyExchangeEcdhe,
   serverKeyExchangeSignedContent,
@@ -23,9 +22,7 @@ import {
   writeCertificateRequest12,
   writeCertificateVerify12,
   writeClientKeyExchange,
-  writeEcPointFormats,
   writeFinished12,
-  writeRenegotiationInfo,
   writeServerKeyExchangeEcdhe,
 } from '../src/tls12/msgs';
 import { decryptPremaster, encryptPremaster, makeRsaPremaster } from '../src/tls12/rsa-kx';
@@ -133,16 +130,26 @@ describe('TLS 1.2 messages', () => {
     expect(alertFor(thrown(() => readServerHelloDone(new Reader(new Uint8Array(1)))))).toBe('decode_error');
   });
 
-  it('renegotiation_info and ec_point_formats extension bodies', () => {
-    let w = new Writer();
-    writeRenegotiationInfo(w);
-    expect(toHex(w.finish())).toBe('00');
-    expect(readRenegotiationInfo(new Reader(fromHex('00')))).toEqual(new Uint8Array(0));
-    w = new Writer();
-    writeEcPointFormats(w);
-    expect(toHex(w.finish())).toBe('0100');
-    expect(readEcPointFormats(new Reader(fromHex('020001')))).toEqual([0, 1]);
-    expect(alertFor(thrown(() => readEcPointFormats(new Reader(fromHex('00')))))).toBe('decode_error');
+  it('renegotiation_info, extended_master_secret and ec_point_formats in hellos (msgs/extensions.ts)', () => {
+    const w = new Writer();
+    writeExtensions(w, [
+      { type: 'ec_point_formats', formats: [0] },
+      { type: 'extended_master_secret' },
+      { type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) },
+    ]);
+    const bytes = w.finish();
+    expect(toHex(bytes)).toBe('000f' + '000b00020100' + '00170000' + 'ff01000100');
+    const r = new Reader(bytes);
+    const exts = readExtensions(r, 'server_hello');
+    expect(exts).toEqual([
+      { type: 'ec_point_formats', formats: [0] },
+      { type: 'extended_master_secret' },
+      { type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) },
+    ]);
+    expect(r.spans.map((s) => s.label)).toEqual(expect.arrayContaining(['ec_point_format_list', 'ECPointFormat', 'renegotiated_connection']));
+    // extended_master_secret must be empty (RFC 7627 §5.1); an empty ec_point_format_list is malformed.
+    expect(alertFor(thrown(() => readExtensions(new Reader(fromHex('0005' + '0017000100')), 'client_hello')))).toBe('decode_error');
+    expect(alertFor(thrown(() => readExtensions(new Reader(fromHex('0005' + '000b000100')), 'client_hello')))).toBe('decode_error');
   });
 });
 

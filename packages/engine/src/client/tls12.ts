@@ -23,29 +23,18 @@
  * transitions, received handshake messages and secrets through the HandshakeIo.
  */
 import { equalBytes, toHex } from '../codec/hex';
-import { Reader } from '../codec/reader';
-import { Writer } from '../codec/writer';
 import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
 import { assertNever, TlsError } from '../errors';
-import { ExtensionType, GROUPS, nameOf } from '../msgs/enums';
+import { GROUPS, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
 import { decodeHandshake12, encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
-import {
-  ClientCertificateType,
-  readEcPointFormats,
-  readRenegotiationInfo,
-  serverKeyExchangeSignedContent,
-  writeEcPointFormats,
-  writeRenegotiationInfo,
-  type CertificateRequest12,
-  type ServerKeyExchangeEcdhe,
-} from '../tls12/msgs';
+import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
 import { Tls12RecordProtection } from '../tls12/record';
@@ -78,14 +67,9 @@ export interface Tls12ClientFlow {
  * extended_master_secret (RFC 7627 §5.1) and an empty renegotiation_info (RFC 5746 §3.4).
  */
 export function tls12ClientExtensions(cfg: ClientConfig): Extension[] {
-  const exts: Extension[] = [];
-  let w = new Writer();
-  writeEcPointFormats(w, [0]);
-  exts.push({ type: 'opaque', code: ExtensionType.ec_point_formats, data: w.finish() });
-  if (cfg.extendedMasterSecret ?? true) exts.push({ type: 'opaque', code: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
-  w = new Writer();
-  writeRenegotiationInfo(w);
-  exts.push({ type: 'opaque', code: ExtensionType.renegotiation_info, data: w.finish() });
+  const exts: Extension[] = [{ type: 'ec_point_formats', formats: [0] }];
+  if (cfg.extendedMasterSecret ?? true) exts.push({ type: 'extended_master_secret' });
+  exts.push({ type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
   return exts;
 }
 
@@ -154,35 +138,15 @@ function afterServerHello(start: Tls12ClientStart): State {
   const suite = tls12SuiteByCode(sh.cipherSuite);
   // A TLS 1.3 suite in a TLS 1.2 ServerHello (RFC 8446 §4.1.3: suite not valid for the version).
   if (!suite) throw new TlsError('PeerIllegalParameter', `cipher suite 0x${sh.cipherSuite.toString(16)} is not a TLS 1.2 suite`);
-  let ems = false;
-  for (const e of sh.extensions) {
-    if (e.type !== 'opaque') continue;
-    const r = new Reader(e.data);
-    switch (e.code) {
-      case ExtensionType.extended_master_secret:
-        // RFC 7627 §5.1: extension_data is empty.
-        if (e.data.length !== 0) throw new TlsError('DecodeError', 'extended_master_secret with a non-empty body');
-        ems = true;
-        break;
-      case ExtensionType.renegotiation_info: {
-        // RFC 5746 §3.4: on an initial handshake renegotiated_connection must be empty.
-        const rc = readRenegotiationInfo(r);
-        r.expectEnd('renegotiation_info');
-        if (rc.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.4)');
-        break;
-      }
-      case ExtensionType.ec_point_formats: {
-        const formats = readEcPointFormats(r);
-        r.expectEnd('ec_point_formats');
-        // RFC 8422 §5.2: the uncompressed format must be supported.
-        if (!formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'server ec_point_formats lacks uncompressed (RFC 8422 §5.2)');
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  if (!sh.extensions.some((e) => e.type === 'opaque' && e.code === ExtensionType.renegotiation_info)) {
+  // RFC 7627 §5.2: the server echoes extended_master_secret (empty) when it uses it.
+  const ems = findExt(sh.extensions, 'extended_master_secret') !== undefined;
+  const ri = findExt(sh.extensions, 'renegotiation_info');
+  // RFC 5746 §3.4: on an initial handshake renegotiated_connection must be empty.
+  if (ri && ri.renegotiatedConnection.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.4)');
+  const pf = findExt(sh.extensions, 'ec_point_formats');
+  // RFC 8422 §5.2: the uncompressed format must be among the server's.
+  if (pf && !pf.formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'server ec_point_formats lacks uncompressed (RFC 8422 §5.2)');
+  if (!ri) {
     io.note('ServerHello has no renegotiation_info: the server does not support secure renegotiation (we never renegotiate)', 'RFC 5746 §3.4');
   }
   const alpn = findExt(sh.extensions, 'alpn');

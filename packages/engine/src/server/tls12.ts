@@ -22,28 +22,18 @@
  * received handshake messages and secrets through the HandshakeIo.
  */
 import { concatBytes, equalBytes, toHex } from '../codec/hex';
-import { Reader } from '../codec/reader';
-import { Writer } from '../codec/writer';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
 import { assertNever, TlsError } from '../errors';
-import { DOWNGRADE_TLS12, ExtensionType, TLS12 } from '../msgs/enums';
+import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
 import { decodeHandshake12, encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
-import {
-  ClientCertificateType,
-  readEcPointFormats,
-  readRenegotiationInfo,
-  serverKeyExchangeSignedContent,
-  encodeServerEcdhParams,
-  writeEcPointFormats,
-  writeRenegotiationInfo,
-} from '../tls12/msgs';
+import { ClientCertificateType, encodeServerEcdhParams, serverKeyExchangeSignedContent } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
 import { Tls12RecordProtection } from '../tls12/record';
@@ -92,29 +82,15 @@ function keyFitsSuite(suite: Tls12Suite, key: PublicKey): boolean {
 export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: PublicKey): Params12 {
   // RFC 5246 §7.4.1.2: the null compression method must be offered.
   if (!ch.legacyCompressionMethods.includes(0)) throw new TlsError('PeerIllegalParameter', 'compression_methods does not include null (RFC 5246 §7.4.1.2)');
-  let renegotiationInfo = ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
-  let ecPointFormats = false;
-  let clientEms = false;
-  for (const e of ch.extensions) {
-    if (e.type !== 'opaque') continue;
-    const r = new Reader(e.data);
-    if (e.code === ExtensionType.renegotiation_info) {
-      // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
-      const rc = readRenegotiationInfo(r);
-      r.expectEnd('renegotiation_info');
-      if (rc.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.6)');
-      renegotiationInfo = true;
-    } else if (e.code === ExtensionType.extended_master_secret) {
-      if (e.data.length !== 0) throw new TlsError('DecodeError', 'extended_master_secret with a non-empty body (RFC 7627 §5.1)');
-      clientEms = true;
-    } else if (e.code === ExtensionType.ec_point_formats) {
-      const formats = readEcPointFormats(r);
-      r.expectEnd('ec_point_formats');
-      // RFC 8422 §5.1.2: uncompressed must be among them.
-      if (!formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'ec_point_formats without uncompressed (RFC 8422 §5.1.2)');
-      ecPointFormats = true;
-    }
-  }
+  const ri = findExt(ch.extensions, 'renegotiation_info');
+  // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
+  if (ri && ri.renegotiatedConnection.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.6)');
+  const renegotiationInfo = ri !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  const clientEms = findExt(ch.extensions, 'extended_master_secret') !== undefined;
+  const pf = findExt(ch.extensions, 'ec_point_formats');
+  // RFC 8422 §5.1.2: uncompressed must be among them.
+  if (pf && !pf.formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'ec_point_formats without uncompressed (RFC 8422 §5.1.2)');
+  const ecPointFormats = pf !== undefined;
 
   const ourGroups = cfg.groups ?? ['x25519', 'secp256r1'];
   const sg = findExt(ch.extensions, 'supported_groups');
@@ -245,17 +221,9 @@ function firstFlight(start: Tls12ServerStart): State {
   }
 
   const exts: Extension[] = [];
-  if (params.renegotiationInfo) {
-    const w = new Writer();
-    writeRenegotiationInfo(w);
-    exts.push({ type: 'opaque', code: ExtensionType.renegotiation_info, data: w.finish() });
-  }
-  if (params.ems) exts.push({ type: 'opaque', code: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
-  if (params.ecPointFormats) {
-    const w = new Writer();
-    writeEcPointFormats(w, [0]);
-    exts.push({ type: 'opaque', code: ExtensionType.ec_point_formats, data: w.finish() });
-  }
+  if (params.renegotiationInfo) exts.push({ type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
+  if (params.ems) exts.push({ type: 'extended_master_secret' });
+  if (params.ecPointFormats) exts.push({ type: 'ec_point_formats', formats: [0] });
   if (params.alpn) exts.push({ type: 'alpn', protocols: [params.alpn] });
 
   const hs: Hs = {

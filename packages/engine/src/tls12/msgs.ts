@@ -1,12 +1,11 @@
 /**
- * TLS 1.2 handshake message bodies and extensions that TLS 1.3 does not have (or has in a
- * different shape): ServerKeyExchange, ClientKeyExchange, the 1.2 CertificateRequest and
- * Certificate, ServerHelloDone, CertificateVerify, Finished, and the renegotiation_info,
- * extended_master_secret and ec_point_formats extension bodies.
+ * TLS 1.2 handshake message bodies that TLS 1.3 does not have (or has in a different shape):
+ * ServerKeyExchange, ClientKeyExchange, the 1.2 CertificateRequest and Certificate,
+ * ServerHelloDone, CertificateVerify, Finished. (The TLS 1.2 hello extensions —
+ * renegotiation_info, extended_master_secret, ec_point_formats — are in msgs/extensions.ts.)
  *
  * Wire formats only, no state. Every read/write goes through the annotated codec with the
- * RFC's field names as labels. Functions work on a body (after msg_type ‖ length) or, for
- * extensions, on extension_data.
+ * RFC's field names as labels. Functions work on a body (after msg_type ‖ length).
  */
 import type { Reader } from '../codec/reader';
 import type { Writer } from '../codec/writer';
@@ -253,36 +252,4 @@ export function writeFinished12(w: Writer, verifyData: Uint8Array): void {
 export function readFinished12(r: Reader, length = 12): Uint8Array {
   if (r.remaining() !== length) throw new TlsError('DecodeError', `Finished body is ${r.remaining()} bytes, verify_data is ${length} (RFC 5246 §7.4.9)`);
   return r.bytesN(length, 'verify_data', { rfc: 'RFC 5246 §7.4.9' });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Extension bodies (extension_data only; the caller writes type and length)
-
-/** renegotiation_info (RFC 5746 §3.2): opaque renegotiated_connection<0..255>; empty on a first handshake. */
-export function writeRenegotiationInfo(w: Writer, renegotiatedConnection: Uint8Array = new Uint8Array(0)): void {
-  w.opaque(1, renegotiatedConnection, 'renegotiated_connection', { rfc: 'RFC 5746 §3.2' });
-}
-
-export function readRenegotiationInfo(r: Reader): Uint8Array {
-  return r.opaque(1, 'renegotiated_connection', { rfc: 'RFC 5746 §3.2' });
-}
-
-/** extended_master_secret (RFC 7627 §5.1): extension_data is empty. */
-export function readExtendedMasterSecret(r: Reader): void {
-  if (r.remaining() !== 0) throw new TlsError('DecodeError', `extended_master_secret carries ${r.remaining()} bytes, must be empty (RFC 7627 §5.1)`);
-}
-
-/** ec_point_formats (RFC 8422 §5.1.2): ECPointFormat ec_point_format_list<1..2^8-1>. */
-export function writeEcPointFormats(w: Writer, formats: readonly number[] = [0]): void {
-  const done = w.vector8('ec_point_format_list', { rfc: 'RFC 8422 §5.1.2' });
-  for (const f of formats) w.u8(f, 'ECPointFormat', { value: f === 0 ? 'uncompressed (0)' : `deprecated (${f})` });
-  done();
-}
-
-export function readEcPointFormats(r: Reader): number[] {
-  const out: number[] = [];
-  const done = r.vector8('ec_point_format_list', { min: 1, rfc: 'RFC 8422 §5.1.2' });
-  while (r.inScope()) out.push(r.u8('ECPointFormat', (v) => (v === 0 ? 'uncompressed (0)' : `deprecated (${v})`)));
-  done();
-  return out;
 }
