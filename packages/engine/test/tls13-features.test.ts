@@ -130,4 +130,22 @@ describe('after the handshake', () => {
     p.server.receive(new Uint8Array([20, 3, 3, 0, 1, 1]));
     expect(alertsSent(p.serverEvents)).toEqual(['unexpected_message']);
   });
+  it('a Certificate message larger than 2^14 is split across records and the spans follow it', () => {
+    const ca = pki();
+    const big = new Uint8Array(20000).fill(0x30);
+    const p = makePair({ server: { cert: { chain: [...ca.serverChain, big], key: ca.serverKey } }, client: { insecureSkipVerify: true } });
+    handshake(p);
+    const sent = p.serverEvents.filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as Extract<TlsEventBody, { type: 'record' }>[];
+    const withCert = sent.filter((r) => r.messages.some((m) => m.startsWith('Certificate')));
+    expect(withCert.length).toBe(2);
+    expect(withCert[0]!.messages).toContain('Certificate (fragment)');
+    expect(withCert[1]!.messages[0]).toBe('Certificate (fragment)');
+    const cont = withCert[1]!.protected!.plaintextSpans.find((s) => s.label === 'Handshake')!;
+    expect(cont.start).toBe(0);
+    expect(cont.value).toMatch(/Certificate.*\(part\)/);
+    // the receiver sees the same framing
+    const recv = p.clientEvents.find((e) => e.type === 'record' && e.direction === 'received' && e.recordId === withCert[1]!.recordId) as Extract<TlsEventBody, { type: 'record' }>;
+    expect(recv.messages[0]).toMatch(/^Certificate/);
+    expect(recv.protected!.plaintextSpans.find((s) => s.label === 'Handshake')!.start).toBe(0);
+  });
 });

@@ -17,7 +17,7 @@ import type { EventSink, Side, TlsEventBody } from '../events';
 import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../msgs/enums';
 import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
-import { contentSpans } from './content-spans';
+import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
 import type { RecordProtection } from './protection';
 
 /** Largest handshake message we accept (a long certificate chain fits easily). */
@@ -226,10 +226,10 @@ export abstract class Connection {
       return;
     }
     if (this.readProtection && this.isProtectedOuterType(outerType)) {
-      const opened = this.readProtection.open(record);
+      const opened = this.readProtection.open(record, this.hsBuf);
       type = opened.contentType;
       content = opened.content;
-      this.emitRecord('received', recordId, record, opened.spans, this.messageNames(type, content), opened.info);
+      this.emitRecord('received', recordId, record, opened.spans, this.messageNames(fragmentSpans(type, content, this.hsBuf)), opened.info);
     } else {
       // RFC 8446 §5: once keys are in use, only change_cipher_spec (and, leniently, an alert
       // from a peer that could not derive keys) may arrive unprotected.
@@ -240,8 +240,9 @@ export abstract class Connection {
         throw new TlsError('PeerUnexpectedMessage', 'application_data record before any keys were established');
       }
       const spans = recordHeaderSpans(record, 'fragment');
-      for (const s of contentSpans(outerType, fragment)) spans.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
-      this.emitRecord('received', recordId, record, spans, this.messageNames(type, content), undefined);
+      const inner = fragmentSpans(outerType, fragment, this.hsBuf);
+      for (const s of inner) spans.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+      this.emitRecord('received', recordId, record, spans, this.messageNames(inner), undefined);
     }
 
     // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
@@ -283,9 +284,8 @@ export abstract class Connection {
     return false;
   }
 
-  private messageNames(type: number, content: Uint8Array): string[] {
-    if (type !== ContentType.handshake) return [];
-    return contentSpans(type, content)
+  private messageNames(spans: ByteSpan[]): string[] {
+    return spans
       .filter((s) => s.label === 'Handshake' || s.label === 'Handshake (fragment)')
       .map((s) => s.value ?? 'Handshake');
   }
@@ -361,10 +361,11 @@ export abstract class Connection {
     }
     this.pending = [];
     this.pendingLen = 0;
+    const allSpans = contentSpans(ContentType.handshake, all);
     for (let start = 0; start < all.length; start += this.maxFragment) {
       const end = Math.min(all.length, start + this.maxFragment);
       const names = bounds.filter((b) => b.start < end && b.end > start).map((b) => (b.start >= start && b.end <= end ? b.name : `${b.name} (fragment)`));
-      this.writeRecord(ContentType.handshake, all.slice(start, end), names);
+      this.writeRecord(ContentType.handshake, all.slice(start, end), names, clipSpans(allSpans, start, end));
     }
   }
 
@@ -375,10 +376,10 @@ export abstract class Connection {
   }
 
   /** Writes one record now; returns its record id. */
-  protected writeRecord(type: number, content: Uint8Array, messages: string[]): string {
+  protected writeRecord(type: number, content: Uint8Array, messages: string[], spans?: ByteSpan[]): string {
     const recordId = `${this.dir(true)}:${this.sent++}`;
     if (this.writeProtection && type !== ContentType.change_cipher_spec) {
-      const sealed = this.writeProtection.seal(type, content, this.paddingFor(type, content.length));
+      const sealed = this.writeProtection.seal(type, content, this.paddingFor(type, content.length), spans);
       this.out.push(sealed.bytes);
       this.emitRecord('sent', recordId, sealed.bytes, sealed.spans, messages, sealed.info);
     } else {
@@ -386,7 +387,7 @@ export abstract class Connection {
       const { bytes, spans } = encodeRecord(type, version, content);
       const all = spans.slice(0, 3);
       all.push({ ...spans[3]!, label: 'fragment' });
-      for (const s of contentSpans(type, content)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+      for (const s of spans ?? contentSpans(type, content)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
       this.out.push(bytes);
       this.emitRecord('sent', recordId, bytes, all, messages, undefined);
     }

@@ -40,3 +40,27 @@ export function contentSpans(contentType: number, content: Uint8Array): ByteSpan
       return [{ start: 0, end: content.length, depth: 0, label: nameOf(CONTENT_TYPES, contentType, 2), value: `${content.length} bytes` }];
   }
 }
+
+/** The spans of `spans` (over a larger buffer) that fall in [start, end), rebased to `start`. */
+export function clipSpans(spans: readonly ByteSpan[], start: number, end: number): ByteSpan[] {
+  const out: ByteSpan[] = [];
+  for (const s of spans) {
+    if (s.end <= start || s.start >= end) continue;
+    const cut = s.start < start || s.end > end;
+    out.push({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start, ...(cut ? { value: `${s.value ?? ''} (part)`.trim() } : {}) });
+  }
+  return out;
+}
+
+/**
+ * Spans over record content that continues a handshake stream: `prefix` is what came before
+ * in earlier records (the unfinished message), so a record that starts mid-message is shown
+ * as the rest of that message rather than misread as a new header.
+ */
+export function fragmentSpans(contentType: number, content: Uint8Array, prefix: Uint8Array): ByteSpan[] {
+  if (contentType !== ContentType.handshake || prefix.length === 0) return contentSpans(contentType, content);
+  const all = new Uint8Array(prefix.length + content.length);
+  all.set(prefix);
+  all.set(content, prefix.length);
+  return clipSpans(contentSpans(contentType, all), prefix.length, all.length);
+}

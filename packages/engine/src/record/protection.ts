@@ -13,7 +13,7 @@
 import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
 import { concatBytes } from '../codec/hex';
-import { contentSpans } from './content-spans';
+import { contentSpans, fragmentSpans } from './content-spans';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
 import { aeadOpen, aeadSeal, TAG_LEN } from '../crypto/aead';
@@ -39,9 +39,12 @@ export interface OpenedRecord {
 /** A direction's record protection (one key, one sequence counter). */
 export interface RecordProtection {
   /** Protects `content` of `contentType` as one record. */
-  seal(contentType: number, content: Uint8Array, padding?: number): SealedRecord;
-  /** Opens a whole record (header + fragment); throws TlsError PeerBadRecordMac on failure. */
-  open(record: Uint8Array): OpenedRecord;
+  seal(contentType: number, content: Uint8Array, padding?: number, contentSpans?: ByteSpan[]): SealedRecord;
+  /**
+   * Opens a whole record (header + fragment); throws TlsError PeerBadRecordMac on failure.
+   * `handshakePrefix`: an unfinished handshake message from earlier records (for the spans).
+   */
+  open(record: Uint8Array, handshakePrefix?: Uint8Array): OpenedRecord;
   /** Name of the secret the key comes from, e.g. `server_handshake_traffic_secret`. */
   readonly keyName: string;
   /**
@@ -106,7 +109,7 @@ export class Protection13 implements RecordProtection {
     return this.seq;
   }
 
-  seal(contentType: number, content: Uint8Array, padding = 0): SealedRecord {
+  seal(contentType: number, content: Uint8Array, padding = 0, spans?: ByteSpan[]): SealedRecord {
     if (content.length > MAX_PLAINTEXT) throw new TlsError('LocalInternal', `record content of ${content.length} bytes exceeds 2^14`);
     // RFC 8446 §5.5: a sequence number never wraps.
     if (this.seq >= Number.MAX_SAFE_INTEGER) throw new TlsError('LocalInternal', 'sequence number exhausted');
@@ -132,13 +135,13 @@ export class Protection13 implements RecordProtection {
         tag: sealed.slice(sealed.length - TAG_LEN),
         plaintext: inner,
         innerContentType: nameOf(CONTENT_TYPES, contentType, 2),
-        plaintextSpans: innerSpans(content, contentType, padding, this.spanner(contentType, content)),
+        plaintextSpans: innerSpans(content, contentType, padding, spans ?? this.spanner(contentType, content)),
         padding,
       },
     };
   }
 
-  open(record: Uint8Array): OpenedRecord {
+  open(record: Uint8Array, handshakePrefix?: Uint8Array): OpenedRecord {
     const aad = record.slice(0, RECORD_HEADER_LEN);
     const sealed = record.slice(RECORD_HEADER_LEN);
     // RFC 8446 §5.2: TLSCiphertext.length > 2^14 + 256 → record_overflow.
@@ -176,7 +179,7 @@ export class Protection13 implements RecordProtection {
         tag: sealed.slice(sealed.length - TAG_LEN),
         plaintext: inner,
         innerContentType: nameOf(CONTENT_TYPES, contentType, 2),
-        plaintextSpans: innerSpans(content, contentType, padding, this.spanner(contentType, content)),
+        plaintextSpans: innerSpans(content, contentType, padding, handshakePrefix ? fragmentSpans(contentType, content, handshakePrefix) : this.spanner(contentType, content)),
         padding,
       },
     };
