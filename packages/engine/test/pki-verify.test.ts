@@ -120,6 +120,18 @@ describe('path building tries alternatives', () => {
       expect(viaOther.certificates[2]!.subject).toBe('CN=Paths Other Root');
     }
   });
+  it('a repeated extension is refused (RFC 5280 §4.2)', () => {
+    const dup = buildCertificate({
+      subject: [['CN', 'dup.test']], publicKey: leafKey.publicKey, issuer: { name: interName, key: interKey },
+      notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 90 * DAY), rng, dns: ['dup.test'],
+      extraExtensions: [{ oid: OID.subjectKeyIdentifier, critical: false, value: Uint8Array.of(0x04, 0x02, 0x01, 0x02) }],
+    });
+    const r = verifyChain({ chain: [dup, renewedInter], anchors: [root], at: NOW, host: 'dup.test', purpose: 'server' });
+    const check = r.checks.find((c) => c.id === 'critical-extensions' && c.cert === 0)!;
+    expect(check.pass).toBe(false);
+    expect(check.reason).toMatch(/subjectKeyIdentifier appears more than once/);
+    expect(r.alert).toBe('unsupported_certificate');
+  });
   it('nothing trusted: reports unknown_ca', () => {
     const r = verifyChain({ chain: [leaf, crossInter, renewedInter], anchors: [], ...opts });
     expect(r.alert).toBe('unknown_ca');

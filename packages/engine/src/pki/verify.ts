@@ -367,18 +367,25 @@ function validatePath(ctx: PathContext): CertCheck[] {
       rfc: 'RFC 5280 §6.1.3 (a)(2)',
     });
 
-    // --- Extensions decodable and no unknown critical extension (RFC 5280 §4.2)
-    const bad = c.extensions.filter((e) => e.error || (e.critical && !e.processed));
+    // --- Extensions decodable, not repeated, only in v3, no unknown critical one (RFC 5280 §4.2, §4.1.2.9)
+    const problems: string[] = [];
+    for (const e of c.extensions) {
+      if (e.error) problems.push(e.error);
+      else if (e.critical && !e.processed) problems.push(`unknown critical extension ${e.name}: a verifier must reject what it cannot process`);
+    }
+    const oids = c.extensions.map((e) => e.oid);
+    for (const dup of new Set(oids.filter((o, k) => oids.indexOf(o) !== k))) {
+      problems.push(`extension ${c.extensions.find((e) => e.oid === dup)!.name} appears more than once`);
+    }
+    if (c.extensions.length > 0 && c.version !== 3) problems.push(`extensions in a version ${c.version} certificate (only v3 may have them)`);
     push({
       id: 'critical-extensions',
       title: 'Extensions understood',
       cert: i,
       compared: `critical: [${c.extensions.filter((e) => e.critical).map((e) => e.name).join(', ') || 'none'}]`,
-      pass: bad.length === 0,
-      reason: bad.length
-        ? bad.map((e) => e.error ?? `unknown critical extension ${e.name}: a verifier must reject what it cannot process`).join('; ')
-        : 'every critical extension is understood',
-      rfc: 'RFC 5280 §4.2',
+      pass: problems.length === 0,
+      reason: problems.length ? problems.join('; ') : 'every critical extension is understood',
+      rfc: 'RFC 5280 §4.2, §4.1.2.9',
     });
 
     if (i > 0) {
