@@ -132,6 +132,20 @@ describe('path building tries alternatives', () => {
     expect(check.reason).toMatch(/subjectKeyIdentifier appears more than once/);
     expect(r.alert).toBe('unsupported_certificate');
   });
+  it('a hostile chain of 40 certificates with one name does not explode path building', () => {
+    const name: NameSpec = [['CN', 'Loop CA']];
+    const ks = Array.from({ length: 40 }, (_, i) => demoKey('loop', String(i), 'ecdsa-p256'));
+    const certs = ks.map((k, i) =>
+      buildCertificate({ subject: name, publicKey: k.publicKey, issuer: { name, key: ks[(i + 1) % ks.length]! }, notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + DAY), rng, ...ca }),
+    );
+    const victim = buildCertificate({ subject: [['CN', 'loop.test']], publicKey: leafKey.publicKey, issuer: { name, key: ks[0]! }, notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + DAY), rng, dns: ['loop.test'] });
+    const t0 = performance.now();
+    const r = verifyChain({ chain: [victim, ...certs], anchors: [root], at: NOW, host: 'loop.test', purpose: 'server' });
+    expect(r.ok).toBe(false);
+    expect(r.alert).toBe('unknown_ca');
+    const ms = performance.now() - t0;
+    expect(ms).toBeLessThan(5000);
+  });
   it('nothing trusted: reports unknown_ca', () => {
     const r = verifyChain({ chain: [leaf, crossInter, renewedInter], anchors: [], ...opts });
     expect(r.alert).toBe('unknown_ca');

@@ -153,6 +153,10 @@ interface Candidate {
 
 const MAX_DEPTH = 10;
 const MAX_PATHS = 24;
+/** Bound on path-building steps: a hostile chain of many same-named certificates must not explode. */
+const MAX_STEPS = 256;
+/** Failed attempts validated to choose the one to report. */
+const MAX_PARTIAL_REPORTED = 4;
 
 function issuerCandidates(
   child: ParsedCertificate,
@@ -180,8 +184,12 @@ function buildPaths(leaf: ParsedCertificate, pool: ParsedCertificate[], store: T
   const found: Candidate[] = [];
   const partial: Candidate[] = [];
   if (isTrustAnchor(store, leaf)) found.push({ path: [leaf], anchored: true });
+  let steps = 0;
   const walk = (path: ParsedCertificate[]) => {
-    if (found.length >= MAX_PATHS) return;
+    if (found.length >= MAX_PATHS || ++steps > MAX_STEPS) {
+      if (partial.length < MAX_PATHS) partial.push({ path, anchored: false });
+      return;
+    }
     const top = path[path.length - 1]!;
     const next = path.length < MAX_DEPTH ? issuerCandidates(top, pool, store) : [];
     const usable = next.filter((n) => !path.some((p) => p.sha256 === n.cert.sha256));
@@ -195,10 +203,12 @@ function buildPaths(leaf: ParsedCertificate, pool: ParsedCertificate[], store: T
         walk([...path, n.cert]);
       }
     }
-    if (!extended) partial.push({ path, anchored: false });
+    if (!extended && partial.length < MAX_PATHS) partial.push({ path, anchored: false });
   };
   walk([leaf]);
-  return found.length ? found : partial;
+  if (found.length) return found;
+  // No path reaches an anchor: report the most complete attempts (longest first).
+  return partial.sort((a, b) => b.path.length - a.path.length).slice(0, MAX_PARTIAL_REPORTED);
 }
 
 // ---------------------------------------------------------------------------------------------
