@@ -5,7 +5,6 @@
  */
 import type { ClientConfig, Endpoint } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { TLS13 } from '../msgs/enums';
 import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
@@ -69,8 +68,6 @@ export class TlsClient extends Connection implements Endpoint {
       this.queueHandshake(ch);
       this.flush();
       this.plaintextRecordVersion = 0x0303;
-      const v = offer.versions.includes(TLS13) ? 'TLS 1.3' : 'TLS 1.2';
-      this.emit({ type: 'negotiated', version: v, ...(offer.serverName ? { serverName: offer.serverName } : {}) });
       this.go({ name: 'ExpectServerHello', hello: { offer, transcript, ccsSent: false } });
     } catch (err) {
       this.fail(err);

@@ -30,9 +30,10 @@ import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatur
 import { assertNever, TlsError } from '../errors';
 import { GROUPS, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
-import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
+import type { EncodedMessage } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
-import { decodeHandshake12, encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
 import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
@@ -51,12 +52,8 @@ export interface Tls12ClientStart {
   serverHello: EncodedMessage<ServerHelloMsg>;
 }
 
-export interface Tls12ClientFlow {
-  /** Current TLS 1.2 state name (ExpectCertificate, ExpectServerKeyExchange, ..., Connected). */
-  readonly state: string;
-  handleHandshake(frame: HandshakeFrame, recordId: string): void;
-  handleChangeCipherSpec(body: Uint8Array, recordId: string): void;
-}
+/** What client.ts drives: state names ExpectCertificate, ExpectServerKeyExchange, ..., Connected. */
+export type Tls12ClientFlow = Tls12Flow;
 
 // ---------------------------------------------------------------------------------------------
 // ClientHello extensions for a TLS 1.2 offer
@@ -103,19 +100,7 @@ type State =
   | { name: 'Connected' }
   | { name: 'Closed' };
 
-type Input = { kind: 'handshake'; message: Encoded12 } | { kind: 'change_cipher_spec' };
 
-function transcriptBytes(hs: Hs): Uint8Array {
-  let n = 0;
-  for (const m of hs.transcript) n += m.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const m of hs.transcript) {
-    out.set(m, o);
-    o += m.length;
-  }
-  return out;
-}
 
 function send(hs: Hs, m: Tls12Message): Encoded12 {
   const enc = encodeHandshake12(m);
@@ -124,10 +109,6 @@ function send(hs: Hs, m: Tls12Message): Encoded12 {
   return enc;
 }
 
-/** "expected X, got Y" — the one guard for message order (RFC 5246 §7.4: unexpected_message). */
-function unexpected(state: string, got: string): TlsError {
-  return new TlsError('PeerUnexpectedMessage', `${state}: got ${got}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // ServerHello (TLS 1.2 specifics; hello.ts has done the version-independent checks)
@@ -181,10 +162,10 @@ function afterServerHello(start: Tls12ClientStart): State {
 // ---------------------------------------------------------------------------------------------
 // The state machine
 
-function step(state: State, input: Input): State {
+function step(state: State, input: Tls12Input): State {
   switch (state.name) {
     case 'ExpectCertificate': {
-      const m = expectHandshake(state.name, input, 'Certificate');
+      const m = expectMessage(state.name, input, 'Certificate');
       const hs = state.hs;
       hs.transcript.push(m.bytes);
       // RFC 5246 §7.4.2: the server's certificate_list must hold at least the end-entity certificate.
@@ -202,14 +183,14 @@ function step(state: State, input: Input): State {
       return hs.suite.keyExchange === 'ECDHE' ? { name: 'ExpectServerKeyExchange', hs, serverKey } : { name: 'ExpectCertificateRequestOrHelloDone', hs, serverKey };
     }
     case 'ExpectServerKeyExchange': {
-      const m = expectHandshake(state.name, input, 'ServerKeyExchange');
+      const m = expectMessage(state.name, input, 'ServerKeyExchange');
       const hs = state.hs;
       hs.transcript.push(m.bytes);
       const group = checkServerKeyExchange(hs, m.ske, state.serverKey);
       return { name: 'ExpectCertificateRequestOrHelloDone', hs, serverKey: state.serverKey, ecdhe: { group, serverPublic: m.ske.params.publicPoint } };
     }
     case 'ExpectCertificateRequestOrHelloDone': {
-      if (input.kind !== 'handshake') throw unexpected(state.name, 'ChangeCipherSpec');
+      if (input.kind !== 'handshake') throw unexpectedInput(state.name, 'CertificateRequest or ServerHelloDone', input);
       const msg = input.message.msg;
       if (msg.type === 'CertificateRequest') {
         state.hs.transcript.push(input.message.bytes);
@@ -220,25 +201,25 @@ function step(state: State, input: Input): State {
         state.hs.transcript.push(input.message.bytes);
         return sendClientFlight(state.hs, state.serverKey, state.ecdhe, undefined);
       }
-      throw unexpected(state.name, msg.type);
+      throw unexpectedInput(state.name, 'CertificateRequest or ServerHelloDone', input);
     }
     case 'ExpectServerHelloDone': {
-      const m = expectHandshake(state.name, input, 'ServerHelloDone');
+      const m = expectMessage(state.name, input, 'ServerHelloDone');
       state.hs.transcript.push(m.bytes);
       return sendClientFlight(state.hs, state.serverKey, state.ecdhe, state.request);
     }
     case 'ExpectChangeCipherSpec': {
-      if (input.kind !== 'change_cipher_spec') throw unexpected(state.name, input.message.name);
+      if (input.kind !== 'change_cipher_spec') throw unexpectedInput(state.name, 'ChangeCipherSpec', input);
       const { hs, keys } = state;
       // RFC 5246 §7.1: from now on the server's records are protected with the pending read state.
       hs.io.setReadProtection(new Tls12RecordProtection(hs.suite, keys.serverWriteKey, keys.serverWriteIv, 'server_write_key'));
       return { name: 'ExpectFinished', hs, masterSecret: state.masterSecret };
     }
     case 'ExpectFinished': {
-      const m = expectHandshake(state.name, input, 'Finished');
+      const m = expectMessage(state.name, input, 'Finished');
       const hs = state.hs;
       // RFC 5246 §7.4.9: verify_data over every handshake message before this one.
-      const expected = finishedVerifyData({ hash: hs.suite.hash, masterSecret: state.masterSecret, side: 'server', handshakeHash: digest(hs.suite.hash, transcriptBytes(hs)), report: hs.report });
+      const expected = finishedVerifyData({ hash: hs.suite.hash, masterSecret: state.masterSecret, side: 'server', handshakeHash: digest(hs.suite.hash, transcriptBytes(hs.transcript)), report: hs.report });
       if (!equalBytes(expected, m.verifyData)) {
         throw new TlsError('PeerBadFinished', `server Finished verify_data ${toHex(m.verifyData)} ≠ expected ${toHex(expected)} (RFC 5246 §7.4.9)`);
       }
@@ -250,19 +231,14 @@ function step(state: State, input: Input): State {
         // RFC 5246 §7.4.1.1 / RFC 5746 §4.2: we do not renegotiate; ignoring it is allowed.
         return state;
       }
-      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+      throw unexpectedInput(state.name, 'application data', input);
     case 'Closed':
-      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+      throw unexpectedInput(state.name, 'nothing', input);
     default:
       return assertNever(state);
   }
 }
 
-function expectHandshake<T extends Tls12Message['type']>(stateName: string, input: Input, type: T): Extract<Tls12Message, { type: T }> & { bytes: Uint8Array } {
-  if (input.kind !== 'handshake') throw unexpected(stateName, 'ChangeCipherSpec');
-  if (input.message.msg.type !== type) throw unexpected(stateName, input.message.name);
-  return { ...(input.message.msg as Extract<Tls12Message, { type: T }>), bytes: input.message.bytes };
-}
 
 /** The certificate's key must be the one the suite authenticates with (RFC 5246 §7.4.2, RFC 8422 §5.3). */
 function checkKeyFitsSuite(suite: Tls12Suite, key: PublicKey): void {
@@ -355,14 +331,14 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
     premaster,
     clientRandom: hs.clientRandom,
     serverRandom: hs.serverRandom,
-    ...(hs.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs)) } : {}),
+    ...(hs.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs.transcript)) } : {}),
     report: hs.report,
   });
   const keys = deriveKeyBlock({ suite, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom, report: hs.report });
 
   if (client) {
     // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.
-    const signature = sign(client.scheme, client.key, transcriptBytes(hs), rng);
+    const signature = sign(client.scheme, client.key, transcriptBytes(hs.transcript), rng);
     send(hs, { type: 'CertificateVerify', signed: { algorithm: SIGNATURE_SCHEME_CODES[client.scheme], signature } });
     io.emit({ type: 'negotiated', clientAuth: 'requested' });
   }
@@ -370,53 +346,14 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
   // RFC 5246 §7.1: ChangeCipherSpec, then everything we send is protected.
   io.sendCcs();
   io.setWriteProtection(new Tls12RecordProtection(suite, keys.clientWriteKey, keys.clientWriteIv, 'client_write_key'));
-  const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'client', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
+  const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'client', handshakeHash: digest(suite.hash, transcriptBytes(hs.transcript)), report: hs.report });
   send(hs, { type: 'Finished', verifyData });
   io.flush();
   return { name: 'ExpectChangeCipherSpec', hs, masterSecret, keys };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The flow object client.ts drives
-
-class ClientFlow implements Tls12ClientFlow {
-  private st: State;
-
-  constructor(private readonly io: HandshakeIo, first: State) {
-    this.st = first;
-  }
-
-  get state(): string {
-    return this.st.name;
-  }
-
-  private go(input: Input): void {
-    const from = this.st.name;
-    try {
-      this.st = step(this.st, input);
-    } catch (e) {
-      this.st = { name: 'Closed' };
-      throw e;
-    }
-    if (this.st.name !== from) this.io.emit({ type: 'state', from, to: this.st.name });
-  }
-
-  handleHandshake(frame: HandshakeFrame, recordId: string): void {
-    const message = decodeHandshake12(frame, undefined);
-    this.io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
-    this.go({ kind: 'handshake', message });
-  }
-
-  handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
-    void recordId;
-    // RFC 5246 §7.1: the message consists of a single byte of value 1.
-    if (body.length !== 1 || body[0] !== 1) throw new TlsError('DecodeError', 'ChangeCipherSpec must be the single byte 1 (RFC 5246 §7.1)');
-    this.go({ kind: 'change_cipher_spec' });
-  }
-}
-
 /** Continues a handshake whose ServerHello negotiated TLS 1.2 (hello.ts has checked it). */
 export function continueTls12(start: Tls12ClientStart): Tls12ClientFlow {
   // client.ts reports the move from ExpectServerHello to our first state.
-  return new ClientFlow(start.io, afterServerHello(start));
+  return new StepFlow<State>(start.io, afterServerHello(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' });
 }

@@ -227,7 +227,12 @@ export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13
  */
 export function checkPeerChain(io: HandshakeIo, chain: Uint8Array[], anchors: Uint8Array[], at: Date, purpose: 'server' | 'client', host: string | undefined, skip: boolean): PublicKey {
   const t0 = io.elapsed();
-  const report = verifyChain({ chain, anchors, at, ...(host !== undefined ? { host } : {}), purpose });
+  let report;
+  try {
+    report = verifyChain({ chain, anchors, at, ...(host !== undefined ? { host } : {}), purpose });
+  } catch (e) {
+    throw new TlsError('CertBad', `the ${purpose} certificate chain could not be checked: ${(e as Error).message}`);
+  }
   for (const check of report.checks) io.emit({ type: 'cert-check', check });
   io.emit({ type: 'cert-report', report });
   io.emit({ type: 'timing', what: `${purpose} certificate verification`, ms: io.elapsed() - t0 });
