@@ -389,6 +389,9 @@ export function publicKeyFromSpki(spki: Uint8Array | SubjectPublicKeyInfo): Publ
       const n = os2ip(u8(k.modulus));
       const e = os2ip(u8(k.publicExponent));
       if (n <= 0n || e < 3n || (e & 1n) === 0n) throw new PkiParseError('RSA public key has an invalid modulus or exponent');
+      // Bounds as OpenSSL sets them (a huge modulus or exponent would make verification a DoS).
+      if (bitLength(n) > 16384) throw new PkiParseError(`RSA modulus of ${bitLength(n)} bits is over the 16384-bit limit`);
+      if (bitLength(e) > 64) throw new PkiParseError(`RSA public exponent of ${bitLength(e)} bits is over the 64-bit limit`);
       return { type: 'rsa', n, e, bits: bitLength(n) };
     }
     case OID.ecPublicKey: {
