@@ -384,9 +384,9 @@ export abstract class Connection {
       this.emitRecord('sent', recordId, sealed.bytes, sealed.spans, messages, sealed.info);
     } else {
       const version = type === ContentType.handshake ? this.plaintextRecordVersion : TLS12;
-      const { bytes, spans } = encodeRecord(type, version, content);
-      const all = spans.slice(0, 3);
-      all.push({ ...spans[3]!, label: 'fragment' });
+      const { bytes, spans: header } = encodeRecord(type, version, content);
+      const all = header.slice(0, 3);
+      all.push({ ...header[3]!, label: 'fragment' });
       for (const s of spans ?? contentSpans(type, content)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
       this.out.push(bytes);
       this.emitRecord('sent', recordId, bytes, all, messages, undefined);
