@@ -152,6 +152,8 @@ interface Candidate {
 }
 
 const MAX_DEPTH = 10;
+/** Presented certificates considered at most (leaf included). */
+const MAX_CHAIN = 64;
 const MAX_PATHS = 24;
 /** Bound on path-building steps: a hostile chain of many same-named certificates must not explode. */
 const MAX_STEPS = 256;
@@ -625,7 +627,18 @@ export function verifyChain(opts: VerifyChainOptions): VerificationReportSummary
   const extraChecks: CertCheck[] = [];
   const pool: ParsedCertificate[] = [];
   const seen = new Set<string>([leaf.sha256]);
-  for (const [i, der] of opts.chain.slice(1).entries()) {
+  if (opts.chain.length > MAX_CHAIN) {
+    extraChecks.push({
+      id: 'extra-ignored',
+      title: 'Extra certificates ignored',
+      cert: null,
+      compared: `${opts.chain.length} certificates presented vs limit ${MAX_CHAIN}`,
+      pass: true,
+      reason: `only the first ${MAX_CHAIN} certificates are considered for path building`,
+      rfc: 'RFC 8446 §4.4.2',
+    });
+  }
+  for (const [i, der] of opts.chain.slice(1, MAX_CHAIN).entries()) {
     try {
       const p = parseCertificateCached(der);
       if (seen.has(p.sha256)) continue; // duplicates
