@@ -21,7 +21,7 @@
  * they expect; `step` returns the next one. The flow reports its own state transitions,
  * received handshake messages and secrets through the HandshakeIo.
  */
-import { concatBytes, equalBytes, toHex } from '../codec/hex';
+import { equalBytes, toHex } from '../codec/hex';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
@@ -29,9 +29,10 @@ import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCH
 import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
-import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
+import type { EncodedMessage } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
-import { decodeHandshake12, encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
 import { ClientCertificateType, encodeServerEcdhParams, serverKeyExchangeSignedContent } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
@@ -48,11 +49,8 @@ export interface Tls12ServerStart {
   clientHello: EncodedMessage<ClientHelloMsg>;
 }
 
-export interface Tls12ServerFlow {
-  readonly state: string;
-  handleHandshake(frame: HandshakeFrame, recordId: string): void;
-  handleChangeCipherSpec(body: Uint8Array, recordId: string): void;
-}
+/** What server.ts drives: state names ExpectCertificate, ExpectClientKeyExchange, ..., Connected. */
+export type Tls12ServerFlow = Tls12Flow;
 
 /** The TLS 1.2 renegotiation SCSV (RFC 5746 §3.3). */
 const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
@@ -175,11 +173,7 @@ type State =
   | { name: 'Connected' }
   | { name: 'Closed' };
 
-type Input = { kind: 'handshake'; message: Encoded12 } | { kind: 'change_cipher_spec' };
 
-function transcriptBytes(hs: Hs): Uint8Array {
-  return concatBytes(...hs.transcript);
-}
 
 function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): Encoded12 {
   const enc = encodeHandshake12(m);
@@ -189,15 +183,7 @@ function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): En
   return enc;
 }
 
-function unexpected(state: string, got: string): TlsError {
-  return new TlsError('PeerUnexpectedMessage', `${state}: got ${got}`);
-}
 
-function expectHandshake<T extends Tls12Message['type']>(stateName: string, input: Input, type: T): Extract<Tls12Message, { type: T }> & { bytes: Uint8Array } {
-  if (input.kind !== 'handshake') throw unexpected(stateName, 'ChangeCipherSpec');
-  if (input.message.msg.type !== type) throw unexpected(stateName, input.message.name);
-  return { ...(input.message.msg as Extract<Tls12Message, { type: T }>), bytes: input.message.bytes };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The first flight
@@ -307,10 +293,10 @@ function firstFlight(start: Tls12ServerStart): State {
 // ---------------------------------------------------------------------------------------------
 // The state machine
 
-function step(state: State, input: Input): State {
+function step(state: State, input: Tls12Input): State {
   switch (state.name) {
     case 'ExpectCertificate': {
-      const m = expectHandshake(state.name, input, 'Certificate');
+      const m = expectMessage(state.name, input, 'Certificate');
       const hs = state.hs;
       hs.transcript.push(m.bytes);
       const base = { hs, ...(state.ecdhePrivate ? { ecdhePrivate: state.ecdhePrivate } : {}) };
@@ -326,7 +312,7 @@ function step(state: State, input: Input): State {
       return { name: 'ExpectClientKeyExchange', ...base, clientKey };
     }
     case 'ExpectClientKeyExchange': {
-      const m = expectHandshake(state.name, input, 'ClientKeyExchange');
+      const m = expectMessage(state.name, input, 'ClientKeyExchange');
       const hs = state.hs;
       const { suite } = hs;
       hs.transcript.push(m.bytes);
@@ -362,7 +348,7 @@ function step(state: State, input: Input): State {
         premaster,
         clientRandom: hs.clientRandom,
         serverRandom: hs.serverRandom,
-        ...(hs.params.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs)) } : {}),
+        ...(hs.params.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs.transcript)) } : {}),
         report: hs.report,
       });
       const keys = deriveKeyBlock({ suite, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom, report: hs.report });
@@ -370,7 +356,7 @@ function step(state: State, input: Input): State {
       return { name: 'ExpectChangeCipherSpec', hs, masterSecret, keys };
     }
     case 'ExpectCertificateVerify': {
-      const m = expectHandshake(state.name, input, 'CertificateVerify');
+      const m = expectMessage(state.name, input, 'CertificateVerify');
       const hs = state.hs;
       const scheme = signatureSchemeFromCode(m.signed.algorithm);
       // RFC 5246 §7.4.8: the algorithm must be one we listed in CertificateRequest.
@@ -379,7 +365,7 @@ function step(state: State, input: Input): State {
       }
       if (!schemeMatchesKey(scheme, state.clientKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the client's ${state.clientKey.type} key`);
       // The signature covers handshake_messages before CertificateVerify.
-      if (!verify(scheme, state.clientKey, transcriptBytes(hs), m.signed.signature)) {
+      if (!verify(scheme, state.clientKey, transcriptBytes(hs.transcript), m.signed.signature)) {
         throw new TlsError('PeerBadSignature', `client CertificateVerify (${scheme}) does not verify over the handshake messages (RFC 5246 §7.4.8)`);
       }
       hs.transcript.push(m.bytes);
@@ -387,17 +373,17 @@ function step(state: State, input: Input): State {
       return { name: 'ExpectChangeCipherSpec', hs, masterSecret: state.masterSecret, keys: state.keys };
     }
     case 'ExpectChangeCipherSpec': {
-      if (input.kind !== 'change_cipher_spec') throw unexpected(state.name, input.message.name);
+      if (input.kind !== 'change_cipher_spec') throw unexpectedInput(state.name, 'ChangeCipherSpec', input);
       const { hs, keys } = state;
       // RFC 5246 §7.1: the client's records are protected from here on.
       hs.io.setReadProtection(new Tls12RecordProtection(hs.suite, keys.clientWriteKey, keys.clientWriteIv, 'client_write_key'));
       return { name: 'ExpectFinished', hs, masterSecret: state.masterSecret, keys };
     }
     case 'ExpectFinished': {
-      const m = expectHandshake(state.name, input, 'Finished');
+      const m = expectMessage(state.name, input, 'Finished');
       const { hs, masterSecret, keys } = state;
       const { suite, io } = hs;
-      const expected = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'client', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
+      const expected = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'client', handshakeHash: digest(suite.hash, transcriptBytes(hs.transcript)), report: hs.report });
       // RFC 5246 §7.4.9: a wrong verify_data is a decrypt_error.
       if (!equalBytes(expected, m.verifyData)) {
         throw new TlsError('PeerBadFinished', `client Finished verify_data ${toHex(m.verifyData)} ≠ expected ${toHex(expected)} (RFC 5246 §7.4.9)`);
@@ -405,7 +391,7 @@ function step(state: State, input: Input): State {
       hs.transcript.push(m.bytes);
       io.sendCcs();
       io.setWriteProtection(new Tls12RecordProtection(suite, keys.serverWriteKey, keys.serverWriteIv, 'server_write_key'));
-      const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'server', handshakeHash: digest(suite.hash, transcriptBytes(hs)), report: hs.report });
+      const verifyData = finishedVerifyData({ hash: suite.hash, masterSecret, side: 'server', handshakeHash: digest(suite.hash, transcriptBytes(hs.transcript)), report: hs.report });
       const bad = hs.config.faults?.includes('tls12-bad-finished') ?? false;
       if (bad) io.note('Fault: one bit of the server Finished verify_data is flipped before encryption.', 'RFC 5246 §7.4.9');
       send(hs, { type: 'Finished', verifyData }, bad ? (b) => void (b[b.length - 1]! ^= 0x01) : undefined);
@@ -418,58 +404,16 @@ function step(state: State, input: Input): State {
         // RFC 5746 §4.4 / RFC 5246 §7.4.1.2: we do not renegotiate.
         throw new TlsError('PeerUnexpectedMessage', 'renegotiation is not supported');
       }
-      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+      throw unexpectedInput(state.name, 'application data', input);
     case 'Closed':
-      throw unexpected(state.name, input.kind === 'handshake' ? input.message.name : 'ChangeCipherSpec');
+      throw unexpectedInput(state.name, 'nothing', input);
     default:
       return assertNever(state);
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The flow object server.ts drives
-
-class ServerFlow implements Tls12ServerFlow {
-  constructor(
-    private readonly io: HandshakeIo,
-    private st: State,
-  ) {}
-
-  get state(): string {
-    return this.st.name;
-  }
-
-  private keyExchange(): 'RSA' | 'ECDHE' | undefined {
-    return 'hs' in this.st ? this.st.hs.suite.keyExchange : undefined;
-  }
-
-  private go(input: Input): void {
-    const from = this.st.name;
-    try {
-      this.st = step(this.st, input);
-    } catch (e) {
-      this.st = { name: 'Closed' };
-      throw e;
-    }
-    if (this.st.name !== from) this.io.emit({ type: 'state', from, to: this.st.name });
-  }
-
-  handleHandshake(frame: HandshakeFrame, recordId: string): void {
-    const message = decodeHandshake12(frame, this.keyExchange());
-    this.io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
-    this.go({ kind: 'handshake', message });
-  }
-
-  handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
-    void recordId;
-    // RFC 5246 §7.1: the message consists of a single byte of value 1.
-    if (body.length !== 1 || body[0] !== 1) throw new TlsError('DecodeError', 'ChangeCipherSpec must be the single byte 1 (RFC 5246 §7.1)');
-    this.go({ kind: 'change_cipher_spec' });
-  }
-}
-
 /** Continues a handshake whose ClientHello negotiated TLS 1.2: sends the first flight at once. */
 export function continueTls12(start: Tls12ServerStart): Tls12ServerFlow {
-  return new ServerFlow(start.io, firstFlight(start));
+  return new StepFlow<State>(start.io, firstFlight(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' });
 }
 
