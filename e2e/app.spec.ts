@@ -118,7 +118,7 @@ test('ServerHello in the inspector: hovering random lights up its 32 bytes', asy
   await inspector.locator(`.hex[data-space="record"] .hx[data-i="${start + 5}"]`).hover();
   await expect(inspector.locator('ul.tree [data-label="random"].hl')).toHaveCount(1);
   // A protected record shows the nonce computation and the decrypted plaintext.
-  await page.getByRole('button', { name: /^Finished, server to client/ }).click();
+  await page.getByRole('button', { name: /Finished, server to client, encrypted/ }).click();
   await expect(page.getByRole('table', { name: 'Nonce computation' })).toBeVisible();
   await expect(inspector.getByText(/^Decrypted: handshake/)).toBeVisible();
   await shot(page, info, '07-inspector-protected');
@@ -198,6 +198,7 @@ test('keyboard only: tab to an arrow and select it; dark mode and large type ren
   await expect(page.locator('[data-secret="client_handshake_traffic_secret"] [data-testid="secret-value"]')).toHaveText(/^[0-9a-f]{64}$/);
   await page.getByLabel('Large type').check();
   await shot(page, info, '10-dark-large-keys');
+  // Arrow keys work while the checkbox has focus (only text fields keep their keys).
   // Keys appear only once derived: at step 1 no handshake secret is shown yet.
   await page.keyboard.press('Home');
   await page.keyboard.press('ArrowRight');

@@ -8,6 +8,7 @@ import { useAppStore } from '../store';
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   const tag = target.tagName;
+  if (tag === 'INPUT' && (target as HTMLInputElement).type === 'checkbox') return false;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
 }
 
@@ -24,7 +25,8 @@ export function useKeyboard(): void {
     const onKey = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
       const s = useAppStore.getState();
-      const onControl = e.target instanceof HTMLElement && (e.target.tagName === 'BUTTON' || e.target.getAttribute('role') === 'button');
+      const onControl =
+        e.target instanceof HTMLElement && (e.target.tagName === 'BUTTON' || e.target.tagName === 'INPUT' || e.target.getAttribute('role') === 'button');
       switch (e.key) {
         case ' ':
           if (onControl) return; // space activates the focused button

@@ -5,10 +5,11 @@
  */
 import { useMemo } from 'react';
 import { useAppStore } from '../store';
-import { visibleCount, type Arrow, type ProtectedInfo } from '../store/derive';
+import { type Arrow, type HandshakeEvent, type ProtectedInfo } from '../store/derive';
 import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
+import { withMessageSpans, type MessageSpans } from './spans';
 
 function Bytes({ value }: { value: Uint8Array }) {
   return <code className="bytes">{hex(value, ' ')}</code>;
@@ -66,7 +67,11 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
   );
 }
 
-function ProtectedView({ arrow, p }: { arrow: Arrow; p: ProtectedInfo }) {
+function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo; messages: MessageSpans[] }) {
+  const spans = useMemo(
+    () => withMessageSpans(p.plaintextSpans, p.plaintext, 0, p.plaintext.length, p.innerContentType === 'handshake' ? messages : []),
+    [p, messages],
+  );
   const keyTab = () => useAppStore.getState().setTab('keys');
   return (
     <>
@@ -99,8 +104,8 @@ function ProtectedView({ arrow, p }: { arrow: Arrow; p: ProtectedInfo }) {
           {p.padding > 0 && <span className="muted"> · {p.padding} bytes of padding</span>}
         </h3>
         <div className="hex-and-tree">
-          <HexView bytes={p.plaintext} spans={p.plaintextSpans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
-          <FieldTree spans={p.plaintextSpans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />
+          <HexView bytes={p.plaintext} spans={spans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
+          <FieldTree spans={spans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />
         </div>
       </section>
     </>
@@ -111,18 +116,26 @@ export function Inspector() {
   const run = useAppStore((s) => s.run);
   const cursor = useAppStore((s) => s.cursor);
   const selectedId = useAppStore((s) => s.selectedRecordId);
-  const count = visibleCount(run, cursor);
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;
   const arrow = pinned ?? visible[visible.length - 1];
   const events = run.events;
   const handshakes = useMemo(
-    () => (arrow ? events.filter((e) => e.type === 'handshake' && e.direction === 'sent' && e.recordId === arrow.id) : []),
+    () => (arrow ? events.filter((e): e is HandshakeEvent => e.type === 'handshake' && e.direction === 'sent' && e.recordId === arrow.id) : []),
     [events, arrow],
   );
   const appdata = useMemo(
     () => (arrow ? events.find((e) => e.type === 'appdata' && e.direction === 'sent' && e.recordId === arrow.id) : undefined),
     [events, arrow],
+  );
+
+  const r0 = arrow?.record;
+  const recordSpans = useMemo(
+    () =>
+      r0 && !r0.protected && r0.contentType === 'handshake'
+        ? withMessageSpans(r0.spans, r0.bytes, 5, r0.bytes.length, handshakes as MessageSpans[])
+        : (r0?.spans ?? []),
+    [r0, handshakes],
   );
 
   if (!arrow) {
@@ -139,7 +152,6 @@ export function Inspector() {
     );
   }
   const r = arrow.record;
-  void count;
   return (
     <div className="inspector" data-testid="inspector" data-record-id={arrow.id}>
       <header className="inspector-head">
@@ -160,17 +172,15 @@ export function Inspector() {
       {handshakes.length > 0 && (
         <section className="card">
           <h3>At a glance</h3>
-          {handshakes.map((h) =>
-            h.type === 'handshake' ? (
-              <dl className="kv" key={h.seq}>
-                <dt className="msgname">{h.name}</dt>
-                <dd />
-                {Object.entries(h.summary).map(([k, v]) => (
-                  <FragmentKV key={k} k={k} v={v} />
-                ))}
-              </dl>
-            ) : null,
-          )}
+          {handshakes.map((h) => (
+            <dl className="kv" key={h.seq}>
+              <dt className="msgname">{h.name}</dt>
+              <dd />
+              {Object.entries(h.summary).map(([k, v]) => (
+                <FragmentKV key={k} k={k} v={v} />
+              ))}
+            </dl>
+          ))}
         </section>
       )}
       {appdata && appdata.type === 'appdata' && (
@@ -182,11 +192,11 @@ export function Inspector() {
       <section className="card">
         <h3>On the wire</h3>
         <div className="hex-and-tree">
-          <HexView bytes={r.bytes} spans={r.spans} space="record" label={`${arrow.label} record bytes`} />
-          <FieldTree spans={r.spans} space="record" label={`${arrow.label} record fields`} />
+          <HexView bytes={r.bytes} spans={recordSpans} space="record" label={`${arrow.label} record bytes`} />
+          <FieldTree spans={recordSpans} space="record" label={`${arrow.label} record fields`} />
         </div>
       </section>
-      {r.protected && <ProtectedView arrow={arrow} p={r.protected} />}
+      {r.protected && <ProtectedView arrow={arrow} p={r.protected} messages={handshakes as MessageSpans[]} />}
     </div>
   );
 }

@@ -15,3 +15,49 @@ export function spanAt(spans: readonly ByteSpan[], i: number): ByteSpan | undefi
   }
   return best;
 }
+
+/** A handshake message as the engine reported it (its own bytes and field spans). */
+export interface MessageSpans {
+  name: string;
+  bytes: Uint8Array;
+  spans: readonly ByteSpan[];
+}
+
+function indexOf(hay: Uint8Array, needle: Uint8Array, from: number, to: number): number {
+  outer: for (let i = from; i + needle.length <= to; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * Records carry spans down to each handshake message; the messages' own fields come with the
+ * handshake events. This places each message's field spans where its bytes sit inside the
+ * record (or the decrypted plaintext), so the tree goes all the way down to `random`.
+ */
+export function withMessageSpans(spans: readonly ByteSpan[], bytes: Uint8Array, from: number, to: number, messages: readonly MessageSpans[]): ByteSpan[] {
+  const located: { m: MessageSpans; at: number }[] = [];
+  let pos = from;
+  for (const m of messages) {
+    if (m.bytes.length === 0) continue;
+    const at = indexOf(bytes, m.bytes, pos, to);
+    if (at < 0) continue;
+    located.push({ m, at });
+    pos = at + m.bytes.length;
+  }
+  // Spans that reach outside the buffer cannot be drawn; leave them out.
+  spans = spans.filter((s) => s.start >= 0 && s.end <= bytes.length && s.start <= s.end);
+  if (located.length === 0) return [...spans];
+  const inside = (s: ByteSpan, l: { m: MessageSpans; at: number }) => s.start >= l.at && s.end <= l.at + l.m.bytes.length;
+  const keep = spans.filter((s) => !located.some((l) => inside(s, l)));
+  const out = [...keep];
+  for (const l of located) {
+    const end = l.at + l.m.bytes.length;
+    let depth = 0;
+    for (const s of keep) if (s.start <= l.at && s.end >= end && s.depth + 1 > depth) depth = s.depth + 1;
+    out.push({ start: l.at, end, depth, label: 'Handshake', value: l.m.name });
+    for (const s of l.m.spans) out.push({ ...s, start: s.start + l.at, end: s.end + l.at, depth: s.depth + depth + 1 });
+  }
+  return out;
+}
