@@ -32,6 +32,8 @@ describe('host names (RFC 6125 §6.4)', () => {
     ['www.example.com', 'www.*.com', false], // not left-most
     ['example.com', '*.com', false], // directly under a TLD
     ['xn--bcher-kva.example', 'xn--bcher-kva.example', true],
+    ['bücher.example', 'xn--bcher-kva.example', true], // IDN host compared as A-labels
+    ['www.bücher.example', '*.xn--bcher-kva.example', true],
   ];
   for (const [host, presented, ok] of cases) {
     it(`${host} vs ${presented}: ${ok ? 'match' : 'no match'}`, () => expect(matchDnsName(host, presented).match).toBe(ok));

@@ -8,9 +8,19 @@
 import type { GeneralSubtreeBase, NameAttribute } from './parse';
 import { parseIpAddress } from './parse';
 
-/** Lower-case, strip one trailing dot (absolute names). */
+/**
+ * Lower-case, strip one trailing dot (absolute names), and turn an internationalized name into
+ * its A-labels (xn--…), the form certificates carry (RFC 6125 §6.4.2, RFC 5890).
+ */
 export function normalizeDnsName(name: string): string {
-  const n = name.trim().toLowerCase();
+  let n = name.trim().toLowerCase();
+  if (/[^\x00-\x7f]/.test(n) && !n.includes('*')) {
+    try {
+      n = new URL(`http://${n}/`).hostname;
+    } catch {
+      // not a valid IDN: compare as given (it will not match)
+    }
+  }
   return n.endsWith('.') ? n.slice(0, -1) : n;
 }
 
