@@ -4,7 +4,7 @@
  */
 export { createClient, TlsClient, type ClientState } from './client/client';
 export { createServer, TlsServer, type ServerState } from './server/server';
-export { runScenario, createEventLog, type RunSummary, type EventLog } from './session';
+export { runScenario, createEventLog, type RunSummary, type EventLog, type RunOptions } from './session';
 export { DEFAULT_SCENARIO, type Scenario, type FaultName } from './scenario';
 export type * from './events';
 export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues } from './config';

@@ -82,7 +82,15 @@ function httpResponse(version: string, suite: string): Uint8Array {
  * Never throws for TLS failures (they end in alerts); setup problems (an unusable pasted
  * PEM) end the run with `ok: false` and `error`.
  */
-export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void): RunSummary {
+export interface RunOptions {
+  /**
+   * A man in the middle of your own: sees every record (after the scenario's fault, if any)
+   * and returns the bytes to deliver, or null to drop the record.
+   */
+  mitm?: (from: Side, record: Uint8Array) => Uint8Array | null;
+}
+
+export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions = {}): RunSummary {
   const sc: Scenario = { ...DEFAULT_SCENARIO, ...scenario };
   const log = createEventLog(emit);
   const at = sc.at ? new Date(sc.at) : new Date();
@@ -201,7 +209,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void): Ru
   push('client', client.start());
   for (let steps = 0; queue.length > 0 && steps < 10_000; steps++) {
     const item = queue.shift()!;
-    const bytes = mitm(item.from, item.bytes);
+    let bytes = mitm(item.from, item.bytes);
+    if (bytes && options.mitm) bytes = options.mitm(item.from, bytes);
     if (!bytes) continue;
     const to: TlsClient | TlsServer = item.from === 'client' ? server : client;
     push(item.from === 'client' ? 'server' : 'client', to.receive(bytes));

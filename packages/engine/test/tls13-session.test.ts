@@ -81,4 +81,14 @@ describe('runScenario (TLS 1.3)', () => {
     expect(summary.alert).toBe('internal_error');
     expect(events.some((e) => e.type === 'note' && /cannot sign CertificateVerify/.test(e.text))).toBe(true);
   });
+
+  it('a caller-supplied man in the middle that drops the server Finished flight leaves the run unfinished', () => {
+    const events: TlsEvent[] = [];
+    let n = 0;
+    const summary = runScenario({ ...DEFAULT_SCENARIO, at: AT }, (e) => events.push(e), {
+      mitm: (from, rec) => (from === 'server' && rec[0] === 23 && n++ === 0 ? null : rec),
+    });
+    expect(summary.ok).toBe(false);
+    expect(summary.error).toMatch(/stopped before/);
+  });
 });
