@@ -4,7 +4,9 @@
  *   - `tlslab connect` → `openssl s_server -www` (ECDSA and RSA leaves, suite and group choice,
  *     --trace, --json, and the one-line errors for an untrusted root and no common suite);
  *   - `openssl s_client` → `tlslab serve` (generated demo chain and its root file, a PEM
- *     chain + key from openssl, and an s_client that does not trust the root).
+ *     chain + key from openssl, and an s_client that does not trust the root);
+ *   - TLS 1.2 (ECDHE and RSA key transport) and mutual TLS (1.3 and 1.2) both ways, with the
+ *     alerts OpenSSL and tlslab send for a missing or untrusted client certificate.
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,12 +46,12 @@ function tlslabRun(args: string[], cwd = workDir): Promise<Done> {
   return p.exited.then((code) => ({ code, stdout, stderr }));
 }
 
-async function sServer(keyType: 'ecdsa-p256' | 'rsa-2048' | 'ed25519', extra: string[] = []): Promise<{ port: number; proc: Spawned }> {
+async function sServer(keyType: 'ecdsa-p256' | 'rsa-2048' | 'ed25519', extra: string[] = [], version = '-tls1_3'): Promise<{ port: number; proc: Spawned }> {
   const port = await freePort();
   const pair = pki.server[keyType];
   const proc = spawnProcess('openssl', [
     's_server', '-accept', `127.0.0.1:${port}`, '-cert', pair.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pair.keyFile,
-    '-www', '-tls1_3', '-naccept', '20', ...extra,
+    '-www', version, '-naccept', '20', ...extra,
   ]);
   spawned.push(proc);
   await proc.waitFor('ACCEPT');
@@ -198,5 +200,103 @@ describe('openssl s_client → tlslab serve', () => {
     expect(client.output()).toMatch(/verify error|unable to get local issuer certificate/);
     expect(await serve.exited).toBe(1);
     expect(serve.output()).toMatch(/handshake failed: received fatal alert unknown_ca \(48\) from client/);
+  });
+});
+
+describe('TLS 1.2 with the openssl command', () => {
+  const request = 'GET /tls12 HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+  it('tlslab connect --tls 1.2 → openssl s_server -tls1_2 (ECDHE-RSA, then RSA key transport)', async () => {
+    const srv = await sServer('rsa-2048', [], '-tls1_2');
+    let r = await tlslabRun(['connect', `127.0.0.1:${srv.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', '1.2', '--suites', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']);
+    expect(r.stderr).toMatch(/TLS 1\.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, x25519/);
+    expect(r.stdout).toContain('ECDHE-RSA-AES256-GCM-SHA384');
+    expect(r.code).toBe(0);
+    r = await tlslabRun(['connect', `127.0.0.1:${srv.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', '1.2', '--suites', 'TLS_RSA_WITH_AES_128_GCM_SHA256']);
+    expect(r.stderr).toMatch(/TLS 1\.2, TLS_RSA_WITH_AES_128_GCM_SHA256/);
+    expect(r.stdout).toContain('AES128-GCM-SHA256');
+    expect(r.code).toBe(0);
+  });
+
+  it('openssl s_client -tls1_2 → tlslab serve --tls 1.2 with RSA key transport', async () => {
+    const port = await freePort();
+    const pair = pki.server['rsa-2048'];
+    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', '1.2', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_RSA_WITH_AES_256_GCM_SHA384']);
+    await serve.waitFor(`listening on 127.0.0.1:${port}`);
+    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_2', '-cipher', 'AES256-GCM-SHA384', '-ign_eof'], { stdin: request });
+    spawned.push(client);
+    await client.exited;
+    const out = client.output();
+    expect(out).toContain('Verify return code: 0 (ok)');
+    expect(out).toMatch(/Cipher is AES256-GCM-SHA384/);
+    expect(out).toMatch(/Extended master secret: yes/);
+    expect(out).toContain('(RSA key transport)');
+    expect(await serve.exited).toBe(0);
+  });
+});
+
+describe.each([
+  { v: '1.3', flag: '-tls1_3', noCert: 'certificate_required (116)' },
+  { v: '1.2', flag: '-tls1_2', noCert: 'handshake_failure (40)' },
+])('mutual TLS $v with the openssl command', ({ v, flag, noCert }) => {
+  const request = 'GET /mtls HTTP/1.1\r\nHost: localhost\r\n\r\n';
+  let verifying: { port: number };
+  beforeAll(async () => {
+    // -Verify: a client certificate is required; -verify_return_error: a bad one is fatal.
+    verifying = await sServer('ecdsa-p256', ['-Verify', '2', '-CAfile', pki.rootFile, '-verify_return_error'], flag);
+  }, 30_000);
+
+  it('tlslab connect --cert --key → openssl s_server -Verify: accepted', async () => {
+    const r = await tlslabRun(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.client.chainFile, '--key', pki.client.keyFile]);
+    expect(r.stderr).toMatch(new RegExp(`connected to 127\\.0\\.0\\.1:\\d+: TLS ${v.replace('.', '\\.')}`));
+    expect(r.stdout).toContain('HTTP/1.0 200 ok');
+    expect(r.code).toBe(0);
+  });
+
+  it(`tlslab connect without a certificate → openssl s_server -Verify: ${noCert}`, async () => {
+    const r = await tlslabRun(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(new RegExp(`^tlslab: (handshake failed|connection failed after the handshake): received fatal alert ${noCert.replace(/[()]/g, '\\$&')} from server$`));
+  });
+
+  it('tlslab connect with an untrusted certificate → openssl s_server -Verify: unknown_ca', async () => {
+    const r = await tlslabRun(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.untrustedClient.chainFile, '--key', pki.untrustedClient.keyFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/received fatal alert unknown_ca \(48\) from server$/);
+  });
+
+  it('openssl s_client -cert → tlslab serve --require-client-cert: verified and reported', async () => {
+    const port = await freePort();
+    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
+    await serve.waitFor(`listening on 127.0.0.1:${port}`);
+    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), '-verify_return_error', flag, '-cert', pki.client.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pki.client.keyFile, '-ign_eof'], { stdin: request });
+    spawned.push(client);
+    await client.exited;
+    expect(client.output()).toContain('Client certificate: CN=TLS Lab Interop Client — verified.');
+    expect(await serve.exited).toBe(0);
+  });
+
+  it(`openssl s_client without a certificate → tlslab serve --require-client-cert: ${noCert}`, async () => {
+    const port = await freePort();
+    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
+    await serve.waitFor(`listening on 127.0.0.1:${port}`);
+    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-ign_eof'], { stdin: request });
+    spawned.push(client);
+    await client.exited;
+    expect(client.output()).not.toContain('Hello from TLS Lab');
+    expect(await serve.exited).toBe(1);
+    expect(serve.output()).toContain(`sent fatal alert ${noCert} to client`);
+  });
+
+  it('openssl s_client with an untrusted certificate → tlslab serve --request-client-cert: unknown_ca', async () => {
+    const port = await freePort();
+    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--request-client-cert']);
+    await serve.waitFor(`listening on 127.0.0.1:${port}`);
+    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-cert', pki.untrustedClient.certFile, '-key', pki.untrustedClient.keyFile, '-ign_eof'], { stdin: request });
+    spawned.push(client);
+    await client.exited;
+    expect(client.output()).toMatch(/alert unknown ca/i);
+    expect(await serve.exited).toBe(1);
+    expect(serve.output()).toContain('sent fatal alert unknown_ca (48) to client');
   });
 });

@@ -153,11 +153,11 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
     },
     {
       onEvent: printer,
-      onConnected: (d) => {
-        if (mode === 'plain') io.err(`tlslab: ${connectedLine(d.events, host, port)}\n`);
-        d.send(request);
-      },
+      onConnected: (d) => d.send(request),
       onAppData: (data, d) => {
+        // Report the connection once the server has answered: a TLS 1.3 server can still
+        // reject the client (certificate_required, ...) after the client's Finished.
+        if (mode === 'plain' && answer === '') io.err(`tlslab: ${connectedLine(d.events, host, port)}\n`);
         const text = utf8.decode(data);
         answer += text;
         if (mode === 'plain') io.out(text);

@@ -175,7 +175,9 @@ export function driveEndpoint(socket: Socket, create: (sink: EventSink) => Endpo
  * `handshake failed: received fatal alert unknown_ca from server`.
  */
 export function describeFailure(o: Outcome, peer: 'server' | 'client', phase?: 'handshake' | 'exchange'): string {
-  const stage = phase ?? (o.connected ? 'exchange' : 'handshake');
+  // A TLS 1.3 client is "connected" once it has sent its Finished, but the server may still
+  // reject it (e.g. certificate_required): until application data arrives, call it the handshake.
+  const stage = phase ?? (o.connected && o.bytesReceived > 0 ? 'exchange' : 'handshake');
   const what = stage === 'handshake' ? 'handshake failed' : 'connection failed after the handshake';
   if (o.endpointThrew) return `${what}: engine error (${o.endpointThrew})`;
   if (o.alertReceived) {
