@@ -1,7 +1,9 @@
 /** In-process TLS 1.2 handshakes between our client and server: every suite × group, RSA and ECDHE, EMS, faults. */
 import { describe, expect, it } from 'vitest';
 import { createClient, type TlsClient } from '../src/client/client';
-import { equalBytes, toHex, utf8 } from '../src/codec/hex';
+import { concatBytes, equalBytes, toHex, utf8 } from '../src/codec/hex';
+import { encodeHandshake } from '../src/msgs/handshake';
+import type { Extension } from '../src/msgs/extensions';
 import type { ClientConfig, GroupName, ServerConfig } from '../src/config';
 import type { ServerKeyType } from '../src/crypto/keys';
 import { seededRng } from '../src/crypto/rng';
@@ -247,3 +249,51 @@ function stripTls13(rec: Uint8Array): Uint8Array {
   }
   throw new Error('no supported_versions in ClientHello');
 }
+
+describe('TLS 1.2 server and hand-made ClientHellos', () => {
+  function clientHello(suites: number[], extra: Extension[] = []): Uint8Array {
+    const ch = encodeHandshake({
+      type: 'ClientHello',
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32).fill(7),
+      legacySessionId: new Uint8Array(0),
+      cipherSuites: suites,
+      legacyCompressionMethods: new Uint8Array([0]),
+      extensions: [
+        { type: 'supported_groups', groups: [0x1d, 0x17] },
+        { type: 'signature_algorithms', schemes: [0x0403, 0x0804, 0x0401] },
+        ...extra,
+      ],
+    });
+    return concatBytes(new Uint8Array([22, 3, 1, ch.bytes.length >> 8, ch.bytes.length & 0xff]), ch.bytes);
+  }
+
+  function serve(versions: ('TLS 1.2' | 'TLS 1.3')[], hello: Uint8Array): { alerts: string[]; sent: string[] } {
+    const p = pki('ecdsa-p256');
+    const se: TlsEventBody[] = [];
+    const server = createServer({ rng: seededRng('h', 's'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: AT, versions });
+    server.receive(hello);
+    return { alerts: sentAlerts(se), sent: handshakeNames(se, 'sent') };
+  }
+
+  it('a ClientHello without supported_versions (a TLS 1.2-only client) gets TLS 1.2', () => {
+    expect(serve(['TLS 1.3', 'TLS 1.2'], clientHello([0xc02b])).sent).toEqual(['ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone']);
+  });
+
+  it('TLS_FALLBACK_SCSV to a server that speaks TLS 1.3 is inappropriate_fallback (RFC 7507)', () => {
+    expect(serve(['TLS 1.3', 'TLS 1.2'], clientHello([0xc02b, 0x5600])).alerts).toEqual(['inappropriate_fallback']);
+    expect(serve(['TLS 1.2'], clientHello([0xc02b, 0x5600])).alerts).toEqual([]);
+  });
+
+  it('renegotiation_info must be empty on an initial handshake (RFC 5746 §3.6); ec_point_formats must include uncompressed (RFC 8422 §5.1.2)', () => {
+    expect(serve(['TLS 1.2'], clientHello([0xc02b], [{ type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(12) }])).alerts).toEqual(['handshake_failure']);
+    expect(serve(['TLS 1.2'], clientHello([0xc02b], [{ type: 'ec_point_formats', formats: [1] }])).alerts).toEqual(['illegal_parameter']);
+  });
+
+  it('an SSL 3.0 / TLS 1.0 ClientHello is protocol_version', () => {
+    const hello = clientHello([0xc02b]);
+    hello[9] = 3;
+    hello[10] = 1; // client_version 3,1 (TLS 1.0)
+    expect(serve(['TLS 1.2'], hello).alerts).toEqual(['protocol_version']);
+  });
+});

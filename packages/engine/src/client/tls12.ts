@@ -224,6 +224,7 @@ function step(state: State, input: Tls12Input): State {
         throw new TlsError('PeerBadFinished', `server Finished verify_data ${toHex(m.verifyData)} ≠ expected ${toHex(expected)} (RFC 5246 §7.4.9)`);
       }
       hs.transcript.push(m.bytes);
+      hs.io.emit({ type: 'timing', what: 'handshake (client)', ms: hs.io.elapsed() });
       return { name: 'Connected' };
     }
     case 'Connected':

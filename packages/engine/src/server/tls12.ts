@@ -54,6 +54,8 @@ export type Tls12ServerFlow = Tls12Flow;
 
 /** The TLS 1.2 renegotiation SCSV (RFC 5746 §3.3). */
 const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+/** Signals a downgraded retry (RFC 7507 §2). */
+const TLS_FALLBACK_SCSV = 0x5600;
 
 // ---------------------------------------------------------------------------------------------
 // Choosing the parameters (server preference order)
@@ -80,6 +82,11 @@ function keyFitsSuite(suite: Tls12Suite, key: PublicKey): boolean {
 export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: PublicKey): Params12 {
   // RFC 5246 §7.4.1.2: the null compression method must be offered.
   if (!ch.legacyCompressionMethods.includes(0)) throw new TlsError('PeerIllegalParameter', 'compression_methods does not include null (RFC 5246 §7.4.1.2)');
+  // RFC 7507 §3: a fallback retry (TLS_FALLBACK_SCSV) to a server that could have spoken a
+  // higher version than the client's highest is an inappropriate_fallback.
+  if (ch.cipherSuites.includes(TLS_FALLBACK_SCSV) && (cfg.versions ?? ['TLS 1.3']).includes('TLS 1.3')) {
+    throw new TlsError('InsufficientSecurity', 'TLS_FALLBACK_SCSV from a client offering at most TLS 1.2, and we speak TLS 1.3 (RFC 7507 §3)', 'inappropriate_fallback');
+  }
   const ri = findExt(ch.extensions, 'renegotiation_info');
   // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
   if (ri && ri.renegotiatedConnection.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.6)');
