@@ -84,9 +84,11 @@ export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
   const clientRootKey = demoKey(seed, 'client-root', 'ecdsa-p256');
   const clientKey = demoKey(seed, 'client', clientKeyType);
 
-  const rootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Root CA ${seed}`]];
-  const interName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Intermediate CA ${seed}`]];
-  const clientRootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Client CA ${seed}`]];
+  // The seed names the CAs (so roots of different runs differ); CN is at most 64 characters (RFC 5280 ub-common-name).
+  const tag = seed.length > 24 ? `${seed.slice(0, 23)}…` : seed;
+  const rootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Root CA ${tag}`]];
+  const interName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Intermediate CA ${tag}`]];
+  const clientRootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Client CA ${tag}`]];
 
   const rootDer = buildCertificate({
     subject: rootName,
