@@ -44,6 +44,8 @@ interface CommonConfig {
   /** Time used for certificate validity checks. Default: now. */
   now?: Date;
   sink: EventSink;
+  /** TLS 1.3: zero bytes of padding added to every protected record we send (RFC 8446 §5.4). Default 0. */
+  recordPadding?: number;
   /** Offer/accept extended master secret in TLS 1.2 (RFC 7627). Default true. */
   extendedMasterSecret?: boolean;
   /**
