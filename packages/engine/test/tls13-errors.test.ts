@@ -51,6 +51,15 @@ function tamperPlaintext(p: Pair, recordBytes: Uint8Array, f: (pt: Uint8Array) =
   return concatBytes(info.aad, aeadSeal(suite.aead, info.key, info.nonce, info.aad, pt));
 }
 
+/** Encrypts a new inner plaintext with the key and nonce of a record the server sent. */
+function resealAs(p: Pair, recordBytes: Uint8Array, pt: Uint8Array): Uint8Array {
+  const ev = p.serverEvents.find((e) => e.type === 'record' && e.direction === 'sent' && e.bytes === recordBytes) as Extract<TlsEventBody, { type: 'record' }>;
+  const info = ev.protected!;
+  const len = pt.length + 16;
+  const aad = new Uint8Array([23, 3, 3, len >> 8, len & 0xff]);
+  return concatBytes(aad, aeadSeal('AES-128-GCM', info.key, info.nonce, aad, pt));
+}
+
 /** Offset of handshake message `type` inside a record plaintext. */
 function findMsg(pt: Uint8Array, type: number): { start: number; len: number } {
   for (let o = 0; o + 4 <= pt.length; ) {
@@ -111,6 +120,29 @@ describe('record layer', () => {
     const bad = flight[2]!.slice();
     bad[bad.length - 1]! ^= 1;
     expectAlert(p, 'client', bad, 'bad_record_mac');
+  });
+  it('a TLSInnerPlaintext longer than 2^14 + 1 → record_overflow', () => {
+    const p = makePair();
+    const flight = serverFlight(p);
+    p.client.receive(flight[0]!);
+    p.client.receive(flight[1]!);
+    const pt = new Uint8Array((1 << 14) + 2);
+    pt[0] = 22;
+    expectAlert(p, 'client', resealAs(p, flight[2]!, pt), 'record_overflow');
+  });
+  it('a protected record whose plaintext is all zeros (no content type) → unexpected_message', () => {
+    const p = makePair();
+    const flight = serverFlight(p);
+    p.client.receive(flight[0]!);
+    p.client.receive(flight[1]!);
+    expectAlert(p, 'client', resealAs(p, flight[2]!, new Uint8Array(40)), 'unexpected_message');
+  });
+  it('a protected change_cipher_spec → unexpected_message', () => {
+    const p = makePair();
+    const flight = serverFlight(p);
+    p.client.receive(flight[0]!);
+    p.client.receive(flight[1]!);
+    expectAlert(p, 'client', resealAs(p, flight[2]!, new Uint8Array([1, 20])), 'unexpected_message');
   });
   it('an unprotected handshake record after keys are in use → unexpected_message', () => {
     const p = makePair();

@@ -148,4 +148,13 @@ describe('after the handshake', () => {
     expect(recv.messages[0]).toMatch(/^Certificate/);
     expect(recv.protected!.plaintextSpans.find((s) => s.label === 'Handshake')!.start).toBe(0);
   });
+  it('record padding: the receiver strips the zeros and reports them', () => {
+    const p = makePair({ server: { recordPadding: 100 } });
+    handshake(p);
+    expect(p.client.state).toBe('Connected');
+    const recv = p.clientEvents.filter((e) => e.type === 'record' && e.direction === 'received' && e.protected) as Extract<TlsEventBody, { type: 'record' }>[];
+    expect(recv.length).toBeGreaterThan(0);
+    for (const r of recv) expect(r.protected!.padding).toBe(100);
+    expect(recv[0]!.protected!.plaintextSpans.some((s) => s.label === 'zeros' && s.end - s.start === 100)).toBe(true);
+  });
 });

@@ -40,6 +40,7 @@ export class TlsClient extends Connection implements Endpoint {
   constructor(readonly config: ClientConfig) {
     super('client', config.sink);
     this.io = this.makeIo();
+    this.recordPadding = config.recordPadding ?? 0;
   }
 
   get state(): string {

@@ -396,8 +396,11 @@ export abstract class Connection {
 
   /** Record padding (RFC 8446 §5.4); none by default. */
   protected paddingFor(_type: number, _length: number): number {
-    return 0;
+    return this.recordPadding;
   }
+
+  /** Zero bytes of padding for each protected TLS 1.3 record we send (RFC 8446 §5.4). */
+  protected recordPadding = 0;
 
   protected sendCcs(): void {
     this.flush();

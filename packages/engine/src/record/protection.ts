@@ -113,6 +113,8 @@ export class Protection13 implements RecordProtection {
     if (content.length > MAX_PLAINTEXT) throw new TlsError('LocalInternal', `record content of ${content.length} bytes exceeds 2^14`);
     // RFC 8446 §5.5: a sequence number never wraps.
     if (this.seq >= Number.MAX_SAFE_INTEGER) throw new TlsError('LocalInternal', 'sequence number exhausted');
+    // RFC 8446 §5.4: content, type and padding together stay within 2^14 + 1 bytes.
+    padding = Math.max(0, Math.min(padding, MAX_PLAINTEXT - content.length));
     const inner = concatBytes(content, new Uint8Array([contentType]), new Uint8Array(padding));
     const length = inner.length + TAG_LEN;
     const aad = header(ContentType.application_data, length);
@@ -159,8 +161,9 @@ export class Protection13 implements RecordProtection {
     const contentType = inner[i]!;
     const content = inner.slice(0, i);
     // RFC 8446 §5.4: the plaintext (content) must not exceed 2^14 bytes.
-    if (inner.length > MAX_PLAINTEXT + 1 + 255 || content.length > MAX_PLAINTEXT) {
-      throw new TlsError('DecodeRecordOverflow', `decrypted record content of ${content.length} bytes exceeds 2^14`);
+    // RFC 8446 §5.2/§5.4: TLSInnerPlaintext (content, type and padding) is at most 2^14 + 1 bytes.
+    if (inner.length > MAX_PLAINTEXT + 1) {
+      throw new TlsError('DecodeRecordOverflow', `decrypted TLSInnerPlaintext of ${inner.length} bytes exceeds 2^14 + 1`);
     }
     const padding = inner.length - i - 1;
     return {

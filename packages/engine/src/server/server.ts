@@ -24,6 +24,7 @@ export class TlsServer extends Connection implements Endpoint {
   constructor(readonly config: ServerConfig) {
     super('server', config.sink);
     this.io = this.makeIo();
+    this.recordPadding = config.recordPadding ?? 0;
   }
 
   get state(): string {
