@@ -45,6 +45,12 @@ describe('runScenario (TLS 1.3)', () => {
     expect(events.some((e) => e.type === 'handshake' && e.name === 'HelloRetryRequest')).toBe(true);
   });
 
+  for (const serverKeyType of ['ecdsa-p256', 'rsa-2048', 'ed25519'] as const)
+    it(`HelloRetryRequest + mutual TLS + ${serverKeyType} + AES-256`, () => {
+      const { summary } = run({ helloRetry: true, mutual: true, serverKeyType, cipherSuite: 'TLS_AES_256_GCM_SHA384', group: 'x25519' });
+      expect(summary).toMatchObject({ ok: true, cipherSuite: 'TLS_AES_256_GCM_SHA384', group: 'x25519' });
+    });
+
   it('mutual TLS', () => {
     const { summary, events } = run({ mutual: true, serverKeyType: 'ed25519', cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256' });
     expect(summary).toMatchObject({ ok: true, cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256' });
