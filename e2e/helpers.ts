@@ -38,5 +38,4 @@ export async function stepCount(page: Page): Promise<{ cursor: number; total: nu
 export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: false });
-  await info.attach(name, { path, contentType: 'image/png' });
 }

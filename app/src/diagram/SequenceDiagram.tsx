@@ -17,6 +17,7 @@ export function SequenceDiagram() {
   const selectedId = useAppStore((s) => s.selectedRecordId);
   const speed = useAppStore((s) => s.speed);
   const status = useAppStore((s) => s.status);
+  const largeType = useAppStore((s) => s.largeType);
   const svgRef = useRef<SVGSVGElement>(null);
   const headRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -69,7 +70,7 @@ export function SequenceDiagram() {
         wrap.scrollTo({ top: Math.max(0, y - wrap.clientHeight / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
       }
     }
-  }, [run, cursor, visible, width, states, selectedId, speed]);
+  }, [run, cursor, visible, width, states, selectedId, speed, largeType]);
 
   const client = params.client;
   const lastVisible = visible[visible.length - 1];

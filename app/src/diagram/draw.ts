@@ -220,12 +220,27 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x2', x2)
     .attr('y1', y1)
     .attr('y2', y2);
+  // Labels: one line if it fits between the lifelines, else the messages on two lines.
+  const avail = x.server - x.client - 24;
   groups
-    .select('text.label')
+    .select<SVGTextElement>('text.label')
     .attr('x', mid)
     .attr('y', (d) => rowY(d.index) - SLOPE / 2 - 6)
     .attr('text-anchor', 'middle')
-    .text((d) => d.label);
+    .each(function (d) {
+      const t = select(this);
+      t.text(d.label).attr('textLength', null).attr('lengthAdjust', null);
+      if (this.getComputedTextLength() <= avail) return;
+      if (d.messages.length > 1) {
+        const half = Math.ceil(d.messages.length / 2);
+        t.text(null);
+        t.append('tspan').attr('x', mid(d)).attr('dy', '-1.05em').text(`${d.messages.slice(0, half).join(' + ')} +`);
+        t.append('tspan').attr('x', mid(d)).attr('dy', '1.05em').text(d.messages.slice(half).join(' + '));
+        t.selectAll<SVGTSpanElement, unknown>('tspan').each(function () {
+          if (this.getComputedTextLength() > avail) select(this).attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
+        });
+      } else t.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
+    });
   groups
     .select('text.keyname')
     .attr('x', mid)

@@ -133,7 +133,7 @@ export function Inspector() {
   const recordSpans = useMemo(
     () =>
       r0 && !r0.protected && r0.contentType === 'handshake'
-        ? withMessageSpans(r0.spans, r0.bytes, 5, r0.bytes.length, handshakes as MessageSpans[])
+        ? withMessageSpans(r0.spans, r0.bytes, 5, r0.bytes.length, handshakes)
         : (r0?.spans ?? []),
     [r0, handshakes],
   );
@@ -189,14 +189,14 @@ export function Inspector() {
           <pre className="appdata" data-testid="appdata-text">{utf8Text(appdata.data)}</pre>
         </section>
       )}
+      {r.protected && <ProtectedView arrow={arrow} p={r.protected} messages={handshakes} />}
       <section className="card">
-        <h3>On the wire</h3>
+        <h3>On the wire{r.protected ? ' (what an eavesdropper sees)' : ''}</h3>
         <div className="hex-and-tree">
           <HexView bytes={r.bytes} spans={recordSpans} space="record" label={`${arrow.label} record bytes`} />
           <FieldTree spans={recordSpans} space="record" label={`${arrow.label} record fields`} />
         </div>
       </section>
-      {r.protected && <ProtectedView arrow={arrow} p={r.protected} messages={handshakes as MessageSpans[]} />}
     </div>
   );
 }

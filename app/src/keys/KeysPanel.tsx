@@ -125,7 +125,10 @@ export function KeysPanel() {
       list.push(n);
       byStage.set(n.first.stage, list);
     }
-    return [...byStage.entries()];
+    // The RFC's order: early → handshake → master → traffic keys (TLS 1.2 stages after).
+    const ORDER = ['early', 'handshake', 'master', 'traffic'];
+    const rank = (st: string) => (ORDER.includes(st) ? ORDER.indexOf(st) : ORDER.length);
+    return [...byStage.entries()].sort((a, b) => rank(a[0]) - rank(b[0]));
   }, [run]);
 
   const protectedBy = useMemo(() => {
