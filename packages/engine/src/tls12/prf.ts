@@ -9,19 +9,17 @@
  * The hash is the suite's PRF hash: SHA-256 for every suite defined by RFC 5246 and the
  * *_SHA256 suites, SHA-384 for the *_SHA384 suites (RFC 5288 §3, RFC 5289 §3).
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256, sha384 } from '@noble/hashes/sha2.js';
-import type { CHash } from '@noble/hashes/utils.js';
 import { concatBytes, utf8 } from '../codec/hex';
+import { hash as hashOf, hmac, type HashName } from '../crypto/hash';
 import type { PrfHash } from './suites';
 
-/** The hash function behind a PRF hash name. */
-export function hashFn(hash: PrfHash): CHash {
+/** The crypto/hash name of a PRF hash. */
+export function hashName(hash: PrfHash): HashName {
   switch (hash) {
     case 'sha256':
-      return sha256;
+      return 'SHA-256';
     case 'sha384':
-      return sha384;
+      return 'SHA-384';
   }
 }
 
@@ -32,7 +30,7 @@ export function hashLength(hash: PrfHash): number {
 
 /** Hash of `data` with the PRF hash (transcript / session hash). */
 export function digest(hash: PrfHash, data: Uint8Array): Uint8Array {
-  return hashFn(hash)(data);
+  return hashOf(hashName(hash), data);
 }
 
 /**
@@ -42,7 +40,7 @@ export function digest(hash: PrfHash, data: Uint8Array): Uint8Array {
  */
 export function pHash(hash: PrfHash, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 0) throw new Error(`"length" must be a non-negative integer, got ${length}`);
-  const h = hashFn(hash);
+  const h = hashName(hash);
   const out = new Uint8Array(length);
   let a = seed; // A(0)
   let o = 0;

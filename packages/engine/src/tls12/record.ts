@@ -12,10 +12,9 @@
  *
  * Sequence numbers start at 0 after each ChangeCipherSpec and count records in one direction.
  */
-import { gcm } from '@noble/ciphers/aes.js';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes, toHex } from '../codec/hex';
+import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
 import { CONTENT_TYPES, describe, VERSIONS } from '../msgs/enums';
@@ -57,16 +56,6 @@ export function additionalData(seq: bigint, type: number, version: number, lengt
   aad[11] = length >> 8;
   aad[12] = length & 0xff;
   return aad;
-}
-
-function cipherFor(suite: Tls12Suite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array) {
-  switch (suite.aead) {
-    case 'AES-128-GCM':
-    case 'AES-256-GCM':
-      return gcm(key, nonce, aad);
-    case 'CHACHA20-POLY1305':
-      return chacha20poly1305(key, nonce, aad);
-  }
 }
 
 /** A protected record: the whole record on the wire plus what the app shows about it. */
@@ -127,7 +116,7 @@ export class Tls12RecordProtection implements RecordProtection {
     if (seq === 0xffff_ffff_ffff_ffffn) throw new TlsError('LocalInternal', 'sequence number would wrap (RFC 5246 §6.1)');
     const { nonce, explicit, formula } = this.nonceFor(seq);
     const aad = additionalData(seq, type, this.version, plaintext.length);
-    const sealed = cipherFor(this.suite, this.key, nonce, aad).encrypt(plaintext);
+    const sealed = aeadSeal(this.suite.aead, this.key, nonce, aad, plaintext);
     const ciphertext = sealed.slice(0, sealed.length - TAG_LENGTH);
     const tag = sealed.slice(sealed.length - TAG_LENGTH);
     const fragment = explicit ? concatBytes(explicit, sealed) : sealed;
@@ -162,12 +151,8 @@ export class Tls12RecordProtection implements RecordProtection {
     const sealed = fragment.subarray(explicitLength);
     const plaintextLength = sealed.length - TAG_LENGTH;
     const aad = additionalData(seq, type, version, plaintextLength);
-    let plaintext: Uint8Array;
-    try {
-      plaintext = cipherFor(this.suite, this.key, nonce, aad).decrypt(sealed);
-    } catch {
-      throw new TlsError('PeerBadRecordMac', `${this.suite.aead} authentication failed for record seq ${seq} (RFC 5246 §6.2.3.3)`);
-    }
+    const plaintext = aeadOpen(this.suite.aead, this.key, nonce, aad, sealed);
+    if (!plaintext) throw new TlsError('PeerBadRecordMac', `${this.suite.aead} authentication failed for record seq ${seq} (RFC 5246 §6.2.3.3)`);
     if (plaintext.length > MAX_PLAINTEXT) throw new TlsError('DecodeRecordOverflow', `decrypted fragment of ${plaintext.length} bytes exceeds 2^14 (RFC 5246 §6.2.1)`);
     this.seq++;
     const ciphertext = sealed.slice(0, plaintextLength);

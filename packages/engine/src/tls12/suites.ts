@@ -6,6 +6,7 @@
  * the ECDHE ones), so the key block has no MAC keys (RFC 5246 §6.3 with mac_key_length 0).
  */
 import type { CipherSuiteName } from '../config';
+import type { AeadName } from '../crypto/cipher-suites';
 
 export type Tls12SuiteName = Extract<
   CipherSuiteName,
@@ -20,7 +21,8 @@ export type Tls12SuiteName = Extract<
 >;
 
 export type PrfHash = 'sha256' | 'sha384';
-export type Tls12Aead = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
+/** The same AEADs as TLS 1.3 (crypto/aead.ts); only the nonce construction differs (record.ts). */
+export type Tls12Aead = AeadName;
 
 export interface Tls12Suite {
   name: Tls12SuiteName;
