@@ -133,7 +133,7 @@ export class TlsClient extends Connection implements Endpoint {
           this.go({ name: 'ExpectServerHello', hello: onHelloRetryRequest(this.io, cfg, st.hello, shEnc) });
           return;
         }
-        this.go(onServerHello13(this.io, cfg, st.hello, shEnc));
+        this.go(onServerHello13(this.io, st.hello, shEnc));
         return;
       }
       case 'ExpectEncryptedExtensions':

@@ -128,7 +128,7 @@ export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: Hell
 }
 
 /** ServerHello (TLS 1.3): key share → handshake secrets → handshake keys. */
-export function onServerHello13(io: HandshakeIo, cfg: ClientConfig, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): ClientState13 {
+export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): ClientState13 {
   const sh = enc.msg;
   const offer = st.offer;
   // RFC 8446 §4.1.3: legacy_session_id_echo must echo ours.
