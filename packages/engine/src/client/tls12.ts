@@ -100,15 +100,12 @@ type State =
   | { name: 'Connected' }
   | { name: 'Closed' };
 
-
-
 function send(hs: Hs, m: Tls12Message): Encoded12 {
   const enc = encodeHandshake12(m);
   hs.transcript.push(enc.bytes);
   hs.io.queueHandshake(enc);
   return enc;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // ServerHello (TLS 1.2 specifics; hello.ts has done the version-independent checks)
@@ -239,7 +236,6 @@ function step(state: State, input: Tls12Input): State {
       return assertNever(state);
   }
 }
-
 
 /** The certificate's key must be the one the suite authenticates with (RFC 5246 §7.4.2, RFC 8422 §5.3). */
 function checkKeyFitsSuite(suite: Tls12Suite, key: PublicKey): void {

@@ -180,8 +180,6 @@ type State =
   | { name: 'Connected' }
   | { name: 'Closed' };
 
-
-
 function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): Encoded12 {
   const enc = encodeHandshake12(m);
   if (tamper) tamper(enc.bytes);
@@ -189,8 +187,6 @@ function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): En
   hs.io.queueHandshake(enc);
   return enc;
 }
-
-
 
 // ---------------------------------------------------------------------------------------------
 // The first flight
