@@ -19,7 +19,7 @@ import type { Suite13 } from '../crypto/cipher-suites';
 import { TlsError } from '../errors';
 import { HRR_RANDOM, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
-import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
+import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/protection';
 import {
@@ -265,7 +265,7 @@ export function onClientFinished(io: HandshakeIo, cfg: ServerConfig, hs: ServerH
   io.setReadProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
   hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
   for (const t of cfg.fixed?.newSessionTickets ?? []) {
-    io.queueHandshake({ msg: null, name: 'NewSessionTicket', bytes: t, spans: [] });
+    io.queueHandshake(decodeHandshake({ msgType: t[0]!, bytes: t, body: t.subarray(4) }));
   }
   io.flush();
   return {
