@@ -31,13 +31,15 @@ describe('runScenario (TLS 1.3)', () => {
     for (const r of recv) expect(toHex(sent.find((s) => s.recordId === r.recordId)!.bytes)).toBe(toHex(r.bytes));
   });
 
-  it('same seed and scenario give the same bytes; another seed does not', () => {
-    const a = wire(run({ seed: 'x', serverKeyType: 'rsa-2048' }).events);
-    const b = wire(run({ seed: 'x', serverKeyType: 'rsa-2048' }).events);
-    const c = wire(run({ seed: 'y', serverKeyType: 'rsa-2048' }).events);
-    expect(a).toEqual(b);
-    expect(a).not.toEqual(c);
-  });
+  for (const serverKeyType of ['ecdsa-p256', 'rsa-2048', 'ed25519'] as const)
+    it(`same seed and scenario give the same bytes; another seed does not (${serverKeyType}, HRR, mutual)`, () => {
+      const sc = { serverKeyType, helloRetry: true, mutual: true };
+      const a = wire(run({ seed: 'x', ...sc }).events);
+      const b = wire(run({ seed: 'x', ...sc }).events);
+      const c = wire(run({ seed: 'y', ...sc }).events);
+      expect(a).toEqual(b);
+      expect(a).not.toEqual(c);
+    });
 
   it('HelloRetryRequest', () => {
     const { summary, events } = run({ helloRetry: true, group: 'secp256r1' });
