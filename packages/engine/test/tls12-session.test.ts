@@ -72,4 +72,26 @@ describe('TLS 1.2 scenarios', () => {
     // The ClientKeyExchange was accepted: the server moved on to ExpectChangeCipherSpec.
     expect(events.some((e) => e.type === 'state' && e.side === 'server' && e.from === 'ExpectClientKeyExchange' && e.to === 'ExpectChangeCipherSpec')).toBe(true);
   });
+
+  it('every span of every record and handshake event lies inside its bytes (for the byte inspector)', () => {
+    for (const sc of [{ serverKeyType: 'rsa-2048' as const, cipherSuite: 'TLS_RSA_WITH_AES_256_GCM_SHA384' as const, mutual: true }, { cipherSuite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' as const }]) {
+      const { summary, events } = run(sc);
+      expect(summary.ok).toBe(true);
+      let checked = 0;
+      for (const e of events) {
+        if (e.type !== 'record' && e.type !== 'handshake') continue;
+        expect(e.spans.length).toBeGreaterThan(0);
+        for (const sp of e.spans) {
+          expect(sp.start).toBeGreaterThanOrEqual(0);
+          expect(sp.end).toBeGreaterThanOrEqual(sp.start);
+          expect(sp.end, `${e.type} ${'name' in e ? e.name : e.contentType} ${sp.label}`).toBeLessThanOrEqual(e.bytes.length);
+          checked++;
+        }
+        if (e.type === 'record' && e.protected) {
+          for (const sp of e.protected.plaintextSpans) expect(sp.end).toBeLessThanOrEqual(e.protected.plaintext.length);
+        }
+      }
+      expect(checked).toBeGreaterThan(100);
+    }
+  });
 });
