@@ -126,6 +126,19 @@ describe('TLS 1.2 in-process handshakes', () => {
     expect(ms && ms.type === 'secret' && ms.formula).toMatch(/extended master secret/);
   });
 
+  it('a HelloRequest from the server is ignored (RFC 5246 §7.4.1.1), and is not part of the transcript', () => {
+    const r = makeRun('ecdsa-p256');
+    let first = true;
+    pump(r, r.client.start(), (from, rec) => {
+      if (from !== 'server' || !first) return rec;
+      first = false;
+      return concatBytes(rec, new Uint8Array([22, 3, 3, 0, 4, 0, 0, 0, 0]));
+    });
+    expect(handshakeNames(r.ce, 'received')).toContain('HelloRequest');
+    expect(r.client.state).toBe('Connected');
+    expect(r.server.state).toBe('Connected');
+  });
+
   it('the same seed gives the same bytes', () => {
     const a = makeRun('ecdsa-p256', {}, {}, 'same');
     const b = makeRun('ecdsa-p256', {}, {}, 'same');

@@ -160,6 +160,12 @@ function afterServerHello(start: Tls12ClientStart): State {
 // The state machine
 
 function step(state: State, input: Tls12Input): State {
+  if (input.kind === 'handshake' && input.message.msg.type === 'HelloRequest' && state.name !== 'Closed') {
+    // RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript and may be ignored; we
+    // never renegotiate (RFC 5746), so it is ignored in every state.
+    if ('hs' in state) state.hs.io.note('Ignored a HelloRequest: this client does not renegotiate.', 'RFC 5246 §7.4.1.1');
+    return state;
+  }
   switch (state.name) {
     case 'ExpectCertificate': {
       const m = expectMessage(state.name, input, 'Certificate');
@@ -225,10 +231,6 @@ function step(state: State, input: Tls12Input): State {
       return { name: 'Connected' };
     }
     case 'Connected':
-      if (input.kind === 'handshake' && input.message.msg.type === 'HelloRequest') {
-        // RFC 5246 §7.4.1.1 / RFC 5746 §4.2: we do not renegotiate; ignoring it is allowed.
-        return state;
-      }
       throw unexpectedInput(state.name, 'application data', input);
     case 'Closed':
       throw unexpectedInput(state.name, 'nothing', input);

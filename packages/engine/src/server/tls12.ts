@@ -201,7 +201,7 @@ function firstFlight(start: Tls12ServerStart): State {
   const suite = params.suite;
 
   // RFC 8446 §4.1.3: a server that speaks TLS 1.3 but negotiates TLS 1.2 puts DOWNGRD\x01 at the end of its random.
-  let serverRandom = (config.fixed?.random as Uint8Array | undefined) ?? config.rng(32);
+  let serverRandom = config.fixed?.random ?? config.rng(32);
   const speaks13 = (config.versions ?? ['TLS 1.3']).includes('TLS 1.3');
   if (speaks13) {
     serverRandom = serverRandom.slice();
