@@ -110,12 +110,23 @@ test('ServerHello in the inspector: hovering random lights up its 32 bytes', asy
   const random = inspector.locator('ul.tree [data-label="random"]').first();
   await expect(random).toBeVisible();
   await random.hover();
-  await expect(inspector.locator('.hex[data-space="record"] .hx.hl')).toHaveCount(32);
+  const hex = inspector.locator('.hex[data-space="record"]');
+  await expect(hex).toHaveAttribute('data-hl-bytes', '32');
+  // What is drawn highlighted is exactly 32 byte values, equal to the field's value.
+  const lit = (await hex.locator('.cells .hl').allTextContents()).join(' ').trim().split(/\s+/);
+  expect(lit).toHaveLength(32);
+  const value = (await random.locator('.fvalue').textContent())?.trim();
+  expect(lit.join('')).toBe(value);
   await shot(page, info, '06-inspector-random');
   // And the other way: hovering a byte of the random highlights the field.
   const start = Number(await random.getAttribute('data-start'));
   await page.mouse.move(0, 0);
-  await inspector.locator(`.hex[data-space="record"] .hx[data-i="${start + 5}"]`).hover();
+  await expect(inspector.locator('ul.tree [data-label="random"].hl')).toHaveCount(0);
+  const i = start + 5;
+  const row = hex.locator(`.cells[data-offset="${i - (i % 16)}"]`);
+  const box = (await row.boundingBox())!;
+  const count = Number(await row.getAttribute('data-count'));
+  await page.mouse.move(box.x + (((i % 16) * 3 + 0.5) / (count * 3 - 1)) * box.width, box.y + box.height / 2);
   await expect(inspector.locator('ul.tree [data-label="random"].hl')).toHaveCount(1);
   // A protected record shows the nonce computation and the decrypted plaintext.
   await page.getByRole('button', { name: /Finished, server to client, encrypted/ }).click();
@@ -165,7 +176,11 @@ test('pasted certificates: expired ends in an alert, valid passes', async ({ pag
 test('a seed in the URL reproduces identical bytes on reload', async ({ page }) => {
   const hexOf = async (name: RegExp) => {
     await page.getByRole('button', { name }).click();
-    return (await page.locator('[data-testid="inspector"] .hex[data-space="record"]').first().locator('.hx').allTextContents()).join('');
+    await expect(page.getByTestId('inspector').locator('h2')).toHaveText(name.source.replace(/^\^/, '').split(',')[0]!);
+    const hex = page.locator('[data-testid="inspector"] .hex[data-space="record"]').first();
+    const more = hex.getByRole('button', { name: /^show all/ });
+    if (await more.count()) await more.click();
+    return (await hex.locator('.cells').allTextContents()).join(' ');
   };
   await page.goto('/?seed=reproducible-42&v=1.3&group=x25519');
   await waitForRun(page);

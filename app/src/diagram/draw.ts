@@ -111,8 +111,21 @@ export function drawHeader(svg: SVGSVGElement, width: number, states: DrawParams
 
 export const HEADER = 64;
 
+let measureCtx: CanvasRenderingContext2D | null = null;
+/** Text width from canvas metrics: no layout, unlike getComputedTextLength (which thrashed). */
+function textWidth(text: string, font: string): number {
+  measureCtx ??= document.createElement('canvas').getContext('2d');
+  if (!measureCtx) return text.length * 7;
+  measureCtx.font = font;
+  return measureCtx.measureText(text).width;
+}
+
 export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   const root = ensureSkeleton(svg);
+  const style = getComputedStyle(svg);
+  const px = Number.parseFloat(style.fontSize) || 13;
+  const labelFont = `600 ${px}px ${style.fontFamily}`;
+  const keyFont = `${px * 0.8}px ${style.fontFamily}`;
   const height = diagramHeight(p.total);
   const x = lifelineX(p.width);
   root.attr('width', p.width).attr('height', height).attr('viewBox', `0 0 ${p.width} ${height}`);
@@ -230,14 +243,14 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .each(function (d) {
       const t = select(this);
       t.text(d.label).attr('textLength', null).attr('lengthAdjust', null);
-      if (this.getComputedTextLength() <= avail) return;
+      if (textWidth(d.label, labelFont) <= avail) return;
       if (d.messages.length > 1) {
         const half = Math.ceil(d.messages.length / 2);
         t.text(null);
-        t.append('tspan').attr('x', mid(d)).attr('dy', '-1.05em').text(`${d.messages.slice(0, half).join(' + ')} +`);
-        t.append('tspan').attr('x', mid(d)).attr('dy', '1.05em').text(d.messages.slice(half).join(' + '));
-        t.selectAll<SVGTSpanElement, unknown>('tspan').each(function () {
-          if (this.getComputedTextLength() > avail) select(this).attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
+        const lines = [`${d.messages.slice(0, half).join(' + ')} +`, d.messages.slice(half).join(' + ')];
+        lines.forEach((line, i) => {
+          const span = t.append('tspan').attr('x', mid(d)).attr('dy', i === 0 ? '-1.05em' : '1.05em').text(line);
+          if (textWidth(line, labelFont) > avail) span.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
         });
       } else t.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
     });
@@ -250,8 +263,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   // The lock sits just before the key's name, under the arrow.
   groups.each(function (d) {
     const g = select(this);
-    const key = g.select<SVGTextElement>('text.keyname').node();
-    const w = key && d.keyName ? key.getComputedTextLength() : 0;
+    const w = d.keyName ? textWidth(`key: ${keyShort(d.keyName)}`, keyFont) : 0;
     g.select('g.lock')
       .attr('display', d.keyName ? null : 'none')
       .attr('transform', `translate(${mid(d) - w / 2 - 10},${rowY(d.index) + SLOPE / 2 + 7})`);
