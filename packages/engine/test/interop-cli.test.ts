@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main';
+import type { Io } from '../src/cli/output';
+import { runServe } from '../src/cli/serve';
 import { freePort, makeOpensslPki, spawnProcess, type OpensslPki, type Spawned } from './interop-helpers';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -23,6 +26,51 @@ const HOST = 'server.tlslab.test';
 let pki: OpensslPki;
 const spawned: Spawned[] = [];
 let workDir: string;
+
+/**
+ * Runs a command in this process (cli/main.ts's code with a captured Io): most cases run this
+ * way, because each `tsx` process costs seconds on a busy 2-core machine. A few cases spawn the
+ * real `tlslab` process to prove the command line itself (argv, exit code, stdout/stderr).
+ */
+async function inProcess(args: string[]): Promise<Done> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), isTty: false };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+interface InProcessServer {
+  output(): string;
+  waitFor(text: string, ms?: number): Promise<void>;
+  exited: Promise<number>;
+}
+
+/** `tlslab serve …` in this process; `cwd` is where it writes the demo root. */
+function serveInProcess(args: string[], cwd = workDir): InProcessServer {
+  let out = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), isTty: false };
+  const abort = new AbortController();
+  aborts.push(abort);
+  if (args[0] !== 'serve') throw new Error('serveInProcess runs `serve …`');
+  const exited = runServe(args.slice(1), io, abort.signal, cwd).catch((err: unknown) => {
+    out += `tlslab: ${err instanceof Error ? err.message : String(err)}\n`;
+    return 2;
+  });
+  return {
+    output: () => out,
+    exited,
+    async waitFor(text, ms = 20_000) {
+      const t0 = Date.now();
+      while (!out.includes(text)) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${text}; output:\n${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+const aborts: AbortController[] = [];
 
 function tlslab(args: string[], opts: { cwd?: string } = {}): Spawned {
   const p = spawnProcess(TSX, [MAIN, ...args], { cwd: opts.cwd ?? workDir });
@@ -64,6 +112,7 @@ beforeAll(() => {
 }, 30_000);
 
 afterAll(() => {
+  for (const a of aborts) a.abort();
   for (const p of spawned) p.kill();
   pki?.cleanup();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -86,7 +135,7 @@ describe('tlslab connect → openssl s_server', () => {
 
   it('uses the suite and group asked for (RSA leaf → rsa_pss_rsae_sha256)', async () => {
     const rsa = await sServer('rsa-2048');
-    const r = await tlslabRun([
+    const r = await inProcess([
       'connect', `127.0.0.1:${rsa.port}`, '--servername', HOST, '--ca', pki.rootFile,
       '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1',
     ]);
@@ -97,7 +146,7 @@ describe('tlslab connect → openssl s_server', () => {
   });
 
   it('--trace explains every record, field, secret and certificate check', async () => {
-    const r = await tlslabRun(['connect', `127.0.0.1:${ecdsa.port}`, '--servername', HOST, '--ca', pki.rootFile, '--trace']);
+    const r = await inProcess(['connect', `127.0.0.1:${ecdsa.port}`, '--servername', HOST, '--ca', pki.rootFile, '--trace']);
     expect(r.code).toBe(0);
     const t = r.stdout;
     for (const s of [
@@ -113,7 +162,7 @@ describe('tlslab connect → openssl s_server', () => {
   });
 
   it('--json prints one JSON event per line, bytes as hex', async () => {
-    const r = await tlslabRun(['connect', `127.0.0.1:${ecdsa.port}`, '--servername', HOST, '--ca', pki.rootFile, '--json']);
+    const r = await inProcess(['connect', `127.0.0.1:${ecdsa.port}`, '--servername', HOST, '--ca', pki.rootFile, '--json']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const events = lines.map((l) => JSON.parse(l) as { type: string; seq: number; bytes?: string });
@@ -133,14 +182,14 @@ describe('tlslab connect → openssl s_server', () => {
 
   it('reports the alert OpenSSL sends when no suite is in common', async () => {
     const only256 = await sServer('ecdsa-p256', ['-ciphersuites', 'TLS_AES_256_GCM_SHA384']);
-    const r = await tlslabRun(['connect', `127.0.0.1:${only256.port}`, '--servername', HOST, '--ca', pki.rootFile, '--suites', 'TLS_AES_128_GCM_SHA256']);
+    const r = await inProcess(['connect', `127.0.0.1:${only256.port}`, '--servername', HOST, '--ca', pki.rootFile, '--suites', 'TLS_AES_128_GCM_SHA256']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe('tlslab: handshake failed: received fatal alert handshake_failure (40) from server');
   });
 
   it('says so when nothing listens', async () => {
     const port = await freePort();
-    const r = await tlslabRun(['connect', `127.0.0.1:${port}`]);
+    const r = await inProcess(['connect', `127.0.0.1:${port}`, '--ca', pki.rootFile]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`tlslab: cannot connect to 127.0.0.1:${port}: connection refused`);
   });
@@ -174,7 +223,7 @@ describe('openssl s_client → tlslab serve', () => {
   it('serves a PEM chain and key made by openssl (RSA, CHACHA20, secp256r1)', async () => {
     const port = await freePort();
     const pair = pki.server['rsa-2048'];
-    const serve = tlslab(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_3', '-groups', 'X25519:P-256', '-ign_eof'], { stdin: request });
     spawned.push(client);
@@ -192,7 +241,7 @@ describe('openssl s_client → tlslab serve', () => {
   it('reports the alert of an s_client that does not trust the root', async () => {
     const port = await freePort();
     const pair = pki.server['ed25519'];
-    const serve = tlslab(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile]);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile]);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-CAfile', pki.untrustedRootFile, '-verify_return_error', '-tls1_3'], { stdin: '' });
     spawned.push(client);
@@ -208,11 +257,11 @@ describe('TLS 1.2 with the openssl command', () => {
 
   it('tlslab connect --tls 1.2 → openssl s_server -tls1_2 (ECDHE-RSA, then RSA key transport)', async () => {
     const srv = await sServer('rsa-2048', [], '-tls1_2');
-    let r = await tlslabRun(['connect', `127.0.0.1:${srv.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', '1.2', '--suites', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']);
+    let r = await inProcess(['connect', `127.0.0.1:${srv.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', '1.2', '--suites', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']);
     expect(r.stderr).toMatch(/TLS 1\.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, x25519/);
     expect(r.stdout).toContain('ECDHE-RSA-AES256-GCM-SHA384');
     expect(r.code).toBe(0);
-    r = await tlslabRun(['connect', `127.0.0.1:${srv.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', '1.2', '--suites', 'TLS_RSA_WITH_AES_128_GCM_SHA256']);
+    r = await inProcess(['connect', `127.0.0.1:${srv.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', '1.2', '--suites', 'TLS_RSA_WITH_AES_128_GCM_SHA256']);
     expect(r.stderr).toMatch(/TLS 1\.2, TLS_RSA_WITH_AES_128_GCM_SHA256/);
     expect(r.stdout).toContain('AES128-GCM-SHA256');
     expect(r.code).toBe(0);
@@ -221,7 +270,7 @@ describe('TLS 1.2 with the openssl command', () => {
   it('openssl s_client -tls1_2 → tlslab serve --tls 1.2 with RSA key transport', async () => {
     const port = await freePort();
     const pair = pki.server['rsa-2048'];
-    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', '1.2', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_RSA_WITH_AES_256_GCM_SHA384']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', '1.2', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_RSA_WITH_AES_256_GCM_SHA384']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_2', '-cipher', 'AES256-GCM-SHA384', '-ign_eof'], { stdin: request });
     spawned.push(client);
@@ -247,27 +296,27 @@ describe.each([
   }, 30_000);
 
   it('tlslab connect --cert --key → openssl s_server -Verify: accepted', async () => {
-    const r = await tlslabRun(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.client.chainFile, '--key', pki.client.keyFile]);
+    const r = await inProcess(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.client.chainFile, '--key', pki.client.keyFile]);
     expect(r.stderr).toMatch(new RegExp(`connected to 127\\.0\\.0\\.1:\\d+: TLS ${v.replace('.', '\\.')}`));
     expect(r.stdout).toContain('HTTP/1.0 200 ok');
     expect(r.code).toBe(0);
   });
 
   it(`tlslab connect without a certificate → openssl s_server -Verify: ${noCert}`, async () => {
-    const r = await tlslabRun(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v]);
+    const r = await inProcess(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(new RegExp(`^tlslab: (handshake failed|connection failed after the handshake): received fatal alert ${noCert.replace(/[()]/g, '\\$&')} from server$`));
   });
 
   it('tlslab connect with an untrusted certificate → openssl s_server -Verify: unknown_ca', async () => {
-    const r = await tlslabRun(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.untrustedClient.chainFile, '--key', pki.untrustedClient.keyFile]);
+    const r = await inProcess(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.untrustedClient.chainFile, '--key', pki.untrustedClient.keyFile]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/received fatal alert unknown_ca \(48\) from server$/);
   });
 
   it('openssl s_client -cert → tlslab serve --require-client-cert: verified and reported', async () => {
     const port = await freePort();
-    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), '-verify_return_error', flag, '-cert', pki.client.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pki.client.keyFile, '-ign_eof'], { stdin: request });
     spawned.push(client);
@@ -278,7 +327,7 @@ describe.each([
 
   it(`openssl s_client without a certificate → tlslab serve --require-client-cert: ${noCert}`, async () => {
     const port = await freePort();
-    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-ign_eof'], { stdin: request });
     spawned.push(client);
@@ -290,7 +339,7 @@ describe.each([
 
   it('openssl s_client with an untrusted certificate → tlslab serve --request-client-cert: unknown_ca', async () => {
     const port = await freePort();
-    const serve = tlslab(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--request-client-cert']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--request-client-cert']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-cert', pki.untrustedClient.certFile, '-key', pki.untrustedClient.keyFile, '-ign_eof'], { stdin: request });
     spawned.push(client);

@@ -151,7 +151,11 @@ function requestComplete(buf: string): boolean {
   return buf.includes('\n') || !/^[A-Z]+ /.test(buf);
 }
 
-export async function runServe(argv: readonly string[], io: Io, signal?: AbortSignal): Promise<number> {
+/**
+ * Runs the server until `signal` aborts (or, with --once, the first connection ends).
+ * `cwd` is where the demo root file goes (default: the process's working directory).
+ */
+export async function runServe(argv: readonly string[], io: Io, signal?: AbortSignal, cwd = process.cwd()): Promise<number> {
   const p = parseArgs(argv, SERVE_FLAGS);
   if (getBool(p, 'help')) {
     io.out(helpText(SERVE_USAGE, 'Runs a TLS server with the TLS Lab engine; every request gets a small HTTP response.', SERVE_FLAGS));
@@ -165,7 +169,7 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
   const host = getString(p, 'host') ?? '127.0.0.1';
   const mode: OutputMode = getBool(p, 'json') ? 'json' : getBool(p, 'trace') ? 'trace' : 'plain';
   const status = (line: string): void => (mode === 'json' ? io.err(`tlslab: ${line}\n`) : io.out(`tlslab: ${line}\n`));
-  const setup = await serveSetup(p);
+  const setup = await serveSetup(p, cwd);
   for (const l of setup.lines) status(l);
   const once = getBool(p, 'once');
 
