@@ -25,7 +25,7 @@ export const ROW = 60;
 const SLOPE = 16;
 
 export function lifelineX(width: number): { client: number; server: number } {
-  return { client: 120, server: Math.max(300, width - 70) };
+  return { client: 120, server: Math.max(300, width - 110) };
 }
 
 export function rowY(index: number): number {
@@ -106,7 +106,21 @@ export function drawHeader(svg: SVGSVGElement, width: number, states: DrawParams
   g.select('line.life').attr('x1', (d) => d.x).attr('x2', (d) => d.x).attr('y1', 36).attr('y2', HEADER);
   g.select('rect.head-box').attr('x', (d) => d.x - 62).attr('y', 6).attr('width', 124).attr('height', 30);
   g.select('text.who').attr('x', (d) => d.x).attr('y', 26).attr('text-anchor', 'middle').text((d) => d.name);
-  g.select('text.state').attr('x', (d) => d.x).attr('y', 54).attr('text-anchor', 'middle').text((d) => d.state ?? '—');
+  // A state name wider than the room around its lifeline is condensed to fit.
+  const style = getComputedStyle(svg);
+  const font = `${(Number.parseFloat(style.fontSize) || 13) * 0.85}px ${style.fontFamily}`;
+  g.select<SVGTextElement>('text.state')
+    .attr('x', (d) => d.x)
+    .attr('y', 54)
+    .attr('text-anchor', 'middle')
+    .text((d) => d.state ?? '—')
+    .each(function (d) {
+      const room = 2 * Math.min(d.x, width - d.x) - 8;
+      const w = textWidth(d.state ?? '—', font);
+      select(this)
+        .attr('textLength', w > room ? room : null)
+        .attr('lengthAdjust', w > room ? 'spacingAndGlyphs' : null);
+    });
 }
 
 export const HEADER = 64;

@@ -70,9 +70,10 @@ function SecretCard({ node, shown, protects, step }: { node: SecretNode; shown: 
         {protects.length > 0 && (
           <span className="protects">
             {' · protects: '}
-            {protects.map((a) => (
+            {protects.map((a, i) => (
+              <span key={a.id}>
+              {i > 0 && ', '}
               <button
-                key={a.id}
                 type="button"
                 className="linkish"
                 onClick={() => {
@@ -82,6 +83,7 @@ function SecretCard({ node, shown, protects, step }: { node: SecretNode; shown: 
               >
                 {a.label} ({a.from})
               </button>
+              </span>
             ))}
           </span>
         )}
@@ -98,6 +100,14 @@ function Input({ name, value }: { name: string; value: string }) {
     </>
   );
 }
+
+const STAGE_TITLES: Record<string, string> = {
+  early: 'Early secret (RFC 8446 §7.1)',
+  handshake: 'Handshake secret and handshake traffic secrets',
+  master: 'Master secret and application traffic secrets',
+  traffic: 'Traffic keys and IVs (RFC 8446 §7.3)',
+  tls12: 'TLS 1.2: premaster → master secret → key block (RFC 5246 §8.1, §6.3)',
+};
 
 function stepOf(stepEnds: number[], index: number): number {
   const k = stepEnds.findIndex((end) => end >= index);
@@ -156,7 +166,7 @@ export function KeysPanel() {
         const branches = nodes.filter((n) => !n.trunk);
         return (
           <section className="stage" key={stage} aria-label={`${stage} stage`}>
-            <h3 className="stage-name">{stage}</h3>
+            <h3 className="stage-name">{STAGE_TITLES[stage] ?? stage}</h3>
             <div className="stage-grid">
               <div className="trunk-col">
                 {trunk.map((n) => (

@@ -18,6 +18,7 @@ export function Narration() {
   const newSecrets = stepEvents.filter((e) => e.type === 'secret');
   const notes = stepEvents.filter((e) => e.type === 'note');
   const reports = stepEvents.filter((e) => e.type === 'cert-report');
+  const moves = stepEvents.filter((e) => e.type === 'state');
 
   let parts: Explanation[] = [];
   if (cursor === 0) {
@@ -34,8 +35,9 @@ export function Narration() {
       version: params.client?.version ?? params.server?.version,
       keyExchange: params.server?.keyExchange ?? params.client?.keyExchange,
     };
-    if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from));
-    else if (arrow.appdata) parts.push(explainAppData(arrow.from));
+    const afterData = run.arrows.some((a) => a.appdata && a.index < arrow.index);
+    if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from, ctx.version, afterData));
+    else if (arrow.appdata) parts.push(explainAppData(arrow.from, ctx.version));
     else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
     else
       for (const m of arrow.messages) {
@@ -61,6 +63,18 @@ export function Narration() {
           </div>
         );
       })}
+      {moves.length > 0 && (
+        <p className="small muted" data-testid="state-moves">
+          {moves.map((m, i) =>
+            m.type === 'state' ? (
+              <span key={i} className="move">
+                {m.side}: {m.from} → {m.to}
+                {i < moves.length - 1 ? ' · ' : ''}
+              </span>
+            ) : null,
+          )}
+        </p>
+      )}
       {newSecrets.length > 0 && (
         <p className="small">
           Derived in this step:{' '}

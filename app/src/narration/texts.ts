@@ -110,24 +110,26 @@ export const MESSAGES: Record<string, Entry> = {
         },
 };
 
-export function explainAppData(from: Side): Explanation {
+export function explainAppData(from: Side, version: TlsVersionName | undefined): Explanation {
+  const key = version === 'TLS 1.2' ? `${from}_write_key from the key block` : 'the application traffic key';
   return {
     title: from === 'client' ? 'The request, encrypted' : 'The response, encrypted',
-    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with the application traffic key. The network sees only the record header and ciphertext.`,
-    rfc: `${R13} §5.2`,
+    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with ${key}. The network sees only the record header and ciphertext.`,
+    rfc: version === 'TLS 1.2' ? `${R12} §6.2.3.3` : `${R13} §5.2`,
   };
 }
 
-export function explainAlert(description: string, from: Side): Explanation {
+export function explainAlert(description: string, from: Side, version: TlsVersionName | undefined, afterData: boolean): Explanation {
+  const r = version === 'TLS 1.2' ? R12 : R13;
   if (description === 'close_notify')
     return {
       title: 'Closing the connection',
       text: `The ${from} says it will send nothing more (close_notify). Closing with an alert, not just dropping the connection, tells the peer the data was not cut short by an attacker.`,
-      rfc: `${R13} §6.1`,
+      rfc: version === 'TLS 1.2' ? `${R12} §7.2.1` : `${R13} §6.1`,
     };
   return {
     title: `The ${from} gives up: ${description}`,
-    text: `Something failed a check, so the ${from} sends a fatal alert (${description}) and closes the connection. No application data was exchanged.`,
-    rfc: `${R13} §6.2`,
+    text: `Something failed a check, so the ${from} sends a fatal alert (${description}) and closes the connection.${afterData ? '' : ' No application data was exchanged.'} The narration of the previous steps and the Certificates and Keys tabs show what went wrong.`,
+    rfc: version === 'TLS 1.2' ? `${R12} §7.2.2` : `${r} §6.2`,
   };
 }
