@@ -1,8 +1,8 @@
 /**
  * Property tests (fast-check): mutated records of a valid handshake, fed to each endpoint.
  *
- * A valid in-process TLS 1.3 handshake (plus one request and one answer) is recorded with
- * seeded randomness. Because a seeded endpoint is deterministic, a fresh endpoint of the same
+ * A valid in-process handshake (TLS 1.3, and TLS 1.2 ECDHE-ECDSA), plus one request and one
+ * answer, is recorded with seeded randomness. Because a seeded endpoint is deterministic, a fresh endpoint of the same
  * seed fed the other side's recorded records walks the same path — so one record of that
  * stream can be mutated (bit flips, truncation, length fields, content types, insertions,
  * deletions, reordering, duplication) and the endpoint's reaction observed. Every case must
@@ -11,9 +11,10 @@
  *   - a fatal alert from errors.ts's table (never internal_error, which means a bug) and the
  *     Closed state, after which more input is ignored without throwing;
  *   - waiting for more bytes (the mutation made the stream shorter than announced);
- * and never an exception out of the endpoint. Bit flips inside a protected record's
- * ciphertext or tag must give exactly bad_record_mac (RFC 8446 §5.2). Any chunking of an
- * unmutated stream must complete the handshake.
+ * and never an exception out of the endpoint; a sent alert must be on the wire. Bit flips
+ * inside a protected record's body (nonce, ciphertext, tag) must give exactly bad_record_mac
+ * (RFC 8446 §5.2, RFC 5246 §6.2.3.3). Any chunking of an unmutated stream must connect.
+ * About 4000 mutated streams in all (FUZZ_CASES=n sets the count per endpoint and version).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,11 +22,13 @@ import { createClient, createServer } from '../src/index';
 import type { ClientConfig, Endpoint, ServerConfig } from '../src/config';
 import { seededRng } from '../src/crypto/rng';
 import { ALERT_CODES } from '../src/errors';
-import type { TlsEventBody } from '../src/events';
+import type { TlsEventBody, TlsVersionName } from '../src/events';
 import { privateKeyFromPem } from '../src/pki/parse';
 import { makeOpensslPki, pemCertsToDer, type OpensslPki } from './interop-helpers';
 
-const CASES_PER_TARGET = Number(process.env.FUZZ_CASES ?? 1500);
+/** Cases per target (endpoint × version); FUZZ_CASES overrides both. */
+const CASES_13 = Number(process.env.FUZZ_CASES ?? 1200);
+const CASES_12 = Number(process.env.FUZZ_CASES ?? 800);
 /** Set after the certificates exist (openssl's notBefore is the second they were made). */
 let NOW = new Date();
 const SEED = 'fuzz-records';
@@ -43,10 +46,31 @@ interface Observed {
 }
 
 let pki: OpensslPki;
-let makeClient: (sink: (e: TlsEventBody) => void) => Endpoint;
-let makeServer: (sink: (e: TlsEventBody) => void) => Endpoint;
-/** Records each side received in the valid run, in order. */
-const incoming: Record<Side, Uint8Array[]> = { client: [], server: [] };
+
+/** One valid exchange to mutate: how to make its endpoints, and what each side received. */
+interface Flow {
+  name: string;
+  version: TlsVersionName;
+  makeClient: (sink: (e: TlsEventBody) => void) => Endpoint;
+  makeServer: (sink: (e: TlsEventBody) => void) => Endpoint;
+  /** Records each side received in the valid run, in order. */
+  incoming: Record<Side, Uint8Array[]>;
+  /** Indices (into `incoming[side]`) of records that are AEAD-protected. */
+  protectedRecords: Record<Side, Set<number>>;
+}
+
+const flows: Flow[] = [];
+
+/** Which records of a stream are protected: TLS 1.3 application_data records; TLS 1.2 every record after ChangeCipherSpec. */
+function protectedIndices(records: Uint8Array[], version: TlsVersionName): Set<number> {
+  const out = new Set<number>();
+  let afterCcs = false;
+  records.forEach((r, i) => {
+    if (version === 'TLS 1.3' ? r[0] === 23 : afterCcs) out.add(i);
+    if (r[0] === 20) afterCcs = true;
+  });
+  return out;
+}
 
 /** Splits a byte stream into TLS records (5-byte header + length). */
 function splitRecords(bytes: Uint8Array): Uint8Array[] {
@@ -73,7 +97,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Runs the valid exchange once, recording what each side received. */
-function recordValidRun(): void {
+function recordValidRun(flow: Flow): void {
+  const { makeClient, makeServer, incoming } = flow;
   const alerts: string[] = [];
   const onAlert = (e: TlsEventBody): void => {
     if (e.type === 'alert') alerts.push(`${e.side} ${e.direction} ${String(e.description)}${e.reason ? `: ${e.reason}` : ''}`);
@@ -107,13 +132,15 @@ function recordValidRun(): void {
     }
     if (sentAnswer && toServer.length === 0 && toClient.length === 0) break;
   }
-  if (!c.connected || !s.connected) throw new Error(`valid run did not connect: client ${c.state}, server ${s.state}; ${alerts.join('; ')}`);
+  if (!c.connected || !s.connected) throw new Error(`${flow.name}: valid run did not connect: client ${c.state}, server ${s.state}; ${alerts.join('; ')}`);
+  flow.protectedRecords.client = protectedIndices(incoming.client, flow.version);
+  flow.protectedRecords.server = protectedIndices(incoming.server, flow.version);
 }
 
 /** A fresh endpoint of `side` fed `records` (each delivered in `chunks`-sized pieces). */
-function feed(side: Side, records: Uint8Array[], chunk = 0): Observed {
+function feed(flow: Flow, side: Side, records: Uint8Array[], chunk = 0): Observed {
   const events: TlsEventBody[] = [];
-  const endpoint = side === 'client' ? makeClient((e) => events.push(e)) : makeServer((e) => events.push(e));
+  const endpoint = side === 'client' ? flow.makeClient((e) => events.push(e)) : flow.makeServer((e) => events.push(e));
   const obs: Observed = { endpoint, events };
   try {
     endpoint.start();
@@ -217,7 +244,7 @@ function setLength(r: Uint8Array, n: number): void {
 }
 
 /** Applies `m` to a copy of `records`; also says whether the result must be bad_record_mac. */
-function mutate(records: readonly Uint8Array[], m: Mutation): { out: Uint8Array[]; expectMac: boolean; where: string } {
+function mutate(records: readonly Uint8Array[], prot: Set<number>, m: Mutation): { out: Uint8Array[]; expectMac: boolean; where: string } {
   const out = records.map((r) => r.slice());
   const i = m.rec % out.length;
   const r = out[i]!;
@@ -228,8 +255,8 @@ function mutate(records: readonly Uint8Array[], m: Mutation): { out: Uint8Array[
       const byte = m.byte % r.length;
       r[byte]! ^= 1 << m.bit;
       where += ` byte ${byte}`;
-      // A flip in the ciphertext or tag of an application_data record (TLS 1.3 protected).
-      expectMac = r[0] === 23 && byte >= 5 && records[i]![0] === 23;
+      // A flip in the body (explicit nonce, ciphertext or tag) of a protected record.
+      expectMac = prot.has(i) && byte >= 5;
       break;
     }
     case 'truncate-stream': {
@@ -281,7 +308,7 @@ function mutate(records: readonly Uint8Array[], m: Mutation): { out: Uint8Array[
       s.set(m.extra, r.length);
       setLength(s, s.length - 5);
       out[i] = s;
-      expectMac = r[0] === 23;
+      expectMac = prot.has(i);
       break;
     }
   }
@@ -295,61 +322,76 @@ beforeAll(() => {
   const chain = pemCertsToDer(leaf.chainPem);
   const key = privateKeyFromPem(leaf.keyPem);
   const anchors = pemCertsToDer(pki.rootPem);
-  makeClient = (sink) => {
-    const config: ClientConfig = {
-      rng: seededRng(SEED, 'client'),
-      sink,
-      now: NOW,
-      serverName: 'server.tlslab.test',
-      trustAnchors: anchors,
-      alpn: ['http/1.1'],
-    };
-    return createClient(config);
-  };
-  makeServer = (sink) => {
-    const config: ServerConfig = { rng: seededRng(SEED, 'server'), sink, now: NOW, cert: { chain, key }, alpn: ['http/1.1'] };
-    return createServer(config);
-  };
-  recordValidRun();
+  const flow = (name: string, version: TlsVersionName, over: Partial<ClientConfig & ServerConfig>): Flow => ({
+    name,
+    version,
+    makeClient: (sink) =>
+      createClient({
+        rng: seededRng(SEED, `${name}:client`),
+        sink,
+        now: NOW,
+        serverName: 'server.tlslab.test',
+        trustAnchors: anchors,
+        alpn: ['http/1.1'],
+        versions: [version],
+        ...over,
+      }),
+    makeServer: (sink) =>
+      createServer({ rng: seededRng(SEED, `${name}:server`), sink, now: NOW, cert: { chain, key }, alpn: ['http/1.1'], versions: [version], ...over }),
+    incoming: { client: [], server: [] },
+    protectedRecords: { client: new Set(), server: new Set() },
+  });
+  flows.push(flow('TLS 1.3', 'TLS 1.3', {}));
+  flows.push(flow('TLS 1.2 ECDHE-ECDSA', 'TLS 1.2', { cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] }));
+  for (const f of flows) recordValidRun(f);
 }, 60_000);
 
 afterAll(() => pki?.cleanup());
 
-describe.each(['server', 'client'] as const)('mutated records fed to the %s', (side) => {
+const TARGETS = [
+  { flow: 0, side: 'server' as const, cases: CASES_13, seed: 42 },
+  { flow: 0, side: 'client' as const, cases: CASES_13, seed: 43 },
+  { flow: 1, side: 'server' as const, cases: CASES_12, seed: 44 },
+  { flow: 1, side: 'client' as const, cases: CASES_12, seed: 45 },
+].map((t) => ({ ...t, label: `${t.flow === 0 ? 'TLS 1.3' : 'TLS 1.2'} ${t.side}` }));
+
+describe.each(TARGETS)('mutated records fed to the $label', ({ flow: fi, side, cases, seed }) => {
   it('the unmutated stream, in any chunking, completes the handshake', () => {
+    const flow = flows[fi]!;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 700 }), (chunk) => {
-        const o = feed(side, incoming[side], chunk);
+        const o = feed(flow, side, flow.incoming[side], chunk);
         const v = checkDefined(o, `chunk ${chunk}`);
         expect(v).toEqual({ kind: 'connected' });
       }),
-      { numRuns: 40, seed: 1 },
+      { numRuns: 25, seed: 1 },
     );
   });
 
   it(`ends every mutation in a defined alert, a completed handshake or a wait for more bytes`, () => {
+    const flow = flows[fi]!;
     const tally = new Map<string, number>();
     fc.assert(
       fc.property(mutationArb, fc.constantFrom(0, 0, 0, 1, 7, 300), (m, chunk) => {
-        const { out, expectMac, where } = mutate(incoming[side], m);
-        const o = feed(side, out, chunk);
-        const what = `${side} ← ${where}: ${JSON.stringify(m, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`;
+        const { out, expectMac, where } = mutate(flow.incoming[side], flow.protectedRecords[side], m);
+        const o = feed(flow, side, out, chunk);
+        const what = `${flow.name} ${side} ← ${where}: ${JSON.stringify(m, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`;
         const v = checkDefined(o, what);
         const key = v.kind === 'alert' ? v.description : v.kind;
         tally.set(key, (tally.get(key) ?? 0) + 1);
         if (process.env.FUZZ_DEBUG && (v.kind === 'connected' || v.kind === 'waiting')) console.log(v.kind, what);
         if (expectMac) {
-          // RFC 8446 §5.2: a record that fails to deprotect ends in bad_record_mac.
+          // RFC 8446 §5.2 / RFC 5246 §6.2.3.3: a record that fails to deprotect ends in bad_record_mac.
           expect(v, what).toEqual({ kind: 'alert', description: 'bad_record_mac' });
         }
       }),
-      { numRuns: CASES_PER_TARGET, seed: side === 'server' ? 42 : 43 },
+      { numRuns: cases, seed },
     );
     // The mutations must actually reach the checks: several different alerts, and successes.
     const alerts = [...tally.keys()].filter((k) => k !== 'connected' && k !== 'waiting');
     expect(alerts.length, JSON.stringify([...tally])).toBeGreaterThanOrEqual(4);
     expect(tally.get('bad_record_mac') ?? 0).toBeGreaterThan(0);
     expect(tally.get('decode_error') ?? 0).toBeGreaterThan(0);
-    console.log(`${side}: ${CASES_PER_TARGET} mutated streams →`, Object.fromEntries([...tally].sort((a, b) => b[1] - a[1])));
+    console.log(`${flow.name} ${side}: ${cases} mutated streams →`, Object.fromEntries([...tally].sort((a, b) => b[1] - a[1])));
   });
 });
