@@ -187,6 +187,13 @@ describe('tlslab connect → openssl s_server', () => {
     expect(r.stderr.trim()).toBe('tlslab: handshake failed: received fatal alert handshake_failure (40) from server');
   });
 
+  it('checks an IP address against the certificate\'s IP SANs when no --servername is given', async () => {
+    const r = await inProcess(['connect', `127.0.0.1:${ecdsa.port}`, '--ca', pki.rootFile, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const host = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; check?: { id: string; pass: boolean; compared: string } }).find((e) => e.type === 'cert-check' && e.check?.id === 'hostname');
+    expect(host?.check).toMatchObject({ pass: true, compared: expect.stringContaining('IP 127.0.0.1') });
+  });
+
   it('says so when nothing listens', async () => {
     const port = await freePort();
     const r = await inProcess(['connect', `127.0.0.1:${port}`, '--ca', pki.rootFile]);

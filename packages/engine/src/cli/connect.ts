@@ -33,7 +33,7 @@ import { eventPrinter, unescapeText, type Io, type OutputMode } from './output';
 import { describeFailure, driveEndpoint, type Outcome } from './socket';
 
 export const CONNECT_FLAGS: FlagSpecs = {
-  servername: { type: 'string', metavar: 'NAME', help: 'server_name to send and check the certificate against (default: HOST unless it is an IP address)' },
+  servername: { type: 'string', metavar: 'NAME', help: 'name to send as server_name and to check the certificate against (default: HOST; an IP address is checked, not sent)' },
   ca: { type: 'string', metavar: 'FILE', help: "PEM trust anchors (default: Node's Mozilla roots + .tlslab/demo-root.pem if present)" },
   suites: { type: 'string', metavar: 'LIST', help: `cipher suites to offer, preferred first (${ALL_SUITES.slice(0, 3).join(', ')}, ...)` },
   groups: { type: 'string', metavar: 'LIST', help: `key exchange groups to offer (${GROUPS.join(', ')})` },
@@ -75,7 +75,9 @@ export function clientConfigFromFlags(
   const sigArg = getString(p, 'sigalgs');
   const signatureSchemes = sigArg ? parseNameList(sigArg, SIGNATURE_SCHEMES, 'signature scheme') : undefined;
   const alpnArg = getString(p, 'alpn');
-  const serverName = getString(p, 'servername') ?? (isIP(host) ? undefined : host);
+  // The name the certificate must match: --servername, else HOST. An IP address is checked
+  // against the certificate's IP SANs but never sent as server_name (RFC 6066 §3).
+  const serverName = getString(p, 'servername') ?? host;
   const caFile = getString(p, 'ca');
   let trustAnchors: Uint8Array[];
   if (caFile) trustAnchors = loadTrustAnchors(caFile);
