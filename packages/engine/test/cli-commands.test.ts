@@ -126,6 +126,33 @@ describe('tlslab simulate', () => {
     expect(r.err).toMatch(new RegExp(`^tlslab: handshake failed: ${side || '(client|server)'} sent fatal alert ${alert} \\(\\d+\\)`));
   });
 
+  it.each([
+    ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'rsa-2048', 'ClientKeyExchange'],
+    ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ecdsa-p256', 'ServerKeyExchange'],
+    ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'rsa-2048', 'ServerKeyExchange'],
+  ])('--tls 1.2 runs %s with a %s certificate', async (suite, keyType, message) => {
+    const r = await run(['simulate', '--seed', 's12', '--tls', '1.2', '--suite', suite, '--key-type', keyType]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(message);
+    expect(r.out).toContain(`negotiated: TLS 1.2, ${suite}`);
+    expect(r.out).toContain('server answered: "HTTP/1.1 200 OK"');
+  });
+
+  it.each(['1.3', '1.2'])('--mutual (TLS %s): the client presents a certificate the server checks', async (v) => {
+    const r = await run(['simulate', '--seed', 'm', '--tls', v, '--mutual']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('client ← server  CertificateRequest');
+    expect(r.out).toMatch(/client → server {2}CertificateVerify/);
+    expect(r.out).toMatch(/server checked the client certificate: ok/);
+  });
+
+  it('--fault bad-premaster (TLS 1.2 RSA): the server goes on with a random premaster and fails at Finished, not with a padding alert', async () => {
+    const r = await run(['simulate', '--seed', 'bp', '--tls', '1.2', '--suite', 'TLS_RSA_WITH_AES_128_GCM_SHA256', '--key-type', 'rsa-2048', '--fault', 'bad-premaster']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/client → server {2}Finished/);
+    expect(r.err).toMatch(/^tlslab: handshake failed: server sent fatal alert (bad_record_mac \(20\)|decrypt_error \(51\))/);
+  });
+
   it('--trace shows fields, secrets both sides agree on, nonces and checks', async () => {
     const r = await run(['simulate', '--seed', 'trace', '--trace']);
     expect(r.code).toBe(0);

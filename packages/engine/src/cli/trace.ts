@@ -201,11 +201,16 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
       lines.push(`${body}  nonce     = ${hex(pr.nonce)}   ${p.dim(`(${pr.nonceFormula})`)}`);
       lines.push(`${body}  aad       = ${hex(pr.aad)}`);
       lines.push(`${body}  ciphertext ${pr.ciphertext.length} bytes, tag = ${hex(pr.tag)}`);
+      // TLS 1.3 hides the real type inside (TLSInnerPlaintext, RFC 8446 §5.2); TLS 1.2's AEAD
+      // plaintext is just the content, of the outer type.
+      const tls13 = pr.padding > 0 || pr.plaintextSpans.some((s) => s.label === 'zeros') || pr.nonceFormula.includes('8446');
       lines.push(
-        `${body}  plaintext ${pr.plaintext.length} bytes: inner content type ${p.bold(pr.innerContentType)}, ${pr.padding} zero padding byte${pr.padding === 1 ? '' : 's'}`,
+        tls13
+          ? `${body}  plaintext ${pr.plaintext.length} bytes: inner content type ${p.bold(pr.innerContentType)}, ${pr.padding} zero padding byte${pr.padding === 1 ? '' : 's'}`
+          : `${body}  plaintext ${pr.plaintext.length} bytes of ${p.bold(pr.innerContentType)}`,
       );
       if (pr.plaintextSpans.length > 0) {
-        lines.push(`${body}  ${p.dim('TLSInnerPlaintext:')}`);
+        lines.push(`${body}  ${p.dim(tls13 ? 'TLSInnerPlaintext:' : 'plaintext:')}`);
         lines.push(...spanTree(pr.plaintextSpans, pr.plaintext, `${body}    `, Infinity));
       }
     }
