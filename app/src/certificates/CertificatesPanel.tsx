@@ -4,7 +4,7 @@
  * reason and RFC section; and a paste box whose chain the next run's server presents.
  * Parsing and verification of a paste run in the Worker, never on the main thread.
  */
-import { useMemo } from 'react';
+import { useMemo, useDeferredValue } from 'react';
 import { useAppStore } from '../store';
 import { visibleCount, type CertCheckEvent, type CertReportEvent } from '../store/derive';
 import { rfcLink } from '../format';
@@ -284,7 +284,8 @@ function PasteBox() {
 
 export function CertificatesPanel() {
   const run = useAppStore((s) => s.run);
-  const cursor = useAppStore((s) => s.cursor);
+  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
+  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const count = visibleCount(run, cursor);
   const { reports, looseChecks } = useMemo(() => {
     const reports: CertReportEvent[] = [];

@@ -3,7 +3,7 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useMemo } from 'react';
+import { useMemo, useDeferredValue } from 'react';
 import { useAppStore } from '../store';
 import { type Arrow, type HandshakeEvent, type ProtectedInfo } from '../store/derive';
 import { hex, utf8Text } from '../format';
@@ -114,7 +114,8 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
 
 export function Inspector() {
   const run = useAppStore((s) => s.run);
-  const cursor = useAppStore((s) => s.cursor);
+  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
+  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const selectedId = useAppStore((s) => s.selectedRecordId);
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;

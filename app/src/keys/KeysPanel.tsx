@@ -6,7 +6,7 @@
  * value appears only once the step that derives it has played. Each secret links to the
  * records it protects.
  */
-import { useMemo } from 'react';
+import { useMemo, useDeferredValue } from 'react';
 import { useAppStore } from '../store';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
@@ -116,7 +116,8 @@ function stepOf(stepEnds: number[], index: number): number {
 
 export function KeysPanel() {
   const run = useAppStore((s) => s.run);
-  const cursor = useAppStore((s) => s.cursor);
+  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
+  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const count = visibleCount(run, cursor);
 
   const stages = useMemo(() => {
