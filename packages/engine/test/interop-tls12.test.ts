@@ -113,6 +113,20 @@ describe('TLS 1.2: our client → node:tls (OpenSSL) server', () => {
     }
   });
 
+  it('a 1.3-capable OpenSSL negotiating 1.2 marks ServerHello.random with DOWNGRD\\x01, which a 1.2-only client accepts', async () => {
+    const ns = await startNodeServer('ecdsa-p256', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: `${ALL_12_OPENSSL}:TLS_AES_128_GCM_SHA256` });
+    try {
+      const run = await runEngineClient(ns.port, { versions: ['TLS 1.2'] });
+      expect(run.outcome.connected, describeFailure(run.outcome, 'server')).toBe(true);
+      const sh = run.events.find((e) => e.type === 'handshake' && e.name === 'ServerHello');
+      const random = sh && sh.type === 'handshake' ? sh.bytes.subarray(6, 38) : new Uint8Array();
+      // RFC 8446 §4.1.3: the last 8 bytes of the random are 44 4F 57 4E 47 52 44 01.
+      expect(Buffer.from(random.subarray(24)).toString('hex')).toBe('444f574e47524401');
+    } finally {
+      ns.server.close();
+    }
+  });
+
   it('offering only 1.3 to a 1.2-only server ends with protocol_version', async () => {
     const ns = nodeServers.get('ecdsa-p256')!;
     const run = await runEngineClient(ns.port, { versions: ['TLS 1.3'] });
@@ -162,13 +176,16 @@ describe('TLS 1.2: node:tls (OpenSSL) client → our server', () => {
     expect(es.runs[before]!.outcome!.alertSent?.description).toBe('handshake_failure');
   });
 
-  it('a server accepting 1.2 and 1.3 meets a 1.2-only client with TLS 1.2 (and no downgrade alarm)', async () => {
+  it('a server accepting 1.2 and 1.3 meets a 1.2-only client with TLS 1.2, marking its random with DOWNGRD\\x01', async () => {
     const es = await startEngineServer('ecdsa-p256', { versions: ['TLS 1.3', 'TLS 1.2'] });
     try {
       const r = await runNodeClient(es.port, TLS12_ONLY);
       expect(r.error).toBeUndefined();
       expect(r.protocol).toBe('TLSv1.2');
       expect(r.answer).toContain('hello from tlslab');
+      const sh = es.runs[0]!.events.find((e) => e.type === 'handshake' && e.name === 'ServerHello' && e.direction === 'sent');
+      const random = sh && sh.type === 'handshake' ? sh.bytes.subarray(6, 38) : new Uint8Array();
+      expect(Buffer.from(random.subarray(24)).toString('hex')).toBe('444f574e47524401');
     } finally {
       es.server.close();
     }

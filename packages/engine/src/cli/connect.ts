@@ -159,7 +159,7 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
       onAppData: (data, d) => {
         // Report the connection once the server has answered: a TLS 1.3 server can still
         // reject the client (certificate_required, ...) after the client's Finished.
-        if (mode === 'plain' && answer === '') io.err(`tlslab: ${connectedLine(d.events, host, port)}\n`);
+        if (mode !== 'json' && answer === '') io.err(`tlslab: ${connectedLine(d.events, host, port)}\n`);
         const text = utf8.decode(data);
         answer += text;
         if (mode === 'plain') io.out(text);
