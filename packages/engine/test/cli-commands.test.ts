@@ -61,6 +61,12 @@ describe('usage', () => {
     expect(r.err).toBe('tlslab: cannot read CA file /nonexistent/ca.pem: no such file\n');
   });
 
+  it('dispatches verify to cli/verify.ts', async () => {
+    const r = await run(['verify', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('usage: tlslab verify');
+  });
+
   it.each(['connect', 'serve', 'simulate'])('%s --help lists its options', async (cmd) => {
     const r = await run([cmd, '--help']);
     expect(r.code).toBe(0);
