@@ -219,3 +219,34 @@ test('keyboard only: tab to an arrow and select it; dark mode and large type ren
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('[data-secret="client_handshake_traffic_secret"] [data-testid="secret-value"]')).toHaveCount(0);
 });
+
+test('a bad paste says what is wrong and the app keeps working; no key: checks run, then the server cannot sign', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-badpaste&v=1.3');
+  let run = await waitForRun(page);
+  await page.getByRole('tab', { name: 'Certificates' }).click();
+  await page.getByLabel('Certificate (PEM)').fill('this is not a certificate');
+  await page.getByRole('button', { name: 'Use in the handshake' }).click();
+  run = await waitForRun(page, run);
+  const banner = page.locator('.banner.error');
+  await expect(banner).toContainText('could not start');
+  await expect(banner).toContainText('no certificate');
+  await shot(page, info, '11-bad-paste');
+  await page.getByRole('button', { name: 'Back to the demo PKI' }).click();
+  run = await waitForRun(page, run);
+  await expect(banner).toHaveCount(0);
+  await page.keyboard.press('End');
+  expect((await arrowNames(page)).some((n) => n.startsWith('Application Data, server to client'))).toBe(true);
+
+  // The valid chain without its private key: the client's checks pass, then the server cannot sign.
+  await page.getByRole('button', { name: 'Valid', exact: true }).click();
+  await expect(page.getByLabel('Certificate (PEM)')).toHaveValue(/BEGIN CERTIFICATE/);
+  await page.getByLabel('Private key (PEM, optional)').fill('');
+  await page.getByRole('button', { name: 'Use in the handshake' }).click();
+  await waitForRun(page, run);
+  await page.keyboard.press('End');
+  // The checks of the paste run anyway (in the Worker) and pass; the run says why it stopped.
+  await expect(page.getByRole('region', { name: /Pasted chain/ })).toContainText('✓ valid');
+  await expect(page.getByTestId('outcome')).toContainText(/private key/i);
+  expect((await arrowNames(page)).some((n) => n.startsWith('Alert: internal_error, server to client'))).toBe(true);
+  await shot(page, info, '12-paste-without-key');
+});

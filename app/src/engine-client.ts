@@ -60,7 +60,7 @@ function onMessage(msg: FromWorker): void {
       clearTimeout(watchdog);
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
-      store.finishRun(msg.id, events, msg.ms);
+      store.finishRun(msg.id, events, msg.ms, msg.summary);
       return;
     }
     case 'pem': {

@@ -200,7 +200,9 @@ function PasteBox() {
       pastedKeyPem: paste.keyPem.trim() ? paste.keyPem : undefined,
       extraTrustPem,
     });
-    setPaste({ message: 'The server now presents the pasted chain. The report above is from this run.' });
+    setPaste({ message: 'The server now presents the pasted chain; the client checks it in the run (report above once its Certificate arrives).' });
+    // The same checks, run now on the paste itself, so they show even if the handshake stops early.
+    void check();
   };
 
   const reset = () => {

@@ -9,6 +9,7 @@ export function Narration() {
   const run = useAppStore((s) => s.run);
   const cursor = useAppStore((s) => s.cursor);
   const status = useAppStore((s) => s.status);
+  const summary = useAppStore((s) => s.summary);
   const count = visibleCount(run, cursor);
   const params = useMemo(() => negotiated(run.events, run.events.length), [run]);
 
@@ -63,6 +64,11 @@ export function Narration() {
           </div>
         );
       })}
+      {cursor > 0 && cursor === run.stepEnds.length && summary && (
+        <p className={summary.ok ? 'small good' : 'small bad'} data-testid="outcome">
+          Outcome: {summary.ok ? 'handshake complete, request answered, both sides closed cleanly.' : `${summary.alert ? `${summary.alert} — ` : ''}${summary.error ?? 'failed'}`}
+        </p>
+      )}
       {moves.length > 0 && (
         <p className="small muted" data-testid="state-moves">
           {moves.map((m, i) =>
@@ -76,14 +82,16 @@ export function Narration() {
         </p>
       )}
       {newSecrets.length > 0 && (
-        <p className="small">
-          Derived in this step:{' '}
+        <details className="small">
+          <summary>
+            {newSecrets.length} secret{newSecrets.length === 1 ? '' : 's'} derived in this step (see the Keys tab)
+          </summary>
           {newSecrets.map((s, i) => (
             <span key={i} className="secret-chip">
               {s.type === 'secret' ? `${s.name} (${s.side})` : ''}
             </span>
           ))}
-        </p>
+        </details>
       )}
       {reports.map((r, i) =>
         r.type === 'cert-report' ? (

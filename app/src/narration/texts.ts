@@ -119,6 +119,25 @@ export function explainAppData(from: Side, version: TlsVersionName | undefined):
   };
 }
 
+/** What each fatal alert means, in plain words (RFC 8446 §6.2, RFC 5246 §7.2.2). */
+const ALERT_MEANING: Record<string, string> = {
+  certificate_expired: "the certificate's validity period is over (or has not begun)",
+  bad_certificate: 'the certificate is not acceptable — for example it names a different host',
+  unknown_ca: 'the chain does not lead to a root the checker trusts',
+  certificate_unknown: 'the certificate could not be accepted',
+  unsupported_certificate: 'the certificate is of a kind that cannot be used here',
+  decrypt_error: 'a signature or a Finished MAC did not verify',
+  bad_record_mac: 'a record failed its AEAD authentication — it was changed in transit or sealed with another key',
+  handshake_failure: 'there is no acceptable set of parameters (or, in TLS 1.2, a required certificate is missing)',
+  certificate_required: 'the server requires a client certificate and got none',
+  internal_error: 'the sender hit a problem on its own side, such as a certificate without its private key',
+  protocol_version: 'there is no protocol version both sides accept',
+  illegal_parameter: 'a field had a value that is not allowed',
+  unexpected_message: 'a message arrived that is not valid at this point',
+  decode_error: 'a message could not be parsed',
+  insufficient_security: 'the parameters offered are too weak',
+};
+
 export function explainAlert(description: string, from: Side, version: TlsVersionName | undefined, afterData: boolean): Explanation {
   const r = version === 'TLS 1.2' ? R12 : R13;
   if (description === 'close_notify')
@@ -129,7 +148,7 @@ export function explainAlert(description: string, from: Side, version: TlsVersio
     };
   return {
     title: `The ${from} gives up: ${description}`,
-    text: `Something failed a check, so the ${from} sends a fatal alert (${description}) and closes the connection.${afterData ? '' : ' No application data was exchanged.'} The narration of the previous steps and the Certificates and Keys tabs show what went wrong.`,
+    text: `The ${from} sends a fatal alert (${description}) and closes the connection: ${ALERT_MEANING[description] ?? 'something failed a check'}.${afterData ? '' : ' No application data was exchanged.'} The outcome line below, the previous steps and the Certificates tab show the details.`,
     rfc: version === 'TLS 1.2' ? `${R12} §7.2.2` : `${r} §6.2`,
   };
 }

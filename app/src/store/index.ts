@@ -7,7 +7,7 @@
  * The engine bridge (engine-client.ts) writes into it with plain actions from outside React.
  */
 import { create, type StateCreator } from 'zustand';
-import type { Scenario, TlsEvent } from '@tlslab/engine';
+import type { RunSummary, Scenario, TlsEvent } from '@tlslab/engine';
 import { buildRunView, type RunView } from './derive';
 import { freshSeed, scenarioFromUrl } from './url';
 import { suiteNeedsEcdsa, suiteNeedsRsa, SUITES_12, SUITES_13 } from './options';
@@ -32,11 +32,13 @@ export interface TimelineSlice {
   run: RunView;
   /** How long the engine took (ms, in the Worker). */
   runMs: number | null;
+  /** The engine's summary of the run (outcome, first alert, why). */
+  summary: RunSummary | null;
   /** Steps played (0 = nothing yet, run.stepEnds.length = all). */
   cursor: number;
   playing: boolean;
   beginRun: (id: number) => void;
-  finishRun: (id: number, events: TlsEvent[], ms: number) => void;
+  finishRun: (id: number, events: TlsEvent[], ms: number, summary: RunSummary | null) => void;
   failRun: (id: number, message: string, events: TlsEvent[]) => void;
   setCursor: (cursor: number) => void;
   stepBy: (delta: number) => void;
@@ -113,16 +115,19 @@ const timelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) 
   error: null,
   run: EMPTY_RUN,
   runMs: null,
+  summary: null,
   cursor: 0,
   playing: false,
   beginRun: (id) => set({ runId: id, status: 'running', error: null }),
-  finishRun: (id, events, ms) => {
+  finishRun: (id, events, ms, summary) => {
     if (id !== get().runId) return;
     const run = buildRunView(events);
     const prev = get();
     const wasAtEnd = prev.run.stepEnds.length > 0 && prev.cursor >= prev.run.stepEnds.length;
     const cursor = wasAtEnd ? run.stepEnds.length : Math.min(prev.cursor, run.stepEnds.length);
-    set({ run, runMs: ms, status: 'done', error: null, cursor });
+    // A run that never put a record on the wire failed before the handshake: say why, loudly.
+    const error = run.arrows.length === 0 ? `The handshake could not start: ${summary?.error ?? 'the engine sent no records.'}` : null;
+    set({ run, runMs: ms, summary, status: 'done', error, cursor });
   },
   failRun: (id, message, events) => {
     if (id !== get().runId) return;

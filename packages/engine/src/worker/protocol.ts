@@ -8,6 +8,7 @@
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
 import type { Scenario } from '../scenario';
+import type { RunSummary } from '../session';
 
 export type ToWorker =
   /** Run both endpoints for a scenario; events come back in `events` batches, then `done`. */
@@ -34,7 +35,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'events'; id: number; events: TlsEvent[] }
   /** The run finished; `summary` is the engine's RunSummary (plain data). */
-  | { type: 'done'; id: number; summary: unknown; ms: number }
+  | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
   /** The command failed outside the TLS state machines (a bug or an unsupported setting). */
   | { type: 'error'; id: number; message: string };
