@@ -9,13 +9,13 @@ import { concatBytes, utf8 } from './codec/hex';
 import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ServerConfig } from './config';
 import { aeadSeal } from './crypto/aead';
 import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
-import type { PrivateKey } from './crypto/keys';
+import type { PrivateKey, PublicKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
 import type { EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
 import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
 import { generateDemoPki } from './pki/demo';
-import { parsePemBundle } from './pki/parse';
+import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual } from './pki/parse';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
@@ -119,16 +119,15 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     const bundle = parsePemBundle(sc.pastedChainPem);
     if (bundle.certificates.length === 0) return fail(`The pasted chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
     serverChain = bundle.certificates;
-    serverKey = undefined;
-    if (sc.pastedKeyPem) {
-      const kb = parsePemBundle(sc.pastedKeyPem);
-      if (kb.keys.length === 0) return fail(`The pasted key is not usable: ${kb.problems.join('; ') || 'no private key found'}`);
-      serverKey = kb.keys[0];
-    }
     for (const p of bundle.problems) note('server', `Pasted chain: ${p}`);
+    serverKey = pastedServerKey(sc.pastedKeyPem, bundle.keys, serverChain[0]!, (text) => note('server', text));
   }
   const anchors = sc.fault === 'untrusted-root' ? [pki.clientRootDer] : [pki.rootDer];
-  if (sc.extraTrustPem) anchors.push(...parsePemBundle(sc.extraTrustPem).certificates);
+  if (sc.extraTrustPem) {
+    const tb = parsePemBundle(sc.extraTrustPem);
+    anchors.push(...tb.certificates);
+    for (const p of tb.problems) note('client', `Added trust anchors: ${p}`);
+  }
   if (sc.fault === 'untrusted-root') note('client', 'Fault: the client does not trust the demo root CA.');
 
   // ---- configuration -------------------------------------------------------------------------
@@ -249,6 +248,37 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     ...(!ok && !firstAlert ? { error: gotResponse ? 'the connection did not close cleanly' : 'the run stopped before the exchange completed' } : {}),
     events: log.events.length,
   };
+}
+
+/**
+ * The private key for a pasted chain: from the key paste (or a key pasted along with the
+ * chain). A key that is unusable or belongs to another certificate is reported and left out,
+ * so the server presents the chain without a key (as a server that cannot prove it owns it).
+ */
+function pastedServerKey(keyPem: string | undefined, keysWithChain: PrivateKey[], leafDer: Uint8Array, note: (text: string) => void): PrivateKey | undefined {
+  const candidates = [...keysWithChain];
+  if (keyPem?.trim()) {
+    const kb = parsePemBundle(keyPem);
+    candidates.push(...kb.keys);
+    if (kb.keys.length === 0) note(`The pasted private key is not usable: ${kb.problems.join('; ') || 'no private key found'}. The server goes on without a private key.`);
+  } else if (candidates.length === 0) {
+    note('No private key was pasted for this certificate: the client can check the chain, but the server cannot prove it owns it.');
+  }
+  if (candidates.length === 0) return undefined;
+  let leafKey: PublicKey | null;
+  try {
+    leafKey = parseCertificateCached(leafDer).publicKey;
+  } catch {
+    leafKey = null; // the client's checks report why the leaf is unreadable
+  }
+  if (!leafKey) return undefined;
+  const match = candidates.find((k) => publicKeysEqual(k.publicKey, leafKey));
+  if (!match) {
+    note(
+      `The pasted private key (${describePublicKey(candidates[0]!.publicKey)}) does not belong to the first certificate, whose public key is ${describePublicKey(leafKey)}: the server goes on without a private key.`,
+    );
+  }
+  return match;
 }
 
 function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string } {

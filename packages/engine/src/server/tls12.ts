@@ -195,7 +195,6 @@ function firstFlight(start: Tls12ServerStart): State {
   const { io, config } = start;
   const ch = start.clientHello.msg;
   const certKey = config.cert.key;
-  if (!certKey) throw new TlsError('LocalConfig', 'the server certificate has no private key');
   const pub = serverPublicKey(config);
   const params = chooseParams12(config, ch, pub);
   const suite = params.suite;
@@ -261,6 +260,12 @@ function firstFlight(start: Tls12ServerStart): State {
     const p = { namedCurve: GROUP_CODES[group], publicPoint: kp.publicKey };
     // RFC 8422 §5.4: the signature covers client_random ‖ server_random ‖ ServerECDHParams.
     const content = serverKeyExchangeSignedContent(hs.clientRandom, hs.serverRandom, encodeServerEcdhParams(p));
+    if (!certKey) {
+      // The chain still goes out, so the client's certificate checks run and are shown.
+      io.flush();
+      io.note(`The server has this certificate but not its private key, so it cannot sign ServerKeyExchange (its ${group} public key with the randoms) — the handshake cannot continue.`, 'RFC 5246 §7.4.3');
+      throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign ServerKeyExchange');
+    }
     const signature = sign(scheme, certKey, content, config.rng);
     const faulty = config.faults?.includes('tls12-bad-signature') ?? false;
     if (faulty) {
@@ -322,7 +327,11 @@ function step(state: State, input: Tls12Input): State {
       let premaster: Uint8Array;
       if (m.cke.kind === 'RSA') {
         const key = hs.config.cert.key;
-        if (!key || key.type !== 'rsa') throw new TlsError('LocalConfig', 'RSA key transport without an RSA private key');
+        if (!key) {
+          hs.io.note('The client encrypted the premaster secret to the certificate’s RSA public key, but the server does not have the private key, so it cannot decrypt it — the handshake cannot continue.', 'RFC 5246 §7.4.7.1');
+          throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot decrypt the premaster secret');
+        }
+        if (key.type !== 'rsa') throw new TlsError('LocalConfig', 'RSA key transport without an RSA private key');
         // RFC 5246 §7.4.7.1: on any decryption problem continue with a random premaster —
         // no alert, no other path — so the failure surfaces only at Finished.
         const d = decryptPremaster(key, m.cke.encryptedPreMasterSecret, hs.clientVersion, hs.config.rng);

@@ -205,7 +205,10 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   io.queueHandshake(cert);
 
   if (!cfg.cert.key) {
-    io.note('The server certificate has no private key, so the server cannot sign CertificateVerify (RFC 8446 §4.4.3) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
+    // The chain still goes out, so the client's certificate checks run and are shown; then
+    // the server stops, because only the key's owner can sign CertificateVerify.
+    io.flush();
+    io.note('The server has this certificate but not its private key, so it cannot sign CertificateVerify (proof that it owns the certificate) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign CertificateVerify');
   }
   const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(suite.hash));

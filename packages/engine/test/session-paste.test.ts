@@ -1,0 +1,140 @@
+/**
+ * Issue 4 "In the handshake": the server presents a pasted chain. With its key the run
+ * completes; without it (or with a key of another certificate, or an unusable key) the
+ * client's checks still run and are shown, and the server stops with a note saying why
+ * (TLS 1.3: no CertificateVerify; TLS 1.2 ECDHE: no ServerKeyExchange signature; TLS 1.2 RSA:
+ * no premaster decryption) and an alert. Bad pastes end the run with a clear message.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario, DEFAULT_SCENARIO, type Scenario, type TlsEvent } from '../src/index';
+import { generateDemoPki } from '../src/pki/demo';
+import { toPem } from '../src/pki/parse';
+import { privateKeyToPem } from '../src/pki/build';
+
+const AT = '2026-11-25T12:00:00Z';
+const rsa = generateDemoPki({ seed: 'paste-test', serverKeyType: 'rsa-2048', serverName: 'server.tlslab.test', now: new Date(AT) });
+const ec = generateDemoPki({ seed: 'paste-test-ec', serverKeyType: 'ecdsa-p256', serverName: 'server.tlslab.test', now: new Date(AT) });
+const chainPem = rsa.serverChain.map((c) => toPem(c)).join('');
+const keyPem = privateKeyToPem(rsa.serverKey);
+const rootPem = toPem(rsa.rootDer);
+
+function run(s: Partial<Scenario>) {
+  const events: TlsEvent[] = [];
+  const summary = runScenario({ ...DEFAULT_SCENARIO, at: AT, seed: 'paste', ...s }, (e) => events.push(e));
+  return { summary, events };
+}
+type Ev<T extends TlsEvent['type']> = Extract<TlsEvent, { type: T }>;
+const of = <T extends TlsEvent['type']>(events: TlsEvent[], type: T, side?: 'client' | 'server') =>
+  events.filter((e): e is Ev<T> => e.type === type && (side === undefined || e.side === side));
+const notes = (events: TlsEvent[], side: 'client' | 'server') => of(events, 'note', side).map((n) => n.text);
+
+const withoutKey: { name: string; s: Partial<Scenario>; why: RegExp; clientSent?: string }[] = [
+  { name: 'TLS 1.3', s: { version: 'TLS 1.3' }, why: /cannot sign CertificateVerify/ },
+  { name: 'TLS 1.2 ECDHE_RSA', s: { version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' }, why: /cannot sign ServerKeyExchange/ },
+  {
+    name: 'TLS 1.2 RSA key transport',
+    s: { version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256' },
+    why: /cannot decrypt/,
+    clientSent: 'ClientKeyExchange',
+  },
+];
+
+describe('a pasted server chain in the handshake', () => {
+  for (const v of withoutKey) {
+    it(`${v.name}: with its private key the run completes`, () => {
+      const { summary, events } = run({ ...v.s, pastedChainPem: chainPem, pastedKeyPem: keyPem, extraTrustPem: rootPem });
+      expect(summary.ok).toBe(true);
+      const report = of(events, 'cert-report', 'client')[0]!.report;
+      expect(report.ok).toBe(true);
+      expect(report.verdict).toMatch(/paste-test/);
+    });
+  }
+
+  for (const v of withoutKey) {
+    it(`${v.name}: without the key the client's checks run, then the server says why it cannot go on`, () => {
+      const { summary, events } = run({ ...v.s, pastedChainPem: chainPem, extraTrustPem: rootPem });
+      expect(summary.ok).toBe(false);
+      expect(summary.alert).toBe('internal_error');
+      // The client received the pasted chain and checked it (it is valid: the root is trusted).
+      const got = of(events, 'handshake', 'client').filter((e) => e.direction === 'received' && e.name === 'Certificate');
+      expect(got.length).toBe(1);
+      const reports = of(events, 'cert-report', 'client');
+      expect(reports.length).toBe(1);
+      expect(reports[0]!.report.ok).toBe(true);
+      expect(of(events, 'cert-check', 'client').length).toBeGreaterThan(5);
+      if (v.clientSent) expect(of(events, 'handshake', 'client').some((e) => e.direction === 'sent' && e.name === v.clientSent)).toBe(true);
+      // The server's note says why, before its alert; both sides end closed.
+      const serverNotes = of(events, 'note', 'server');
+      const why = serverNotes.find((n) => v.why.test(n.text));
+      expect(why, notes(events, 'server').join(' | ')).toBeDefined();
+      const alert = of(events, 'alert', 'server').find((a) => a.direction === 'sent')!;
+      expect(alert.description).toBe('internal_error');
+      expect(why!.seq).toBeLessThan(alert.seq);
+      expect(of(events, 'alert', 'client').some((a) => a.direction === 'received' && a.description === 'internal_error')).toBe(true);
+      expect(of(events, 'closed').map((c) => c.side).sort()).toEqual(['client', 'server']);
+      expect(notes(events, 'server').some((t) => /No private key was pasted/.test(t))).toBe(true);
+    });
+  }
+
+  it('a pasted key that belongs to another certificate is reported, and the server goes on without it', () => {
+    for (const v of withoutKey) {
+      const { summary, events } = run({ ...v.s, pastedChainPem: chainPem, pastedKeyPem: privateKeyToPem(ec.serverKey), extraTrustPem: rootPem });
+      expect(notes(events, 'server').find((t) => /does not belong to the first certificate/.test(t))).toMatch(/ECDSA P-256.*RSA 2048/);
+      expect(summary.alert).toBe('internal_error');
+      expect(notes(events, 'server').some((t) => v.why.test(t))).toBe(true);
+      expect(of(events, 'cert-report', 'client')[0]!.report.ok).toBe(true);
+    }
+  });
+
+  it('an RSA key of another RSA certificate is caught too (same type, other modulus)', () => {
+    const other = generateDemoPki({ seed: 'paste-other', serverKeyType: 'rsa-2048', serverName: 'server.tlslab.test', now: new Date(AT) });
+    const { events } = run({ pastedChainPem: chainPem, pastedKeyPem: privateKeyToPem(other.serverKey), extraTrustPem: rootPem });
+    expect(notes(events, 'server').some((t) => /does not belong/.test(t))).toBe(true);
+  });
+
+  it('a key pasted in the same box as the chain is used', () => {
+    const { summary } = run({ pastedChainPem: chainPem + keyPem, extraTrustPem: rootPem });
+    expect(summary.ok).toBe(true);
+  });
+
+  it('an encrypted key is named as such; the run goes on and the client still checks the chain', () => {
+    const enc = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n';
+    const { summary, events } = run({ pastedChainPem: chainPem, pastedKeyPem: enc, extraTrustPem: rootPem });
+    expect(notes(events, 'server').find((t) => /private key is not usable/.test(t))).toMatch(/encrypted/);
+    expect(summary.alert).toBe('internal_error');
+    expect(of(events, 'cert-report', 'client').length).toBe(1);
+  });
+
+  const badChains: [string, string, RegExp][] = [
+    ['garbage', 'hello, this is not a certificate', /no PEM block found/],
+    ['a CSR', '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n', /certificate signing request/],
+    ['a private key only', keyPem, /no certificate/],
+    ['a truncated PEM', chainPem.slice(0, 200), /truncated/],
+  ];
+  for (const [what, pem, msg] of badChains)
+    it(`a pasted chain that is ${what} ends the run with a clear message, no exception`, () => {
+      const { summary, events } = run({ pastedChainPem: pem });
+      expect(summary.ok).toBe(false);
+      expect(summary.error).toMatch(msg);
+      expect(events.some((e) => e.type === 'note' && msg.test(e.text))).toBe(true);
+    });
+
+  it('a pasted chain the client does not trust: unknown_ca, the trust check says why, even with its root inside the paste', () => {
+    const withRoot = chainPem + rootPem;
+    for (const pem of [chainPem, withRoot]) {
+      const { summary, events } = run({ pastedChainPem: pem, pastedKeyPem: keyPem });
+      expect(summary.alert).toBe('unknown_ca');
+      const report = of(events, 'cert-report', 'client')[0]!.report;
+      expect(report.ok).toBe(false);
+      expect(report.checks.some((c) => !c.pass && (c.id === 'trust-anchor' || c.id === 'missing-intermediate'))).toBe(true);
+    }
+    // Trusting the pasted root (the app's trust box, or Mozilla's roots) makes it pass.
+    expect(run({ pastedChainPem: withRoot, pastedKeyPem: keyPem, extraTrustPem: rootPem }).summary.ok).toBe(true);
+  });
+
+  it('an unusable trust paste is reported on the client side', () => {
+    const { summary, events } = run({ extraTrustPem: '-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n' });
+    expect(summary.ok).toBe(true); // the demo root is still trusted
+    expect(notes(events, 'client').some((t) => /^Added trust anchors: /.test(t))).toBe(true);
+  });
+});
