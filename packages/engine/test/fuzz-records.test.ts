@@ -5,7 +5,9 @@
  * answer, is recorded with seeded randomness. Because a seeded endpoint is deterministic, a fresh endpoint of the same
  * seed fed the other side's recorded records walks the same path — so one record of that
  * stream can be mutated (bit flips, truncation, length fields, content types, insertions,
- * deletions, reordering, duplication) and the endpoint's reaction observed. Every case must
+ * deletions, reordering, duplication — and, inside protected records, changes to the
+ * plaintext re-sealed with the record's own key and nonce, so they reach the handshake
+ * parsers behind the AEAD) and the endpoint's reaction observed. Every case must
  * end in one of:
  *   - a completed handshake (the mutation was harmless, e.g. a dropped middlebox CCS);
  *   - a fatal alert from errors.ts's table (never internal_error, which means a bug) and the
@@ -22,7 +24,9 @@ import { createClient, createServer } from '../src/index';
 import type { ClientConfig, Endpoint, ServerConfig } from '../src/config';
 import { seededRng } from '../src/crypto/rng';
 import { ALERT_CODES } from '../src/errors';
-import type { TlsEventBody, TlsVersionName } from '../src/events';
+import type { ProtectedRecordInfo, TlsEventBody, TlsVersionName } from '../src/events';
+import { aeadSeal } from '../src/crypto/aead';
+import type { AeadName } from '../src/crypto/cipher-suites';
 import { privateKeyFromPem } from '../src/pki/parse';
 import { makeOpensslPki, pemCertsToDer, type OpensslPki } from './interop-helpers';
 
@@ -57,6 +61,10 @@ interface Flow {
   incoming: Record<Side, Uint8Array[]>;
   /** Indices (into `incoming[side]`) of records that are AEAD-protected. */
   protectedRecords: Record<Side, Set<number>>;
+  /** For protected records: the sender's protection details (key, nonce, AAD, plaintext) by index. */
+  sealing: Record<Side, Map<number, ProtectedRecordInfo>>;
+  /** The AEAD of the negotiated suite. */
+  aead?: AeadName;
 }
 
 const flows: Flow[] = [];
@@ -100,8 +108,11 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function recordValidRun(flow: Flow): void {
   const { makeClient, makeServer, incoming } = flow;
   const alerts: string[] = [];
+  const sent = new Map<string, ProtectedRecordInfo>();
   const onAlert = (e: TlsEventBody): void => {
     if (e.type === 'alert') alerts.push(`${e.side} ${e.direction} ${String(e.description)}${e.reason ? `: ${e.reason}` : ''}`);
+    if (e.type === 'record' && e.direction === 'sent' && e.protected) sent.set(Buffer.from(e.bytes).toString('hex'), e.protected);
+    if (e.type === 'negotiated' && e.cipherSuite) flow.aead = aeadOf(e.cipherSuite);
   };
   const c = makeClient(onAlert);
   const s = makeServer(onAlert);
@@ -135,6 +146,40 @@ function recordValidRun(flow: Flow): void {
   if (!c.connected || !s.connected) throw new Error(`${flow.name}: valid run did not connect: client ${c.state}, server ${s.state}; ${alerts.join('; ')}`);
   flow.protectedRecords.client = protectedIndices(incoming.client, flow.version);
   flow.protectedRecords.server = protectedIndices(incoming.server, flow.version);
+  for (const side of ['client', 'server'] as const) {
+    incoming[side].forEach((r, i) => {
+      const info = sent.get(Buffer.from(r).toString('hex'));
+      if (info) flow.sealing[side].set(i, info);
+    });
+  }
+}
+
+function aeadOf(suite: string): AeadName {
+  if (suite.includes('CHACHA20')) return 'CHACHA20-POLY1305';
+  return suite.includes('AES_256') ? 'AES-256-GCM' : 'AES-128-GCM';
+}
+
+/**
+ * Re-protects a changed plaintext with the record's own key and nonce, so the mutation gets
+ * past the AEAD and reaches the parsers behind it (as a man in the middle holding the keys
+ * would). TLS 1.3: AAD = the new record header (RFC 8446 §5.2). TLS 1.2: AAD = seq_num ‖
+ * type ‖ version ‖ plaintext length (RFC 5246 §6.2.3.3), explicit nonce kept (RFC 5288).
+ */
+function reseal(flow: Flow, original: Uint8Array, info: ProtectedRecordInfo, plaintext: Uint8Array): Uint8Array {
+  const aead = flow.aead!;
+  const explicit = info.explicitNonce ?? new Uint8Array(0);
+  const bodyLen = explicit.length + plaintext.length + 16;
+  const header = new Uint8Array([original[0]!, original[1]!, original[2]!, (bodyLen >> 8) & 0xff, bodyLen & 0xff]);
+  let aad: Uint8Array;
+  if (flow.version === 'TLS 1.3') aad = header;
+  else {
+    aad = new Uint8Array(13);
+    aad.set(info.aad.subarray(0, 11));
+    aad[11] = (plaintext.length >> 8) & 0xff;
+    aad[12] = plaintext.length & 0xff;
+  }
+  const sealed = aeadSeal(aead, info.key, info.nonce, aad, plaintext);
+  return concat([header, explicit, sealed]);
 }
 
 /** A fresh endpoint of `side` fed `records` (each delivered in `chunks`-sized pieces). */
@@ -214,9 +259,22 @@ type Mutation =
   | { op: 'delete'; rec: number }
   | { op: 'swap'; rec: number; other: number }
   | { op: 'duplicate'; rec: number }
-  | { op: 'append'; rec: number; extra: Uint8Array };
+  | { op: 'append'; rec: number; extra: Uint8Array }
+  /** Inside a protected record, re-sealed: flip a plaintext bit, cut it, extend it, or overwrite bytes. */
+  | { op: 'inner'; rec: number; kind: 'flip' | 'cut' | 'extend' | 'set'; pos: number; bit: number; bytes: Uint8Array };
 
 const mutationArb = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant('inner' as const),
+      rec: fc.nat(),
+      kind: fc.constantFrom('flip' as const, 'flip' as const, 'cut' as const, 'extend' as const, 'set' as const),
+      pos: fc.nat(),
+      bit: fc.integer({ min: 0, max: 7 }),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('flip' as const), rec: fc.nat(), byte: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate-stream' as const), rec: fc.nat(), keep: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('shorten' as const), rec: fc.nat(), by: fc.integer({ min: 1, max: 64 }) }) },
@@ -244,8 +302,36 @@ function setLength(r: Uint8Array, n: number): void {
 }
 
 /** Applies `m` to a copy of `records`; also says whether the result must be bad_record_mac. */
-function mutate(records: readonly Uint8Array[], prot: Set<number>, m: Mutation): { out: Uint8Array[]; expectMac: boolean; where: string } {
-  const out = records.map((r) => r.slice());
+function mutate(flow: Flow, side: Side, m: Mutation): { out: Uint8Array[]; expectMac: boolean; where: string } {
+  const records = flow.incoming[side];
+  const prot = flow.protectedRecords[side];
+  const out: Uint8Array[] = records.map((r) => r.slice());
+  if (m.op === 'inner') {
+    const sealed = [...flow.sealing[side].keys()];
+    const i = sealed[m.rec % sealed.length]!;
+    const info = flow.sealing[side].get(i)!;
+    const pt = info.plaintext.slice();
+    const pos = m.pos % pt.length;
+    let next: Uint8Array;
+    switch (m.kind) {
+      case 'flip':
+        pt[pos]! ^= 1 << m.bit;
+        next = pt;
+        break;
+      case 'cut':
+        next = pt.subarray(0, pos);
+        break;
+      case 'extend':
+        next = concat([pt.subarray(0, pos), m.bytes, pt.subarray(pos)]);
+        break;
+      case 'set':
+        pt.set(m.bytes.subarray(0, pt.length - pos), pos);
+        next = pt;
+        break;
+    }
+    out[i] = reseal(flow, records[i]!, info, next);
+    return { out, expectMac: false, where: `protected record ${i} (${info.innerContentType}, plaintext ${pt.length} bytes) at ${pos}` };
+  }
   const i = m.rec % out.length;
   const r = out[i]!;
   let expectMac = false;
@@ -340,6 +426,7 @@ beforeAll(() => {
       createServer({ rng: seededRng(SEED, `${name}:server`), sink, now: NOW, cert: { chain, key }, alpn: ['http/1.1'], versions: [version], ...over }),
     incoming: { client: [], server: [] },
     protectedRecords: { client: new Set(), server: new Set() },
+    sealing: { client: new Map(), server: new Map() },
   });
   flows.push(flow('TLS 1.3', 'TLS 1.3', {}));
   flows.push(flow('TLS 1.2 ECDHE-ECDSA', 'TLS 1.2', { cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] }));
@@ -373,7 +460,7 @@ describe.each(TARGETS)('mutated records fed to the $label', ({ flow: fi, side, c
     const tally = new Map<string, number>();
     fc.assert(
       fc.property(mutationArb, fc.constantFrom(0, 0, 0, 1, 7, 300), (m, chunk) => {
-        const { out, expectMac, where } = mutate(flow.incoming[side], flow.protectedRecords[side], m);
+        const { out, expectMac, where } = mutate(flow, side, m);
         const o = feed(flow, side, out, chunk);
         const what = `${flow.name} ${side} ← ${where}: ${JSON.stringify(m, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`;
         const v = checkDefined(o, what);
