@@ -250,3 +250,28 @@ test('a bad paste says what is wrong and the app keeps working; no key: checks r
   expect((await arrowNames(page)).some((n) => n.startsWith('Alert: internal_error, server to client'))).toBe(true);
   await shot(page, info, '12-paste-without-key');
 });
+
+test('works offline after load: new runs and the sample certificates need no network', async ({ page, context }, info) => {
+  // The samples are fetched in the background shortly after load.
+  const prefetched = page.waitForResponse((r) => r.url().endsWith('samples/sample-root.pem'));
+  await page.goto('/?seed=e2e-offline&v=1.3');
+  let run = await waitForRun(page);
+  await prefetched;
+  await context.setOffline(true);
+  await page.getByRole('switch', { name: 'Mutual TLS' }).click();
+  run = await waitForRun(page, run);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+  await page.getByRole('radio', { name: 'TLS 1.2' }).check();
+  run = await waitForRun(page, run);
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('rtt')).toHaveText('2-RTT handshake');
+  await page.getByRole('tab', { name: 'Certificates' }).click();
+  await page.getByRole('button', { name: 'Wrong host', exact: true }).click();
+  await expect(page.getByLabel('Certificate (PEM)')).toHaveValue(/BEGIN CERTIFICATE/);
+  await page.getByRole('button', { name: 'Use in the handshake' }).click();
+  await waitForRun(page, run);
+  await page.keyboard.press('End');
+  expect((await arrowNames(page)).some((n) => /^Alert: bad_certificate, client to server/.test(n))).toBe(true);
+  await shot(page, info, '13-offline-tls12-wrong-host');
+  await context.setOffline(false);
+});

@@ -5,11 +5,17 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store';
 
+/** A field that uses the keys itself (text entry, a select). */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   const tag = target.tagName;
-  if (tag === 'INPUT' && (target as HTMLInputElement).type === 'checkbox') return false;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+  if (tag === 'INPUT') return !['checkbox', 'radio', 'button', 'submit', 'range'].includes((target as HTMLInputElement).type);
+  return tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+}
+
+/** Radios and tabs move their selection with ←/→ themselves. */
+function usesArrows(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && ((target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'radio') || target.getAttribute('role') === 'tab');
 }
 
 /** Play from the start if at the end, else toggle. */
@@ -34,11 +40,13 @@ export function useKeyboard(): void {
           togglePlay();
           return;
         case 'ArrowRight':
+          if (usesArrows(e.target)) return;
           e.preventDefault();
           s.setPlaying(false);
           s.stepBy(1);
           return;
         case 'ArrowLeft':
+          if (usesArrows(e.target)) return;
           e.preventDefault();
           s.setPlaying(false);
           s.stepBy(-1);

@@ -151,6 +151,7 @@ export function currentStates(events: TlsEvent[], count: number): Record<Side, s
   for (let i = 0; i < count; i++) {
     const e = events[i];
     if (e?.type === 'state') out[e.side] = e.to;
+    else if (e?.type === 'closed') out[e.side] = 'Closed';
   }
   return out;
 }
