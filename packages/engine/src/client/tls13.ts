@@ -22,8 +22,7 @@ import { extensionCode, findExt } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/protection';
-import { parseCertificate } from '../pki/parse';
-import { verifyChain } from '../pki/verify';
+import { verifyPeerChain } from '../tls12/peer-cert';
 import { buildClientHello, type Offer, type ServerHelloMsg } from './hello';
 
 /** Handshake data shared by the TLS 1.3 client states. */
@@ -216,41 +215,18 @@ export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13
   // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
   if (m.entries.length === 0) throw new TlsError('DecodeError', 'the server sent an empty Certificate message');
   const chain = m.entries.map((e) => e.certData);
-  const leafKey = checkPeerChain(io, chain, cfg.trustAnchors, cfg.now ?? new Date(), 'server', cfg.serverName, cfg.insecureSkipVerify ?? false);
+  // RFC 8446 §4.4.2.2: the server key signs CertificateVerify, so keyUsage must allow digitalSignature.
+  const leafKey = verifyPeerChain(io, {
+    chain,
+    purpose: 'server',
+    anchors: cfg.trustAnchors,
+    now: cfg.now ?? new Date(),
+    ...(cfg.serverName !== undefined ? { host: cfg.serverName } : {}),
+    keyExchange: 'ecdhe',
+    ...(cfg.insecureSkipVerify ? { insecure: true } : {}),
+  });
   hs.transcript.add(enc.bytes);
   return { name: 'ExpectCertificateVerify', hs, leafKey };
-}
-
-/**
- * Verifies a peer's chain with the PKI verifier, reporting every check; returns the leaf key.
- * A failed report ends the handshake with the report's alert.
- */
-export function checkPeerChain(io: HandshakeIo, chain: Uint8Array[], anchors: Uint8Array[], at: Date, purpose: 'server' | 'client', host: string | undefined, skip: boolean): PublicKey {
-  const t0 = io.elapsed();
-  let report;
-  try {
-    report = verifyChain({ chain, anchors, at, ...(host !== undefined ? { host } : {}), purpose });
-  } catch (e) {
-    throw new TlsError('CertBad', `the ${purpose} certificate chain could not be checked: ${(e as Error).message}`);
-  }
-  for (const check of report.checks) io.emit({ type: 'cert-check', check });
-  io.emit({ type: 'cert-report', report });
-  io.emit({ type: 'timing', what: `${purpose} certificate verification`, ms: io.elapsed() - t0 });
-  if (!report.ok) {
-    if (skip) io.note(`Certificate verification failed (${report.verdict}) — ignored because verification is disabled.`);
-    else {
-      const kind = report.alert === 'certificate_expired' ? 'CertExpired' : report.alert === 'unknown_ca' ? 'CertUnknownCa' : 'CertBad';
-      throw new TlsError(kind, report.verdict, report.alert ?? 'bad_certificate');
-    }
-  }
-  let leaf;
-  try {
-    leaf = parseCertificate(chain[0]!);
-  } catch (e) {
-    throw new TlsError('CertBad', `the end-entity certificate does not parse: ${(e as Error).message}`);
-  }
-  if (!leaf.publicKey) throw new TlsError('CertUnsupported', `unsupported end-entity key: ${leaf.keyProblem ?? leaf.keyDescription}`);
-  return leaf.publicKey;
 }
 
 /** Verifies a CertificateVerify from the peer (RFC 8446 §4.4.3). */

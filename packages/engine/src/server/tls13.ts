@@ -25,12 +25,12 @@ import { Protection13 } from '../record/protection';
 import {
   certificateVerifyContent,
   checkCertificateVerify,
-  checkPeerChain,
   CLIENT_CV_CONTEXT,
   SERVER_CV_CONTEXT,
   tls13Scheme,
   type AppSecrets13,
 } from '../client/tls13';
+import { verifyPeerChain } from '../tls12/peer-cert';
 import { chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
 
 export interface ServerHs13 {
@@ -244,7 +244,7 @@ export function onClientCertificate(io: HandshakeIo, cfg: ServerConfig, hs: Serv
     return { name: 'ExpectClientFinished', hs };
   }
   const chain = m.entries.map((e) => e.certData);
-  const leafKey = checkPeerChain(io, chain, cfg.clientTrustAnchors ?? [], cfg.now ?? new Date(), 'client', undefined, false);
+  const leafKey = verifyPeerChain(io, { chain, purpose: 'client', anchors: cfg.clientTrustAnchors ?? [], now: cfg.now ?? new Date() });
   return { name: 'ExpectClientCertificateVerify', hs, leafKey };
 }
 

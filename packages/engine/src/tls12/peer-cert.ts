@@ -1,12 +1,13 @@
 /**
- * The peer's certificate chain in a TLS 1.2 handshake: RFC 5280 path validation by pki/
- * (purpose server or client, and for a server leaf the keyUsage its key exchange needs:
- * keyEncipherment for RSA key transport, digitalSignature for ECDHE — RFC 5246 §7.4.2),
- * every check reported as an event, and the leaf's public key, which authenticates
- * ServerKeyExchange / CertificateVerify or receives the RSA-encrypted premaster.
+ * The peer's certificate chain in a handshake, for both versions: RFC 5280 path validation by
+ * pki/ (purpose server or client, and for a server leaf the keyUsage its key exchange needs:
+ * keyEncipherment for TLS 1.2 RSA key transport, digitalSignature when the key signs — TLS 1.2
+ * ECDHE, every TLS 1.3 handshake; RFC 5246 §7.4.2, RFC 8446 §4.4.2.2), every check reported as
+ * an event, and the leaf's public key, which authenticates ServerKeyExchange /
+ * CertificateVerify or receives the RSA-encrypted premaster.
  */
 import type { PublicKey } from '../crypto/keys';
-import { TlsError } from '../errors';
+import { TlsError, type AlertDescription, type TlsErrorKind } from '../errors';
 import { parseCertificateCached, verifyChain } from '../pki/verify';
 import type { HandshakeIo } from '../record/connection';
 
@@ -16,23 +17,46 @@ export interface PeerChainCheck {
   anchors: Uint8Array[];
   now: Date;
   host?: string;
-  /** The TLS 1.2 key exchange the server key serves (keyUsage check). */
+  /**
+   * What the server key does (keyUsage check): 'rsa' = TLS 1.2 RSA key transport
+   * (keyEncipherment); 'ecdhe' = it signs the handshake (digitalSignature; TLS 1.3 too).
+   */
   keyExchange?: 'rsa' | 'ecdhe';
   /** Report the checks but ignore their failure (ClientConfig.insecureSkipVerify). */
   insecure?: boolean;
 }
 
+/** The error kind for the alert a failed report names (errors.ts maps it back to that alert). */
+const CERT_ERROR_KIND: Partial<Record<AlertDescription, TlsErrorKind>> = {
+  bad_certificate: 'CertBad',
+  unsupported_certificate: 'CertUnsupported',
+  certificate_expired: 'CertExpired',
+  unknown_ca: 'CertUnknownCa',
+  certificate_unknown: 'CertUnknown',
+};
+
+export function certError(alert: AlertDescription, verdict: string): TlsError {
+  const kind = CERT_ERROR_KIND[alert];
+  return kind ? new TlsError(kind, verdict) : new TlsError('CertBad', verdict, alert);
+}
+
 /** Validates the chain and returns the leaf's public key; a failed report throws its alert. */
 export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
   const t0 = io.elapsed();
-  const report = verifyChain({
-    chain: c.chain,
-    anchors: c.anchors,
-    at: c.now,
-    purpose: c.purpose,
-    ...(c.host !== undefined ? { host: c.host } : {}),
-    ...(c.keyExchange ? { keyExchange: c.keyExchange } : {}),
-  });
+  let report;
+  try {
+    report = verifyChain({
+      chain: c.chain,
+      anchors: c.anchors,
+      at: c.now,
+      purpose: c.purpose,
+      ...(c.host !== undefined ? { host: c.host } : {}),
+      ...(c.keyExchange ? { keyExchange: c.keyExchange } : {}),
+    });
+  } catch (e) {
+    // verifyChain reports bad input as failed checks; anything it still throws is a chain it cannot process.
+    throw new TlsError('CertBad', `the ${c.purpose} certificate chain could not be checked: ${e instanceof Error ? e.message : String(e)}`);
+  }
   for (const check of report.checks) io.emit({ type: 'cert-check', check });
   io.emit({ type: 'cert-report', report });
   io.emit({ type: 'timing', what: `${c.purpose} certificate verification`, ms: io.elapsed() - t0 });
@@ -40,8 +64,7 @@ export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
     if (c.insecure) {
       io.note(`Certificate verification failed (${report.verdict}) — ignored because verification is disabled.`);
     } else {
-      const kind = report.alert === 'certificate_expired' ? 'CertExpired' : report.alert === 'unknown_ca' ? 'CertUnknownCa' : 'CertBad';
-      throw new TlsError(kind, report.verdict, report.alert ?? 'bad_certificate');
+      throw certError(report.alert ?? 'bad_certificate', report.verdict);
     }
   }
   let leaf;
