@@ -26,8 +26,22 @@ test('loads, runs a handshake in the worker, and asks nothing of other origins',
   expect(page.url()).toMatch(/seed=[0-9a-f]+/);
   expect(page.url()).toContain('v=1.3');
   await shot(page, info, '01-loaded');
-  await page.keyboard.press('End');
+  // Play runs the steps by itself (space toggles it).
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('4');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByTestId('step-count')).toHaveText(`Step ${total} of ${total}`, { timeout: 20_000 });
   await shot(page, info, '02-end');
+  // "New handshake": a fresh seed, shown and in the URL; typing the old seed replays it.
+  const seed = await page.getByLabel('Seed').inputValue();
+  const run = await currentRunId(page);
+  await page.getByRole('button', { name: 'New handshake' }).click();
+  await waitForRun(page, run);
+  const fresh = await page.getByLabel('Seed').inputValue();
+  expect(fresh).not.toBe(seed);
+  expect(page.url()).toContain(`seed=${fresh}`);
+  await page.getByLabel('Seed').fill(seed);
+  await page.getByLabel('Seed').press('Enter');
+  await expect.poll(() => page.url()).toContain(`seed=${seed}`);
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);
 });
@@ -274,4 +288,28 @@ test('works offline after load: new runs and the sample certificates need no net
   expect((await arrowNames(page)).some((n) => /^Alert: bad_certificate, client to server/.test(n))).toBe(true);
   await shot(page, info, '13-offline-tls12-wrong-host');
   await context.setOffline(false);
+});
+
+test('TLS 1.2 with RSA key transport: the premaster, the PRF and the key block, 2 round trips', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-rsa&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048');
+  await waitForRun(page);
+  const { total } = await stepCount(page);
+  // Step to the ClientKeyExchange and read the narration.
+  for (let i = 0; i < total; i++) {
+    await page.keyboard.press('ArrowRight');
+    const names = await arrowNames(page);
+    if (names.some((n) => n.startsWith('ClientKeyExchange'))) break;
+  }
+  await expect(page.getByTestId('narration')).toContainText('premaster secret');
+  await expect(page.getByTestId('narration')).toContainText('No forward secrecy');
+  await page.keyboard.press('End');
+  await page.getByRole('tab', { name: 'Keys' }).click();
+  for (const name of ['pre_master_secret', 'master_secret', 'key_block', 'client_write_key']) {
+    await expect(page.locator(`[data-secret="${name}"] [data-testid="secret-value"]`)).toHaveText(/^[0-9a-f]+$/);
+  }
+  await shot(page, info, '14-tls12-rsa-keys');
+  await expect(page.getByTestId('rtt')).toHaveText('2-RTT handshake');
+  const names = await arrowNames(page);
+  expect(names.some((n) => /^ChangeCipherSpec, server to client/.test(n))).toBe(true);
+  expect(names.some((n) => /^Finished, client to server, encrypted with client_write_key/.test(n))).toBe(true);
 });
