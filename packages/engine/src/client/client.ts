@@ -182,7 +182,7 @@ export class TlsClient extends Connection implements Endpoint {
 
   /** Sends a KeyUpdate and switches our write keys (RFC 8446 §4.6.3). */
   keyUpdate(requestPeer = true): Uint8Array[] {
-    if (this.st.name !== 'Connected') throw new Error(`cannot update keys in state ${this.state}`);
+    if (this.st.name !== 'Connected') throw new TlsError('LocalInternal', `cannot update keys in state ${this.state}`);
     this.queueHandshake(encodeHandshake({ type: 'KeyUpdate', requestUpdate: requestPeer ? 1 : 0 }));
     this.setWriteProtection(nextTrafficKeys(this.st.app, 'client'));
     return this.takeOutput();

@@ -31,7 +31,7 @@ import { assertNever, TlsError } from '../errors';
 import { GROUPS, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/connection';
 import { encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
 import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
@@ -257,7 +257,7 @@ function checkServerKeyExchange(hs: Hs, ske: ServerKeyExchangeEcdhe, serverKey: 
   }
   if (!schemeMatchesKey(scheme, serverKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the server's ${serverKey.type} key`);
   const content = serverKeyExchangeSignedContent(hs.clientRandom, hs.serverRandom, ske.paramsBytes);
-  if (!verify(scheme, serverKey, content, ske.signed.signature)) {
+  if (!timed(hs.io, `ServerKeyExchange ${scheme} verification`, () => verify(scheme, serverKey, content, ske.signed.signature))) {
     throw new TlsError('PeerBadSignature', `ServerKeyExchange ${scheme} signature does not verify over client_random ‖ server_random ‖ params (RFC 8422 §5.4)`);
   }
   hs.io.emit({ type: 'negotiated', group, signatureScheme: scheme });
@@ -309,7 +309,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       toEncrypt[1] = 0x00;
       io.note('Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).', 'RFC 5246 §7.4.7.1');
     }
-    const encrypted = encryptPremaster(serverKey, toEncrypt, rng);
+    const encrypted = timed(io, 'RSA premaster encryption (RSAES-PKCS1-v1_5)', () => encryptPremaster(serverKey, toEncrypt, rng));
     send(hs, { type: 'ClientKeyExchange', cke: { kind: 'RSA', encryptedPreMasterSecret: encrypted } });
   } else {
     if (!ecdhe) throw new TlsError('LocalInternal', 'ECDHE suite without ServerKeyExchange');
@@ -337,7 +337,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
 
   if (client) {
     // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.
-    const signature = sign(client.scheme, client.key, transcriptBytes(hs.transcript), rng);
+    const signature = timed(io, `CertificateVerify ${client.scheme} signature`, () => sign(client.scheme, client.key, transcriptBytes(hs.transcript), rng));
     send(hs, { type: 'CertificateVerify', signed: { algorithm: SIGNATURE_SCHEME_CODES[client.scheme], signature } });
     io.emit({ type: 'negotiated', clientAuth: 'requested' });
   }

@@ -20,7 +20,7 @@ import { TlsError } from '../errors';
 import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, nameOf, SIGNATURE_SCHEMES } from '../msgs/enums';
 import { extensionCode, findExt } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/protection';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { buildClientHello, type Offer, type ServerHelloMsg } from './hello';
@@ -247,9 +247,7 @@ export function checkCertificateVerify(
   if (!schemeMatchesKey(scheme, leafKey)) throw new TlsError('PeerIllegalParameter', `CertificateVerify scheme ${scheme} does not match the ${leafKey.type} certificate key`);
   const th = transcript.hash(suite.hash);
   const content = certificateVerifyContent(context, th);
-  const t0 = io.elapsed();
-  const ok = verify(scheme, leafKey, content, m.signature);
-  io.emit({ type: 'timing', what: `CertificateVerify ${scheme} verification`, ms: io.elapsed() - t0 });
+  const ok = timed(io, `CertificateVerify ${scheme} verification`, () => verify(scheme, leafKey, content, m.signature));
   // RFC 8446 §4.4.3: a signature that does not verify is a decrypt_error.
   if (!ok) throw new TlsError('PeerBadSignature', `CertificateVerify ${scheme} signature does not verify`);
   return scheme;
@@ -313,9 +311,8 @@ function sendClientCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13): vo
   hs.transcript.add(c.bytes);
   if (scheme && cert?.key) {
     const content = certificateVerifyContent(CLIENT_CV_CONTEXT, hs.transcript.hash(hs.suite.hash));
-    const t0 = io.elapsed();
-    const signature = sign(scheme, cert.key, content, cfg.rng);
-    io.emit({ type: 'timing', what: `CertificateVerify ${scheme} signature`, ms: io.elapsed() - t0 });
+    const key = cert.key;
+    const signature = timed(io, `CertificateVerify ${scheme} signature`, () => sign(scheme, key, content, cfg.rng));
     const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[scheme], signature });
     io.queueHandshake(cv);
     hs.transcript.add(cv.bytes);

@@ -149,10 +149,10 @@ export abstract class Connection {
     return this.takeOutput();
   }
 
-  /** Sends application data (fragmented into records of at most 2^14 bytes). */
+  /** Sends application data (fragmented into records of at most 2^14 bytes). Before Connected: throws a TlsError (a caller bug; nothing is sent). */
   send(data: Uint8Array): Uint8Array[] {
     if (this.isClosed) return [];
-    if (!this.connected) throw new Error(`cannot send application data in state ${this.state}`);
+    if (!this.connected) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
     try {
       for (let o = 0; o < data.length || (o === 0 && data.length === 0); o += this.maxFragment) {
         const chunk = data.slice(o, o + this.maxFragment);
@@ -457,6 +457,14 @@ export abstract class Connection {
 
 function summaryOf(enc: EncodedMessage<unknown>): Record<string, string> {
   return enc.summary ?? {};
+}
+
+/** Runs `fn` and reports how long it took as a `timing` event (signatures, RSA, verification). */
+export function timed<T>(io: Pick<HandshakeIo, 'emit' | 'elapsed'>, what: string, fn: () => T): T {
+  const t0 = io.elapsed();
+  const out = fn();
+  io.emit({ type: 'timing', what, ms: io.elapsed() - t0 });
+  return out;
 }
 
 /** Milliseconds from a monotonic clock (reading a clock is not I/O; no timers are used). */

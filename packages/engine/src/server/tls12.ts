@@ -30,7 +30,7 @@ import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/connection';
 import { encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
 import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
@@ -266,7 +266,7 @@ function firstFlight(start: Tls12ServerStart): State {
       io.note(`The server has this certificate but not its private key, so it cannot sign ServerKeyExchange (its ${group} public key with the randoms) — the handshake cannot continue.`, 'RFC 5246 §7.4.3');
       throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign ServerKeyExchange');
     }
-    const signature = sign(scheme, certKey, content, config.rng);
+    const signature = timed(io, `ServerKeyExchange ${scheme} signature`, () => sign(scheme, certKey, content, config.rng));
     const faulty = config.faults?.includes('tls12-bad-signature') ?? false;
     if (faulty) {
       signature[signature.length - 1]! ^= 0x01;
@@ -334,7 +334,8 @@ function step(state: State, input: Tls12Input): State {
         if (key.type !== 'rsa') throw new TlsError('LocalConfig', 'RSA key transport without an RSA private key');
         // RFC 5246 §7.4.7.1: on any decryption problem continue with a random premaster —
         // no alert, no other path — so the failure surfaces only at Finished.
-        const d = decryptPremaster(key, m.cke.encryptedPreMasterSecret, hs.clientVersion, hs.config.rng);
+        const encrypted = m.cke.encryptedPreMasterSecret;
+        const d = timed(hs.io, 'RSA premaster decryption (RSAES-PKCS1-v1_5)', () => decryptPremaster(key, encrypted, hs.clientVersion, hs.config.rng));
         premaster = d.premaster;
         reportPremaster(hs.report, premaster, 'RSA', [
           { name: 'EncryptedPreMasterSecret', value: m.cke.encryptedPreMasterSecret },
@@ -377,7 +378,8 @@ function step(state: State, input: Tls12Input): State {
       }
       if (!schemeMatchesKey(scheme, state.clientKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the client's ${state.clientKey.type} key`);
       // The signature covers handshake_messages before CertificateVerify.
-      if (!verify(scheme, state.clientKey, transcriptBytes(hs.transcript), m.signed.signature)) {
+      const clientKey = state.clientKey;
+      if (!timed(hs.io, `CertificateVerify ${scheme} verification`, () => verify(scheme, clientKey, transcriptBytes(hs.transcript), m.signed.signature))) {
         throw new TlsError('PeerBadSignature', `client CertificateVerify (${scheme}) does not verify over the handshake messages (RFC 5246 §7.4.8)`);
       }
       hs.transcript.push(m.bytes);

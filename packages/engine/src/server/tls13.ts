@@ -20,7 +20,7 @@ import { TlsError } from '../errors';
 import { HRR_RANDOM, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
 import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/protection';
 import {
   certificateVerifyContent,
@@ -212,9 +212,8 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign CertificateVerify');
   }
   const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(suite.hash));
-  const t0 = io.elapsed();
-  const signature = sign(params.scheme, cfg.cert.key, content, cfg.rng);
-  io.emit({ type: 'timing', what: `CertificateVerify ${params.scheme} signature`, ms: io.elapsed() - t0 });
+  const key = cfg.cert.key;
+  const signature = timed(io, `CertificateVerify ${params.scheme} signature`, () => sign(params.scheme, key, content, cfg.rng));
   const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[params.scheme], signature });
   transcript.add(cv.bytes);
   io.queueHandshake(cv);
