@@ -1,8 +1,9 @@
 /**
  * Property tests (fast-check): mutated records of a valid handshake, fed to each endpoint.
  *
- * A valid in-process handshake (TLS 1.3, and TLS 1.2 ECDHE-ECDSA), plus one request and one
- * answer, is recorded with seeded randomness. Because a seeded endpoint is deterministic, a fresh endpoint of the same
+ * A valid in-process exchange (TLS 1.3; TLS 1.2 ECDHE-ECDSA; TLS 1.3 with HelloRetryRequest,
+ * a required client certificate and record padding), handshake plus one request and one answer, is recorded
+ * with seeded randomness. Because a seeded endpoint is deterministic, a fresh endpoint of the same
  * seed fed the other side's recorded records walks the same path — so one record of that
  * stream can be mutated (bit flips, truncation, length fields, content types, insertions,
  * deletions, reordering, duplication — and, inside protected records, changes to the
@@ -16,7 +17,7 @@
  * and never an exception out of the endpoint; a sent alert must be on the wire. Bit flips
  * inside a protected record's body (nonce, ciphertext, tag) must give exactly bad_record_mac
  * (RFC 8446 §5.2, RFC 5246 §6.2.3.3). Any chunking of an unmutated stream must connect.
- * About 4000 mutated streams in all (FUZZ_CASES=n sets the count per endpoint and version).
+ * About 3600 mutated streams in all (FUZZ_CASES=n sets the count per endpoint and version).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +32,9 @@ import { privateKeyFromPem } from '../src/pki/parse';
 import { makeOpensslPki, pemCertsToDer, type OpensslPki } from './interop-helpers';
 
 /** Cases per target (endpoint × version); FUZZ_CASES overrides both. */
-const CASES_13 = Number(process.env.FUZZ_CASES ?? 1200);
-const CASES_12 = Number(process.env.FUZZ_CASES ?? 800);
+const CASES_13 = Number(process.env.FUZZ_CASES ?? 800);
+const CASES_12 = Number(process.env.FUZZ_CASES ?? 500);
+const CASES_MTLS = Number(process.env.FUZZ_CASES ?? 500);
 /** Set after the certificates exist (openssl's notBefore is the second they were made). */
 let NOW = new Date();
 const SEED = 'fuzz-records';
@@ -307,8 +309,11 @@ function mutate(flow: Flow, side: Side, m: Mutation): { out: Uint8Array[]; expec
   const prot = flow.protectedRecords[side];
   const out: Uint8Array[] = records.map((r) => r.slice());
   if (m.op === 'inner') {
-    const sealed = [...flow.sealing[side].keys()];
-    const i = sealed[m.rec % sealed.length]!;
+    // Mostly records carrying handshake messages (changed application data is just other data).
+    const all = [...flow.sealing[side].keys()];
+    const hs = all.filter((k) => flow.sealing[side].get(k)!.innerContentType !== 'application_data');
+    const pool = m.rec % 4 === 0 || hs.length === 0 ? all : hs;
+    const i = pool[Math.floor(m.rec / 4) % pool.length]!;
     const info = flow.sealing[side].get(i)!;
     const pt = info.plaintext.slice();
     const pos = m.pos % pt.length;
@@ -408,7 +413,7 @@ beforeAll(() => {
   const chain = pemCertsToDer(leaf.chainPem);
   const key = privateKeyFromPem(leaf.keyPem);
   const anchors = pemCertsToDer(pki.rootPem);
-  const flow = (name: string, version: TlsVersionName, over: Partial<ClientConfig & ServerConfig>): Flow => ({
+  const flow = (name: string, version: TlsVersionName, over: Partial<ClientConfig & ServerConfig>, serverOver: Partial<ServerConfig> = {}): Flow => ({
     name,
     version,
     makeClient: (sink) =>
@@ -423,13 +428,35 @@ beforeAll(() => {
         ...over,
       }),
     makeServer: (sink) =>
-      createServer({ rng: seededRng(SEED, `${name}:server`), sink, now: NOW, cert: { chain, key }, alpn: ['http/1.1'], versions: [version], ...over }),
+      createServer({
+        rng: seededRng(SEED, `${name}:server`),
+        sink,
+        now: NOW,
+        cert: { chain, key },
+        alpn: ['http/1.1'],
+        versions: [version],
+        ...over,
+        ...serverOver,
+      }),
     incoming: { client: [], server: [] },
     protectedRecords: { client: new Set(), server: new Set() },
     sealing: { client: new Map(), server: new Map() },
   });
   flows.push(flow('TLS 1.3', 'TLS 1.3', {}));
   flows.push(flow('TLS 1.2 ECDHE-ECDSA', 'TLS 1.2', { cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] }));
+  // HelloRetryRequest (x25519 share, server only takes secp256r1) and a required client
+  // certificate: CertificateRequest, the client's Certificate and CertificateVerify.
+  flows.push(
+    flow('TLS 1.3 HRR + mutual TLS', 'TLS 1.3', {
+      cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'],
+      groups: ['x25519', 'secp256r1'],
+      keyShareGroups: ['x25519'],
+      clientCert: { chain: pemCertsToDer(pki.client.chainPem), key: privateKeyFromPem(pki.client.keyPem) },
+      clientAuth: 'require',
+      clientTrustAnchors: anchors,
+      recordPadding: 5, // RFC 8446 §5.4 zero padding in every protected record
+    }, { groups: ['secp256r1'] }),
+  );
   for (const f of flows) recordValidRun(f);
 }, 60_000);
 
@@ -440,7 +467,9 @@ const TARGETS = [
   { flow: 0, side: 'client' as const, cases: CASES_13, seed: 43 },
   { flow: 1, side: 'server' as const, cases: CASES_12, seed: 44 },
   { flow: 1, side: 'client' as const, cases: CASES_12, seed: 45 },
-].map((t) => ({ ...t, label: `${t.flow === 0 ? 'TLS 1.3' : 'TLS 1.2'} ${t.side}` }));
+  { flow: 2, side: 'server' as const, cases: CASES_MTLS, seed: 46 },
+  { flow: 2, side: 'client' as const, cases: CASES_MTLS, seed: 47 },
+].map((t) => ({ ...t, label: `${['TLS 1.3', 'TLS 1.2', 'TLS 1.3 HRR + mTLS'][t.flow]!} ${t.side}` }));
 
 describe.each(TARGETS)('mutated records fed to the $label', ({ flow: fi, side, cases, seed }) => {
   it('the unmutated stream, in any chunking, completes the handshake', () => {
