@@ -5,7 +5,7 @@
  * when asked.
  */
 import { describe, expect, it } from 'vitest';
-import { formatTrace, showText, toJsonLine } from '../src/cli/trace';
+import { formatTrace, showText, summaryLines, toJsonLine } from '../src/cli/trace';
 import {
   parseArgs,
   parseHostPort,
@@ -209,6 +209,16 @@ describe('trace formatter', () => {
   it('colours only when asked', () => {
     expect(text).not.toContain('\x1b[');
     expect(formatTrace(events, { color: true }).join('\n')).toContain('\x1b[');
+  });
+
+  it('sums a run up per side', () => {
+    const sum = summaryLines(events);
+    expect(sum[0]).toBe('── summary ──');
+    expect(sum).toContain('client: nothing negotiated');
+    expect(sum).toContain('  sent 1 record (15 bytes)');
+    expect(sum).toContain('  sent fatal alert bad_certificate (42): host name mismatch');
+    expect(sum).toContain('  final state ? (closed: alert-sent)');
+    expect(sum).toContain('  sent 1 record (24 bytes)'); // the server's
   });
 
   it('writes JSON lines with bytes as hex', () => {

@@ -30,6 +30,7 @@ import {
 } from './args';
 import { defaultTrustAnchors, loadCertifiedKey, loadTrustAnchors } from './files';
 import { eventPrinter, unescapeText, type Io, type OutputMode } from './output';
+import { summaryLines } from './trace';
 import { describeFailure, driveEndpoint, type Outcome } from './socket';
 
 export const CONNECT_FLAGS: FlagSpecs = {
@@ -180,6 +181,7 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
   const outcome: Outcome = await driver.finished;
   clearTimeout(timer);
   clearTimeout(idle);
+  if (mode === 'trace') io.out(`${summaryLines(driver.events).join('\n')}\n`);
   if (outcome.connected && outcome.bytesReceived > 0 && !outcome.alertReceived && !outcome.alertSent && !outcome.endpointThrew) {
     if (mode === 'plain' && !answer.endsWith('\n')) io.out('\n');
     return 0;

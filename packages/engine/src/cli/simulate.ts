@@ -23,6 +23,7 @@ import {
   type FlagSpecs,
 } from './args';
 import { eventPrinter, type Io, type OutputMode } from './output';
+import { summaryLines } from './trace';
 
 export const SIMULATE_FLAGS: FlagSpecs = {
   seed: { type: 'string', metavar: 'S', help: 'seed for all randomness (default: a fresh one, printed)' },
@@ -104,6 +105,7 @@ export async function runSimulate(argv: readonly string[], io: Io): Promise<numb
     events.push(e);
     printer(e);
   });
+  if (mode === 'trace') io.out(`${summaryLines(events).join('\n')}\n`);
   const connected = events.some((e) => e.type === 'state' && e.side === 'client' && e.to === 'Connected');
   const serverConnected = events.some((e) => e.type === 'state' && e.side === 'server' && e.to === 'Connected');
   const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');

@@ -279,6 +279,36 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
   return { format };
 }
 
+/**
+ * Pure: a closing summary of a run — per side what was negotiated, the records and bytes each
+ * side sent, the certificate verdicts, the alerts, and the handshake time.
+ */
+export function summaryLines(events: readonly (TlsEvent | TlsEventBody)[]): string[] {
+  const lines: string[] = ['── summary ──'];
+  for (const side of ['client', 'server'] as const) {
+    const mine = events.filter((e) => 'side' in e && e.side === side);
+    if (mine.length === 0) continue;
+    const n: Record<string, unknown> = {};
+    for (const e of mine) if (e.type === 'negotiated') for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'type' && k !== 'side' && k !== 'seq' && k !== 't') n[k] = v;
+    const sent = mine.filter((e) => e.type === 'record' && e.direction === 'sent');
+    const bytes = sent.reduce((a, e) => a + (e.type === 'record' ? e.bytes.length : 0), 0);
+    const hs = mine.find((e) => e.type === 'timing' && /^handshake/.test(e.what));
+    const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn ? `ALPN ${String(n.alpn)}` : undefined, n.helloRetry ? 'HelloRetryRequest' : undefined]
+      .filter((x) => typeof x === 'string' && x.length > 0)
+      .join(', ');
+    lines.push(`${side}: ${parts || 'nothing negotiated'}`);
+    lines.push(`  sent ${sent.length} record${sent.length === 1 ? '' : 's'} (${bytes} bytes)${hs && hs.type === 'timing' ? `; handshake ${hs.ms.toFixed(1)} ms` : ''}`);
+    for (const e of mine) {
+      if (e.type === 'cert-report') lines.push(`  checked the ${e.report.purpose} certificate: ${e.report.ok ? 'ok' : 'REJECTED'} — ${e.report.verdict}`);
+      if (e.type === 'alert' && e.level === 'fatal') lines.push(`  ${e.direction} fatal alert ${e.description} (${e.code})${e.reason ? `: ${e.reason}` : ''}`);
+    }
+    const closed = mine.find((e) => e.type === 'closed');
+    const state = [...mine].reverse().find((e) => e.type === 'state');
+    lines.push(`  final state ${state && state.type === 'state' ? state.to : '?'}${closed && closed.type === 'closed' ? ` (closed: ${closed.reason})` : ''}`);
+  }
+  return lines;
+}
+
 /** Pure: the whole trace of a run. */
 export function formatTrace(events: readonly (TlsEvent | TlsEventBody)[], opts: TraceOptions = {}): string[] {
   const f = createTraceFormatter(opts);
