@@ -66,6 +66,8 @@ export type TlsErrorKind =
   | 'PeerUnsupportedExtension' // an extension that may not appear here
   | 'PeerSentAlert' // the peer sent a fatal alert; we close without answering
   | 'PeerNoCertificate' // a required client certificate is missing
+  | 'PeerNoCertificateTls12' // the same in TLS 1.2, which has no certificate_required (RFC 5246 §7.4.6)
+  | 'PeerInappropriateFallback' // TLS_FALLBACK_SCSV while we support a higher version (RFC 7507 §3)
   | 'IncompatibleVersion' // no common protocol version
   | 'IncompatibleParameters' // no common suite / group / signature scheme
   | 'IncompatibleAlpn' // no common application protocol
@@ -104,6 +106,8 @@ const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription> = {
   PeerUnsupportedExtension: 'unsupported_extension',
   PeerSentAlert: 'close_notify', // never sent: a received fatal alert is not answered
   PeerNoCertificate: 'certificate_required',
+  PeerNoCertificateTls12: 'handshake_failure',
+  PeerInappropriateFallback: 'inappropriate_fallback',
   IncompatibleVersion: 'protocol_version',
   IncompatibleParameters: 'handshake_failure',
   IncompatibleAlpn: 'no_application_protocol',

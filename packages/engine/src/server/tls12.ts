@@ -85,7 +85,7 @@ export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: Publi
   // RFC 7507 §3: a fallback retry (TLS_FALLBACK_SCSV) to a server that could have spoken a
   // higher version than the client's highest is an inappropriate_fallback.
   if (ch.cipherSuites.includes(TLS_FALLBACK_SCSV) && (cfg.versions ?? ['TLS 1.3']).includes('TLS 1.3')) {
-    throw new TlsError('InsufficientSecurity', 'TLS_FALLBACK_SCSV from a client offering at most TLS 1.2, and we speak TLS 1.3 (RFC 7507 §3)', 'inappropriate_fallback');
+    throw new TlsError('PeerInappropriateFallback', 'TLS_FALLBACK_SCSV from a client offering at most TLS 1.2, and we speak TLS 1.3 (RFC 7507 §3)');
   }
   const ri = findExt(ch.extensions, 'renegotiation_info');
   // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
@@ -311,7 +311,7 @@ function step(state: State, input: Tls12Input): State {
       if (m.chain.length === 0) {
         // RFC 5246 §7.4.6: no certificate; if we require one, handshake_failure.
         if (hs.config.clientAuth === 'require') {
-          throw new TlsError('PeerNoCertificate', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)', 'handshake_failure');
+          throw new TlsError('PeerNoCertificateTls12', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)');
         }
         hs.io.note('The client sent an empty Certificate: continuing without client authentication.', 'RFC 5246 §7.4.6');
         return { name: 'ExpectClientKeyExchange', ...base };
