@@ -114,6 +114,18 @@ export function buildRunView(events: TlsEvent[]): RunView {
       record: e,
     });
   });
+  // The sender's own bookkeeping right after a record (its new state, what it negotiated, the
+  // application data it just sealed) belongs to that record's step.
+  for (let k = 0; k < stepEnds.length; k++) {
+    let end = stepEnds[k]!;
+    const side = events[end]?.side;
+    for (let j = end + 1; j < events.length; j++) {
+      const e = events[j]!;
+      if (e.side !== side || e.type === 'record' || e.type === 'handshake' || e.type === 'alert') break;
+      end = j;
+    }
+    stepEnds[k] = end;
+  }
   // Trailing events (the last receiver's processing, closed) belong to the last step.
   if (events.length > 0) {
     if (stepEnds.length === 0) stepEnds.push(events.length - 1);
@@ -148,6 +160,12 @@ export function visibleCount(view: RunView, cursor: number): number {
 /** The last state each side entered among the first `count` events. */
 export function currentStates(events: TlsEvent[], count: number): Record<Side, string | null> {
   const out: Record<Side, string | null> = { client: null, server: null };
+  // Before a side's first move, it is in the state that move starts from.
+  for (const e of events) {
+    if (e.type !== 'state' || out[e.side] !== null) continue;
+    out[e.side] = e.from;
+    if (out.client !== null && out.server !== null) break;
+  }
   for (let i = 0; i < count; i++) {
     const e = events[i];
     if (e?.type === 'state') out[e.side] = e.to;
