@@ -9,6 +9,7 @@
  *     alerts OpenSSL and tlslab send for a missing or untrusted client certificate.
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -256,6 +257,29 @@ describe('openssl s_client → tlslab serve', () => {
     expect(client.output()).toMatch(/verify error|unable to get local issuer certificate/);
     expect(await serve.exited).toBe(1);
     expect(serve.output()).toMatch(/handshake failed: received fatal alert unknown_ca \(48\) from client/);
+  });
+});
+
+describe('tlslab serve and a peer that does not speak TLS', () => {
+  it('answers plain HTTP with a fatal alert and a one-line report, and keeps serving', async () => {
+    const port = await freePort();
+    const serve = serveInProcess(['serve', '--port', String(port), '--cert', pki.server['ecdsa-p256'].chainFile, '--key', pki.server['ecdsa-p256'].keyFile]);
+    await serve.waitFor(`listening on 127.0.0.1:${port}`);
+    const reply = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const sock = netConnect({ host: '127.0.0.1', port }, () => sock.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      sock.on('data', (d: Buffer) => chunks.push(d));
+      sock.on('close', () => resolve(Buffer.concat(chunks)));
+      sock.on('error', reject);
+    });
+    // A plaintext alert record: content type 21, level fatal (2).
+    expect([reply[0], reply[5]]).toEqual([21, 2]);
+    await serve.waitFor('handshake failed: sent fatal alert');
+    expect(serve.output()).toMatch(/#1 127\.0\.0\.1:\d+: handshake failed: sent fatal alert \w+ \(\d+\) to client/);
+    // Still serving: a real TLS client gets its answer.
+    const r = await inProcess(['connect', `127.0.0.1:${port}`, '--servername', HOST, '--ca', pki.rootFile]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Hello from TLS Lab.');
   });
 });
 

@@ -181,6 +181,11 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
       socket.on('close', () => sockets.delete(socket));
       const id = ++nextConn;
       const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+      // A peer that goes quiet mid-handshake or never sends its request is dropped.
+      socket.setTimeout(30_000, () => {
+        status(`#${id} ${peer}: idle for 30 s, closing`);
+        socket.destroy();
+      });
       if (once) server.close();
       let buf = '';
       let answered = false;

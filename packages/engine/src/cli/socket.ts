@@ -83,8 +83,6 @@ export function driveEndpoint(socket: Socket, create: (sink: EventSink) => Endpo
     } else if (e.type === 'appdata' && e.direction === 'received') {
       outcome.bytesReceived += e.data.length;
       pendingData.push(e.data);
-    } else if (e.type === 'closed' && e.reason === 'close_notify') {
-      // a close_notify may be reported as `closed` only
     }
     hooks.onEvent?.(e);
   }, hooks.keepEvents ?? true);
