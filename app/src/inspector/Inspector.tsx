@@ -72,7 +72,15 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
     () => withMessageSpans(p.plaintextSpans, p.plaintext, 0, p.plaintext.length, p.innerContentType === 'handshake' ? messages : []),
     [p, messages],
   );
-  const keyTab = () => useAppStore.getState().setTab('keys');
+  const keyTab = () => {
+    useAppStore.getState().setTab('keys');
+    requestAnimationFrame(() => {
+      const el = document.querySelector<HTMLElement>(`[data-secret="${CSS.escape(p.keyName)}"]`);
+      el?.scrollIntoView({ block: 'center' });
+      el?.classList.add('flash');
+      setTimeout(() => el?.classList.remove('flash'), 1200);
+    });
+  };
   return (
     <>
       <section className="card">

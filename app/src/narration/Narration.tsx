@@ -42,7 +42,7 @@ export function Narration() {
     else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
     else
       for (const m of arrow.messages) {
-        const entry = MESSAGES[m];
+        const entry = MESSAGES[m.replace(/ \(fragment\)$/, '')];
         if (entry) parts.push(entry(ctx));
       }
   }
