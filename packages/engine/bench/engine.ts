@@ -4,7 +4,10 @@
  * with the same certificate chain, key, suite and group, and their ratio — from one run.
  *
  *   pnpm bench:engine [--seconds 3] [--key-type ecdsa-p256|rsa-2048|ed25519]
- *                     [--suite TLS_AES_128_GCM_SHA256] [--group x25519]
+ *                     [--tls 1.3|1.2] [--suite NAME] [--group x25519|secp256r1]
+ *
+ * (With --tls 1.2 the default suite follows the key type: ECDHE_ECDSA or ECDHE_RSA with
+ * AES-128-GCM.)
  *
  * Both loops run one handshake at a time. The engine loop includes certificate chain
  * verification, as node:tls's does. Numbers are for this machine at this moment; run it twice.
@@ -18,7 +21,8 @@ import type { PrivateKey, ServerKeyType } from '../src/crypto/keys';
 import { systemRng } from '../src/crypto/rng';
 import { generateDemoPki } from '../src/pki/demo';
 import { toPem } from '../src/pki/parse';
-import { GROUPS, KEY_TYPES, TLS13_SUITES, parseArgs, parseName, getString } from '../src/cli/args';
+import { ALL_SUITES, GROUPS, KEY_TYPES, parseArgs, parseName, parseVersions, suitesForVersions, getString } from '../src/cli/args';
+import type { TlsVersionName } from '../src/events';
 
 const NODE_CURVE: Record<GroupName, string> = { x25519: 'X25519', secp256r1: 'P-256' };
 const SERVER_NAME = 'bench.tlslab.test';
@@ -67,13 +71,32 @@ function engineHandshake(make: () => { c: Endpoint; s: Endpoint }): void {
   if (!c.connected || !s.connected) throw new Error(`engine handshake did not complete: client ${c.state}, server ${s.state}`);
 }
 
-async function nodeHandshakes(seconds: number, opts: { keyPem: string; chainPem: string; rootPem: string; suite: string; group: GroupName }): Promise<{ n: number; ms: number }> {
+/** OpenSSL's names of the TLS 1.2 suites (TLS 1.3 suites keep their IANA names). */
+const OPENSSL_12: Partial<Record<CipherSuiteName, string>> = {
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_RSA_WITH_AES_128_GCM_SHA256: 'AES128-GCM-SHA256',
+  TLS_RSA_WITH_AES_256_GCM_SHA384: 'AES256-GCM-SHA384',
+};
+
+async function nodeHandshakes(
+  seconds: number,
+  opts: { keyPem: string; chainPem: string; rootPem: string; suite: CipherSuiteName; group: GroupName; version: 'TLSv1.2' | 'TLSv1.3' },
+): Promise<{ n: number; ms: number }> {
+  const ciphers = OPENSSL_12[opts.suite] ?? opts.suite;
+  // In TLS 1.2 an ECDSA P-256 certificate also needs secp256r1 among the groups (RFC 8422 §5.1).
+  const curves = opts.version === 'TLSv1.2' && opts.group === 'x25519' ? 'X25519:P-256' : NODE_CURVE[opts.group];
   const server = tls.createServer({
     key: opts.keyPem,
     cert: opts.chainPem,
-    minVersion: 'TLSv1.3',
-    ciphers: opts.suite,
-    ecdhCurve: NODE_CURVE[opts.group],
+    minVersion: opts.version,
+    maxVersion: opts.version,
+    ciphers,
+    ecdhCurve: curves,
   }, (sock) => {
     sock.on('error', () => {});
     sock.end();
@@ -83,7 +106,7 @@ async function nodeHandshakes(seconds: number, opts: { keyPem: string; chainPem:
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const sock = tls.connect({ host: '127.0.0.1', port, servername: SERVER_NAME, ca: opts.rootPem, minVersion: 'TLSv1.3', ciphers: opts.suite, ecdhCurve: NODE_CURVE[opts.group] });
+      const sock = tls.connect({ host: '127.0.0.1', port, servername: SERVER_NAME, ca: opts.rootPem, minVersion: opts.version, maxVersion: opts.version, ciphers, ecdhCurve: curves });
       sock.once('secureConnect', () => {
         if (!sock.authorized) reject(new Error(`node:tls did not verify the chain: ${String(sock.authorizationError)}`));
         sock.destroy();
@@ -107,13 +130,20 @@ async function main(): Promise<void> {
   const p = parseArgs(process.argv.slice(2), {
     seconds: { type: 'string', help: 'seconds per loop' },
     'key-type': { type: 'string', help: 'server key type' },
-    suite: { type: 'string', help: 'TLS 1.3 suite' },
+    suite: { type: 'string', help: 'cipher suite' },
+    tls: { type: 'string', help: 'version: 1.3 or 1.2' },
     group: { type: 'string', help: 'group' },
   });
   const seconds = Number(getString(p, 'seconds') ?? 3);
   const keyType: ServerKeyType = parseName(getString(p, 'key-type') ?? 'ecdsa-p256', KEY_TYPES, 'key type');
-  const suite: CipherSuiteName = parseName(getString(p, 'suite') ?? 'TLS_AES_128_GCM_SHA256', TLS13_SUITES, 'suite');
+  const versions = parseVersions(getString(p, 'tls') ?? '1.3');
+  if (versions.length !== 1) throw new Error('--tls takes one version');
+  const version: TlsVersionName = versions[0]!;
+  const defaultSuite: CipherSuiteName =
+    version === 'TLS 1.3' ? 'TLS_AES_128_GCM_SHA256' : keyType === 'ecdsa-p256' ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256';
+  const suite: CipherSuiteName = suitesForVersions([parseName(getString(p, 'suite') ?? defaultSuite, ALL_SUITES, 'suite')], [version])[0]!;
   const group: GroupName = parseName(getString(p, 'group') ?? 'x25519', GROUPS, 'group');
+  const groups: GroupName[] = version === 'TLS 1.2' && group === 'x25519' && keyType === 'ecdsa-p256' ? ['x25519', 'secp256r1'] : [group];
 
   const pki = generateDemoPki({ seed: 'bench', serverKeyType: keyType, serverName: SERVER_NAME });
   const chainPem = pki.serverChain.map((d) => toPem(d)).join('');
@@ -124,11 +154,11 @@ async function main(): Promise<void> {
 
   const noop = (): void => {};
   const make = (): { c: Endpoint; s: Endpoint } => ({
-    c: createClient({ rng: systemRng(), sink: noop, trustAnchors: [pki.rootDer], serverName: SERVER_NAME, cipherSuites: [suite], groups: [group] }),
-    s: createServer({ rng: systemRng(), sink: noop, cert: { chain: pki.serverChain, key: pki.serverKey }, cipherSuites: [suite], groups: [group] }),
+    c: createClient({ rng: systemRng(), sink: noop, trustAnchors: [pki.rootDer], serverName: SERVER_NAME, versions: [version], cipherSuites: [suite], groups }),
+    s: createServer({ rng: systemRng(), sink: noop, cert: { chain: pki.serverChain, key: pki.serverKey }, versions: [version], cipherSuites: [suite], groups }),
   });
 
-  console.log(`TLS 1.3 full handshakes, ${suite}, ${group}, ${keyType} server certificate (root → intermediate → leaf), one at a time, ${seconds} s per loop`);
+  console.log(`${version} full handshakes, ${suite}, ${group}, ${keyType} server certificate (root → intermediate → leaf), one at a time, ${seconds} s per loop`);
   for (let i = 0; i < 5; i++) engineHandshake(make); // warm-up (JIT)
   let n = 0;
   const t0 = performance.now();
@@ -140,7 +170,7 @@ async function main(): Promise<void> {
   const engineRate = (n * 1000) / engineMs;
   console.log(`  engine (client+server in-process):  ${engineRate.toFixed(1).padStart(8)} handshakes/s  (${n} in ${(engineMs / 1000).toFixed(2)} s, ${(engineMs / n).toFixed(2)} ms each)`);
 
-  const node = await nodeHandshakes(seconds, { keyPem, chainPem, rootPem, suite, group });
+  const node = await nodeHandshakes(seconds, { keyPem, chainPem, rootPem, suite, group, version: version === 'TLS 1.3' ? 'TLSv1.3' : 'TLSv1.2' });
   const nodeRate = (node.n * 1000) / node.ms;
   console.log(`  node:tls (OpenSSL ${process.versions.openssl}, loopback TCP): ${nodeRate.toFixed(1).padStart(8)} handshakes/s  (${node.n} in ${(node.ms / 1000).toFixed(2)} s, ${(node.ms / node.n).toFixed(2)} ms each)`);
   const ratio = engineRate / nodeRate;
