@@ -179,6 +179,7 @@ describe('trace formatter', () => {
 
   it('shows the key, sequence number and nonce = iv XOR seq of a protected record', () => {
     expect(text).toContain('key = server_handshake_traffic_secret, sequence number = 2');
+    expect(text).toContain('seq       = 000000000000000000000002');
     expect(text).toContain('nonce     = 222222222222222222222220');
     expect(text).toContain('server_write_iv XOR 2');
     expect(text).toContain('write_iv  = 222222222222222222222222');

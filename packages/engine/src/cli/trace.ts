@@ -198,6 +198,10 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
       lines.push(`${body}  write_key = ${hex(pr.key)}`);
       lines.push(`${body}  write_iv  = ${hex(pr.iv)}`);
       if (pr.explicitNonce) lines.push(`${body}  explicit_nonce = ${hex(pr.explicitNonce)}`);
+      if (pr.iv.length === pr.nonce.length) {
+        // The XOR constructions (TLS 1.3, TLS 1.2 ChaCha20): show the padded sequence number.
+        lines.push(`${body}  seq       = ${hex(paddedSequence(pr.sequence, pr.iv.length))}   ${p.dim('(64-bit sequence number, left-padded)')}`);
+      }
       lines.push(`${body}  nonce     = ${hex(pr.nonce)}   ${p.dim(`(${pr.nonceFormula})`)}`);
       lines.push(`${body}  aad       = ${hex(pr.aad)}`);
       lines.push(`${body}  ciphertext ${pr.ciphertext.length} bytes, tag = ${hex(pr.tag)}`);
@@ -307,6 +311,17 @@ export function summaryLines(events: readonly (TlsEvent | TlsEventBody)[]): stri
     lines.push(`  final state ${state && state.type === 'state' ? state.to : '?'}${closed && closed.type === 'closed' ? ` (closed: ${closed.reason})` : ''}`);
   }
   return lines;
+}
+
+/** The sequence number as big-endian bytes, left-padded with zeros to `len` (RFC 8446 §5.3). */
+export function paddedSequence(seq: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let v = BigInt(seq);
+  for (let i = len - 1; i >= 0 && v > 0n; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
 }
 
 /** Pure: the whole trace of a run. */
