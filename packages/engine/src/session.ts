@@ -9,6 +9,7 @@ import { concatBytes, utf8 } from './codec/hex';
 import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ServerConfig } from './config';
 import { aeadSeal } from './crypto/aead';
 import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
+import { TLS12_SUITES } from './tls12/suites';
 import type { PrivateKey, PublicKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
 import type { EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
@@ -60,16 +61,7 @@ export function createEventLog(forward?: (e: TlsEvent) => void): EventLog {
 type RecordEvent = Extract<TlsEventBody, { type: 'record' }>;
 
 const TLS13_NAMES = TLS13_SUITES.map((s) => s.name);
-const TLS12_NAMES: CipherSuiteName[] = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384',
-];
+const TLS12_NAMES: CipherSuiteName[] = TLS12_SUITES.map((s) => s.name);
 
 /** The HTTP/1.1 answer of the simulated server (echoes what was negotiated). */
 function httpResponse(version: string, suite: string): Uint8Array {

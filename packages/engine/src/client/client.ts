@@ -5,7 +5,7 @@
  */
 import type { ClientConfig, Endpoint } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
 import { buildClientHello, checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
@@ -97,12 +97,6 @@ export class TlsClient extends Connection implements Endpoint {
     super.handleChangeCipherSpec(body, recordId);
   }
 
-  private decode(frame: HandshakeFrame, recordId: string): EncodedMessage {
-    const enc = decodeHandshake(frame);
-    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: enc.summary ?? {} });
-    return enc;
-  }
-
   protected handleHandshake(frame: HandshakeFrame, recordId: string): void {
     const st = this.st;
     if (st.name === 'Tls12') {
@@ -112,7 +106,7 @@ export class TlsClient extends Connection implements Endpoint {
     }
     const cfg = this.config;
     const offer = this.offer!;
-    const enc = this.decode(frame, recordId);
+    const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
       case 'Start':
       case 'Closed':

@@ -8,6 +8,7 @@ import type { ClientConfig, GroupName } from '../config';
 import type { SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEME_CODES, SIGNATURE_SCHEMES } from '../crypto/signature';
 import { TLS13_SUITES } from '../crypto/cipher-suites';
+import { TLS12_SUITES } from '../tls12/suites';
 import { generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
@@ -51,7 +52,8 @@ export function makeOffer(cfg: ClientConfig): Offer {
   const versions = (cfg.versions ?? ['TLS 1.3']).map(versionCode);
   const suiteNames = cfg.cipherSuites ?? [
     ...(versions.includes(TLS13) ? TLS13_SUITES.map((s) => s.name) : []),
-    ...(versions.includes(TLS12) ? (tls12DefaultSuites as string[]) : []),
+    // TLS 1.2 suites in tls12/suites.ts preference order (ECDHE first, RSA key transport last).
+    ...(versions.includes(TLS12) ? TLS12_SUITES.map((s) => s.name) : []),
   ];
   const suites = suiteNames.map((n) => {
     const c = codeOf(CIPHER_SUITES, n);
@@ -77,18 +79,6 @@ export function makeOffer(cfg: ClientConfig): Offer {
     sentExtensions: new Set(),
   };
 }
-
-/** TLS 1.2 suites offered by default when TLS 1.2 is enabled (the TLS 1.2 flow may widen this). */
-const tls12DefaultSuites = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384',
-];
 
 /** Extra ClientHello extensions a TLS 1.2 offer needs (filled by the TLS 1.2 flow). */
 export const tls12HelloExtensions: { build: (cfg: ClientConfig) => Extension[] } = { build: () => [] };

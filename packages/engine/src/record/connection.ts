@@ -15,7 +15,7 @@ import { concatBytes } from '../codec/hex';
 import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, type AlertDescription } from '../errors';
 import type { EventSink, Side, TlsEventBody } from '../events';
 import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../msgs/enums';
-import type { EncodedMessage, HandshakeFrame } from '../msgs/handshake';
+import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
 import type { RecordProtection } from './protection';
@@ -125,6 +125,13 @@ export abstract class Connection {
     if (!this.handshaking()) throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec after the handshake');
     if (this.ccsReceived > 1) throw new TlsError('PeerUnexpectedMessage', 'more than one change_cipher_spec');
     this.note('Ignored the middlebox-compatibility change_cipher_spec (it carries no meaning in TLS 1.3).', 'RFC 8446 §D.4');
+  }
+
+  /** Decodes a TLS 1.3 handshake message (TLS 1.2 flows decode their own) and reports it as received. */
+  protected decodeReceived(frame: HandshakeFrame, recordId: string): EncodedMessage {
+    const enc = decodeHandshake(frame);
+    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: enc.summary ?? {} });
+    return enc;
   }
 
   // ---- Endpoint API ------------------------------------------------------------------------

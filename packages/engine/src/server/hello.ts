@@ -51,6 +51,15 @@ export function serverPublicKey(cfg: ServerConfig): PublicKey {
   return pk;
 }
 
+/** The application protocol (RFC 7301 §3.2, both versions): our first that the client offers; none in common → no_application_protocol. */
+export function chooseAlpn(cfg: ServerConfig, ch: ClientHelloMsg): string | undefined {
+  const ca = findExt(ch.extensions, 'alpn');
+  if (!ca || !cfg.alpn || cfg.alpn.length === 0) return undefined;
+  const alpn = cfg.alpn.find((p) => ca.protocols.includes(p));
+  if (!alpn) throw new TlsError('IncompatibleAlpn', `no application protocol in common (client offers ${ca.protocols.join(', ')})`);
+  return alpn;
+}
+
 /** Chooses the TLS 1.3 parameters (server preference order). */
 export function chooseParams13(cfg: ServerConfig, ch: ClientHelloMsg): Params13 {
   // RFC 8446 §4.1.2: TLS 1.3 ClientHello compression must be exactly [null].
@@ -98,13 +107,7 @@ export function chooseParams13(cfg: ServerConfig, ch: ClientHelloMsg): Params13 
   );
   if (!scheme) throw new TlsError('IncompatibleParameters', `the client accepts no signature scheme our ${key.type} certificate key can make`);
 
-  let alpn: string | undefined;
-  const ca = findExt(ch.extensions, 'alpn');
-  if (ca && cfg.alpn && cfg.alpn.length > 0) {
-    alpn = cfg.alpn.find((p) => ca.protocols.includes(p));
-    // RFC 7301 §3.2: no protocol in common → no_application_protocol.
-    if (!alpn) throw new TlsError('IncompatibleAlpn', `no application protocol in common (client offers ${ca.protocols.join(', ')})`);
-  }
+  const alpn = chooseAlpn(cfg, ch);
   const sni = findExt(ch.extensions, 'server_name');
   const serverName = sni?.hostNames[0];
   void groupByCode;

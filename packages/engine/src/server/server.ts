@@ -4,7 +4,7 @@
  */
 import type { Endpoint, ServerConfig } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { nextTrafficKeys } from '../client/tls13';
 import { chooseVersion, type ClientHelloMsg } from './hello';
@@ -66,12 +66,6 @@ export class TlsServer extends Connection implements Endpoint {
     super.handleChangeCipherSpec(body, recordId);
   }
 
-  private decode(frame: HandshakeFrame, recordId: string): EncodedMessage {
-    const enc = decodeHandshake(frame);
-    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: enc.summary ?? {} });
-    return enc;
-  }
-
   protected handleHandshake(frame: HandshakeFrame, recordId: string): void {
     const st = this.st;
     if (st.name === 'Tls12') {
@@ -80,7 +74,7 @@ export class TlsServer extends Connection implements Endpoint {
       return;
     }
     const cfg = this.config;
-    const enc = this.decode(frame, recordId);
+    const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
       case 'Closed':
         throw new TlsError('PeerUnexpectedMessage', `handshake message ${enc.name} after close`);

@@ -41,7 +41,7 @@ import { Tls12RecordProtection } from '../tls12/record';
 import { decryptPremaster } from '../tls12/rsa-kx';
 import { TLS12_SUITES, type Tls12Suite } from '../tls12/suites';
 import { subjectNameDer } from '../tls12/x509-name';
-import { serverPublicKey, type ClientHelloMsg } from './hello';
+import { chooseAlpn, serverPublicKey, type ClientHelloMsg } from './hello';
 
 export interface Tls12ServerStart {
   io: HandshakeIo;
@@ -136,13 +136,7 @@ export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: Publi
   }
   if (!suite) throw new TlsError('IncompatibleParameters', `no TLS 1.2 cipher suite in common${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
 
-  let alpn: string | undefined;
-  const ca = findExt(ch.extensions, 'alpn');
-  if (ca && cfg.alpn && cfg.alpn.length > 0) {
-    alpn = cfg.alpn.find((p) => ca.protocols.includes(p));
-    // RFC 7301 §3.2: no protocol in common → no_application_protocol.
-    if (!alpn) throw new TlsError('IncompatibleAlpn', `no application protocol in common (client offers ${ca.protocols.join(', ')})`);
-  }
+  const alpn = chooseAlpn(cfg, ch);
   return {
     suite,
     ...(suite.keyExchange === 'ECDHE' ? { group: group!, scheme: scheme! } : {}),
