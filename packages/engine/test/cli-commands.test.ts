@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/output';
+import { paddedSequence } from '../src/cli/trace';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -99,6 +100,24 @@ describe('tlslab simulate', () => {
     expect(a.length).toBeGreaterThan(4);
     expect(b).toEqual(a);
     expect(c[0]).not.toEqual(a[0]);
+  });
+
+  it('--json: every protected record carries nonce = write_iv XOR padded seq, with seq counting per key', async () => {
+    const r = await run(['simulate', '--seed', 'nonce', '--json']);
+    expect(r.code).toBe(0);
+    const recs = parseJsonLines(r.out).filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as unknown as {
+      protected: { keyName: string; iv: string; nonce: string; sequence: number };
+    }[];
+    expect(recs.length).toBeGreaterThanOrEqual(4);
+    const perKey = new Map<string, number>();
+    for (const { protected: p } of recs) {
+      const expected = perKey.get(p.keyName) ?? 0;
+      expect(p.sequence, p.keyName).toBe(expected);
+      perKey.set(p.keyName, expected + 1);
+      const iv = Buffer.from(p.iv, 'hex');
+      const seq = Buffer.from(paddedSequence(p.sequence, iv.length));
+      expect(p.nonce).toBe(Buffer.from(iv.map((b, i) => b ^ seq[i]!)).toString('hex'));
+    }
   });
 
   it.each([
