@@ -100,21 +100,34 @@ try {
     firstRuns.push(run);
   }
 
-  // Step click → painted frame, over a whole run.
+  // Step click → painted frame, over a whole run: real (trusted) mouse clicks, timed by the
+  // Event Timing API (from the click's timestamp to the next frame presented after handling it).
   await page.goto(`${URL}?seed=bench-steps`);
   await page.waitForSelector('[data-testid="run-status"][data-status="done"]');
-  const steps = await page.evaluate(async () => {
-    const button = document.querySelector('button[aria-label="Step forward"]');
+  await page.evaluate(() => {
+    window.__clicks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'click' || e.name === 'pointerup') window.__clicks.push({ name: e.name, ms: e.duration });
+    }).observe({ type: 'event', durationThreshold: 16, buffered: true });
+  });
+  const forward = page.getByRole('button', { name: 'Step forward' });
+  const stepPass = async () => {
     const out = [];
-    while (button && !button.disabled) {
-      const t0 = performance.now();
-      button.click();
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      out.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 30));
+    await page.keyboard.press('Home');
+    await page.waitForTimeout(300);
+    while (await forward.isEnabled()) {
+      const before = await page.evaluate(() => window.__clicks.length);
+      await forward.click();
+      await page.waitForTimeout(250);
+      const entries = await page.evaluate((n) => window.__clicks.slice(n), before);
+      const click = entries.filter((e) => e.name === 'click').pop();
+      // Event Timing only reports events slower than 16 ms; a missing entry means "within a frame".
+      out.push(click ? click.ms : 16);
     }
     return out;
-  });
+  };
+  const coldSteps = await stepPass();
+  const steps = await stepPass();
 
   // Longest main-thread task during runs (settings changes) and playback.
   await page.evaluate(() => {
@@ -137,6 +150,8 @@ try {
   const { longTasks, maxGap } = await page.evaluate(() => ({ longTasks: window.__longTasks, maxGap: window.__maxGap }));
 
   const sorted = [...steps].sort((a, b) => a - b);
+  const coldSorted = [...coldSteps].sort((a, b) => a - b);
+  if (process.env.BENCH_VERBOSE) console.log('per step (ms): first pass', coldSteps.join(' '), '| second pass', steps.join(' '));
   const median = (a) => a[Math.floor(a.length / 2)] ?? NaN;
   const maxTask = longTasks.reduce((m, t) => Math.max(m, t.ms), 0);
   const lines = [
@@ -144,7 +159,8 @@ try {
     ['engine worker JS (gzip, loaded at start)', kb(workerGz), '', true],
     ['load → first interactive frame (median of 5)', `${median([...loads].sort((a, b) => a - b)).toFixed(0)} ms (all: ${loads.map((x) => x.toFixed(0)).join(', ')})`, '≤ 1000 ms', median([...loads].sort((a, b) => a - b)) <= 1000],
     ['load → first handshake drawn (median of 5)', `${median([...firstRuns].sort((a, b) => a - b)).toFixed(0)} ms (all: ${firstRuns.map((x) => x.toFixed(0)).join(', ')})`, '', true],
-    ['step click → painted frame', `median ${median(sorted).toFixed(1)} ms, worst ${sorted[sorted.length - 1]?.toFixed(1)} ms over ${steps.length} steps`, '≤ 50 ms', (sorted[sorted.length - 1] ?? 0) <= 50],
+    ['step click → painted frame, first pass', `median ${median(coldSorted).toFixed(0)} ms, worst ${coldSorted[coldSorted.length - 1]?.toFixed(0)} ms over ${coldSteps.length} steps`, '≤ 50 ms', (coldSorted[coldSorted.length - 1] ?? 0) <= 50],
+    ['step click → painted frame, second pass', `median ${median(sorted).toFixed(0)} ms, worst ${sorted[sorted.length - 1]?.toFixed(0)} ms (Event Timing; ≤16 = within a frame)`, '≤ 50 ms', (sorted[sorted.length - 1] ?? 0) <= 50],
     ['longest main-thread task (runs + playback)', longTasks.length ? `${maxTask.toFixed(0)} ms (${longTasks.length} task(s) ≥ 50 ms)` : 'no task ≥ 50 ms', '< 50 ms', longTasks.length === 0],
     ['longest gap between frames (same period)', `${maxGap.toFixed(0)} ms`, '', true],
   ];
