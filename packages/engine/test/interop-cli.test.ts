@@ -214,7 +214,7 @@ describe('openssl s_client → tlslab serve', () => {
     expect(serve.output()).toContain('.tlslab/demo-root.pem');
     const rootFile = join(cwd, '.tlslab', 'demo-root.pem');
     expect(existsSync(rootFile)).toBe(true);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-verify_hostname', 'localhost', '-CAfile', rootFile, '-verify_return_error', '-tls1_3', '-ign_eof'], { stdin: request });
+    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-verify_hostname', 'localhost', '-CAfile', rootFile, '-verify_return_error', '-tls1_3', '-alpn', 'h2,http/1.1', '-ign_eof'], { stdin: request });
     spawned.push(client);
     const code = await client.exited;
     const out = client.output();
@@ -223,6 +223,7 @@ describe('openssl s_client → tlslab serve', () => {
     expect(out).toContain('HTTP/1.1 200 OK');
     expect(out).toContain('Hello from TLS Lab.');
     expect(out).toContain('Your request: GET /from-openssl HTTP/1.1');
+    expect(out).toContain('ALPN: http/1.1.'); // serve accepts http/1.1 by default
     expect(code).toBe(0);
     expect(await serve.exited).toBe(0);
     rmSync(cwd, { recursive: true, force: true });

@@ -48,7 +48,7 @@ export const SERVE_FLAGS: FlagSpecs = {
   suites: { type: 'string', metavar: 'LIST', help: 'cipher suites to accept, preferred first' },
   groups: { type: 'string', metavar: 'LIST', help: `key exchange groups to accept, preferred first (${GROUPS.join(', ')})` },
   sigalgs: { type: 'string', metavar: 'LIST', help: 'signature schemes the server may use / accept' },
-  alpn: { type: 'string', metavar: 'LIST', help: 'ALPN protocols to accept, e.g. http/1.1' },
+  alpn: { type: 'string', metavar: 'LIST', help: 'ALPN protocols to accept (default http/1.1)' },
   tls: { type: 'string', metavar: 'VERSIONS', help: 'versions to accept: 1.3 (default), 1.2, or 1.2,1.3' },
   ca: { type: 'string', metavar: 'FILE', help: 'PEM trust anchors for client certificates (mutual TLS)' },
   'request-client-cert': { type: 'boolean', help: 'ask for a client certificate (optional)' },
@@ -102,7 +102,8 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
       cipherSuites: suitesArg ? suitesForVersions(parseNameList(suitesArg, ALL_SUITES, 'cipher suite'), versions) : undefined,
       groups: groupsArg ? parseNameList(groupsArg, GROUPS, 'group') : undefined,
       signatureSchemes: sigArg ? parseNameList(sigArg, SIGNATURE_SCHEMES, 'signature scheme') : undefined,
-      alpn: alpnArg ? parseAlpn(alpnArg) : undefined,
+      // It answers HTTP/1.1, so that is what it accepts by default (RFC 7301).
+      alpn: alpnArg ? parseAlpn(alpnArg) : ['http/1.1'],
       cert,
       clientAuth: require ? 'require' : request ? 'request' : 'none',
       clientTrustAnchors: caFile ? loadTrustAnchors(caFile) : undefined,
