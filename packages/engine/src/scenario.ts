@@ -45,6 +45,11 @@ export interface Scenario {
   pastedKeyPem?: string;
   /** Extra trust anchors (PEM) the client accepts besides the demo root. */
   extraTrustPem?: string;
+  /** Mutual TLS: a pasted client chain (PEM) instead of the demo client certificate; with `pastedClientKeyPem` it can sign. */
+  pastedClientChainPem?: string;
+  pastedClientKeyPem?: string;
+  /** Mutual TLS: extra trust anchors (PEM) the server accepts client certificates from, besides the demo client CA. */
+  extraClientTrustPem?: string;
   fault: FaultName;
   /** The application data the client sends once connected (default: an HTTP/1.1 GET). */
   request?: string;

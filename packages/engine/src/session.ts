@@ -112,7 +112,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (bundle.certificates.length === 0) return fail(`The pasted chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
     serverChain = bundle.certificates;
     for (const p of bundle.problems) note('server', `Pasted chain: ${p}`);
-    serverKey = pastedServerKey(sc.pastedKeyPem, bundle.keys, serverChain[0]!, (text) => note('server', text));
+    serverKey = pastedKey('server', sc.pastedKeyPem, bundle.keys, serverChain[0]!, (text) => note('server', text));
   }
   const anchors = sc.fault === 'untrusted-root' ? [pki.clientRootDer] : [pki.rootDer];
   if (sc.extraTrustPem) {
@@ -135,6 +135,23 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   const serverName = sc.fault === 'wrong-host' ? `wrong-host.${sc.serverName}` : sc.serverName;
   if (sc.fault === 'wrong-host') note('client', `Fault: the client asks for "${serverName}", a name the certificate does not hold.`);
   const mutual = sc.mutual || sc.fault === 'no-client-certificate';
+  let clientChain = pki.clientChain;
+  let clientKey: PrivateKey | undefined = pki.clientKey;
+  const clientAnchors = [pki.clientRootDer];
+  if (sc.pastedClientChainPem && mutual) {
+    const bundle = parsePemBundle(sc.pastedClientChainPem);
+    if (bundle.certificates.length === 0) return fail(`The pasted client chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
+    clientChain = bundle.certificates;
+    for (const p of bundle.problems) note('client', `Pasted client chain: ${p}`);
+    clientKey = pastedKey('client', sc.pastedClientKeyPem, bundle.keys, clientChain[0]!, (text) => note('client', text));
+  } else if (sc.pastedClientChainPem) {
+    note('client', 'A client certificate was pasted, but this run is not mutual TLS: the server does not ask for it.');
+  }
+  if (sc.extraClientTrustPem) {
+    const tb = parsePemBundle(sc.extraClientTrustPem);
+    clientAnchors.push(...tb.certificates);
+    for (const p of tb.problems) note('server', `Added client trust anchors: ${p}`);
+  }
 
   const clientCfg: ClientConfig = {
     rng: seededRng(sc.seed, 'client'),
@@ -147,7 +164,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     alpn: ['h2', 'http/1.1'],
     serverName,
     trustAnchors: anchors,
-    ...(mutual && sc.fault !== 'no-client-certificate' ? { clientCert: { chain: pki.clientChain, key: pki.clientKey } } : {}),
+    ...(mutual && sc.fault !== 'no-client-certificate' ? { clientCert: { chain: clientChain, ...(clientKey ? { key: clientKey } : {}) } } : {}),
   };
   const serverCfg: ServerConfig = {
     rng: seededRng(sc.seed, 'server'),
@@ -160,7 +177,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     ...(sc.helloRetry ? { helloRetryCookie: true } : {}),
     alpn: ['http/1.1'],
     cert: { chain: serverChain, ...(serverKey ? { key: serverKey } : {}) },
-    ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: [pki.clientRootDer] } : {}),
+    ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: clientAnchors } : {}),
   };
   if (sc.fault === 'no-client-certificate') note('client', 'Fault: the server requires a client certificate and the client has none.');
   if (sc.fault === 'bad-premaster' && sc.version === 'TLS 1.3') note('client', 'The bad-premaster fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.');
@@ -245,16 +262,16 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
 /**
  * The private key for a pasted chain: from the key paste (or a key pasted along with the
  * chain). A key that is unusable or belongs to another certificate is reported and left out,
- * so the server presents the chain without a key (as a server that cannot prove it owns it).
+ * so the side presents the chain without a key (it cannot prove it owns the certificate).
  */
-function pastedServerKey(keyPem: string | undefined, keysWithChain: PrivateKey[], leafDer: Uint8Array, note: (text: string) => void): PrivateKey | undefined {
+function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: PrivateKey[], leafDer: Uint8Array, note: (text: string) => void): PrivateKey | undefined {
   const candidates = [...keysWithChain];
   if (keyPem?.trim()) {
     const kb = parsePemBundle(keyPem);
     candidates.push(...kb.keys);
-    if (kb.keys.length === 0) note(`The pasted private key is not usable: ${kb.problems.join('; ') || 'no private key found'}. The server goes on without a private key.`);
+    if (kb.keys.length === 0) note(`The pasted private key is not usable: ${kb.problems.join('; ') || 'no private key found'}. The ${who} goes on without a private key.`);
   } else if (candidates.length === 0) {
-    note('No private key was pasted for this certificate: the client can check the chain, but the server cannot prove it owns it.');
+    note(`No private key was pasted for this certificate: the ${who === 'server' ? 'client' : 'server'} can check the chain, but the ${who} cannot prove it owns it.`);
   }
   if (candidates.length === 0) return undefined;
   let leafKey: PublicKey | null;
@@ -267,7 +284,7 @@ function pastedServerKey(keyPem: string | undefined, keysWithChain: PrivateKey[]
   const match = candidates.find((k) => publicKeysEqual(k.publicKey, leafKey));
   if (!match) {
     note(
-      `The pasted private key (${describePublicKey(candidates[0]!.publicKey)}) does not belong to the first certificate, whose public key is ${describePublicKey(leafKey)}: the server goes on without a private key.`,
+      `The pasted private key (${describePublicKey(candidates[0]!.publicKey)}) does not belong to the first certificate, whose public key is ${describePublicKey(leafKey)}: the ${who} goes on without a private key.`,
     );
   }
   return match;

@@ -138,3 +138,35 @@ describe('a pasted server chain in the handshake', () => {
     expect(notes(events, 'client').some((t) => /^Added trust anchors: /.test(t))).toBe(true);
   });
 });
+
+describe('a pasted client certificate (mutual TLS)', () => {
+  const clientChainPem = rsa.clientChain.map((c) => toPem(c)).join('');
+  const clientKeyPem = privateKeyToPem(rsa.clientKey);
+  const clientRootPem = toPem(rsa.clientRootDer);
+  for (const version of ['TLS 1.3', 'TLS 1.2'] as const) {
+    it(`${version}: the server checks the pasted client chain against its client trust anchors`, () => {
+      const ok = run({ version, mutual: true, pastedClientChainPem: clientChainPem, pastedClientKeyPem: clientKeyPem, extraClientTrustPem: clientRootPem });
+      expect(ok.summary.ok).toBe(true);
+      const report = of(ok.events, 'cert-report', 'server')[0]!.report;
+      expect(report.ok).toBe(true);
+      expect(report.verdict).toMatch(/Client CA paste-test/);
+      // Not trusted by the server: unknown_ca from the server.
+      const untrusted = run({ version, mutual: true, pastedClientChainPem: clientChainPem, pastedClientKeyPem: clientKeyPem });
+      expect(untrusted.summary.alert).toBe('unknown_ca');
+      expect(of(untrusted.events, 'alert', 'server').find((a) => a.direction === 'sent')?.description).toBe('unknown_ca');
+    });
+    it(`${version}: a pasted client chain without its key is not sent, and the server says a certificate is required`, () => {
+      const { summary, events } = run({ version, mutual: true, pastedClientChainPem: clientChainPem, extraClientTrustPem: clientRootPem });
+      expect(notes(events, 'client').some((t) => /No private key was pasted/.test(t) && /client cannot prove/.test(t))).toBe(true);
+      expect(summary.alert).toBe(version === 'TLS 1.3' ? 'certificate_required' : 'handshake_failure');
+    });
+  }
+  it('a bad client paste ends the run with a clear message; a client paste without mutual TLS is noted', () => {
+    const bad = run({ mutual: true, pastedClientChainPem: 'nope' });
+    expect(bad.summary.ok).toBe(false);
+    expect(bad.summary.error).toMatch(/^The pasted client chain has no certificate/);
+    const unused = run({ pastedClientChainPem: clientChainPem });
+    expect(unused.summary.ok).toBe(true);
+    expect(notes(unused.events, 'client').some((t) => /not mutual TLS/.test(t))).toBe(true);
+  });
+});
