@@ -43,6 +43,7 @@ function arrowClass(d: Arrow, selectedId: string | null): string {
   if (d.appdata) c.push('appdata');
   if (d.changeCipherSpec) c.push('ccs');
   if (d.id === selectedId) c.push('selected');
+  if (d.tampered) c.push('tampered');
   return c.join(' ');
 }
 
@@ -216,6 +217,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
         lock.append('rect').attr('x', -5).attr('y', 0).attr('width', 10).attr('height', 7).attr('rx', 1.5);
         g.append('text').attr('class', 'label');
         g.append('text').attr('class', 'keyname');
+        g.append('text').attr('class', 'tamper');
         return g;
       },
       (update) => update,
@@ -274,6 +276,13 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
     .attr('text-anchor', 'middle')
     .text((d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
+  // A record changed on the wire says so at the end where it arrived.
+  groups
+    .select('text.tamper')
+    .attr('x', (d) => (d.to === 'client' ? x.client + 8 : x.server - 8))
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
+    .attr('text-anchor', (d) => (d.to === 'client' ? 'start' : 'end'))
+    .text((d) => (d.tampered ? 'tampered' : ''));
   // The lock sits just before the key's name, under the arrow.
   groups.each(function (d) {
     const g = select(this);

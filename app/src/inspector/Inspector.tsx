@@ -178,6 +178,16 @@ export function Inspector() {
           )}
         </div>
       </header>
+      {arrow.notes.length > 0 && (
+        <section className={arrow.tampered ? 'card warn' : 'card'} role="note">
+          {arrow.notes.map((n, i) => (
+            <p key={i} className="small">
+              {n}
+            </p>
+          ))}
+          {arrow.tampered && <p className="small">The bytes below are what the sender sealed; the receiver got them with a bit flipped.</p>}
+        </section>
+      )}
       {handshakes.length > 0 && (
         <section className="card">
           <h3>At a glance</h3>

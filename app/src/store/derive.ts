@@ -41,6 +41,10 @@ export interface Arrow {
   changeCipherSpec: boolean;
   /** 1-based flight number: consecutive records of one side. */
   flight: number;
+  /** Engine notes that name this record (e.g. the man in the middle that changed it). */
+  notes: string[];
+  /** A man in the middle changed this record on the wire (a fault the user picked). */
+  tampered: boolean;
   record: RecordEvent;
 }
 
@@ -111,9 +115,23 @@ export function buildRunView(events: TlsEvent[]): RunView {
       appdata,
       changeCipherSpec: ccs,
       flight: 0,
+      notes: [],
+      tampered: false,
       record: e,
     });
   });
+  // Notes that name a record ("... in record s2c:2 ...") belong to its arrow.
+  const byId = new Map(arrows.map((a) => [a.id, a]));
+  for (const e of events) {
+    if (e.type !== 'note') continue;
+    for (const m of e.text.matchAll(/\b(?:c2s|s2c|client|server):\d+\b/g)) {
+      const a = byId.get(m[0]);
+      if (!a) continue;
+      a.notes.push(e.text);
+      if (/man in the middle/i.test(e.text)) a.tampered = true;
+    }
+  }
+  for (const a of arrows) if (a.tampered) a.ariaLabel += ', changed in transit';
   // The sender's own bookkeeping right after a record (its new state, what it negotiated, the
   // application data it just sealed) belongs to that record's step.
   for (let k = 0; k < stepEnds.length; k++) {
