@@ -1,0 +1,71 @@
+/**
+ * The app's views over real engine runs (no browser): steps, arrows, flights, round trips,
+ * states, and the message spans placed inside records.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario, type Scenario, type TlsEvent } from '@tlslab/engine';
+import { DEFAULT_SCENARIO } from '@tlslab/engine/scenario';
+import { buildRunView, currentStates, visibleCount, type HandshakeEvent } from './derive';
+import { withMessageSpans } from '../inspector/spans';
+
+function run(patch: Partial<Scenario>): TlsEvent[] {
+  const events: TlsEvent[] = [];
+  runScenario({ ...DEFAULT_SCENARIO, seed: 'derive-test', ...patch }, (e) => events.push(e));
+  return events;
+}
+
+describe('buildRunView', () => {
+  it('TLS 1.3: one arrow per sent record, one step per arrow, 1-RTT', () => {
+    const events = run({});
+    const view = buildRunView(events);
+    const sent = events.filter((e) => e.type === 'record' && e.direction === 'sent');
+    expect(view.arrows.map((a) => a.id)).toEqual(sent.map((e) => (e.type === 'record' ? e.recordId : '')));
+    expect(view.stepEnds).toHaveLength(view.arrows.length);
+    expect(view.stepEnds[view.stepEnds.length - 1]).toBe(events.length - 1);
+    // Steps only grow, and step k shows exactly k arrows.
+    for (let k = 1; k <= view.stepEnds.length; k++) {
+      expect(visibleCount(view, k)).toBeGreaterThan(visibleCount(view, k - 1));
+      expect(view.arrows.filter((a) => a.step <= k)).toHaveLength(k);
+    }
+    expect(view.arrows[0]?.ariaLabel).toBe('ClientHello, client to server');
+    expect(view.handshakeRtts).toBe(1);
+    // The client's move after sending its ClientHello is part of step 1.
+    expect(currentStates(events, visibleCount(view, 1)).client).toBe('ExpectServerHello');
+    const last = view.arrows[view.arrows.length - 1]!;
+    expect(last.alert?.description).toBe('close_notify');
+    expect(view.arrows.some((a) => a.appdata && a.from === 'server')).toBe(true);
+  });
+
+  it('TLS 1.2 RSA key transport and TLS 1.3 with HelloRetryRequest take 2 round trips', () => {
+    expect(buildRunView(run({ version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256', serverKeyType: 'rsa-2048' })).handshakeRtts).toBe(2);
+    expect(buildRunView(run({ helloRetry: true })).handshakeRtts).toBe(2);
+  });
+
+  it('a failed check ends in a red alert arrow and no application data', () => {
+    const view = buildRunView(run({ fault: 'expired-certificate' }));
+    const last = view.arrows[view.arrows.length - 1]!;
+    expect(last.alert?.description).toBe('certificate_expired');
+    expect(last.ariaLabel.startsWith('Alert: certificate_expired, client to server')).toBe(true);
+    expect(view.handshakeRtts).toBeNull();
+  });
+
+  it('marks the record a man in the middle changed', () => {
+    const view = buildRunView(run({ fault: 'tamper-ciphertext' }));
+    expect(view.arrows.filter((a) => a.tampered)).toHaveLength(1);
+  });
+});
+
+describe('withMessageSpans', () => {
+  it('places ServerHello.random (32 bytes) inside the record, matching the message bytes', () => {
+    const events = run({});
+    const view = buildRunView(events);
+    const sh = view.arrows.find((a) => a.label === 'ServerHello')!;
+    const msgs = events.filter((e): e is HandshakeEvent => e.type === 'handshake' && e.direction === 'sent' && e.recordId === sh.id);
+    const spans = withMessageSpans(sh.record.spans, sh.record.bytes, 5, sh.record.bytes.length, msgs);
+    const random = spans.find((s) => s.label === 'random')!;
+    expect(random.end - random.start).toBe(32);
+    const inMessage = msgs[0]!.spans.find((s) => s.label === 'random')!;
+    expect(sh.record.bytes.slice(random.start, random.end)).toEqual(msgs[0]!.bytes.slice(inMessage.start, inMessage.end));
+    expect(spans.every((s) => s.end <= sh.record.bytes.length)).toBe(true);
+  });
+});
