@@ -169,3 +169,24 @@ describe('the error kind follows the report alert (one alert table in errors.ts)
     expect(events.some((e) => (e as { type: string }).type === 'cert-report')).toBe(true);
   });
 });
+
+describe('a server key that does not belong to its certificate', () => {
+  const cases = [
+    { version: 'TLS 1.3' as const, keyType: 'ecdsa-p256' as const, why: /cannot sign CertificateVerify/ },
+    { version: 'TLS 1.2' as const, keyType: 'ecdsa-p256' as const, why: /cannot sign ServerKeyExchange/ },
+    { version: 'TLS 1.2' as const, keyType: 'rsa-2048' as const, suite: 'TLS_RSA_WITH_AES_128_GCM_SHA256' as const, why: /cannot decrypt/ },
+  ];
+  for (const c of cases)
+    it(`${c.version} ${c.suite ?? c.keyType}: is reported and not used; the client still checks the chain`, () => {
+      const leafAndKey = leaf(c.keyType, ['digitalSignature', 'keyEncipherment'], SERVER_AUTH, `mismatch-${c.keyType}`);
+      const otherKey = demoKey('usage', `mismatch-other-${c.keyType}`, c.keyType);
+      const r = handshake({ version: c.version, ...(c.suite ? { suite: c.suite } : {}), server: { chain: leafAndKey.chain, key: otherKey } });
+      const notes = r.se.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text);
+      expect(notes.some((t) => /does not belong to its certificate/.test(t)), notes.join(' | ')).toBe(true);
+      expect(notes.some((t) => c.why.test(t)), notes.join(' | ')).toBe(true);
+      expect(r.serverAlerts).toEqual(['internal_error']);
+      // The client checked the (valid) chain and did not have to reject a bad signature.
+      expect(r.ce.some((e) => e.type === 'cert-report' && e.report.ok)).toBe(true);
+      expect(r.clientAlerts).toEqual([]);
+    });
+});

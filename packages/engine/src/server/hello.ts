@@ -6,14 +6,15 @@
 import type { GroupName, ServerConfig } from '../config';
 import { TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
 import { groupByCode, GROUP_CODES } from '../crypto/ecdhe';
-import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
+import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { schemesForKey, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
 import { TLS12, TLS13 } from '../msgs/enums';
 import { findExt, type KeyShareEntry } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
-import { parseCertificate } from '../pki/parse';
+import { describePublicKey, parseCertificateCached, publicKeysEqual } from '../pki/parse';
+import type { HandshakeIo } from '../record/connection';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 
@@ -41,14 +42,32 @@ export interface Params13 {
   serverName?: string;
 }
 
-/** The server certificate's public key (from the key, or parsed from the leaf). */
+/** The public key in the server's leaf certificate: what the client will verify against. */
 export function serverPublicKey(cfg: ServerConfig): PublicKey {
-  if (cfg.cert.key) return cfg.cert.key.publicKey;
   const leaf = cfg.cert.chain[0];
   if (!leaf) throw new TlsError('LocalConfig', 'the server has no certificate');
-  const pk = parseCertificate(leaf).publicKey;
+  let pk: PublicKey | null;
+  try {
+    pk = parseCertificateCached(leaf).publicKey;
+  } catch (e) {
+    throw new TlsError('LocalConfig', `the server certificate does not parse: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!pk) throw new TlsError('LocalConfig', 'the server certificate key type is not supported');
   return pk;
+}
+
+/**
+ * The server's private key if it belongs to its leaf certificate. A key of another
+ * certificate could only make signatures (or decrypt premasters) the client rejects, so it is
+ * reported and treated as no key: the server cannot prove it owns the certificate.
+ */
+export function serverSigningKey(io: HandshakeIo, cfg: ServerConfig): PrivateKey | undefined {
+  const key = cfg.cert.key;
+  if (!key) return undefined;
+  const pub = serverPublicKey(cfg);
+  if (publicKeysEqual(key.publicKey, pub)) return key;
+  io.note(`The server's private key (${describePublicKey(key.publicKey)}) does not belong to its certificate, whose public key is ${describePublicKey(pub)}: the server has no usable key for it.`);
+  return undefined;
 }
 
 /** The application protocol (RFC 7301 §3.2, both versions): our first that the client offers; none in common → no_application_protocol. */

@@ -24,7 +24,7 @@
 import { equalBytes, toHex } from '../codec/hex';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
-import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
+import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
 import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
@@ -41,7 +41,7 @@ import { Tls12RecordProtection } from '../tls12/record';
 import { decryptPremaster } from '../tls12/rsa-kx';
 import { TLS12_SUITES, type Tls12Suite } from '../tls12/suites';
 import { subjectNameDer } from '../tls12/x509-name';
-import { chooseAlpn, serverPublicKey, type ClientHelloMsg } from './hello';
+import { chooseAlpn, serverPublicKey, serverSigningKey, type ClientHelloMsg } from './hello';
 
 export interface Tls12ServerStart {
   io: HandshakeIo;
@@ -163,6 +163,8 @@ interface Hs {
   report: SecretReporter;
   /** Signature algorithms listed in our CertificateRequest. */
   requestedSchemes?: number[];
+  /** Our private key, if it belongs to our certificate (hello.ts serverSigningKey). */
+  key?: PrivateKey;
 }
 
 type State =
@@ -188,7 +190,7 @@ function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): En
 function firstFlight(start: Tls12ServerStart): State {
   const { io, config } = start;
   const ch = start.clientHello.msg;
-  const certKey = config.cert.key;
+  const certKey = serverSigningKey(io, config);
   const pub = serverPublicKey(config);
   const params = chooseParams12(config, ch, pub);
   const suite = params.suite;
@@ -218,6 +220,7 @@ function firstFlight(start: Tls12ServerStart): State {
     clientVersion: [ch.legacyVersion >> 8, ch.legacyVersion & 0xff],
     transcript: [start.clientHello.bytes],
     report: (name, value, formula, inputs, rfc) => io.secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' }),
+    ...(certKey ? { key: certKey } : {}),
   };
 
   const clientAuth = config.clientAuth ?? 'none';
@@ -320,7 +323,7 @@ function step(state: State, input: Tls12Input): State {
       hs.transcript.push(m.bytes);
       let premaster: Uint8Array;
       if (m.cke.kind === 'RSA') {
-        const key = hs.config.cert.key;
+        const key = hs.key;
         if (!key) {
           hs.io.note('The client encrypted the premaster secret to the certificate’s RSA public key, but the server does not have the private key, so it cannot decrypt it — the handshake cannot continue.', 'RFC 5246 §7.4.7.1');
           throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot decrypt the premaster secret');

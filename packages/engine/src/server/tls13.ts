@@ -31,7 +31,7 @@ import {
   type AppSecrets13,
 } from '../client/tls13';
 import { verifyPeerChain } from '../tls12/peer-cert';
-import { chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
+import { serverSigningKey, chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
 
 export interface ServerHs13 {
   suite: Suite13;
@@ -204,7 +204,8 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   transcript.add(cert.bytes);
   io.queueHandshake(cert);
 
-  if (!cfg.cert.key) {
+  const key = serverSigningKey(io, cfg);
+  if (!key) {
     // The chain still goes out, so the client's certificate checks run and are shown; then
     // the server stops, because only the key's owner can sign CertificateVerify.
     io.flush();
@@ -212,7 +213,6 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign CertificateVerify');
   }
   const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(suite.hash));
-  const key = cfg.cert.key;
   const signature = timed(io, `CertificateVerify ${params.scheme} signature`, () => sign(params.scheme, key, content, cfg.rng));
   const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[params.scheme], signature });
   transcript.add(cv.bytes);
