@@ -1,0 +1,31 @@
+/** The settings in the URL: a link reproduces a run, and junk in a link is ignored. */
+import { describe, expect, it } from 'vitest';
+import { scenarioFromUrl, scenarioToSearch } from './url';
+
+describe('scenario ⇄ URL', () => {
+  it('round-trips every setting', () => {
+    const s = scenarioFromUrl('?seed=abc&v=1.2&suite=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384&group=secp256r1&key=rsa-2048&sni=example.org&mutual=1&fault=bad-premaster');
+    expect(s).toMatchObject({
+      seed: 'abc',
+      version: 'TLS 1.2',
+      cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+      group: 'secp256r1',
+      serverKeyType: 'rsa-2048',
+      serverName: 'example.org',
+      mutual: true,
+      fault: 'bad-premaster',
+    });
+    expect(scenarioFromUrl(scenarioToSearch(s))).toEqual(s);
+  });
+
+  it('ignores values it does not know, and makes a seed when there is none', () => {
+    const s = scenarioFromUrl('?v=9&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&group=x448&key=dsa&fault=explode&hrr=1');
+    expect(s.version).toBe('TLS 1.3');
+    expect(s.cipherSuite).toBeUndefined(); // a TLS 1.2 suite is not a TLS 1.3 choice
+    expect(s.group).toBe('x25519');
+    expect(s.serverKeyType).toBe('ecdsa-p256');
+    expect(s.fault).toBe('none');
+    expect(s.helloRetry).toBe(true);
+    expect(s.seed).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
