@@ -17,7 +17,7 @@ export function Controls() {
   const { setCursor, stepBy, setPlaying, setSpeed, setLargeType } = useAppStore.getState();
   const stop = () => setPlaying(false);
   return (
-    <div className="controls" role="toolbar" aria-label="Playback">
+    <div className="controls" role="group" aria-label="Playback">
       <button type="button" onClick={() => (stop(), setCursor(0))} disabled={cursor === 0} aria-label="To start" title="To start (Home)">
         <IconFirst />
       </button>
