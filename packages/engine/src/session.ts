@@ -17,6 +17,7 @@ import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
 import { generateDemoPki } from './pki/demo';
 import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual } from './pki/parse';
+import { hostnameCheck } from './pki/verify';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
@@ -113,6 +114,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     serverChain = bundle.certificates;
     for (const p of bundle.problems) note('server', `Pasted chain: ${p}`);
     serverKey = pastedKey('server', sc.pastedKeyPem, bundle.keys, serverChain[0]!, (text) => note('server', text));
+    const names = pastedNameHint(serverChain[0]!, sc.serverName);
+    if (names) note('client', names);
   }
   const anchors = sc.fault === 'untrusted-root' ? [pki.clientRootDer] : [pki.rootDer];
   if (sc.extraTrustPem) {
@@ -288,6 +291,18 @@ function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: Private
     );
   }
   return match;
+}
+
+/** A hint when a pasted leaf does not name the run's server name (a real site's chain, say). */
+function pastedNameHint(leafDer: Uint8Array, serverName: string): string | undefined {
+  let check;
+  try {
+    check = hostnameCheck(parseCertificateCached(leafDer), serverName);
+  } catch {
+    return undefined; // the client's checks say what is wrong with the leaf
+  }
+  if (check.pass) return undefined;
+  return `The client connects to "${serverName}", which the pasted certificate does not name (${check.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`;
 }
 
 function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string } {

@@ -132,6 +132,18 @@ describe('a pasted server chain in the handshake', () => {
     expect(run({ pastedChainPem: withRoot, pastedKeyPem: keyPem, extraTrustPem: rootPem }).summary.ok).toBe(true);
   });
 
+  it('a pasted certificate for another name: the client is told which names it holds; with that name it passes', () => {
+    const other = generateDemoPki({ seed: 'paste-test', serverKeyType: 'rsa-2048', serverName: 'www.example.test', now: new Date(AT) });
+    const pem = other.serverChain.map((c) => toPem(c)).join('');
+    const s = { pastedChainPem: pem, pastedKeyPem: privateKeyToPem(other.serverKey), extraTrustPem: toPem(other.rootDer) };
+    const wrong = run(s);
+    expect(notes(wrong.events, 'client').find((t) => /does not name/.test(t))).toMatch(/server\.tlslab\.test.*DNS:www\.example\.test/);
+    expect(wrong.summary.alert).toBe('bad_certificate');
+    const right = run({ ...s, serverName: 'www.example.test' });
+    expect(right.summary.ok).toBe(true);
+    expect(notes(right.events, 'client').some((t) => /does not name/.test(t))).toBe(false);
+  });
+
   it('an unusable trust paste is reported on the client side', () => {
     const { summary, events } = run({ extraTrustPem: '-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n' });
     expect(summary.ok).toBe(true); // the demo root is still trusted
