@@ -300,6 +300,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   const fresh = shaft.filter((d) => d.step > p.animateAfterStep);
   const settled = shaft.filter((d) => d.step <= p.animateAfterStep);
   settled.interrupt().attr('x2', x2).attr('y2', y2);
+  groups.filter((d) => d.step <= p.animateAfterStep).selectAll('circle.packet').interrupt().remove();
   groups
     .filter((d) => d.step <= p.animateAfterStep)
     .selectAll<SVGTextElement, Arrow>('text')
@@ -314,6 +315,18 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       .transition(travel)
       .attr('x2', x2)
       .attr('y2', y2);
+    // A dot rides along the arrow: the record travelling from sender to receiver.
+    groups
+      .filter((d) => d.step > p.animateAfterStep)
+      .append('circle')
+      .attr('class', 'packet')
+      .attr('r', 5)
+      .attr('cx', x1)
+      .attr('cy', y1)
+      .transition(travel)
+      .attr('cx', x2)
+      .attr('cy', y2)
+      .remove();
     groups
       .filter((d) => d.step > p.animateAfterStep)
       .selectAll<SVGTextElement, Arrow>('text')

@@ -50,18 +50,27 @@ export function Narration() {
     <section className="narration" aria-live="polite" aria-label="Narration" data-testid="narration">
       {parts.map((p, i) => {
         const link = rfcLink(p.rfc);
-        return (
+        const body = (
+          <p>
+            {p.text}{' '}
+            {link && (
+              <a href={link} target="_blank" rel="noreferrer noopener">
+                {p.rfc}
+              </a>
+            )}
+          </p>
+        );
+        // Several messages in one record: the first is told in full, the others one click away.
+        return i === 0 ? (
           <div key={i} className="explain">
             <h2>{p.title}</h2>
-            <p>
-              {p.text}{' '}
-              {link && (
-                <a href={link} target="_blank" rel="noreferrer noopener">
-                  {p.rfc}
-                </a>
-              )}
-            </p>
+            {body}
           </div>
+        ) : (
+          <details key={i} className="explain more">
+            <summary>{p.title}</summary>
+            {body}
+          </details>
         );
       })}
       {cursor > 0 && cursor === run.stepEnds.length && summary && (
