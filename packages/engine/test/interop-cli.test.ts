@@ -261,6 +261,14 @@ describe('openssl s_client → tlslab serve', () => {
   });
 });
 
+describe('tlslab serve with a key of another certificate', () => {
+  it('refuses to start, naming both files', async () => {
+    const r = await inProcess(['serve', '--port', '0', '--cert', pki.server['ecdsa-p256'].chainFile, '--key', pki.client.keyFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tlslab: .*client\.key and .*server-ecdsa-p256-chain\.pem: the private key \(.+\) does not belong to the certificate \(.+\)\n$/);
+  });
+});
+
 describe('tlslab serve and a peer that does not speak TLS', () => {
   it('answers plain HTTP with a fatal alert and a one-line report, and keeps serving', async () => {
     const port = await freePort();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { CertifiedKey } from '../config';
 import { UsageError } from './args';
-import { certificatesFromPemText, privateKeyFromPemText } from './pki-io';
+import { certificatesFromPemText, keyMismatch, privateKeyFromPemText } from './pki-io';
 
 /** Where `tlslab serve` writes the root of its generated demo chain. */
 export const DEMO_ROOT_PATH = join('.tlslab', 'demo-root.pem');
@@ -71,5 +71,12 @@ export function loadCertifiedKey(certFile: string, keyFile: string): CertifiedKe
   } catch (err) {
     throw new UsageError(`cannot use the key in ${keyFile}: ${err instanceof Error ? err.message : String(err)}`);
   }
+  let problem: string | undefined;
+  try {
+    problem = keyMismatch(chain[0]!, key);
+  } catch (err) {
+    problem = `the first certificate does not parse: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (problem) throw new UsageError(`${keyFile} and ${certFile}: ${problem}`);
   return { chain, key };
 }

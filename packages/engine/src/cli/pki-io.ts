@@ -6,7 +6,7 @@ import type { CertifiedKey } from '../config';
 import type { PrivateKey, ServerKeyType } from '../crypto/keys';
 import { newSeed } from '../crypto/rng';
 import { generateDemoPki } from '../pki/demo';
-import { parsePemBundle, privateKeyFromPem, toPem } from '../pki/parse';
+import { describePublicKey, parseCertificate, parsePemBundle, privateKeyFromPem, publicKeysEqual, toPem } from '../pki/parse';
 
 /** The first private key in a PEM text (PKCS#8, SEC1, PKCS#1); throws with a clear reason. */
 export function privateKeyFromPemText(pem: string): PrivateKey {
@@ -26,4 +26,15 @@ export const DEMO_SERVER_NAME = 'localhost';
 export function demoServerChain(keyType: ServerKeyType, serverName = DEMO_SERVER_NAME): { cert: CertifiedKey; rootPem: string; names: string[] } {
   const pki = generateDemoPki({ seed: newSeed(), serverKeyType: keyType, serverName });
   return { cert: { chain: pki.serverChain, key: pki.serverKey }, rootPem: toPem(pki.rootDer), names: [serverName] };
+}
+
+/**
+ * Why `key` cannot be used with the leaf certificate `leafDer` (a key of another certificate,
+ * or a leaf whose key type is not supported), or undefined when it belongs.
+ */
+export function keyMismatch(leafDer: Uint8Array, key: PrivateKey): string | undefined {
+  const leaf = parseCertificate(leafDer);
+  if (!leaf.publicKey) return `the certificate's key is not supported (${leaf.keyProblem ?? leaf.keyDescription})`;
+  if (publicKeysEqual(key.publicKey, leaf.publicKey)) return undefined;
+  return `the private key (${describePublicKey(key.publicKey)}) does not belong to the certificate (${describePublicKey(leaf.publicKey)})`;
 }
