@@ -8,7 +8,7 @@
  *   → ExpectFinished → Connected
  */
 import { concatBytes, equalBytes, utf8 } from '../codec/hex';
-import type { ClientConfig } from '../config';
+import type { ClientConfig, GroupName } from '../config';
 import { suite13ByCode, type Suite13 } from '../crypto/cipher-suites';
 import { computeSharedSecret, generateKeyShare, groupByCode, GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen } from '../crypto/hash';
@@ -70,6 +70,24 @@ const CLIENT_CV_CONTEXT = 'TLS 1.3, client CertificateVerify';
 /** The content covered by a CertificateVerify signature (RFC 8446 §4.4.3). */
 export function certificateVerifyContent(context: string, transcriptHash: Uint8Array): Uint8Array {
   return concatBytes(new Uint8Array(64).fill(0x20), utf8.encode(context), new Uint8Array([0]), transcriptHash);
+}
+
+/** The (EC)DHE shared secret (RFC 8446 §7.4) from our private key and the peer's key_share, reported as a secret. */
+export function ecdheSharedSecret(io: HandshakeIo, group: GroupName, ourPrivate: Uint8Array, peerShare: Uint8Array): Uint8Array {
+  const shared = computeSharedSecret(group, ourPrivate, peerShare);
+  const peer = io.side === 'client' ? 'server' : 'client';
+  io.secret({
+    name: 'ecdhe_shared_secret',
+    value: shared,
+    formula: `${group === 'x25519' ? 'X25519' : 'ECDH-P256 (x-coordinate)'}(${io.side} private key, ${peer} key_share)`,
+    inputs: [
+      { name: `${io.side} private key`, value: ourPrivate },
+      { name: `${peer} key_exchange`, value: peerShare },
+    ],
+    rfc: 'RFC 8446 §7.4',
+    stage: 'handshake',
+  });
+  return shared;
 }
 
 /** TLS 1.3 forbids PKCS#1 v1.5 in CertificateVerify (RFC 8446 §4.4.3). */
@@ -147,18 +165,7 @@ export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMes
   const mine = offer.keyShares.find((k) => GROUP_CODES[k.group] === ks.share.group);
   // RFC 8446 §4.2.8: the server's share must be for a group we sent a share for.
   if (!mine) throw new TlsError('PeerIllegalParameter', `server key share for ${nameOf(GROUPS, ks.share.group)}, for which we sent no share`);
-  const shared = computeSharedSecret(mine.group, mine.privateKey, ks.share.keyExchange);
-  io.secret({
-    name: 'ecdhe_shared_secret',
-    value: shared,
-    formula: `${mine.group === 'x25519' ? 'X25519' : 'ECDH-P256 (x-coordinate)'}(client private key, server key_share)`,
-    inputs: [
-      { name: 'client private key', value: mine.privateKey },
-      { name: 'server key_exchange', value: ks.share.keyExchange },
-    ],
-    rfc: 'RFC 8446 §7.4',
-    stage: 'handshake',
-  });
+  const shared = ecdheSharedSecret(io, mine.group, mine.privateKey, ks.share.keyExchange);
   st.transcript.add(enc.bytes);
   const keySchedule = new KeySchedule(suite.hash, (s) => io.secret(s));
   keySchedule.deriveEarlySecret();

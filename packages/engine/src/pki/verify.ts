@@ -14,7 +14,6 @@
 import type { AlertDescription } from '../errors';
 import type { CertCheck, CertSummary, VerificationReportSummary } from '../events';
 import { verifyX509Signature } from '../crypto/signature';
-import { hash } from '../crypto/rsa';
 import {
   clearParseCache,
   nameAttributesFromDer,

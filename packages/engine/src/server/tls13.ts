@@ -8,7 +8,7 @@
  */
 import { equalBytes } from '../codec/hex';
 import type { ServerConfig } from '../config';
-import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
+import { generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen, hmac } from '../crypto/hash';
 import { subjectNameDer } from '../tls12/x509-name';
 import { KeySchedule } from '../crypto/key-schedule';
@@ -25,6 +25,7 @@ import { Protection13 } from '../record/protection';
 import {
   certificateVerifyContent,
   checkCertificateVerify,
+  ecdheSharedSecret,
   CLIENT_CV_CONTEXT,
   SERVER_CV_CONTEXT,
   tls13Scheme,
@@ -118,18 +119,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
 
   const suite = params.suite;
   const ours = generateKeyShare(params.group, cfg.rng, cfg.fixed?.keyShares?.[params.group]);
-  const shared = computeSharedSecret(params.group, ours.privateKey, params.share.keyExchange);
-  io.secret({
-    name: 'ecdhe_shared_secret',
-    value: shared,
-    formula: `${params.group === 'x25519' ? 'X25519' : 'ECDH-P256 (x-coordinate)'}(server private key, client key_share)`,
-    inputs: [
-      { name: 'server private key', value: ours.privateKey },
-      { name: 'client key_exchange', value: params.share.keyExchange },
-    ],
-    rfc: 'RFC 8446 §7.4',
-    stage: 'handshake',
-  });
+  const shared = ecdheSharedSecret(io, params.group, ours.privateKey, params.share.keyExchange);
   const sh = encodeHandshake({
     type: 'ServerHello',
     legacyVersion: TLS12,

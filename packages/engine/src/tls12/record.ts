@@ -17,23 +17,13 @@ import { concatBytes, toHex } from '../codec/hex';
 import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
-import { CONTENT_TYPES, describe, VERSIONS } from '../msgs/enums';
+import { CONTENT_TYPES, describe, nameOf, VERSIONS } from '../msgs/enums';
 import { contentSpans } from '../record/content-spans';
 import type { OpenedRecord, RecordProtection, SealedRecord } from '../record/protection';
 import type { Tls12Suite } from './suites';
 
-export const CONTENT_TYPE = {
-  change_cipher_spec: 20,
-  alert: 21,
-  handshake: 22,
-  application_data: 23,
-} as const;
-
-/** Name of a content type; unknown values print as hex. */
-export function contentTypeName(t: number): string {
-  for (const [name, v] of Object.entries(CONTENT_TYPE)) if (v === t) return name;
-  return `unknown(0x${t.toString(16).padStart(2, '0')})`;
-}
+/** ContentType (RFC 5246 §6.2.1), the same table as TLS 1.3's. */
+export { ContentType as CONTENT_TYPE } from '../msgs/enums';
 
 /** TLSPlaintext.length limit (RFC 5246 §6.2.1) and TLSCiphertext.length limit (§6.2.3). */
 export const MAX_PLAINTEXT = 1 << 14;
@@ -199,7 +189,7 @@ export class Tls12RecordProtection implements RecordProtection {
       ciphertext,
       tag,
       plaintext: plaintext.slice(),
-      innerContentType: contentTypeName(type),
+      innerContentType: nameOf(CONTENT_TYPES, type, 2),
       plaintextSpans,
       padding: 0,
     };
