@@ -32,6 +32,25 @@ function CommitField(props: { label: string; value: string; onCommit: (v: string
   );
 }
 
+/** Copies the page's link (it holds the seed and every setting, so it replays this run). */
+function CopyLink() {
+  const [done, setDone] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      setDone(true);
+      setTimeout(() => setDone(false), 1500);
+    } catch {
+      window.prompt('Copy this link to replay the run:', location.href);
+    }
+  };
+  return (
+    <button type="button" onClick={() => void copy()} title="The link holds the seed and every setting (not a pasted certificate)">
+      {done ? 'Copied' : 'Copy link'}
+    </button>
+  );
+}
+
 export function Settings() {
   const s = useAppStore((st) => st.scenario);
   const pasted = !!s.pastedChainPem;
@@ -111,6 +130,7 @@ export function Settings() {
         <button type="button" onClick={newHandshake} title="Fresh randomness: a new seed with the same settings">
           New handshake
         </button>
+        <CopyLink />
       </div>
     </form>
   );

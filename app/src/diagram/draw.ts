@@ -209,6 +209,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
               p.onSelect(d.id);
             }
           });
+        g.append('title');
         g.append('rect').attr('class', 'row-bg').attr('rx', 6);
         g.append('line').attr('class', 'hit');
         g.append('line').attr('class', 'shaft');
@@ -230,6 +231,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('aria-pressed', (d) => (d.id === p.selectedId ? 'true' : 'false'))
     .attr('data-record-id', (d) => d.id)
     .attr('data-step', (d) => d.step);
+  groups.select('title').text((d) => `${d.ariaLabel} · step ${d.step} · ${d.record.bytes.length} bytes`);
 
   const x1 = (d: Arrow) => (d.from === 'client' ? x.client : x.server);
   const x2 = (d: Arrow) => (d.from === 'client' ? x.server - 4 : x.client + 4);

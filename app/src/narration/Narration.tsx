@@ -20,6 +20,7 @@ export function Narration() {
   const notes = stepEvents.filter((e) => e.type === 'note');
   const reports = stepEvents.filter((e) => e.type === 'cert-report');
   const moves = stepEvents.filter((e) => e.type === 'state');
+  const timings = stepEvents.filter((e) => e.type === 'timing');
 
   let parts: Explanation[] = [];
   if (cursor === 0) {
@@ -108,6 +109,19 @@ export function Narration() {
             The {r.side} checked the {r.side === 'client' ? "server's" : "client's"} certificate chain: {r.report.ok ? 'valid' : 'rejected'} — {r.report.verdict}
           </p>
         ) : null,
+      )}
+      {timings.length > 0 && (
+        <p className="small muted">
+          Time spent:{' '}
+          {timings.map((t, i) =>
+            t.type === 'timing' ? (
+              <span key={i}>
+                {i > 0 && ' · '}
+                {t.side} {t.what} {t.ms.toFixed(1)} ms
+              </span>
+            ) : null,
+          )}
+        </p>
       )}
       {notes.map((n, i) => (n.type === 'note' ? <p key={i} className="small note">Note ({n.side}): {n.text}</p> : null))}
     </section>
