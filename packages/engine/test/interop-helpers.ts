@@ -28,6 +28,8 @@ export interface OpensslPki {
   server: Record<ServerKeyType, PemPair>;
   /** A client certificate (ECDSA P-256, clientAuth) under the same root. */
   client: PemPair;
+  /** Client certificates of every key type (clientAuth) under the same root. */
+  clients: Record<ServerKeyType, PemPair>;
   /** A CA nobody trusts, and a client certificate it issued. */
   untrustedRootFile: string;
   untrustedRootPem: string;
@@ -90,6 +92,7 @@ export function makeOpensslPki(): OpensslPki {
   const types: ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
   for (const t of types) issue(`server-${t}`, t, 'server.tlslab.test', 'inter', serverExt);
   issue('client', 'ecdsa-p256', 'TLS Lab Interop Client', 'inter', clientExt);
+  for (const t of ['rsa-2048', 'ed25519'] as const) issue(`client-${t}`, t, `TLS Lab Interop Client ${t}`, 'inter', clientExt);
   selfSignedCa('evil-root', 'Untrusted Root CA');
   issue('evil-client', 'ecdsa-p256', 'Untrusted Client', 'evil-root', clientExt);
 
@@ -100,6 +103,7 @@ export function makeOpensslPki(): OpensslPki {
     rootPem: readFileSync(join(dir, 'root.pem'), 'utf8'),
     server,
     client: pair('client', 'inter'),
+    clients: { 'ecdsa-p256': pair('client', 'inter'), 'rsa-2048': pair('client-rsa-2048', 'inter'), ed25519: pair('client-ed25519', 'inter') },
     untrustedRootFile: join(dir, 'evil-root.pem'),
     untrustedRootPem: readFileSync(join(dir, 'evil-root.pem'), 'utf8'),
     untrustedClient: pair('evil-client'),
