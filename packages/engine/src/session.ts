@@ -97,6 +97,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     note('client', error);
     return { ok: false, error, events: log.events.length };
   };
+  if (Number.isNaN(at.getTime())) return fail(`The run's time "${sc.at}" is not a valid ISO time (e.g. 2026-01-31T12:00:00Z).`);
 
   // ---- certificates --------------------------------------------------------------------------
   const pki = generateDemoPki({

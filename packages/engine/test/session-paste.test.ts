@@ -182,3 +182,27 @@ describe('a pasted client certificate (mutual TLS)', () => {
     expect(notes(unused.events, 'client').some((t) => /not mutual TLS/.test(t))).toBe(true);
   });
 });
+
+describe('an unusable validation time', () => {
+  it('the run says the time is not valid instead of passing every validity check', () => {
+    const { summary, events } = run({ at: 'next tuesday' });
+    expect(summary.ok).toBe(false);
+    expect(summary.error).toMatch(/"next tuesday" is not a valid ISO time/);
+    expect(events.some((e) => e.type === 'record')).toBe(false);
+  });
+  it('verifyChain with an invalid date fails the validity check of every certificate (it used to pass)', async () => {
+    const { verifyChain } = await import('../src/pki/verify');
+    const r = verifyChain({ chain: rsa.serverChain, anchors: [rsa.rootDer], at: new Date('garbage'), purpose: 'server' });
+    expect(r.ok).toBe(false);
+    expect(r.alert).toBe('certificate_expired');
+    const validity = r.checks.filter((c) => c.id === 'validity');
+    expect(validity.length).toBe(3);
+    for (const c of validity) {
+      expect(c.pass).toBe(false);
+      expect(c.reason).toBe('the validation time is not a valid date');
+    }
+    // The same chain at a real time passes.
+    expect(verifyChain({ chain: rsa.serverChain, anchors: [rsa.rootDer], at: new Date(AT), purpose: 'server' }).ok).toBe(true);
+  });
+});
+

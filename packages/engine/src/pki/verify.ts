@@ -362,6 +362,8 @@ function validatePath(ctx: PathContext): CertCheck[] {
     }
 
     // --- Validity window (all certificates, as OpenSSL does, including the anchor)
+    // Comparisons with an invalid date are all false: an unusable time must fail, not pass.
+    const badTime = Number.isNaN(at.getTime()) || Number.isNaN(c.notBefore.getTime()) || Number.isNaN(c.notAfter.getTime());
     const notYet = at < c.notBefore;
     const expired = at > c.notAfter;
     push({
@@ -369,12 +371,16 @@ function validatePath(ctx: PathContext): CertCheck[] {
       title: `Valid at ${iso(at)}`,
       cert: i,
       compared: `${iso(at)} vs [${iso(c.notBefore)}, ${iso(c.notAfter)}]`,
-      pass: !notYet && !expired,
-      reason: expired
-        ? `the ${role} certificate expired on ${iso(c.notAfter)}`
-        : notYet
-          ? `the ${role} certificate is not valid before ${iso(c.notBefore)}`
-          : 'inside the validity period',
+      pass: !badTime && !notYet && !expired,
+      reason: badTime
+        ? Number.isNaN(at.getTime())
+          ? 'the validation time is not a valid date'
+          : `the ${role} certificate's validity dates cannot be read`
+        : expired
+          ? `the ${role} certificate expired on ${iso(c.notAfter)}`
+          : notYet
+            ? `the ${role} certificate is not valid before ${iso(c.notBefore)}`
+            : 'inside the validity period',
       rfc: 'RFC 5280 §6.1.3 (a)(2)',
     });
 
