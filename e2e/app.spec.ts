@@ -313,3 +313,22 @@ test('TLS 1.2 with RSA key transport: the premaster, the PRF and the key block, 
   expect(names.some((n) => /^ChangeCipherSpec, server to client/.test(n))).toBe(true);
   expect(names.some((n) => /^Finished, client to server, encrypted with client_write_key/.test(n))).toBe(true);
 });
+
+test('a worker that cannot start gives a clear message; the next change restarts it', async ({ page }, info) => {
+  // Block the engine worker's script: the Worker fails to load.
+  await page.route(/engine\.worker-[^/]*\.js$/, (route) => route.abort());
+  await page.goto('/?seed=e2e-worker&v=1.3');
+  const banner = page.locator('.banner.error');
+  await expect(banner).toContainText('engine worker failed');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'error');
+  await shot(page, info, '15-worker-failed');
+  // The page still answers; once the script is reachable again, a change starts a new worker.
+  await page.unroute(/engine\.worker-[^/]*\.js$/);
+  const run = await currentRunId(page);
+  await page.getByRole('switch', { name: 'Mutual TLS' }).click();
+  await waitForRun(page, run);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+  await expect(banner).toHaveCount(0);
+  await page.keyboard.press('End');
+  expect((await arrowNames(page)).some((n) => /CertificateRequest/.test(n))).toBe(true);
+});

@@ -23,7 +23,15 @@ export function Narration() {
   const timings = stepEvents.filter((e) => e.type === 'timing');
 
   let parts: Explanation[] = [];
-  if (cursor === 0) {
+  if (cursor === 0 && (status === 'error' || (status === 'done' && run.arrows.length === 0))) {
+    parts = [
+      {
+        title: 'No handshake to show',
+        text: 'The engine could not compute a handshake for these settings; the message above says why. Change a setting or press "New handshake".',
+        rfc: 'RFC 8446 §2',
+      },
+    ];
+  } else if (cursor === 0) {
     parts = [
       {
         title: status === 'running' ? 'Computing a handshake…' : 'Ready',
