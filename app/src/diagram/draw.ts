@@ -39,7 +39,8 @@ export function diagramHeight(total: number): number {
 function arrowClass(d: Arrow, selectedId: string | null): string {
   const c = ['arrow', d.from === 'client' ? 'c2s' : 's2c'];
   if (d.keyName) c.push('protected');
-  if (d.alert) c.push(d.alert.description === 'close_notify' ? 'close' : 'alert');
+  // Every alert is red; a fatal one is drawn heavier than the closing close_notify.
+  if (d.alert) c.push('alert', d.alert.level === 'fatal' ? 'fatal' : 'close');
   if (d.appdata) c.push('appdata');
   if (d.changeCipherSpec) c.push('ccs');
   if (d.id === selectedId) c.push('selected');
@@ -48,7 +49,7 @@ function arrowClass(d: Arrow, selectedId: string | null): string {
 }
 
 function marker(d: Arrow): string {
-  if (d.alert && d.alert.description !== 'close_notify') return 'url(#head-alert)';
+  if (d.alert) return 'url(#head-alert)';
   if (d.keyName) return 'url(#head-protected)';
   return 'url(#head-plain)';
 }
