@@ -181,6 +181,13 @@ describe('tlslab connect → openssl s_server', () => {
     expect(r.stderr).toMatch(/^tlslab: handshake failed: sent fatal alert unknown_ca \(48\) to server/);
   });
 
+  it('--insecure connects despite an untrusted root, and says the certificate was not verified', async () => {
+    const r = await inProcess(['connect', `127.0.0.1:${ecdsa.port}`, '--servername', HOST, '--ca', pki.untrustedRootFile, '--insecure']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/certificate NOT verified \(.+; --insecure\)/);
+    expect(r.stdout).toContain('HTTP/1.0 200 ok');
+  });
+
   it('reports the alert OpenSSL sends when no suite is in common', async () => {
     const only256 = await sServer('ecdsa-p256', ['-ciphersuites', 'TLS_AES_256_GCM_SHA384']);
     const r = await inProcess(['connect', `127.0.0.1:${only256.port}`, '--servername', HOST, '--ca', pki.rootFile, '--suites', 'TLS_AES_128_GCM_SHA256']);
