@@ -239,7 +239,7 @@ describe('openssl s_client → tlslab serve', () => {
   it('serves a PEM chain and key made by openssl (RSA, CHACHA20, secp256r1)', async () => {
     const port = await freePort();
     const pair = pki.server['rsa-2048'];
-    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1', '--trace']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_3', '-groups', 'X25519:P-256', '-ign_eof'], { stdin: request });
     spawned.push(client);
@@ -252,6 +252,10 @@ describe('openssl s_client → tlslab serve', () => {
     expect(out).toContain('after a HelloRetryRequest'); // s_client's first key share is X25519
     expect(await serve.exited).toBe(0);
     expect(serve.output()).toMatch(/handshake done: TLS 1\.3, TLS_CHACHA20_POLY1305_SHA256, secp256r1, rsa_pss_rsae_sha256/);
+    // --trace: every line of the connection's trace carries its number, then a summary.
+    expect(serve.output()).toMatch(/#1 .*server sent HelloRetryRequest/);
+    expect(serve.output()).toMatch(/#1 .*server secret server_handshake_traffic_secret/);
+    expect(serve.output()).toContain('#1 ── summary ──');
   });
 
   it('reports the alert of an s_client that does not trust the root', async () => {

@@ -35,6 +35,7 @@ import {
 } from './args';
 import { DEMO_ROOT_PATH, loadCertifiedKey, loadTrustAnchors } from './files';
 import { eventPrinter, type Io, type OutputMode } from './output';
+import { summaryLines } from './trace';
 import { demoServerChain } from './pki-io';
 import { describeFailure, driveEndpoint, type Driver } from './socket';
 
@@ -190,7 +191,7 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
       if (once) server.close();
       let buf = '';
       let answered = false;
-      const printer = eventPrinter(io, mode, '');
+      const printer = eventPrinter(io, mode, mode === 'trace' ? `#${id} ` : '');
       if (mode === 'trace') io.out(`── connection #${id} from ${peer} ──\n`);
       const driver: Driver = driveEndpoint(socket, (sink) => createServer({ ...setup.config, rng: systemRng(), sink }), {
         onEvent: printer,
@@ -209,6 +210,7 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
         },
       });
       void driver.finished.then((o) => {
+        if (mode === 'trace') io.out(`${summaryLines(driver.events).map((l) => `#${id} ${l}`).join('\n')}\n`);
         const ok = o.connected && !o.alertSent && !o.alertReceived && !o.endpointThrew;
         status(`#${id} ${peer}: ${ok ? 'closed' : describeFailure(o, 'client')}`);
         if (once) {
