@@ -176,7 +176,7 @@ export function spawnProcess(cmd: string, args: string[], opts: { cwd?: string; 
     child,
     output: () => out,
     exited,
-    waitFor(pattern, ms = 20_000) {
+    waitFor(pattern, ms = 45_000) {
       const hit = (): boolean => (typeof pattern === 'string' ? out.includes(pattern) : pattern.test(out));
       return new Promise((resolve, reject) => {
         const check = (): void => {
