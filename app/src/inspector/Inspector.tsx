@@ -112,7 +112,7 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
           {p.padding > 0 && <span className="muted"> · {p.padding} bytes of padding</span>}
         </h3>
         <div className="hex-and-tree">
-          <HexView bytes={p.plaintext} spans={spans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
+          <HexView key={`${arrow.id}-plain`} bytes={p.plaintext} spans={spans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
           <FieldTree spans={spans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />
         </div>
       </section>
@@ -212,7 +212,7 @@ export function Inspector() {
       <section className="card">
         <h3>On the wire{r.protected ? ' (what an eavesdropper sees)' : ''}</h3>
         <div className="hex-and-tree">
-          <HexView bytes={r.bytes} spans={recordSpans} space="record" label={`${arrow.label} record bytes`} />
+          <HexView key={`${arrow.id}-wire`} bytes={r.bytes} spans={recordSpans} space="record" label={`${arrow.label} record bytes`} />
           <FieldTree spans={recordSpans} space="record" label={`${arrow.label} record fields`} />
         </div>
       </section>
