@@ -147,6 +147,8 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
   const built = clientConfigFromFlags(p, host, (e) => forward(e));
   const socket = netConnect({ host, port });
   let answer = '';
+  // One streaming decoder: a UTF-8 character may be split across records.
+  const decoder = new TextDecoder();
   let idle: NodeJS.Timeout | undefined;
   const driver = driveEndpoint(
     socket,
@@ -161,7 +163,7 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
         // Report the connection once the server has answered: a TLS 1.3 server can still
         // reject the client (certificate_required, ...) after the client's Finished.
         if (mode !== 'json' && answer === '') io.err(`tlslab: ${connectedLine(d.events, host, port)}\n`);
-        const text = utf8.decode(data);
+        const text = decoder.decode(data, { stream: true });
         answer += text;
         if (mode === 'plain') io.out(text);
         if (httpResponseComplete(answer)) d.close();
