@@ -128,6 +128,9 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
 
   // ---- configuration -------------------------------------------------------------------------
   const versionSuites = sc.version === 'TLS 1.3' ? TLS13_NAMES : TLS12_NAMES;
+  if (sc.cipherSuite && !versionSuites.includes(sc.cipherSuite)) {
+    note('server', `${sc.cipherSuite} is not a ${sc.version} cipher suite, so the server accepts no suite the client offers in this ${sc.version} run.`);
+  }
   const other: GroupName = sc.group === 'x25519' ? 'secp256r1' : 'x25519';
   let clientSuites: CipherSuiteName[] | undefined;
   let serverSuites: CipherSuiteName[] | undefined = sc.cipherSuite ? [sc.cipherSuite] : undefined;

@@ -206,3 +206,12 @@ describe('an unusable validation time', () => {
   });
 });
 
+describe('a cipher suite of the other version', () => {
+  it('is explained in a note; the run ends with handshake_failure', () => {
+    const { summary, events } = run({ version: 'TLS 1.3', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256' });
+    expect(summary.alert).toBe('handshake_failure');
+    expect(notes(events, 'server').some((t) => /TLS_RSA_WITH_AES_128_GCM_SHA256 is not a TLS 1\.3 cipher suite/.test(t))).toBe(true);
+    expect(notes(run({ version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256', serverKeyType: 'rsa-2048' }).events, 'server').some((t) => /is not a/.test(t))).toBe(false);
+  });
+});
+
