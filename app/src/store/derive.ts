@@ -207,7 +207,7 @@ export function negotiated(events: TlsEvent[], count: number): Partial<Record<Si
   return out;
 }
 
-/** Index (in the log) of the event with this seq, or -1. */
+/** The arrow of a record id, if the run has it. */
 export function findRecord(view: RunView, recordId: string | null): Arrow | undefined {
   if (!recordId) return undefined;
   return view.arrows.find((a) => a.id === recordId);
