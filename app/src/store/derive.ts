@@ -206,9 +206,3 @@ export function negotiated(events: TlsEvent[], count: number): Partial<Record<Si
   }
   return out;
 }
-
-/** The arrow of a record id, if the run has it. */
-export function findRecord(view: RunView, recordId: string | null): Arrow | undefined {
-  if (!recordId) return undefined;
-  return view.arrows.find((a) => a.id === recordId);
-}
