@@ -115,6 +115,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     serverChain = bundle.certificates;
     for (const p of bundle.problems) note('server', `Pasted chain: ${p}`);
     serverKey = pastedKey('server', sc.pastedKeyPem, bundle.keys, serverChain[0]!, (text) => note('server', text));
+    const unusable = unusableLeafKey(serverChain[0]!);
+    if (unusable) note('server', unusable);
     const names = pastedNameHint(serverChain[0]!, sc.serverName);
     if (names) note('client', names);
   }
@@ -295,6 +297,18 @@ function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: Private
     );
   }
   return match;
+}
+
+/** Why the server cannot use a pasted leaf whose key type the engine does not support (e.g. P-521, DSA). */
+function unusableLeafKey(leafDer: Uint8Array): string | undefined {
+  let leaf;
+  try {
+    leaf = parseCertificateCached(leafDer);
+  } catch {
+    return undefined;
+  }
+  if (leaf.publicKey) return undefined;
+  return `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot present it. The paste panel's report still checks the chain.`;
 }
 
 /** A hint when a pasted leaf does not name the run's server name (a real site's chain, say). */

@@ -215,3 +215,32 @@ describe('a cipher suite of the other version', () => {
   });
 });
 
+describe('a pasted certificate whose key the engine cannot use', () => {
+  // Made with: openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-521 -subj /CN=server.tlslab.test
+  const p521 = `-----BEGIN CERTIFICATE-----
+MIICNjCCAZegAwIBAgIUbKegztbGZAqYT9BxZEXP4AIPYrEwCgYIKoZIzj0EAwIw
+HTEbMBkGA1UEAwwSc2VydmVyLnRsc2xhYi50ZXN0MB4XDTI2MTEyNTE5MjY0NVoX
+DTI2MTIyNTE5MjY0NVowHTEbMBkGA1UEAwwSc2VydmVyLnRsc2xhYi50ZXN0MIGb
+MBAGByqGSM49AgEGBSuBBAAjA4GGAAQANafWRguIcBLOboPK81VloxHxvh2Qq3q6
+4QGNf+948B6iU2jgNuGsvpqgD1hvzNUBNCpINRa4no+uapDnTIubD/wBniQzA1iC
+WkNd24tB7xOnZwWeZJStpR7eDp2p1F+KVjxLZvcVtoCKh7GLMLd+TM0VsEdHtkFn
+BrFOkKPAVN0XOqyjcjBwMB0GA1UdDgQWBBQC5iKfToo1GZ4Xq5LGiS0JkBpl1zAf
+BgNVHSMEGDAWgBQC5iKfToo1GZ4Xq5LGiS0JkBpl1zAPBgNVHRMBAf8EBTADAQH/
+MB0GA1UdEQQWMBSCEnNlcnZlci50bHNsYWIudGVzdDAKBggqhkjOPQQDAgOBjAAw
+gYgCQgFqzgb8TwKQymLWGQ5ZD/iKliHl6NjpzhvUrkKdwShoKZYtrvBHDqz8dHbD
+RvEnu1UKCd9WTm2lALyczVbV1Lc+VgJCAURyPDOLdUxR5dhjQQJdxWoLU+n288Qd
+/ND+68Q/WILVe4p+LY5rGVrRXhsujkfPH7sK854Ke15tdmlvFn4ZmlPp
+-----END CERTIFICATE-----
+`;
+  it('a P-521 leaf: the server says it cannot present it; the run ends with an alert, no exception', () => {
+    for (const version of ['TLS 1.3', 'TLS 1.2'] as const) {
+      const { summary, events } = run({ version, pastedChainPem: p521 });
+      expect(summary.ok).toBe(false);
+      expect(summary.alert).toBe('internal_error');
+      expect(notes(events, 'server').find((t) => /cannot sign a handshake here/.test(t))).toMatch(/P-521/);
+    }
+    // A usable pasted leaf gets no such note.
+    expect(notes(run({ pastedChainPem: chainPem, pastedKeyPem: keyPem, extraTrustPem: rootPem }).events, 'server').some((t) => /cannot sign a handshake here/.test(t))).toBe(false);
+  });
+});
+
