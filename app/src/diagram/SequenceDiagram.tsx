@@ -37,6 +37,17 @@ export function SequenceDiagram() {
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const states = useMemo(() => currentStates(run.events, count), [run, count]);
   const params = useMemo(() => negotiated(run.events, count), [run, count]);
+  // Each verification report so far, pinned to the arrow that carried the checked chain.
+  const certChecks = useMemo(() => {
+    const out = new Map<string, boolean>();
+    for (let i = 0; i < count; i++) {
+      const e = run.events[i];
+      if (e?.type !== 'cert-report') continue;
+      const carrier = [...run.arrows].reverse().find((a) => a.eventIndex < i && a.from !== e.side && a.messages.some((m) => m.startsWith('Certificate') && !m.startsWith('CertificateVerify') && !m.startsWith('CertificateRequest')));
+      if (carrier) out.set(carrier.id, e.report.ok);
+    }
+    return out;
+  }, [run, count]);
 
   useEffect(() => {
     const svg = svgRef.current;
@@ -55,6 +66,7 @@ export function SequenceDiagram() {
       selectedId,
       animateAfterStep,
       durationMs: prefersReducedMotion() ? 0 : 550 / Math.max(0.5, speed),
+      certChecks,
       onSelect: (id) => {
         const st = useAppStore.getState();
         st.select(id);
@@ -70,7 +82,7 @@ export function SequenceDiagram() {
         wrap.scrollTo({ top: Math.max(0, y - wrap.clientHeight / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
       }
     }
-  }, [run, cursor, visible, width, states, selectedId, speed, largeType]);
+  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks]);
 
   const client = params.client;
   const lastVisible = visible[visible.length - 1];

@@ -17,6 +17,8 @@ export interface DrawParams {
   /** Arrows with a step above this travel (animation); others appear at once. */
   animateAfterStep: number;
   durationMs: number;
+  /** Certificate verdicts so far, by the arrow that carried the chain (true = accepted). */
+  certChecks: Map<string, boolean>;
   onSelect: (id: string) => void;
 }
 
@@ -220,6 +222,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
         g.append('text').attr('class', 'label');
         g.append('text').attr('class', 'keyname');
         g.append('text').attr('class', 'tamper');
+        g.append('text').attr('class', 'certcheck');
         return g;
       },
       (update) => update,
@@ -286,6 +289,18 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
     .attr('text-anchor', (d) => (d.to === 'client' ? 'start' : 'end'))
     .text((d) => (d.tampered ? 'tampered' : ''));
+  // Where a certificate chain arrived, the receiver's verdict once it has checked it.
+  groups
+    .select('text.certcheck')
+    .attr('x', (d) => (d.to === 'client' ? x.client + 8 : x.server - 8))
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
+    .attr('text-anchor', (d) => (d.to === 'client' ? 'start' : 'end'))
+    .attr('class', (d) => `certcheck ${p.certChecks.get(d.id) === false ? 'bad' : 'good'}`)
+    .text((d) => {
+      const ok = p.certChecks.get(d.id);
+      return ok === undefined ? '' : ok ? 'chain ✓' : 'chain ✗';
+    });
+
   // The lock sits just before the key's name, under the arrow.
   groups.each(function (d) {
     const g = select(this);
