@@ -40,7 +40,7 @@ import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
 import { Tls12RecordProtection } from '../tls12/record';
 import { encryptPremaster, makeRsaPremaster } from '../tls12/rsa-kx';
-import { tls12SuiteByCode, type Tls12Suite } from '../tls12/suites';
+import { suiteAcceptsKey, tls12SuiteByCode, type Tls12Suite } from '../tls12/suites';
 import { tls12HelloExtensions, type Offer, type ServerHelloMsg } from './hello';
 
 export interface Tls12ClientStart {
@@ -241,8 +241,7 @@ function step(state: State, input: Tls12Input): State {
 
 /** The certificate's key must be the one the suite authenticates with (RFC 5246 §7.4.2, RFC 8422 §5.3). */
 function checkKeyFitsSuite(suite: Tls12Suite, key: PublicKey): void {
-  const ok = suite.auth === 'rsa' ? key.type === 'rsa' : key.type === 'ecdsa-p256' || key.type === 'ecdsa-p384' || key.type === 'ed25519';
-  if (!ok) throw new TlsError('CertUnsupported', `${suite.name} needs an ${suite.auth === 'rsa' ? 'RSA' : 'ECDSA/EdDSA'} certificate, the server sent a ${key.type} key`);
+  if (!suiteAcceptsKey(suite, key)) throw new TlsError('CertUnsupported', `${suite.name} needs an ${suite.auth === 'rsa' ? 'RSA' : 'ECDSA/EdDSA'} certificate, the server sent a ${key.type} key`);
 }
 
 /** RFC 8422 §5.4: named curve we offered, a signature scheme we offered that fits the key, and a valid signature. */

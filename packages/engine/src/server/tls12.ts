@@ -39,7 +39,7 @@ import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
 import { Tls12RecordProtection } from '../tls12/record';
 import { decryptPremaster } from '../tls12/rsa-kx';
-import { TLS12_SUITES, type Tls12Suite } from '../tls12/suites';
+import { suiteAcceptsKey, TLS12_SUITES, type Tls12Suite } from '../tls12/suites';
 import { subjectNameDer } from '../tls12/x509-name';
 import { chooseAlpn, serverPublicKey, serverSigningKey, type ClientHelloMsg } from './hello';
 
@@ -71,11 +71,6 @@ export interface Params12 {
   /** The client sent ec_point_formats: answer with ours (RFC 8422 §5.2). */
   ecPointFormats: boolean;
   alpn?: string;
-}
-
-function keyFitsSuite(suite: Tls12Suite, key: PublicKey): boolean {
-  if (suite.auth === 'rsa') return key.type === 'rsa';
-  return key.type === 'ecdsa-p256' || key.type === 'ecdsa-p384' || key.type === 'ed25519';
 }
 
 /** Picks suite, group, signature scheme, EMS and ALPN for a TLS 1.2 ClientHello. */
@@ -113,7 +108,7 @@ export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: Publi
   let suite: Tls12Suite | undefined;
   for (const s of ours) {
     if (!ch.cipherSuites.includes(s.code)) continue;
-    if (!keyFitsSuite(s, key)) {
+    if (!suiteAcceptsKey(s, key)) {
       reasons.push(`${s.name}: our certificate key is ${key.type}`);
       continue;
     }

@@ -7,6 +7,7 @@
  */
 import type { CipherSuiteName } from '../config';
 import type { AeadName } from '../crypto/cipher-suites';
+import type { PublicKey } from '../crypto/keys';
 
 export type Tls12SuiteName = Extract<
   CipherSuiteName,
@@ -83,6 +84,12 @@ export const TLS12_SUITES: readonly Tls12Suite[] = [
   gcm('TLS_RSA_WITH_AES_128_GCM_SHA256', 0x009c, 'RSA', 'rsa', 128),
   gcm('TLS_RSA_WITH_AES_256_GCM_SHA384', 0x009d, 'RSA', 'rsa', 256),
 ];
+
+/** Whether a certificate key can authenticate this suite (RFC 5246 §7.4.2, RFC 8422 §5.3): RSA suites need RSA, ECDSA suites ECDSA or EdDSA. */
+export function suiteAcceptsKey(suite: Tls12Suite, key: PublicKey): boolean {
+  if (suite.auth === 'rsa') return key.type === 'rsa';
+  return key.type === 'ecdsa-p256' || key.type === 'ecdsa-p384' || key.type === 'ed25519';
+}
 
 export function tls12SuiteByName(name: string): Tls12Suite | undefined {
   return TLS12_SUITES.find((s) => s.name === name);
