@@ -6,6 +6,7 @@
  * no premaster decryption) and an alert. Bad pastes end the run with a clear message.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { runScenario, DEFAULT_SCENARIO, type Scenario, type TlsEvent } from '../src/index';
 import { generateDemoPki } from '../src/pki/demo';
 import { toPem } from '../src/pki/parse';
@@ -241,6 +242,36 @@ RvEnu1UKCd9WTm2lALyczVbV1Lc+VgJCAURyPDOLdUxR5dhjQQJdxWoLU+n288Qd
     }
     // A usable pasted leaf gets no such note.
     expect(notes(run({ pastedChainPem: chainPem, pastedKeyPem: keyPem, extraTrustPem: rootPem }).events, 'server').some((t) => /cannot sign a handshake here/.test(t))).toBe(false);
+  });
+});
+
+describe('any paste: never an exception, always a summary', () => {
+  /** A PEM with one base64 character of its body replaced (a damaged copy-paste). */
+  const damage = (pem: string, at: number, ch: string) => {
+    const body = pem.indexOf('\n') + 1;
+    const i = body + (at % Math.max(1, pem.length - body - 30));
+    return pem.slice(0, i) + ch + pem.slice(i + 1);
+  };
+  const pasteArb = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.tuple(fc.nat(), fc.constantFrom('A', 'z', '0', '+', '/', '=', '-', ' ', '\n')).map(([at, ch]) => damage(chainPem, at, ch)),
+    fc.tuple(fc.nat(), fc.constantFrom('A', 'z', '9', '=')).map(([at, ch]) => damage(keyPem, at, ch)),
+    fc.nat({ max: chainPem.length }).map((n) => chainPem.slice(0, n)),
+    fc.constant(undefined),
+  );
+  it('runScenario with random or damaged chain / key / trust pastes (seeded)', () => {
+    fc.assert(
+      fc.property(pasteArb, pasteArb, pasteArb, fc.constantFrom('TLS 1.3', 'TLS 1.2') as fc.Arbitrary<'TLS 1.3' | 'TLS 1.2'>, (chain, key, trust, version) => {
+        const s: Partial<Scenario> = { version, ...(chain !== undefined ? { pastedChainPem: chain } : {}), ...(key !== undefined ? { pastedKeyPem: key } : {}), ...(trust !== undefined ? { extraTrustPem: trust } : {}) };
+        const { summary, events } = run(s);
+        expect(typeof summary.ok).toBe('boolean');
+        if (!summary.ok) expect(summary.error ?? summary.alert).toBeTruthy();
+        // Whatever happened, no endpoint died with an internal error it did not explain in a note first.
+        const internal = events.filter((e) => e.type === 'alert' && e.direction === 'sent' && e.description === 'internal_error');
+        if (internal.length > 0) expect(events.some((e) => e.type === 'note' && e.side === 'server')).toBe(true);
+      }),
+      { numRuns: 150, seed: 20261125 },
+    );
   });
 });
 
