@@ -308,7 +308,7 @@ function unusableLeafKey(leafDer: Uint8Array): string | undefined {
     return undefined;
   }
   if (leaf.publicKey) return undefined;
-  return `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot present it. The paste panel's report still checks the chain.`;
+  return `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`;
 }
 
 /** A hint when a pasted leaf does not name the run's server name (a real site's chain, say). */

@@ -233,12 +233,19 @@ RvEnu1UKCd9WTm2lALyczVbV1Lc+VgJCAURyPDOLdUxR5dhjQQJdxWoLU+n288Qd
 /ND+68Q/WILVe4p+LY5rGVrRXhsujkfPH7sK854Ke15tdmlvFn4ZmlPp
 -----END CERTIFICATE-----
 `;
-  it('a P-521 leaf: the server says it cannot present it; the run ends with an alert, no exception', () => {
+  it('a P-521 leaf: the server says why it cannot use it (1.3: after sending it, so the client checks it); an alert, no exception', () => {
     for (const version of ['TLS 1.3', 'TLS 1.2'] as const) {
       const { summary, events } = run({ version, pastedChainPem: p521 });
       expect(summary.ok).toBe(false);
       expect(summary.alert).toBe('internal_error');
       expect(notes(events, 'server').find((t) => /cannot sign a handshake here/.test(t))).toMatch(/P-521/);
+      if (version === 'TLS 1.3') {
+        // TLS 1.3: the chain still goes out, so the client's checks run and say why it is unusable.
+        const report = of(events, 'cert-report', 'client')[0]?.report;
+        expect(report?.ok).toBe(false);
+        expect(report?.checks.some((c) => c.id === 'key-supported' && !c.pass)).toBe(true);
+        expect(notes(events, 'server').some((t) => /key type cannot sign a TLS 1\.3 CertificateVerify/.test(t))).toBe(true);
+      }
     }
     // A usable pasted leaf gets no such note.
     expect(notes(run({ pastedChainPem: chainPem, pastedKeyPem: keyPem, extraTrustPem: rootPem }).events, 'server').some((t) => /cannot sign a handshake here/.test(t))).toBe(false);

@@ -37,21 +37,26 @@ export interface Params13 {
   group: GroupName;
   /** The client's share for `group`, or undefined → HelloRetryRequest. */
   share?: KeyShareEntry;
-  scheme: SignatureSchemeName;
+  /** Undefined when the certificate's key type is one we cannot sign with: the flight stops before CertificateVerify. */
+  scheme?: SignatureSchemeName;
   alpn?: string;
   serverName?: string;
 }
 
-/** The public key in the server's leaf certificate: what the client will verify against. */
-export function serverPublicKey(cfg: ServerConfig): PublicKey {
+/** The public key in the server's leaf certificate, or undefined when its type is one we cannot use (e.g. P-521). */
+export function leafKeyIfSupported(cfg: ServerConfig): PublicKey | undefined {
   const leaf = cfg.cert.chain[0];
   if (!leaf) throw new TlsError('LocalConfig', 'the server has no certificate');
-  let pk: PublicKey | null;
   try {
-    pk = parseCertificateCached(leaf).publicKey;
+    return parseCertificateCached(leaf).publicKey ?? undefined;
   } catch (e) {
     throw new TlsError('LocalConfig', `the server certificate does not parse: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** The public key in the server's leaf certificate: what the client will verify against. */
+export function serverPublicKey(cfg: ServerConfig): PublicKey {
+  const pk = leafKeyIfSupported(cfg);
   if (!pk) throw new TlsError('LocalConfig', 'the server certificate key type is not supported');
   return pk;
 }
@@ -119,16 +124,16 @@ export function chooseParams13(cfg: ServerConfig, ch: ClientHelloMsg): Params13 
 
   const sa = findExt(ch.extensions, 'signature_algorithms');
   if (!sa) throw new TlsError('PeerMissingExtension', 'ClientHello without signature_algorithms');
-  const key = serverPublicKey(cfg);
+  const key = leafKeyIfSupported(cfg);
   const allowed = cfg.signatureSchemes;
-  const scheme = schemesForKey(key).find(
-    (s) => !s.startsWith('rsa_pkcs1') && sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s)),
-  );
-  if (!scheme) throw new TlsError('IncompatibleParameters', `the client accepts no signature scheme our ${key.type} certificate key can make`);
+  const scheme = key
+    ? schemesForKey(key).find((s) => !s.startsWith('rsa_pkcs1') && sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s)))
+    : undefined;
+  if (key && !scheme) throw new TlsError('IncompatibleParameters', `the client accepts no signature scheme our ${key.type} certificate key can make`);
 
   const alpn = chooseAlpn(cfg, ch);
   const sni = findExt(ch.extensions, 'server_name');
   const serverName = sni?.hostNames[0];
   void groupByCode;
-  return { suite, group, ...(share ? { share } : {}), scheme, ...(alpn ? { alpn } : {}), ...(serverName ? { serverName } : {}) };
+  return { suite, group, ...(share ? { share } : {}), ...(scheme ? { scheme } : {}), ...(alpn ? { alpn } : {}), ...(serverName ? { serverName } : {}) };
 }

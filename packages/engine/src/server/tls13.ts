@@ -143,7 +143,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     group: params.group,
     helloRetry: first !== undefined,
     keyExchange: 'ECDHE',
-    signatureScheme: params.scheme,
+    ...(params.scheme ? { signatureScheme: params.scheme } : {}),
     ...(params.alpn ? { alpn: params.alpn } : {}),
     ...(params.serverName ? { serverName: params.serverName } : {}),
     clientAuth: cfg.clientAuth === 'require' ? 'required' : cfg.clientAuth === 'request' ? 'requested' : 'none',
@@ -194,17 +194,22 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   transcript.add(cert.bytes);
   io.queueHandshake(cert);
 
-  const key = serverSigningKey(io, cfg);
-  if (!key) {
+  const scheme = params.scheme;
+  const key = scheme ? serverSigningKey(io, cfg) : undefined;
+  if (!key || !scheme) {
     // The chain still goes out, so the client's certificate checks run and are shown; then
     // the server stops, because only the key's owner can sign CertificateVerify.
     io.flush();
+    if (!scheme) {
+      io.note('The server certificate’s key type cannot sign a TLS 1.3 CertificateVerify here (ECDSA P-256/P-384, RSA-PSS and Ed25519 can) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
+      throw new TlsError('LocalConfig', 'the server certificate key type is not supported: cannot sign CertificateVerify');
+    }
     io.note('The server has this certificate but not its private key, so it cannot sign CertificateVerify (proof that it owns the certificate) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign CertificateVerify');
   }
   const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(suite.hash));
-  const signature = timed(io, `CertificateVerify ${params.scheme} signature`, () => sign(params.scheme, key, content, cfg.rng));
-  const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[params.scheme], signature });
+  const signature = timed(io, `CertificateVerify ${scheme} signature`, () => sign(scheme, key, content, cfg.rng));
+  const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[scheme], signature });
   transcript.add(cv.bytes);
   io.queueHandshake(cv);
 
