@@ -23,7 +23,7 @@ export function Narration() {
   const timings = stepEvents.filter((e) => e.type === 'timing');
 
   let parts: Explanation[] = [];
-  if (status === 'error' || (status === 'done' && run.arrows.length === 0)) {
+  if ((status === 'error' || status === 'done') && run.arrows.length === 0) {
     parts = [
       {
         title: 'No handshake to show',
