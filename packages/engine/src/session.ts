@@ -109,6 +109,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   });
   let serverChain = pki.serverChain;
   let serverKey: PrivateKey | undefined = pki.serverKey;
+  /** When the client checks the server's chain (the expired-certificate fault moves it past a pasted leaf's notAfter). */
+  let clientNow = at;
   if (sc.pastedChainPem) {
     const bundle = parsePemBundle(sc.pastedChainPem);
     if (bundle.certificates.length === 0) return fail(`The pasted chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
@@ -119,9 +121,19 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (unusable) note('server', unusable);
     const names = pastedNameHint(serverChain[0]!, sc.serverName);
     if (names) note('client', names);
+    if (sc.fault === 'expired-certificate') {
+      // A pasted certificate cannot be re-issued expired: the client checks it a day after its notAfter instead.
+      const notAfter = leafNotAfter(serverChain[0]!);
+      if (notAfter) {
+        clientNow = new Date(notAfter.getTime() + 86_400_000);
+        note('client', `Fault: the client checks the pasted certificate at ${clientNow.toISOString()}, a day after it expired.`);
+      }
+    }
   }
   const anchors = sc.fault === 'untrusted-root' ? [pki.clientRootDer] : [pki.rootDer];
-  if (sc.extraTrustPem) {
+  if (sc.extraTrustPem && sc.fault === 'untrusted-root') {
+    note('client', 'Fault: the client does not trust the added roots either.');
+  } else if (sc.extraTrustPem) {
     const tb = parsePemBundle(sc.extraTrustPem);
     anchors.push(...tb.certificates);
     for (const p of tb.problems) note('client', `Added trust anchors: ${p}`);
@@ -165,7 +177,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   const clientCfg: ClientConfig = {
     rng: seededRng(sc.seed, 'client'),
     sink,
-    now: at,
+    now: clientNow,
     versions: [sc.version],
     ...(clientSuites ? { cipherSuites: clientSuites } : {}),
     groups: [sc.group, other],
@@ -309,6 +321,14 @@ function unusableLeafKey(leafDer: Uint8Array): string | undefined {
   }
   if (leaf.publicKey) return undefined;
   return `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`;
+}
+
+function leafNotAfter(leafDer: Uint8Array): Date | undefined {
+  try {
+    return parseCertificateCached(leafDer).notAfter;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A hint when a pasted leaf does not name the run's server name (a real site's chain, say). */

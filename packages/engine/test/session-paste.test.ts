@@ -282,3 +282,21 @@ describe('any paste: never an exception, always a summary', () => {
   });
 });
 
+describe('faults with a pasted chain', () => {
+  const base = { pastedChainPem: chainPem, pastedKeyPem: keyPem, extraTrustPem: rootPem };
+  for (const version of ['TLS 1.3', 'TLS 1.2'] as const) {
+    it(`${version}: expired-certificate checks the pasted leaf after its notAfter → certificate_expired`, () => {
+      const { summary, events } = run({ ...base, version, fault: 'expired-certificate' });
+      expect(summary.alert).toBe('certificate_expired');
+      const report = of(events, 'cert-report', 'client')[0]!.report;
+      expect(report.checks.find((c) => c.id === 'validity' && c.cert === 0)?.pass).toBe(false);
+      expect(notes(events, 'client').some((t) => /a day after it expired/.test(t))).toBe(true);
+    });
+    it(`${version}: untrusted-root also drops the added roots → unknown_ca`, () => {
+      const { summary, events } = run({ ...base, version, fault: 'untrusted-root' });
+      expect(summary.alert).toBe('unknown_ca');
+      expect(notes(events, 'client').some((t) => /added roots/.test(t))).toBe(true);
+    });
+  }
+});
+
