@@ -18,9 +18,9 @@ export type FaultName =
   | 'bad-signature'
   /** Client asks for a different server name than the certificate holds → bad_certificate. */
   | 'wrong-host'
-  /** Server certificate expired at the time of the run → certificate_expired. */
+  /** Server certificate expired at the time of the run (a pasted chain: checked a day after its notAfter) → certificate_expired. */
   | 'expired-certificate'
-  /** Client does not trust the server's root → unknown_ca. */
+  /** Client does not trust the server's root (nor the added roots) → unknown_ca. */
   | 'untrusted-root'
   /** Client offers only suites the server does not accept → handshake_failure. */
   | 'no-common-suite'
