@@ -50,14 +50,29 @@ export function withMessageSpans(spans: readonly ByteSpan[], bytes: Uint8Array, 
   spans = spans.filter((s) => s.start >= 0 && s.end <= bytes.length && s.start <= s.end);
   if (located.length === 0) return [...spans];
   const inside = (s: ByteSpan, l: { m: MessageSpans; at: number }) => s.start >= l.at && s.end <= l.at + l.m.bytes.length;
-  const keep = spans.filter((s) => !located.some((l) => inside(s, l)));
-  const out = [...keep];
+  const out = [...spans];
+  const replaced = new Set<ByteSpan>();
+  const added: ByteSpan[] = [];
   for (const l of located) {
     const end = l.at + l.m.bytes.length;
+    const mine = spans.filter((s) => inside(s, l));
+    // The record names the message body (e.g. `ServerHello`): hang the message's fields under it.
+    const body = mine.find((s) => s.label === l.m.name && s.start > l.at);
+    if (body) {
+      if (mine.some((s) => s.depth > body.depth)) continue; // the record already has the fields
+      for (const f of l.m.spans) {
+        const start = f.start + l.at;
+        if (f.depth < 1 || start < body.start) continue; // msg_type / length / body: the record has them
+        added.push({ ...f, start, end: f.end + l.at, depth: f.depth + body.depth });
+      }
+      continue;
+    }
+    // Otherwise: a wrapper for the message, then all its spans.
+    for (const s of mine) replaced.add(s);
     let depth = 0;
-    for (const s of keep) if (s.start <= l.at && s.end >= end && s.depth + 1 > depth) depth = s.depth + 1;
-    out.push({ start: l.at, end, depth, label: 'Handshake', value: l.m.name });
-    for (const s of l.m.spans) out.push({ ...s, start: s.start + l.at, end: s.end + l.at, depth: s.depth + depth + 1 });
+    for (const s of spans) if (!inside(s, l) && s.start <= l.at && s.end >= end && s.depth + 1 > depth) depth = s.depth + 1;
+    added.push({ start: l.at, end, depth, label: 'Handshake', value: l.m.name });
+    for (const f of l.m.spans) added.push({ ...f, start: f.start + l.at, end: f.end + l.at, depth: f.depth + depth + 1 });
   }
-  return out;
+  return [...out.filter((s) => !replaced.has(s)), ...added];
 }

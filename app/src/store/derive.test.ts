@@ -67,5 +67,9 @@ describe('withMessageSpans', () => {
     const inMessage = msgs[0]!.spans.find((s) => s.label === 'random')!;
     expect(sh.record.bytes.slice(random.start, random.end)).toEqual(msgs[0]!.bytes.slice(inMessage.start, inMessage.end));
     expect(spans.every((s) => s.end <= sh.record.bytes.length)).toBe(true);
+    // Each field appears once, under the message body.
+    expect(spans.filter((s) => s.label === 'random')).toHaveLength(1);
+    const body = spans.find((s) => s.label === 'ServerHello' && s.depth > 0 && s.start > 5);
+    if (body) expect(random.depth).toBeGreaterThan(body.depth);
   });
 });
