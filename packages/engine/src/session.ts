@@ -10,13 +10,13 @@ import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ServerCon
 import { aeadSeal } from './crypto/aead';
 import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
 import { TLS12_SUITES } from './tls12/suites';
-import type { PrivateKey, PublicKey } from './crypto/keys';
+import type { PrivateKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
 import type { EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
 import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
 import { generateDemoPki } from './pki/demo';
-import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual } from './pki/parse';
+import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual, type ParsedCertificate } from './pki/parse';
 import { hostnameCheck } from './pki/verify';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
@@ -116,18 +116,19 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (bundle.certificates.length === 0) return fail(`The pasted chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
     serverChain = bundle.certificates;
     for (const p of bundle.problems) note('server', `Pasted chain: ${p}`);
-    serverKey = pastedKey('server', sc.pastedKeyPem, bundle.keys, serverChain[0]!, (text) => note('server', text));
-    const unusable = unusableLeafKey(serverChain[0]!);
-    if (unusable) note('server', unusable);
-    const names = pastedNameHint(serverChain[0]!, sc.serverName);
-    if (names) note('client', names);
-    if (sc.fault === 'expired-certificate') {
+    const leaf = parsedLeaf(serverChain[0]!);
+    serverKey = pastedKey('server', sc.pastedKeyPem, bundle.keys, leaf, (text) => note('server', text));
+    if (leaf && !leaf.publicKey) {
+      note('server', `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`);
+    }
+    const names = leaf && hostnameCheck(leaf, sc.serverName);
+    if (names && !names.pass) {
+      note('client', `The client connects to "${sc.serverName}", which the pasted certificate does not name (${names.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`);
+    }
+    if (leaf && sc.fault === 'expired-certificate') {
       // A pasted certificate cannot be re-issued expired: the client checks it a day after its notAfter instead.
-      const notAfter = leafNotAfter(serverChain[0]!);
-      if (notAfter) {
-        clientNow = new Date(notAfter.getTime() + 86_400_000);
-        note('client', `Fault: the client checks the pasted certificate at ${clientNow.toISOString()}, a day after it expired.`);
-      }
+      clientNow = new Date(leaf.notAfter.getTime() + 86_400_000);
+      note('client', `Fault: the client checks the pasted certificate at ${clientNow.toISOString()}, a day after it expired.`);
     }
   }
   const anchors = sc.fault === 'untrusted-root' ? [pki.clientRootDer] : [pki.rootDer];
@@ -164,7 +165,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (bundle.certificates.length === 0) return fail(`The pasted client chain has no certificate: ${bundle.problems.join('; ') || 'nothing found'}`);
     clientChain = bundle.certificates;
     for (const p of bundle.problems) note('client', `Pasted client chain: ${p}`);
-    clientKey = pastedKey('client', sc.pastedClientKeyPem, bundle.keys, clientChain[0]!, (text) => note('client', text));
+    clientKey = pastedKey('client', sc.pastedClientKeyPem, bundle.keys, parsedLeaf(clientChain[0]!), (text) => note('client', text));
   } else if (sc.pastedClientChainPem) {
     note('client', 'A client certificate was pasted, but this run is not mutual TLS: the server does not ask for it.');
   }
@@ -285,7 +286,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
  * chain). A key that is unusable or belongs to another certificate is reported and left out,
  * so the side presents the chain without a key (it cannot prove it owns the certificate).
  */
-function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: PrivateKey[], leafDer: Uint8Array, note: (text: string) => void): PrivateKey | undefined {
+function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: PrivateKey[], leaf: ParsedCertificate | undefined, note: (text: string) => void): PrivateKey | undefined {
   const candidates = [...keysWithChain];
   if (keyPem?.trim()) {
     const kb = parsePemBundle(keyPem);
@@ -294,14 +295,9 @@ function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: Private
   } else if (candidates.length === 0) {
     note(`No private key was pasted for this certificate: the ${who === 'server' ? 'client' : 'server'} can check the chain, but the ${who} cannot prove it owns it.`);
   }
-  if (candidates.length === 0) return undefined;
-  let leafKey: PublicKey | null;
-  try {
-    leafKey = parseCertificateCached(leafDer).publicKey;
-  } catch {
-    leafKey = null; // the client's checks report why the leaf is unreadable
-  }
-  if (!leafKey) return undefined;
+  // No leaf key (unreadable or unsupported): the peer's checks say why.
+  const leafKey = leaf?.publicKey;
+  if (candidates.length === 0 || !leafKey) return undefined;
   const match = candidates.find((k) => publicKeysEqual(k.publicKey, leafKey));
   if (!match) {
     note(
@@ -311,36 +307,13 @@ function pastedKey(who: Side, keyPem: string | undefined, keysWithChain: Private
   return match;
 }
 
-/** Why the server cannot use a pasted leaf whose key type the engine does not support (e.g. P-521, DSA). */
-function unusableLeafKey(leafDer: Uint8Array): string | undefined {
-  let leaf;
+/** A pasted leaf, parsed (parsePemBundle only keeps certificates that parse). */
+function parsedLeaf(der: Uint8Array): ParsedCertificate | undefined {
   try {
-    leaf = parseCertificateCached(leafDer);
+    return parseCertificateCached(der);
   } catch {
     return undefined;
   }
-  if (leaf.publicKey) return undefined;
-  return `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`;
-}
-
-function leafNotAfter(leafDer: Uint8Array): Date | undefined {
-  try {
-    return parseCertificateCached(leafDer).notAfter;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A hint when a pasted leaf does not name the run's server name (a real site's chain, say). */
-function pastedNameHint(leafDer: Uint8Array, serverName: string): string | undefined {
-  let check;
-  try {
-    check = hostnameCheck(parseCertificateCached(leafDer), serverName);
-  } catch {
-    return undefined; // the client's checks say what is wrong with the leaf
-  }
-  if (check.pass) return undefined;
-  return `The client connects to "${serverName}", which the pasted certificate does not name (${check.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`;
 }
 
 function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string } {
