@@ -120,16 +120,14 @@ export function buildRunView(events: TlsEvent[]): RunView {
       record: e,
     });
   });
-  // Notes that name a record ("... in record s2c:2 ...") belong to its arrow.
+  // Notes about a record belong to its arrow.
   const byId = new Map(arrows.map((a) => [a.id, a]));
   for (const e of events) {
-    if (e.type !== 'note') continue;
-    for (const m of e.text.matchAll(/\b(?:c2s|s2c|client|server):\d+\b/g)) {
-      const a = byId.get(m[0]);
-      if (!a) continue;
-      a.notes.push(e.text);
-      if (/man in the middle/i.test(e.text)) a.tampered = true;
-    }
+    if (e.type !== 'note' || e.recordId === undefined) continue;
+    const a = byId.get(e.recordId);
+    if (!a) continue;
+    a.notes.push(e.text);
+    if (e.tampered) a.tampered = true;
   }
   for (const a of arrows) if (a.tampered) a.ariaLabel += ', changed in transit';
   // The sender's own bookkeeping right after a record (its new state, what it negotiated, the

@@ -131,7 +131,16 @@ export type TlsEventBody =
   | { type: 'appdata'; side: Side; direction: 'sent' | 'received'; data: Uint8Array; recordId: string }
   | { type: 'timing'; side: Side; what: string; ms: number }
   /** Plain notes the engine wants to make visible (e.g. Bleichenbacher countermeasure engaged). */
-  | { type: 'note'; side: Side; text: string; rfc?: string }
+  | {
+      type: 'note';
+      side: Side;
+      text: string;
+      rfc?: string;
+      /** The record the note is about, when it is about one. */
+      recordId?: string;
+      /** Set when the record was changed in transit (a fault's man in the middle). */
+      tampered?: boolean;
+    }
   | { type: 'closed'; side: Side; reason: 'close_notify' | 'alert-sent' | 'alert-received' | 'error'; error?: string };
 
 export type TlsEventType = TlsEventBody['type'];

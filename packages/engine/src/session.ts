@@ -225,7 +225,9 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   const server = createServer(serverCfg);
 
   // ---- the wire ------------------------------------------------------------------------------
-  const mitm = makeMitm(sc, sentRecords, note, () => negotiatedOf(log.events, 'server').cipherSuite);
+  const tamperNote = (recordId: string, text: string, rfc: string) =>
+    sink({ type: 'note', side: 'server', text, rfc, recordId, tampered: true });
+  const mitm = makeMitm(sc, sentRecords, tamperNote, () => negotiatedOf(log.events, 'server').cipherSuite);
   const queue: { from: Side; bytes: Uint8Array }[] = [];
   const push = (from: Side, records: Uint8Array[]) => {
     for (const bytes of records) queue.push({ from, bytes });
@@ -336,7 +338,7 @@ function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionNam
 function makeMitm(
   sc: Scenario,
   sentRecords: WeakMap<Uint8Array, RecordEvent>,
-  note: (side: Side, text: string, rfc?: string) => void,
+  tamperNote: (recordId: string, text: string, rfc: string) => void,
   negotiatedSuite: () => string | undefined,
 ): (from: Side, bytes: Uint8Array) => Uint8Array | null {
   let done = false;
@@ -350,7 +352,7 @@ function makeMitm(
         done = true;
         const out = bytes.slice();
         out[RECORD_HEADER_LEN]! ^= 0x01;
-        note('server', `Man in the middle: flipped one bit of ciphertext in record ${ev!.recordId}; its authentication tag can no longer verify.`, 'RFC 8446 §5.2');
+        tamperNote(ev!.recordId, `Man in the middle: flipped one bit of ciphertext in record ${ev!.recordId}; its authentication tag can no longer verify.`, 'RFC 8446 §5.2');
         return out;
       }
       case 'bad-server-finished':
@@ -368,8 +370,8 @@ function makeMitm(
             if (!suite) return bytes;
             const sealed = aeadSeal(suite.aead, info.key, info.nonce, info.aad, pt);
             done = true;
-            note(
-              'server',
+            tamperNote(
+              ev!.recordId,
               sc.fault === 'bad-server-finished'
                 ? `Fault: one bit of the server's Finished verify_data was flipped before encryption (record ${ev!.recordId}).`
                 : `Fault: one bit of the server's CertificateVerify signature was flipped before encryption (record ${ev!.recordId}).`,
