@@ -8,8 +8,7 @@
  */
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
-import type { PublicKey } from '../crypto/keys';
-import { describePublicKey, parseCertificate, parsePemBundle } from '../pki/parse';
+import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
 import { verifyChain } from '../pki/verify';
 import type { FromWorker, PemInspection, ToWorker } from './protocol';
 
@@ -26,14 +25,6 @@ const BATCH = 200;
 function message(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
-}
-
-function samePublicKey(a: PublicKey, b: PublicKey): boolean {
-  const eq = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
-  if (a.type === 'rsa' && b.type === 'rsa') return a.n === b.n && a.e === b.e;
-  if (a.type === 'ed25519' && b.type === 'ed25519') return eq(a.key, b.key);
-  if ((a.type === 'ecdsa-p256' || a.type === 'ecdsa-p384') && a.type === b.type) return eq(a.point, (b as { point: Uint8Array }).point);
-  return false;
 }
 
 export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
@@ -85,7 +76,7 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
     if (keys.length > 0) {
       try {
         const leafKey = parseCertificate(leaf).publicKey;
-        if (leafKey && !keys.some((k) => samePublicKey(k.publicKey, leafKey)))
+        if (leafKey && !keys.some((k) => publicKeysEqual(k.publicKey, leafKey)))
           problems.push("The private key does not belong to the first (leaf) certificate: the server could not prove it owns it.");
       } catch {
         /* the report below says what is wrong with the leaf */
