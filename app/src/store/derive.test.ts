@@ -36,6 +36,38 @@ describe('buildRunView', () => {
     expect(view.arrows.some((a) => a.appdata && a.from === 'server')).toBe(true);
   });
 
+  it('a record is read in the step it is sent: the ServerHello step shows both sides\' handshake secrets', () => {
+    for (const patch of [{}, { helloRetry: true }, { version: 'TLS 1.2' as const, mutual: true }, { fault: 'expired-certificate' as const }]) {
+      const events = run(patch);
+      const view = buildRunView(events);
+      // Same events; each side's own order kept; nothing read before it was sent.
+      expect(view.events).toHaveLength(events.length);
+      for (const side of ['client', 'server'] as const)
+        expect(view.events.filter((e) => e.side === side)).toEqual(events.filter((e) => e.side === side));
+      const sentAt = new Map<string, number>();
+      view.events.forEach((e, i) => {
+        if (e.type !== 'record') return;
+        if (e.direction === 'sent' && !sentAt.has(e.recordId)) sentAt.set(e.recordId, i);
+        if (e.direction === 'received') expect(sentAt.get(e.recordId)).toBeLessThan(i);
+      });
+      // The receiver reads each record in that record's step, unless it had its own message to
+      // send first (after a HelloRetryRequest the client answers before reading the server's CCS).
+      for (const a of view.arrows) {
+        const readAt = view.events.findIndex((e) => e.type === 'record' && e.direction === 'received' && e.recordId === a.id);
+        if (readAt < 0 || view.stepEnds[a.step - 1]! >= readAt) continue;
+        const between = view.events.slice(a.eventIndex, readAt);
+        expect(between.some((e) => e.type === 'record' && e.direction === 'sent' && e.side === a.to)).toBe(true);
+      }
+    }
+    const view = buildRunView(run({}));
+    const sh = view.arrows.find((a) => a.label === 'ServerHello')!;
+    const shown = view.events.slice(0, visibleCount(view, sh.step));
+    const secrets = shown.filter((e) => e.type === 'secret' && e.side === 'client').map((e) => (e.type === 'secret' ? e.name : ''));
+    expect(secrets).toContain('client_handshake_traffic_secret');
+    expect(secrets).toContain('server_handshake_traffic_secret');
+    expect(currentStates(view.events, visibleCount(view, sh.step)).client).toBe('ExpectEncryptedExtensions');
+  });
+
   it('TLS 1.2 RSA key transport and TLS 1.3 with HelloRetryRequest take 2 round trips', () => {
     expect(buildRunView(run({ version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256', serverKeyType: 'rsa-2048' })).handshakeRtts).toBe(2);
     expect(buildRunView(run({ helloRetry: true })).handshakeRtts).toBe(2);

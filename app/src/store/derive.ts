@@ -2,8 +2,11 @@
  * Pure views over a run's event log: steps, arrows, flights, round trips, states.
  *
  * Nothing here keeps state: every panel asks these functions about "the events up to the
- * cursor". A step ends with each record a side puts on the wire; whatever that side computed
- * before sending it (secrets, checks, state changes) belongs to the same step.
+ * cursor". A step is one record on the wire: what its sender computed before sending it
+ * (secrets, checks, state changes), the record, and what the receiver did on reading it.
+ * The engine runs one side until it waits for the other, so its log has the server's whole
+ * flight before the client reads any of it; `deliveryOrder` re-merges the two sides' event
+ * streams (each side's own order kept) so each record is read as soon as it is sent.
  */
 import type { Side, TlsEvent } from '@tlslab/engine';
 
@@ -67,9 +70,67 @@ export interface RunView {
   handshakeRtts: number | null;
 }
 
-/** Splits the log into steps and arrows. */
-export function buildRunView(events: TlsEvent[]): RunView {
+const peerOf = (side: Side): Side => (side === 'client' ? 'server' : 'client');
+
+/**
+ * The engine's events re-merged so that each record is read as soon as it arrives: after a
+ * record is sent (and its sender's bookkeeping), the receiver processes it — up to the moment it
+ * prepares a message of its own. Each side's own events keep their order; a side only reads a
+ * record after it was sent. Returns the events in that order and, for each record (first send
+ * of its id), the index of the last event of its step.
+ */
+export function deliveryOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnds: number[] } {
+  const queues: Record<Side, TlsEvent[]> = { client: [], server: [] };
+  for (const e of events) queues[e.side].push(e);
+  const at: Record<Side, number> = { client: 0, server: 0 };
+  const next = (side: Side) => queues[side][at[side]];
+  const out: TlsEvent[] = [];
+  const emit = (side: Side) => out.push(queues[side][at[side]++]!);
+  const sent = new Set<string>();
   const stepEnds: number[] = [];
+  const waiting = (side: Side) => {
+    const e = next(side);
+    return e === undefined || (e.type === 'record' && e.direction === 'received' && !sent.has(e.recordId));
+  };
+  const readsArrived = (side: Side) => {
+    const e = next(side);
+    return e?.type === 'record' && e.direction === 'received' && sent.has(e.recordId);
+  };
+  // The receiver stops before anything it does for its own next message.
+  const ownMove = (e: TlsEvent | undefined) =>
+    e === undefined || e.type === 'record' || ((e.type === 'handshake' || e.type === 'alert' || e.type === 'appdata') && e.direction === 'sent');
+  let actor: Side | undefined = events[0]?.side;
+  while (actor !== undefined) {
+    if (waiting(actor)) {
+      const other = peerOf(actor);
+      if (waiting(other)) break;
+      actor = other;
+    }
+    const e = next(actor)!;
+    emit(actor);
+    if (e.type !== 'record' || e.direction !== 'sent') continue;
+    const first = !sent.has(e.recordId);
+    sent.add(e.recordId);
+    // The sender's bookkeeping right after the record (new state, secrets it now holds).
+    for (let n = next(actor); n && n.type !== 'record' && n.type !== 'handshake' && n.type !== 'alert'; n = next(actor)) emit(actor);
+    // The receiver reads what has arrived.
+    const peer = peerOf(actor);
+    while (readsArrived(peer)) {
+      emit(peer);
+      while (!ownMove(next(peer))) emit(peer);
+    }
+    if (first) stepEnds.push(out.length - 1);
+    else if (stepEnds.length > 0) stepEnds[stepEnds.length - 1] = out.length - 1;
+  }
+  // Anything left (a side waiting for a record that never came): in the engine's order.
+  const done = new Set(out);
+  for (const e of events) if (!done.has(e)) out.push(e);
+  return { events: out, stepEnds };
+}
+
+/** Splits the log into steps and arrows (after putting it in delivery order). */
+export function buildRunView(engineEvents: TlsEvent[]): RunView {
+  const { events, stepEnds } = deliveryOrder(engineEvents);
   const arrows: Arrow[] = [];
   const alertsBySide: Record<Side, AlertEvent[]> = { client: [], server: [] };
   for (const e of events) if (e.type === 'alert' && e.direction === 'sent') alertsBySide[e.side].push(e);
@@ -79,7 +140,6 @@ export function buildRunView(events: TlsEvent[]): RunView {
   events.forEach((e, i) => {
     if (e.type !== 'record' || e.direction !== 'sent' || seen.has(e.recordId)) return;
     seen.add(e.recordId);
-    stepEnds.push(i);
     const from = e.side;
     const to: Side = from === 'client' ? 'server' : 'client';
     const inner = e.protected?.innerContentType ?? e.contentType;
@@ -103,7 +163,7 @@ export function buildRunView(events: TlsEvent[]): RunView {
       id: e.recordId,
       index: arrows.length,
       eventIndex: i,
-      step: stepEnds.length,
+      step: arrows.length + 1,
       from,
       to,
       label,
@@ -130,18 +190,6 @@ export function buildRunView(events: TlsEvent[]): RunView {
     if (e.tampered) a.tampered = true;
   }
   for (const a of arrows) if (a.tampered) a.ariaLabel += ', changed in transit';
-  // The sender's own bookkeeping right after a record (its new state, what it negotiated, the
-  // application data it just sealed) belongs to that record's step.
-  for (let k = 0; k < stepEnds.length; k++) {
-    let end = stepEnds[k]!;
-    const side = events[end]?.side;
-    for (let j = end + 1; j < events.length; j++) {
-      const e = events[j]!;
-      if (e.side !== side || e.type === 'record' || e.type === 'handshake' || e.type === 'alert') break;
-      end = j;
-    }
-    stepEnds[k] = end;
-  }
   // Trailing events (the last receiver's processing, closed) belong to the last step.
   if (events.length > 0) {
     if (stepEnds.length === 0) stepEnds.push(events.length - 1);
