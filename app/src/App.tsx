@@ -76,22 +76,26 @@ export function App() {
         </h1>
         <Settings />
       </header>
-      <Controls />
-      <ErrorBanner />
-      <main className="main">
-        <section className="left" aria-label="Handshake">
-          <Narration />
-          <SequenceDiagram />
-        </section>
-        <section className="right" aria-label="Details">
-          <Tabs />
-          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
-            {tab === 'inspector' && <Inspector />}
-            {tab === 'keys' && <KeysPanel />}
-            {tab === 'certificates' && <CertificatesPanel />}
-          </div>
-        </section>
-      </main>
+      {/* The stage (controls, narration, diagram, details) fills the window; on a short
+          screen the settings scroll away above it. */}
+      <div className="stage">
+        <Controls />
+        <ErrorBanner />
+        <main className="main">
+          <section className="left" aria-label="Handshake">
+            <Narration />
+            <SequenceDiagram />
+          </section>
+          <section className="right" aria-label="Details">
+            <Tabs />
+            <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
+              {tab === 'inspector' && <Inspector />}
+              {tab === 'keys' && <KeysPanel />}
+              {tab === 'certificates' && <CertificatesPanel />}
+            </div>
+          </section>
+        </main>
+      </div>
     </div>
   );
 }

@@ -23,7 +23,8 @@ export interface DrawParams {
 }
 
 export const TOP = 10;
-export const ROW = 60;
+/** Row height: room for a two-line label above an arrow and the key's name below it. */
+export const ROW = 64;
 const SLOPE = 16;
 
 export function lifelineX(width: number): { client: number; server: number } {
@@ -268,11 +269,13 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       if (textWidth(d.label, labelFont) <= avail) return;
       if (d.messages.length > 1) {
         const half = Math.ceil(d.messages.length / 2);
-        t.text(null);
+        // Two lines, a little smaller, so they stay inside the row (clear of the row above).
+        t.text(null).attr('y', rowY(d.index) - SLOPE / 2 - 3);
+        const small = `600 ${px * 0.9}px ${style.fontFamily}`;
         const lines = [`${d.messages.slice(0, half).join(' + ')} +`, d.messages.slice(half).join(' + ')];
         lines.forEach((line, i) => {
-          const span = t.append('tspan').attr('x', mid(d)).attr('dy', i === 0 ? '-1.05em' : '1.05em').text(line);
-          if (textWidth(line, labelFont) > avail) span.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
+          const span = t.append('tspan').attr('x', mid(d)).attr('dy', i === 0 ? '-1em' : '1em').attr('font-size', '0.9em').text(line);
+          if (textWidth(line, small) > avail) span.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
         });
       } else t.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
     });
@@ -282,19 +285,22 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
     .attr('text-anchor', 'middle')
     .text((d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
-  // A record changed on the wire says so at the end where it arrived.
+  // Marks at the receiving end sit outside the lifelines, clear of the key's name under the
+  // arrow: a record changed on the wire says so where it arrived...
+  const outside = (d: Arrow) => (d.to === 'client' ? x.client - 8 : x.server + 8);
+  const outsideAnchor = (d: Arrow) => (d.to === 'client' ? 'end' : 'start');
   groups
     .select('text.tamper')
-    .attr('x', (d) => (d.to === 'client' ? x.client + 8 : x.server - 8))
-    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
-    .attr('text-anchor', (d) => (d.to === 'client' ? 'start' : 'end'))
+    .attr('x', outside)
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
+    .attr('text-anchor', outsideAnchor)
     .text((d) => (d.tampered ? 'tampered' : ''));
-  // Where a certificate chain arrived, the receiver's verdict once it has checked it.
+  // ...and where a certificate chain arrived, the receiver's verdict once it has checked it.
   groups
     .select('text.certcheck')
-    .attr('x', (d) => (d.to === 'client' ? x.client + 8 : x.server - 8))
-    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
-    .attr('text-anchor', (d) => (d.to === 'client' ? 'start' : 'end'))
+    .attr('x', outside)
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 20)
+    .attr('text-anchor', outsideAnchor)
     .attr('class', (d) => `certcheck ${p.certChecks.get(d.id) === false ? 'bad' : 'good'}`)
     .text((d) => {
       const ok = p.certChecks.get(d.id);

@@ -99,7 +99,19 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
             <NonceComputation p={p} />
           </dd>
           <dt>AAD</dt>
-          <dd><Bytes value={p.aad} /> <span className="muted">(the record header)</span></dd>
+          <dd>
+            {p.aad.length === 13 ? (
+              // TLS 1.2 (RFC 5246 §6.2.3.3): seq_num + type + version + the plaintext's length; never sent.
+              <>
+                <Bytes value={p.aad.subarray(0, 8)} /> ‖ <Bytes value={p.aad.subarray(8)} />{' '}
+                <span className="muted">(seq_num ‖ type, version, plaintext length — not sent; RFC 5246 §6.2.3.3)</span>
+              </>
+            ) : (
+              <>
+                <Bytes value={p.aad} /> <span className="muted">(the record header, RFC 8446 §5.2)</span>
+              </>
+            )}
+          </dd>
           <dt>Ciphertext</dt>
           <dd className="muted">{p.ciphertext.length} bytes</dd>
           <dt>Tag</dt>
