@@ -272,6 +272,28 @@ describe('openssl s_client → tlslab serve', () => {
   });
 });
 
+describe('tlslab serve → tlslab connect with the demo chain', () => {
+  it('verifies as localhost and as 127.0.0.1 without --servername, and as an extra --servername', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tlslab-demo-'));
+    const port = await freePort();
+    const serve = serveInProcess(['serve', '--port', String(port), '--key-type', 'ed25519', '--servername', 'demo.tlslab.test'], cwd);
+    await serve.waitFor(`listening on 127.0.0.1:${port}`);
+    expect(serve.output()).toContain('ed25519 leaf for demo.tlslab.test, localhost, 127.0.0.1, ::1');
+    const ca = join(cwd, '.tlslab', 'demo-root.pem');
+    for (const target of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const r = await inProcess(['connect', target, '--ca', ca]);
+      expect(r.code, `${target}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toContain('ed25519; certificate verified');
+    }
+    const r = await inProcess(['connect', `127.0.0.1:${port}`, '--ca', ca, '--servername', 'demo.tlslab.test']);
+    expect(r.code, r.stderr).toBe(0);
+    const wrong = await inProcess(['connect', `127.0.0.1:${port}`, '--ca', ca, '--servername', 'other.tlslab.test']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/sent fatal alert bad_certificate \(42\) to server/);
+    rmSync(cwd, { recursive: true, force: true });
+  });
+});
+
 describe('tlslab serve with a key of another certificate', () => {
   it('refuses to start, naming both files', async () => {
     const r = await inProcess(['serve', '--port', '0', '--cert', pki.server['ecdsa-p256'].chainFile, '--key', pki.client.keyFile]);

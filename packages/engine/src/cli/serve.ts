@@ -44,7 +44,7 @@ export const SERVE_FLAGS: FlagSpecs = {
   host: { type: 'string', metavar: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
   cert: { type: 'string', metavar: 'FILE', help: 'certificate chain (PEM, leaf first); default: a generated demo chain' },
   key: { type: 'string', metavar: 'FILE', help: 'private key (PEM) of --cert' },
-  servername: { type: 'string', metavar: 'NAME', help: 'host name (or IP) the generated demo leaf is issued for (default localhost)' },
+  servername: { type: 'string', metavar: 'NAME', help: 'an extra host name (or IP) for the generated demo leaf (always: localhost, 127.0.0.1, ::1)' },
   'key-type': { type: 'string', metavar: 'TYPE', help: `key type of the generated demo leaf (${KEY_TYPES.join(', ')}; default ecdsa-p256)` },
   suites: { type: 'string', metavar: 'LIST', help: 'cipher suites to accept, preferred first' },
   groups: { type: 'string', metavar: 'LIST', help: `key exchange groups to accept, preferred first (${GROUPS.join(', ')})` },
