@@ -6,7 +6,7 @@
  */
 import { useMemo, useDeferredValue } from 'react';
 import { useAppStore } from '../store';
-import { visibleCount, type CertCheckEvent, type CertReportEvent } from '../store/derive';
+import { visibleCount, type AlertEvent, type CertCheckEvent, type CertReportEvent, type HandshakeEvent } from '../store/derive';
 import { rfcLink } from '../format';
 import { inspectPem } from '../engine-client';
 
@@ -289,21 +289,52 @@ export function CertificatesPanel() {
   // Deferred: the diagram moves at once; this heavier panel follows a moment later.
   const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const count = visibleCount(run, cursor);
-  const { reports, looseChecks } = useMemo(() => {
+  const { reports, looseChecks, emptyChains, alerts } = useMemo(() => {
     const reports: CertReportEvent[] = [];
     const looseChecks: CertCheckEvent[] = [];
+    const emptyChains: HandshakeEvent[] = [];
+    const alerts: AlertEvent[] = [];
     for (let i = 0; i < count; i++) {
       const e = run.events[i];
       if (e?.type === 'cert-report') reports.push(e);
       if (e?.type === 'cert-check') looseChecks.push(e);
+      if (e?.type === 'alert' && e.direction === 'sent') alerts.push(e);
+      // A Certificate message whose certificate_list is only its 3-byte length: no chain at all.
+      if (e?.type === 'handshake' && e.direction === 'received' && e.name === 'Certificate') {
+        const list = e.spans.find((sp) => sp.label === 'certificate_list');
+        if (list && list.end - list.start <= 3) emptyChains.push(e);
+      }
     }
-    return { reports, looseChecks };
+    return { reports, looseChecks, emptyChains, alerts };
   }, [run, count]);
   const reportedSides = new Set(reports.map((r) => r.side));
   const pending = looseChecks.filter((c) => !reportedSides.has(c.side));
   return (
     <div className="certificates" data-testid="certificates">
-      {reports.length === 0 && pending.length === 0 && (
+      {emptyChains
+        .filter((e) => !reportedSides.has(e.side))
+        .map((e) => {
+          const alert = alerts.find((a) => a.side === e.side && a.seq > e.seq);
+          const peer = e.side === 'server' ? 'client' : 'server';
+          return (
+            <section key={e.seq} className={`card report ${alert ? 'report-bad' : ''}`} data-testid="cert-empty" aria-label={`${e.side === 'server' ? "Server's check of the client" : "Client's check of the server"}: no certificate`}>
+              <h3>
+                {e.side === 'server' ? "Server's check of the client" : "Client's check of the server"}: ✗ no certificate
+                {alert && <span className="alert-name"> → alert {String(alert.description)}</span>}
+              </h3>
+              <p className="verdict">
+                The {peer}'s Certificate message carries an empty certificate_list: there is no chain to check.{' '}
+                {alert
+                  ? `The ${e.side} requires one, so it ends the handshake with ${String(alert.description)}.`
+                  : `The handshake goes on without authenticating the ${peer}.`}
+              </p>
+              <p className="muted small">
+                {e.side === 'server' ? 'RFC 8446 §4.4.2.4 · RFC 5246 §7.4.6' : 'RFC 8446 §4.4.2.4 · RFC 5246 §7.4.2'}
+              </p>
+            </section>
+          );
+        })}
+      {reports.length === 0 && pending.length === 0 && emptyChains.length === 0 && (
         <p className="empty">No certificate has been checked yet at this step. The client checks the server's chain when its Certificate message arrives.</p>
       )}
       {reports.map((r) => (

@@ -10,6 +10,8 @@ export function Narration() {
   const cursor = useAppStore((s) => s.cursor);
   const status = useAppStore((s) => s.status);
   const summary = useAppStore((s) => s.summary);
+  // Before anything is negotiated (a ClientHello refused at once), the version asked for.
+  const askedVersion = useAppStore((s) => s.scenario.version);
   const count = visibleCount(run, cursor);
   const params = useMemo(() => negotiated(run.events, run.events.length), [run]);
 
@@ -42,7 +44,7 @@ export function Narration() {
   } else if (arrow) {
     const ctx = {
       from: arrow.from,
-      version: params.client?.version ?? params.server?.version,
+      version: params.client?.version ?? params.server?.version ?? askedVersion,
       keyExchange: params.server?.keyExchange ?? params.client?.keyExchange,
     };
     const afterData = run.arrows.some((a) => a.appdata && a.index < arrow.index);
