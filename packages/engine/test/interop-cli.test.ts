@@ -170,7 +170,6 @@ describe('tlslab connect → openssl s_server', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
     const rec = events.find((e) => e.type === 'record')!;
     expect(rec.bytes).toMatch(/^16030[13][0-9a-f]+$/);
-    expect(new Set(events.map((e) => e.type))).toEqual(expect.objectContaining({}));
     for (const ty of ['record', 'handshake', 'secret', 'cert-check', 'appdata', 'negotiated']) expect(events.some((e) => e.type === ty), ty).toBe(true);
   });
 
