@@ -53,7 +53,9 @@ export function Narration() {
     else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
     else
       for (const m of arrow.messages) {
-        const entry = MESSAGES[m.replace(/ \(fragment\)$/, '')];
+        let name = m.replace(/ \(fragment\)$/, '');
+        if (name === 'ClientHello' && run.arrows.some((a) => a.index < arrow.index && a.messages.includes('HelloRetryRequest'))) name = 'ClientHello (retry)';
+        const entry = MESSAGES[name];
         if (entry) parts.push(entry(ctx));
       }
   }

@@ -30,6 +30,12 @@ export const MESSAGES: Record<string, Entry> = {
         : 'The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, the server name (SNI) — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.',
     rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.1.2` : `${R13} §4.1.2`,
   }),
+  /** The second ClientHello, after a HelloRetryRequest. */
+  'ClientHello (retry)': () => ({
+    title: 'The client says hello again',
+    text: 'After the HelloRetryRequest the client sends a second ClientHello: the same client random and the same offer, but now with a key share for the group the server asked for. In the transcript that the Finished messages will prove, the first ClientHello is replaced by its hash (message_hash), followed by the HelloRetryRequest.',
+    rfc: `${R13} §4.1.2`,
+  }),
   HelloRetryRequest: () => ({
     title: 'The server asks the client to try again',
     text: "The client's key share was for a group the server does not want. Instead of failing, the server answers with a HelloRetryRequest naming the group it accepts; the client sends a second ClientHello with a key share for that group. It costs one extra round trip.",

@@ -156,6 +156,17 @@ function recordValidRun(flow: Flow): void {
   }
 }
 
+/** Offsets of a plaintext handshake record's length-bearing headers: the record's and each message's. */
+function handshakeHeaderBytes(record: Uint8Array): Set<number> {
+  const out = new Set([0, 1, 2, 3, 4]);
+  for (let o = 5; o < record.length; ) {
+    for (let k = 0; k < 4; k++) out.add(o + k);
+    if (o + 4 > record.length) break;
+    o += 4 + ((record[o + 1]! << 16) | (record[o + 2]! << 8) | record[o + 3]!);
+  }
+  return out;
+}
+
 function aeadOf(suite: string): AeadName {
   if (suite.includes('CHACHA20')) return 'CHACHA20-POLY1305';
   return suite.includes('AES_256') ? 'AES-256-GCM' : 'AES-128-GCM';
@@ -304,7 +315,7 @@ function setLength(r: Uint8Array, n: number): void {
 }
 
 /** Applies `m` to a copy of `records`; also says whether the result must be bad_record_mac. */
-function mutate(flow: Flow, side: Side, m: Mutation): { out: Uint8Array[]; expectMac: boolean; where: string } {
+function mutate(flow: Flow, side: Side, m: Mutation): { out: Uint8Array[]; expectMac: boolean; mustNotWait?: boolean; where: string } {
   const records = flow.incoming[side];
   const prot = flow.protectedRecords[side];
   const out: Uint8Array[] = records.map((r) => r.slice());
@@ -348,6 +359,11 @@ function mutate(flow: Flow, side: Side, m: Mutation): { out: Uint8Array[]; expec
       where += ` byte ${byte}`;
       // A flip in the body (explicit nonce, ciphertext or tag) of a protected record.
       expectMac = prot.has(i) && byte >= 5;
+      // A flip inside a plaintext handshake message (not in a record or message header, where
+      // a length could now announce more bytes) must be answered, not silently waited on.
+      if (!prot.has(i) && records[i]![0] === 22 && !handshakeHeaderBytes(records[i]!).has(byte)) {
+        return { out, expectMac, mustNotWait: true, where };
+      }
       break;
     }
     case 'truncate-stream': {
@@ -489,13 +505,14 @@ describe.each(TARGETS)('mutated records fed to the $label', ({ flow: fi, side, c
     const tally = new Map<string, number>();
     fc.assert(
       fc.property(mutationArb, fc.constantFrom(0, 0, 0, 1, 7, 300), (m, chunk) => {
-        const { out, expectMac, where } = mutate(flow, side, m);
+        const { out, expectMac, mustNotWait, where } = mutate(flow, side, m);
         const o = feed(flow, side, out, chunk);
         const what = `${flow.name} ${side} ← ${where}: ${JSON.stringify(m, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`;
         const v = checkDefined(o, what);
         const key = v.kind === 'alert' ? v.description : v.kind;
         tally.set(key, (tally.get(key) ?? 0) + 1);
         if (process.env.FUZZ_DEBUG && (v.kind === 'connected' || v.kind === 'waiting')) console.log(v.kind, what);
+        if (mustNotWait) expect(v.kind, `${what}: a damaged message was neither accepted nor rejected`).not.toBe('waiting');
         if (expectMac) {
           // RFC 8446 §5.2 / RFC 5246 §6.2.3.3: a record that fails to deprotect ends in bad_record_mac.
           expect(v, what).toEqual({ kind: 'alert', description: 'bad_record_mac' });
