@@ -342,7 +342,7 @@ describe('TLS 1.2 with the openssl command', () => {
   it('openssl s_client -tls1_2 → tlslab serve --tls 1.2 with RSA key transport', async () => {
     const port = await freePort();
     const pair = pki.server['rsa-2048'];
-    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', '1.2', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_RSA_WITH_AES_256_GCM_SHA384']);
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', '1.2', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_RSA_WITH_AES_256_GCM_SHA384', '--json']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
     const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_2', '-cipher', 'AES256-GCM-SHA384', '-ign_eof'], { stdin: request });
     spawned.push(client);
@@ -353,6 +353,10 @@ describe('TLS 1.2 with the openssl command', () => {
     expect(out).toMatch(/Extended master secret: yes/);
     expect(out).toContain('(RSA key transport)');
     expect(await serve.exited).toBe(0);
+    // --json: JSON lines (each with its connection number), status lines prefixed `tlslab:`.
+    const json = serve.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { connection: number; type: string; name?: string });
+    expect(json.every((e) => e.connection === 1)).toBe(true);
+    expect(json.some((e) => e.type === 'secret' && e.name === 'pre_master_secret')).toBe(true);
   });
 });
 

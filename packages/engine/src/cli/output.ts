@@ -20,9 +20,13 @@ export const processIo: Io = {
 
 export type OutputMode = 'plain' | 'trace' | 'json';
 
-/** An event listener printing the trace or JSON lines as events arrive (nothing in plain mode). */
-export function eventPrinter(io: Io, mode: OutputMode, prefix = ''): (e: TlsEvent) => void {
-  if (mode === 'json') return (e) => io.out(`${toJsonLine(e)}\n`);
+/**
+ * An event listener printing the trace or JSON lines as events arrive (nothing in plain mode).
+ * `prefix` starts every trace line; `jsonExtra` fields are added to every JSON line (e.g. the
+ * connection number of `serve`).
+ */
+export function eventPrinter(io: Io, mode: OutputMode, prefix = '', jsonExtra?: Record<string, unknown>): (e: TlsEvent) => void {
+  if (mode === 'json') return (e) => io.out(`${toJsonLine(jsonExtra ? { ...jsonExtra, ...e } : e)}\n`);
   if (mode === 'trace') {
     const f = createTraceFormatter({ color: io.isTty });
     return (e) => {

@@ -56,7 +56,7 @@ export const SERVE_FLAGS: FlagSpecs = {
   'require-client-cert': { type: 'boolean', help: 'require a client certificate' },
   once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
   trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
-  json: { type: 'boolean', help: 'print the event stream as JSON lines (status lines go to stderr)' },
+  json: { type: 'boolean', help: 'print the event stream as JSON lines, each with its connection number (status lines go to stderr)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -191,7 +191,7 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
       if (once) server.close();
       let buf = '';
       let answered = false;
-      const printer = eventPrinter(io, mode, mode === 'trace' ? `#${id} ` : '');
+      const printer = eventPrinter(io, mode, mode === 'trace' ? `#${id} ` : '', { connection: id });
       if (mode === 'trace') io.out(`── connection #${id} from ${peer} ──\n`);
       const driver: Driver = driveEndpoint(socket, (sink) => createServer({ ...setup.config, rng: systemRng(), sink }), {
         onEvent: printer,

@@ -348,7 +348,7 @@ export function showText(data: Uint8Array, maxChars = 2000): string[] {
 }
 
 /** One event as a JSON line: Uint8Array as lower-case hex, bigint as decimal string. */
-export function toJsonLine(e: TlsEvent | TlsEventBody): string {
+export function toJsonLine(e: TlsEvent | TlsEventBody | (TlsEventBody & Record<string, unknown>)): string {
   return JSON.stringify(e, (_k, v: unknown) => {
     if (v instanceof Uint8Array) return toHex(v);
     if (typeof v === 'bigint') return v.toString();
