@@ -63,6 +63,11 @@ async function runVerifyCommand(argv: readonly string[], io: Io): Promise<number
 
 const isMain = process.argv[1] !== undefined && /cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isMain) {
+  // `tlslab simulate --trace | head`: a closed pipe ends the output quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
