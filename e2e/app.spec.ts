@@ -332,3 +332,30 @@ test('a worker that cannot start gives a clear message; the next change restarts
   await page.keyboard.press('End');
   expect((await arrowNames(page)).some((n) => /CertificateRequest/.test(n))).toBe(true);
 });
+
+test('the ServerHello step already shows the handshake traffic secrets; a missing client certificate is told in the Certificates tab', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-steps-keys&v=1.3');
+  await waitForRun(page);
+  await page.getByRole('tab', { name: 'Keys' }).click();
+  const clientHs = page.locator('[data-secret="client_handshake_traffic_secret"]');
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.getByTestId('step-count')).toHaveText(/^Step 1 of/);
+  await expect(clientHs).toHaveClass(/pending/);
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.getByTestId('step-count')).toHaveText(/^Step 2 of/);
+  expect((await arrowNames(page))[1]).toMatch(/^ServerHello, server to client/);
+  // The client read the ServerHello in the same step: both sides can now derive the handshake keys.
+  await expect(clientHs).toHaveClass(/derived/);
+  await expect(page.locator('[data-secret="server_handshake_traffic_secret"]')).toHaveClass(/derived/);
+  await expect(page.getByTestId('state-moves')).toContainText('client: ExpectServerHello → ExpectEncryptedExtensions');
+  await shot(page, info, '12-serverhello-keys');
+
+  await page.goto('/?seed=e2e-steps-keys&v=1.2&mutual=1&fault=no-client-certificate');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  await page.getByRole('tab', { name: 'Certificates' }).click();
+  const empty = page.getByTestId('cert-empty');
+  await expect(empty).toContainText("Server's check of the client: ✗ no certificate");
+  await expect(empty).toContainText('handshake_failure');
+  await shot(page, info, '13-no-client-certificate');
+});
