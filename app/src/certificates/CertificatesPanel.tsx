@@ -337,7 +337,8 @@ export function CertificatesPanel() {
       {reports.length === 0 && pending.length === 0 && emptyChains.length === 0 && (
         <p className="empty">No certificate has been checked yet at this step. The client checks the server's chain when its Certificate message arrives.</p>
       )}
-      {reports.map((r) => (
+      {/* Newest first: in mutual TLS the server's check of the client is what the step just did. */}
+      {[...reports].reverse().map((r) => (
         <ReportView key={r.seq} report={r.report} who={r.side === 'client' ? "Client's check of the server" : "Server's check of the client"} />
       ))}
       {pending.length > 0 && (

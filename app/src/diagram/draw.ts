@@ -256,8 +256,9 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x2', x2)
     .attr('y1', y1)
     .attr('y2', y2);
-  // Labels: one line if it fits between the lifelines, else the messages on two lines.
-  const avail = x.server - x.client - 24;
+  // Labels: one line if it fits, else the messages on two lines of about equal width. A label
+  // may reach past the lifelines, up to the flight names in the left margin.
+  const avail = Math.max(x.server - x.client - 24, x.client + x.server - 2 * 108);
   groups
     .select<SVGTextElement>('text.label')
     .attr('x', mid)
@@ -268,11 +269,13 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       t.text(d.label).attr('textLength', null).attr('lengthAdjust', null);
       if (textWidth(d.label, labelFont) <= avail) return;
       if (d.messages.length > 1) {
-        const half = Math.ceil(d.messages.length / 2);
         // Two lines, a little smaller, so they stay inside the row (clear of the row above).
         t.text(null).attr('y', rowY(d.index) - SLOPE / 2 - 3);
         const small = `600 ${px * 0.9}px ${style.fontFamily}`;
-        const lines = [`${d.messages.slice(0, half).join(' + ')} +`, d.messages.slice(half).join(' + ')];
+        const split = (k: number) => [`${d.messages.slice(0, k).join(' + ')} +`, d.messages.slice(k).join(' + ')];
+        const widest = (ls: string[]) => Math.max(...ls.map((l) => textWidth(l, small)));
+        let lines = split(1);
+        for (let k = 2; k < d.messages.length; k++) if (widest(split(k)) < widest(lines)) lines = split(k);
         lines.forEach((line, i) => {
           const span = t.append('tspan').attr('x', mid(d)).attr('dy', i === 0 ? '-1em' : '1em').attr('font-size', '0.9em').text(line);
           if (textWidth(line, small) > avail) span.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
