@@ -30,6 +30,8 @@ export interface OpensslPki {
   client: PemPair;
   /** Client certificates of every key type (clientAuth) under the same root. */
   clients: Record<ServerKeyType, PemPair>;
+  /** A client certificate with an ECDSA P-384 key (ecdsa_secp384r1_sha384). */
+  clientP384: PemPair;
   /** A CA nobody trusts, and a client certificate it issued. */
   untrustedRootFile: string;
   untrustedRootPem: string;
@@ -41,8 +43,10 @@ function ossl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function newKeyArgs(type: ServerKeyType | 'ecdsa-p256'): string[] {
+function newKeyArgs(type: ServerKeyType | 'ecdsa-p384'): string[] {
   switch (type) {
+    case 'ecdsa-p384':
+      return ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'];
     case 'ecdsa-p256':
       return ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
     case 'rsa-2048':
@@ -74,7 +78,7 @@ export function makeOpensslPki(): OpensslPki {
     ossl(['req', '-x509', ...newKeyArgs('ecdsa-p256'), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/CN=${cn}`, ...days,
       '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
   };
-  const issue = (name: string, type: ServerKeyType, cn: string, ca: string, ext: string): void => {
+  const issue = (name: string, type: ServerKeyType | 'ecdsa-p384', cn: string, ca: string, ext: string): void => {
     ossl(['req', ...newKeyArgs(type), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
     ossl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, ...days, '-extfile', ext], dir);
   };
@@ -92,7 +96,7 @@ export function makeOpensslPki(): OpensslPki {
   const types: ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
   for (const t of types) issue(`server-${t}`, t, 'server.tlslab.test', 'inter', serverExt);
   issue('client', 'ecdsa-p256', 'TLS Lab Interop Client', 'inter', clientExt);
-  for (const t of ['rsa-2048', 'ed25519'] as const) issue(`client-${t}`, t, `TLS Lab Interop Client ${t}`, 'inter', clientExt);
+  for (const t of ['rsa-2048', 'ed25519', 'ecdsa-p384'] as const) issue(`client-${t}`, t, `TLS Lab Interop Client ${t}`, 'inter', clientExt);
   selfSignedCa('evil-root', 'Untrusted Root CA');
   issue('evil-client', 'ecdsa-p256', 'Untrusted Client', 'evil-root', clientExt);
 
@@ -104,6 +108,7 @@ export function makeOpensslPki(): OpensslPki {
     server,
     client: pair('client', 'inter'),
     clients: { 'ecdsa-p256': pair('client', 'inter'), 'rsa-2048': pair('client-rsa-2048', 'inter'), ed25519: pair('client-ed25519', 'inter') },
+    clientP384: pair('client-ecdsa-p384', 'inter'),
     untrustedRootFile: join(dir, 'evil-root.pem'),
     untrustedRootPem: readFileSync(join(dir, 'evil-root.pem'), 'utf8'),
     untrustedClient: pair('evil-client'),

@@ -131,3 +131,35 @@ describe.each(['TLS 1.3', 'TLS 1.2'] as const)('client certificates of every key
     }
   });
 });
+
+describe('a P-384 client certificate (ecdsa_secp384r1_sha384), TLS 1.3', () => {
+  // Not in TLS 1.2: there OpenSSL also requires the certificate's curve among the client's
+  // supported_groups (which offer only x25519 and secp256r1) and says "wrong curve".
+  it('our client signs with it for a node:tls server', async () => {
+    const ns = await startNodeServer('ecdsa-p256', { requestCert: true, rejectUnauthorized: true, ca: pki.rootPem });
+    try {
+      const clientCert = { chain: pemCertsToDer(pki.clientP384.chainPem), key: privateKeyFromPem(pki.clientP384.keyPem) };
+      const run = await runEngineClient(ns.port, { clientCert });
+      expect(run.outcome.connected, describeFailure(run.outcome, 'server')).toBe(true);
+      expect(run.answer).toContain('hello from node:tls');
+      expect(ns.seen.get(run.localPort)).toMatchObject({ authorized: true });
+      const cv = run.events.find((e) => e.type === 'handshake' && e.direction === 'sent' && e.name === 'CertificateVerify');
+      expect(cv && cv.type === 'handshake' ? cv.summary.algorithm : '').toMatch(/ecdsa_secp384r1_sha384/);
+    } finally {
+      ns.server.close();
+    }
+  });
+
+  it('our server verifies it from a node:tls client', async () => {
+    const es = await startEngineServer('ecdsa-p256', { clientAuth: 'require', clientTrustAnchors: pemCertsToDer(pki.rootPem) });
+    try {
+      const r = await runNodeClient(es.port, { key: pki.clientP384.keyPem, cert: pki.clientP384.chainPem });
+      expect(r.error).toBeUndefined();
+      expect(r.answer).toContain('hello from tlslab');
+      await waitFor(() => es.runs[0]?.outcome !== undefined);
+      expect(receivedCertificateVerify(es.runs[0]!.events)).toMatch(/ecdsa_secp384r1_sha384/);
+    } finally {
+      es.server.close();
+    }
+  });
+});
