@@ -163,3 +163,20 @@ describe('a P-384 client certificate (ecdsa_secp384r1_sha384), TLS 1.3', () => {
     }
   });
 });
+
+describe('a P-384 client certificate in TLS 1.2', () => {
+  // In TLS 1.2 the ECDSA code points name only the hash (RFC 8446 §4.2.3): OpenSSL signs its
+  // CertificateVerify with a P-384 key as ecdsa_secp256r1_sha256, and that must verify.
+  it('our TLS 1.2 server verifies it from a node:tls client', async () => {
+    const es = await startEngineServer('ecdsa-p256', { versions: ['TLS 1.2'], clientAuth: 'require', clientTrustAnchors: pemCertsToDer(pki.rootPem) });
+    try {
+      const r = await runNodeClient(es.port, { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', key: pki.clientP384.keyPem, cert: pki.clientP384.chainPem });
+      expect(r.error).toBeUndefined();
+      expect(r.answer).toContain('hello from tlslab');
+      await waitFor(() => es.runs[0]?.outcome !== undefined);
+      expect(receivedCertificateVerify(es.runs[0]!.events)).toMatch(/ecdsa_secp(256r1_sha256|384r1_sha384)/);
+    } finally {
+      es.server.close();
+    }
+  });
+});

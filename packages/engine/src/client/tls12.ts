@@ -26,7 +26,7 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
+import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
 import { assertNever, TlsError } from '../errors';
 import { GROUPS, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
@@ -254,9 +254,9 @@ function checkServerKeyExchange(hs: Hs, ske: ServerKeyExchangeEcdhe, serverKey: 
   if (!scheme || !hs.offer.schemes.includes(scheme)) {
     throw new TlsError('PeerIllegalParameter', `ServerKeyExchange signed with 0x${ske.signed.algorithm.toString(16)}, which we did not offer (RFC 5246 §7.4.1.4.1)`);
   }
-  if (!schemeMatchesKey(scheme, serverKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the server's ${serverKey.type} key`);
+  if (!schemeFitsKeyTls12(scheme, serverKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the server's ${serverKey.type} key`);
   const content = serverKeyExchangeSignedContent(hs.clientRandom, hs.serverRandom, ske.paramsBytes);
-  if (!timed(hs.io, `ServerKeyExchange ${scheme} verification`, () => verify(scheme, serverKey, content, ske.signed.signature))) {
+  if (!timed(hs.io, `ServerKeyExchange ${scheme} verification`, () => verifyTls12(scheme, serverKey, content, ske.signed.signature))) {
     throw new TlsError('PeerBadSignature', `ServerKeyExchange ${scheme} signature does not verify over client_random ‖ server_random ‖ params (RFC 8422 §5.4)`);
   }
   hs.io.emit({ type: 'negotiated', group, signatureScheme: scheme });

@@ -93,6 +93,26 @@ export function schemeMatchesKey(scheme: SignatureSchemeName, key: PublicKey): b
 }
 
 /**
+ * TLS 1.2 reading of a scheme: there the ECDSA code points name only the hash, and the curve is
+ * the certificate's (RFC 8446 §4.2.3: "in TLS 1.2 ... ecdsa_secp256r1_sha256 ... ECDSA with
+ * SHA-256 on any curve"). Other schemes fit as in TLS 1.3.
+ */
+export function schemeFitsKeyTls12(scheme: SignatureSchemeName, key: PublicKey): boolean {
+  if (isEcdsaScheme(scheme)) return key.type === 'ecdsa-p256' || key.type === 'ecdsa-p384';
+  return schemeMatchesKey(scheme, key);
+}
+
+/** Verifies a TLS 1.2 signature (ECDSA on any curve, see schemeFitsKeyTls12). Never throws. */
+export function verifyTls12(scheme: SignatureSchemeName, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  if (!isEcdsaScheme(scheme)) return verify(scheme, key, message, signature);
+  return schemeFitsKeyTls12(scheme, key) && ecdsaVerify(key, schemeHash(scheme), message, signature);
+}
+
+function isEcdsaScheme(scheme: SignatureSchemeName): boolean {
+  return scheme === 'ecdsa_secp256r1_sha256' || scheme === 'ecdsa_secp384r1_sha384';
+}
+
+/**
  * Signs `message` with `scheme` (the scheme hashes the message itself).
  * ECDSA uses RFC 6979 deterministic nonces hedged with 32 bytes from `rng` (so a seeded run is
  * reproducible); RSA-PSS draws its salt (hash length) from `rng`.

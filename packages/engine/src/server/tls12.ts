@@ -25,7 +25,7 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, verify } from '../crypto/signature';
+import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
 import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
@@ -368,10 +368,10 @@ function step(state: State, input: Tls12Input): State {
       if (!scheme || !(hs.requestedSchemes ?? []).includes(m.signed.algorithm)) {
         throw new TlsError('PeerIllegalParameter', `CertificateVerify uses 0x${m.signed.algorithm.toString(16)}, which we did not request (RFC 5246 §7.4.8)`);
       }
-      if (!schemeMatchesKey(scheme, state.clientKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the client's ${state.clientKey.type} key`);
+      if (!schemeFitsKeyTls12(scheme, state.clientKey)) throw new TlsError('PeerIllegalParameter', `${scheme} does not fit the client's ${state.clientKey.type} key`);
       // The signature covers handshake_messages before CertificateVerify.
       const clientKey = state.clientKey;
-      if (!timed(hs.io, `CertificateVerify ${scheme} verification`, () => verify(scheme, clientKey, transcriptBytes(hs.transcript), m.signed.signature))) {
+      if (!timed(hs.io, `CertificateVerify ${scheme} verification`, () => verifyTls12(scheme, clientKey, transcriptBytes(hs.transcript), m.signed.signature))) {
         throw new TlsError('PeerBadSignature', `client CertificateVerify (${scheme}) does not verify over the handshake messages (RFC 5246 §7.4.8)`);
       }
       hs.transcript.push(m.bytes);
