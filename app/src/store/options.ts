@@ -1,31 +1,16 @@
 /** The choices the settings offer, named as IANA registers them (and as the engine names them). */
 import type { Scenario } from '@tlslab/engine';
+import { GROUP_NAMES, SERVER_KEY_TYPES, TLS12_SUITE_NAMES, TLS13_SUITE_NAMES } from '@tlslab/engine/scenario';
 
 export type CipherSuiteName = NonNullable<Scenario['cipherSuite']>;
 export type GroupName = Scenario['group'];
 export type ServerKeyType = Scenario['serverKeyType'];
 export type FaultName = Scenario['fault'];
 
-export const SUITES_13: readonly CipherSuiteName[] = [
-  'TLS_AES_128_GCM_SHA256',
-  'TLS_AES_256_GCM_SHA384',
-  'TLS_CHACHA20_POLY1305_SHA256',
-];
-
-export const SUITES_12: readonly CipherSuiteName[] = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384',
-];
-
-export const GROUPS: readonly GroupName[] = ['x25519', 'secp256r1'];
-
-export const KEY_TYPES: readonly ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
+export const SUITES_13 = TLS13_SUITE_NAMES;
+export const SUITES_12 = TLS12_SUITE_NAMES;
+export const GROUPS = GROUP_NAMES;
+export const KEY_TYPES = SERVER_KEY_TYPES;
 
 export const KEY_TYPE_LABELS: Record<ServerKeyType, string> = {
   'ecdsa-p256': 'ECDSA P-256',

@@ -67,3 +67,41 @@ export const DEFAULT_SCENARIO: Scenario = {
   mutual: false,
   fault: 'none',
 };
+
+// The names a run can be set up with, as IANA registers them. Kept here, free of engine code, so
+// the app's main thread and the CLI offer exactly what the engine supports (a test checks these
+// lists against the engine's suite tables).
+
+export const TLS13_SUITE_NAMES: readonly CipherSuiteName[] = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+];
+
+export const TLS12_SUITE_NAMES: readonly CipherSuiteName[] = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_RSA_WITH_AES_256_GCM_SHA384',
+];
+
+export const GROUP_NAMES: readonly GroupName[] = ['x25519', 'secp256r1'];
+
+export const SERVER_KEY_TYPES: readonly ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
+
+export const FAULT_NAMES: readonly FaultName[] = [
+  'none',
+  'bad-server-finished',
+  'tamper-ciphertext',
+  'bad-signature',
+  'wrong-host',
+  'expired-certificate',
+  'untrusted-root',
+  'no-common-suite',
+  'no-client-certificate',
+  'bad-premaster',
+];

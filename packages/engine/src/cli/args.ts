@@ -9,7 +9,7 @@
 import type { CipherSuiteName, GroupName } from '../config';
 import type { ServerKeyType, SignatureSchemeName } from '../crypto/keys';
 import type { TlsVersionName } from '../events';
-import type { FaultName } from '../scenario';
+import { FAULT_NAMES, GROUP_NAMES, SERVER_KEY_TYPES, TLS12_SUITE_NAMES, TLS13_SUITE_NAMES } from '../scenario';
 
 /** A usage error: printed as one line `tlslab: <message>` with exit code 2. */
 export class UsageError extends Error {
@@ -104,26 +104,12 @@ export function helpText(usage: string, description: string, specs: FlagSpecs): 
 // ---------------------------------------------------------------------------------------------
 // IANA names
 
-export const TLS13_SUITES: readonly CipherSuiteName[] = [
-  'TLS_AES_128_GCM_SHA256',
-  'TLS_AES_256_GCM_SHA384',
-  'TLS_CHACHA20_POLY1305_SHA256',
-];
-
-export const TLS12_SUITES: readonly CipherSuiteName[] = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384',
-];
+export const TLS13_SUITES = TLS13_SUITE_NAMES;
+export const TLS12_SUITES = TLS12_SUITE_NAMES;
 
 export const ALL_SUITES: readonly CipherSuiteName[] = [...TLS13_SUITES, ...TLS12_SUITES];
 
-export const GROUPS: readonly GroupName[] = ['x25519', 'secp256r1'];
+export const GROUPS = GROUP_NAMES;
 
 export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
   'ecdsa_secp256r1_sha256',
@@ -137,20 +123,9 @@ export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
   'ed25519',
 ];
 
-export const KEY_TYPES: readonly ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
+export const KEY_TYPES = SERVER_KEY_TYPES;
 
-export const FAULTS: readonly FaultName[] = [
-  'none',
-  'bad-server-finished',
-  'tamper-ciphertext',
-  'bad-signature',
-  'wrong-host',
-  'expired-certificate',
-  'untrusted-root',
-  'no-common-suite',
-  'no-client-certificate',
-  'bad-premaster',
-];
+export const FAULTS = FAULT_NAMES;
 
 /** Parses one name of a closed set; the error lists the valid names. */
 export function parseName<T extends string>(value: string, valid: readonly T[], what: string): T {
