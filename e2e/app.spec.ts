@@ -359,3 +359,34 @@ test('the ServerHello step already shows the handshake traffic secrets; a missin
   await expect(empty).toContainText('handshake_failure');
   await shot(page, info, '13-no-client-certificate');
 });
+
+test('mutual TLS: a pasted expired client certificate fails the server check and ends in an alert', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-client-paste&v=1.3');
+  let run = await waitForRun(page);
+  await page.getByRole('tab', { name: 'Certificates' }).click();
+  // The client paste boxes exist only in mutual TLS.
+  await expect(page.getByLabel('Client certificate (PEM)')).toHaveCount(0);
+  await page.getByRole('switch', { name: 'Mutual TLS' }).click();
+  run = await waitForRun(page, run);
+  await page.getByLabel('Client certificate (PEM)').fill(readFileSync('public/samples/expired.pem', 'utf8'));
+  await page.getByLabel('Client private key (PEM)').fill(readFileSync('public/samples/expired.key', 'utf8'));
+  await page.getByLabel('Client trust anchors (PEM, optional)').fill(readFileSync('public/samples/sample-root.pem', 'utf8'));
+  await page.getByRole('button', { name: 'Use as the client certificate' }).click();
+  run = await waitForRun(page, run);
+  await page.keyboard.press('End');
+  const report = page.getByRole('region', { name: /Server's check of the client/ });
+  await expect(report).toContainText(/expired/i);
+  await expect(report).toContainText('rejected');
+  const names = await arrowNames(page);
+  expect(names.some((n) => /^Alert: certificate_expired, server to client/.test(n))).toBe(true);
+  expect(names.some((n) => n.startsWith('Application Data, server to client'))).toBe(false);
+  await page.getByRole('region', { name: 'Paste a client certificate' }).scrollIntoViewIfNeeded();
+  await shot(page, info, '14-client-paste-expired');
+
+  // Back to the demo client certificate: the server accepts it again.
+  await page.getByRole('button', { name: 'Back to the demo client certificate' }).click();
+  await waitForRun(page, run);
+  await page.keyboard.press('End');
+  await expect(report).toContainText('✓ valid');
+  expect((await arrowNames(page)).some((n) => n.startsWith('Alert: certificate'))).toBe(false);
+});

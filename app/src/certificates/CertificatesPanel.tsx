@@ -284,8 +284,75 @@ function PasteBox() {
   );
 }
 
+/** Mutual TLS: the client presents a pasted chain instead of the demo client certificate; the server checks it in the run. */
+function ClientPasteBox() {
+  const paste = useAppStore((s) => s.paste);
+  const scenario = useAppStore((s) => s.scenario);
+  const { setPaste, setScenario } = useAppStore.getState();
+  const inUse = !!scenario.pastedClientChainPem;
+
+  const use = () => {
+    if (paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length > MAX_PASTE) {
+      return setPaste({ clientMessage: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Not used.' });
+    }
+    if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
+    const st = useAppStore.getState();
+    st.setCursor(st.run.stepEnds.length);
+    setScenario({
+      pastedClientChainPem: paste.clientChainPem,
+      pastedClientKeyPem: paste.clientKeyPem.trim() ? paste.clientKeyPem : undefined,
+      extraClientTrustPem: paste.clientTrustPem.trim() ? paste.clientTrustPem : undefined,
+    });
+    setPaste({ clientMessage: "The client now presents the pasted chain; the server checks it in the run (report above once the client's Certificate arrives)." });
+  };
+
+  const reset = () => {
+    setScenario({ pastedClientChainPem: undefined, pastedClientKeyPem: undefined, extraClientTrustPem: undefined });
+    setPaste({ clientMessage: 'Back to the demo client certificate generated for each run.' });
+  };
+
+  return (
+    <section className="card paste" aria-label="Paste a client certificate">
+      <h3>Try your own client certificate</h3>
+      <p className="small muted">
+        Mutual TLS: paste a PEM chain (leaf first) and its private key. The next run's client presents it when the server asks, and the
+        server checks it.
+      </p>
+      <label className="block">
+        Client certificate (PEM)
+        <textarea value={paste.clientChainPem} rows={6} spellCheck={false} onChange={(e) => setPaste({ clientChainPem: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
+      </label>
+      <label className="block">
+        Client private key (PEM)
+        <textarea value={paste.clientKeyPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ clientKeyPem: e.target.value })} placeholder="-----BEGIN PRIVATE KEY-----" />
+      </label>
+      <label className="block">
+        Client trust anchors (PEM, optional)
+        <textarea value={paste.clientTrustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ clientTrustPem: e.target.value })} placeholder="a root CA the server should accept client certificates from, besides the run's demo client root" />
+      </label>
+      <div className="row">
+        <button type="button" className="primary" onClick={use}>
+          Use as the client certificate
+        </button>
+        {inUse && (
+          <button type="button" onClick={reset}>
+            Back to the demo client certificate
+          </button>
+        )}
+      </div>
+      {inUse && <p className="small">The client currently presents a pasted chain (it is not part of the link).</p>}
+      {paste.clientMessage && (
+        <p className="small" role="status">
+          {paste.clientMessage}
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function CertificatesPanel() {
   const run = useAppStore((s) => s.run);
+  const mutual = useAppStore((s) => s.scenario.mutual);
   // Deferred: the diagram moves at once; this heavier panel follows a moment later.
   const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const count = visibleCount(run, cursor);
@@ -354,6 +421,7 @@ export function CertificatesPanel() {
         </section>
       )}
       <PasteBox />
+      {mutual && <ClientPasteBox />}
     </div>
   );
 }

@@ -66,6 +66,11 @@ export interface PasteState {
   chainPem: string;
   keyPem: string;
   trustPem: string;
+  /** Mutual TLS: the client's chain, key and the extra roots the server trusts client certificates from. */
+  clientChainPem: string;
+  clientKeyPem: string;
+  clientTrustPem: string;
+  clientMessage: string | null;
   /** Also trust the Mozilla root store (as shipped with Node), loaded only when used. */
   mozilla: boolean;
   inspection: PemInspection | null;
@@ -160,7 +165,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
-  paste: { chainPem: '', keyPem: '', trustPem: '', mozilla: false, inspection: null, busy: false, message: null },
+  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, mozilla: false, inspection: null, busy: false, message: null },
   setTab: (tab) => set({ tab }),
   setLargeType: (largeType) => {
     try {
