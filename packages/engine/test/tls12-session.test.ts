@@ -73,6 +73,19 @@ describe('TLS 1.2 scenarios', () => {
     expect(events.some((e) => e.type === 'state' && e.side === 'server' && e.from === 'ExpectClientKeyExchange' && e.to === 'ExpectChangeCipherSpec')).toBe(true);
   });
 
+  it('bad-premaster: the fault note names the record that carries the ClientKeyExchange, and follows it', () => {
+    const { events } = run({ fault: 'bad-premaster', serverKeyType: 'rsa-2048', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256' });
+    const note = events.find((e) => e.type === 'note' && e.side === 'client' && e.text.startsWith('Fault: the client encrypts a premaster'));
+    const cke = events.find((e) => e.type === 'handshake' && e.side === 'client' && e.direction === 'sent' && e.name === 'ClientKeyExchange');
+    expect(note?.type === 'note' && note.recordId).toBeTruthy();
+    expect(cke?.type === 'handshake' && cke.recordId).toBe(note?.type === 'note' && note.recordId);
+    // The record with that id is the one the client wrote and it holds the ClientKeyExchange bytes.
+    const rec = events.find((e) => e.type === 'record' && e.side === 'client' && e.direction === 'sent' && note?.type === 'note' && e.recordId === note.recordId);
+    expect(rec?.type === 'record' && rec.contentType).toBe('handshake');
+    expect(rec?.type === 'record' && rec.messages).toContain('ClientKeyExchange');
+    expect(note!.seq).toBeGreaterThan(cke!.seq);
+  });
+
   it('every span of every record and handshake event lies inside its bytes (for the byte inspector)', () => {
     for (const sc of [{ serverKeyType: 'rsa-2048' as const, cipherSuite: 'TLS_RSA_WITH_AES_256_GCM_SHA384' as const, mutual: true }, { cipherSuite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' as const }]) {
       const { summary, events } = run(sc);

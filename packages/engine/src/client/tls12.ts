@@ -32,7 +32,7 @@ import { GROUPS, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
-import { encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
+import { encodeHandshake12, type Tls12Message } from '../tls12/handshake';
 import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
 import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../tls12/msgs';
@@ -100,11 +100,11 @@ type State =
   | { name: 'Connected' }
   | { name: 'Closed' };
 
-function send(hs: Hs, m: Tls12Message): Encoded12 {
+/** Queues a message; returns the id of the record that carries it. */
+function send(hs: Hs, m: Tls12Message): string {
   const enc = encodeHandshake12(m);
   hs.transcript.push(enc.bytes);
-  hs.io.queueHandshake(enc);
-  return enc;
+  return hs.io.queueHandshake(enc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,10 +306,18 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       toEncrypt = premaster.slice();
       toEncrypt[0] = 0x02;
       toEncrypt[1] = 0x00;
-      io.note('Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).', 'RFC 5246 §7.4.7.1');
     }
     const encrypted = timed(io, 'RSA premaster encryption (RSAES-PKCS1-v1_5)', () => encryptPremaster(serverKey, toEncrypt, rng));
-    send(hs, { type: 'ClientKeyExchange', cke: { kind: 'RSA', encryptedPreMasterSecret: encrypted } });
+    const recordId = send(hs, { type: 'ClientKeyExchange', cke: { kind: 'RSA', encryptedPreMasterSecret: encrypted } });
+    if (fault) {
+      // Emitted once the ClientKeyExchange has its record, so the note sits on that record.
+      io.emit({
+        type: 'note',
+        text: 'Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).',
+        rfc: 'RFC 5246 §7.4.7.1',
+        recordId,
+      });
+    }
   } else {
     if (!ecdhe) throw new TlsError('LocalInternal', 'ECDHE suite without ServerKeyExchange');
     const kp = generateKeyShare(ecdhe.group, rng);

@@ -36,7 +36,8 @@ export interface HandshakeIo {
   note(text: string, rfc?: string): void;
   /** Emits a `secret` event (the key schedule's sink). */
   secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string }): void;
-  queueHandshake(enc: EncodedMessage<unknown>): void;
+  /** Returns the id of the record the message starts in (known before the record is written). */
+  queueHandshake(enc: EncodedMessage<unknown>): string;
   flush(): void;
   sendCcs(): void;
   setReadProtection(p: RecordProtection | null): void;
@@ -349,11 +350,12 @@ export abstract class Connection {
   // ---- writing -----------------------------------------------------------------------------
 
   /** Queues a handshake message (coalesced with others until a flush or key change). */
-  protected queueHandshake(enc: EncodedMessage<unknown>): void {
+  protected queueHandshake(enc: EncodedMessage<unknown>): string {
     const recordId = `${this.dir(true)}:${this.sent + Math.floor(this.pendingLen / this.maxFragment)}`;
     this.emit({ type: 'handshake', direction: 'sent', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: summaryOf(enc) });
     this.pending.push({ bytes: enc.bytes, name: enc.name });
     this.pendingLen += enc.bytes.length;
+    return recordId;
   }
 
   /** Writes pending handshake messages as records of at most maxFragment bytes. */
