@@ -39,6 +39,7 @@ export class TlsClient extends Connection implements Endpoint {
 
   constructor(readonly config: ClientConfig) {
     super('client', config.sink);
+    if (config.versions?.length === 1) this.version = config.versions[0];
     this.io = this.makeIo();
     this.recordPadding = config.recordPadding ?? 0;
   }

@@ -13,11 +13,12 @@
 import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes } from '../codec/hex';
 import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, type AlertDescription } from '../errors';
-import type { EventSink, Side, TlsEventBody } from '../events';
+import type { EventSink, Side, TlsEventBody, TlsVersionName } from '../events';
 import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../msgs/enums';
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
+import { citeTls12Hello } from '../tls12/handshake';
 import type { RecordProtection } from './protection';
 
 /** Largest handshake message we accept (a long certificate chain fits easily). */
@@ -65,6 +66,8 @@ export abstract class Connection {
   protected isClosed = false;
   private readonly appData: Uint8Array[] = [];
   protected readonly startedAt = now();
+  /** The protocol version once known (a single configured version, or the negotiated one): picks the RFC the record spans cite. */
+  protected version: TlsVersionName | undefined;
 
   constructor(
     readonly side: Side,
@@ -76,11 +79,17 @@ export abstract class Connection {
   // ---- events ------------------------------------------------------------------------------
 
   protected emit(e: SidelessEvent): void {
+    if (e.type === 'negotiated' && e.version) this.version = e.version;
     this.sink({ ...e, side: this.side } as TlsEventBody);
   }
 
   protected note(text: string, rfc?: string): void {
     this.emit({ type: 'note', text, ...(rfc ? { rfc } : {}) });
+  }
+
+  /** The hellos are read and written by the version-independent codec; in TLS 1.2 they cite RFC 5246. */
+  private cite(spans: ByteSpan[], name: string): ByteSpan[] {
+    return this.version === 'TLS 1.2' ? citeTls12Hello(spans, name) : spans;
   }
 
   private dir(sent: boolean): string {
@@ -131,7 +140,7 @@ export abstract class Connection {
   /** Decodes a TLS 1.3 handshake message (TLS 1.2 flows decode their own) and reports it as received. */
   protected decodeReceived(frame: HandshakeFrame, recordId: string): EncodedMessage {
     const enc = decodeHandshake(frame);
-    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: enc.summary ?? {} });
+    this.emit({ type: 'handshake', direction: 'received', name: enc.name, bytes: enc.bytes, spans: this.cite(enc.spans, enc.name), recordId, summary: enc.summary ?? {} });
     return enc;
   }
 
@@ -248,7 +257,7 @@ export abstract class Connection {
         throw new TlsError('PeerUnexpectedMessage', 'application_data record before any keys were established');
       }
       const spans = recordHeaderSpans(record, 'fragment');
-      const inner = fragmentSpans(outerType, fragment, this.hsBuf);
+      const inner = fragmentSpans(outerType, fragment, this.hsBuf, this.version);
       for (const s of inner) spans.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
       this.emitRecord('received', recordId, record, spans, this.messageNames(inner), undefined);
     }
@@ -352,7 +361,7 @@ export abstract class Connection {
   /** Queues a handshake message (coalesced with others until a flush or key change). */
   protected queueHandshake(enc: EncodedMessage<unknown>): string {
     const recordId = `${this.dir(true)}:${this.sent + Math.floor(this.pendingLen / this.maxFragment)}`;
-    this.emit({ type: 'handshake', direction: 'sent', name: enc.name, bytes: enc.bytes, spans: enc.spans, recordId, summary: summaryOf(enc) });
+    this.emit({ type: 'handshake', direction: 'sent', name: enc.name, bytes: enc.bytes, spans: this.cite(enc.spans, enc.name), recordId, summary: summaryOf(enc) });
     this.pending.push({ bytes: enc.bytes, name: enc.name });
     this.pendingLen += enc.bytes.length;
     return recordId;
@@ -370,7 +379,7 @@ export abstract class Connection {
     }
     this.pending = [];
     this.pendingLen = 0;
-    const allSpans = contentSpans(ContentType.handshake, all);
+    const allSpans = contentSpans(ContentType.handshake, all, this.version);
     for (let start = 0; start < all.length; start += this.maxFragment) {
       const end = Math.min(all.length, start + this.maxFragment);
       const names = bounds.filter((b) => b.start < end && b.end > start).map((b) => (b.start >= start && b.end <= end ? b.name : `${b.name} (fragment)`));
@@ -396,7 +405,7 @@ export abstract class Connection {
       const { bytes, spans: header } = encodeRecord(type, version, content);
       const all = header.slice(0, 3);
       all.push({ ...header[3]!, label: 'fragment' });
-      for (const s of spans ?? contentSpans(type, content)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+      for (const s of spans ?? contentSpans(type, content, this.version)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
       this.out.push(bytes);
       this.emitRecord('sent', recordId, bytes, all, messages, undefined);
     }

@@ -4,10 +4,18 @@
  * spans of a handshake message come with its `handshake` event; a record shows the framing.
  */
 import type { ByteSpan } from '../codec/bytespan';
+import type { TlsVersionName } from '../events';
 import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf } from '../msgs/enums';
 import { alertSpans } from '../msgs/record';
 
-export function contentSpans(contentType: number, content: Uint8Array): ByteSpan[] {
+/** The RFC sections a record's content cites, by version (TLS 1.3's when the version is not known yet). */
+const RFC = {
+  'TLS 1.3': { handshake: 'RFC 8446 §4', changeCipherSpec: 'RFC 8446 §5', applicationData: 'RFC 8446 §5.1' },
+  'TLS 1.2': { handshake: 'RFC 5246 §7.4', changeCipherSpec: 'RFC 5246 §7.1', applicationData: 'RFC 5246 §10' },
+} as const;
+
+export function contentSpans(contentType: number, content: Uint8Array, version?: TlsVersionName): ByteSpan[] {
+  const rfc = RFC[version ?? 'TLS 1.3'];
   switch (contentType) {
     case ContentType.handshake: {
       const spans: ByteSpan[] = [];
@@ -22,7 +30,7 @@ export function contentSpans(contentType: number, content: Uint8Array): ByteSpan
         const len = (content[o + 1]! << 16) | (content[o + 2]! << 8) | content[o + 3]!;
         const end = Math.min(content.length, o + 4 + len);
         const name = nameOf(HANDSHAKE_TYPES, t, 2);
-        spans.push({ start: o, end, depth: 0, label: 'Handshake', value: end < o + 4 + len ? `${name} (first ${end - o} of ${len + 4} bytes)` : name, rfc: 'RFC 8446 §4' });
+        spans.push({ start: o, end, depth: 0, label: 'Handshake', value: end < o + 4 + len ? `${name} (first ${end - o} of ${len + 4} bytes)` : name, rfc: rfc.handshake });
         spans.push({ start: o, end: o + 1, depth: 1, label: 'msg_type', value: `${name} (${t})` });
         spans.push({ start: o + 1, end: o + 4, depth: 1, label: 'length', value: String(len) });
         spans.push({ start: o + 4, end, depth: 1, label: name, value: `${end - o - 4} bytes` });
@@ -33,9 +41,9 @@ export function contentSpans(contentType: number, content: Uint8Array): ByteSpan
     case ContentType.alert:
       return alertSpans(content);
     case ContentType.change_cipher_spec:
-      return [{ start: 0, end: content.length, depth: 0, label: 'ChangeCipherSpec', value: Array.from(content).join(','), rfc: 'RFC 8446 §5' }];
+      return [{ start: 0, end: content.length, depth: 0, label: 'ChangeCipherSpec', value: Array.from(content).join(','), rfc: rfc.changeCipherSpec }];
     case ContentType.application_data:
-      return [{ start: 0, end: content.length, depth: 0, label: 'application_data', value: `${content.length} bytes`, rfc: 'RFC 8446 §5.1' }];
+      return [{ start: 0, end: content.length, depth: 0, label: 'application_data', value: `${content.length} bytes`, rfc: rfc.applicationData }];
     default:
       return [{ start: 0, end: content.length, depth: 0, label: nameOf(CONTENT_TYPES, contentType, 2), value: `${content.length} bytes` }];
   }
@@ -57,10 +65,10 @@ export function clipSpans(spans: readonly ByteSpan[], start: number, end: number
  * in earlier records (the unfinished message), so a record that starts mid-message is shown
  * as the rest of that message rather than misread as a new header.
  */
-export function fragmentSpans(contentType: number, content: Uint8Array, prefix: Uint8Array): ByteSpan[] {
-  if (contentType !== ContentType.handshake || prefix.length === 0) return contentSpans(contentType, content);
+export function fragmentSpans(contentType: number, content: Uint8Array, prefix: Uint8Array, version?: TlsVersionName): ByteSpan[] {
+  if (contentType !== ContentType.handshake || prefix.length === 0) return contentSpans(contentType, content, version);
   const all = new Uint8Array(prefix.length + content.length);
   all.set(prefix);
   all.set(content, prefix.length);
-  return clipSpans(contentSpans(contentType, all), prefix.length, all.length);
+  return clipSpans(contentSpans(contentType, all, version), prefix.length, all.length);
 }

@@ -23,6 +23,7 @@ export class TlsServer extends Connection implements Endpoint {
 
   constructor(readonly config: ServerConfig) {
     super('server', config.sink);
+    if (config.versions?.length === 1) this.version = config.versions[0];
     this.io = this.makeIo();
     this.recordPadding = config.recordPadding ?? 0;
   }

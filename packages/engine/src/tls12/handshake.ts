@@ -113,11 +113,20 @@ export function summarize12(m: Tls12Message): Record<string, string> {
   }
 }
 
+/**
+ * The shared hello codec (msgs/handshake.ts) cites RFC 8446; in a TLS 1.2 handshake the
+ * framing of ClientHello / ServerHello cites RFC 5246 instead.
+ */
+export function citeTls12Hello(spans: ByteSpan[], name: string): ByteSpan[] {
+  if (name !== 'ClientHello' && name !== 'ServerHello') return spans;
+  return spans.map((sp) => (sp.depth !== 0 ? sp : sp.label === 'msg_type' ? { ...sp, rfc: 'RFC 5246 §7.4' } : sp.label === name ? { ...sp, rfc: RFC[name]! } : sp));
+}
+
 /** Encodes a TLS 1.2 handshake message with spans. */
 export function encodeHandshake12(m: Tls12Message): Encoded12 {
   if (m.type === 'ClientHello' || m.type === 'ServerHello') {
     const e = encodeHandshake(m);
-    return { msg: m, name: e.name, bytes: e.bytes, spans: e.spans, summary: summarize12(m) };
+    return { msg: m, name: e.name, bytes: e.bytes, spans: citeTls12Hello(e.spans, e.name), summary: summarize12(m) };
   }
   const w = new Writer();
   const t = MSG_TYPE[m.type];
@@ -163,7 +172,7 @@ export function decodeHandshake12(frame: HandshakeFrame, keyExchange?: 'RSA' | '
       throw new TlsError('PeerUnexpectedMessage', `${d.name} in a TLS 1.2 handshake`);
     }
     const msg = d.msg as ClientHelloMsg | ServerHelloMsg;
-    return { msg, name: d.name, bytes: d.bytes, spans: d.spans, summary: summarize12(msg) };
+    return { msg, name: d.name, bytes: d.bytes, spans: citeTls12Hello(d.spans, d.name), summary: summarize12(msg) };
   }
   const r = new Reader(frame.bytes);
   const t = r.u8('msg_type', (v) => `${nameOf(HANDSHAKE_TYPES, v, 2)} (${v})`);

@@ -152,7 +152,7 @@ export class Tls12RecordProtection implements RecordProtection {
 
   /** RecordProtection (record/protection.ts): seal one record of the given real content type. */
   seal(contentType: number, content: Uint8Array): SealedRecord {
-    const p = this.protect(contentType, content, contentSpans(contentType, content));
+    const p = this.protect(contentType, content, contentSpans(contentType, content, 'TLS 1.2'));
     return { bytes: p.record, spans: protectedRecordSpans(p.record, p.info), info: p.info };
   }
 
@@ -161,7 +161,7 @@ export class Tls12RecordProtection implements RecordProtection {
     const type = record[0]!;
     const version = (record[1]! << 8) | record[2]!;
     const { plaintext, info } = this.unprotect(type, version, record.subarray(5));
-    info.plaintextSpans = contentSpans(type, plaintext);
+    info.plaintextSpans = contentSpans(type, plaintext, 'TLS 1.2');
     return { contentType: type, content: plaintext, info, spans: protectedRecordSpans(record, info) };
   }
 
