@@ -15,6 +15,13 @@ function run(patch: Partial<Scenario>): TlsEvent[] {
 }
 
 describe('buildRunView', () => {
+  it('TLS 1.2 bad-premaster: the fault note sits on the arrow that carries the ClientKeyExchange', () => {
+    const view = buildRunView(run({ version: 'TLS 1.2', fault: 'bad-premaster', serverKeyType: 'rsa-2048' }));
+    const withNote = view.arrows.filter((a) => a.notes.some((n) => n.startsWith('Fault: the client encrypts a premaster')));
+    expect(withNote).toHaveLength(1);
+    expect(withNote[0]!.record.messages).toContain('ClientKeyExchange');
+  });
+
   it('TLS 1.3: one arrow per sent record, one step per arrow, 1-RTT', () => {
     const events = run({});
     const view = buildRunView(events);
