@@ -154,7 +154,7 @@ test('pasted certificates: expired ends in an alert, valid passes', async ({ pag
   let run = await waitForRun(page);
   await page.getByRole('tab', { name: 'Certificates' }).click();
   // Paste as a person would: the expired sample's text, its key, and the sample root to trust.
-  await page.getByLabel('Certificate (PEM)').fill(readFileSync('public/samples/expired.pem', 'utf8'));
+  await page.getByLabel(/^Certificate \(PEM\)/).fill(readFileSync('public/samples/expired.pem', 'utf8'));
   await page.getByLabel('Private key (PEM, optional)').fill(readFileSync('public/samples/expired.key', 'utf8'));
   await page.getByLabel('Extra trust anchors (PEM, optional)').fill(readFileSync('public/samples/sample-root.pem', 'utf8'));
   await page.getByRole('button', { name: 'Use in the handshake' }).click();
@@ -170,7 +170,7 @@ test('pasted certificates: expired ends in an alert, valid passes', async ({ pag
 
   // The valid sample, loaded with its button.
   await page.getByRole('button', { name: 'Valid', exact: true }).click();
-  await expect(page.getByLabel('Certificate (PEM)')).toHaveValue(/BEGIN CERTIFICATE/);
+  await expect(page.getByLabel(/^Certificate \(PEM\)/)).toHaveValue(/BEGIN CERTIFICATE/);
   await page.getByRole('button', { name: 'Use in the handshake' }).click();
   await waitForRun(page, run);
   await page.keyboard.press('End');
@@ -181,7 +181,7 @@ test('pasted certificates: expired ends in an alert, valid passes', async ({ pag
   await shot(page, info, '09-paste-valid');
 
   // Garbage gets a clear message, and the app keeps working.
-  await page.getByLabel('Certificate (PEM)').fill('-----BEGIN CERTIFICATE-----\nnot base64 at all!!\n-----END CERTIFICATE-----\n');
+  await page.getByLabel(/^Certificate \(PEM\)/).fill('-----BEGIN CERTIFICATE-----\nnot base64 at all!!\n-----END CERTIFICATE-----\n');
   await page.getByRole('button', { name: 'Check' }).click();
   await expect(page.getByTestId('paste-inspection').getByRole('alert')).toBeVisible();
   await page.getByRole('button', { name: 'Step back' }).click();
@@ -238,7 +238,7 @@ test('a bad paste says what is wrong and the app keeps working; no key: checks r
   await page.goto('/?seed=e2e-badpaste&v=1.3');
   let run = await waitForRun(page);
   await page.getByRole('tab', { name: 'Certificates' }).click();
-  await page.getByLabel('Certificate (PEM)').fill('this is not a certificate');
+  await page.getByLabel(/^Certificate \(PEM\)/).fill('this is not a certificate');
   await page.getByRole('button', { name: 'Use in the handshake' }).click();
   run = await waitForRun(page, run);
   const banner = page.locator('.banner.error');
@@ -253,7 +253,7 @@ test('a bad paste says what is wrong and the app keeps working; no key: checks r
 
   // The valid chain without its private key: the client's checks pass, then the server cannot sign.
   await page.getByRole('button', { name: 'Valid', exact: true }).click();
-  await expect(page.getByLabel('Certificate (PEM)')).toHaveValue(/BEGIN CERTIFICATE/);
+  await expect(page.getByLabel(/^Certificate \(PEM\)/)).toHaveValue(/BEGIN CERTIFICATE/);
   await page.getByLabel('Private key (PEM, optional)').fill('');
   await page.getByRole('button', { name: 'Use in the handshake' }).click();
   await waitForRun(page, run);
@@ -281,7 +281,7 @@ test('works offline after load: new runs and the sample certificates need no net
   await expect(page.getByTestId('rtt')).toHaveText('2-RTT handshake');
   await page.getByRole('tab', { name: 'Certificates' }).click();
   await page.getByRole('button', { name: 'Wrong host', exact: true }).click();
-  await expect(page.getByLabel('Certificate (PEM)')).toHaveValue(/BEGIN CERTIFICATE/);
+  await expect(page.getByLabel(/^Certificate \(PEM\)/)).toHaveValue(/BEGIN CERTIFICATE/);
   await page.getByRole('button', { name: 'Use in the handshake' }).click();
   await waitForRun(page, run);
   await page.keyboard.press('End');
