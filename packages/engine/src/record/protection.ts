@@ -125,21 +125,37 @@ export class Protection13 implements RecordProtection {
     return {
       bytes,
       spans: outerSpans(bytes),
-      info: {
-        keyName: this.keyName,
-        key: this.key,
-        iv: this.iv,
-        sequence: seq,
-        nonce,
-        nonceFormula: `write_iv XOR ${seq} (64-bit sequence number, left-padded) — RFC 8446 §5.3`,
-        aad,
-        ciphertext: sealed.slice(0, sealed.length - TAG_LEN),
-        tag: sealed.slice(sealed.length - TAG_LEN),
-        plaintext: inner,
-        innerContentType: nameOf(CONTENT_TYPES, contentType, 2),
-        plaintextSpans: innerSpans(content, contentType, padding, spans ?? this.spanner(contentType, content)),
-        padding,
-      },
+      info: this.info('write_iv', seq, nonce, aad, sealed, inner, contentType, padding, spans ?? this.spanner(contentType, content), content),
+    };
+  }
+
+  /** What the `record` event shows of a protected record (both directions). */
+  private info(
+    ivName: 'write_iv' | 'read_iv',
+    seq: number,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    sealed: Uint8Array,
+    inner: Uint8Array,
+    contentType: number,
+    padding: number,
+    contentSpans: ByteSpan[],
+    content: Uint8Array,
+  ): ProtectedRecordInfo {
+    return {
+      keyName: this.keyName,
+      key: this.key,
+      iv: this.iv,
+      sequence: seq,
+      nonce,
+      nonceFormula: `${ivName} XOR ${seq} (64-bit sequence number, left-padded) — RFC 8446 §5.3`,
+      aad,
+      ciphertext: sealed.slice(0, sealed.length - TAG_LEN),
+      tag: sealed.slice(sealed.length - TAG_LEN),
+      plaintext: inner,
+      innerContentType: nameOf(CONTENT_TYPES, contentType, 2),
+      plaintextSpans: innerSpans(content, contentType, padding, contentSpans),
+      padding,
     };
   }
 
@@ -170,21 +186,7 @@ export class Protection13 implements RecordProtection {
       contentType,
       content,
       spans: outerSpans(record),
-      info: {
-        keyName: this.keyName,
-        key: this.key,
-        iv: this.iv,
-        sequence: seq,
-        nonce,
-        nonceFormula: `read_iv XOR ${seq} (64-bit sequence number, left-padded) — RFC 8446 §5.3`,
-        aad,
-        ciphertext: sealed.slice(0, sealed.length - TAG_LEN),
-        tag: sealed.slice(sealed.length - TAG_LEN),
-        plaintext: inner,
-        innerContentType: nameOf(CONTENT_TYPES, contentType, 2),
-        plaintextSpans: innerSpans(content, contentType, padding, handshakePrefix ? fragmentSpans(contentType, content, handshakePrefix) : this.spanner(contentType, content)),
-        padding,
-      },
+      info: this.info('read_iv', seq, nonce, aad, sealed, inner, contentType, padding, handshakePrefix ? fragmentSpans(contentType, content, handshakePrefix) : this.spanner(contentType, content), content),
     };
   }
 }
