@@ -207,31 +207,22 @@ export class KeySchedule {
    * `prefix` names them, e.g. `server_handshake` → server_handshake_write_key.
    */
   trafficKeys(secret: Uint8Array, secretName: string, prefix: string, keyLen: number, ivLen: number): TrafficKeys {
-    const key = hkdfExpandLabel(this.hashName, secret, 'key', new Uint8Array(), keyLen);
-    const iv = hkdfExpandLabel(this.hashName, secret, 'iv', new Uint8Array(), ivLen);
-    this.out({
-      name: `${prefix}_write_key`,
-      value: key,
-      formula: `HKDF-Expand-Label(${secretName}, "key", "", ${keyLen})`,
-      inputs: [
-        { name: secretName, value: secret },
-        { name: 'HkdfLabel', value: hkdfLabel('key', new Uint8Array(), keyLen) },
-      ],
-      rfc: 'RFC 8446 §7.3',
-      stage: 'traffic',
-    });
-    this.out({
-      name: `${prefix}_write_iv`,
-      value: iv,
-      formula: `HKDF-Expand-Label(${secretName}, "iv", "", ${ivLen})`,
-      inputs: [
-        { name: secretName, value: secret },
-        { name: 'HkdfLabel', value: hkdfLabel('iv', new Uint8Array(), ivLen) },
-      ],
-      rfc: 'RFC 8446 §7.3',
-      stage: 'traffic',
-    });
-    return { key, iv };
+    const expand = (label: 'key' | 'iv', len: number): Uint8Array => {
+      const value = hkdfExpandLabel(this.hashName, secret, label, new Uint8Array(), len);
+      this.out({
+        name: `${prefix}_write_${label}`,
+        value,
+        formula: `HKDF-Expand-Label(${secretName}, "${label}", "", ${len})`,
+        inputs: [
+          { name: secretName, value: secret },
+          { name: 'HkdfLabel', value: hkdfLabel(label, new Uint8Array(), len) },
+        ],
+        rfc: 'RFC 8446 §7.3',
+        stage: 'traffic',
+      });
+      return value;
+    };
+    return { key: expand('key', keyLen), iv: expand('iv', ivLen) };
   }
 
   /** finished_key and verify_data (RFC 8446 §4.4.4). `who` is 'client' or 'server'. */
