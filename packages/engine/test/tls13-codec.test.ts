@@ -58,7 +58,7 @@ describe('handshake codecs', () => {
         expect(encodeHandshake(dec.msg).bytes).toEqual(enc.bytes);
         expect(dec.spans.map((s) => [s.label, s.start, s.end, s.depth])).toEqual(enc.spans.map((s) => [s.label, s.start, s.end, s.depth]));
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: 8446 },
     );
   });
 });

@@ -66,6 +66,12 @@ export interface RawCertificateParts {
   tbs: Uint8Array;
   issuer: Uint8Array;
   subject: Uint8Array;
+  /**
+   * The first content byte of the signatureValue BIT STRING: how many bits of its last byte are
+   * unused. A signature is whole bytes, so anything but 0 means the certificate was altered
+   * (X.690 §8.6.2.2); -1 if the BIT STRING is empty.
+   */
+  signatureUnusedBits: number;
 }
 
 /**
@@ -80,6 +86,7 @@ export function certificateParts(der: Uint8Array): RawCertificateParts {
     throw new Error('not a Certificate (SEQUENCE of tbsCertificate, signatureAlgorithm, signatureValue)');
   }
   const tbsTlv = top[0]!;
+  const sig = top[2]!;
   const f = children(der, tbsTlv);
   let i = f[0]?.tag === 0xa0 ? 1 : 0; // [0] EXPLICIT version
   i += 2; // serialNumber, signature
@@ -92,6 +99,7 @@ export function certificateParts(der: Uint8Array): RawCertificateParts {
     tbs: der.subarray(tbsTlv.start, tbsTlv.end),
     issuer: der.subarray(issuer.start, issuer.end),
     subject: der.subarray(subject.start, subject.end),
+    signatureUnusedBits: sig.end > sig.contentStart ? der[sig.contentStart]! : -1,
   };
 }
 

@@ -181,6 +181,8 @@ export interface ParsedCertificate {
   tbsSignatureOid: string;
   signatureAlgorithmsMatch: boolean;
   signature: Uint8Array;
+  /** Unused bits declared in the signatureValue BIT STRING; must be 0 (see der.ts). */
+  signatureUnusedBits: number;
   extensions: ParsedExtension[];
   basicConstraints?: { ca: boolean; pathLen?: number; critical: boolean };
   keyUsage?: { usages: KeyUsageType[]; critical: boolean };
@@ -504,9 +506,11 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   let subjectAttributes: NameAttribute[][];
   let issuerAttributes: NameAttribute[][];
   let tbs: Uint8Array;
+  let signatureUnusedBits: number;
   try {
     const parts = certificateParts(der);
     tbs = parts.tbs.slice();
+    signatureUnusedBits = parts.signatureUnusedBits;
     subjectAttributes = nameAttributesFromDer(parts.subject);
     issuerAttributes = nameAttributesFromDer(parts.issuer);
     cert = AsnParser.parse(der, Certificate);
@@ -554,6 +558,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     tbsSignatureOid: tbsC.signature.algorithm,
     signatureAlgorithmsMatch: toHex(outerAlg) === toHex(innerAlg),
     signature: u8(cert.signatureValue).slice(),
+    signatureUnusedBits,
     extensions: [],
     sha256: colonHex(hash('sha256', der)),
     selfIssued: false,

@@ -315,7 +315,11 @@ function validatePath(ctx: PathContext): CertCheck[] {
       const key = `${c.sha256}|${issuer.sha256}`;
       let ok = ctx.sigCache.get(key);
       if (ok === undefined) {
-        ok = issuer.publicKey !== null && c.signatureAlgorithmsMatch && verifyX509Signature(c.signatureAlgorithm, issuer.publicKey, c.tbs, c.signature);
+        ok =
+          issuer.publicKey !== null &&
+          c.signatureAlgorithmsMatch &&
+          c.signatureUnusedBits === 0 &&
+          verifyX509Signature(c.signatureAlgorithm, issuer.publicKey, c.tbs, c.signature);
         ctx.sigCache.set(key, ok);
       }
       push({
@@ -324,15 +328,7 @@ function validatePath(ctx: PathContext): CertCheck[] {
         cert: i,
         compared: `${c.signatureAlgorithm.name} signature on "${c.subject}" vs public key (${issuer.keyDescription}) of "${issuer.subject}"`,
         pass: ok,
-        reason: ok
-          ? `the issuer's key verifies the signature over tbsCertificate`
-          : !c.signatureAlgorithmsMatch
-            ? 'the signature algorithm inside tbsCertificate differs from the outer one'
-            : c.signatureAlgorithm.kind === 'unsupported'
-              ? `signature algorithm ${c.signatureAlgorithm.name} is not supported`
-              : issuer.publicKey === null
-                ? 'the issuer key is not supported'
-                : 'the signature does not verify with the issuer key: the certificate was altered or signed by another key',
+        reason: ok ? `the issuer's key verifies the signature over tbsCertificate` : signatureFailure(c, issuer),
         rfc: 'RFC 5280 §6.1.3 (a)(1)',
       });
       // --- Weak hash in the signature
@@ -708,4 +704,15 @@ export function verifyChain(opts: VerifyChainOptions): VerificationReportSummary
     certificates,
     checks: allChecks,
   };
+}
+
+/** Why a link's signature check failed, most specific cause first. */
+function signatureFailure(c: ParsedCertificate, issuer: ParsedCertificate): string {
+  if (!c.signatureAlgorithmsMatch) return 'the signature algorithm inside tbsCertificate differs from the outer one';
+  if (c.signatureUnusedBits !== 0) {
+    return `the signatureValue BIT STRING declares ${c.signatureUnusedBits} unused bits; a signature is whole bytes, so the encoding was altered`;
+  }
+  if (c.signatureAlgorithm.kind === 'unsupported') return `signature algorithm ${c.signatureAlgorithm.name} is not supported`;
+  if (issuer.publicKey === null) return 'the issuer key is not supported';
+  return 'the signature does not verify with the issuer key: the certificate was altered or signed by another key';
 }
