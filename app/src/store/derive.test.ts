@@ -47,10 +47,13 @@ describe('buildRunView', () => {
     for (const patch of [{}, { helloRetry: true }, { version: 'TLS 1.2' as const, mutual: true }, { fault: 'expired-certificate' as const }]) {
       const events = run(patch);
       const view = buildRunView(events);
-      // Same events; each side's own order kept; nothing read before it was sent.
+      // Same events; each side's own order kept (a state change may move earlier, within the
+      // flight it belongs to); nothing read before it was sent.
       expect(view.events).toHaveLength(events.length);
-      for (const side of ['client', 'server'] as const)
-        expect(view.events.filter((e) => e.side === side)).toEqual(events.filter((e) => e.side === side));
+      for (const side of ['client', 'server'] as const) {
+        for (const keep of [(e: TlsEvent) => e.type !== 'state', (e: TlsEvent) => e.type === 'state'])
+          expect(view.events.filter((e) => e.side === side && keep(e))).toEqual(events.filter((e) => e.side === side && keep(e)));
+      }
       const sentAt = new Map<string, number>();
       view.events.forEach((e, i) => {
         if (e.type !== 'record') return;
@@ -73,6 +76,22 @@ describe('buildRunView', () => {
     expect(secrets).toContain('client_handshake_traffic_secret');
     expect(secrets).toContain('server_handshake_traffic_secret');
     expect(currentStates(view.events, visibleCount(view, sh.step)).client).toBe('ExpectEncryptedExtensions');
+  });
+
+  it('a side shows its new state from the first record of the flight it decided on', () => {
+    for (const [patch, after] of [
+      [{}, 'ExpectClientFinished'],
+      [{ mutual: true }, 'ExpectClientCertificate'],
+      [{ version: 'TLS 1.2' as const }, 'ExpectClientKeyExchange'],
+    ] as const) {
+      const view = buildRunView(run(patch));
+      const sh = view.arrows.find((a) => a.label.startsWith('ServerHello'))!;
+      expect(currentStates(view.events, visibleCount(view, sh.step - 1)).server).toBe('ExpectClientHello');
+      expect(currentStates(view.events, visibleCount(view, sh.step)).server).toBe(after);
+      // A state change never moves across a record the side reads.
+      const states = view.events.filter((e) => e.type === 'state' && e.side === 'server');
+      expect(states[0]).toMatchObject({ from: 'ExpectClientHello', to: after });
+    }
   });
 
   it('TLS 1.2 RSA key transport and TLS 1.3 with HelloRetryRequest take 2 round trips', () => {

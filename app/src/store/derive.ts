@@ -6,7 +6,8 @@
  * (secrets, checks, state changes), the record, and what the receiver did on reading it.
  * The engine runs one side until it waits for the other, so its log has the server's whole
  * flight before the client reads any of it; `deliveryOrder` re-merges the two sides' event
- * streams (each side's own order kept) so each record is read as soon as it is sent.
+ * streams (each side's own order kept, except that a side's state change shows from the first
+ * record of the flight it decided) so each record is read as soon as it is sent.
  */
 import type { Side, TlsEvent } from '@tlslab/engine';
 
@@ -111,6 +112,9 @@ export function deliveryOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnd
     if (e.type !== 'record' || e.direction !== 'sent') continue;
     const first = !sent.has(e.recordId);
     sent.add(e.recordId);
+    // The engine reports a side's new state after it has written its whole flight; the state
+    // was decided before the flight's first record, so the lifeline shows it from there.
+    if (first) hoistStates(queues[actor], at[actor]);
     // The sender's bookkeeping right after the record (new state, secrets it now holds).
     for (let n = next(actor); n && n.type !== 'record' && n.type !== 'handshake' && n.type !== 'alert'; n = next(actor)) emit(actor);
     // The receiver reads what has arrived.
@@ -126,6 +130,20 @@ export function deliveryOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnd
   const done = new Set(out);
   for (const e of events) if (!done.has(e)) out.push(e);
   return { events: out, stepEnds };
+}
+
+/**
+ * Moves the state events a side emits before it next reads a record up to `from`, keeping
+ * their order (everything else stays where it was).
+ */
+function hoistStates(queue: TlsEvent[], from: number): void {
+  const states: TlsEvent[] = [];
+  for (let i = from; i < queue.length; i++) {
+    const e = queue[i]!;
+    if (e.type === 'record' && e.direction === 'received') break;
+    if (e.type === 'state') states.push(...queue.splice(i--, 1));
+  }
+  queue.splice(from, 0, ...states);
 }
 
 /** Splits the log into steps and arrows (after putting it in delivery order). */
