@@ -76,6 +76,13 @@ describe('buildRunView', () => {
     expect(secrets).toContain('client_handshake_traffic_secret');
     expect(secrets).toContain('server_handshake_traffic_secret');
     expect(currentStates(view.events, visibleCount(view, sh.step)).client).toBe('ExpectEncryptedExtensions');
+    // The server derived the same secrets before the compatibility CCS that follows.
+    const serverSecrets = shown.filter((e) => e.type === 'secret' && e.side === 'server').map((e) => (e.type === 'secret' ? e.name : ''));
+    expect(serverSecrets).toContain('server_handshake_traffic_secret');
+    const ccs = view.arrows[sh.index + 1]!;
+    expect(ccs.changeCipherSpec).toBe(true);
+    const ccsStep = view.events.slice(visibleCount(view, sh.step), visibleCount(view, ccs.step));
+    expect(ccsStep.filter((e) => e.type === 'secret')).toEqual([]);
   });
 
   it('a side shows its new state from the first record of the flight it decided on', () => {

@@ -135,7 +135,6 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   transcript.add(sh.bytes);
   io.queueHandshake(sh);
   io.flush();
-  if (compat && !ccsSent) io.sendCcs();
   io.emit({
     type: 'negotiated',
     version: 'TLS 1.3',
@@ -156,6 +155,9 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   const ck = ks.trafficKeys(hsSecrets.client, 'client_handshake_traffic_secret', 'client_handshake', suite.keyLen, suite.ivLen);
   io.setWriteProtection(new Protection13(suite, sk.key, sk.iv, 'server_handshake_traffic_secret'));
   io.setReadProtection(new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret'));
+  // RFC 8446 §D.4: the CCS goes right after our first handshake message (it is never protected;
+  // sent after the key derivation so the keys show with the ServerHello that made them).
+  if (compat && !ccsSent) io.sendCcs();
 
   // EncryptedExtensions (RFC 8446 §4.3.1).
   const own: Extension[] = [];
