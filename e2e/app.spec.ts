@@ -368,9 +368,10 @@ test('mutual TLS: a pasted expired client certificate fails the server check and
   await expect(page.getByLabel('Client certificate (PEM)')).toHaveCount(0);
   await page.getByRole('switch', { name: 'Mutual TLS' }).click();
   run = await waitForRun(page, run);
-  await page.getByLabel('Client certificate (PEM)').fill(readFileSync('public/samples/expired.pem', 'utf8'));
-  await page.getByLabel('Client private key (PEM)').fill(readFileSync('public/samples/expired.key', 'utf8'));
-  await page.getByLabel('Client trust anchors (PEM, optional)').fill(readFileSync('public/samples/sample-root.pem', 'utf8'));
+  // The "Expired client" sample fills the three boxes (an openssl-made clientAuth chain and the sample root).
+  await page.getByRole('button', { name: 'Expired client' }).click();
+  await expect(page.getByLabel('Client certificate (PEM)')).toHaveValue(readFileSync('public/samples/client-expired.pem', 'utf8'));
+  await expect(page.getByLabel('Client trust anchors (PEM, optional)')).toHaveValue(readFileSync('public/samples/sample-root.pem', 'utf8'));
   await page.getByRole('button', { name: 'Use as the client certificate' }).click();
   run = await waitForRun(page, run);
   await page.keyboard.press('End');
@@ -380,8 +381,23 @@ test('mutual TLS: a pasted expired client certificate fails the server check and
   const names = await arrowNames(page);
   expect(names.some((n) => /^Alert: certificate_expired, server to client/.test(n))).toBe(true);
   expect(names.some((n) => n.startsWith('Application Data, server to client'))).toBe(false);
+  // "Use" also checks the paste on its own, as the server would (clientAuth purpose, no host name).
+  const own = page.getByTestId('client-paste-inspection');
+  await expect(own).toContainText('Pasted client chain (checked as the server would): ✗ rejected');
+  await expect(own).toContainText(/expired/i);
   await page.getByRole('region', { name: 'Paste a client certificate' }).scrollIntoViewIfNeeded();
   await shot(page, info, '14-client-paste-expired');
+
+  // The valid client sample: Check passes, and in the run the server accepts it.
+  await page.getByRole('button', { name: 'Valid client' }).click();
+  await page.getByRole('region', { name: 'Paste a client certificate' }).getByRole('button', { name: 'Check' }).click();
+  await expect(own).toContainText('✓ valid');
+  await page.getByRole('button', { name: 'Use as the client certificate' }).click();
+  run = await waitForRun(page, run);
+  await page.keyboard.press('End');
+  await expect(report).toContainText('✓ valid');
+  await expect(report).toContainText('CN=alice');
+  expect((await arrowNames(page)).some((n) => n.startsWith('Application Data, server to client'))).toBe(true);
 
   // Back to the demo client certificate: the server accepts it again.
   await page.getByRole('button', { name: 'Back to the demo client certificate' }).click();

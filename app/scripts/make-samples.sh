@@ -8,6 +8,9 @@
 #   expired.pem/.key       same names, validity 2020-01-01 .. 2021-01-01
 #   wrong-host.pem/.key    valid, but for www.example.org only
 #   self-signed.pem/.key   self-signed leaf for server.tlslab.test (no CA)
+#   client-valid.pem/.key  mutual TLS: client certificate "alice" (clientAuth) + intermediate
+#   client-expired.pem/.key  the same, validity 2020-01-01 .. 2021-01-01
+#   client-self-signed.pem/.key  a self-signed client certificate (no CA)
 #
 # All keys are ECDSA P-256 (PKCS#8). Run from anywhere: bash app/scripts/make-samples.sh
 set -euo pipefail
@@ -44,6 +47,18 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:www.example.org
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+[ client ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectAltName = email:alice@tlslab.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ clientself ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
 [ selfsigned ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -72,17 +87,21 @@ CNF
 touch index.txt
 echo 1000 > serial
 
-key root.key
-openssl req -new -x509 -key root.key -sha256 -days 7300 -subj "/O=TLS Lab samples/CN=TLS Lab Sample Root CA" \
-  -config /dev/null -extfile ext.cnf -extensions root -out root.pem 2>/dev/null || \
-openssl req -new -x509 -key root.key -sha256 -days 7300 -subj "/O=TLS Lab samples/CN=TLS Lab Sample Root CA" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
-
 sign() { # sign CSR ISSUER_CERT ISSUER_KEY EXT START END OUT
-  openssl ca -batch -config ca.cnf -in "$1" -cert "$2" -keyfile "$3" -extfile ext.cnf -extensions "$4" \
+  openssl ca -batch -preserveDN -config ca.cnf -in "$1" -cert "$2" -keyfile "$3" -extfile ext.cnf -extensions "$4" \
     -startdate "$5" -enddate "$6" -notext -out "$7" 2>/dev/null
 }
 csr() { openssl req -new -key "$1" -subj "$2" -out "$3"; }
+selfsign() { # selfsign CSR KEY EXT OUT: a self-signed certificate valid 2025..2035
+  openssl ca -batch -preserveDN -selfsign -config ca.cnf -in "$1" -keyfile "$2" -extfile ext.cnf -extensions "$3" \
+    -startdate 20250101000000Z -enddate 20350101000000Z -notext -out "$4" 2>/dev/null
+}
+
+# The root signs itself with fixed dates (2024..2044), so it is valid at any time the samples are.
+key root.key
+csr root.key "/O=TLS Lab samples/CN=TLS Lab Sample Root CA" root.csr
+openssl ca -batch -preserveDN -selfsign -config ca.cnf -in root.csr -keyfile root.key -extfile ext.cnf -extensions root \
+  -startdate 20240101000000Z -enddate 20440101000000Z -notext -out root.pem 2>/dev/null
 
 key inter.key
 csr inter.key "/O=TLS Lab samples/CN=TLS Lab Sample Intermediate CA" inter.csr
@@ -101,19 +120,39 @@ csr wrong.key "/CN=www.example.org" wrong.csr
 sign wrong.csr inter.pem inter.key wronghost 20250101000000Z 20350101000000Z wrong.crt
 
 key self.key
-openssl req -new -x509 -key self.key -sha256 -days 3650 -subj "/CN=server.tlslab.test" -addext "basicConstraints=critical,CA:FALSE" \
-  -addext "keyUsage=critical,digitalSignature" -addext "extendedKeyUsage=serverAuth" -addext "subjectAltName=DNS:server.tlslab.test" -out self.crt
+csr self.key "/CN=server.tlslab.test" self.csr
+selfsign self.csr self.key selfsigned self.crt
+
+key client.key
+csr client.key "/O=TLS Lab samples/CN=alice" client.csr
+sign client.csr inter.pem inter.key client 20250101000000Z 20350101000000Z client.crt
+
+key client-expired.key
+csr client-expired.key "/O=TLS Lab samples/CN=alice" client-expired.csr
+sign client-expired.csr inter.pem inter.key client 20200101000000Z 20210101000000Z client-expired.crt
+
+key client-self.key
+csr client-self.key "/CN=alice (self-signed)" client-self.csr
+selfsign client-self.csr client-self.key clientself client-self.crt
 
 cp root.pem "$out/sample-root.pem"
 cat valid.crt inter.pem > "$out/valid.pem";        cp valid.key "$out/valid.key"
 cat expired.crt inter.pem > "$out/expired.pem";    cp expired.key "$out/expired.key"
 cat wrong.crt inter.pem > "$out/wrong-host.pem";   cp wrong.key "$out/wrong-host.key"
 cp self.crt "$out/self-signed.pem";                cp self.key "$out/self-signed.key"
+cat client.crt inter.pem > "$out/client-valid.pem";  cp client.key "$out/client-valid.key"
+cat client-expired.crt inter.pem > "$out/client-expired.pem"; cp client-expired.key "$out/client-expired.key"
+cp client-self.crt "$out/client-self-signed.pem";  cp client-self.key "$out/client-self-signed.key"
 
 # Sanity: what OpenSSL itself says about each sample.
 for f in valid expired wrong-host; do
   printf '%-12s ' "$f"
   openssl verify -x509_strict -purpose sslserver -verify_hostname server.tlslab.test -CAfile "$out/sample-root.pem" \
+    -untrusted <(openssl crl2pkcs7 -nocrl -certfile "$out/$f.pem" | openssl pkcs7 -print_certs) "$out/$f.pem" 2>&1 | grep -E 'OK$|^error' | head -1 || true
+done
+for f in client-valid client-expired; do
+  printf '%-14s ' "$f"
+  openssl verify -x509_strict -purpose sslclient -CAfile "$out/sample-root.pem" \
     -untrusted <(openssl crl2pkcs7 -nocrl -certfile "$out/$f.pem" | openssl pkcs7 -print_certs) "$out/$f.pem" 2>&1 | grep -E 'OK$|^error' | head -1 || true
 done
 chmod 644 "$out"/*

@@ -101,7 +101,13 @@ export function runScenario(scenario: Scenario): void {
 }
 
 /** Parses and verifies a paste in the Worker. */
-export function inspectPem(args: { chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string }): Promise<PemInspection> {
+export function inspectPem(args: {
+  chainPem: string;
+  keyPem?: string;
+  extraTrustPem?: string;
+  host?: string;
+  purpose?: 'server' | 'client';
+}): Promise<PemInspection> {
   const id = nextId++;
   return new Promise((resolve) => {
     pemWaiters.set(id, resolve);

@@ -9,6 +9,7 @@ import { useAppStore } from '../store';
 import { visibleCount, type AlertEvent, type CertCheckEvent, type CertReportEvent, type HandshakeEvent } from '../store/derive';
 import { rfcLink } from '../format';
 import { inspectPem } from '../engine-client';
+import type { PemInspection } from '@tlslab/engine/worker';
 
 type Report = CertReportEvent['report'];
 type Check = CertCheckEvent['check'];
@@ -21,6 +22,13 @@ const SAMPLES: { id: string; label: string; trusted: boolean }[] = [
   { id: 'expired', label: 'Expired', trusted: true },
   { id: 'wrong-host', label: 'Wrong host', trusted: true },
   { id: 'self-signed', label: 'Self-signed', trusted: false },
+];
+
+/** Mutual TLS samples: client certificates (clientAuth) made by the same openssl script. */
+const CLIENT_SAMPLES: { id: string; label: string; trusted: boolean }[] = [
+  { id: 'client-valid', label: 'Valid client', trusted: true },
+  { id: 'client-expired', label: 'Expired client', trusted: true },
+  { id: 'client-self-signed', label: 'Self-signed client', trusted: false },
 ];
 
 function CheckRow({ c, certs }: { c: Check; certs: Report['certificates'] | undefined }) {
@@ -119,9 +127,19 @@ function fetchText(path: string): Promise<string> {
   return p;
 }
 
+/** A sample's chain and key, and the sample root when the sample chains to it. */
+async function fetchSample(id: string, trusted: boolean): Promise<{ chain: string; key: string; root: string }> {
+  const [chain, key, root] = await Promise.all([
+    fetchText(`samples/${id}.pem`),
+    fetchText(`samples/${id}.key`),
+    trusted ? fetchText('samples/sample-root.pem') : Promise.resolve(''),
+  ]);
+  return { chain, key, root };
+}
+
 /** Loads the sample certificates in the background, so they are at hand even offline. */
 export function prefetchSamples(): void {
-  for (const s of SAMPLES) {
+  for (const s of [...SAMPLES, ...CLIENT_SAMPLES]) {
     void fetchText(`samples/${s.id}.pem`).catch(() => undefined);
     void fetchText(`samples/${s.id}.key`).catch(() => undefined);
   }
@@ -138,6 +156,40 @@ function loadMozillaRoots(): Promise<string> {
   return mozillaRoots;
 }
 
+/** What the Worker found in a paste: counts, problems, and the chain's report. */
+function InspectionView(props: { insp: PemInspection; testId: string; anchors: string; who: string; peer: 'client' | 'server' }) {
+  const { insp } = props;
+  return (
+    <div className="inspection" data-testid={props.testId}>
+      <p className="small">
+        Found {insp.certificates} certificate{insp.certificates === 1 ? '' : 's'}
+        {insp.keys.length > 0 && (
+          <>
+            {' '}
+            and {insp.keys.length === 1 ? 'a private key' : `${insp.keys.length} private keys`} ({insp.keys.join(', ')})
+          </>
+        )}
+        .
+      </p>
+      {insp.problems.length > 0 && (
+        <ul className="problems" role="alert">
+          {insp.problems.map((p, i) => (
+            <li key={i}>{p}</li>
+          ))}
+        </ul>
+      )}
+      {insp.report && (
+        <>
+          <p className="small muted">
+            Checked against {props.anchors} only; in a run the {props.peer} also trusts that run's demo root.
+          </p>
+          <ReportView report={insp.report} who={props.who} />
+        </>
+      )}
+    </div>
+  );
+}
+
 function PasteBox() {
   const paste = useAppStore((s) => s.paste);
   const scenario = useAppStore((s) => s.scenario);
@@ -146,11 +198,7 @@ function PasteBox() {
 
   const loadSample = async (id: string, trusted: boolean) => {
     try {
-      const [chain, key, root] = await Promise.all([
-        fetchText(`samples/${id}.pem`),
-        fetchText(`samples/${id}.key`),
-        trusted ? fetchText('samples/sample-root.pem') : Promise.resolve(''),
-      ]);
+      const { chain, key, root } = await fetchSample(id, trusted);
       setPaste({ chainPem: chain, keyPem: key, trustPem: root, inspection: null, message: `Loaded the "${id}" sample.` });
     } catch (err) {
       setPaste({ message: `Could not load the sample: ${err instanceof Error ? err.message : String(err)}` });
@@ -259,26 +307,13 @@ function PasteBox() {
         </p>
       )}
       {insp && (
-        <div className="inspection" data-testid="paste-inspection">
-          <p className="small">
-            Found {insp.certificates} certificate{insp.certificates === 1 ? '' : 's'}
-            {insp.keys.length > 0 && <> and {insp.keys.join(', ')}</>}.
-          </p>
-          {insp.problems.length > 0 && (
-            <ul className="problems" role="alert">
-              {insp.problems.map((p, i) => (
-                <li key={i}>{p}</li>
-              ))}
-            </ul>
-          )}
-          {insp.report && (
-            <p className="small muted">
-              Checked against the extra trust anchors{paste.mozilla ? ' and the Mozilla roots' : ''} only; in a run the client also trusts
-              that run's demo root.
-            </p>
-          )}
-          {insp.report && <ReportView report={insp.report} who="Pasted chain (checked as the client would)" />}
-        </div>
+        <InspectionView
+          insp={insp}
+          testId="paste-inspection"
+          anchors={`the extra trust anchors${paste.mozilla ? ' and the Mozilla roots' : ''}`}
+          who="Pasted chain (checked as the client would)"
+          peer="client"
+        />
       )}
     </section>
   );
@@ -290,11 +325,36 @@ function ClientPasteBox() {
   const scenario = useAppStore((s) => s.scenario);
   const { setPaste, setScenario } = useAppStore.getState();
   const inUse = !!scenario.pastedClientChainPem;
+  const tooBig = () => paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length > MAX_PASTE;
+
+  const loadSample = async (id: string, trusted: boolean) => {
+    try {
+      const { chain, key, root } = await fetchSample(id, trusted);
+      setPaste({ clientChainPem: chain, clientKeyPem: key, clientTrustPem: root, clientInspection: null, clientMessage: `Loaded the "${id}" sample.` });
+    } catch (err) {
+      setPaste({ clientMessage: `Could not load the sample: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+
+  const check = async () => {
+    if (tooBig()) return setPaste({ clientMessage: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Nothing was checked.' });
+    if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
+    setPaste({ clientBusy: true, clientMessage: null });
+    try {
+      const result = await inspectPem({
+        chainPem: paste.clientChainPem,
+        keyPem: paste.clientKeyPem || undefined,
+        extraTrustPem: paste.clientTrustPem.trim() ? paste.clientTrustPem : undefined,
+        purpose: 'client',
+      });
+      setPaste({ clientBusy: false, clientInspection: result });
+    } catch (err) {
+      setPaste({ clientBusy: false, clientMessage: `Could not check: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
 
   const use = () => {
-    if (paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length > MAX_PASTE) {
-      return setPaste({ clientMessage: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Not used.' });
-    }
+    if (tooBig()) return setPaste({ clientMessage: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Not used.' });
     if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
     const st = useAppStore.getState();
     st.setCursor(st.run.stepEnds.length);
@@ -304,6 +364,7 @@ function ClientPasteBox() {
       extraClientTrustPem: paste.clientTrustPem.trim() ? paste.clientTrustPem : undefined,
     });
     setPaste({ clientMessage: "The client now presents the pasted chain; the server checks it in the run (report above once the client's Certificate arrives)." });
+    void check();
   };
 
   const reset = () => {
@@ -316,7 +377,12 @@ function ClientPasteBox() {
       <h3>Try your own client certificate</h3>
       <p className="small muted">
         Mutual TLS: paste a PEM chain (leaf first) and its private key. The next run's client presents it when the server asks, and the
-        server checks it.
+        server checks it for the clientAuth purpose. Samples made with <code>openssl</code>:{' '}
+        {CLIENT_SAMPLES.map((s) => (
+          <button key={s.id} type="button" className="chip" onClick={() => void loadSample(s.id, s.trusted)}>
+            {s.label}
+          </button>
+        ))}
       </p>
       <label className="block">
         Client certificate (PEM)
@@ -331,6 +397,9 @@ function ClientPasteBox() {
         <textarea value={paste.clientTrustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ clientTrustPem: e.target.value })} placeholder="a root CA the server should accept client certificates from, besides the run's demo client root" />
       </label>
       <div className="row">
+        <button type="button" onClick={() => void check()} disabled={paste.clientBusy}>
+          {paste.clientBusy ? 'Checking…' : 'Check'}
+        </button>
         <button type="button" className="primary" onClick={use}>
           Use as the client certificate
         </button>
@@ -340,11 +409,21 @@ function ClientPasteBox() {
           </button>
         )}
       </div>
-      {inUse && <p className="small">The client currently presents a pasted chain (it is not part of the link).</p>}
-      {paste.clientMessage && (
+      {paste.clientMessage ? (
         <p className="small" role="status">
           {paste.clientMessage}
         </p>
+      ) : (
+        inUse && <p className="small">The client currently presents a pasted chain (it is not part of the link).</p>
+      )}
+      {paste.clientInspection && (
+        <InspectionView
+          insp={paste.clientInspection}
+          testId="client-paste-inspection"
+          anchors="the client trust anchors"
+          who="Pasted client chain (checked as the server would)"
+          peer="server"
+        />
       )}
     </section>
   );

@@ -71,6 +71,8 @@ export interface PasteState {
   clientKeyPem: string;
   clientTrustPem: string;
   clientMessage: string | null;
+  clientInspection: PemInspection | null;
+  clientBusy: boolean;
   /** Also trust the Mozilla root store (as shipped with Node), loaded only when used. */
   mozilla: boolean;
   inspection: PemInspection | null;
@@ -165,7 +167,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
-  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, mozilla: false, inspection: null, busy: false, message: null },
+  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
   setTab: (tab) => set({ tab }),
   setLargeType: (largeType) => {
     try {

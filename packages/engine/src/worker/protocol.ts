@@ -13,8 +13,11 @@ import type { RunSummary } from '../session';
 export type ToWorker =
   /** Run both endpoints for a scenario; events come back in `events` batches, then `done`. */
   | { type: 'run'; id: number; scenario: Scenario }
-  /** Parse pasted PEM (certificates and keys) and verify the chain as the client would. */
-  | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string }
+  /**
+   * Parse pasted PEM (certificates and keys) and verify the chain as its peer would: a server
+   * chain as the client checks it (default), a client chain (`purpose: 'client'`) as the server does.
+   */
+  | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string; purpose?: 'server' | 'client' }
   /** Forget a command: its remaining answers are not sent. */
   | { type: 'cancel'; id: number };
 
@@ -26,7 +29,7 @@ export interface PemInspection {
   keys: string[];
   /** Clear messages about anything that is not usable (a CSR, garbage, a truncated PEM...). */
   problems: string[];
-  /** The chain verified as the client of a run would (absent if nothing to verify). */
+  /** The chain verified as the peer of a run would (absent if nothing to verify). */
   report?: VerificationReportSummary;
 }
 

@@ -72,12 +72,13 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
       if (problems.length === 0) problems.push('No certificate found; expected PEM (-----BEGIN CERTIFICATE-----) or DER.');
       return { certificates: 0, keys: keys.map((k) => describePublicKey(k.publicKey)), problems };
     }
+    const purpose = msg.purpose ?? 'server';
     const leaf = bundle.certificates[0]!;
     if (keys.length > 0) {
       try {
         const leafKey = parseCertificate(leaf).publicKey;
         if (leafKey && !keys.some((k) => publicKeysEqual(k.publicKey, leafKey)))
-          problems.push("The private key does not belong to the first (leaf) certificate: the server could not prove it owns it.");
+          problems.push(`The private key does not belong to the first (leaf) certificate: the ${purpose} could not prove it owns it.`);
       } catch {
         /* the report below says what is wrong with the leaf */
       }
@@ -85,8 +86,8 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
     const report = verifyChain({
       chain: bundle.certificates,
       anchors,
-      host: msg.host || undefined,
-      purpose: 'server',
+      host: purpose === 'server' ? msg.host || undefined : undefined,
+      purpose,
       at: msg.at ? new Date(msg.at) : undefined,
     });
     return { certificates: bundle.certificates.length, keys: keys.map((k) => describePublicKey(k.publicKey)), problems, report };
