@@ -32,6 +32,7 @@ import { defaultTrustAnchors, loadCertifiedKey, loadTrustAnchors } from './files
 import { eventPrinter, unescapeText, type Io, type OutputMode } from './output';
 import { summaryLines } from './trace';
 import { describeFailure, driveEndpoint, type Outcome } from './socket';
+import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
 
 export const CONNECT_FLAGS: FlagSpecs = {
   servername: { type: 'string', metavar: 'NAME', help: 'name to send as server_name and to check the certificate against (default: HOST; an IP address is checked, not sent)' },
@@ -50,6 +51,7 @@ export const CONNECT_FLAGS: FlagSpecs = {
   timeout: { type: 'string', metavar: 'SECONDS', help: 'give up after this long (default 10)' },
   trace: { type: 'boolean', help: 'print an annotated trace: every record, field, secret and check' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines' },
+  keylog: keyLogFlag(true),
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -145,6 +147,8 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
   // Build (and so validate) the configuration before opening the socket.
   let forward: EventSink = () => {};
   const built = clientConfigFromFlags(p, host, (e) => forward(e));
+  const keyLogFile = keyLogFileFromFlags(p, true, built.notes);
+  const keyLog = keyLogFile ? keyLogAppender(keyLogFile, 'client', (m) => io.err(`tlslab: ${m}\n`)) : undefined;
   const socket = netConnect({ host, port });
   let answer = '';
   // One streaming decoder: a UTF-8 character may be split across records.
@@ -157,7 +161,10 @@ export async function runConnect(argv: readonly string[], io: Io): Promise<numbe
       return createClient(built.config);
     },
     {
-      onEvent: printer,
+      onEvent: (e) => {
+        keyLog?.(e);
+        printer(e);
+      },
       onConnected: (d) => d.send(request),
       onAppData: (data, d) => {
         // Report the connection once the server has answered: a TLS 1.3 server can still

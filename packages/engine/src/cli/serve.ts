@@ -38,6 +38,7 @@ import { eventPrinter, type Io, type OutputMode } from './output';
 import { summaryLines } from './trace';
 import { demoServerChain } from './pki-io';
 import { describeFailure, driveEndpoint, type Driver } from './socket';
+import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
 
 export const SERVE_FLAGS: FlagSpecs = {
   port: { type: 'string', metavar: 'N', help: 'TCP port to listen on (0: any free port)' },
@@ -57,6 +58,7 @@ export const SERVE_FLAGS: FlagSpecs = {
   once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
   trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines, each with its connection number (status lines go to stderr)' },
+  keylog: keyLogFlag(true),
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -172,7 +174,10 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
   const mode: OutputMode = getBool(p, 'json') ? 'json' : getBool(p, 'trace') ? 'trace' : 'plain';
   const status = (line: string): void => (mode === 'json' ? io.err(`tlslab: ${line}\n`) : io.out(`tlslab: ${line}\n`));
   const setup = await serveSetup(p, cwd);
+  const keyLogNotes: string[] = [];
+  const keyLogFile = keyLogFileFromFlags(p, true, keyLogNotes);
   for (const l of setup.lines) status(l);
+  for (const n of keyLogNotes) status(`note: ${n}`);
   const once = getBool(p, 'once');
 
   let nextConn = 0;
@@ -192,9 +197,13 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
       let buf = '';
       let answered = false;
       const printer = eventPrinter(io, mode, mode === 'trace' ? `#${id} ` : '', { connection: id });
+      const keyLog = keyLogFile ? keyLogAppender(keyLogFile, 'server', (m) => status(`#${id} ${m}`)) : undefined;
       if (mode === 'trace') io.out(`── connection #${id} from ${peer} ──\n`);
       const driver: Driver = driveEndpoint(socket, (sink) => createServer({ ...setup.config, rng: systemRng(), sink }), {
-        onEvent: printer,
+        onEvent: (e) => {
+          keyLog?.(e);
+          printer(e);
+        },
         onConnected: (d) => {
           const n = negotiated(d.events);
           status(`#${id} ${peer}: handshake done: ${[n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn].filter(Boolean).join(', ')}`);

@@ -24,6 +24,7 @@ import {
 } from './args';
 import { eventPrinter, type Io, type OutputMode } from './output';
 import { summaryLines } from './trace';
+import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
 
 export const SIMULATE_FLAGS: FlagSpecs = {
   seed: { type: 'string', metavar: 'S', help: 'seed for all randomness (default: a fresh one, printed)' },
@@ -39,6 +40,7 @@ export const SIMULATE_FLAGS: FlagSpecs = {
   at: { type: 'string', metavar: 'ISO-TIME', help: 'time used for certificate validity (default: now)' },
   trace: { type: 'boolean', help: 'print an annotated trace: every record, field, secret and check' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines' },
+  keylog: keyLogFlag(false),
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -98,11 +100,15 @@ export async function runSimulate(argv: readonly string[], io: Io): Promise<numb
   if (getBool(p, 'trace') && getBool(p, 'json')) throw new UsageError('--trace and --json cannot be combined');
   const mode: OutputMode = getBool(p, 'json') ? 'json' : getBool(p, 'trace') ? 'trace' : 'plain';
   const scenario = scenarioFromFlags(p);
+  // --keylog only: SSLKEYLOGFILE is for real connections, not this in-process run.
+  const keyLogFile = keyLogFileFromFlags(p, false);
+  const keyLog = keyLogFile ? keyLogAppender(keyLogFile, 'client', (m) => io.err(`tlslab: ${m}\n`)) : undefined;
   const events: TlsEvent[] = [];
   const printer = eventPrinter(io, mode);
   if (mode !== 'json') io.out(`tlslab: simulating ${scenario.version} with seed ${scenario.seed} (repeat with --seed ${scenario.seed})\n`);
   runScenario(scenario, (e: TlsEvent) => {
     events.push(e);
+    keyLog?.(e);
     printer(e);
   });
   if (mode === 'trace') io.out(`${summaryLines(events).join('\n')}\n`);
