@@ -3,6 +3,7 @@
  * by the engine in the page's Worker; the tests click as a person would.
  */
 import { expect, test } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { arrowNames, currentRunId, shot, stepCount, waitForRun } from './helpers';
 
@@ -312,6 +313,33 @@ test('TLS 1.2 with RSA key transport: the premaster, the PRF and the key block, 
   const names = await arrowNames(page);
   expect(names.some((n) => /^ChangeCipherSpec, server to client/.test(n))).toBe(true);
   expect(names.some((n) => /^Finished, client to server, encrypted with client_write_key/.test(n))).toBe(true);
+});
+
+test('the run opens decrypted in Wireshark: the downloaded capture and key log', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-wireshark&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048');
+  await waitForRun(page);
+  await page.getByRole('tab', { name: 'Keys' }).click();
+  const region = page.getByRole('region', { name: 'Open the run in Wireshark' });
+  const [keylog] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download key log' }).click()]);
+  expect(keylog.suggestedFilename()).toBe('tlslab-e2e-wireshark.keylog');
+  const text = readFileSync((await keylog.path())!, 'utf8');
+  // The master secret the Keys tab shows is the one in the key log.
+  await page.keyboard.press('End');
+  const master = await page.locator('[data-secret="master_secret"] [data-testid="secret-value"]').first().textContent();
+  expect(text).toMatch(new RegExp(`^CLIENT_RANDOM [0-9a-f]{64} ${master}\n$`));
+  const [capture] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download capture (.pcapng)' }).click()]);
+  expect(capture.suggestedFilename()).toBe('tlslab-e2e-wireshark.pcapng');
+  const path = info.outputPath('run.pcapng');
+  await capture.saveAs(path);
+  await shot(page, info, '16-wireshark-export');
+  // Wireshark's dissector, with only the file: handshake messages, then the HTTP exchange decrypted.
+  const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!tshark && process.env.TLSLAB_REQUIRE_TSHARK !== '1') return test.info().annotations.push({ type: 'skipped', description: 'tshark not installed' });
+  const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'http.request.method', '-e', 'http.response.code'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const rows = out.split('\n').filter((l) => l.trim()).map((l) => l.split('\t'));
+  expect(rows.flatMap((r) => (r[0] ? r[0].split(',') : []))).toEqual(['1', '2', '11', '14', '16', '20', '20']);
+  expect(rows.map((r) => r[1]).filter(Boolean)).toEqual(['GET']);
+  expect(rows.map((r) => r[2]).filter(Boolean)).toEqual(['200']);
 });
 
 test('a worker that cannot start gives a clear message; the next change restarts it', async ({ page }, info) => {

@@ -10,6 +10,7 @@ import { useMemo, useDeferredValue } from 'react';
 import { useAppStore } from '../store';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
+import { ExportRun } from './Export';
 
 interface SecretNode {
   name: string;
@@ -162,6 +163,7 @@ export function KeysPanel() {
         {derivedCount} of {total} secrets derived so far. The trunk (left) is the chain of extracted secrets; branches (right) are
         the secrets and keys expanded from it. Values appear when the step that derives them plays.
       </p>
+      <ExportRun />
       {stages.map(([stage, nodes]) => {
         const trunk = nodes.filter((n) => n.trunk);
         const branches = nodes.filter((n) => !n.trunk);

@@ -1,0 +1,42 @@
+/**
+ * Take the run to Wireshark: the whole run as a pcapng capture with its key log embedded (it
+ * opens decrypted), or the key log alone (NSS SSLKEYLOGFILE format). Built on the main thread
+ * from the run's events: framing and text only, no crypto.
+ */
+import { keyLogText } from '@tlslab/engine/keylog';
+import { runToPcapng } from '@tlslab/engine/pcap';
+import { useAppStore } from '../store';
+
+function download(name: string, data: Uint8Array | string, type: string): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function ExportRun() {
+  const run = useAppStore((s) => s.run);
+  const seed = useAppStore((s) => s.scenario.seed);
+  const records = run.arrows.length;
+  if (records === 0) return null;
+  const base = `tlslab-${seed.replace(/[^\w-]/g, '_').slice(0, 40) || 'run'}`;
+  const keyLog = keyLogText(run.events);
+  return (
+    <section className="card export" aria-label="Open the run in Wireshark">
+      <p className="small">
+        Open this run in Wireshark: the capture holds all {records} records (as TCP to port 443) and the key log, so it opens
+        decrypted.{' '}
+        <button type="button" onClick={() => download(`${base}.pcapng`, runToPcapng(run.events), 'application/octet-stream')}>
+          Download capture (.pcapng)
+        </button>{' '}
+        <button type="button" disabled={!keyLog} onClick={() => download(`${base}.keylog`, keyLog, 'text/plain')}>
+          Download key log
+        </button>
+      </p>
+    </section>
+  );
+}
