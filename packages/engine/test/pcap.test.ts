@@ -8,13 +8,14 @@
  * are skipped, unless TLSLAB_REQUIRE_TSHARK=1 (set by .ci/run), when they fail instead.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, runScenario, type Scenario, type TlsEvent } from '../src/index';
 import { keyLogText } from '../src/keylog';
 import { runToPcapng } from '../src/pcap';
+import { main } from '../src/cli/main';
 
 function run(s: Partial<Scenario>): TlsEvent[] {
   const events: TlsEvent[] = [];
@@ -105,6 +106,22 @@ describe.skipIf(!tshark && !required)('Wireshark (tshark) reads and decrypts the
 
   it('tshark is installed', () => {
     expect(tshark).toBe(true);
+  });
+
+  it('tlslab simulate --pcap FILE writes the same capture', async () => {
+    const path = join(dir, 'cli.pcapng');
+    let err = '';
+    const code = await main(['simulate', '--seed', 'pcap', '--at', '2026-11-25T12:00:00Z', '--pcap', path], {
+      out: () => undefined,
+      err: (t) => void (err += t),
+      isTty: false,
+    });
+    expect(code).toBe(0);
+    expect(err).toContain(`wrote ${path}`);
+    const file = new Uint8Array(readFileSync(path));
+    expect(payloads(file)).toEqual(payloads(runToPcapng(run({}))));
+    const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'http.response.code'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(out.split('\n').filter((l) => l.trim())).toEqual(['200']);
   });
 
   for (const [name, s, handshake] of [

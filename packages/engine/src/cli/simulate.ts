@@ -3,6 +3,7 @@
  * runs in its Worker. Plain output is the message flow and the result; `--trace` explains every
  * byte; `--json` is the event stream. Same seed, same bytes.
  */
+import { writeFileSync } from 'node:fs';
 import { runScenario } from '../index';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario';
 import type { TlsEvent } from '../events';
@@ -25,6 +26,7 @@ import {
 import { eventPrinter, type Io, type OutputMode } from './output';
 import { summaryLines } from './trace';
 import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
+import { runToPcapng } from '../pcap';
 
 export const SIMULATE_FLAGS: FlagSpecs = {
   seed: { type: 'string', metavar: 'S', help: 'seed for all randomness (default: a fresh one, printed)' },
@@ -41,6 +43,7 @@ export const SIMULATE_FLAGS: FlagSpecs = {
   trace: { type: 'boolean', help: 'print an annotated trace: every record, field, secret and check' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines' },
   keylog: keyLogFlag(false),
+  pcap: { type: 'string', metavar: 'FILE', help: 'write the run as a pcapng capture (key log embedded) that Wireshark opens decrypted' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -112,6 +115,16 @@ export async function runSimulate(argv: readonly string[], io: Io): Promise<numb
     printer(e);
   });
   if (mode === 'trace') io.out(`${summaryLines(events).join('\n')}\n`);
+  const pcap = getString(p, 'pcap');
+  if (pcap !== undefined) {
+    try {
+      writeFileSync(pcap, runToPcapng(events));
+      if (mode !== 'json') io.err(`tlslab: wrote ${pcap} (open it in Wireshark; the key log is inside)\n`);
+    } catch (err) {
+      io.err(`tlslab: cannot write ${pcap}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   const connected = events.some((e) => e.type === 'state' && e.side === 'client' && e.to === 'Connected');
   const serverConnected = events.some((e) => e.type === 'state' && e.side === 'server' && e.to === 'Connected');
   const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
