@@ -56,6 +56,7 @@ export function Settings() {
   const pasted = !!s.pastedChainPem;
   const { setScenario, newHandshake } = useAppStore.getState();
   const suites = s.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
+  const rsaTransport = s.version === 'TLS 1.2' && !!s.cipherSuite?.startsWith('TLS_RSA_');
   return (
     <form className="settings" aria-label="Run settings" onSubmit={(e) => e.preventDefault()}>
       <fieldset className="segmented">
@@ -90,7 +91,12 @@ export function Settings() {
       </label>
       <label>
         Group
-        <select value={s.group} onChange={(e) => setScenario({ group: e.target.value as GroupName })}>
+        <select
+          value={s.group}
+          disabled={rsaTransport}
+          title={rsaTransport ? 'RSA key transport: the client encrypts the premaster secret to the server key, no key exchange group' : undefined}
+          onChange={(e) => setScenario({ group: e.target.value as GroupName })}
+        >
           {GROUPS.map((g) => (
             <option key={g} value={g}>
               {g}
