@@ -317,6 +317,27 @@ test('TLS 1.2 with RSA key transport: the premaster, the PRF and the key block, 
   expect(names.some((n) => /^Finished, client to server, encrypted with client_write_key/.test(n))).toBe(true);
 });
 
+test('a downgrade attack: the man in the middle strips TLS 1.3, the downgrade sentinel gives it away', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-downgrade');
+  let run = await waitForRun(page);
+  await page.getByRole('combobox', { name: /^Break something/ }).selectOption('downgrade');
+  run = await waitForRun(page, run);
+  await page.keyboard.press('End');
+  const names = await arrowNames(page);
+  expect(names[0]).toMatch(/^ClientHello, client to server/);
+  expect(names[1]).toMatch(/^ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, server to client/);
+  expect(names[2]).toMatch(/^Alert: illegal_parameter, client to server/);
+  await expect(page.getByTestId('narration')).toContainText('downgrade sentinel');
+  // The ClientHello as sent (1.3 and 1.2) and as the server got it (1.2 only).
+  await page.getByRole('button', { name: /^ClientHello, client to server/ }).click();
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector).toContainText('removed TLS 1.3 (0x0304)');
+  const got = page.getByTestId('received-bytes');
+  await expect(got).toContainText('2 bytes shorter than what was sent');
+  await got.scrollIntoViewIfNeeded();
+  await shot(page, info, '17-downgrade');
+});
+
 test('the run opens decrypted in Wireshark: the downloaded capture and key log', async ({ page }, info) => {
   await page.goto('/?seed=e2e-wireshark&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048');
   await waitForRun(page);

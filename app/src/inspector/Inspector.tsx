@@ -5,7 +5,7 @@
  */
 import { useMemo, useDeferredValue } from 'react';
 import { useAppStore } from '../store';
-import { type Arrow, type HandshakeEvent, type ProtectedInfo } from '../store/derive';
+import { type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
 import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
@@ -150,6 +150,16 @@ export function Inspector() {
     [events, arrow],
   );
 
+  // What arrived, when a man in the middle changed the record on the way.
+  const received = useMemo(() => {
+    if (!arrow?.tampered) return undefined;
+    const e = events.find((x): x is RecordEvent => x.type === 'record' && x.direction === 'received' && x.recordId === arrow.id);
+    if (!e || bytesEqual(e.bytes, arrow.record.bytes)) return undefined;
+    const read = events.filter((x): x is HandshakeEvent => x.type === 'handshake' && x.direction === 'received' && x.recordId === arrow.id);
+    const spans = !e.protected && e.contentType === 'handshake' ? withMessageSpans(e.spans, e.bytes, 5, e.bytes.length, read) : e.spans;
+    return { bytes: e.bytes, spans };
+  }, [events, arrow]);
+
   const r0 = arrow?.record;
   const recordSpans = useMemo(
     () =>
@@ -197,7 +207,7 @@ export function Inspector() {
               {n}
             </p>
           ))}
-          {arrow.tampered && <p className="small">The bytes below are what the sender sealed; the receiver got them with a bit flipped.</p>}
+          {arrow.tampered && <p className="small">“On the wire” below is what the sender sent; “What the receiver got” is after the man in the middle.</p>}
         </section>
       )}
       {handshakes.length > 0 && (
@@ -228,6 +238,16 @@ export function Inspector() {
           <FieldTree spans={recordSpans} space="record" label={`${arrow.label} record fields`} />
         </div>
       </section>
+      {received && (
+        <section className="card warn" data-testid="received-bytes">
+          <h3>What the receiver got</h3>
+          <p className="small">{describeChange(r.bytes, received.bytes, received.spans)}</p>
+          <div className="hex-and-tree">
+            <HexView key={`${arrow.id}-received`} bytes={received.bytes} spans={received.spans} space="received" label={`${arrow.label} record bytes as received`} />
+            <FieldTree spans={received.spans} space="received" label={`${arrow.label} record fields as received`} />
+          </div>
+        </section>
+      )}
     </div>
   );
 }
@@ -240,3 +260,23 @@ function FragmentKV({ k, v }: { k: string; v: string }) {
     </>
   );
 }
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** "1 byte differs from what was sent, the first at offset 5 (encrypted_record)". */
+function describeChange(sent: Uint8Array, got: Uint8Array, spans: readonly { start: number; end: number; depth: number; label: string }[]): string {
+  let first = 0;
+  while (first < sent.length && first < got.length && sent[first] === got[first]) first++;
+  // The innermost field holding that byte, as the receiver parsed it.
+  const field = spans.filter((s) => s.start <= first && first < s.end).sort((a, b) => b.depth - a.depth)[0];
+  const where = `offset ${first}${field ? ` (${field.label})` : ''}`;
+  if (sent.length !== got.length) {
+    const d = sent.length - got.length;
+    return `${Math.abs(d)} byte${Math.abs(d) === 1 ? '' : 's'} ${d > 0 ? 'shorter' : 'longer'} than what was sent; the first difference is at ${where}.`;
+  }
+  const diff = sent.reduce((n, x, i) => n + (x === got[i] ? 0 : 1), 0);
+  return `${diff} byte${diff === 1 ? ' differs' : 's differ'} from what was sent, the first at ${where}.`;
+}
+

@@ -47,7 +47,7 @@ export interface TimelineSlice {
 
 export interface Hover {
   /** Which byte buffer: the record on the wire or the decrypted plaintext. */
-  space: 'record' | 'plaintext';
+  space: 'record' | 'plaintext' | 'received';
   start: number;
   end: number;
   label: string;

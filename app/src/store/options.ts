@@ -26,6 +26,7 @@ export const FAULTS: { id: FaultName; label: string; only?: Scenario['version'] 
   { id: 'wrong-host', label: 'Ask for a different host name' },
   { id: 'expired-certificate', label: 'Expired server certificate' },
   { id: 'untrusted-root', label: "Client doesn't trust the root" },
+  { id: 'downgrade', label: 'Downgrade attack: strip TLS 1.3 from the ClientHello', only: 'TLS 1.3' },
   { id: 'no-common-suite', label: 'No cipher suite in common' },
   { id: 'no-client-certificate', label: 'Mutual TLS without a client certificate' },
   { id: 'bad-premaster', label: 'Corrupt the RSA premaster (TLS 1.2 RSA)', only: 'TLS 1.2' },

@@ -22,6 +22,12 @@ export type FaultName =
   | 'expired-certificate'
   /** Client does not trust the server's root (nor the added roots) → unknown_ca. */
   | 'untrusted-root'
+  /**
+   * TLS 1.3 runs: both sides speak 1.3 and 1.2; a man in the middle removes TLS 1.3 from the
+   * ClientHello's supported_versions. The server negotiates 1.2 with the downgrade sentinel in
+   * its random, and the client sees it → illegal_parameter (RFC 8446 §4.1.3).
+   */
+  | 'downgrade'
   /** Client offers only suites the server does not accept → handshake_failure. */
   | 'no-common-suite'
   /** Mutual TLS required but the client has no certificate → certificate_required / handshake_failure. */
@@ -101,6 +107,7 @@ export const FAULT_NAMES: readonly FaultName[] = [
   'wrong-host',
   'expired-certificate',
   'untrusted-root',
+  'downgrade',
   'no-common-suite',
   'no-client-certificate',
   'bad-premaster',

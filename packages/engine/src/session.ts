@@ -154,6 +154,16 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     clientSuites = versionSuites.filter((s) => s !== serverSuites![0]);
     note('client', `Fault: the client offers only ${clientSuites.join(', ')}; the server accepts only ${serverSuites[0]}.`);
   }
+  // The downgrade fault: both sides speak both versions, so the MITM has something to remove.
+  const downgrade = sc.fault === 'downgrade' && sc.version === 'TLS 1.3';
+  const versions: TlsVersionName[] = downgrade ? ['TLS 1.3', 'TLS 1.2'] : [sc.version];
+  if (downgrade) {
+    serverSuites = undefined;
+    note('client', 'Fault: client and server both speak TLS 1.3 and TLS 1.2; a man in the middle will remove TLS 1.3 from the ClientHello.');
+    if (sc.cipherSuite) note('client', `The downgrade fault uses each side's default suites for both versions, not only ${sc.cipherSuite}.`);
+  } else if (sc.fault === 'downgrade') {
+    note('client', 'The downgrade fault needs a TLS 1.3 run (a client and server that could have used TLS 1.3); this TLS 1.2 run is unaffected.');
+  }
   const serverName = sc.fault === 'wrong-host' ? `wrong-host.${sc.serverName}` : sc.serverName;
   if (sc.fault === 'wrong-host') note('client', `Fault: the client asks for "${serverName}", a name the certificate does not hold.`);
   const mutual = sc.mutual || sc.fault === 'no-client-certificate';
@@ -179,7 +189,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     rng: seededRng(sc.seed, 'client'),
     sink,
     now: clientNow,
-    versions: [sc.version],
+    versions,
     ...(clientSuites ? { cipherSuites: clientSuites } : {}),
     groups: [sc.group, other],
     keyShareGroups: [sc.helloRetry ? other : sc.group],
@@ -192,7 +202,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     rng: seededRng(sc.seed, 'server'),
     sink,
     now: at,
-    versions: [sc.version],
+    versions,
     ...(serverSuites ? { cipherSuites: serverSuites } : {}),
     // With helloRetry the server accepts only the scenario's group, for which the client sent no share.
     groups: sc.helloRetry ? [sc.group] : [sc.group, other],
@@ -343,7 +353,21 @@ function makeMitm(
 ): (from: Side, bytes: Uint8Array) => Uint8Array | null {
   let done = false;
   return (from, bytes) => {
-    if (done || from !== 'server') return bytes;
+    if (done) return bytes;
+    if (sc.fault === 'downgrade' && sc.version === 'TLS 1.3') {
+      if (from !== 'client') return bytes;
+      const out = withoutTls13(bytes);
+      if (!out) return bytes;
+      done = true;
+      const id = sentRecords.get(bytes)?.recordId ?? 'c2s:0';
+      tamperNote(
+        id,
+        `Man in the middle: removed TLS 1.3 (0x0304) from the ClientHello's supported_versions (record ${id}), so the server can only choose TLS 1.2.`,
+        'RFC 8446 §4.1.3',
+      );
+      return out;
+    }
+    if (from !== 'server') return bytes;
     const ev = sentRecords.get(bytes);
     const info = ev?.protected;
     switch (sc.fault) {
@@ -388,3 +412,47 @@ function makeMitm(
     }
   };
 }
+
+/**
+ * A plaintext ClientHello record with TLS 1.3 removed from supported_versions (RFC 8446
+ * §4.2.1), every enclosing length fixed; null if the record is not such a ClientHello.
+ */
+function withoutTls13(record: Uint8Array): Uint8Array | null {
+  const u16 = (o: number) => (record[o]! << 8) | record[o + 1]!;
+  if (record.length < RECORD_HEADER_LEN + 4 || record[0] !== ContentType.handshake || record[RECORD_HEADER_LEN] !== HandshakeType.client_hello) return null;
+  let o = RECORD_HEADER_LEN + 4 + 2 + 32; // handshake header, legacy_version, random
+  o += 1 + record[o]!; // legacy_session_id
+  o += 2 + u16(o); // cipher_suites
+  o += 1 + record[o]!; // legacy_compression_methods
+  const extsStart = o + 2;
+  const extsEnd = extsStart + u16(o);
+  if (extsEnd > record.length) return null;
+  for (let e = extsStart; e + 4 <= extsEnd; e += 4 + u16(e + 2)) {
+    if (u16(e) !== 0x002b) continue;
+    const list = e + 4; // versions<2..254>: a length byte, then 2 bytes each
+    const at = [];
+    for (let v = list + 1; v + 1 < list + 1 + record[list]!; v += 2) if (u16(v) === 0x0304) at.push(v);
+    if (at.length === 0) return null;
+    const out = new Uint8Array(record.length - 2 * at.length);
+    let w = 0;
+    for (let r = 0; r < record.length; r++) {
+      if (at.some((v) => r === v || r === v + 1)) continue;
+      out[w++] = record[r]!;
+    }
+    const cut = 2 * at.length;
+    const put16 = (p: number, n: number) => {
+      out[p] = n >> 8;
+      out[p + 1] = n & 0xff;
+    };
+    out[list] = record[list]! - cut;
+    put16(e + 2, u16(e + 2) - cut); // extension_data length
+    put16(extsStart - 2, u16(extsStart - 2) - cut); // extensions length
+    const hsLen = ((record[RECORD_HEADER_LEN + 1]! << 16) | u16(RECORD_HEADER_LEN + 2)) - cut;
+    out[RECORD_HEADER_LEN + 1] = hsLen >> 16;
+    put16(RECORD_HEADER_LEN + 2, hsLen & 0xffff);
+    put16(3, u16(3) - cut); // record length
+    return out;
+  }
+  return null;
+}
+

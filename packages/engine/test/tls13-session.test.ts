@@ -76,6 +76,51 @@ describe('runScenario (TLS 1.3)', () => {
       expect(summary.alert).toBe(alert);
     });
 
+  describe('fault downgrade: a man in the middle removes TLS 1.3 from the ClientHello', () => {
+    /** The versions in a ClientHello's supported_versions extension (0x002b), as hex. */
+    const versionsIn = (e: TlsEvent | undefined): string[] => {
+      if (e?.type !== 'handshake') return [];
+      const b = e.bytes;
+      const u16 = (o: number) => (b[o]! << 8) | b[o + 1]!;
+      let o = 4 + 2 + 32; // header, legacy_version, random
+      o += 1 + b[o]!;
+      o += 2 + u16(o);
+      o += 1 + b[o]!;
+      const end = o + 2 + u16(o);
+      for (o += 2; o < end; o += 4 + u16(o + 2)) {
+        if (u16(o) === 0x002b) return toHex(b.subarray(o + 5, o + 5 + b[o + 4]!)).match(/.{4}/g) ?? [];
+      }
+      return [];
+    };
+    for (const serverKeyType of ['ecdsa-p256', 'rsa-2048', 'ed25519'] as const)
+      it(`${serverKeyType}: the server falls back to TLS 1.2 with the sentinel, the client refuses (illegal_parameter)`, () => {
+        const { summary, events } = run({ fault: 'downgrade', serverKeyType, cipherSuite: 'TLS_AES_256_GCM_SHA384' });
+        expect(summary.ok).toBe(false);
+        expect(summary.alert).toBe('illegal_parameter');
+        const alert = events.find((e) => e.type === 'alert' && e.direction === 'sent');
+        expect(alert).toMatchObject({ side: 'client', description: 'illegal_parameter' });
+        expect(alert?.type === 'alert' && alert.reason).toMatch(/downgrade sentinel/);
+        // What the client sent offered 1.3 and 1.2; what the server read offered only 1.2.
+        const sent = events.find((e) => e.type === 'handshake' && e.name === 'ClientHello' && e.side === 'client');
+        const read = events.find((e) => e.type === 'handshake' && e.name === 'ClientHello' && e.side === 'server');
+        expect(versionsIn(sent)).toEqual(['0304', '0303']);
+        expect(versionsIn(read)).toEqual(['0303']);
+        const tamper = events.find((e) => e.type === 'note' && e.tampered);
+        expect(tamper).toMatchObject({ recordId: 'c2s:0' });
+        // The server negotiated TLS 1.2 and marked its random (RFC 8446 §4.1.3).
+        expect(events.some((e) => e.type === 'negotiated' && e.side === 'server' && e.version === 'TLS 1.2')).toBe(true);
+        const sh = events.find((e) => e.type === 'handshake' && e.name === 'ServerHello' && e.side === 'server');
+        expect(sh?.type === 'handshake' && toHex(sh.bytes.subarray(6 + 24, 6 + 32))).toBe('444f574e47524401');
+        expect(events.some((e) => e.type === 'state' && e.to === 'Connected')).toBe(false);
+      });
+
+    it('a TLS 1.2 run is not affected, and says so', () => {
+      const { summary, events } = run({ fault: 'downgrade', version: 'TLS 1.2' });
+      expect(summary.ok).toBe(true);
+      expect(events.some((e) => e.type === 'note' && /needs a TLS 1.3 run/.test(e.text))).toBe(true);
+    });
+  });
+
   it('a pasted chain without its key: the server cannot sign (internal_error and a note)', () => {
     const first = run({});
     const certs = first.events.filter((e) => e.type === 'handshake' && e.name === 'Certificate' && e.direction === 'sent');
