@@ -115,8 +115,21 @@ describe('buildRunView', () => {
   });
 
   it('marks the record a man in the middle changed', () => {
-    const view = buildRunView(run({ fault: 'tamper-ciphertext' }));
-    expect(view.arrows.filter((a) => a.tampered)).toHaveLength(1);
+    for (const [fault, differ] of [
+      ['tamper-ciphertext', 1],
+      ['downgrade', -2],
+    ] as const) {
+      const view = buildRunView(run({ fault }));
+      const tampered = view.arrows.filter((a) => a.tampered);
+      expect(tampered).toHaveLength(1);
+      // The receiver's record event holds what arrived — even when it could not decrypt it.
+      const got = view.events.find((e) => e.type === 'record' && e.direction === 'received' && e.recordId === tampered[0]!.id);
+      expect(got?.type).toBe('record');
+      const sent = tampered[0]!.record.bytes;
+      const bytes = got?.type === 'record' ? got.bytes : new Uint8Array();
+      if (differ > 0) expect(sent.reduce((n, x, i) => n + (x === bytes[i] ? 0 : 1), 0)).toBe(differ);
+      else expect(bytes.length - sent.length).toBe(differ);
+    }
   });
 });
 

@@ -5,7 +5,8 @@
  * no SSLKEYLOGFILE is needed.
  *
  * The addresses, ports and TCP framing are made up (the engine runs in memory); the TLS bytes
- * are exactly the records the engine sent. Format: the pcapng draft
+ * are exactly the records the engine sent (as the receiver got them, when a man in the middle
+ * changed one). Format: the pcapng draft
  * (draft-ietf-opsawg-pcapng), little-endian; LINKTYPE_RAW (101): each packet is an IPv4 packet.
  */
 import type { Side, TlsEvent } from './events';
@@ -44,14 +45,17 @@ export function runToPcapng(events: readonly TlsEvent[], opts: CaptureOptions = 
   packet('client', TCP.SYN, none, 0);
   packet('server', TCP.SYN | TCP.ACK, none, 0);
   packet('client', TCP.ACK, none, 0);
-  // Timestamps never go back (events of the two sides may come re-ordered, as the app shows them).
+  // The capture is taken at the receiver: a record a man in the middle changed appears as it
+  // arrived. Timestamps never go back (the app's event order interleaves the two sides).
+  const arrived = new Map<string, Uint8Array>();
+  for (const e of events) if (e.type === 'record' && e.direction === 'received') arrived.set(e.recordId, e.bytes);
   let last = 0;
   const sent = new Set<string>();
   for (const e of events) {
     if (e.type !== 'record' || e.direction !== 'sent' || sent.has(`${e.side}:${e.recordId}`)) continue;
     sent.add(`${e.side}:${e.recordId}`);
     last = Math.max(last, e.t);
-    packet(e.side, TCP.PSH | TCP.ACK, e.bytes, last);
+    packet(e.side, TCP.PSH | TCP.ACK, arrived.get(e.recordId) ?? e.bytes, last);
   }
   packet('client', TCP.FIN | TCP.ACK, none, last);
   packet('server', TCP.FIN | TCP.ACK, none, last);

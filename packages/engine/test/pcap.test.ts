@@ -73,6 +73,14 @@ describe('pcapng structure', () => {
     }
   });
 
+  it('a record a man in the middle changed is captured as the receiver got it', () => {
+    const events = run({ fault: 'tamper-ciphertext' });
+    const got = events.filter((e) => e.type === 'record' && e.direction === 'received' && e.side === 'client').map((e) => (e.type === 'record' ? e.bytes : null));
+    const sent = events.filter((e) => e.type === 'record' && e.direction === 'sent' && e.side === 'server').map((e) => (e.type === 'record' ? e.bytes : null));
+    expect(got).not.toEqual(sent);
+    expect(payloads(runToPcapng(events, { startMs: 0 })).server).toEqual(got);
+  });
+
   it('without the key log there is no secrets block; the same seed gives the same file', () => {
     const events = run({});
     expect(blocks(runToPcapng(events, { keyLog: false, startMs: 0 })).some((b) => b.type === 0x0a)).toBe(false);

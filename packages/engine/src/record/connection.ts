@@ -243,7 +243,14 @@ export abstract class Connection {
       return;
     }
     if (this.readProtection && this.isProtectedOuterType(outerType)) {
-      const opened = this.readProtection.open(record, this.hsBuf);
+      let opened: ReturnType<RecordProtection['open']>;
+      try {
+        opened = this.readProtection.open(record, this.hsBuf);
+      } catch (err) {
+        // Still a record that arrived (e.g. changed on the way): show its bytes, then fail.
+        this.emitRecord('received', recordId, record, recordHeaderSpans(record, 'encrypted_record'), [], undefined);
+        throw err;
+      }
       type = opened.contentType;
       content = opened.content;
       this.emitRecord('received', recordId, record, opened.spans, this.messageNames(fragmentSpans(type, content, this.hsBuf)), opened.info);
