@@ -173,8 +173,8 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
         events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]),
       );
       for (const [name, value] of Object.entries(S3.secrets)) {
-        if (name === 'resumption_psk_for_ticket') continue; // the ticket PSK belongs to resumption, which we do not do
-        expect(s[name], name).toBe(value);
+        // The PSK of the NewSessionTicket (RFC 8446 §4.6.1): our name for it is ticket_psk_0.
+        expect(s[name === 'resumption_psk_for_ticket' ? 'ticket_psk_0' : name], name).toBe(value);
       }
       for (const [prefix, k] of Object.entries(S3.traffic_keys)) {
         expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(k.key);
