@@ -11,6 +11,16 @@ import type { TlsEventBody } from '../src/events';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../src/msgs/handshake';
 import { openTicket } from '../src/server/tickets';
 import { aeadSeal } from '../src/crypto/aead';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/cli/main';
+import { parseArgs } from '../src/cli/args';
+import { serveSetup, SERVE_FLAGS } from '../src/cli/serve';
+import type { Io } from '../src/cli/output';
+import { runScenario } from '../src/session';
+import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario';
+import type { TlsEvent } from '../src/events';
 import { alertsSent, AT, handshake, makePair, pki, type Pair } from './tls13-helpers';
 
 const TICKET_KEY = new Uint8Array(32).fill(7);
@@ -387,5 +397,102 @@ describe('bad PSK offers and answers', () => {
     for (const r of flight) p.client.receive(r === ev.bytes ? forged : r);
     expect(alertsSent(p.clientEvents)).toEqual(['unexpected_message']);
     expect(p.clientEvents.some((e) => e.type === 'alert' && e.direction === 'sent' && /expected Finished, got Certificate/.test(e.reason ?? ''))).toBe(true);
+  });
+});
+
+describe('runScenario with resumption', () => {
+  const run = (s: Partial<Scenario>) => {
+    const events: TlsEvent[] = [];
+    const summary = runScenario({ ...DEFAULT_SCENARIO, at: '2026-11-25T12:00:00Z', seed: 'resume', resumption: true, ...s }, (e) => events.push(e));
+    return { summary, events };
+  };
+  const names = (events: TlsEvent[]) => events.filter((e) => e.type === 'handshake' && e.direction === 'sent').map((e) => (e.type === 'handshake' ? `${e.side}:${e.name}` : ''));
+
+  it('shows only the resumed handshake, after a note naming the earlier full handshake', () => {
+    const { summary, events } = run({});
+    expect(summary).toMatchObject({ ok: true, version: 'TLS 1.3', resumed: true });
+    expect(events[0]).toMatchObject({ type: 'note', side: 'client', rfc: 'RFC 8446 §2.2' });
+    const first = events[0] as Extract<TlsEvent, { type: 'note' }>;
+    expect(first.text).toMatch(/earlier full handshake.*seed "resume".*not shown/);
+    expect(names(events)).toEqual(['client:ClientHello', 'server:ServerHello', 'server:EncryptedExtensions', 'server:Finished', 'client:Finished', 'server:NewSessionTicket']);
+    expect(events.some((e) => e.type === 'cert-report' || e.type === 'cert-check')).toBe(false);
+    // Only the shown run's records: the first is the resuming ClientHello, and record ids start at 0.
+    const recs = events.filter((e) => e.type === 'record' && e.side === 'client' && e.direction === 'sent');
+    expect(recs[0]!.type === 'record' && recs[0]!.recordId).toBe('c2s:0');
+    expect(events.filter((e) => e.type === 'state' && e.to === 'Connected')).toHaveLength(2);
+  });
+
+  it('same seed → same bytes; another seed → other bytes', () => {
+    const bytes = (seed: string) =>
+      run({ seed })
+        .events.filter((e) => e.type === 'record' && e.direction === 'sent')
+        .map((e) => (e.type === 'record' ? toHex(e.bytes) : ''));
+    const a = bytes('d1');
+    expect(bytes('d1')).toEqual(a);
+    expect(bytes('d2')).not.toEqual(a);
+  });
+
+  it('with HelloRetryRequest and mutual TLS: resumes, no client certificate asked', () => {
+    const { summary, events } = run({ helloRetry: true, mutual: true });
+    expect(summary).toMatchObject({ ok: true, resumed: true });
+    expect(names(events)).toEqual([
+      'client:ClientHello',
+      'server:HelloRetryRequest',
+      'client:ClientHello',
+      'server:ServerHello',
+      'server:EncryptedExtensions',
+      'server:Finished',
+      'client:Finished',
+      'server:NewSessionTicket',
+    ]);
+  });
+
+  it('TLS 1.2: a note, and a full handshake', () => {
+    const { summary, events } = run({ version: 'TLS 1.2' });
+    expect(summary.ok).toBe(true);
+    expect(summary.resumed).toBeUndefined();
+    expect(events.some((e) => e.type === 'note' && /TLS 1\.3 option/.test(e.text))).toBe(true);
+    expect(names(events)).toContain('server:Certificate');
+  });
+
+  it('an earlier handshake that fails gives no ticket: the run is a full handshake (and fails the same way)', () => {
+    const { summary, events } = run({ fault: 'untrusted-root' });
+    expect(summary.alert).toBe('unknown_ca');
+    expect(events.some((e) => e.type === 'note' && /No ticket to resume with: the earlier full handshake failed: client sent unknown_ca/.test(e.text))).toBe(true);
+  });
+
+  it('without resumption nothing changes: no ticket, no note', () => {
+    const { summary, events } = run({ resumption: false });
+    expect(summary.ok).toBe(true);
+    expect(summary.resumed).toBeUndefined();
+    expect(names(events)).not.toContain('server:NewSessionTicket');
+    expect(events.some((e) => e.type === 'note' && /resum/i.test(e.text))).toBe(false);
+  });
+
+  it('tlslab simulate --resume', async () => {
+    let out = '';
+    let err = '';
+    const io: Io = { out: (t) => (out += t), err: (t) => (err += t), isTty: false };
+    expect(await main(['simulate', '--resume', '--seed', 'cli', '--at', '2026-11-25T12:00:00Z'], io)).toBe(0);
+    expect(out).toContain('resumed with a session ticket (PSK)');
+    expect(out).not.toContain('Certificate');
+    expect(await main(['simulate', '--resume', '--tls', '1.2'], io)).toBe(2);
+    expect(err).toContain('--resume needs TLS 1.3');
+  });
+});
+
+describe('tlslab serve --tickets', () => {
+  it('turns tickets on with one ticket key for every connection; rejects a bad count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlslab-tickets-'));
+    try {
+      const on = await serveSetup(parseArgs(['--port', '0', '--tickets', '2'], SERVE_FLAGS), dir);
+      expect(on.config.sessionTickets).toBe(2);
+      expect(on.config.ticketKey?.length).toBe(32);
+      const off = await serveSetup(parseArgs(['--port', '0'], SERVE_FLAGS), dir);
+      expect(off.config.sessionTickets).toBeUndefined();
+      await expect(serveSetup(parseArgs(['--port', '0', '--tickets', 'x'], SERVE_FLAGS), dir)).rejects.toThrow(/bad --tickets/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
