@@ -461,6 +461,14 @@ describe('runScenario with resumption', () => {
     expect(events.some((e) => e.type === 'note' && /No ticket to resume with: the earlier full handshake failed: client sent unknown_ca/.test(e.text))).toBe(true);
   });
 
+  it('faults: an altered server Finished still fails; bad-signature has nothing to break (a note says so)', () => {
+    expect(run({ fault: 'bad-server-finished' }).summary).toMatchObject({ alert: 'decrypt_error', resumed: true });
+    const { summary, events } = run({ fault: 'bad-signature' });
+    expect(summary).toMatchObject({ ok: true, resumed: true });
+    expect(events.some((e) => e.type === 'note' && /bad-signature fault .* unaffected/.test(e.text))).toBe(true);
+    expect(run({ fault: 'downgrade' }).summary.alert).toBe('illegal_parameter');
+  });
+
   it('without resumption nothing changes: no ticket, no note', () => {
     const { summary, events } = run({ resumption: false });
     expect(summary.ok).toBe(true);
