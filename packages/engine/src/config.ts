@@ -75,8 +75,37 @@ export interface ClientConfig extends CommonConfig {
   middleboxCompat?: boolean;
   /** Skip certificate verification (checks still reported, failures ignored). Default false. */
   insecureSkipVerify?: boolean;
+  /**
+   * TLS 1.3 session resumption (RFC 8446 §2.2): offer this ticket's PSK (psk_dhe_ke) in the
+   * ClientHello. The server may accept it (no certificate then) or fall back to a full handshake.
+   */
+  resume?: ResumptionTicket;
   /** Fixed values for known-answer tests (RFC 8448): random, legacy_session_id, key shares. */
   fixed?: FixedValues;
+}
+
+/**
+ * What a client keeps from a NewSessionTicket (RFC 8446 §4.6.1) to resume later: plain data
+ * (structured-cloneable), found in `client.tickets` after the handshake.
+ */
+export interface ResumptionTicket {
+  /** The ticket, opaque to the client: sent back as PskIdentity.identity. */
+  ticket: Uint8Array;
+  /** HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
+  psk: Uint8Array;
+  /** The suite of the connection that issued it: a resumption must use a suite with the same hash. */
+  cipherSuite: CipherSuiteName;
+  ticketNonce: Uint8Array;
+  /** ticket_age_add: added (mod 2^32) to the ticket age in ms to make obfuscated_ticket_age. */
+  ageAdd: number;
+  /** ticket_lifetime, seconds. */
+  lifetime: number;
+  /** When the client received it (ms since the epoch, the client's clock: `now` or the system time). */
+  receivedAt: number;
+  /** The server name the connection was made to (a ticket is only offered to the same name). */
+  serverName?: string;
+  /** From the ticket's early_data extension: how much 0-RTT data the server accepts. */
+  maxEarlyDataSize?: number;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -87,6 +116,17 @@ export interface ServerConfig extends CommonConfig {
   clientTrustAnchors?: Uint8Array[];
   /** TLS 1.3: put a cookie in HelloRetryRequest and require it back (RFC 8446 §4.2.2). Default false. */
   helloRetryCookie?: boolean;
+  /** TLS 1.3: how many NewSessionTickets to send after the handshake (RFC 8446 §4.6.1). Default 0. */
+  sessionTickets?: number;
+  /**
+   * TLS 1.3: the key (16 or 32 bytes, AES-GCM) that seals our tickets and opens the ones
+   * clients offer. Tickets are self-contained (server/tickets.ts): give every connection the
+   * same key so a ticket from one opens in the next. Without it, tickets are sealed with a
+   * one-off key from `rng` (no later connection can open them) and none is accepted.
+   */
+  ticketKey?: Uint8Array;
+  /** TLS 1.3: ticket_lifetime in seconds (default 7200; at most 604800, RFC 8446 §4.6.1). */
+  ticketLifetime?: number;
   /** Fixed values for known-answer tests. */
   fixed?: FixedValues;
 }
@@ -108,6 +148,11 @@ export interface FixedValues {
   cookie?: Uint8Array;
   /** Server: complete NewSessionTicket messages to send after the handshake (RFC 8448 replay). */
   newSessionTickets?: Uint8Array[];
+  /**
+   * Server: PSKs known by identity, accepted besides our own sealed tickets (RFC 8448 §4
+   * replay: the RFC's ticket is another server's, which our ticket key cannot open).
+   */
+  resumptionPsks?: { identity: Uint8Array; psk: Uint8Array; cipherSuite: CipherSuiteName; ageAdd?: number }[];
   /** Extension order / exact ClientHello shaping for byte-for-byte vectors, if needed. */
   [k: string]: unknown;
 }

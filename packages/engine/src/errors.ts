@@ -62,6 +62,7 @@ export type TlsErrorKind =
   | 'PeerBadRecordMac' // AEAD open failed
   | 'PeerBadFinished' // Finished verify_data mismatch
   | 'PeerBadSignature' // CertificateVerify / ServerKeyExchange signature does not verify
+  | 'PeerBadBinder' // a PSK binder does not verify (RFC 8446 §4.2.11.2)
   | 'PeerMissingExtension' // a mandatory extension is absent
   | 'PeerUnsupportedExtension' // an extension that may not appear here
   | 'PeerSentAlert' // the peer sent a fatal alert; we close without answering
@@ -102,6 +103,7 @@ const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription> = {
   PeerBadRecordMac: 'bad_record_mac',
   PeerBadFinished: 'decrypt_error',
   PeerBadSignature: 'decrypt_error',
+  PeerBadBinder: 'decrypt_error',
   PeerMissingExtension: 'missing_extension',
   PeerUnsupportedExtension: 'unsupported_extension',
   PeerSentAlert: 'close_notify', // never sent: a received fatal alert is not answered

@@ -96,6 +96,8 @@ export type TlsEventBody =
       keyExchange?: 'ECDHE' | 'RSA';
       extendedMasterSecret?: boolean;
       clientAuth?: 'none' | 'requested' | 'required';
+      /** TLS 1.3, when a ticket was offered: whether the handshake resumed with its PSK (RFC 8446 §2.2). */
+      resumed?: boolean;
     }
   /**
    * A derived secret or key. `name` is the RFC's (client_handshake_traffic_secret,

@@ -8,7 +8,7 @@ export { createKeyLog, keyLogText, keyLogLabel, type KeyLogBuilder } from './key
 export { runScenario, createEventLog, type RunSummary, type EventLog, type RunOptions } from './session';
 export { DEFAULT_SCENARIO, type Scenario, type FaultName } from './scenario';
 export type * from './events';
-export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues } from './config';
+export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues, ResumptionTicket } from './config';
 export type { PublicKey, PrivateKey, ServerKeyType, SignatureSchemeName, KeyType } from './crypto/keys';
 export { seededRng, systemRng, newSeed, type Rng } from './crypto/rng';
 export { TlsError, alertFor, alertName, ALERT_CODES, type AlertDescription, type TlsErrorKind } from './errors';

@@ -61,6 +61,11 @@ export interface Scenario {
   request?: string;
   /** ISO time used for certificate validity (default: now). */
   at?: string;
+  /**
+   * TLS 1.3: resume a session (RFC 8446 §2.2). An earlier full handshake, whose events are not
+   * shown, gives the client a ticket; the run shown offers its PSK and resumes.
+   */
+  resumption?: boolean;
 }
 
 export const DEFAULT_SCENARIO: Scenario = {

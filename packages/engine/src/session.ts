@@ -6,7 +6,7 @@
  * (scenario.fault). Same scenario + same seed → the same bytes.
  */
 import { concatBytes, utf8 } from './codec/hex';
-import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ServerConfig } from './config';
+import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ResumptionTicket, ServerConfig } from './config';
 import { aeadSeal } from './crypto/aead';
 import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
 import { TLS12_SUITES } from './tls12/suites';
@@ -36,6 +36,8 @@ export interface RunSummary {
   error?: string;
   /** Number of events emitted. */
   events: number;
+  /** A resumption run: whether the handshake resumed with the ticket's PSK. */
+  resumed?: boolean;
 }
 
 export interface EventLog {
@@ -231,6 +233,26 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (serverFaults.length > 0) serverCfg.faults = serverFaults;
   }
 
+  if (sc.resumption && sc.version !== 'TLS 1.3') {
+    note('client', 'Resumption with a session ticket is a TLS 1.3 option here: this TLS 1.2 run is a full handshake.');
+  } else if (sc.resumption) {
+    // Both connections share the server's ticket key; the shown one gets a new ticket too, as real servers do.
+    serverCfg.sessionTickets = 1;
+    serverCfg.ticketKey = seededRng(sc.seed, 'ticket key')(32);
+    const ticket = earlierTicket(clientCfg, serverCfg, sc.seed);
+    if (ticket.ticket) {
+      clientCfg.resume = ticket.ticket;
+      note(
+        'client',
+        `This run resumes a session. Its ticket came from an earlier full handshake between the same client and server (same settings, its own random values from seed "${sc.seed}"; its events are not shown): ${ticket.summary}.`,
+        'RFC 8446 §2.2',
+      );
+      if (sc.fault === 'bad-signature') note('client', 'The bad-signature fault flips a bit of the server’s CertificateVerify, and a resumed handshake has none: this run is unaffected.', 'RFC 8446 §2.2');
+    } else {
+      note('client', `No ticket to resume with: the earlier full handshake ${ticket.summary}. This run is a full handshake.`, 'RFC 8446 §2.2');
+    }
+  }
+
   const client = createClient(clientCfg);
   const server = createServer(serverCfg);
 
@@ -294,6 +316,32 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
 }
 
 /**
+ * The earlier full handshake of a resumption run: the same configurations with their own
+ * random streams and no events, pumped until both sides are quiet. Returns the client's first
+ * ticket, or why there is none.
+ */
+function earlierTicket(clientCfg: ClientConfig, serverCfg: ServerConfig, seed: string): { ticket?: ResumptionTicket; summary: string } {
+  let alert: string | undefined;
+  const quiet: EventSink = (e) => {
+    if (e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') alert ??= `${e.side} sent ${String(e.description)}${e.reason ? ` (${e.reason})` : ''}`;
+  };
+  const client = createClient({ ...clientCfg, rng: seededRng(seed, 'earlier client'), sink: quiet });
+  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet });
+  const queue: { from: Side; bytes: Uint8Array }[] = client.start().map((bytes) => ({ from: 'client' as const, bytes }));
+  for (let steps = 0; queue.length > 0 && steps < 1000; steps++) {
+    const item = queue.shift()!;
+    const out = (item.from === 'client' ? server : client).receive(item.bytes);
+    for (const bytes of out) queue.push({ from: item.from === 'client' ? 'server' : 'client', bytes });
+  }
+  const t = client.tickets[0];
+  if (!t) return { summary: alert ? `failed: ${alert}` : 'ended without a NewSessionTicket' };
+  return {
+    ticket: t,
+    summary: `${t.cipherSuite}, a ${t.ticket.length}-byte ticket for "${t.serverName ?? ''}", ticket_lifetime ${t.lifetime} s, ticket_age_add ${t.ageAdd}`,
+  };
+}
+
+/**
  * The private key for a pasted chain: from the key paste (or a key pasted along with the
  * chain). A key that is unusable or belongs to another certificate is reported and left out,
  * so the side presents the chain without a key (it cannot prove it owns the certificate).
@@ -328,13 +376,14 @@ function parsedLeaf(der: Uint8Array): ParsedCertificate | undefined {
   }
 }
 
-function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string } {
-  const out: { version?: TlsVersionName; cipherSuite?: string; group?: string } = {};
+function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string; resumed?: boolean } {
+  const out: { version?: TlsVersionName; cipherSuite?: string; group?: string; resumed?: boolean } = {};
   for (const e of events) {
     if (e.type !== 'negotiated' || e.side !== side) continue;
     if (e.version) out.version = e.version;
     if (e.cipherSuite) out.cipherSuite = e.cipherSuite;
     if (e.group) out.group = e.group;
+    if (e.resumed !== undefined) out.resumed = e.resumed;
   }
   return out;
 }

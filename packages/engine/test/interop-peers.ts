@@ -7,7 +7,7 @@
 import { connect as netConnect, createServer as netCreateServer, type Server as NetServer } from 'node:net';
 import * as tls from 'node:tls';
 import { createClient, createServer } from '../src/index';
-import type { ClientConfig, GroupName, ServerConfig } from '../src/config';
+import type { ClientConfig, GroupName, ResumptionTicket, ServerConfig } from '../src/config';
 import type { ServerKeyType } from '../src/crypto/keys';
 import { systemRng } from '../src/crypto/rng';
 import type { TlsEvent } from '../src/events';
@@ -43,12 +43,15 @@ export interface NodeServer {
   port: number;
   /** What node:tls saw per client port: cipher, protocol, ALPN (and the client certificate). */
   seen: Map<number, { cipher: string; protocol: string | null; alpn: string | false; authorized?: boolean; peerCN?: string }>;
+  /** Per client port: node:tls's isSessionReused() (TLS 1.3 resumption). */
+  reused: Map<number, boolean>;
   errors: string[];
 }
 
 export async function startNodeServer(keyType: ServerKeyType, opts: tls.TlsOptions = {}): Promise<NodeServer> {
   const pair = pki.server[keyType];
   const seen: NodeServer['seen'] = new Map();
+  const reused = new Map<number, boolean>();
   const errors: string[] = [];
   const server = tls.createServer(
     {
@@ -65,6 +68,7 @@ export async function startNodeServer(keyType: ServerKeyType, opts: tls.TlsOptio
         protocol: sock.getProtocol(),
         alpn: sock.alpnProtocol ?? false,
       };
+      reused.set(sock.remotePort ?? 0, sock.isSessionReused());
       if (opts.requestCert) {
         entry.authorized = sock.authorized;
         const peer = sock.getPeerCertificate();
@@ -85,7 +89,7 @@ export async function startNodeServer(keyType: ServerKeyType, opts: tls.TlsOptio
   server.on('tlsClientError', (err) => errors.push(err.message));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
-  return { server, port: typeof addr === 'object' && addr ? addr.port : 0, seen, errors };
+  return { server, port: typeof addr === 'object' && addr ? addr.port : 0, seen, reused, errors };
 }
 
 export interface ClientRun {
@@ -93,6 +97,8 @@ export interface ClientRun {
   events: TlsEvent[];
   answer: string;
   localPort: number;
+  /** Session tickets our client received (RFC 8446 §4.6.1). */
+  tickets: ResumptionTicket[];
 }
 
 /** Our client over TCP: handshake, send REQUEST, read until the server closes. */
@@ -103,16 +109,17 @@ export function runEngineClient(port: number, over: Partial<ClientConfig> = {}):
     localPort = socket.localPort ?? 0;
   });
   let answer = '';
+  let client: ReturnType<typeof createClient> | undefined;
   const driver = driveEndpoint(
     socket,
     (sink) =>
-      createClient({
+      (client = createClient({
         rng: systemRng(),
         sink,
         serverName: HOST,
         trustAnchors: anchors,
         ...over,
-      }),
+      })),
     {
       onConnected: (d) => d.send(new TextEncoder().encode(REQUEST)),
       onAppData: (data) => {
@@ -123,7 +130,7 @@ export function runEngineClient(port: number, over: Partial<ClientConfig> = {}):
   const timer = setTimeout(() => socket.destroy(new Error('test timeout')), 15_000);
   return driver.finished.then((outcome) => {
     clearTimeout(timer);
-    return { outcome, events: driver.events, answer, localPort };
+    return { outcome, events: driver.events, answer, localPort, tickets: client ? [...client.tickets] : [] };
   });
 }
 
@@ -175,6 +182,10 @@ export interface NodeClientRun {
   group?: string;
   alpn?: string | false;
   answer: string;
+  /** node:tls's isSessionReused() after the handshake. */
+  reused?: boolean;
+  /** The last session node:tls reported (TLS 1.3: one per NewSessionTicket), for tls.connect({ session }). */
+  session?: Buffer;
 }
 
 export function runNodeClient(port: number, opts: tls.ConnectionOptions): Promise<NodeClientRun> {
@@ -194,10 +205,14 @@ export function runNodeClient(port: number, opts: tls.ConnectionOptions): Promis
       result.protocol = sock.getProtocol();
       result.group = (sock.getEphemeralKeyInfo() as { name?: string }).name;
       result.alpn = sock.alpnProtocol ?? false;
+      result.reused = sock.isSessionReused();
       sock.write(REQUEST);
     });
     sock.on('data', (d: Buffer) => {
       result.answer += d.toString('utf8');
+    });
+    sock.on('session', (session: Buffer) => {
+      result.session = session;
     });
     sock.on('error', (err) => {
       result.ok = false;

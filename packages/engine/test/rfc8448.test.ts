@@ -83,7 +83,8 @@ function extensionList(hex: string, own: number[], bodyOffset: number): { type: 
   return out;
 }
 
-describe('RFC 8448 §3 reproduced by the endpoints', () => {
+/** The §3 exchange by our endpoints, with the RFC's values (also the source of §4's ticket). */
+function runSection3() {
   const cvHex = hm('CertificateVerify', 'server').hex;
   const cvSig = fromHex(cvHex).slice(8);
   const salt = pssSalt(cvSig, rsaPublic as Extract<PublicKey, { type: 'rsa' }>);
@@ -140,6 +141,11 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
   deliver('client', client.send(payload));
   deliver('server', server.send(payload));
   deliver('client', client.close());
+  return { client, server, clientEvents, serverEvents, wire, salt, certDer, at };
+}
+
+describe('RFC 8448 §3 reproduced by the endpoints', () => {
+  const { client, server, clientEvents, serverEvents, wire, salt } = runSection3();
 
   it('recovered the RSA-PSS salt from the RFC signature', () => {
     expect(salt.length).toBe(32);
@@ -173,8 +179,8 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
         events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]),
       );
       for (const [name, value] of Object.entries(S3.secrets)) {
-        if (name === 'resumption_psk_for_ticket') continue; // the ticket PSK belongs to resumption, which we do not do
-        expect(s[name], name).toBe(value);
+        // The PSK of the NewSessionTicket (RFC 8446 §4.6.1): our name for it is ticket_psk_0.
+        expect(s[name === 'resumption_psk_for_ticket' ? 'ticket_psk_0' : name], name).toBe(value);
       }
       for (const [prefix, k] of Object.entries(S3.traffic_keys)) {
         expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(k.key);
@@ -294,6 +300,139 @@ describe('RFC 8448 §5 (HelloRetryRequest) reproduced by the endpoints', () => {
         expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(k.key);
         expect(s[`${prefix}_write_iv`], `${prefix} iv`).toBe(k.iv);
       }
+    }
+  });
+});
+
+// RFC 8448 §4, resumed handshake (without its 0-RTT data)
+describe('RFC 8448 §4 (resumption with the §3 ticket) reproduced by the endpoints, without 0-RTT', () => {
+  const S4 = vectors.section4;
+  const msgs = S4.handshake_messages;
+  const hm4 = (type: string, sender: string) => msgs.find((m) => m.type === type && m.sender === sender)!;
+  const key4 = (party: string) => fromHex(S4.ephemeral_keys.find((k) => k.party === party)!.private_key);
+  // The ticket comes from our own §3 run: the client parsed the RFC's NewSessionTicket and derived its PSK.
+  const s3 = runSection3();
+  const ticket = s3.client.tickets[0]!;
+  const ch = hm4('ClientHello', 'client').hex;
+  const sh = hm4('ServerHello', 'server').hex;
+  // obfuscated_ticket_age in the RFC's ClientHello (fad6aacb) − ticket_age_add (fad6aac5): the ticket is 6 ms old.
+  const clientNow = new Date(ticket.receivedAt + 6);
+  const clientEvents: TlsEventBody[] = [];
+  const serverEvents: TlsEventBody[] = [];
+  const client = createClient({
+    rng: scriptedRng([]),
+    sink: (e) => clientEvents.push(e),
+    now: clientNow,
+    serverName: 'server',
+    trustAnchors: [s3.certDer],
+    insecureSkipVerify: true,
+    middleboxCompat: false,
+    cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
+    groups: ['x25519'],
+    resume: ticket,
+    fixed: {
+      random: fromHex(ch).slice(6, 38),
+      keyShares: { x25519: key4('client') },
+      // Ours: server_name, key_share, supported_versions, psk_key_exchange_modes, pre_shared_key (with the binder);
+      // the RFC's bytes for the rest (early_data is offered as the RFC does, but no 0-RTT data is sent).
+      extensions: extensionList(ch, [0x0000, 0x0033, 0x002b, 0x002d, 0x0029], 49),
+    },
+  });
+  // The RFC's ticket is another server's (opaque to ours): the server knows its PSK by identity.
+  const server = createServer({
+    rng: scriptedRng([]),
+    sink: (e) => serverEvents.push(e),
+    now: s3.at,
+    cert: { chain: [s3.certDer], key: rsaKey },
+    fixed: {
+      random: fromHex(sh).slice(6, 38),
+      keyShares: { x25519: key4('server') },
+      extensions: extensionList(hm4('EncryptedExtensions', 'server').hex, [0x0000], 4),
+      resumptionPsks: [{ identity: ticket.ticket, psk: fromHex(S3.secrets.resumption_psk_for_ticket), cipherSuite: 'TLS_AES_128_GCM_SHA256', ageAdd: ticket.ageAdd }],
+    },
+  });
+  const wire: { from: string; bytes: Uint8Array }[] = [];
+  const deliver = (from: 'client' | 'server', records: Uint8Array[]) => {
+    for (const r of records) {
+      wire.push({ from, bytes: r });
+      deliver(from === 'client' ? 'server' : 'client', (from === 'client' ? server : client).receive(r));
+    }
+  };
+  deliver('client', client.start());
+  const sentMsg = (events: TlsEventBody[], name: string) =>
+    (events.find((e) => e.type === 'handshake' && e.direction === 'sent' && e.name === name) as Extract<TlsEventBody, { type: 'handshake' }>).bytes;
+  const secretsOf = (events: TlsEventBody[]) =>
+    Object.fromEntries(events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]));
+
+  it('the §3 ticket: the RFC ticket, its PSK and ticket_age_add', () => {
+    expect(toHex(ticket.psk)).toBe(S4.secrets.psk);
+    expect(toHex(ticket.psk)).toBe(S3.secrets.resumption_psk_for_ticket);
+    expect(ticket.ageAdd).toBe(0xfad6aac5);
+    expect(ticket.lifetime).toBe(30);
+  });
+
+  it('both sides resume without alerts and without certificate messages', () => {
+    const alerts = [...clientEvents, ...serverEvents].filter((e) => e.type === 'alert');
+    expect(alerts).toEqual([]);
+    expect(client.state).toBe('Connected');
+    expect(server.state).toBe('Connected');
+    expect([...clientEvents, ...serverEvents].some((e) => e.type === 'handshake' && e.name.startsWith('Certificate'))).toBe(false);
+  });
+
+  it('the 512-byte ClientHello with its binder, and its record, equal the RFC', () => {
+    expect(toHex(sentMsg(clientEvents, 'ClientHello'))).toBe(ch);
+    expect(ch.length / 2).toBe(512);
+    expect(`${wire[0]!.from}:${toHex(wire[0]!.bytes)}`).toBe(`client:${S4.records[0]!.complete_record}`);
+  });
+
+  it('PSK, early secret, binder key, binder finished key, truncated-ClientHello hash and binder equal the RFC (both sides)', () => {
+    for (const events of [clientEvents, serverEvents]) {
+      const s = secretsOf(events);
+      expect(s.early_secret).toBe(S4.secrets.early_secret);
+      expect(s.binder_key).toBe(S4.psk_binder.binder_key_prk);
+      expect(s.binder_finished_key).toBe(S4.psk_binder.finished_key);
+      expect(s.psk_binder).toBe(S4.psk_binder.binder);
+      const binder = events.find((e) => e.type === 'secret' && e.name === 'psk_binder') as Extract<TlsEventBody, { type: 'secret' }>;
+      expect(toHex(binder.inputs[1]!.value as Uint8Array)).toBe(S4.psk_binder.binder_hash);
+      const early = events.find((e) => e.type === 'secret' && e.name === 'early_secret') as Extract<TlsEventBody, { type: 'secret' }>;
+      expect(toHex(early.inputs[1]!.value as Uint8Array)).toBe(S4.secrets.psk);
+    }
+    expect(ch.endsWith(`0021${'20'}${S4.psk_binder.binder}`)).toBe(true);
+    expect(ch.slice(0, S4.psk_binder.truncated_client_hello.length)).toBe(S4.psk_binder.truncated_client_hello);
+  });
+
+  it('ServerHello, EncryptedExtensions and the server Finished equal the RFC, and so do their records', () => {
+    expect(toHex(sentMsg(serverEvents, 'ServerHello'))).toBe(sh);
+    expect(toHex(sentMsg(serverEvents, 'EncryptedExtensions'))).toBe(hm4('EncryptedExtensions', 'server').hex);
+    expect(toHex(sentMsg(serverEvents, 'Finished'))).toBe(hm4('Finished', 'server').hex);
+    const serverWire = wire.filter((w) => w.from === 'server').map((w) => toHex(w.bytes));
+    const rfcServer = S4.records.filter((r) => r.sender === 'server' && r.content_type === 'handshake').map((r) => r.complete_record);
+    expect(serverWire.slice(0, 2)).toEqual(rfcServer);
+  });
+
+  it('handshake and application secrets, traffic keys and the server finished key equal the RFC (both sides)', () => {
+    const names = [
+      'derived_for_handshake',
+      'ecdhe_shared_secret',
+      'handshake_secret',
+      'client_handshake_traffic_secret',
+      'server_handshake_traffic_secret',
+      'derived_for_master',
+      'master_secret',
+      'client_application_traffic_secret_0',
+      'server_application_traffic_secret_0',
+      'exporter_master_secret',
+    ] as const;
+    for (const events of [clientEvents, serverEvents]) {
+      const s = secretsOf(events);
+      for (const n of names) expect(s[n], n).toBe(S4.secrets[n]);
+      for (const prefix of ['server_handshake', 'client_handshake', 'server_application', 'client_application'] as const) {
+        expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(S4.traffic_keys[prefix].key);
+        expect(s[`${prefix}_write_iv`], `${prefix} iv`).toBe(S4.traffic_keys[prefix].iv);
+      }
+      expect(s.server_finished_key).toBe(S4.finished.server.finished_key);
+      expect(s.server_verify_data).toBe(S4.finished.server.verify_data);
+      expect(s.client_finished_key).toBe(S4.finished.client.finished_key);
     }
   });
 });

@@ -55,6 +55,7 @@ export const SERVE_FLAGS: FlagSpecs = {
   ca: { type: 'string', metavar: 'FILE', help: 'PEM trust anchors for client certificates (mutual TLS)' },
   'request-client-cert': { type: 'boolean', help: 'ask for a client certificate (optional)' },
   'require-client-cert': { type: 'boolean', help: 'require a client certificate' },
+  tickets: { type: 'string', metavar: 'N', help: 'TLS 1.3: send N session tickets after each handshake (sealed with a key made at startup), so clients can resume' },
   once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
   trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines, each with its connection number (status lines go to stderr)' },
@@ -87,6 +88,11 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
   const caFile = getString(p, 'ca');
   if ((request || require) && !caFile) throw new UsageError('mutual TLS needs --ca FILE (the trust anchors for client certificates)');
 
+  const ticketsArg = getString(p, 'tickets');
+  const tickets = ticketsArg === undefined ? 0 : Number(ticketsArg);
+  if (!Number.isInteger(tickets) || tickets < 0 || tickets > 16) throw new UsageError(`bad --tickets "${ticketsArg}" (a number of tickets from 0 to 16)`);
+  if (tickets > 0) lines.push(`sending ${tickets} session ticket${tickets > 1 ? 's' : ''} after each TLS 1.3 handshake: clients can resume until this server stops`);
+
   let cert: CertifiedKey;
   if (certFile && keyFile) {
     cert = loadCertifiedKey(certFile, keyFile);
@@ -110,6 +116,8 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
       cert,
       clientAuth: require ? 'require' : request ? 'request' : 'none',
       clientTrustAnchors: caFile ? loadTrustAnchors(caFile) : undefined,
+      // One ticket key for every connection, so a ticket from one opens in the next (server/tickets.ts).
+      ...(tickets > 0 ? { sessionTickets: tickets, ticketKey: systemRng()(32) } : {}),
     },
     lines,
   };
@@ -143,6 +151,7 @@ export function responseFor(request: string, events: readonly TlsEvent[]): strin
     (n.keyExchange === 'RSA' ? ' (RSA key transport)' : '') +
     (n.signatureScheme ? `; the server signed with ${n.signatureScheme}` : '') +
     (n.helloRetry === 'true' ? '; after a HelloRetryRequest' : '') +
+    (n.resumed === 'true' ? '; resumed with a session ticket (no certificate)' : '') +
     `.\n` +
     `ALPN: ${n.alpn ?? 'none'}. Client certificate: ${clientCertText(events)}.\n` +
     `Your request: ${firstLine}\n`;

@@ -8,7 +8,9 @@ import { assertNever, TlsError } from '../errors';
 import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
-import { buildClientHello, checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
+import { checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
+import { encodeClientHello, onNewSessionTicket, preparePsk } from './resume';
+import type { ResumptionTicket } from '../config';
 import {
   nextTrafficKeys,
   onCertificateRequest,
@@ -36,6 +38,9 @@ export class TlsClient extends Connection implements Endpoint {
   private readonly io: HandshakeIo;
   private offer?: Offer;
   private clientHelloBytes?: Uint8Array;
+  private ticketsReceived = 0;
+  /** Session tickets received after the handshake (RFC 8446 §4.6.1): give one as `resume` to a later client. */
+  readonly tickets: ResumptionTicket[] = [];
 
   constructor(readonly config: ClientConfig) {
     super('client', config.sink);
@@ -61,7 +66,9 @@ export class TlsClient extends Connection implements Endpoint {
     try {
       const offer = makeOffer(this.config);
       this.offer = offer;
-      const ch = encodeHandshake(buildClientHello(this.config, offer));
+      const psk = preparePsk(this.io, this.config, offer);
+      if (psk) offer.psk = psk;
+      const ch = encodeClientHello(this.config, offer, new Uint8Array(0));
       this.clientHelloBytes = ch.bytes;
       const transcript = new Transcript();
       transcript.add(ch.bytes);
@@ -165,7 +172,8 @@ export class TlsClient extends Connection implements Endpoint {
   private postHandshake(st: Extract<ClientState, { name: 'Connected' }>, enc: EncodedMessage): void {
     const m = expectMessage(enc, 'NewSessionTicket', 'KeyUpdate');
     if (m.type === 'NewSessionTicket') {
-      this.note('NewSessionTicket received and ignored (this engine does not resume sessions).', 'RFC 8446 §4.6.1');
+      const t = onNewSessionTicket(this.io, this.config, m, st.app, this.ticketsReceived++, this.offer?.serverName);
+      if (t) this.tickets.push(t);
       return;
     }
     this.setReadProtection(nextTrafficKeys(st.app, 'server'));

@@ -4,7 +4,9 @@
  * TLS 1.2 (tls12.ts).
  */
 import { equalBytes } from '../codec/hex';
-import type { ClientConfig, GroupName } from '../config';
+import type { ClientConfig, GroupName, ResumptionTicket } from '../config';
+import type { KeySchedule } from '../crypto/key-schedule';
+import type { Suite13 } from '../crypto/cipher-suites';
 import type { SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEME_CODES, SIGNATURE_SCHEMES } from '../crypto/signature';
 import { TLS13_SUITES } from '../crypto/cipher-suites';
@@ -35,6 +37,19 @@ export interface Offer {
   cookie?: Uint8Array;
   /** Set once a HelloRetryRequest was answered. */
   retried?: boolean;
+  /** The ticket offered for resumption (client/resume.ts), with its key schedule. */
+  psk?: OfferedPsk;
+}
+
+/** A ticket's PSK as offered in pre_shared_key (RFC 8446 §4.2.11). */
+export interface OfferedPsk {
+  ticket: ResumptionTicket;
+  suite: Suite13;
+  /** Started with Early Secret = HKDF-Extract(0, PSK); continues if the server accepts. */
+  ks: KeySchedule;
+  binderKey: Uint8Array;
+  /** obfuscated_ticket_age = (ticket age in ms + ticket_age_add) mod 2^32. */
+  obfuscatedAge: number;
 }
 
 export const DEFAULT_GROUPS: GroupName[] = ['x25519', 'secp256r1'];
@@ -95,6 +110,15 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
     own.push({ type: 'supported_versions', versions: offer.versions });
     own.push({ type: 'key_share', shares: offer.keyShares.map((k) => ({ group: GROUP_CODES[k.group], keyExchange: k.publicKey })) });
     if (offer.cookie) own.push({ type: 'cookie', cookie: offer.cookie });
+    if (offer.psk) {
+      // RFC 8446 §4.2.9, §4.2.11: psk_dhe_ke only; the binder is filled in once the rest is encoded (client/resume.ts).
+      own.push({ type: 'psk_key_exchange_modes', modes: [1] });
+      own.push({
+        type: 'pre_shared_key',
+        identities: [{ identity: offer.psk.ticket.ticket, obfuscatedTicketAge: offer.psk.obfuscatedAge }],
+        binders: [new Uint8Array(offer.psk.ks.hashLength)],
+      });
+    }
   }
   let extensions = own;
   const shape = (offer.cookie || offer.retried ? cfg.fixed?.retryExtensions : undefined) ?? cfg.fixed?.extensions;
@@ -109,7 +133,16 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
     }
     // A cookie from a HelloRetryRequest is always echoed.
     if (offer.cookie && !extensions.some((e) => e.type === 'cookie')) extensions.push({ type: 'cookie', cookie: offer.cookie });
+    if (offer.psk) {
+      for (const t of ['psk_key_exchange_modes', 'pre_shared_key'] as const) {
+        const e = own.find((x) => x.type === t)!;
+        if (!extensions.includes(e)) extensions.push(e);
+      }
+    }
   }
+  // RFC 8446 §4.2.11: pre_shared_key MUST be the last extension.
+  const pskAt = extensions.findIndex((e) => e.type === 'pre_shared_key');
+  if (pskAt >= 0 && pskAt !== extensions.length - 1) extensions.push(...extensions.splice(pskAt, 1));
   offer.sentExtensions = new Set(extensions.map(extensionCode));
   return {
     type: 'ClientHello',

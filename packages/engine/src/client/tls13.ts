@@ -6,6 +6,9 @@
  *   ExpectServerHello → (HelloRetryRequest → ExpectServerHello) → ExpectEncryptedExtensions
  *   → ExpectCertificateOrCertificateRequest → [ExpectCertificate] → ExpectCertificateVerify
  *   → ExpectFinished → Connected
+ *
+ * Resumed (RFC 8446 §2.2, the server accepted our ticket's PSK): ExpectServerHello →
+ * ExpectEncryptedExtensions → ExpectFinished → Connected — no certificate messages.
  */
 import { concatBytes, equalBytes, utf8 } from '../codec/hex';
 import type { ClientConfig, GroupName } from '../config';
@@ -23,7 +26,8 @@ import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/han
 import { timed, type HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/protection';
 import { verifyPeerChain } from '../tls12/peer-cert';
-import { buildClientHello, type Offer, type ServerHelloMsg } from './hello';
+import { type Offer, type ServerHelloMsg } from './hello';
+import { encodeClientHello, pskAfterRetry } from './resume';
 
 /** Handshake data shared by the TLS 1.3 client states. */
 export interface Hs13 {
@@ -35,6 +39,8 @@ export interface Hs13 {
   helloRetry: boolean;
   ccsSent: boolean;
   certRequest?: { context: Uint8Array; schemes: number[] };
+  /** The server accepted our ticket's PSK (RFC 8446 §2.2): no certificate messages follow. */
+  resumed?: boolean;
 }
 
 export type ClientState13 =
@@ -53,6 +59,8 @@ export interface AppSecrets13 {
   serverSecret: Uint8Array;
   clientGeneration: number;
   serverGeneration: number;
+  /** For the PSKs of NewSessionTickets (RFC 8446 §4.6.1). */
+  resumptionMasterSecret?: Uint8Array;
 }
 
 /** What the client carries between ClientHello and ServerHello. */
@@ -127,6 +135,7 @@ export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: Hell
   }
   if (cookie) offer.cookie = cookie.cookie;
   offer.retried = true;
+  pskAfterRetry(io, cfg, offer, suite);
   const mh = st.transcript.replaceWithMessageHash(suite.hash);
   io.note(`HelloRetryRequest: ClientHello1 is replaced in the transcript by message_hash (${mh.length} bytes).`, 'RFC 8446 §4.4.1');
   st.transcript.add(enc.bytes);
@@ -137,7 +146,8 @@ export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: Hell
     io.sendCcs();
     ccsSent = true;
   }
-  const ch2 = encodeHandshake(buildClientHello(cfg, offer));
+  // With a PSK, the new binder covers message_hash ‖ HelloRetryRequest ‖ Truncate(ClientHello2) (RFC 8446 §4.2.11.2).
+  const ch2 = encodeClientHello(cfg, offer, st.transcript.bytes());
   st.transcript.add(ch2.bytes);
   io.queueHandshake(ch2);
   io.flush();
@@ -155,7 +165,7 @@ export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMes
   // RFC 8446 §4.1.4: the ServerHello after an HRR must keep the HRR's suite.
   if (st.hrr && st.hrr.suite !== sh.cipherSuite) throw new TlsError('PeerIllegalParameter', 'ServerHello cipher suite differs from the HelloRetryRequest');
   for (const e of sh.extensions) {
-    if (!['key_share_server', 'supported_versions_selected', 'opaque'].includes(e.type) || (e.type === 'opaque' && e.code !== 41)) {
+    if (!['key_share_server', 'supported_versions_selected', 'pre_shared_key_selected'].includes(e.type)) {
       throw new TlsError('PeerIllegalParameter', `ServerHello may not carry ${nameOf(EXTENSION_TYPES, extensionCode(e))}`);
     }
   }
@@ -166,15 +176,46 @@ export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMes
   // RFC 8446 §4.2.8: the server's share must be for a group we sent a share for.
   if (!mine) throw new TlsError('PeerIllegalParameter', `server key share for ${nameOf(GROUPS, ks.share.group)}, for which we sent no share`);
   const shared = ecdheSharedSecret(io, mine.group, mine.privateKey, ks.share.keyExchange);
+  const psk = findExt(sh.extensions, 'pre_shared_key_selected');
+  let keySchedule: KeySchedule;
+  if (psk) {
+    // RFC 8446 §4.2.11: selected_identity within what we offered (one identity), and a suite of the PSK's hash.
+    if (!offer.psk) throw new TlsError('PeerIllegalParameter', 'ServerHello selects a PSK, but we offered none');
+    if (psk.selectedIdentity !== 0) throw new TlsError('PeerIllegalParameter', `ServerHello selects PSK identity ${psk.selectedIdentity}, but we offered only identity 0`);
+    if (suite.hash !== offer.psk.suite.hash) {
+      throw new TlsError('PeerIllegalParameter', `ServerHello selects the PSK with ${suite.name} (${suite.hash}); the ticket is for ${offer.psk.suite.hash}`);
+    }
+    keySchedule = offer.psk.ks; // Early Secret from the PSK, derived for the binder
+    io.note('The server accepted our ticket (pre_shared_key selected_identity 0): this handshake resumes the earlier session, authenticated by the PSK — no certificate.', 'RFC 8446 §2.2');
+  } else {
+    if (offer.psk) io.note('The server did not accept our ticket: this is a full handshake.', 'RFC 8446 §4.2.11');
+    keySchedule = new KeySchedule(suite.hash, (s) => io.secret(s));
+    keySchedule.deriveEarlySecret();
+  }
   st.transcript.add(enc.bytes);
-  const keySchedule = new KeySchedule(suite.hash, (s) => io.secret(s));
-  keySchedule.deriveEarlySecret();
   const hsSecrets = keySchedule.deriveHandshakeSecrets(shared, st.transcript.hash(suite.hash));
   const sk = keySchedule.trafficKeys(hsSecrets.server, 'server_handshake_traffic_secret', 'server_handshake', suite.keyLen, suite.ivLen);
   const ck = keySchedule.trafficKeys(hsSecrets.client, 'client_handshake_traffic_secret', 'client_handshake', suite.keyLen, suite.ivLen);
   io.setReadProtection(new Protection13(suite, sk.key, sk.iv, 'server_handshake_traffic_secret'));
-  io.emit({ type: 'negotiated', version: 'TLS 1.3', cipherSuite: suite.name, group: mine.group, helloRetry: st.hrr !== undefined, keyExchange: 'ECDHE' });
-  const hs: Hs13 = { suite, ks: keySchedule, transcript: st.transcript, clientHs: hsSecrets.client, serverHs: hsSecrets.server, helloRetry: st.hrr !== undefined, ccsSent: st.ccsSent };
+  io.emit({
+    type: 'negotiated',
+    version: 'TLS 1.3',
+    cipherSuite: suite.name,
+    group: mine.group,
+    helloRetry: st.hrr !== undefined,
+    keyExchange: 'ECDHE',
+    ...(offer.psk ? { resumed: psk !== undefined } : {}),
+  });
+  const hs: Hs13 = {
+    suite,
+    ks: keySchedule,
+    transcript: st.transcript,
+    clientHs: hsSecrets.client,
+    serverHs: hsSecrets.server,
+    helloRetry: st.hrr !== undefined,
+    ccsSent: st.ccsSent,
+    ...(psk ? { resumed: true } : {}),
+  };
   // Our own write key switches when we send our second flight; until then alerts go in the clear
   // only if the server could not read them otherwise — RFC 8446 §5: use the current write key.
   io.setWriteProtection(new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret'));
@@ -201,6 +242,8 @@ export function onEncryptedExtensions(io: HandshakeIo, offer: Offer, st: Extract
   }
   if (offer.serverName && findExt(m.extensions, 'server_name')) io.emit({ type: 'negotiated', version: 'TLS 1.3', serverName: offer.serverName });
   st.hs.transcript.add(enc.bytes);
+  // RFC 8446 §2.2: a resumed handshake has no CertificateRequest, Certificate or CertificateVerify.
+  if (st.hs.resumed) return { name: 'ExpectFinished', hs: st.hs };
   return { name: 'ExpectCertificateOrCertificateRequest', hs: st.hs };
 }
 
@@ -275,7 +318,7 @@ export function onServerFinished(io: HandshakeIo, cfg: ClientConfig, st: Extract
   const hs = st.hs;
   const h = hs.suite.hash;
   if (m.verifyData.length !== hashLen(h)) throw new TlsError('DecodeError', `Finished.verify_data is ${m.verifyData.length} bytes, expected ${hashLen(h)}`);
-  const expected = hs.ks.finished(hs.serverHs, 'server_handshake_traffic_secret', 'server', hs.transcript.hash(h), 'ClientHello...CertificateVerify');
+  const expected = hs.ks.finished(hs.serverHs, 'server_handshake_traffic_secret', 'server', hs.transcript.hash(h), hs.resumed ? 'ClientHello...EncryptedExtensions' : 'ClientHello...CertificateVerify');
   // RFC 8446 §4.4.4: a wrong verify_data is a decrypt_error.
   if (!equalBytes(expected, m.verifyData)) throw new TlsError('PeerBadFinished', 'server Finished.verify_data does not match');
   hs.transcript.add(enc.bytes);
@@ -295,8 +338,11 @@ export function onServerFinished(io: HandshakeIo, cfg: ClientConfig, st: Extract
   hs.transcript.add(fin.bytes);
   const ck = hs.ks.trafficKeys(app.client, 'client_application_traffic_secret_0', 'client_application', hs.suite.keyLen, hs.suite.ivLen);
   io.setWriteProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
-  hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
-  return { name: 'Connected', app: { suite: hs.suite, ks: hs.ks, clientSecret: app.client, serverSecret: app.server, clientGeneration: 0, serverGeneration: 0 } };
+  const resumptionMasterSecret = hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
+  return {
+    name: 'Connected',
+    app: { suite: hs.suite, ks: hs.ks, clientSecret: app.client, serverSecret: app.server, clientGeneration: 0, serverGeneration: 0, resumptionMasterSecret },
+  };
 }
 
 /** Client Certificate (+ CertificateVerify) in answer to a CertificateRequest (RFC 8446 §4.4.2). */

@@ -54,7 +54,10 @@
  * Finished (§4.4.4): finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length),
  * verify_data = HMAC(finished_key, Transcript-Hash(Handshake Context, Certificate*, CertificateVerify*)).
  *
- * We do no PSK: the Early Secret is HKDF-Extract(0, 0^HashLen).
+ * Without a PSK the Early Secret is HKDF-Extract(0, 0^HashLen). Resumption (§2.2, §4.6.1): the
+ * ticket's PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce,
+ * Hash.length) is the IKM of the next connection's Early Secret, and the ClientHello proves it
+ * holds it with a binder (§4.2.11.2): HMAC(finished_key(binder_key), Transcript-Hash(Truncate(ClientHello))).
  */
 import type { DerivationInput } from '../events';
 import { hash, hashLen, hmac, type HashName } from './hash';
@@ -115,22 +118,93 @@ export class KeySchedule {
   }
 
   /** Early Secret = HKDF-Extract(salt = 0, IKM = PSK or 0^HashLen). */
-  deriveEarlySecret(): Uint8Array {
+  deriveEarlySecret(psk?: Uint8Array): Uint8Array {
     const zeros = this.zeros();
-    this.early = hkdfExtract(this.hashName, new Uint8Array(), zeros);
+    this.early = hkdfExtract(this.hashName, new Uint8Array(), psk ?? zeros);
     this.out({
       name: 'early_secret',
       value: this.early,
-      formula: 'HKDF-Extract(salt = 0, IKM = 0^HashLen)  (no PSK)',
+      formula: psk ? 'HKDF-Extract(salt = 0, IKM = PSK)  (resumption PSK)' : 'HKDF-Extract(salt = 0, IKM = 0^HashLen)  (no PSK)',
       inputs: [
         { name: 'salt', value: zeros },
-        { name: 'IKM', value: zeros },
+        { name: psk ? 'IKM (PSK)' : 'IKM', value: psk ?? zeros },
         { name: 'Hash', value: this.hashName },
       ],
       rfc: 'RFC 8446 §7.1',
       stage: 'early',
     });
     return this.early;
+  }
+
+  /** binder_key = Derive-Secret(Early Secret, "res binder", "") (RFC 8446 §7.1). */
+  deriveBinderKey(): Uint8Array {
+    if (!this.early) throw new Error('key schedule: binder key before early secret');
+    return this.traffic(this.early, 'Early Secret', 'res binder', hash(this.hashName, new Uint8Array()), '""', 'binder_key', 'early');
+  }
+
+  /**
+   * The PSK binder (RFC 8446 §4.2.11.2): HMAC(finished_key, Transcript-Hash(Truncate(ClientHello))),
+   * with finished_key = HKDF-Expand-Label(binder_key, "finished", "", Hash.length) (§4.4.4).
+   */
+  binder(binderKey: Uint8Array, truncatedHash: Uint8Array, ctxName: string): Uint8Array {
+    const finishedKey = hkdfExpandLabel(this.hashName, binderKey, 'finished', new Uint8Array(), this.hashLength);
+    this.out({
+      name: 'binder_finished_key',
+      value: finishedKey,
+      formula: 'HKDF-Expand-Label(binder_key, "finished", "", Hash.length)',
+      inputs: [
+        { name: 'binder_key', value: binderKey },
+        { name: 'HkdfLabel', value: hkdfLabel('finished', new Uint8Array(), this.hashLength) },
+      ],
+      rfc: 'RFC 8446 §4.2.11.2',
+      stage: 'early',
+    });
+    const binder = hmac(this.hashName, finishedKey, truncatedHash);
+    this.out({
+      name: 'psk_binder',
+      value: binder,
+      formula: `HMAC(binder_finished_key, Transcript-Hash(${ctxName}))`,
+      inputs: [
+        { name: 'binder_finished_key', value: finishedKey },
+        { name: `Transcript-Hash(${ctxName})`, value: truncatedHash },
+      ],
+      rfc: 'RFC 8446 §4.2.11.2',
+      stage: 'early',
+    });
+    return binder;
+  }
+
+  /** client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello) (0-RTT). */
+  deriveEarlyTrafficSecret(clientHelloHash: Uint8Array): Uint8Array {
+    if (!this.early) throw new Error('key schedule: early traffic secret before early secret');
+    return this.traffic(this.early, 'Early Secret', 'c e traffic', clientHelloHash, 'ClientHello', 'client_early_traffic_secret', 'early');
+  }
+
+  /** early_exporter_master_secret = Derive-Secret(Early Secret, "e exp master", ClientHello). */
+  deriveEarlyExporterSecret(clientHelloHash: Uint8Array): Uint8Array {
+    if (!this.early) throw new Error('key schedule: early exporter secret before early secret');
+    return this.traffic(this.early, 'Early Secret', 'e exp master', clientHelloHash, 'ClientHello', 'early_exporter_master_secret', 'early');
+  }
+
+  /**
+   * The PSK of a NewSessionTicket (RFC 8446 §4.6.1):
+   * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length).
+   */
+  ticketPsk(resumptionMasterSecret: Uint8Array, nonce: Uint8Array, name: string): Uint8Array {
+    const v = hkdfExpandLabel(this.hashName, resumptionMasterSecret, 'resumption', nonce, this.hashLength);
+    this.out({
+      name,
+      value: v,
+      formula: 'HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length)',
+      inputs: [
+        { name: 'resumption_master_secret', value: resumptionMasterSecret },
+        { name: 'ticket_nonce', value: nonce },
+        { name: 'HkdfLabel', value: hkdfLabel('resumption', nonce, this.hashLength) },
+      ],
+      rfc: 'RFC 8446 §4.6.1',
+      stage: 'master',
+    });
+    return v;
   }
 
   /** Handshake Secret and the two handshake traffic secrets. */

@@ -26,6 +26,12 @@ export interface KeyShareEntry {
   keyExchange: Uint8Array;
 }
 
+/** PskIdentity (RFC 8446 §4.2.11): a ticket (or external identity) and its obfuscated age. */
+export interface PskIdentity {
+  identity: Uint8Array;
+  obfuscatedTicketAge: number;
+}
+
 export type Extension =
   /** ClientHello: the names asked for; ServerHello/EE: empty acknowledgement (RFC 6066 §3). */
   | { type: 'server_name'; hostNames: string[] }
@@ -45,6 +51,12 @@ export type Extension =
   | { type: 'alpn'; protocols: string[] }
   | { type: 'cookie'; cookie: Uint8Array }
   | { type: 'psk_key_exchange_modes'; modes: number[] }
+  /** ClientHello: OfferedPsks — identities and one binder per identity (RFC 8446 §4.2.11); always the last extension. */
+  | { type: 'pre_shared_key'; identities: PskIdentity[]; binders: Uint8Array[] }
+  /** ServerHello: the index of the PSK the server accepted (RFC 8446 §4.2.11). */
+  | { type: 'pre_shared_key_selected'; selectedIdentity: number }
+  /** early_data (RFC 8446 §4.2.10): empty in ClientHello / EncryptedExtensions; max_early_data_size in NewSessionTicket. */
+  | { type: 'early_data'; maxEarlyDataSize?: number }
   | { type: 'certificate_authorities'; names: Uint8Array[] }
   /** TLS 1.2 hellos (RFC 8422 §5.1.2): ECPointFormat ec_point_format_list<1..2^8-1>. */
   | { type: 'ec_point_formats'; formats: number[] }
@@ -79,6 +91,11 @@ export function extensionCode(e: Extension): number {
       return ExtensionType.cookie;
     case 'psk_key_exchange_modes':
       return ExtensionType.psk_key_exchange_modes;
+    case 'pre_shared_key':
+    case 'pre_shared_key_selected':
+      return ExtensionType.pre_shared_key;
+    case 'early_data':
+      return ExtensionType.early_data;
     case 'certificate_authorities':
       return ExtensionType.certificate_authorities;
     case 'ec_point_formats':
@@ -219,6 +236,43 @@ function readExtensionBody(r: Reader, code: number, ctx: ExtContext): Extension 
       done();
       return { type: 'psk_key_exchange_modes', modes };
     }
+    case ExtensionType.pre_shared_key: {
+      if (ctx === 'server_hello') return { type: 'pre_shared_key_selected', selectedIdentity: r.u16('selected_identity', { rfc: 'RFC 8446 §4.2.11' }) };
+      if (ctx !== 'client_hello') return { type: 'opaque', code, data: r.remaining() === 0 ? new Uint8Array(0) : r.rest('extension_data') };
+      const identities: PskIdentity[] = [];
+      const ids = r.vector16('identities', { rfc: 'RFC 8446 §4.2.11', min: 7 });
+      while (r.inScope()) {
+        const g = r.group('PskIdentity');
+        const identity = r.opaque(2, 'identity', { min: 1 });
+        const age = r.bytesN(4, 'obfuscated_ticket_age');
+        const obfuscatedTicketAge = ((age[0]! << 24) >>> 0) + (age[1]! << 16) + (age[2]! << 8) + age[3]!;
+        const last = r.spans[r.spans.length - 1]!;
+        r.spans[r.spans.length - 1] = { ...last, value: String(obfuscatedTicketAge) };
+        g();
+        identities.push({ identity, obfuscatedTicketAge });
+      }
+      ids();
+      const binders: Uint8Array[] = [];
+      const bs = r.vector16('binders', { rfc: 'RFC 8446 §4.2.11', min: 33 });
+      while (r.inScope()) binders.push(r.opaque(1, 'PskBinderEntry', { min: 32 }));
+      bs();
+      return { type: 'pre_shared_key', identities, binders };
+    }
+    case ExtensionType.early_data: {
+      if (ctx === 'new_session_ticket') {
+        const b = r.bytesN(4, 'max_early_data_size', { rfc: 'RFC 8446 §4.2.10' });
+        const maxEarlyDataSize = ((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!;
+        const last = r.spans[r.spans.length - 1]!;
+        r.spans[r.spans.length - 1] = { ...last, value: String(maxEarlyDataSize) };
+        return { type: 'early_data', maxEarlyDataSize };
+      }
+      if (ctx === 'client_hello' || ctx === 'encrypted_extensions') {
+        // RFC 8446 §4.2.10: the extension_data field is empty here.
+        if (r.remaining() !== 0) throw new TlsError('DecodeError', `early_data in ${ctx} carries ${r.remaining()} bytes, must be empty`);
+        return { type: 'early_data' };
+      }
+      return { type: 'opaque', code, data: r.remaining() === 0 ? new Uint8Array(0) : r.rest('extension_data') };
+    }
     case ExtensionType.certificate_authorities: {
       const names: Uint8Array[] = [];
       const done = r.vector16('authorities', { rfc: 'RFC 8446 §4.2.4', min: 3 });
@@ -346,6 +400,30 @@ export function writeExtension(w: Writer, e: Extension): void {
       done();
       break;
     }
+    case 'pre_shared_key': {
+      const ids = w.vector16('identities', { rfc: 'RFC 8446 §4.2.11' });
+      for (const id of e.identities) {
+        const pg = w.group('PskIdentity');
+        w.opaque(2, id.identity, 'identity', { value: `${id.identity.length} bytes` });
+        const a = id.obfuscatedTicketAge >>> 0;
+        w.bytes(new Uint8Array([a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff]), 'obfuscated_ticket_age', { value: String(a) });
+        pg();
+      }
+      ids();
+      const bs = w.vector16('binders', { rfc: 'RFC 8446 §4.2.11' });
+      for (const b of e.binders) w.opaque(1, b, 'PskBinderEntry');
+      bs();
+      break;
+    }
+    case 'pre_shared_key_selected':
+      w.u16(e.selectedIdentity, 'selected_identity', { rfc: 'RFC 8446 §4.2.11' });
+      break;
+    case 'early_data':
+      if (e.maxEarlyDataSize !== undefined) {
+        const m = e.maxEarlyDataSize >>> 0;
+        w.bytes(new Uint8Array([m >>> 24, (m >>> 16) & 0xff, (m >>> 8) & 0xff, m & 0xff]), 'max_early_data_size', { value: String(m), rfc: 'RFC 8446 §4.2.10' });
+      }
+      break;
     case 'certificate_authorities': {
       const done = w.vector16('authorities', { rfc: 'RFC 8446 §4.2.4' });
       for (const n of e.names) w.opaque(2, n, 'DistinguishedName');

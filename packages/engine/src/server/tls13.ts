@@ -4,7 +4,11 @@
  *   ExpectClientHello → (HelloRetryRequest → ExpectSecondClientHello) → send ServerHello,
  *   [CCS], EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify,
  *   Finished → [ExpectClientCertificate → ExpectClientCertificateVerify] →
- *   ExpectClientFinished → Connected
+ *   ExpectClientFinished → Connected (→ NewSessionTicket*)
+ *
+ * Resumption (RFC 8446 §2.2): when the ClientHello offers a ticket we accept (tickets.ts), the
+ * ServerHello carries pre_shared_key, the key schedule starts from the ticket's PSK, and the
+ * flight is EncryptedExtensions, Finished — no CertificateRequest, Certificate or CertificateVerify.
  */
 import { equalBytes } from '../codec/hex';
 import type { ServerConfig } from '../config';
@@ -19,7 +23,7 @@ import type { Suite13 } from '../crypto/cipher-suites';
 import { TlsError } from '../errors';
 import { HRR_RANDOM, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
-import { decodeHandshake, encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
+import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/protection';
 import {
@@ -33,6 +37,7 @@ import {
 } from '../client/tls13';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { serverSigningKey, chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
+import { choosePsk, offeredPsks, sendNewSessionTickets } from './tickets';
 
 export interface ServerHs13 {
   suite: Suite13;
@@ -43,6 +48,8 @@ export interface ServerHs13 {
   serverAppSecret: Uint8Array;
   /** Signature schemes offered in our CertificateRequest. */
   requestedSchemes?: number[];
+  /** The handshake resumed a session with a ticket's PSK (RFC 8446 §2.2). */
+  resumed?: boolean;
 }
 
 export type ServerState13 =
@@ -81,6 +88,9 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
       if (!echoed || !equalBytes(echoed.cookie, first.cookie)) throw new TlsError('PeerIllegalParameter', 'second ClientHello does not echo the HelloRetryRequest cookie');
     }
   }
+  // The binder of a second ClientHello covers message_hash ‖ HelloRetryRequest first (RFC 8446 §4.2.11.2).
+  const binderPrefix = transcript.bytes();
+  const offersPsk = offeredPsks(ch) !== undefined;
   transcript.add(enc.bytes);
   const compat = ch.legacySessionId.length > 0;
   let ccsSent = first?.ccsSent ?? false;
@@ -118,6 +128,10 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   }
 
   const suite = params.suite;
+  // RFC 8446 §4.2.11: a PSK from a ticket we issued, for a suite of the same hash, whose binder verifies.
+  const psk = choosePsk(io, cfg, ch, enc.bytes, binderPrefix, suite);
+  const resumed = psk !== undefined;
+  if (offersPsk && !resumed) io.note('No offered ticket can be used: this is a full handshake (the server authenticates with its certificate).', 'RFC 8446 §4.2.11');
   const ours = generateKeyShare(params.group, cfg.rng, cfg.fixed?.keyShares?.[params.group]);
   const shared = ecdheSharedSecret(io, params.group, ours.privateKey, params.share.keyExchange);
   const sh = encodeHandshake({
@@ -128,6 +142,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     cipherSuite: suite.code,
     legacyCompressionMethod: 0,
     extensions: [
+      ...(psk ? [{ type: 'pre_shared_key_selected' as const, selectedIdentity: psk.index }] : []),
       { type: 'key_share_server', share: { group: GROUP_CODES[params.group], keyExchange: ours.publicKey } },
       { type: 'supported_versions_selected', version: TLS13 },
     ],
@@ -142,14 +157,21 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     group: params.group,
     helloRetry: first !== undefined,
     keyExchange: 'ECDHE',
-    ...(params.scheme ? { signatureScheme: params.scheme } : {}),
+    ...(params.scheme && !resumed ? { signatureScheme: params.scheme } : {}),
     ...(params.alpn ? { alpn: params.alpn } : {}),
     ...(params.serverName ? { serverName: params.serverName } : {}),
-    clientAuth: cfg.clientAuth === 'require' ? 'required' : cfg.clientAuth === 'request' ? 'requested' : 'none',
+    // RFC 8446 §4.3.2: no CertificateRequest in a handshake authenticated with a PSK.
+    clientAuth: resumed ? 'none' : cfg.clientAuth === 'require' ? 'required' : cfg.clientAuth === 'request' ? 'requested' : 'none',
+    ...(offersPsk ? { resumed } : {}),
   });
 
-  const ks = new KeySchedule(suite.hash, (s) => io.secret(s));
-  ks.deriveEarlySecret();
+  let ks: KeySchedule;
+  if (psk) {
+    ks = psk.ks; // Early Secret from the PSK, already derived for the binder
+  } else {
+    ks = new KeySchedule(suite.hash, (s) => io.secret(s));
+    ks.deriveEarlySecret();
+  }
   const hsSecrets = ks.deriveHandshakeSecrets(shared, transcript.hash(suite.hash));
   const sk = ks.trafficKeys(hsSecrets.server, 'server_handshake_traffic_secret', 'server_handshake', suite.keyLen, suite.ivLen);
   const ck = ks.trafficKeys(hsSecrets.client, 'client_handshake_traffic_secret', 'client_handshake', suite.keyLen, suite.ivLen);
@@ -178,7 +200,20 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   transcript.add(ee.bytes);
   io.queueHandshake(ee);
 
-  const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array() };
+  const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array(), ...(resumed ? { resumed } : {}) };
+  if (resumed) {
+    // RFC 8446 §2.2: the PSK authenticates the server; its Finished follows EncryptedExtensions.
+    const verifyData = ks.finished(hsSecrets.server, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), 'ClientHello...EncryptedExtensions');
+    const fin = encodeHandshake({ type: 'Finished', verifyData });
+    transcript.add(fin.bytes);
+    io.queueHandshake(fin);
+    const app = ks.deriveMasterSecrets(transcript.hash(suite.hash));
+    hs.clientAppSecret = app.client;
+    hs.serverAppSecret = app.server;
+    const sak = ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', suite.keyLen, suite.ivLen);
+    io.setWriteProtection(new Protection13(suite, sak.key, sak.iv, 'server_application_traffic_secret_0'));
+    return { name: 'ExpectClientFinished', hs };
+  }
   const clientAuth = cfg.clientAuth ?? 'none';
   if (clientAuth !== 'none') {
     const schemes = SIG_LIST.filter(tls13Scheme).map((s) => SIGNATURE_SCHEME_CODES[s]);
@@ -262,10 +297,8 @@ export function onClientFinished(io: HandshakeIo, cfg: ServerConfig, hs: ServerH
   hs.transcript.add(enc.bytes);
   const ck = hs.ks.trafficKeys(hs.clientAppSecret, 'client_application_traffic_secret_0', 'client_application', hs.suite.keyLen, hs.suite.ivLen);
   io.setReadProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
-  hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
-  for (const t of cfg.fixed?.newSessionTickets ?? []) {
-    io.queueHandshake(decodeHandshake({ msgType: t[0]!, bytes: t, body: t.subarray(4) }));
-  }
+  const rms = hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
+  sendNewSessionTickets(io, cfg, hs.ks, hs.suite, rms);
   io.flush();
   return {
     name: 'Connected',

@@ -1,0 +1,147 @@
+/**
+ * TLS 1.3 session resumption on the client (RFC 8446 §2.2, §4.2.11, §4.6.1):
+ *
+ * - after the handshake, each NewSessionTicket becomes a `ResumptionTicket` whose PSK is
+ *   HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length);
+ * - with `ClientConfig.resume`, the ClientHello offers that PSK: psk_key_exchange_modes
+ *   (psk_dhe_ke) and, last, pre_shared_key with the ticket, its obfuscated age and a binder
+ *   HMAC(finished_key(binder_key), Transcript-Hash(Truncate(ClientHello))) (§4.2.11.2), where
+ *   binder_key = Derive-Secret(Early Secret(PSK), "res binder", "").
+ */
+import { concatBytes } from '../codec/hex';
+import type { ClientConfig, ResumptionTicket } from '../config';
+import { suite13ByName, TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
+import { hash } from '../crypto/hash';
+import { KeySchedule } from '../crypto/key-schedule';
+import { TlsError } from '../errors';
+import { CIPHER_SUITES, nameOf } from '../msgs/enums';
+import { findExt } from '../msgs/extensions';
+import { encodeHandshake, type EncodedMessage, type HandshakeMessage } from '../msgs/handshake';
+import type { HandshakeIo } from '../record/connection';
+import { buildClientHello, type Offer, type OfferedPsk } from './hello';
+
+/** RFC 8446 §4.6.1: ticket_lifetime is at most seven days. */
+const MAX_TICKET_LIFETIME = 604800;
+
+/** The client's clock for ticket ages: the configured `now`, else the system time. */
+export function clientNow(cfg: ClientConfig): number {
+  return (cfg.now ?? new Date()).getTime();
+}
+
+/**
+ * Decides whether `cfg.resume` can be offered (RFC 8446 §4.2.11, §4.6.1) and, if so, starts
+ * its key schedule: Early Secret from the PSK and binder_key. Each reason not to offer it is
+ * reported as a note; the handshake is then a full one.
+ */
+export function preparePsk(io: HandshakeIo, cfg: ClientConfig, offer: Offer): OfferedPsk | undefined {
+  const t = cfg.resume;
+  if (!t) return undefined;
+  const suite = suite13ByName(t.cipherSuite);
+  const offered13 = TLS13_SUITES.filter((s) => offer.suites.includes(s.code));
+  if (!offer.versions.includes(0x0304) || offered13.length === 0) {
+    io.note('A ticket was given, but this ClientHello offers no TLS 1.3: resumption with a ticket is TLS 1.3 only here.', 'RFC 8446 §2.2');
+    return undefined;
+  }
+  if (!suite) throw new TlsError('LocalConfig', `the ticket's cipher suite ${t.cipherSuite} is not a TLS 1.3 suite`);
+  // RFC 8446 §4.2.11: a PSK can only be used with a suite of its hash.
+  if (!offered13.some((s) => s.hash === suite.hash)) {
+    io.note(`The ticket is for ${suite.hash} suites, and this ClientHello offers none: not offering it.`, 'RFC 8446 §4.2.11');
+    return undefined;
+  }
+  // RFC 8446 §4.6.1: only resume with the server name of the original connection.
+  if ((t.serverName ?? '') !== (offer.serverName ?? '')) {
+    io.note(`The ticket was issued for server name "${t.serverName ?? ''}", not "${offer.serverName ?? ''}": not offering it.`, 'RFC 8446 §4.6.1');
+    return undefined;
+  }
+  const ageMs = clientNow(cfg) - t.receivedAt;
+  // RFC 8446 §4.2.11: clients MUST NOT use tickets older than ticket_lifetime.
+  if (ageMs > t.lifetime * 1000 || ageMs < 0) {
+    io.note(`The ticket is ${Math.round(ageMs / 1000)} s old and its lifetime is ${t.lifetime} s: not offering it.`, 'RFC 8446 §4.6.1');
+    return undefined;
+  }
+  const ks = new KeySchedule(suite.hash, (s) => io.secret(s));
+  ks.deriveEarlySecret(t.psk);
+  const binderKey = ks.deriveBinderKey();
+  const obfuscatedAge = (ageMs + t.ageAdd) >>> 0;
+  io.note(
+    `Offering the ticket from an earlier connection (${t.ticket.length} bytes, ${t.cipherSuite}): ticket age ${ageMs} ms, obfuscated_ticket_age = (${ageMs} + ticket_age_add) mod 2^32 = ${obfuscatedAge}.`,
+    'RFC 8446 §4.2.11.1',
+  );
+  return { ticket: t, suite, ks, binderKey, obfuscatedAge };
+}
+
+/**
+ * Encodes the ClientHello for `offer`. With a PSK, the binder is computed over
+ * Transcript-Hash(prefix ‖ Truncate(ClientHello)) — `prefix` is empty for the first
+ * ClientHello, message_hash ‖ HelloRetryRequest for the second — and the message re-encoded
+ * with it (same length, so the truncated part is unchanged). RFC 8446 §4.2.11.2.
+ */
+export function encodeClientHello(cfg: ClientConfig, offer: Offer, prefix: Uint8Array): EncodedMessage {
+  const msg = buildClientHello(cfg, offer);
+  const psk = offer.psk;
+  const enc = encodeHandshake(msg);
+  if (!psk) return enc;
+  const ext = findExt(msg.extensions, 'pre_shared_key')!;
+  const bindersLen = 2 + ext.binders.reduce((n, b) => n + 1 + b.length, 0);
+  const truncated = enc.bytes.subarray(0, enc.bytes.length - bindersLen);
+  const th = hash(psk.suite.hash, concatBytes(prefix, truncated));
+  const binder = psk.ks.binder(psk.binderKey, th, prefix.length > 0 ? 'ClientHello1, HelloRetryRequest, Truncate(ClientHello2)' : 'Truncate(ClientHello)');
+  ext.binders = [binder];
+  return encodeHandshake(msg);
+}
+
+/**
+ * After a HelloRetryRequest (RFC 8446 §4.1.4): keep the PSK only if the retry's suite has the
+ * ticket's hash; the second ClientHello gets a new obfuscated age and binder.
+ */
+export function pskAfterRetry(io: HandshakeIo, cfg: ClientConfig, offer: Offer, suite: Suite13): void {
+  const psk = offer.psk;
+  if (!psk) return;
+  if (psk.suite.hash !== suite.hash) {
+    delete offer.psk;
+    io.note(`The server asks for ${suite.name} (${suite.hash}); the ticket is for ${psk.suite.hash}: the second ClientHello does not offer it.`, 'RFC 8446 §4.1.4');
+    return;
+  }
+  psk.obfuscatedAge = (clientNow(cfg) - psk.ticket.receivedAt + psk.ticket.ageAdd) >>> 0;
+}
+
+/**
+ * A NewSessionTicket (RFC 8446 §4.6.1) after the handshake: the ticket's PSK from
+ * resumption_master_secret and ticket_nonce. Undefined when the ticket is not to be kept.
+ */
+export function onNewSessionTicket(
+  io: HandshakeIo,
+  cfg: ClientConfig,
+  m: Extract<HandshakeMessage, { type: 'NewSessionTicket' }>,
+  app: { suite: Suite13; ks: KeySchedule; resumptionMasterSecret?: Uint8Array },
+  index: number,
+  serverName: string | undefined,
+): ResumptionTicket | undefined {
+  if (!app.resumptionMasterSecret) throw new TlsError('LocalInternal', 'NewSessionTicket before resumption_master_secret');
+  const psk = app.ks.ticketPsk(app.resumptionMasterSecret, m.nonce, `ticket_psk_${index}`);
+  if (m.lifetime === 0) {
+    io.note('NewSessionTicket with ticket_lifetime 0: the ticket is discarded at once.', 'RFC 8446 §4.6.1');
+    return undefined;
+  }
+  if (m.lifetime > MAX_TICKET_LIFETIME) {
+    io.note(`NewSessionTicket with ticket_lifetime ${m.lifetime} s, more than the 7 days RFC 8446 allows: not kept.`, 'RFC 8446 §4.6.1');
+    return undefined;
+  }
+  const ed = findExt(m.extensions, 'early_data');
+  const ticket: ResumptionTicket = {
+    ticket: m.ticket,
+    psk,
+    cipherSuite: app.suite.name,
+    ticketNonce: m.nonce,
+    ageAdd: m.ageAdd,
+    lifetime: m.lifetime,
+    receivedAt: clientNow(cfg),
+    ...(serverName !== undefined ? { serverName } : {}),
+    ...(ed?.maxEarlyDataSize !== undefined ? { maxEarlyDataSize: ed.maxEarlyDataSize } : {}),
+  };
+  io.note(
+    `Kept a session ticket (${m.ticket.length} bytes, lifetime ${m.lifetime} s, ${nameOf(CIPHER_SUITES, app.suite.code)}): a later connection can resume with its PSK (client.tickets).`,
+    'RFC 8446 §4.6.1',
+  );
+  return ticket;
+}
