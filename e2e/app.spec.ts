@@ -338,6 +338,34 @@ test('a downgrade attack: the man in the middle strips TLS 1.3, the downgrade se
   await shot(page, info, '17-downgrade');
 });
 
+test('Resume (PSK): a resumed handshake has no certificate, and a new ticket arrives', async ({ page }, info) => {
+  await page.goto('/?seed=e2e-resume');
+  let run = await waitForRun(page);
+  expect((await arrowNames(page)).length).toBe(0);
+  await page.keyboard.press('End');
+  expect((await arrowNames(page)).some((n) => n.includes('Certificate'))).toBe(true);
+  await page.getByLabel('Resume (PSK)').check();
+  run = await waitForRun(page, run);
+  expect(page.url()).toContain('resume=1');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('narration')).toContainText('pre_shared_key');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('narration')).toContainText('The server accepts the ticket');
+  await page.keyboard.press('End');
+  const names = await arrowNames(page);
+  expect(names.some((n) => n.includes('Certificate'))).toBe(false);
+  expect(names.some((n) => n.startsWith('NewSessionTicket, server to client'))).toBe(true);
+  expect(names.some((n) => n.startsWith('Application Data, server to client'))).toBe(true);
+  await expect(page.getByTestId('diagram-summary')).toContainText('resumed (PSK)');
+  // The binder and the resumption secret are in the key schedule.
+  await page.getByRole('tab', { name: 'Keys' }).click();
+  for (const name of ['binder_key', 'psk_binder', 'resumption_master_secret']) {
+    await expect(page.locator(`[data-secret="${name}"] [data-testid="secret-value"]`).first()).toHaveText(/^[0-9a-f]+$/);
+  }
+  await shot(page, info, '18-resumption');
+});
+
 test('the run opens decrypted in Wireshark: the downloaded capture and key log', async ({ page }, info) => {
   await page.goto('/?seed=e2e-wireshark&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048');
   await waitForRun(page);

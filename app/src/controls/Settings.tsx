@@ -110,6 +110,12 @@ export function Settings() {
           HelloRetryRequest
         </label>
       )}
+      {s.version === 'TLS 1.3' && (
+        <label className="check" title="Resume an earlier session with its ticket: a pre-shared key replaces the certificate (RFC 8446 §2.2)">
+          <input type="checkbox" checked={!!s.resumption} onChange={(e) => setScenario({ resumption: e.target.checked })} />
+          Resume (PSK)
+        </label>
+      )}
       <label>
         Server key
         <select value={s.serverKeyType} disabled={pasted} title={pasted ? 'The pasted certificate decides the key' : undefined} onChange={(e) => setScenario({ serverKeyType: e.target.value as ServerKeyType })}>

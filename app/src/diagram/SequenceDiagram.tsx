@@ -95,6 +95,7 @@ export function SequenceDiagram() {
         {client?.group && <span>{client.group}</span>}
         {client?.signatureScheme && <span>{client.signatureScheme}</span>}
         {client?.helloRetry && <span>HelloRetryRequest</span>}
+        {client?.resumed && <span>resumed (PSK)</span>}
         {reachedData && (
           <span className="rtt" data-testid="rtt">
             {run.handshakeRtts}-RTT handshake

@@ -12,6 +12,7 @@ export function Narration() {
   const summary = useAppStore((s) => s.summary);
   // Before anything is negotiated (a ClientHello refused at once), the version asked for.
   const askedVersion = useAppStore((s) => s.scenario.version);
+  const offersTicket = useAppStore((s) => !!s.scenario.resumption);
   const count = visibleCount(run, cursor);
   const params = useMemo(() => negotiated(run.events, run.events.length), [run]);
 
@@ -46,6 +47,8 @@ export function Narration() {
       from: arrow.from,
       version: params.client?.version ?? params.server?.version ?? askedVersion,
       keyExchange: params.server?.keyExchange ?? params.client?.keyExchange,
+      offersTicket: offersTicket,
+      resumed: params.client?.resumed === true,
     };
     const afterData = run.arrows.some((a) => a.appdata && a.index < arrow.index);
     if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from, ctx.version, afterData));

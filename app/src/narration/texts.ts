@@ -14,6 +14,9 @@ interface Ctx {
   from: Side;
   version: TlsVersionName | undefined;
   keyExchange: 'ECDHE' | 'RSA' | undefined;
+  /** TLS 1.3: the client offers a ticket from an earlier session / the server accepted it. */
+  offersTicket?: boolean;
+  resumed?: boolean;
 }
 
 type Entry = (c: Ctx) => Explanation;
@@ -27,7 +30,10 @@ export const MESSAGES: Record<string, Entry> = {
     text:
       c.version === 'TLS 1.2'
         ? 'The client opens with its client random (32 fresh bytes that make this session unique), the versions and cipher suites it supports, and the server name it wants (SNI). Nothing is secret yet: everything here travels in the clear.'
-        : 'The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, the server name (SNI) — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.',
+        : 'The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, the server name (SNI) — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.' +
+          (c.offersTicket
+            ? ' It also offers the session ticket an earlier connection gave it (pre_shared_key, always the last extension), with a binder: a MAC over this ClientHello keyed from the ticket’s pre-shared key, proving the client holds it.'
+            : ''),
     rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.1.2` : `${R13} §4.1.2`,
   }),
   /** The second ClientHello, after a HelloRetryRequest. */
@@ -46,7 +52,9 @@ export const MESSAGES: Record<string, Entry> = {
     text:
       c.version === 'TLS 1.2'
         ? 'The server chooses the version and cipher suite and sends its own server random. Client random and server random will both go into the master secret, so neither side alone decides the keys.'
-        : "The server chooses the cipher suite, sends its server random and its own key share. Both sides can now compute the same Diffie-Hellman shared secret, and from it the handshake keys. Because these keys are ephemeral, recording today's traffic and stealing the server's key later does not decrypt it: that is forward secrecy. Everything after this message is encrypted.",
+        : c.resumed
+          ? "The server accepts the ticket: its ServerHello names the pre-shared key it chose (pre_shared_key) and carries its own key share. The key schedule now starts from the PSK instead of zeros, and still mixes in a fresh Diffie-Hellman secret (psk_dhe_ke), so forward secrecy is kept. No Certificate or CertificateVerify will follow: only the server that issued the ticket can know the PSK, and Finished proves it."
+          : "The server chooses the cipher suite, sends its server random and its own key share. Both sides can now compute the same Diffie-Hellman shared secret, and from it the handshake keys. Because these keys are ephemeral, recording today's traffic and stealing the server's key later does not decrypt it: that is forward secrecy. Everything after this message is encrypted.",
     rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.1.3` : `${R13} §4.1.3`,
   }),
   EncryptedExtensions: () => ({
@@ -81,7 +89,7 @@ export const MESSAGES: Record<string, Entry> = {
   }),
   NewSessionTicket: () => ({
     title: 'A ticket for next time',
-    text: 'After the handshake the server may hand the client a ticket to resume the session later without a full handshake (pre-shared key resumption).',
+    text: 'After the handshake the server hands the client a ticket. A later connection can present it: both sides then derive the same pre-shared key from this session’s resumption_master_secret and the ticket nonce, and the server skips its certificate. The ticket itself is opaque to the client — this server seals the PSK inside it with its own key, so it stores nothing.',
     rfc: `${R13} §4.6.1`,
   }),
   ServerKeyExchange: () => ({

@@ -101,6 +101,7 @@ export function normalizeScenario(s: Scenario): Scenario {
   if (out.cipherSuite && !suites.includes(out.cipherSuite)) delete out.cipherSuite;
   if (out.version === 'TLS 1.2') {
     out.helloRetry = false;
+    out.resumption = false;
     // The premaster fault needs RSA key transport: pick an RSA suite (and so an RSA key).
     if (out.fault === 'bad-premaster' && !out.cipherSuite?.startsWith('TLS_RSA_')) out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
     if (suiteNeedsRsa(out.cipherSuite) && out.serverKeyType !== 'rsa-2048') out.serverKeyType = 'rsa-2048';

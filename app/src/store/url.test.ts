@@ -16,6 +16,10 @@ describe('scenario ⇄ URL', () => {
       fault: 'bad-premaster',
     });
     expect(scenarioFromUrl(scenarioToSearch(s))).toEqual(s);
+    const r = scenarioFromUrl('?seed=r&v=1.3&resume=1&hrr=1');
+    expect(r).toMatchObject({ resumption: true, helloRetry: true });
+    expect(scenarioFromUrl(scenarioToSearch(r))).toEqual(r);
+    expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
   });
 
   it('ignores values it does not know, and makes a seed when there is none', () => {
