@@ -477,6 +477,27 @@ describe('runScenario with resumption', () => {
     expect(events.some((e) => e.type === 'note' && /resum/i.test(e.text))).toBe(false);
   });
 
+  it('0-RTT: the request goes with the ClientHello and is answered once; rejected by a HelloRetryRequest, it is sent again', () => {
+    const { summary, events } = run({ earlyData: true });
+    expect(summary).toMatchObject({ ok: true, resumed: true });
+    const flow = events
+      .filter((e) => (e.type === 'handshake' || e.type === 'appdata') && e.direction === 'sent')
+      .map((e) => (e.type === 'handshake' ? `${e.side}:${e.name}` : `${e.side}:appdata`));
+    expect(flow.slice(0, 3)).toEqual(['client:ClientHello', 'client:appdata', 'server:ServerHello']);
+    expect(flow).toContain('client:EndOfEarlyData');
+    expect(flow.filter((f) => f === 'client:appdata')).toHaveLength(1);
+    expect(flow.filter((f) => f === 'server:appdata')).toHaveLength(1);
+    const retried = run({ earlyData: true, helloRetry: true });
+    expect(retried.summary.ok).toBe(true);
+    const appdata = retried.events.filter((e) => e.type === 'appdata' && e.direction === 'sent' && e.side === 'client');
+    expect(appdata).toHaveLength(2);
+    expect(retried.events.some((e) => e.type === 'note' && /rejected the 0-RTT request/.test(e.text))).toBe(true);
+    // Without resumption there is no ticket, so no early data.
+    const alone = run({ earlyData: true, resumption: false });
+    expect(alone.summary.ok).toBe(true);
+    expect(alone.events.some((e) => e.type === 'note' && /needs a resumed session/.test(e.text))).toBe(true);
+  });
+
   it('tlslab simulate --resume', async () => {
     let out = '';
     let err = '';
@@ -486,6 +507,12 @@ describe('runScenario with resumption', () => {
     expect(out).not.toContain('Certificate');
     expect(await main(['simulate', '--resume', '--tls', '1.2'], io)).toBe(2);
     expect(err).toContain('--resume needs TLS 1.3');
+    out = '';
+    expect(await main(['simulate', '--resume', '--early-data', '--seed', 'cli', '--at', '2026-11-25T12:00:00Z'], io)).toBe(0);
+    expect(out).toContain('0-RTT data accepted');
+    expect(out).toContain('EndOfEarlyData');
+    expect(await main(['simulate', '--early-data'], io)).toBe(2);
+    expect(err).toContain('--early-data needs --resume');
   });
 });
 
