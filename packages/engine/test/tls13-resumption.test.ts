@@ -635,6 +635,15 @@ describe('0-RTT early data (RFC 8446 §2.3, §4.2.10)', () => {
     expect(alertsSent(p.serverEvents)).toEqual(['unexpected_message']);
   });
 
+  it('a server that chooses TLS 1.2 cannot read the 0-RTT record (unexpected_message); the client drops its early key', () => {
+    const ticket = ticketWithEarly();
+    const p = makePair({ seed: 'v12', client: { resume: ticket, earlyData: EARLY, versions: ['TLS 1.3', 'TLS 1.2'] }, server: { versions: ['TLS 1.2'] } });
+    handshake(p);
+    expect(alertsSent(p.serverEvents)).toEqual(['unexpected_message']);
+    expect(p.client.earlyData).toBe('rejected');
+    expect(p.clientEvents.some((e) => e.type === 'note' && /chose TLS 1\.2/.test(e.text))).toBe(true);
+  });
+
   it('early_data in a second ClientHello → illegal_parameter', () => {
     const p = makePair({ seed: 'eh', client: { groups: ['x25519', 'secp256r1'], keyShareGroups: ['secp256r1'] }, server: { groups: ['x25519'] } });
     const ch1 = p.client.start();

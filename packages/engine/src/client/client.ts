@@ -150,6 +150,12 @@ export class TlsClient extends Connection implements Endpoint {
         if (version === 'TLS 1.2') {
           // RFC 8446 §4.1.4: a HelloRetryRequest always negotiates TLS 1.3 (checked above).
           if (st.hello.hrr) throw new TlsError('PeerIllegalParameter', 'TLS 1.2 ServerHello after a HelloRetryRequest');
+          if (offer.earlyData === 'offered') {
+            // RFC 8446 §4.2.10: TLS 1.2 has no 0-RTT; our early records will fail at the server.
+            offer.earlyData = 'rejected';
+            this.setWriteProtection(null);
+            this.note('The server chose TLS 1.2, which has no 0-RTT: the early data we sent cannot be read.', 'RFC 8446 §4.2.10');
+          }
           const flow = continueTls12({ io: this.io, config: cfg, offer, clientHello: this.clientHelloBytes!, serverHello: shEnc });
           this.go({ name: 'Tls12', flow });
           this.afterTls12();
