@@ -80,6 +80,13 @@ export interface ClientConfig extends CommonConfig {
    * ClientHello. The server may accept it (no certificate then) or fall back to a full handshake.
    */
   resume?: ResumptionTicket;
+  /**
+   * TLS 1.3 0-RTT (RFC 8446 §2.3, §4.2.10): application data sent right after the ClientHello,
+   * under client_early_traffic_secret, when resuming with a ticket that allows this much early
+   * data. The server may reject it (the client can send it again once connected: see
+   * `client.earlyData`). 0-RTT data can be replayed by an attacker: only for idempotent requests.
+   */
+  earlyData?: Uint8Array;
   /** Fixed values for known-answer tests (RFC 8448): random, legacy_session_id, key shares. */
   fixed?: FixedValues;
 }
@@ -106,6 +113,8 @@ export interface ResumptionTicket {
   serverName?: string;
   /** From the ticket's early_data extension: how much 0-RTT data the server accepts. */
   maxEarlyDataSize?: number;
+  /** The ALPN protocol of the connection that issued it (0-RTT must use the same, RFC 8446 §4.2.10). */
+  alpn?: string;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -127,6 +136,12 @@ export interface ServerConfig extends CommonConfig {
   ticketKey?: Uint8Array;
   /** TLS 1.3: ticket_lifetime in seconds (default 7200; at most 604800, RFC 8446 §4.6.1). */
   ticketLifetime?: number;
+  /**
+   * TLS 1.3 0-RTT: max_early_data_size announced in our tickets and accepted when they come back
+   * (RFC 8446 §4.2.10). Default 0: no early data. This server keeps no replay cache (§8):
+   * 0-RTT data it accepts could be replayed.
+   */
+  maxEarlyData?: number;
   /** Fixed values for known-answer tests. */
   fixed?: FixedValues;
 }
@@ -152,7 +167,7 @@ export interface FixedValues {
    * Server: PSKs known by identity, accepted besides our own sealed tickets (RFC 8448 §4
    * replay: the RFC's ticket is another server's, which our ticket key cannot open).
    */
-  resumptionPsks?: { identity: Uint8Array; psk: Uint8Array; cipherSuite: CipherSuiteName; ageAdd?: number }[];
+  resumptionPsks?: { identity: Uint8Array; psk: Uint8Array; cipherSuite: CipherSuiteName; ageAdd?: number; maxEarlyData?: number; alpn?: string }[];
   /** Extension order / exact ClientHello shaping for byte-for-byte vectors, if needed. */
   [k: string]: unknown;
 }

@@ -98,6 +98,8 @@ export type TlsEventBody =
       clientAuth?: 'none' | 'requested' | 'required';
       /** TLS 1.3, when a ticket was offered: whether the handshake resumed with its PSK (RFC 8446 §2.2). */
       resumed?: boolean;
+      /** TLS 1.3 0-RTT, when early data was sent: whether the server accepted it (RFC 8446 §4.2.10). */
+      earlyData?: 'accepted' | 'rejected';
     }
   /**
    * A derived secret or key. `name` is the RFC's (client_handshake_traffic_secret,

@@ -66,6 +66,8 @@ export interface Scenario {
    * shown, gives the client a ticket; the run shown offers its PSK and resumes.
    */
   resumption?: boolean;
+  /** With `resumption`: the client sends its request as 0-RTT early data with the ClientHello (RFC 8446 §2.3). */
+  earlyData?: boolean;
 }
 
 export const DEFAULT_SCENARIO: Scenario = {

@@ -233,12 +233,14 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (serverFaults.length > 0) serverCfg.faults = serverFaults;
   }
 
+  if (sc.earlyData && !sc.resumption) note('client', '0-RTT early data needs a resumed session: turn on resumption too. This run sends no early data.', 'RFC 8446 §2.3');
   if (sc.resumption && sc.version !== 'TLS 1.3') {
     note('client', 'Resumption with a session ticket is a TLS 1.3 option here: this TLS 1.2 run is a full handshake.');
   } else if (sc.resumption) {
     // Both connections share the server's ticket key; the shown one gets a new ticket too, as real servers do.
     serverCfg.sessionTickets = 1;
     serverCfg.ticketKey = seededRng(sc.seed, 'ticket key')(32);
+    if (sc.earlyData) serverCfg.maxEarlyData = 16384;
     const ticket = earlierTicket(clientCfg, serverCfg, sc.seed);
     if (ticket.ticket) {
       clientCfg.resume = ticket.ticket;
@@ -247,6 +249,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
         `This run resumes a session. Its ticket came from an earlier full handshake between the same client and server (same settings, its own random values from seed "${sc.seed}"; its events are not shown): ${ticket.summary}.`,
         'RFC 8446 §2.2',
       );
+      if (sc.earlyData) clientCfg.earlyData = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${sc.serverName}\r\n\r\n`);
       if (sc.fault === 'bad-signature') note('client', 'The bad-signature fault flips a bit of the server’s CertificateVerify, and a resumed handshake has none: this run is unaffected.', 'RFC 8446 §2.2');
     } else {
       note('client', `No ticket to resume with: the earlier full handshake ${ticket.summary}. This run is a full handshake.`, 'RFC 8446 §2.2');
@@ -265,8 +268,10 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     for (const bytes of records) queue.push({ from, bytes });
   };
   const request = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${sc.serverName}\r\n\r\n`);
-  let requestSent = false;
+  // 0-RTT: the request already went with the ClientHello; sent again only if the server rejects it.
+  let requestSent = clientCfg.earlyData !== undefined;
   let responded = false;
+  let resent = false;
   let gotResponse = false;
   let clientClosing = false;
 
@@ -279,6 +284,11 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     const to: TlsClient | TlsServer = item.from === 'client' ? server : client;
     push(item.from === 'client' ? 'server' : 'client', to.receive(bytes));
 
+    if (client.connected && client.earlyData === 'rejected' && requestSent && !resent) {
+      resent = true;
+      note('client', 'The server rejected the 0-RTT request: the client sends it again now.', 'RFC 8446 §4.2.10');
+      push('client', client.send(request));
+    }
     if (client.connected && !requestSent) {
       requestSent = true;
       push('client', client.send(request));

@@ -6,13 +6,21 @@
  *   - a node:tls client takes our server's ticket (its `session` event) and resumes with it
  *     (tls.connect({ session })); node:tls reports isSessionReused().
  * Also with a HelloRetryRequest in the resumed handshake (the binder is recomputed), and the
- * fallback to a full handshake when the server cannot open the ticket.
+ * fallback to a full handshake when the server cannot open the ticket. 0-RTT early data
+ * (RFC 8446 §2.3) with the `openssl` command, which can send and receive it (node:tls cannot):
+ * our client → `openssl s_server -early_data`, and `openssl s_client -early_data` → our server.
  */
+import { writeFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFailure } from '../src/cli/socket';
+import { createClient, type TlsClient } from '../src/client/client';
+import type { ClientConfig } from '../src/config';
+import { systemRng } from '../src/crypto/rng';
+import { describeFailure, driveEndpoint } from '../src/cli/socket';
 import type { TlsEvent } from '../src/events';
-import { makeOpensslPki, type OpensslPki } from './interop-helpers';
-import { negotiated, runEngineClient, runNodeClient, startEngineServer, startNodeServer, usePki, waitFor } from './interop-peers';
+import { freePort, makeOpensslPki, pemCertsToDer, spawnProcess, type OpensslPki } from './interop-helpers';
+import { HOST, negotiated, REQUEST, runEngineClient, runNodeClient, startEngineServer, startNodeServer, usePki, waitFor } from './interop-peers';
 
 let pki: OpensslPki;
 
@@ -136,6 +144,88 @@ describe('a node:tls (OpenSSL) client resumes with our server', () => {
     } finally {
       a.server.close();
       b.server.close();
+    }
+  });
+});
+
+describe('0-RTT early data with the openssl command', () => {
+  /** Our client over TCP, closed by us as soon as `done(client)` holds (openssl s_server never closes first). */
+  async function engineClientUntil(port: number, over: Partial<ClientConfig>, done: (c: TlsClient) => boolean) {
+    const socket = netConnect({ host: '127.0.0.1', port });
+    let client: TlsClient | undefined;
+    let closing = false;
+    const driver = driveEndpoint(
+      socket,
+      (sink) => (client = createClient({ rng: systemRng(), sink, serverName: HOST, trustAnchors: pemCertsToDer(pki.rootPem), ...over })),
+      {
+        onEvent: () => {
+          if (!closing && client && done(client)) {
+            closing = true;
+            setImmediate(() => driver.close());
+          }
+        },
+      },
+    );
+    const timer = setTimeout(() => socket.destroy(new Error('test timeout')), 15_000);
+    const outcome = await driver.finished;
+    clearTimeout(timer);
+    return { outcome, events: driver.events, client: client! };
+  }
+
+  it('our client sends 0-RTT data that openssl s_server accepts', async () => {
+    const port = await freePort();
+    const pair = pki.server['ecdsa-p256'];
+    const server = spawnProcess('openssl', [
+      's_server', '-accept', `127.0.0.1:${port}`, '-cert', pair.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pair.keyFile,
+      '-tls1_3', '-early_data', '-max_early_data', '16384', '-no_anti_replay',
+    ]);
+    try {
+      await server.waitFor('ACCEPT');
+      const first = await engineClientUntil(port, {}, (c) => c.tickets.length > 0);
+      expect(first.outcome.alertSent, describeFailure(first.outcome, 'server')).toBeUndefined();
+      const ticket = first.client.tickets[0]!;
+      expect(ticket.maxEarlyDataSize).toBe(16384);
+      const early = new TextEncoder().encode('tlslab 0-RTT hello\n');
+      const second = await engineClientUntil(port, { resume: ticket, earlyData: early }, (c) => c.connected);
+      expect(second.outcome.alertSent, describeFailure(second.outcome, 'server')).toBeUndefined();
+      expect(second.outcome.alertReceived).toBeUndefined();
+      expect(second.client.earlyData).toBe('accepted');
+      expect(negotiated(second.events, 'client')).toMatchObject({ resumed: true, earlyData: 'accepted' });
+      expect(handshakeNames(second.events, 'client')).toContain('sent:EndOfEarlyData');
+      expect(handshakeNames(second.events, 'client')).not.toContain('received:Certificate');
+      // s_server prints its status on stderr and the data on stdout: the two interleave in any order.
+      await server.waitFor('End of early data', 5000);
+      await server.waitFor('tlslab 0-RTT hello', 5000);
+      expect(server.output()).toContain('Early data received:');
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('openssl s_client sends 0-RTT data that our server accepts and answers', async () => {
+    const es = await startEngineServer('ecdsa-p256', { sessionTickets: 1, ticketKey: new Uint8Array(32).fill(5), maxEarlyData: 16384 });
+    try {
+      const sess = join(pki.dir, 'early-session.pem');
+      const earlyFile = join(pki.dir, 'early-data.txt');
+      writeFileSync(earlyFile, REQUEST);
+      const common = ['s_client', '-connect', `127.0.0.1:${es.port}`, '-servername', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_3', '-ign_eof'];
+      const c1 = spawnProcess('openssl', [...common, '-sess_out', sess], { stdin: REQUEST });
+      expect(await c1.exited).toBe(0);
+      expect(c1.output()).toContain('New, TLSv1.3');
+      const c2 = spawnProcess('openssl', [...common, '-sess_in', sess, '-early_data', earlyFile], { stdin: '' });
+      expect(await c2.exited).toBe(0);
+      const out = c2.output();
+      expect(out).toContain('Reused, TLSv1.3');
+      expect(out).toContain('Early data was accepted');
+      expect(out).toContain('hello from tlslab');
+      await waitFor(() => es.runs[1]?.outcome !== undefined);
+      const ev = es.runs[1]!.events;
+      expect(es.runs[1]!.outcome!.alertSent).toBeUndefined();
+      expect(negotiated(ev, 'server')).toMatchObject({ resumed: true, earlyData: 'accepted' });
+      expect(handshakeNames(ev, 'server')).toContain('received:EndOfEarlyData');
+      expect(handshakeNames(ev, 'server')).not.toContain('sent:Certificate');
+    } finally {
+      es.server.close();
     }
   });
 });

@@ -304,8 +304,8 @@ describe('RFC 8448 §5 (HelloRetryRequest) reproduced by the endpoints', () => {
   });
 });
 
-// RFC 8448 §4, resumed handshake (without its 0-RTT data)
-describe('RFC 8448 §4 (resumption with the §3 ticket) reproduced by the endpoints, without 0-RTT', () => {
+// RFC 8448 §4, resumed 0-RTT handshake
+describe('RFC 8448 §4 (resumption with the §3 ticket, 0-RTT) reproduced by the endpoints', () => {
   const S4 = vectors.section4;
   const msgs = S4.handshake_messages;
   const hm4 = (type: string, sender: string) => msgs.find((m) => m.type === type && m.sender === sender)!;
@@ -315,6 +315,7 @@ describe('RFC 8448 §4 (resumption with the §3 ticket) reproduced by the endpoi
   const ticket = s3.client.tickets[0]!;
   const ch = hm4('ClientHello', 'client').hex;
   const sh = hm4('ServerHello', 'server').hex;
+  const earlyData = fromHex(S4.records.find((r) => r.key_name === 'client_early' && r.content_type === 'application_data')!.payload);
   // obfuscated_ticket_age in the RFC's ClientHello (fad6aacb) − ticket_age_add (fad6aac5): the ticket is 6 ms old.
   const clientNow = new Date(ticket.receivedAt + 6);
   const clientEvents: TlsEventBody[] = [];
@@ -330,12 +331,13 @@ describe('RFC 8448 §4 (resumption with the §3 ticket) reproduced by the endpoi
     cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
     groups: ['x25519'],
     resume: ticket,
+    earlyData,
     fixed: {
       random: fromHex(ch).slice(6, 38),
       keyShares: { x25519: key4('client') },
-      // Ours: server_name, key_share, supported_versions, psk_key_exchange_modes, pre_shared_key (with the binder);
-      // the RFC's bytes for the rest (early_data is offered as the RFC does, but no 0-RTT data is sent).
-      extensions: extensionList(ch, [0x0000, 0x0033, 0x002b, 0x002d, 0x0029], 49),
+      // Ours: server_name, key_share, early_data, supported_versions, psk_key_exchange_modes,
+      // pre_shared_key (with the binder); the RFC's bytes for the rest.
+      extensions: extensionList(ch, [0x0000, 0x0033, 0x002a, 0x002b, 0x002d, 0x0029], 49),
     },
   });
   // The RFC's ticket is another server's (opaque to ours): the server knows its PSK by identity.
@@ -344,45 +346,66 @@ describe('RFC 8448 §4 (resumption with the §3 ticket) reproduced by the endpoi
     sink: (e) => serverEvents.push(e),
     now: s3.at,
     cert: { chain: [s3.certDer], key: rsaKey },
+    maxEarlyData: 1024,
     fixed: {
       random: fromHex(sh).slice(6, 38),
       keyShares: { x25519: key4('server') },
-      extensions: extensionList(hm4('EncryptedExtensions', 'server').hex, [0x0000], 4),
-      resumptionPsks: [{ identity: ticket.ticket, psk: fromHex(S3.secrets.resumption_psk_for_ticket), cipherSuite: 'TLS_AES_128_GCM_SHA256', ageAdd: ticket.ageAdd }],
+      extensions: extensionList(hm4('EncryptedExtensions', 'server').hex, [0x0000, 0x002a], 4),
+      resumptionPsks: [
+        { identity: ticket.ticket, psk: fromHex(S3.secrets.resumption_psk_for_ticket), cipherSuite: 'TLS_AES_128_GCM_SHA256', ageAdd: ticket.ageAdd, maxEarlyData: 1024 },
+      ],
     },
   });
+  // Records in order, as TCP delivers them: 0-RTT data reaches the server before the client's second flight.
   const wire: { from: string; bytes: Uint8Array }[] = [];
   const deliver = (from: 'client' | 'server', records: Uint8Array[]) => {
-    for (const r of records) {
-      wire.push({ from, bytes: r });
-      deliver(from === 'client' ? 'server' : 'client', (from === 'client' ? server : client).receive(r));
+    const queue = records.map((bytes) => ({ from, bytes }));
+    while (queue.length > 0) {
+      const r = queue.shift()!;
+      wire.push(r);
+      const to = r.from === 'client' ? server : client;
+      for (const bytes of to.receive(r.bytes)) queue.push({ from: r.from === 'client' ? 'server' : 'client', bytes });
     }
   };
   deliver('client', client.start());
+  const earlyReceived = server.readAppData();
+  const payload = Uint8Array.from({ length: 50 }, (_, i) => i);
+  deliver('client', client.send(payload));
+  deliver('server', server.send(payload));
+  deliver('client', client.close());
   const sentMsg = (events: TlsEventBody[], name: string) =>
     (events.find((e) => e.type === 'handshake' && e.direction === 'sent' && e.name === name) as Extract<TlsEventBody, { type: 'handshake' }>).bytes;
   const secretsOf = (events: TlsEventBody[]) =>
     Object.fromEntries(events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]));
 
-  it('the §3 ticket: the RFC ticket, its PSK and ticket_age_add', () => {
+  it('the §3 ticket: the RFC ticket, its PSK, ticket_age_add and max_early_data_size', () => {
     expect(toHex(ticket.psk)).toBe(S4.secrets.psk);
     expect(toHex(ticket.psk)).toBe(S3.secrets.resumption_psk_for_ticket);
     expect(ticket.ageAdd).toBe(0xfad6aac5);
     expect(ticket.lifetime).toBe(30);
+    expect(ticket.maxEarlyDataSize).toBe(0x400);
   });
 
-  it('both sides resume without alerts and without certificate messages', () => {
-    const alerts = [...clientEvents, ...serverEvents].filter((e) => e.type === 'alert');
-    expect(alerts).toEqual([]);
-    expect(client.state).toBe('Connected');
-    expect(server.state).toBe('Connected');
+  it('both sides resume, the server accepts the 0-RTT data, no alerts and no certificate messages', () => {
+    const fatal = [...clientEvents, ...serverEvents].filter((e) => e.type === 'alert' && e.level === 'fatal');
+    expect(fatal).toEqual([]);
+    expect(client.closed && server.closed).toBe(true);
+    expect(client.earlyData).toBe('accepted');
+    expect(toHex(earlyReceived)).toBe(toHex(earlyData));
     expect([...clientEvents, ...serverEvents].some((e) => e.type === 'handshake' && e.name.startsWith('Certificate'))).toBe(false);
   });
 
-  it('the 512-byte ClientHello with its binder, and its record, equal the RFC', () => {
+  it('the 512-byte ClientHello with its binder equals the RFC', () => {
     expect(toHex(sentMsg(clientEvents, 'ClientHello'))).toBe(ch);
     expect(ch.length / 2).toBe(512);
-    expect(`${wire[0]!.from}:${toHex(wire[0]!.bytes)}`).toBe(`client:${S4.records[0]!.complete_record}`);
+  });
+
+  it('every handshake message equals the RFC (ServerHello, EncryptedExtensions, both Finished, EndOfEarlyData)', () => {
+    for (const m of msgs) expect(toHex(sentMsg(m.sender === 'client' ? clientEvents : serverEvents, m.type)), `${m.sender} ${m.type}`).toBe(m.hex);
+  });
+
+  it('every record on the wire equals the RFC, in order (0-RTT data, EndOfEarlyData, application data, alerts)', () => {
+    expect(wire.map((w) => `${w.from}:${toHex(w.bytes)}`)).toEqual(S4.records.map((r) => `${r.sender}:${r.complete_record}`));
   });
 
   it('PSK, early secret, binder key, binder finished key, truncated-ClientHello hash and binder equal the RFC (both sides)', () => {
@@ -401,38 +424,36 @@ describe('RFC 8448 §4 (resumption with the §3 ticket) reproduced by the endpoi
     expect(ch.slice(0, S4.psk_binder.truncated_client_hello.length)).toBe(S4.psk_binder.truncated_client_hello);
   });
 
-  it('ServerHello, EncryptedExtensions and the server Finished equal the RFC, and so do their records', () => {
-    expect(toHex(sentMsg(serverEvents, 'ServerHello'))).toBe(sh);
-    expect(toHex(sentMsg(serverEvents, 'EncryptedExtensions'))).toBe(hm4('EncryptedExtensions', 'server').hex);
-    expect(toHex(sentMsg(serverEvents, 'Finished'))).toBe(hm4('Finished', 'server').hex);
-    const serverWire = wire.filter((w) => w.from === 'server').map((w) => toHex(w.bytes));
-    const rfcServer = S4.records.filter((r) => r.sender === 'server' && r.content_type === 'handshake').map((r) => r.complete_record);
-    expect(serverWire.slice(0, 2)).toEqual(rfcServer);
-  });
-
-  it('handshake and application secrets, traffic keys and the server finished key equal the RFC (both sides)', () => {
-    const names = [
-      'derived_for_handshake',
-      'ecdhe_shared_secret',
-      'handshake_secret',
-      'client_handshake_traffic_secret',
-      'server_handshake_traffic_secret',
-      'derived_for_master',
-      'master_secret',
-      'client_application_traffic_secret_0',
-      'server_application_traffic_secret_0',
-      'exporter_master_secret',
-    ] as const;
+  it('every secret, traffic key and IV, and both Finished, equal the RFC (both sides)', () => {
     for (const events of [clientEvents, serverEvents]) {
       const s = secretsOf(events);
-      for (const n of names) expect(s[n], n).toBe(S4.secrets[n]);
-      for (const prefix of ['server_handshake', 'client_handshake', 'server_application', 'client_application'] as const) {
-        expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(S4.traffic_keys[prefix].key);
-        expect(s[`${prefix}_write_iv`], `${prefix} iv`).toBe(S4.traffic_keys[prefix].iv);
+      for (const [name, value] of Object.entries(S4.secrets)) {
+        if (name === 'psk') continue; // the IKM of early_secret, checked above
+        expect(s[name], name).toBe(value);
+      }
+      for (const [prefix, k] of Object.entries(S4.traffic_keys)) {
+        expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(k.key);
+        expect(s[`${prefix}_write_iv`], `${prefix} iv`).toBe(k.iv);
       }
       expect(s.server_finished_key).toBe(S4.finished.server.finished_key);
       expect(s.server_verify_data).toBe(S4.finished.server.verify_data);
       expect(s.client_finished_key).toBe(S4.finished.client.finished_key);
+      expect(s.client_verify_data).toBe(S4.finished.client.verify_data);
+    }
+  });
+
+  it('protected records carry the RFC key name, sequence number, nonce and inner plaintext', () => {
+    const recs = [...clientEvents, ...serverEvents].filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as Extract<
+      TlsEventBody,
+      { type: 'record' }
+    >[];
+    for (const r of S4.records.filter((x) => x.protected)) {
+      const mine = recs.find((e) => toHex(e.bytes) === r.complete_record)!;
+      expect(mine, r.complete_record).toBeDefined();
+      expect(mine.protected!.keyName).toBe(`${r.key_name}_traffic_secret${r.key_name!.endsWith('application') ? '_0' : ''}`);
+      expect(toHex(mine.protected!.nonce)).toBe(r.nonce);
+      expect(mine.protected!.sequence).toBe(r.seq);
+      expect(toHex(mine.protected!.plaintext)).toBe(r.inner_plaintext);
     }
   });
 });

@@ -477,6 +477,27 @@ describe('runScenario with resumption', () => {
     expect(events.some((e) => e.type === 'note' && /resum/i.test(e.text))).toBe(false);
   });
 
+  it('0-RTT: the request goes with the ClientHello and is answered once; rejected by a HelloRetryRequest, it is sent again', () => {
+    const { summary, events } = run({ earlyData: true });
+    expect(summary).toMatchObject({ ok: true, resumed: true });
+    const flow = events
+      .filter((e) => (e.type === 'handshake' || e.type === 'appdata') && e.direction === 'sent')
+      .map((e) => (e.type === 'handshake' ? `${e.side}:${e.name}` : `${e.side}:appdata`));
+    expect(flow.slice(0, 3)).toEqual(['client:ClientHello', 'client:appdata', 'server:ServerHello']);
+    expect(flow).toContain('client:EndOfEarlyData');
+    expect(flow.filter((f) => f === 'client:appdata')).toHaveLength(1);
+    expect(flow.filter((f) => f === 'server:appdata')).toHaveLength(1);
+    const retried = run({ earlyData: true, helloRetry: true });
+    expect(retried.summary.ok).toBe(true);
+    const appdata = retried.events.filter((e) => e.type === 'appdata' && e.direction === 'sent' && e.side === 'client');
+    expect(appdata).toHaveLength(2);
+    expect(retried.events.some((e) => e.type === 'note' && /rejected the 0-RTT request/.test(e.text))).toBe(true);
+    // Without resumption there is no ticket, so no early data.
+    const alone = run({ earlyData: true, resumption: false });
+    expect(alone.summary.ok).toBe(true);
+    expect(alone.events.some((e) => e.type === 'note' && /needs a resumed session/.test(e.text))).toBe(true);
+  });
+
   it('tlslab simulate --resume', async () => {
     let out = '';
     let err = '';
@@ -486,6 +507,12 @@ describe('runScenario with resumption', () => {
     expect(out).not.toContain('Certificate');
     expect(await main(['simulate', '--resume', '--tls', '1.2'], io)).toBe(2);
     expect(err).toContain('--resume needs TLS 1.3');
+    out = '';
+    expect(await main(['simulate', '--resume', '--early-data', '--seed', 'cli', '--at', '2026-11-25T12:00:00Z'], io)).toBe(0);
+    expect(out).toContain('0-RTT data accepted');
+    expect(out).toContain('EndOfEarlyData');
+    expect(await main(['simulate', '--early-data'], io)).toBe(2);
+    expect(err).toContain('--early-data needs --resume');
   });
 });
 
@@ -502,5 +529,129 @@ describe('tlslab serve --tickets', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('0-RTT early data (RFC 8446 §2.3, §4.2.10)', () => {
+  const EARLY = utf8.encode('GET /early HTTP/1.1\r\n\r\n');
+  const states = (events: TlsEventBody[]) => events.filter((e) => e.type === 'state').map((e) => (e as { to: string }).to);
+  const ticketWithEarly = (server: Partial<ServerConfig> = {}) => firstConnection({ server: { maxEarlyData: 1024, ...server } }).ticket;
+
+  it('accepted: the data arrives before the handshake ends, EndOfEarlyData closes it, both sides agree on the early secrets', () => {
+    const ticket = ticketWithEarly();
+    expect(ticket.maxEarlyDataSize).toBe(1024);
+    const p = makePair({ seed: 'early', client: { resume: ticket, earlyData: EARLY }, server: { ticketKey: TICKET_KEY, maxEarlyData: 1024 } });
+    const queue = p.client.start().map((bytes) => ({ from: 'client' as 'client' | 'server', bytes }));
+    // The ClientHello, the middlebox CCS, then the 0-RTT record.
+    expect(queue).toHaveLength(3);
+    let early = '';
+    while (queue.length > 0) {
+      const r = queue.shift()!;
+      const out = (r.from === 'client' ? p.server : p.client).receive(r.bytes);
+      if (r.from === 'client' && !p.server.connected) early += utf8.decode(p.server.readAppData());
+      for (const bytes of out) queue.push({ from: r.from === 'client' ? 'server' : 'client', bytes });
+    }
+    expect(alertsSent(p.clientEvents)).toEqual([]);
+    expect(alertsSent(p.serverEvents)).toEqual([]);
+    expect(early).toBe(utf8.decode(EARLY));
+    expect(p.client.earlyData).toBe('accepted');
+    expect(negotiated(p.clientEvents)).toMatchObject({ resumed: true, earlyData: 'accepted' });
+    expect(sentNames(p.clientEvents)).toEqual(['ClientHello', 'EndOfEarlyData', 'Finished']);
+    expect(states(p.serverEvents)).toContain('ExpectEndOfEarlyData');
+    const c = secrets(p.clientEvents);
+    const s = secrets(p.serverEvents);
+    for (const n of ['client_early_traffic_secret', 'early_exporter_master_secret', 'client_early_write_key', 'client_early_write_iv', 'resumption_master_secret']) {
+      expect(c.get(n), n).toBeDefined();
+      expect(c.get(n), n).toEqual(s.get(n));
+    }
+    const rec = p.clientEvents.find((e) => e.type === 'record' && e.direction === 'sent' && e.contentType === 'application_data' && e.protected?.keyName === 'client_early_traffic_secret');
+    expect(rec).toBeDefined();
+    exchange(p);
+  });
+
+  const rejected = (p: Pair, dropped: number) => {
+    expect(alertsSent(p.clientEvents)).toEqual([]);
+    expect(alertsSent(p.serverEvents)).toEqual([]);
+    expect(p.client.state).toBe('Connected');
+    expect(p.server.state).toBe('Connected');
+    expect(p.client.earlyData).toBe('rejected');
+    expect(negotiated(p.clientEvents).earlyData).toBe('rejected');
+    expect(sentNames(p.clientEvents)).not.toContain('EndOfEarlyData');
+    expect(p.serverEvents.filter((e) => e.type === 'note' && /Dropped a 0-RTT record/.test(e.text))).toHaveLength(dropped);
+    expect(p.serverEvents.some((e) => e.type === 'appdata')).toBe(false);
+    expect(p.server.readAppData()).toHaveLength(0);
+    exchange(p);
+  };
+
+  it('rejected by a server that takes no early data: the records are skipped, the handshake resumes', () => {
+    const p = resume(ticketWithEarly(), { client: { earlyData: EARLY }, server: { maxEarlyData: 0 } });
+    rejected(p, 1);
+    expect(negotiated(p.serverEvents).resumed).toBe(true);
+  });
+
+  it('rejected by a HelloRetryRequest: the second ClientHello has no early_data, the records are skipped', () => {
+    const p = resume(ticketWithEarly(), {
+      client: { earlyData: EARLY, groups: ['x25519', 'secp256r1'], keyShareGroups: ['secp256r1'] },
+      server: { maxEarlyData: 1024, groups: ['x25519'] },
+    });
+    rejected(p, 1);
+    const chs = sentBytes(p.clientEvents, 'ClientHello').map((b) => decodeHandshake(frame(b)).msg as Extract<HandshakeMessage, { type: 'ClientHello' }>);
+    expect(chs[0]!.extensions.some((e) => e.type === 'early_data')).toBe(true);
+    expect(chs[1]!.extensions.some((e) => e.type === 'early_data')).toBe(false);
+    expect(negotiated(p.serverEvents).resumed).toBe(true);
+  });
+
+  it('rejected with the ticket (another ticket key): a full handshake, the records are skipped', () => {
+    const p = resume(ticketWithEarly(), { client: { earlyData: EARLY }, server: { ticketKey: OTHER_KEY, maxEarlyData: 1024 } });
+    rejected(p, 1);
+    expect(sentNames(p.serverEvents)).toContain('Certificate');
+  });
+
+  it('rejected when the ALPN differs from the ticket’s', () => {
+    const ticket = ticketWithEarly({ alpn: ['http/1.1'] });
+    expect(ticket.alpn).toBeUndefined(); // the first client offered no ALPN
+    const withAlpn = firstConnection({ client: { alpn: ['h2', 'http/1.1'] }, server: { maxEarlyData: 1024, alpn: ['http/1.1'] } }).ticket;
+    expect(withAlpn.alpn).toBe('http/1.1');
+    const p = resume(withAlpn, { client: { earlyData: EARLY, alpn: ['h2', 'http/1.1'] }, server: { maxEarlyData: 1024, alpn: ['h2'] } });
+    rejected(p, 1);
+    expect(p.serverEvents.some((e) => e.type === 'note' && /ALPN/.test(e.text))).toBe(true);
+  });
+
+  it('not sent when the ticket allows none, or less than the data', () => {
+    for (const [ticket, re] of [
+      [firstConnection().ticket, /allows no early data/],
+      [ticketWithEarly({ maxEarlyData: 8 }), /more than the ticket's max_early_data_size 8/],
+    ] as const) {
+      const p = resume(ticket, { client: { earlyData: EARLY }, server: { maxEarlyData: 1024 } });
+      expect(p.client.earlyData).toBeUndefined();
+      expect(p.clientEvents.some((e) => e.type === 'note' && re.test(e.text))).toBe(true);
+      expect(negotiated(p.serverEvents).resumed).toBe(true);
+    }
+  });
+
+  it('more early data than the ticket allows → unexpected_message', () => {
+    const ticket = ticketWithEarly({ maxEarlyData: 16 });
+    const p = resume({ ...ticket, maxEarlyDataSize: 4096 }, { client: { earlyData: new Uint8Array(100) }, server: { maxEarlyData: 16 } });
+    expect(alertsSent(p.serverEvents)).toEqual(['unexpected_message']);
+  });
+
+  it('a server that chooses TLS 1.2 cannot read the 0-RTT record (unexpected_message); the client drops its early key', () => {
+    const ticket = ticketWithEarly();
+    const p = makePair({ seed: 'v12', client: { resume: ticket, earlyData: EARLY, versions: ['TLS 1.3', 'TLS 1.2'] }, server: { versions: ['TLS 1.2'] } });
+    handshake(p);
+    expect(alertsSent(p.serverEvents)).toEqual(['unexpected_message']);
+    expect(p.client.earlyData).toBe('rejected');
+    expect(p.clientEvents.some((e) => e.type === 'note' && /chose TLS 1\.2/.test(e.text))).toBe(true);
+  });
+
+  it('early_data in a second ClientHello → illegal_parameter', () => {
+    const p = makePair({ seed: 'eh', client: { groups: ['x25519', 'secp256r1'], keyShareGroups: ['secp256r1'] }, server: { groups: ['x25519'] } });
+    const ch1 = p.client.start();
+    const hrr = ch1.flatMap((r) => p.server.receive(r));
+    const ch2 = hrr.flatMap((r) => p.client.receive(r)).filter((r) => r[0] === 22)[0]!;
+    const m = decodeHandshake(frame(ch2.slice(5))).msg as Extract<HandshakeMessage, { type: 'ClientHello' }>;
+    m.extensions.splice(0, 0, { type: 'early_data' });
+    p.server.receive(rec(22, encodeHandshake(m).bytes));
+    expect(alertsSent(p.serverEvents)).toEqual(['illegal_parameter']);
   });
 });

@@ -38,6 +38,7 @@ export const SIMULATE_FLAGS: FlagSpecs = {
   mutual: { type: 'boolean', help: 'mutual TLS: the server requires a client certificate' },
   hrr: { type: 'boolean', help: 'client sends its key share for the other group first, so the server answers HelloRetryRequest' },
   resume: { type: 'boolean', help: 'TLS 1.3: resume a session with a ticket from an earlier full handshake (not shown): PSK, no certificate' },
+  'early-data': { type: 'boolean', help: 'with --resume: the client sends its request as 0-RTT early data with the ClientHello' },
   fault: { type: 'string', metavar: 'NAME', help: `break the run on purpose (${FAULTS.join(', ')})` },
   send: { type: 'string', metavar: 'TEXT', help: 'application data the client sends (default: an HTTP/1.1 GET)' },
   at: { type: 'string', metavar: 'ISO-TIME', help: 'time used for certificate validity (default: now)' },
@@ -74,6 +75,10 @@ export function scenarioFromFlags(p: ReturnType<typeof parseArgs>): Scenario {
   if (getBool(p, 'resume')) {
     if (version !== 'TLS 1.3') throw new UsageError('--resume needs TLS 1.3 (session tickets with a PSK, RFC 8446 §2.2)');
     scenario.resumption = true;
+  }
+  if (getBool(p, 'early-data')) {
+    if (!scenario.resumption) throw new UsageError('--early-data needs --resume (0-RTT data goes with a resumed session, RFC 8446 §2.3)');
+    scenario.earlyData = true;
   }
   const send = getString(p, 'send');
   if (send !== undefined) scenario.request = send;
@@ -138,7 +143,7 @@ export async function runSimulate(argv: readonly string[], io: Io): Promise<numb
     const n: Record<string, unknown> = {};
     for (const e of events) if (e.type === 'negotiated' && e.side === 'client') Object.assign(n, e);
     const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme].filter((x): x is string => typeof x === 'string');
-    if (parts.length > 0) io.out(`negotiated: ${parts.join(', ')}${n.helloRetry ? ', after HelloRetryRequest' : ''}${n.resumed === true ? ', resumed with a session ticket (PSK)' : n.resumed === false ? ', ticket declined: full handshake' : ''}\n`);
+    if (parts.length > 0) io.out(`negotiated: ${parts.join(', ')}${n.helloRetry ? ', after HelloRetryRequest' : ''}${n.resumed === true ? ', resumed with a session ticket (PSK)' : n.resumed === false ? ', ticket declined: full handshake' : ''}${n.earlyData ? `, 0-RTT data ${String(n.earlyData)}` : ''}\n`);
     const answer = [...events].reverse().find((e) => e.type === 'appdata' && e.side === 'client' && e.direction === 'received');
     if (answer && answer.type === 'appdata') io.out(`server answered: ${JSON.stringify(new TextDecoder().decode(answer.data).split('\r\n', 1)[0])}\n`);
   }

@@ -108,7 +108,8 @@ export function driveEndpoint(socket: Socket, create: (sink: EventSink) => Endpo
       outcome.connected = true;
       hooks.onConnected?.(driver);
     }
-    while (pendingData.length > 0) {
+    // 0-RTT data reaches a server before its handshake ends: it is handed over once connected.
+    while (pendingData.length > 0 && (endpoint.connected || endpoint.closed)) {
       const data = pendingData.shift()!;
       hooks.onAppData?.(data, driver);
     }

@@ -9,7 +9,8 @@ import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFram
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
 import { checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
-import { encodeClientHello, onNewSessionTicket, preparePsk } from './resume';
+import { earlyDataPossible, encodeClientHello, onNewSessionTicket, preparePsk } from './resume';
+import { Protection13 } from '../record/protection';
 import type { ResumptionTicket } from '../config';
 import {
   nextTrafficKeys,
@@ -49,6 +50,11 @@ export class TlsClient extends Connection implements Endpoint {
     this.recordPadding = config.recordPadding ?? 0;
   }
 
+  /** 0-RTT (`config.earlyData`): offered, then accepted or rejected by the server; undefined if not sent. */
+  get earlyData(): 'offered' | 'accepted' | 'rejected' | undefined {
+    return this.offer?.earlyData;
+  }
+
   get state(): string {
     return this.st.name === 'Tls12' ? this.st.flow.state : this.st.name;
   }
@@ -68,6 +74,7 @@ export class TlsClient extends Connection implements Endpoint {
       this.offer = offer;
       const psk = preparePsk(this.io, this.config, offer);
       if (psk) offer.psk = psk;
+      if (earlyDataPossible(this.io, this.config, offer)) offer.earlyData = 'offered';
       const ch = encodeClientHello(this.config, offer, new Uint8Array(0));
       this.clientHelloBytes = ch.bytes;
       const transcript = new Transcript();
@@ -77,7 +84,24 @@ export class TlsClient extends Connection implements Endpoint {
       this.queueHandshake(ch);
       this.flush();
       this.plaintextRecordVersion = 0x0303;
-      this.go({ name: 'ExpectServerHello', hello: { offer, transcript, ccsSent: false } });
+      let ccsSent = false;
+      if (offer.earlyData === 'offered' && offer.psk) {
+        // 0-RTT (RFC 8446 §2.3): client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello).
+        const { ks, suite } = offer.psk;
+        const chHash = transcript.hash(suite.hash);
+        const early = ks.deriveEarlyTrafficSecret(chHash);
+        ks.deriveEarlyExporterSecret(chHash);
+        const ek = ks.trafficKeys(early, 'client_early_traffic_secret', 'client_early', suite.keyLen, suite.ivLen);
+        // RFC 8446 §D.4: in compatibility mode the CCS comes right after the ClientHello when sending early data.
+        if (this.config.middleboxCompat ?? true) {
+          this.sendCcs();
+          ccsSent = true;
+        }
+        this.setWriteProtection(new Protection13(suite, ek.key, ek.iv, 'client_early_traffic_secret'));
+        this.note(`Sending ${this.config.earlyData!.length} bytes of 0-RTT data with the ClientHello, under client_early_traffic_secret.`, 'RFC 8446 §2.3');
+        this.writeAppData(this.config.earlyData!);
+      }
+      this.go({ name: 'ExpectServerHello', hello: { offer, transcript, ccsSent } });
     } catch (err) {
       this.fail(err);
     }
@@ -126,6 +150,12 @@ export class TlsClient extends Connection implements Endpoint {
         if (version === 'TLS 1.2') {
           // RFC 8446 §4.1.4: a HelloRetryRequest always negotiates TLS 1.3 (checked above).
           if (st.hello.hrr) throw new TlsError('PeerIllegalParameter', 'TLS 1.2 ServerHello after a HelloRetryRequest');
+          if (offer.earlyData === 'offered') {
+            // RFC 8446 §4.2.10: TLS 1.2 has no 0-RTT; our early records will fail at the server.
+            offer.earlyData = 'rejected';
+            this.setWriteProtection(null);
+            this.note('The server chose TLS 1.2, which has no 0-RTT: the early data we sent cannot be read.', 'RFC 8446 §4.2.10');
+          }
           const flow = continueTls12({ io: this.io, config: cfg, offer, clientHello: this.clientHelloBytes!, serverHello: shEnc });
           this.go({ name: 'Tls12', flow });
           this.afterTls12();

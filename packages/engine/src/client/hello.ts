@@ -39,6 +39,8 @@ export interface Offer {
   retried?: boolean;
   /** The ticket offered for resumption (client/resume.ts), with its key schedule. */
   psk?: OfferedPsk;
+  /** 0-RTT: sent with the first ClientHello, then accepted or rejected (RFC 8446 §4.2.10). */
+  earlyData?: 'offered' | 'accepted' | 'rejected';
 }
 
 /** A ticket's PSK as offered in pre_shared_key (RFC 8446 §4.2.11). */
@@ -110,6 +112,8 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
     own.push({ type: 'supported_versions', versions: offer.versions });
     own.push({ type: 'key_share', shares: offer.keyShares.map((k) => ({ group: GROUP_CODES[k.group], keyExchange: k.publicKey })) });
     if (offer.cookie) own.push({ type: 'cookie', cookie: offer.cookie });
+    // RFC 8446 §4.2.10: early_data only in a first ClientHello.
+    if (offer.earlyData === 'offered' && !offer.retried) own.push({ type: 'early_data' });
     if (offer.psk) {
       // RFC 8446 §4.2.9, §4.2.11: psk_dhe_ke only; the binder is filled in once the rest is encoded (client/resume.ts).
       own.push({ type: 'psk_key_exchange_modes', modes: [1] });

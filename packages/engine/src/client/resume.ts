@@ -71,6 +71,33 @@ export function preparePsk(io: HandshakeIo, cfg: ClientConfig, offer: Offer): Of
 }
 
 /**
+ * Whether to send `cfg.earlyData` as 0-RTT with this PSK (RFC 8446 §4.2.10): the ticket must
+ * allow that much, and the ClientHello must offer the ticket's suite and ALPN. Reasons not to
+ * are notes; the data can still be sent after the handshake.
+ */
+export function earlyDataPossible(io: HandshakeIo, cfg: ClientConfig, offer: Offer): boolean {
+  const data = cfg.earlyData;
+  const psk = offer.psk;
+  if (!data) return false;
+  const why = !psk
+    ? 'no ticket is offered'
+    : !psk.ticket.maxEarlyDataSize
+      ? 'the ticket allows no early data'
+      : data.length > psk.ticket.maxEarlyDataSize
+        ? `${data.length} bytes is more than the ticket's max_early_data_size ${psk.ticket.maxEarlyDataSize}`
+        : !offer.suites.includes(psk.suite.code)
+          ? `this ClientHello does not offer the ticket's suite ${psk.suite.name}`
+          : psk.ticket.alpn && !offer.alpn.includes(psk.ticket.alpn)
+            ? `this ClientHello does not offer the ticket's ALPN "${psk.ticket.alpn}"`
+            : undefined;
+  if (why) {
+    io.note(`Not sending 0-RTT data: ${why}.`, 'RFC 8446 §4.2.10');
+    return false;
+  }
+  return true;
+}
+
+/**
  * Encodes the ClientHello for `offer`. With a PSK, the binder is computed over
  * Transcript-Hash(prefix ‖ Truncate(ClientHello)) — `prefix` is empty for the first
  * ClientHello, message_hash ‖ HelloRetryRequest for the second — and the message re-encoded
@@ -113,7 +140,7 @@ export function onNewSessionTicket(
   io: HandshakeIo,
   cfg: ClientConfig,
   m: Extract<HandshakeMessage, { type: 'NewSessionTicket' }>,
-  app: { suite: Suite13; ks: KeySchedule; resumptionMasterSecret?: Uint8Array },
+  app: { suite: Suite13; ks: KeySchedule; resumptionMasterSecret?: Uint8Array; alpn?: string },
   index: number,
   serverName: string | undefined,
 ): ResumptionTicket | undefined {
@@ -138,6 +165,7 @@ export function onNewSessionTicket(
     receivedAt: clientNow(cfg),
     ...(serverName !== undefined ? { serverName } : {}),
     ...(ed?.maxEarlyDataSize !== undefined ? { maxEarlyDataSize: ed.maxEarlyDataSize } : {}),
+    ...(app.alpn !== undefined ? { alpn: app.alpn } : {}),
   };
   io.note(
     `Kept a session ticket (${m.ticket.length} bytes, lifetime ${m.lifetime} s, ${nameOf(CIPHER_SUITES, app.suite.code)}): a later connection can resume with its PSK (client.tickets).`,

@@ -41,6 +41,12 @@ export interface Hs13 {
   certRequest?: { context: Uint8Array; schemes: number[] };
   /** The server accepted our ticket's PSK (RFC 8446 §2.2): no certificate messages follow. */
   resumed?: boolean;
+  /** 0-RTT sent: our handshake write key, used from EndOfEarlyData (accepted) or EncryptedExtensions (rejected) on. */
+  handshakeWrite?: Protection13;
+  /** 0-RTT accepted: EndOfEarlyData goes before our Finished (RFC 8446 §4.5). */
+  earlyAccepted?: boolean;
+  /** The ALPN protocol the server selected. */
+  alpn?: string;
 }
 
 export type ClientState13 =
@@ -61,6 +67,7 @@ export interface AppSecrets13 {
   serverGeneration: number;
   /** For the PSKs of NewSessionTickets (RFC 8446 §4.6.1). */
   resumptionMasterSecret?: Uint8Array;
+  alpn?: string;
 }
 
 /** What the client carries between ClientHello and ServerHello. */
@@ -135,6 +142,13 @@ export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: Hell
   }
   if (cookie) offer.cookie = cookie.cookie;
   offer.retried = true;
+  if (offer.earlyData === 'offered') {
+    // RFC 8446 §4.2.10: a HelloRetryRequest rejects 0-RTT; ClientHello2 goes in the clear, without early_data.
+    offer.earlyData = 'rejected';
+    io.setWriteProtection(null);
+    io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: 'rejected' });
+    io.note('The HelloRetryRequest rejects our 0-RTT data: send it again once connected.', 'RFC 8446 §4.2.10');
+  }
   pskAfterRetry(io, cfg, offer, suite);
   const mh = st.transcript.replaceWithMessageHash(suite.hash);
   io.note(`HelloRetryRequest: ClientHello1 is replaced in the transcript by message_hash (${mh.length} bytes).`, 'RFC 8446 §4.4.1');
@@ -218,7 +232,10 @@ export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMes
   };
   // Our own write key switches when we send our second flight; until then alerts go in the clear
   // only if the server could not read them otherwise — RFC 8446 §5: use the current write key.
-  io.setWriteProtection(new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret'));
+  // After 0-RTT data our write key stays the early one until EncryptedExtensions says more.
+  const handshakeWrite = new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret');
+  if (offer.earlyData === 'offered') hs.handshakeWrite = handshakeWrite;
+  else io.setWriteProtection(handshakeWrite);
   return { name: 'ExpectEncryptedExtensions', hs };
 }
 
@@ -227,6 +244,7 @@ const EE_FORBIDDEN = new Set([13, 43, 44, 45, 41, 51, 47, 50]);
 
 export function onEncryptedExtensions(io: HandshakeIo, offer: Offer, st: Extract<ClientState13, { name: 'ExpectEncryptedExtensions' }>, enc: EncodedMessage): ClientState13 {
   const m = expectMessage(enc, 'EncryptedExtensions');
+  const early = findExt(m.extensions, 'early_data');
   for (const e of m.extensions) {
     const code = extensionCode(e);
     if (EE_FORBIDDEN.has(code)) throw new TlsError('PeerIllegalParameter', `EncryptedExtensions may not carry ${nameOf(EXTENSION_TYPES, code)}`);
@@ -239,6 +257,23 @@ export function onEncryptedExtensions(io: HandshakeIo, offer: Offer, st: Extract
       throw new TlsError('PeerIllegalParameter', `server selected ALPN ${JSON.stringify(alpn.protocols)}, not one we offered`);
     }
     io.emit({ type: 'negotiated', version: 'TLS 1.3', alpn: alpn.protocols[0]! });
+    st.hs.alpn = alpn.protocols[0]!;
+  }
+  if (offer.earlyData === 'offered') {
+    if (early) {
+      // RFC 8446 §4.2.10: early data goes with the first PSK (we offer one) and the ticket's ALPN.
+      if (!st.hs.resumed) throw new TlsError('PeerIllegalParameter', 'EncryptedExtensions accepts early data, but the server did not accept our PSK');
+      const ticketAlpn = offer.psk?.ticket.alpn;
+      if ((ticketAlpn ?? '') !== (st.hs.alpn ?? '')) throw new TlsError('PeerIllegalParameter', `0-RTT accepted with ALPN "${st.hs.alpn ?? ''}", the ticket's is "${ticketAlpn ?? ''}"`);
+      offer.earlyData = 'accepted';
+      st.hs.earlyAccepted = true;
+      io.note('The server accepted our 0-RTT data; EndOfEarlyData will close it before our Finished.', 'RFC 8446 §4.2.10');
+    } else {
+      offer.earlyData = 'rejected';
+      io.setWriteProtection(st.hs.handshakeWrite!);
+      io.note('The server rejected our 0-RTT data (no early_data in EncryptedExtensions): send it again once connected.', 'RFC 8446 §4.2.10');
+    }
+    io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: offer.earlyData });
   }
   if (offer.serverName && findExt(m.extensions, 'server_name')) io.emit({ type: 'negotiated', version: 'TLS 1.3', serverName: offer.serverName });
   st.hs.transcript.add(enc.bytes);
@@ -331,6 +366,13 @@ export function onServerFinished(io: HandshakeIo, cfg: ClientConfig, st: Extract
     io.sendCcs();
     hs.ccsSent = true;
   }
+  if (hs.earlyAccepted) {
+    // RFC 8446 §4.5: EndOfEarlyData, still under client_early_traffic_secret, then our handshake key.
+    const eoed = encodeHandshake({ type: 'EndOfEarlyData' });
+    io.queueHandshake(eoed);
+    hs.transcript.add(eoed.bytes);
+    io.setWriteProtection(hs.handshakeWrite!);
+  }
   if (hs.certRequest) sendClientCertificate(io, cfg, hs);
   const verifyData = hs.ks.finished(hs.clientHs, 'client_handshake_traffic_secret', 'client', hs.transcript.hash(h), hs.certRequest ? 'ClientHello...client CertificateVerify' : 'ClientHello...server Finished');
   const fin = encodeHandshake({ type: 'Finished', verifyData });
@@ -341,7 +383,16 @@ export function onServerFinished(io: HandshakeIo, cfg: ClientConfig, st: Extract
   const resumptionMasterSecret = hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
   return {
     name: 'Connected',
-    app: { suite: hs.suite, ks: hs.ks, clientSecret: app.client, serverSecret: app.server, clientGeneration: 0, serverGeneration: 0, resumptionMasterSecret },
+    app: {
+      suite: hs.suite,
+      ks: hs.ks,
+      clientSecret: app.client,
+      serverSecret: app.server,
+      clientGeneration: 0,
+      serverGeneration: 0,
+      resumptionMasterSecret,
+      ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}),
+    },
   };
 }
 

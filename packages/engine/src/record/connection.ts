@@ -45,6 +45,14 @@ export interface HandshakeIo {
   setWriteProtection(p: RecordProtection | null): void;
   /** Milliseconds since the endpoint was created (for timing events). */
   elapsed(): number;
+  /** TLS 1.3 0-RTT (client): sends application data under the current (early) write key. */
+  sendEarlyData(data: Uint8Array): void;
+  /**
+   * TLS 1.3 0-RTT rejected (server, RFC 8446 §4.2.10): drop application_data records that do
+   * not open with the read key (or, with none yet, after a HelloRetryRequest, all of them), up
+   * to `maxBytes`; the first record that opens ends the skipping.
+   */
+  skipEarlyData(maxBytes: number): void;
 }
 
 export abstract class Connection {
@@ -66,6 +74,8 @@ export abstract class Connection {
   protected isClosed = false;
   private readonly appData: Uint8Array[] = [];
   protected readonly startedAt = now();
+  /** Bytes of rejected 0-RTT data we may still drop (RFC 8446 §4.2.10); 0: not skipping. */
+  private earlySkipBudget = 0;
   /** The protocol version once known (a single configured version, or the negotiated one): picks the RFC the record spans cite. */
   protected version: TlsVersionName | undefined;
 
@@ -109,6 +119,10 @@ export abstract class Connection {
       setReadProtection: (p) => this.setReadProtection(p),
       setWriteProtection: (p) => this.setWriteProtection(p),
       elapsed: () => now() - this.startedAt,
+      sendEarlyData: (d) => this.writeAppData(d),
+      skipEarlyData: (n) => {
+        this.earlySkipBudget = n;
+      },
     };
   }
 
@@ -171,16 +185,21 @@ export abstract class Connection {
     if (this.isClosed) return [];
     if (!this.connected) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
     try {
-      for (let o = 0; o < data.length || (o === 0 && data.length === 0); o += this.maxFragment) {
-        const chunk = data.slice(o, o + this.maxFragment);
-        const id = this.writeRecord(ContentType.application_data, chunk, []);
-        this.emit({ type: 'appdata', direction: 'sent', data: chunk, recordId: id });
-        if (data.length === 0) break;
-      }
+      this.writeAppData(data);
     } catch (err) {
       this.fail(err);
     }
     return this.takeOutput();
+  }
+
+  /** Application data in records of at most maxFragment bytes, under the current write key. */
+  protected writeAppData(data: Uint8Array): void {
+    for (let o = 0; o < data.length || (o === 0 && data.length === 0); o += this.maxFragment) {
+      const chunk = data.slice(o, o + this.maxFragment);
+      const id = this.writeRecord(ContentType.application_data, chunk, []);
+      this.emit({ type: 'appdata', direction: 'sent', data: chunk, recordId: id });
+      if (data.length === 0) break;
+    }
   }
 
   /** Sends close_notify (RFC 8446 §6.1). The connection closes when the peer's arrives. */
@@ -242,10 +261,16 @@ export abstract class Connection {
       this.handleChangeCipherSpec(fragment, recordId);
       return;
     }
+    let early: ReturnType<RecordProtection['open']> | undefined;
+    if (this.earlySkipBudget > 0 && outerType === ContentType.application_data) {
+      const r = this.skipEarlyRecord(record, recordId);
+      if (r === 'dropped') return;
+      early = r;
+    }
     if (this.readProtection && this.isProtectedOuterType(outerType)) {
       let opened: ReturnType<RecordProtection['open']>;
       try {
-        opened = this.readProtection.open(record, this.hsBuf);
+        opened = early ?? this.readProtection.open(record, this.hsBuf);
       } catch (err) {
         // Still a record that arrived (e.g. changed on the way): show its bytes, then fail.
         this.emitRecord('received', recordId, record, recordHeaderSpans(record, 'encrypted_record'), [], undefined);
@@ -282,6 +307,7 @@ export abstract class Connection {
         return;
       case ContentType.application_data:
         if (!this.canReceiveAppData()) throw new TlsError('PeerUnexpectedMessage', `application data in state ${this.state}`);
+        this.appDataReceived(content.length);
         this.appData.push(content);
         this.emit({ type: 'appdata', direction: 'received', data: content, recordId });
         return;
@@ -294,6 +320,29 @@ export abstract class Connection {
   }
 
   /**
+   * Rejected 0-RTT data (RFC 8446 §4.2.10): a record that does not open with the read key (or
+   * any application_data record before there is one) is dropped while the budget lasts.
+   * Returns 'dropped', or the opened record.
+   */
+  private skipEarlyRecord(record: Uint8Array, recordId: string): 'dropped' | ReturnType<RecordProtection['open']> {
+    if (this.readProtection) {
+      try {
+        const opened = this.readProtection.open(record, this.hsBuf);
+        this.earlySkipBudget = 0; // it opens: the client has moved on to its handshake keys
+        return opened;
+      } catch (err) {
+        if (!(err instanceof TlsError) || err.kind !== 'PeerBadRecordMac') throw err;
+      }
+    }
+    const len = record.length - RECORD_HEADER_LEN;
+    if (len > this.earlySkipBudget) throw new TlsError('PeerBadRecordMac', 'more rejected early data than max_early_data_size');
+    this.earlySkipBudget -= len;
+    this.emitRecord('received', recordId, record, recordHeaderSpans(record, 'encrypted_record'), [], undefined);
+    this.note(`Dropped a 0-RTT record (${len} bytes) the server rejected: it is early data under keys the server does not use.`, 'RFC 8446 §4.2.10');
+    return 'dropped';
+  }
+
+  /**
    * Which outer content types are opened with the read keys. TLS 1.3 (RFC 8446 §5.2): only
    * application_data. TLS 1.2 (RFC 5246 §6.2.3) keeps the real type outside: a protection
    * with `keepsOuterType` opens every type but change_cipher_spec.
@@ -302,6 +351,9 @@ export abstract class Connection {
     if (this.readProtection?.keepsOuterType) return outerType !== ContentType.change_cipher_spec;
     return outerType === ContentType.application_data;
   }
+
+  /** Hook before application data is accepted (the server counts 0-RTT bytes). */
+  protected appDataReceived(_len: number): void {}
 
   /** TLS 1.2 hook: a NULL-protected application_data would never be legal in what we speak. */
   protected readsPlainAppData(): boolean {

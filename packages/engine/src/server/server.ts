@@ -8,7 +8,7 @@ import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFram
 import { Connection, type HandshakeIo } from '../record/connection';
 import { nextTrafficKeys } from '../client/tls13';
 import { chooseVersion, type ClientHelloMsg } from './hello';
-import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, type ServerState13 } from './tls13';
+import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, onEndOfEarlyData, type ServerState13 } from './tls13';
 import { continueTls12, type Tls12ServerFlow } from './tls12';
 
 export type ServerState =
@@ -53,7 +53,16 @@ export class TlsServer extends Connection implements Endpoint {
   }
 
   protected canReceiveAppData(): boolean {
-    return this.connected;
+    return this.connected || this.st.name === 'ExpectEndOfEarlyData';
+  }
+
+  /** 0-RTT: more early data than max_early_data_size is an unexpected_message (RFC 8446 §4.2.10). */
+  protected override appDataReceived(len: number): void {
+    if (this.st.name !== 'ExpectEndOfEarlyData') return;
+    this.st.earlyReceived += len;
+    if (this.st.earlyReceived > this.st.maxEarlyData) {
+      throw new TlsError('PeerUnexpectedMessage', `${this.st.earlyReceived} bytes of early data, more than max_early_data_size ${this.st.maxEarlyData}`);
+    }
   }
 
   protected override handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
@@ -100,6 +109,9 @@ export class TlsServer extends Connection implements Endpoint {
         this.flush();
         return;
       }
+      case 'ExpectEndOfEarlyData':
+        this.go(onEndOfEarlyData(this.io, st, enc));
+        return;
       case 'ExpectClientCertificate':
         this.go(onClientCertificate(this.io, cfg, st.hs, enc));
         return;

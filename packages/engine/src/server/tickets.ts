@@ -13,6 +13,8 @@
  *     uint32 ticket_lifetime;        // seconds
  *     uint32 ticket_age_add;
  *     opaque psk<32..255>;           // HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length)
+ *     uint32 max_early_data_size;    // 0: no 0-RTT with this ticket
+ *     opaque alpn<0..255>;           // the connection's ALPN protocol (0-RTT must keep it)
  *   } TicketContents;
  *
  *   ticket = nonce[12] ‖ AES-GCM-Seal(ticket_key, nonce, aad = "tlslab ticket v1", TicketContents)
@@ -48,6 +50,8 @@ export interface TicketContents {
   lifetime: number;
   ageAdd: number;
   psk: Uint8Array;
+  maxEarlyData: number;
+  alpn?: string;
 }
 
 function u32(v: number): Uint8Array {
@@ -74,6 +78,9 @@ export function sealTicket(key: Uint8Array, nonce: Uint8Array, t: TicketContents
     u32(t.ageAdd),
     new Uint8Array([t.psk.length]),
     t.psk,
+    u32(t.maxEarlyData),
+    new Uint8Array([utf8.encode(t.alpn ?? '').length]),
+    utf8.encode(t.alpn ?? ''),
   );
   return concatBytes(nonce, gcm(key, nonce, TICKET_AAD).encrypt(body));
 }
@@ -93,8 +100,13 @@ export function openTicket(key: Uint8Array, ticket: Uint8Array): TicketContents 
   const lifetime = readU32(body, 11);
   const ageAdd = readU32(body, 15);
   const pskLen = body[19]!;
-  if (!suite || body.length !== 20 + pskLen) return undefined;
-  return { suite, issuedAt, lifetime, ageAdd, psk: body.slice(20) };
+  const o = 20 + pskLen;
+  if (!suite || body.length < o + 5) return undefined;
+  const maxEarlyData = readU32(body, o);
+  const alpnLen = body[o + 4]!;
+  if (body.length !== o + 5 + alpnLen) return undefined;
+  const alpn = alpnLen > 0 ? utf8.decode(body.subarray(o + 5)) : undefined;
+  return { suite, issuedAt, lifetime, ageAdd, psk: body.slice(20, o), maxEarlyData, ...(alpn !== undefined ? { alpn } : {}) };
 }
 
 function serverNow(cfg: ServerConfig): number {
@@ -105,7 +117,7 @@ function serverNow(cfg: ServerConfig): number {
  * After the client's Finished: the PSKs of any fixed (RFC 8448 replay) tickets, then
  * `cfg.sessionTickets` NewSessionTickets of our own (RFC 8446 §4.6.1).
  */
-export function sendNewSessionTickets(io: HandshakeIo, cfg: ServerConfig, ks: KeySchedule, suite: Suite13, resumptionMasterSecret: Uint8Array): void {
+export function sendNewSessionTickets(io: HandshakeIo, cfg: ServerConfig, ks: KeySchedule, suite: Suite13, resumptionMasterSecret: Uint8Array, alpn?: string): void {
   let index = 0;
   for (const t of cfg.fixed?.newSessionTickets ?? []) {
     const enc = decodeHandshake({ msgType: t[0]!, bytes: t, body: t.subarray(4) });
@@ -126,8 +138,10 @@ export function sendNewSessionTickets(io: HandshakeIo, cfg: ServerConfig, ks: Ke
     const nonce = new Uint8Array([(index >> 8) & 0xff, index & 0xff]);
     const psk = ks.ticketPsk(resumptionMasterSecret, nonce, `ticket_psk_${index}`);
     const ageAdd = readU32(cfg.rng(4), 0);
-    const ticket = sealTicket(key, cfg.rng(12), { suite, issuedAt: serverNow(cfg), lifetime, ageAdd, psk });
-    const nst: HandshakeMessage = { type: 'NewSessionTicket', lifetime, ageAdd, nonce, ticket, extensions: [] };
+    const maxEarlyData = cfg.maxEarlyData ?? 0;
+    const ticket = sealTicket(key, cfg.rng(12), { suite, issuedAt: serverNow(cfg), lifetime, ageAdd, psk, maxEarlyData, ...(alpn ? { alpn } : {}) });
+    // RFC 8446 §4.2.10: early_data in a NewSessionTicket announces max_early_data_size.
+    const nst: HandshakeMessage = { type: 'NewSessionTicket', lifetime, ageAdd, nonce, ticket, extensions: maxEarlyData > 0 ? [{ type: 'early_data', maxEarlyDataSize: maxEarlyData }] : [] };
     io.queueHandshake(encodeHandshake(nst));
     index++;
   }
@@ -158,6 +172,12 @@ export function offeredPsks(ch: ClientHelloMsg): Extract<ClientHelloMsg['extensi
 export interface AcceptedPsk {
   index: number;
   ks: KeySchedule;
+  /** What 0-RTT needs to know about the ticket (RFC 8446 §4.2.10). */
+  suite: Suite13;
+  maxEarlyData: number;
+  alpn?: string;
+  /** |client's ticket age − server's| in ms, when the server knows when it issued the ticket. */
+  ageSkew?: number;
 }
 
 /**
@@ -177,11 +197,19 @@ export function choosePsk(io: HandshakeIo, cfg: ServerConfig, ch: ClientHelloMsg
   const now = serverNow(cfg);
   for (let i = 0; i < offered.identities.length; i++) {
     const id = offered.identities[i]!;
-    let found: { psk: Uint8Array; suite: Suite13; ageAdd?: number; issuedAt?: number; lifetime?: number } | undefined;
+    let found: { psk: Uint8Array; suite: Suite13; ageAdd?: number; issuedAt?: number; lifetime?: number; maxEarlyData: number; alpn?: string } | undefined;
     const fixed = cfg.fixed?.resumptionPsks?.find((p) => equalBytes(p.identity, id.identity));
     if (fixed) {
       const s = suite13ByName(fixed.cipherSuite);
-      if (s) found = { psk: fixed.psk, suite: s, ...(fixed.ageAdd !== undefined ? { ageAdd: fixed.ageAdd } : {}) };
+      if (s) {
+        found = {
+          psk: fixed.psk,
+          suite: s,
+          maxEarlyData: fixed.maxEarlyData ?? 0,
+          ...(fixed.ageAdd !== undefined ? { ageAdd: fixed.ageAdd } : {}),
+          ...(fixed.alpn !== undefined ? { alpn: fixed.alpn } : {}),
+        };
+      }
     } else if (cfg.ticketKey) {
       checkTicketKey(cfg.ticketKey);
       const t = openTicket(cfg.ticketKey, id.identity);
@@ -206,8 +234,10 @@ export function choosePsk(io: HandshakeIo, cfg: ServerConfig, ch: ClientHelloMsg
       );
       continue;
     }
+    let ageSkew: number | undefined;
     if (found.ageAdd !== undefined && found.issuedAt !== undefined) {
       const clientAge = (id.obfuscatedTicketAge - found.ageAdd) >>> 0;
+      ageSkew = Math.abs(clientAge - (now - found.issuedAt));
       io.note(`Ticket age: the client says ${clientAge} ms (obfuscated_ticket_age − ticket_age_add mod 2^32), the server's clock ${now - found.issuedAt} ms.`, 'RFC 8446 §4.2.11.1');
     }
     // The binder (RFC 8446 §4.2.11.2): the ClientHello up to, not including, the binders list.
@@ -224,7 +254,14 @@ export function choosePsk(io: HandshakeIo, cfg: ServerConfig, ch: ClientHelloMsg
       throw new TlsError('PeerBadBinder', `the PSK binder of identity ${i} does not verify (got ${toHex(got).slice(0, 16)}…)`);
     }
     io.note(`Accepted the ticket (PSK identity ${i}): its binder verifies, so this handshake resumes the earlier session — no Certificate or CertificateVerify.`, 'RFC 8446 §2.2');
-    return { index: i, ks };
+    return {
+      index: i,
+      ks,
+      suite: found.suite,
+      maxEarlyData: found.maxEarlyData,
+      ...(found.alpn !== undefined ? { alpn: found.alpn } : {}),
+      ...(ageSkew !== undefined ? { ageSkew } : {}),
+    };
   }
   return undefined;
 }

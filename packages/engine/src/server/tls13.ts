@@ -37,7 +37,7 @@ import {
 } from '../client/tls13';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { serverSigningKey, chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
-import { choosePsk, offeredPsks, sendNewSessionTickets } from './tickets';
+import { choosePsk, offeredPsks, sendNewSessionTickets, type AcceptedPsk } from './tickets';
 
 export interface ServerHs13 {
   suite: Suite13;
@@ -50,10 +50,14 @@ export interface ServerHs13 {
   requestedSchemes?: number[];
   /** The handshake resumed a session with a ticket's PSK (RFC 8446 §2.2). */
   resumed?: boolean;
+  /** The negotiated ALPN protocol (kept in our tickets for 0-RTT). */
+  alpn?: string;
 }
 
 export type ServerState13 =
   | { name: 'ExpectSecondClientHello'; first: FirstHello }
+  /** 0-RTT accepted: early application data, then EndOfEarlyData under client_early_traffic_secret (RFC 8446 §4.5). */
+  | { name: 'ExpectEndOfEarlyData'; hs: ServerHs13; handshakeRead: Protection13; maxEarlyData: number; earlyReceived: number }
   | { name: 'ExpectClientCertificate'; hs: ServerHs13 }
   | { name: 'ExpectClientCertificateVerify'; hs: ServerHs13; leafKey: PublicKey }
   | { name: 'ExpectClientFinished'; hs: ServerHs13 }
@@ -91,6 +95,11 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   // The binder of a second ClientHello covers message_hash ‖ HelloRetryRequest first (RFC 8446 §4.2.11.2).
   const binderPrefix = transcript.bytes();
   const offersPsk = offeredPsks(ch) !== undefined;
+  const offersEarly = findExt(ch.extensions, 'early_data') !== undefined;
+  // RFC 8446 §4.1.2: a second ClientHello never offers early data.
+  if (first && offersEarly) throw new TlsError('PeerIllegalParameter', 'early_data in the second ClientHello');
+  // Rejected 0-RTT records are skipped up to this many bytes (RFC 8446 §4.2.10).
+  const skipBudget = (cfg.maxEarlyData ?? 0) + 16384 + 256;
   transcript.add(enc.bytes);
   const compat = ch.legacySessionId.length > 0;
   let ccsSent = first?.ccsSent ?? false;
@@ -119,6 +128,10 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     io.note(`No key share for ${params.group}: asking the client to retry with one (HelloRetryRequest).`, 'RFC 8446 §4.1.4');
     io.queueHandshake(hrr);
     io.flush();
+    if (offersEarly) {
+      io.note('The client sent 0-RTT data; a HelloRetryRequest rejects it: its records are skipped.', 'RFC 8446 §4.2.10');
+      io.skipEarlyData(skipBudget);
+    }
     // RFC 8446 §D.4: the CCS goes right after our first handshake message.
     if (compat && !ccsSent) {
       io.sendCcs();
@@ -132,6 +145,27 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   const psk = choosePsk(io, cfg, ch, enc.bytes, binderPrefix, suite);
   const resumed = psk !== undefined;
   if (offersPsk && !resumed) io.note('No offered ticket can be used: this is a full handshake (the server authenticates with its certificate).', 'RFC 8446 §4.2.11');
+  // 0-RTT (RFC 8446 §4.2.10): accepted only with the first PSK, the ticket's suite and ALPN, a fresh ticket age.
+  let earlyAccepted = false;
+  if (offersEarly) {
+    const why = earlyDataRefusal(cfg, psk, suite, params.alpn);
+    if (why) {
+      io.note(`0-RTT data rejected (${why}): its records are skipped; the client may send the data again after the handshake.`, 'RFC 8446 §4.2.10');
+      io.skipEarlyData(skipBudget);
+    } else {
+      earlyAccepted = true;
+    }
+  }
+  let earlyRead: Protection13 | undefined;
+  if (earlyAccepted && psk) {
+    // client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello) (RFC 8446 §7.1).
+    const chHash = transcript.hash(suite.hash);
+    const early = psk.ks.deriveEarlyTrafficSecret(chHash);
+    psk.ks.deriveEarlyExporterSecret(chHash);
+    const ek = psk.ks.trafficKeys(early, 'client_early_traffic_secret', 'client_early', suite.keyLen, suite.ivLen);
+    earlyRead = new Protection13(suite, ek.key, ek.iv, 'client_early_traffic_secret');
+    io.note(`0-RTT accepted: the client's early data (up to ${psk.maxEarlyData} bytes) is read under client_early_traffic_secret until EndOfEarlyData.`, 'RFC 8446 §4.2.10');
+  }
   const ours = generateKeyShare(params.group, cfg.rng, cfg.fixed?.keyShares?.[params.group]);
   const shared = ecdheSharedSecret(io, params.group, ours.privateKey, params.share.keyExchange);
   const sh = encodeHandshake({
@@ -163,6 +197,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     // RFC 8446 §4.3.2: no CertificateRequest in a handshake authenticated with a PSK.
     clientAuth: resumed ? 'none' : cfg.clientAuth === 'require' ? 'required' : cfg.clientAuth === 'request' ? 'requested' : 'none',
     ...(offersPsk ? { resumed } : {}),
+    ...(offersEarly ? { earlyData: earlyAccepted ? ('accepted' as const) : ('rejected' as const) } : {}),
   });
 
   let ks: KeySchedule;
@@ -176,7 +211,9 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   const sk = ks.trafficKeys(hsSecrets.server, 'server_handshake_traffic_secret', 'server_handshake', suite.keyLen, suite.ivLen);
   const ck = ks.trafficKeys(hsSecrets.client, 'client_handshake_traffic_secret', 'client_handshake', suite.keyLen, suite.ivLen);
   io.setWriteProtection(new Protection13(suite, sk.key, sk.iv, 'server_handshake_traffic_secret'));
-  io.setReadProtection(new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret'));
+  const handshakeRead = new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret');
+  // With 0-RTT accepted, the client's records stay under its early keys until EndOfEarlyData.
+  io.setReadProtection(earlyRead ?? handshakeRead);
   // RFC 8446 §D.4: the CCS goes right after our first handshake message (it is never protected;
   // sent after the key derivation so the keys show with the ServerHello that made them).
   if (compat && !ccsSent) io.sendCcs();
@@ -185,6 +222,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   const own: Extension[] = [];
   if (params.serverName) own.push({ type: 'server_name', hostNames: [] });
   if (params.alpn) own.push({ type: 'alpn', protocols: [params.alpn] });
+  if (earlyAccepted) own.push({ type: 'early_data' });
   let eeExts = own;
   if (cfg.fixed?.extensions) {
     eeExts = [];
@@ -200,7 +238,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   transcript.add(ee.bytes);
   io.queueHandshake(ee);
 
-  const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array(), ...(resumed ? { resumed } : {}) };
+  const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array(), ...(resumed ? { resumed } : {}), ...(params.alpn ? { alpn: params.alpn } : {}) };
   if (resumed) {
     // RFC 8446 §2.2: the PSK authenticates the server; its Finished follows EncryptedExtensions.
     const verifyData = ks.finished(hsSecrets.server, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), 'ClientHello...EncryptedExtensions');
@@ -212,6 +250,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     hs.serverAppSecret = app.server;
     const sak = ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', suite.keyLen, suite.ivLen);
     io.setWriteProtection(new Protection13(suite, sak.key, sak.iv, 'server_application_traffic_secret_0'));
+    if (earlyAccepted && psk) return { name: 'ExpectEndOfEarlyData', hs, handshakeRead, maxEarlyData: Math.min(psk.maxEarlyData, cfg.maxEarlyData ?? 0), earlyReceived: 0 };
     return { name: 'ExpectClientFinished', hs };
   }
   const clientAuth = cfg.clientAuth ?? 'none';
@@ -263,6 +302,27 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   return clientAuth !== 'none' ? { name: 'ExpectClientCertificate', hs } : { name: 'ExpectClientFinished', hs };
 }
 
+/** Why 0-RTT data cannot be accepted (RFC 8446 §4.2.10), or undefined if it can. */
+function earlyDataRefusal(cfg: ServerConfig, psk: AcceptedPsk | undefined, suite: Suite13, alpn: string | undefined): string | undefined {
+  if (!psk) return 'no PSK was accepted';
+  if (psk.index !== 0) return 'the accepted PSK is not the first one offered';
+  if ((cfg.maxEarlyData ?? 0) === 0) return 'this server accepts no early data';
+  if (psk.maxEarlyData === 0) return 'the ticket allows no early data';
+  if (psk.suite.code !== suite.code) return `the ticket is for ${psk.suite.name}, this handshake uses ${suite.name}`;
+  if ((psk.alpn ?? '') !== (alpn ?? '')) return `the ticket's ALPN is "${psk.alpn ?? ''}", this handshake's "${alpn ?? ''}"`;
+  // RFC 8446 §8.3: a ClientHello whose ticket age is far from ours may be a replay.
+  if (psk.ageSkew !== undefined && psk.ageSkew > 10_000) return `the ticket age differs from the server's by ${psk.ageSkew} ms`;
+  return undefined;
+}
+
+/** EndOfEarlyData (RFC 8446 §4.5): the end of 0-RTT data; the client's handshake keys follow. */
+export function onEndOfEarlyData(io: HandshakeIo, st: Extract<ServerState13, { name: 'ExpectEndOfEarlyData' }>, enc: EncodedMessage): ServerState13 {
+  expectMessage(enc, 'EndOfEarlyData');
+  st.hs.transcript.add(enc.bytes);
+  io.setReadProtection(st.handshakeRead);
+  return { name: 'ExpectClientFinished', hs: st.hs };
+}
+
 /** The client's Certificate (mutual TLS, RFC 8446 §4.4.2). */
 export function onClientCertificate(io: HandshakeIo, cfg: ServerConfig, hs: ServerHs13, enc: EncodedMessage): ServerState13 {
   const m = expectMessage(enc, 'Certificate');
@@ -298,7 +358,7 @@ export function onClientFinished(io: HandshakeIo, cfg: ServerConfig, hs: ServerH
   const ck = hs.ks.trafficKeys(hs.clientAppSecret, 'client_application_traffic_secret_0', 'client_application', hs.suite.keyLen, hs.suite.ivLen);
   io.setReadProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
   const rms = hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
-  sendNewSessionTickets(io, cfg, hs.ks, hs.suite, rms);
+  sendNewSessionTickets(io, cfg, hs.ks, hs.suite, rms, hs.alpn);
   io.flush();
   return {
     name: 'Connected',
