@@ -364,6 +364,23 @@ test('Resume (PSK): a resumed handshake has no certificate, and a new ticket arr
     await expect(page.locator(`[data-secret="${name}"] [data-testid="secret-value"]`).first()).toHaveText(/^[0-9a-f]+$/);
   }
   await shot(page, info, '18-resumption');
+
+  // 0-RTT: the request leaves in the client's first flight, under the early traffic key.
+  await page.getByLabel('0-RTT data').check();
+  run = await waitForRun(page, run);
+  expect(page.url()).toContain('early=1');
+  await page.keyboard.press('End');
+  const early = await arrowNames(page);
+  const firstServer = early.findIndex((n) => n.includes('server to client'));
+  const earlyData = early.findIndex((n) => /^Application Data, client to server, encrypted with client_early_traffic_secret/.test(n));
+  expect(earlyData).toBeGreaterThan(0);
+  expect(earlyData).toBeLessThan(firstServer);
+  expect(early.some((n) => n.startsWith('EndOfEarlyData, client to server'))).toBe(true);
+  await expect(page.getByTestId('diagram-summary')).toContainText('0-RTT data accepted');
+  await page.getByRole('button', { name: 'To start' }).click();
+  for (let i = 0; i <= earlyData; i++) await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.getByTestId('narration')).toContainText('replay');
+  await shot(page, info, '19-zero-rtt');
 });
 
 test('the run opens decrypted in Wireshark: the downloaded capture and key log', async ({ page }, info) => {

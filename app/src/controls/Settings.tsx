@@ -116,6 +116,12 @@ export function Settings() {
           Resume (PSK)
         </label>
       )}
+      {s.version === 'TLS 1.3' && s.resumption && (
+        <label className="check" title="The client sends its request in its first flight, before the server answers, under the client_early_traffic_secret (RFC 8446 §2.3)">
+          <input type="checkbox" checked={!!s.earlyData} onChange={(e) => setScenario({ earlyData: e.target.checked })} />
+          0-RTT data
+        </label>
+      )}
       <label>
         Server key
         <select value={s.serverKeyType} disabled={pasted} title={pasted ? 'The pasted certificate decides the key' : undefined} onChange={(e) => setScenario({ serverKeyType: e.target.value as ServerKeyType })}>

@@ -96,6 +96,7 @@ export function SequenceDiagram() {
         {client?.signatureScheme && <span>{client.signatureScheme}</span>}
         {client?.helloRetry && <span>HelloRetryRequest</span>}
         {client?.resumed && <span>resumed (PSK)</span>}
+        {client?.earlyData && <span>0-RTT data {client.earlyData}</span>}
         {reachedData && (
           <span className="rtt" data-testid="rtt">
             {run.handshakeRtts}-RTT handshake

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { useAppStore } from '../store';
 import { negotiated, visibleCount } from '../store/derive';
 import { rfcLink } from '../format';
-import { explainAlert, explainAppData, MESSAGES, type Explanation } from './texts';
+import { explainAlert, explainAppData, explainEarlyData, MESSAGES, type Explanation } from './texts';
 
 export function Narration() {
   const run = useAppStore((s) => s.run);
@@ -52,6 +52,8 @@ export function Narration() {
     };
     const afterData = run.arrows.some((a) => a.appdata && a.index < arrow.index);
     if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from, ctx.version, afterData));
+    else if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret')
+      parts.push(explainEarlyData(params.client?.earlyData === undefined ? undefined : params.client.earlyData === 'accepted'));
     else if (arrow.appdata) parts.push(explainAppData(arrow.from, ctx.version));
     else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
     else

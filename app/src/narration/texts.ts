@@ -87,6 +87,11 @@ export const MESSAGES: Record<string, Entry> = {
       (c.version !== 'TLS 1.2' && c.from === 'server' ? ' With it, the server can already derive the application traffic keys.' : ''),
     rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.9` : `${R13} §4.4.4`,
   }),
+  EndOfEarlyData: () => ({
+    title: 'End of the early data',
+    text: 'The server accepted the 0-RTT data. The client marks its end with EndOfEarlyData — still under the early traffic key — and then switches to the handshake traffic key for its Finished.',
+    rfc: `${R13} §4.5`,
+  }),
   NewSessionTicket: () => ({
     title: 'A ticket for next time',
     text: 'After the handshake the server hands the client a ticket. A later connection can present it: both sides then derive the same pre-shared key from this session’s resumption_master_secret and the ticket nonce, and the server skips its certificate. The ticket itself is opaque to the client — this server seals the PSK inside it with its own key, so it stores nothing.',
@@ -151,6 +156,17 @@ const ALERT_MEANING: Record<string, string> = {
   decode_error: 'a message could not be parsed',
   insufficient_security: 'the parameters offered are too weak',
 };
+
+/** The client's 0-RTT data: sent in its first flight, under the early traffic key. */
+export function explainEarlyData(accepted: boolean | undefined): Explanation {
+  return {
+    title: 'The request, before the handshake is done (0-RTT)',
+    text:
+      'Resuming, the client does not wait: right after its ClientHello it sends its request as early data, encrypted with the client_early_traffic_secret derived from the ticket’s PSK. It saves a round trip, at a price: early data has no forward secrecy with respect to the PSK, and an attacker can replay it to the server, so only requests that are safe to repeat belong here.' +
+      (accepted === false ? ' This server declined it: it skips the early records and the client must send the request again after the handshake.' : ''),
+    rfc: `${R13} §2.3, §8`,
+  };
+}
 
 export function explainAlert(description: string, from: Side, version: TlsVersionName | undefined, afterData: boolean): Explanation {
   const r = version === 'TLS 1.2' ? R12 : R13;

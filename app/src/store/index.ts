@@ -108,6 +108,8 @@ export function normalizeScenario(s: Scenario): Scenario {
     if (suiteNeedsEcdsa(out.cipherSuite) && out.serverKeyType !== 'ecdsa-p256') out.serverKeyType = 'ecdsa-p256';
   }
   if (out.fault === 'bad-premaster' && out.version !== 'TLS 1.2') out.fault = 'none';
+  // 0-RTT data rides on a resumed TLS 1.3 session.
+  if (!out.resumption) out.earlyData = false;
   return out;
 }
 

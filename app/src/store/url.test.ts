@@ -16,8 +16,9 @@ describe('scenario ⇄ URL', () => {
       fault: 'bad-premaster',
     });
     expect(scenarioFromUrl(scenarioToSearch(s))).toEqual(s);
-    const r = scenarioFromUrl('?seed=r&v=1.3&resume=1&hrr=1');
-    expect(r).toMatchObject({ resumption: true, helloRetry: true });
+    const r = scenarioFromUrl('?seed=r&v=1.3&resume=1&hrr=1&early=1');
+    expect(r).toMatchObject({ resumption: true, helloRetry: true, earlyData: true });
+    expect(scenarioFromUrl('?seed=r&v=1.3&early=1').earlyData).toBe(false); // 0-RTT needs a resumed session
     expect(scenarioFromUrl(scenarioToSearch(r))).toEqual(r);
     expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
   });

@@ -39,6 +39,7 @@ export function scenarioFromUrl(search: string): Scenario {
   s.mutual = p.get('mutual') === '1';
   s.helloRetry = p.get('hrr') === '1' && s.version === 'TLS 1.3';
   s.resumption = p.get('resume') === '1' && s.version === 'TLS 1.3';
+  s.earlyData = p.get('early') === '1' && s.resumption;
   const fault = p.get('fault');
   if (fault && (FAULTS.map((f) => f.id) as string[]).includes(fault)) s.fault = fault as FaultName;
   return s;
@@ -55,6 +56,7 @@ export function scenarioToSearch(s: Scenario): string {
   if (s.mutual) p.set('mutual', '1');
   if (s.helloRetry) p.set('hrr', '1');
   if (s.resumption) p.set('resume', '1');
+  if (s.earlyData) p.set('early', '1');
   if (s.fault !== 'none') p.set('fault', s.fault);
   return `?${p.toString()}`;
 }
