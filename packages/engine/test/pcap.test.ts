@@ -137,6 +137,7 @@ describe.skipIf(!tshark && !required)('Wireshark (tshark) reads and decrypts the
     ['TLS 1.3 ChaCha20 after HelloRetryRequest', { cipherSuite: 'TLS_CHACHA20_POLY1305_SHA256', helloRetry: true }, [1, 2, 1, 2, 8, 11, 15, 20, 20]],
     ['TLS 1.3 mutual', { mutual: true }, [1, 2, 8, 13, 11, 15, 20, 11, 15, 20]],
     ['TLS 1.3 resumed with a ticket', { resumption: true }, [1, 2, 8, 20, 20, 4]],
+    ['TLS 1.3 resumed, the request as 0-RTT data', { resumption: true, earlyData: true }, [1, 2, 8, 20, 5, 20, 4]],
     ['TLS 1.2 ECDHE', { version: 'TLS 1.2' }, [1, 2, 11, 12, 14, 16, 20, 20]],
     ['TLS 1.2 RSA key transport', { version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_256_GCM_SHA384', serverKeyType: 'rsa-2048' }, [1, 2, 11, 14, 16, 20, 20]],
   ] as const) {
