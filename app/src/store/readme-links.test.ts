@@ -2,13 +2,12 @@
  * The README's "Things to try" links: every parameter in them is one the app reads (nothing is
  * silently dropped), and each run ends the way the table says.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScenario, type TlsEvent } from '@tlslab/engine';
 import { normalizeScenario } from './index';
 import { scenarioFromUrl, scenarioToSearch } from './url';
+import readme from '../../../README.md?raw';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const section = readme.slice(readme.indexOf('### Things to try'), readme.indexOf('## The `tlslab` command'));
 const links = [...section.matchAll(/^\| (.+?) \| `(\/\?[^`]+)` \|$/gm)].map((m) => ({ what: m[1]!, link: m[2]! }));
 
