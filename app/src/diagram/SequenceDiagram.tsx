@@ -5,7 +5,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useAppStore } from '../store';
 import { currentStates, negotiated, visibleCount } from '../store/derive';
-import { diagramHeight, drawDiagram, drawHeader, HEADER, rowY } from './draw';
+import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels, rowY } from './draw';
 
 function prefersReducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -24,13 +24,27 @@ export function SequenceDiagram() {
   const [width, setWidth] = useState(640);
   const lastDrawn = useRef<{ run: unknown; cursor: number }>({ run: null, cursor: 0 });
 
+  // The scroll box's height and scroll position, kept up to date by observers so a step never
+  // has to read them (a read right after React's commit forces an extra layout).
+  const view = useRef({ height: 0, top: 0 });
   useLayoutEffect(() => {
     const el = wrapRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(360, Math.floor(el.clientWidth) - 2)));
+    const measure = () => {
+      view.current.height = el.clientHeight;
+      setWidth(Math.max(360, Math.floor(el.clientWidth) - 2));
+    };
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
-    setWidth(Math.max(360, Math.floor(el.clientWidth) - 2));
-    return () => ro.disconnect();
+    const onScroll = () => {
+      view.current.top = el.scrollTop;
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    measure();
+    return () => {
+      ro.disconnect();
+      el.removeEventListener('scroll', onScroll);
+    };
   }, []);
 
   const count = visibleCount(run, cursor);
@@ -48,6 +62,17 @@ export function SequenceDiagram() {
     }
     return out;
   }, [run, count]);
+
+  // Measure the new run's labels while the page is idle, not on the step that first shows them.
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg || run.arrows.length === 0) return;
+    const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 50));
+    const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+    const states = [...new Set(run.events.flatMap((e) => (e.type === 'state' ? [e.from, e.to] : [])))];
+    const id = idle(() => prewarmLabels(svg, run.arrows, states));
+    return () => cancel(id);
+  }, [run, largeType]);
 
   useEffect(() => {
     const svg = svgRef.current;
@@ -78,8 +103,9 @@ export function SequenceDiagram() {
     const last = visible[visible.length - 1];
     if (wrap && last && cursor !== prev.cursor) {
       const y = rowY(last.index);
-      if (y + 60 > wrap.scrollTop + wrap.clientHeight || y - 60 < wrap.scrollTop) {
-        wrap.scrollTo({ top: Math.max(0, y - wrap.clientHeight / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+      const { top, height } = view.current;
+      if (y + 60 > top + height || y - 60 < top) {
+        wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
       }
     }
   }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks]);

@@ -112,8 +112,8 @@ export function drawHeader(svg: SVGSVGElement, width: number, states: DrawParams
   g.select('rect.head-box').attr('x', (d) => d.x - 62).attr('y', 6).attr('width', 124).attr('height', 30);
   g.select('text.who').attr('x', (d) => d.x).attr('y', 26).attr('text-anchor', 'middle').text((d) => d.name);
   // A state name wider than the room around its lifeline is condensed to fit.
-  const style = getComputedStyle(svg);
-  const font = `${(Number.parseFloat(style.fontSize) || 13) * 0.85}px ${style.fontFamily}`;
+  const style = fontOf(svg);
+  const font = stateFont(style.px, style.family);
   g.select<SVGTextElement>('text.state')
     .attr('x', (d) => d.x)
     .attr('y', 54)
@@ -132,19 +132,82 @@ export const HEADER = 64;
 
 let measureCtx: CanvasRenderingContext2D | null = null;
 /** Text width from canvas metrics: no layout, unlike getComputedTextLength (which thrashed). */
+/** Sets each element's text only when it changes (d3's .text() always replaces the node). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setText<D>(sel: Selection<any, D, any, unknown>, text: (d: D) => string): void {
+  sel.each(function (this: Element, d: D) {
+    const v = text(d);
+    if (this.textContent !== v) this.textContent = v;
+  });
+}
+
+const widths = new Map<string, number>();
+let measureFont = '';
+/** The rendered width of `text` in `font` (cached: labels repeat on every step). */
 function textWidth(text: string, font: string): number {
+  const key = `${font}\u0000${text}`;
+  const known = widths.get(key);
+  if (known !== undefined) return known;
   measureCtx ??= document.createElement('canvas').getContext('2d');
   if (!measureCtx) return text.length * 7;
-  measureCtx.font = font;
-  return measureCtx.measureText(text).width;
+  // The context normalizes what it is given, so remember what we set (setting it is costly).
+  if (measureFont !== font) {
+    measureCtx.font = font;
+    measureFont = font;
+  }
+  const w = measureCtx.measureText(text).width;
+  if (widths.size > 4000) widths.clear();
+  widths.set(key, w);
+  return w;
+}
+
+let fontCache: { key: string; px: number; family: string } | undefined;
+/**
+ * The diagram's font size and family. Reading them forces a style recalculation right after
+ * React's commit, so they are read again only when something that can change them does (the
+ * Large type class, the colour scheme class, the window width).
+ */
+function fontOf(svg: SVGSVGElement): { px: number; family: string } {
+  const key = `${document.documentElement.className}|${window.innerWidth}`;
+  if (fontCache?.key !== key) {
+    const style = getComputedStyle(svg);
+    fontCache = { key, px: Number.parseFloat(style.fontSize) || 13, family: style.fontFamily };
+  }
+  return fontCache;
+}
+
+const stateFont = (px: number, family: string) => `${px * 0.85}px ${family}`;
+
+/** The strings a label may be drawn as: one line, or the messages split in two at k. */
+function labelSplits(d: Arrow): string[][] {
+  const out: string[][] = [];
+  for (let k = 1; k < d.messages.length; k++) out.push([`${d.messages.slice(0, k).join(' + ')} +`, d.messages.slice(k).join(' + ')]);
+  return out;
+}
+
+/**
+ * Measures every label of a run ahead of time (call when idle): the first measurement of a
+ * string in a font is what costs, and it would otherwise fall on the step that shows it.
+ */
+export function prewarmLabels(svg: SVGSVGElement, arrows: readonly Arrow[], states: readonly string[]): void {
+  const { px, family } = fontOf(svg);
+  for (const s of states) textWidth(s, stateFont(px, family));
+  const labelFont = `600 ${px}px ${family}`;
+  const small = `600 ${px * 0.9}px ${family}`;
+  const keyFont = `${px * 0.8}px ${family}`;
+  for (const d of arrows) {
+    textWidth(d.label, labelFont);
+    for (const lines of labelSplits(d)) for (const l of lines) textWidth(l, small);
+    if (d.keyName) textWidth(`key: ${keyShort(d.keyName)}`, keyFont);
+  }
 }
 
 export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   const root = ensureSkeleton(svg);
-  const style = getComputedStyle(svg);
-  const px = Number.parseFloat(style.fontSize) || 13;
-  const labelFont = `600 ${px}px ${style.fontFamily}`;
-  const keyFont = `${px * 0.8}px ${style.fontFamily}`;
+  const style = fontOf(svg);
+  const px = style.px;
+  const labelFont = `600 ${px}px ${style.family}`;
+  const keyFont = `${px * 0.8}px ${style.family}`;
   const height = diagramHeight(p.total);
   const x = lifelineX(p.width);
   root.attr('width', p.width).attr('height', height).attr('viewBox', `0 0 ${p.width} ${height}`);
@@ -236,7 +299,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('aria-pressed', (d) => (d.id === p.selectedId ? 'true' : 'false'))
     .attr('data-record-id', (d) => d.id)
     .attr('data-step', (d) => d.step);
-  groups.select('title').text((d) => `${d.ariaLabel} · step ${d.step} · ${d.record.bytes.length} bytes`);
+  setText(groups.select('title'), (d) => `${d.ariaLabel} · step ${d.step} · ${d.record.bytes.length} bytes`);
 
   const x1 = (d: Arrow) => (d.from === 'client' ? x.client : x.server);
   const x2 = (d: Arrow) => (d.from === 'client' ? x.server - 4 : x.client + 4);
@@ -262,20 +325,23 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   groups
     .select<SVGTextElement>('text.label')
     .attr('x', mid)
-    .attr('y', (d) => rowY(d.index) - SLOPE / 2 - 6)
     .attr('text-anchor', 'middle')
     .each(function (d) {
+      // Laid out already for this label, room, font and row: nothing to redo on a step.
+      const key = `${d.label}|${avail}|${labelFont}|${d.index}`;
+      if (this.getAttribute('data-fit') === key) return;
+      this.setAttribute('data-fit', key);
       const t = select(this);
-      t.text(d.label).attr('textLength', null).attr('lengthAdjust', null);
+      t.text(d.label).attr('y', rowY(d.index) - SLOPE / 2 - 6).attr('textLength', null).attr('lengthAdjust', null);
       if (textWidth(d.label, labelFont) <= avail) return;
       if (d.messages.length > 1) {
         // Two lines, a little smaller, so they stay inside the row (clear of the row above).
         t.text(null).attr('y', rowY(d.index) - SLOPE / 2 - 3);
-        const small = `600 ${px * 0.9}px ${style.fontFamily}`;
-        const split = (k: number) => [`${d.messages.slice(0, k).join(' + ')} +`, d.messages.slice(k).join(' + ')];
+        const small = `600 ${px * 0.9}px ${style.family}`;
         const widest = (ls: string[]) => Math.max(...ls.map((l) => textWidth(l, small)));
-        let lines = split(1);
-        for (let k = 2; k < d.messages.length; k++) if (widest(split(k)) < widest(lines)) lines = split(k);
+        const splits = labelSplits(d);
+        let lines = splits[0]!;
+        for (const candidate of splits.slice(1)) if (widest(candidate) < widest(lines)) lines = candidate;
         lines.forEach((line, i) => {
           const span = t.append('tspan').attr('x', mid(d)).attr('dy', i === 0 ? '-1em' : '1em').attr('font-size', '0.9em').text(line);
           if (textWidth(line, small) > avail) span.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
@@ -287,7 +353,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x', mid)
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 15)
     .attr('text-anchor', 'middle')
-    .text((d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
+    .call(setText, (d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
   // Marks at the receiving end sit outside the lifelines, clear of the key's name under the
   // arrow: a record changed on the wire says so where it arrived...
   const outside = (d: Arrow) => (d.to === 'client' ? x.client - 8 : x.server + 8);
@@ -297,7 +363,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x', outside)
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
     .attr('text-anchor', outsideAnchor)
-    .text((d) => (d.tampered ? 'tampered' : ''));
+    .call(setText, (d) => (d.tampered ? 'tampered' : ''));
   // ...and where a certificate chain arrived, the receiver's verdict once it has checked it.
   groups
     .select('text.certcheck')
@@ -305,7 +371,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 20)
     .attr('text-anchor', outsideAnchor)
     .attr('class', (d) => `certcheck ${p.certChecks.get(d.id) === false ? 'bad' : 'good'}`)
-    .text((d) => {
+    .call(setText, (d) => {
       const ok = p.certChecks.get(d.id);
       return ok === undefined ? '' : ok ? 'chain ✓' : 'chain ✗';
     });
