@@ -328,6 +328,8 @@ test('a downgrade attack: the man in the middle strips TLS 1.3, the downgrade se
   expect(names[1]).toMatch(/^ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, server to client/);
   expect(names[2]).toMatch(/^Alert: illegal_parameter, client to server/);
   await expect(page.getByTestId('narration')).toContainText('downgrade sentinel');
+  await expect(page.getByTestId('narration')).toContainText('The client catches a downgrade');
+  await expect(page.getByTestId('narration')).toContainText('DOWNGRD\\x01');
   // The ClientHello as sent (1.3 and 1.2) and as the server got it (1.2 only).
   await page.getByRole('button', { name: /^ClientHello, client to server/ }).click();
   const inspector = page.getByTestId('inspector');

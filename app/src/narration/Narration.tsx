@@ -51,7 +51,7 @@ export function Narration() {
       resumed: params.client?.resumed === true,
     };
     const afterData = run.arrows.some((a) => a.appdata && a.index < arrow.index);
-    if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from, ctx.version, afterData));
+    if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from, ctx.version, afterData, arrow.alert.reason));
     else if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret')
       parts.push(explainEarlyData(params.client?.earlyData === undefined ? undefined : params.client.earlyData === 'accepted'));
     else if (arrow.appdata) parts.push(explainAppData(arrow.from, ctx.version));

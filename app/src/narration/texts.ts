@@ -168,8 +168,14 @@ export function explainEarlyData(accepted: boolean | undefined): Explanation {
   };
 }
 
-export function explainAlert(description: string, from: Side, version: TlsVersionName | undefined, afterData: boolean): Explanation {
+export function explainAlert(description: string, from: Side, version: TlsVersionName | undefined, afterData: boolean, reason?: string): Explanation {
   const r = version === 'TLS 1.2' ? R12 : R13;
+  if (reason?.includes('downgrade sentinel'))
+    return {
+      title: 'The client catches a downgrade',
+      text: 'The server random ends with the bytes DOWNGRD\\x01. A server that speaks TLS 1.3 writes them when it answers with TLS 1.2, and this client offered TLS 1.3 — so someone must have removed it from the ClientHello on the way. The client stops with illegal_parameter before using any key. (Had it gone on, its Finished would have failed too: the server saw a different ClientHello.)',
+      rfc: `${R13} §4.1.3`,
+    };
   if (description === 'close_notify')
     return {
       title: 'Closing the connection',

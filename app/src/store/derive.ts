@@ -40,7 +40,8 @@ export interface Arrow {
   messages: string[];
   contentType: string;
   keyName?: string;
-  alert?: { description: string; level: string };
+  /** `reason`: why the sender sent it (the engine's words). */
+  alert?: { description: string; level: string; reason?: string };
   appdata: boolean;
   changeCipherSpec: boolean;
   /** 1-based flight number: consecutive records of one side. */
@@ -164,7 +165,7 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
     let alert: Arrow['alert'];
     if (inner === 'alert') {
       const a = alertsBySide[from][alertCursor[from]++];
-      alert = a ? { description: String(a.description), level: a.level } : { description: 'alert', level: 'fatal' };
+      alert = a ? { description: String(a.description), level: a.level, ...(a.reason ? { reason: a.reason } : {}) } : { description: 'alert', level: 'fatal' };
     }
     const appdata = inner === 'application_data' && e.messages.length === 0;
     const ccs = e.contentType === 'change_cipher_spec';
