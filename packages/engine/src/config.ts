@@ -8,6 +8,7 @@
 import type { EventSink, TlsVersionName } from './events';
 import type { PrivateKey, SignatureSchemeName } from './crypto/keys';
 import type { Rng } from './crypto/rng';
+import type { AntiReplay } from './server/antireplay';
 
 export type CipherSuiteName =
   | 'TLS_AES_128_GCM_SHA256'
@@ -138,10 +139,17 @@ export interface ServerConfig extends CommonConfig {
   ticketLifetime?: number;
   /**
    * TLS 1.3 0-RTT: max_early_data_size announced in our tickets and accepted when they come back
-   * (RFC 8446 §4.2.10). Default 0: no early data. This server keeps no replay cache (§8):
-   * 0-RTT data it accepts could be replayed.
+   * (RFC 8446 §4.2.10). Default 0: no early data. Without `antiReplay`, 0-RTT data it accepts
+   * could be replayed (§8).
    */
   maxEarlyData?: number;
+  /**
+   * TLS 1.3 0-RTT: records the ClientHellos whose early data would be accepted (keyed on the
+   * PSK binder) and rejects the early data of one seen before within the freshness window
+   * (RFC 8446 §8.2). Share one store between the connections it should protect
+   * (server/antireplay.ts: MemoryAntiReplay). Not structured-cloneable.
+   */
+  antiReplay?: AntiReplay;
   /** Fixed values for known-answer tests. */
   fixed?: FixedValues;
 }

@@ -4,6 +4,7 @@
  */
 export { createClient, TlsClient, type ClientState } from './client/client';
 export { createServer, TlsServer, type ServerState } from './server/server';
+export { MemoryAntiReplay, ZERO_RTT_WINDOW_MS, ZERO_RTT_RECORD_MS, type AntiReplay } from './server/antireplay';
 export { createKeyLog, keyLogText, keyLogLabel, type KeyLogBuilder } from './keylog';
 export { runScenario, createEventLog, type RunSummary, type EventLog, type RunOptions } from './session';
 export { DEFAULT_SCENARIO, type Scenario, type FaultName } from './scenario';

@@ -21,6 +21,7 @@ import { hostnameCheck } from './pki/verify';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
+import { MemoryAntiReplay } from './server/antireplay';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario';
 
 /** What a run ended with. */
@@ -241,6 +242,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     serverCfg.sessionTickets = 1;
     serverCfg.ticketKey = seededRng(sc.seed, 'ticket key')(32);
     if (sc.earlyData) serverCfg.maxEarlyData = 16384;
+    // RFC 8446 §8.2: the server records the ClientHellos it takes 0-RTT from, so a replay's early data is rejected.
+    serverCfg.antiReplay = new MemoryAntiReplay();
     const ticket = earlierTicket(clientCfg, serverCfg, sc.seed);
     if (ticket.ticket) {
       clientCfg.resume = ticket.ticket;

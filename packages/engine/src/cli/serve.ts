@@ -12,6 +12,7 @@ import { createServer as netCreateServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createServer } from '../index';
 import type { CertifiedKey, ServerConfig } from '../config';
+import { MemoryAntiReplay } from '../server/antireplay';
 import { systemRng } from '../crypto/rng';
 import { utf8 } from '../codec/hex';
 import type { TlsEvent } from '../events';
@@ -117,7 +118,8 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
       clientAuth: require ? 'require' : request ? 'request' : 'none',
       clientTrustAnchors: caFile ? loadTrustAnchors(caFile) : undefined,
       // One ticket key for every connection, so a ticket from one opens in the next (server/tickets.ts).
-      ...(tickets > 0 ? { sessionTickets: tickets, ticketKey: systemRng()(32) } : {}),
+      // And one ClientHello record for every connection, so a replayed 0-RTT ClientHello is caught (RFC 8446 §8.2).
+      ...(tickets > 0 ? { sessionTickets: tickets, ticketKey: systemRng()(32), antiReplay: new MemoryAntiReplay() } : {}),
     },
     lines,
   };

@@ -178,6 +178,8 @@ export interface AcceptedPsk {
   alpn?: string;
   /** |client's ticket age − server's| in ms, when the server knows when it issued the ticket. */
   ageSkew?: number;
+  /** Its binder: unique per ClientHello, the key of 0-RTT anti-replay (RFC 8446 §8.2). */
+  binder: Uint8Array;
 }
 
 /**
@@ -259,6 +261,7 @@ export function choosePsk(io: HandshakeIo, cfg: ServerConfig, ch: ClientHelloMsg
       ks,
       suite: found.suite,
       maxEarlyData: found.maxEarlyData,
+      binder: got,
       ...(found.alpn !== undefined ? { alpn: found.alpn } : {}),
       ...(ageSkew !== undefined ? { ageSkew } : {}),
     };

@@ -10,7 +10,7 @@
  * ServerHello carries pre_shared_key, the key schedule starts from the ticket's PSK, and the
  * flight is EncryptedExtensions, Finished — no CertificateRequest, Certificate or CertificateVerify.
  */
-import { equalBytes } from '../codec/hex';
+import { equalBytes, toHex } from '../codec/hex';
 import type { ServerConfig } from '../config';
 import { generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen, hmac } from '../crypto/hash';
@@ -37,6 +37,7 @@ import {
 } from '../client/tls13';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { serverSigningKey, chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
+import { ZERO_RTT_RECORD_MS, ZERO_RTT_WINDOW_MS } from './antireplay';
 import { choosePsk, offeredPsks, sendNewSessionTickets, type AcceptedPsk } from './tickets';
 
 export interface ServerHs13 {
@@ -152,6 +153,14 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     if (why) {
       io.note(`0-RTT data rejected (${why}): its records are skipped; the client may send the data again after the handshake.`, 'RFC 8446 §4.2.10');
       io.skipEarlyData(skipBudget);
+    } else if (psk && cfg.antiReplay?.seen(psk.binder, (cfg.now ?? new Date()).getTime(), ZERO_RTT_RECORD_MS)) {
+      // RFC 8446 §8.2: a ClientHello recorded while it could still pass the freshness check is a replay; the handshake goes on
+      // as a 1-RTT resumption (a replayer has no keys to finish it), its early data is never read.
+      io.note(
+        `This ClientHello was seen before: a replay; early data rejected (RFC 8446 §8.2). Its PSK binder (${toHex(psk.binder).slice(0, 16)}…) was recorded within the last ${ZERO_RTT_RECORD_MS / 1000} s; the 0-RTT records are skipped and the handshake continues as a 1-RTT resumption.`,
+        'RFC 8446 §8.2',
+      );
+      io.skipEarlyData(skipBudget);
     } else {
       earlyAccepted = true;
     }
@@ -164,7 +173,12 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     psk.ks.deriveEarlyExporterSecret(chHash);
     const ek = psk.ks.trafficKeys(early, 'client_early_traffic_secret', 'client_early', suite.keyLen, suite.ivLen);
     earlyRead = new Protection13(suite, ek.key, ek.iv, 'client_early_traffic_secret');
-    io.note(`0-RTT accepted: the client's early data (up to ${psk.maxEarlyData} bytes) is read under client_early_traffic_secret until EndOfEarlyData.`, 'RFC 8446 §4.2.10');
+    io.note(
+      cfg.antiReplay
+        ? `0-RTT accepted: the client's early data (up to ${psk.maxEarlyData} bytes) is read under client_early_traffic_secret until EndOfEarlyData. This ClientHello is new: its PSK binder is now recorded, so a replay of it would be caught (RFC 8446 §8.2).`
+        : `0-RTT accepted without replay protection: the client's early data (up to ${psk.maxEarlyData} bytes) is read under client_early_traffic_secret until EndOfEarlyData. This server records no ClientHellos (RFC 8446 §8.2), so the same ClientHello and early data sent again within the freshness window would be accepted again.`,
+      'RFC 8446 §4.2.10',
+    );
   }
   const ours = generateKeyShare(params.group, cfg.rng, cfg.fixed?.keyShares?.[params.group]);
   const shared = ecdheSharedSecret(io, params.group, ours.privateKey, params.share.keyExchange);
@@ -311,7 +325,7 @@ function earlyDataRefusal(cfg: ServerConfig, psk: AcceptedPsk | undefined, suite
   if (psk.suite.code !== suite.code) return `the ticket is for ${psk.suite.name}, this handshake uses ${suite.name}`;
   if ((psk.alpn ?? '') !== (alpn ?? '')) return `the ticket's ALPN is "${psk.alpn ?? ''}", this handshake's "${alpn ?? ''}"`;
   // RFC 8446 §8.3: a ClientHello whose ticket age is far from ours may be a replay.
-  if (psk.ageSkew !== undefined && psk.ageSkew > 10_000) return `the ticket age differs from the server's by ${psk.ageSkew} ms`;
+  if (psk.ageSkew !== undefined && psk.ageSkew > ZERO_RTT_WINDOW_MS) return `the ticket age differs from the server's by ${psk.ageSkew} ms`;
   return undefined;
 }
 
