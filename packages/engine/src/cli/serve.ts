@@ -57,6 +57,11 @@ export const SERVE_FLAGS: FlagSpecs = {
   'request-client-cert': { type: 'boolean', help: 'ask for a client certificate (optional)' },
   'require-client-cert': { type: 'boolean', help: 'require a client certificate' },
   tickets: { type: 'string', metavar: 'N', help: 'TLS 1.3: send N session tickets after each handshake (sealed with a key made at startup), so clients can resume' },
+  'max-early-data': {
+    type: 'string',
+    metavar: 'BYTES',
+    help: 'with --tickets: accept up to BYTES of 0-RTT data on a resumed connection (replayed ClientHellos are caught within this process)',
+  },
   once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
   trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines, each with its connection number (status lines go to stderr)' },
@@ -93,6 +98,13 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
   const tickets = ticketsArg === undefined ? 0 : Number(ticketsArg);
   if (!Number.isInteger(tickets) || tickets < 0 || tickets > 16) throw new UsageError(`bad --tickets "${ticketsArg}" (a number of tickets from 0 to 16)`);
   if (tickets > 0) lines.push(`sending ${tickets} session ticket${tickets > 1 ? 's' : ''} after each TLS 1.3 handshake: clients can resume until this server stops`);
+  const earlyArg = getString(p, 'max-early-data');
+  const maxEarlyData = earlyArg === undefined ? 0 : Number(earlyArg);
+  if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > 1 << 20) {
+    throw new UsageError(`bad --max-early-data "${earlyArg}" (a number of bytes from 0 to 1048576)`);
+  }
+  if (maxEarlyData > 0 && tickets === 0) throw new UsageError('--max-early-data needs --tickets: 0-RTT data rides on a resumed session');
+  if (maxEarlyData > 0) lines.push(`accepting up to ${maxEarlyData} bytes of 0-RTT data on resumed connections; a replayed ClientHello's early data is rejected`);
 
   let cert: CertifiedKey;
   if (certFile && keyFile) {
@@ -120,6 +132,7 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
       // One ticket key for every connection, so a ticket from one opens in the next (server/tickets.ts).
       // And one ClientHello record for every connection, so a replayed 0-RTT ClientHello is caught (RFC 8446 §8.2).
       ...(tickets > 0 ? { sessionTickets: tickets, ticketKey: systemRng()(32), antiReplay: new MemoryAntiReplay() } : {}),
+      ...(maxEarlyData > 0 ? { maxEarlyData } : {}),
     },
     lines,
   };
@@ -217,7 +230,9 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
         },
         onConnected: (d) => {
           const n = negotiated(d.events);
-          status(`#${id} ${peer}: handshake done: ${[n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn].filter(Boolean).join(', ')}`);
+          const resumed = n.resumed === 'true' ? 'resumed (PSK)' : undefined;
+          const early = n.earlyData ? `0-RTT data ${n.earlyData}` : undefined;
+          status(`#${id} ${peer}: handshake done: ${[n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn, resumed, early].filter(Boolean).join(', ')}`);
         },
         onAppData: (data, d) => {
           if (answered) return;
