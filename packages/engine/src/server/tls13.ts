@@ -255,15 +255,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array(), ...(resumed ? { resumed } : {}), ...(params.alpn ? { alpn: params.alpn } : {}) };
   if (resumed) {
     // RFC 8446 §2.2: the PSK authenticates the server; its Finished follows EncryptedExtensions.
-    const verifyData = ks.finished(hsSecrets.server, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), 'ClientHello...EncryptedExtensions');
-    const fin = encodeHandshake({ type: 'Finished', verifyData });
-    transcript.add(fin.bytes);
-    io.queueHandshake(fin);
-    const app = ks.deriveMasterSecrets(transcript.hash(suite.hash));
-    hs.clientAppSecret = app.client;
-    hs.serverAppSecret = app.server;
-    const sak = ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', suite.keyLen, suite.ivLen);
-    io.setWriteProtection(new Protection13(suite, sak.key, sak.iv, 'server_application_traffic_secret_0'));
+    sendFinished(io, hs, hsSecrets.server, 'ClientHello...EncryptedExtensions');
     if (earlyAccepted && psk) return { name: 'ExpectEndOfEarlyData', hs, handshakeRead, maxEarlyData: Math.min(psk.maxEarlyData, cfg.maxEarlyData ?? 0), earlyReceived: 0 };
     return { name: 'ExpectClientFinished', hs };
   }
@@ -303,17 +295,25 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   transcript.add(cv.bytes);
   io.queueHandshake(cv);
 
-  const verifyData = ks.finished(hsSecrets.server, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), 'ClientHello...CertificateVerify');
+  sendFinished(io, hs, hsSecrets.server, 'ClientHello...CertificateVerify');
+  return clientAuth !== 'none' ? { name: 'ExpectClientCertificate', hs } : { name: 'ExpectClientFinished', hs };
+}
+
+/**
+ * The server's Finished over the transcript so far (`covers` names it, for the secret event),
+ * then the master secret, the application traffic secrets and the server's new write key.
+ */
+function sendFinished(io: HandshakeIo, hs: ServerHs13, serverHsSecret: Uint8Array, covers: string): void {
+  const { ks, transcript, suite } = hs;
+  const verifyData = ks.finished(serverHsSecret, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), covers);
   const fin = encodeHandshake({ type: 'Finished', verifyData });
   transcript.add(fin.bytes);
   io.queueHandshake(fin);
-
   const app = ks.deriveMasterSecrets(transcript.hash(suite.hash));
   hs.clientAppSecret = app.client;
   hs.serverAppSecret = app.server;
   const sak = ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', suite.keyLen, suite.ivLen);
   io.setWriteProtection(new Protection13(suite, sak.key, sak.iv, 'server_application_traffic_secret_0'));
-  return clientAuth !== 'none' ? { name: 'ExpectClientCertificate', hs } : { name: 'ExpectClientFinished', hs };
 }
 
 /** Why 0-RTT data cannot be accepted (RFC 8446 §4.2.10), or undefined if it can. */
