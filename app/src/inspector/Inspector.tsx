@@ -4,6 +4,7 @@
  * and the decrypted inner plaintext with its own tree.
  */
 import { useMemo, useDeferredValue } from 'react';
+import { paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
 import { type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
 import { hex, utf8Text } from '../format';
@@ -13,16 +14,6 @@ import { withMessageSpans, type MessageSpans } from './spans';
 
 function Bytes({ value }: { value: Uint8Array }) {
   return <code className="bytes">{hex(value, ' ')}</code>;
-}
-
-function sequenceBytes(seq: number, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let v = BigInt(seq);
-  for (let i = len - 1; i >= 0 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
 }
 
 function NonceComputation({ p }: { p: ProtectedInfo }) {
@@ -46,7 +37,7 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
       </table>
     );
   }
-  const seq = sequenceBytes(p.sequence, p.iv.length);
+  const seq = paddedSequence(p.sequence, p.iv.length);
   return (
     <table className="calc" aria-label="Nonce computation">
       <tbody>

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/output';
-import { paddedSequence } from '../src/cli/trace';
+import { paddedSequence } from '../src/codec/hex';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

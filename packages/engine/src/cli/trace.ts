@@ -16,7 +16,7 @@
  * - alerts, application data (as escaped text), state changes, negotiated parameters, timings.
  */
 import type { ByteSpan } from '../codec/bytespan';
-import { toHex } from '../codec/hex';
+import { paddedSequence, toHex } from '../codec/hex';
 import type { Side, TlsEvent, TlsEventBody, DerivationInput } from '../events';
 import { assertNever } from '../errors';
 
@@ -311,17 +311,6 @@ export function summaryLines(events: readonly (TlsEvent | TlsEventBody)[]): stri
     lines.push(`  final state ${state && state.type === 'state' ? state.to : '?'}${closed && closed.type === 'closed' ? ` (closed: ${closed.reason})` : ''}`);
   }
   return lines;
-}
-
-/** The sequence number as big-endian bytes, left-padded with zeros to `len` (RFC 8446 §5.3). */
-export function paddedSequence(seq: number, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let v = BigInt(seq);
-  for (let i = len - 1; i >= 0 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
 }
 
 /** Pure: the whole trace of a run. */

@@ -42,3 +42,14 @@ export const utf8 = {
   encode: (s: string): Uint8Array => new TextEncoder().encode(s),
   decode: (b: Uint8Array): string => new TextDecoder().decode(b),
 };
+
+/** A record sequence number as big-endian bytes, left-padded with zeros to `len` (RFC 8446 §5.3). */
+export function paddedSequence(seq: number, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  let v = BigInt(seq);
+  for (let i = len - 1; i >= 0 && v > 0n; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}

@@ -12,7 +12,7 @@
  */
 import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
-import { concatBytes } from '../codec/hex';
+import { concatBytes, paddedSequence } from '../codec/hex';
 import { contentSpans, fragmentSpans } from './content-spans';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
@@ -56,13 +56,8 @@ export interface RecordProtection {
 
 /** The TLS 1.3 nonce: write_iv XOR seq (left-padded), RFC 8446 §5.3. */
 export function nonce13(iv: Uint8Array, seq: number): Uint8Array {
-  const n = iv.slice();
-  let s = BigInt(seq);
-  for (let i = n.length - 1; i >= n.length - 8; i--) {
-    n[i]! ^= Number(s & 0xffn);
-    s >>= 8n;
-  }
-  return n;
+  const s = paddedSequence(seq, iv.length);
+  return iv.map((b, i) => b ^ s[i]!);
 }
 
 function header(type: number, length: number): Uint8Array {
