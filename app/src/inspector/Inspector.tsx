@@ -4,7 +4,7 @@
  * and the decrypted inner plaintext with its own tree.
  */
 import { useMemo, useDeferredValue } from 'react';
-import { paddedSequence } from '@tlslab/engine/hex';
+import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
 import { type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
 import { hex, utf8Text } from '../format';
@@ -145,7 +145,7 @@ export function Inspector() {
   const received = useMemo(() => {
     if (!arrow?.tampered) return undefined;
     const e = events.find((x): x is RecordEvent => x.type === 'record' && x.direction === 'received' && x.recordId === arrow.id);
-    if (!e || bytesEqual(e.bytes, arrow.record.bytes)) return undefined;
+    if (!e || equalBytes(e.bytes, arrow.record.bytes)) return undefined;
     const read = events.filter((x): x is HandshakeEvent => x.type === 'handshake' && x.direction === 'received' && x.recordId === arrow.id);
     const spans = !e.protected && e.contentType === 'handshake' ? withMessageSpans(e.spans, e.bytes, 5, e.bytes.length, read) : e.spans;
     return { bytes: e.bytes, spans };
@@ -250,10 +250,6 @@ function FragmentKV({ k, v }: { k: string; v: string }) {
       <dd className="mono">{v}</dd>
     </>
   );
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** "1 byte differs from what was sent, the first at offset 5 (encrypted_record)". */
