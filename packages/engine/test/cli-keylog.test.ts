@@ -15,8 +15,7 @@ import * as tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/output';
-import { runServe } from '../src/cli/serve';
-import { freePort, makeOpensslPki, type OpensslPki } from './interop-helpers';
+import { freePort, makeOpensslPki, serveInProcess, type OpensslPki } from './interop-helpers';
 
 const HOST = 'server.tlslab.test';
 const TLS13_LABELS = ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET'];
@@ -202,16 +201,9 @@ describe.each(['1.3', '1.2'] as const)('TLS %s: our key log = OpenSSL\'s key log
     const cwd = mkdtempSync(join(tmpdir(), 'tlslab-keylog-serve-'));
     closers.push(() => rmSync(cwd, { recursive: true, force: true }));
     const port = await freePort();
-    let out = '';
-    const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), isTty: false };
-    const abort = new AbortController();
-    closers.push(() => abort.abort());
-    const exited = runServe(['--port', String(port), '--once', '--tls', v, '--keylog', file], io, abort.signal, cwd);
-    const t0 = Date.now();
-    while (!out.includes('listening on')) {
-      if (Date.now() - t0 > 20_000) throw new Error(`serve did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--keylog', file], cwd);
+    closers.push(serve.stop);
+    await serve.waitFor('listening on');
     const nodeLines: string[] = [];
     let linesAtAnswer: string[] = [];
     const answer = await new Promise<string>((resolve, reject) => {
@@ -228,7 +220,7 @@ describe.each(['1.3', '1.2'] as const)('TLS %s: our key log = OpenSSL\'s key log
       sock.on('close', () => resolve(got));
     });
     expect(answer).toContain('Hello from TLS Lab.');
-    expect(await exited, out).toBe(0);
+    expect(await serve.exited, serve.output()).toBe(0);
     expectSameLines(keyLogLines(file), nodeLines, labels);
     expect(norm(linesAtAnswer)).toEqual(norm(nodeLines));
   });

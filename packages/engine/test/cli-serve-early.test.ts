@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/output';
-import { runServe } from '../src/cli/serve';
-import { freePort, spawnProcess } from './interop-helpers';
+import { freePort, serveInProcess, spawnProcess } from './interop-helpers';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -33,17 +32,10 @@ describe('serve --max-early-data', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tlslab-serve-early-'));
     closers.push(() => rmSync(cwd, { recursive: true, force: true }));
     const port = await freePort();
-    let out = '';
-    const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), isTty: false };
-    const abort = new AbortController();
-    closers.push(() => abort.abort());
-    const exited = runServe(['--port', String(port), '--tickets', '1', '--max-early-data', '16384'], io, abort.signal, cwd);
-    const t0 = Date.now();
-    while (!out.includes('listening on')) {
-      if (Date.now() - t0 > 20_000) throw new Error(`serve did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(out).toContain('accepting up to 16384 bytes of 0-RTT data');
+    const serve = serveInProcess(['serve', '--port', String(port), '--tickets', '1', '--max-early-data', '16384'], cwd);
+    closers.push(serve.stop);
+    await serve.waitFor('listening on');
+    expect(serve.output()).toContain('accepting up to 16384 bytes of 0-RTT data');
     const sess = join(cwd, 'session.pem');
     const early = join(cwd, 'early.txt');
     writeFileSync(early, 'GET /early HTTP/1.1\r\nHost: localhost\r\n\r\n');
@@ -56,13 +48,9 @@ describe('serve --max-early-data', () => {
     expect(c2.output()).toContain('Reused, TLSv1.3');
     expect(c2.output()).toContain('Early data was accepted');
     expect(c2.output()).toContain('Hello from TLS Lab.');
-    const t1 = Date.now();
-    while (!out.includes('"GET /early HTTP/1.1"')) {
-      if (Date.now() - t1 > 10_000) throw new Error(`the early request was not logged:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(out).toMatch(/#2 .*handshake done: TLS 1\.3, .*resumed \(PSK\), 0-RTT data accepted/);
-    abort.abort();
-    await exited;
+    await serve.waitFor('"GET /early HTTP/1.1"', 10_000);
+    expect(serve.output()).toMatch(/#2 .*handshake done: TLS 1\.3, .*resumed \(PSK\), 0-RTT data accepted/);
+    serve.stop();
+    await serve.exited;
   });
 });

@@ -16,8 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/output';
-import { runServe } from '../src/cli/serve';
-import { freePort, makeOpensslPki, spawnProcess, type OpensslPki, type Spawned } from './interop-helpers';
+import { freePort, makeOpensslPki, serveInProcess as startServe, spawnProcess, type InProcessServer, type OpensslPki, type Spawned } from './interop-helpers';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -41,37 +40,14 @@ async function inProcess(args: string[]): Promise<Done> {
   return { code, stdout, stderr };
 }
 
-interface InProcessServer {
-  output(): string;
-  waitFor(text: string, ms?: number): Promise<void>;
-  exited: Promise<number>;
-}
-
-/** `tlslab serve …` in this process; `cwd` is where it writes the demo root. */
+/** `tlslab serve …` in this process, stopped after each test. */
 function serveInProcess(args: string[], cwd = workDir): InProcessServer {
-  let out = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), isTty: false };
-  const abort = new AbortController();
-  aborts.push(abort);
-  if (args[0] !== 'serve') throw new Error('serveInProcess runs `serve …`');
-  const exited = runServe(args.slice(1), io, abort.signal, cwd).catch((err: unknown) => {
-    out += `tlslab: ${err instanceof Error ? err.message : String(err)}\n`;
-    return 2;
-  });
-  return {
-    output: () => out,
-    exited,
-    async waitFor(text, ms = 20_000) {
-      const t0 = Date.now();
-      while (!out.includes(text)) {
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${text}; output:\n${out}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
+  const server = startServe(args, cwd);
+  stops.push(server.stop);
+  return server;
 }
 
-const aborts: AbortController[] = [];
+const stops: (() => void)[] = [];
 
 function tlslab(args: string[], opts: { cwd?: string } = {}): Spawned {
   const p = spawnProcess(TSX, [MAIN, ...args], { cwd: opts.cwd ?? workDir });
@@ -113,7 +89,7 @@ beforeAll(() => {
 }, 30_000);
 
 afterAll(() => {
-  for (const a of aborts) a.abort();
+  for (const stop of stops) stop();
   for (const p of spawned) p.kill();
   pki?.cleanup();
   if (workDir) rmSync(workDir, { recursive: true, force: true });

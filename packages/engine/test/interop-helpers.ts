@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerKeyType } from '../src/crypto/keys';
+import type { Io } from '../src/cli/output';
+import { runServe } from '../src/cli/serve';
 
 export interface PemPair {
   certFile: string;
@@ -210,3 +212,35 @@ export function spawnProcess(cmd: string, args: string[], opts: { cwd?: string; 
     },
   };
 }
+
+export interface InProcessServer {
+  output(): string;
+  waitFor(text: string, ms?: number): Promise<void>;
+  exited: Promise<number>;
+  stop(): void;
+}
+
+/** `tlslab serve …` (args start with `serve`) in this process; `cwd` is where it writes the demo root. */
+export function serveInProcess(args: string[], cwd: string): InProcessServer {
+  let out = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), isTty: false };
+  const abort = new AbortController();
+  if (args[0] !== 'serve') throw new Error('serveInProcess runs `serve …`');
+  const exited = runServe(args.slice(1), io, abort.signal, cwd).catch((err: unknown) => {
+    out += `tlslab: ${err instanceof Error ? err.message : String(err)}\n`;
+    return 2;
+  });
+  return {
+    output: () => out,
+    exited,
+    stop: () => abort.abort(),
+    async waitFor(text, ms = 20_000) {
+      const t0 = Date.now();
+      while (!out.includes(text)) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${text}; output:\n${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
