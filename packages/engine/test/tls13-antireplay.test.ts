@@ -19,7 +19,7 @@ import type { TlsEvent } from '../src/events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alertsSent, AT, handshake, makePair, pki } from './tls13-helpers';
+import { alertsSent, AT, handshake, makePair, pki, pumpEarly } from './tls13-helpers';
 
 const TICKET_KEY = new Uint8Array(32).fill(7);
 const EARLY = utf8.encode('POST /transfer?amount=100 HTTP/1.1\r\n\r\n');
@@ -46,15 +46,8 @@ function zeroRtt(ticket: ResumptionTicket, server: Partial<ServerConfig>, seed =
   const p = makePair({ seed, client: { resume: ticket, earlyData: EARLY }, server: { ticketKey: TICKET_KEY, maxEarlyData: 1024, ...server } });
   const flight = p.client.start();
   expect(flight).toHaveLength(3);
-  const queue = flight.map((bytes) => ({ from: 'client' as 'client' | 'server', bytes }));
-  let early = '';
-  while (queue.length > 0) {
-    const r = queue.shift()!;
-    const out = (r.from === 'client' ? p.server : p.client).receive(r.bytes);
-    if (r.from === 'client' && !p.server.connected) early += utf8.decode(p.server.readAppData());
-    for (const bytes of out) queue.push({ from: r.from === 'client' ? 'server' : 'client', bytes });
-  }
-  return { p, flight: flight.map((b) => b.slice()), early };
+  const recorded = flight.map((b) => b.slice());
+  return { p, flight: recorded, early: pumpEarly(p, flight) };
 }
 
 /** The recorded first flight sent again to a fresh server endpoint (same ticket key); the replayer has no keys. */

@@ -47,8 +47,11 @@ export function makePair(
 
 type Mitm = (from: 'client' | 'server', record: Uint8Array, index: number) => Uint8Array | null;
 
-/** Runs records back and forth until both are quiet; `mitm` may alter or drop records. */
-export function pump(p: Pair, first: Uint8Array[], mitm?: Mitm): void {
+/**
+ * Runs records back and forth until both are quiet; `mitm` may alter or drop records;
+ * `delivered` runs after each record is read.
+ */
+export function pump(p: Pair, first: Uint8Array[], mitm?: Mitm, delivered?: (from: 'client' | 'server') => void): void {
   const queue: { from: 'client' | 'server'; bytes: Uint8Array }[] = first.map((bytes) => ({ from: 'client', bytes }));
   let n = 0;
   while (queue.length > 0 && n < 1000) {
@@ -58,8 +61,18 @@ export function pump(p: Pair, first: Uint8Array[], mitm?: Mitm): void {
     if (!bytes) continue;
     const to = item.from === 'client' ? p.server : p.client;
     const out = to.receive(bytes);
+    delivered?.(item.from);
     for (const b of out) queue.push({ from: item.from === 'client' ? 'server' : 'client', bytes: b });
   }
+}
+
+/** `pump`, returning the application data the server read before it was connected (0-RTT data). */
+export function pumpEarly(p: Pair, first: Uint8Array[]): string {
+  let early = '';
+  pump(p, first, undefined, (from) => {
+    if (from === 'client' && !p.server.connected) early += new TextDecoder().decode(p.server.readAppData());
+  });
+  return early;
 }
 
 export function handshake(p: Pair, mitm?: Mitm): void {
