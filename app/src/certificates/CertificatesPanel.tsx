@@ -16,6 +16,9 @@ type Check = CertCheckEvent['check'];
 
 /** Largest paste accepted (the Worker would cope, but nobody pastes a megabyte of PEM on purpose). */
 const MAX_PASTE = 1_000_000;
+const TOO_BIG = 'That paste is over 1 MB; a certificate chain is a few kilobytes.';
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 const SAMPLES: { id: string; label: string; trusted: boolean }[] = [
   { id: 'valid', label: 'Valid', trusted: true },
@@ -201,7 +204,7 @@ function PasteBox() {
       const { chain, key, root } = await fetchSample(id, trusted);
       setPaste({ chainPem: chain, keyPem: key, trustPem: root, inspection: null, message: `Loaded the "${id}" sample.` });
     } catch (err) {
-      setPaste({ message: `Could not load the sample: ${err instanceof Error ? err.message : String(err)}` });
+      setPaste({ message: `Could not load the sample: ${errorText(err)}` });
     }
   };
 
@@ -215,7 +218,7 @@ function PasteBox() {
   };
 
   const check = async () => {
-    if (tooBig()) return setPaste({ message: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Nothing was checked.' });
+    if (tooBig()) return setPaste({ message: `${TOO_BIG} Nothing was checked.` });
     if (!paste.chainPem.trim()) return setPaste({ message: 'Paste a certificate (PEM) first.' });
     setPaste({ busy: true, message: null });
     try {
@@ -227,18 +230,18 @@ function PasteBox() {
       });
       setPaste({ busy: false, inspection: result });
     } catch (err) {
-      setPaste({ busy: false, message: `Could not check: ${err instanceof Error ? err.message : String(err)}` });
+      setPaste({ busy: false, message: `Could not check: ${errorText(err)}` });
     }
   };
 
   const use = async () => {
-    if (tooBig()) return setPaste({ message: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Not used.' });
+    if (tooBig()) return setPaste({ message: `${TOO_BIG} Not used.` });
     if (!paste.chainPem.trim()) return setPaste({ message: 'Paste a certificate (PEM) first.' });
     let extraTrustPem: string | undefined;
     try {
       extraTrustPem = await trust();
     } catch (err) {
-      return setPaste({ message: `Could not load the Mozilla roots: ${err instanceof Error ? err.message : String(err)}` });
+      return setPaste({ message: `Could not load the Mozilla roots: ${errorText(err)}` });
     }
     const st = useAppStore.getState();
     // Show the whole new run (checks and, if it fails, the alert).
@@ -332,12 +335,12 @@ function ClientPasteBox() {
       const { chain, key, root } = await fetchSample(id, trusted);
       setPaste({ clientChainPem: chain, clientKeyPem: key, clientTrustPem: root, clientInspection: null, clientMessage: `Loaded the "${id}" sample.` });
     } catch (err) {
-      setPaste({ clientMessage: `Could not load the sample: ${err instanceof Error ? err.message : String(err)}` });
+      setPaste({ clientMessage: `Could not load the sample: ${errorText(err)}` });
     }
   };
 
   const check = async () => {
-    if (tooBig()) return setPaste({ clientMessage: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Nothing was checked.' });
+    if (tooBig()) return setPaste({ clientMessage: `${TOO_BIG} Nothing was checked.` });
     if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
     setPaste({ clientBusy: true, clientMessage: null });
     try {
@@ -349,12 +352,12 @@ function ClientPasteBox() {
       });
       setPaste({ clientBusy: false, clientInspection: result });
     } catch (err) {
-      setPaste({ clientBusy: false, clientMessage: `Could not check: ${err instanceof Error ? err.message : String(err)}` });
+      setPaste({ clientBusy: false, clientMessage: `Could not check: ${errorText(err)}` });
     }
   };
 
   const use = () => {
-    if (tooBig()) return setPaste({ clientMessage: 'That paste is over 1 MB; a certificate chain is a few kilobytes. Not used.' });
+    if (tooBig()) return setPaste({ clientMessage: `${TOO_BIG} Not used.` });
     if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
     const st = useAppStore.getState();
     st.setCursor(st.run.stepEnds.length);
