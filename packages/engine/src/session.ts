@@ -416,25 +416,24 @@ function makeMitm(
   let done = false;
   return (from, bytes) => {
     if (done) return bytes;
-    if (sc.fault === 'downgrade' && sc.version === 'TLS 1.3') {
-      if (from !== 'client') return bytes;
-      const out = withoutTls13(bytes);
-      if (!out) return bytes;
-      done = true;
-      const id = sentRecords.get(bytes)?.recordId ?? 'c2s:0';
-      tamperNote(
-        id,
-        `Man in the middle: removed TLS 1.3 (0x0304) from the ClientHello's supported_versions (record ${id}), so the server can only choose TLS 1.2.`,
-        'RFC 8446 §4.1.3',
-      );
-      return out;
-    }
-    if (from !== 'server') return bytes;
     const ev = sentRecords.get(bytes);
     const info = ev?.protected;
     switch (sc.fault) {
+      case 'downgrade': {
+        if (from !== 'client' || sc.version !== 'TLS 1.3') return bytes;
+        const out = withoutTls13(bytes);
+        if (!out) return bytes;
+        done = true;
+        const id = ev?.recordId ?? 'c2s:0';
+        tamperNote(
+          id,
+          `Man in the middle: removed TLS 1.3 (0x0304) from the ClientHello's supported_versions (record ${id}), so the server can only choose TLS 1.2.`,
+          'RFC 8446 §4.1.3',
+        );
+        return out;
+      }
       case 'tamper-ciphertext': {
-        if (!info || bytes.length <= RECORD_HEADER_LEN) return bytes;
+        if (from !== 'server' || !info || bytes.length <= RECORD_HEADER_LEN) return bytes;
         done = true;
         const out = bytes.slice();
         out[RECORD_HEADER_LEN]! ^= 0x01;
@@ -443,7 +442,7 @@ function makeMitm(
       }
       case 'bad-server-finished':
       case 'bad-signature': {
-        if (!info || sc.version !== 'TLS 1.3') return bytes;
+        if (from !== 'server' || !info || sc.version !== 'TLS 1.3') return bytes;
         const target = sc.fault === 'bad-server-finished' ? HandshakeType.finished : HandshakeType.certificate_verify;
         const contentLen = info.plaintext.length - 1 - info.padding;
         if (info.plaintext[contentLen] !== ContentType.handshake) return bytes;
