@@ -4,6 +4,9 @@
  */
 import { defineConfig } from '@playwright/test';
 
+// E2E_PORT lets several checkouts on one machine run their e2e tests at once.
+const port = Number(process.env.E2E_PORT ?? 4173);
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
@@ -14,7 +17,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     headless: true,
     viewport: { width: 1280, height: 860 },
     screenshot: 'only-on-failure',
@@ -33,8 +36,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'pnpm exec vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `pnpm exec vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,
   },

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { arrowNames, currentRunId, shot, stepCount, waitForRun } from './helpers';
 
-const ORIGIN = 'http://127.0.0.1:4173';
+const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 
 test('loads, runs a handshake in the worker, and asks nothing of other origins', async ({ page }, info) => {
   const foreign: string[] = [];
