@@ -5,7 +5,8 @@
  */
 import type { ClientConfig, Endpoint } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { HandshakeType } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
 import { checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
@@ -33,6 +34,32 @@ export type ClientState =
   /** TLS 1.2 negotiated: the TLS 1.2 flow has its own states (its `state` is ours). */
   | { name: 'Tls12'; flow: Tls12ClientFlow }
   | { name: 'Closed' };
+
+/** The handshake message types each TLS 1.3 state takes (checked before the body is parsed). */
+function expectedTypes(st: Exclude<ClientState, { name: 'Tls12' }>): readonly number[] {
+  switch (st.name) {
+    case 'Start':
+    case 'Closed':
+      return [];
+    case 'ExpectServerHello':
+      return [HandshakeType.server_hello]; // ServerHello or HelloRetryRequest
+    case 'ExpectEncryptedExtensions':
+      return [HandshakeType.encrypted_extensions];
+    case 'ExpectCertificateOrCertificateRequest':
+      return [HandshakeType.certificate, HandshakeType.certificate_request];
+    case 'ExpectCertificate':
+      return [HandshakeType.certificate];
+    case 'ExpectCertificateVerify':
+      return [HandshakeType.certificate_verify];
+    case 'ExpectFinished':
+      return [HandshakeType.finished];
+    case 'Connected':
+      // RFC 8446 §4.6 (no post_handshake_auth offered, §4.6.2): tickets and key updates only.
+      return [HandshakeType.new_session_ticket, HandshakeType.key_update];
+    default:
+      return assertNever(st);
+  }
+}
 
 export class TlsClient extends Connection implements Endpoint {
   private st: ClientState = { name: 'Start' };
@@ -138,6 +165,7 @@ export class TlsClient extends Connection implements Endpoint {
     }
     const cfg = this.config;
     const offer = this.offer!;
+    expectType(frame, st.name, expectedTypes(st));
     const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
       case 'Start':
