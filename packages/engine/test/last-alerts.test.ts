@@ -333,6 +333,18 @@ describe('5. a change_cipher_spec that is not the single byte 1 → unexpected_m
     });
   }
 
+  it('a client offering only TLS 1.2: a CCS before ServerHello → fatal unexpected_message; one offering TLS 1.3 drops it (RFC 8446 §5)', () => {
+    const p = makePair({ client: TLS12_ONLY });
+    p.client.start();
+    p.client.receive(rec(20, [1]));
+    expect(alerts(p.clientEvents, 'sent')).toEqual(fatal('unexpected_message'));
+    const q = makePair({ client: BOTH });
+    q.client.start();
+    expect(q.client.receive(rec(20, [1]))).toEqual([]);
+    expect(alerts(q.clientEvents, 'sent')).toEqual([]);
+    expect(q.client.closed).toBe(false);
+  });
+
   it('TLS 1.2 server: a two-byte CCS before ClientKeyExchange → fatal unexpected_message', () => {
     const p = makePair({ client: TLS12_ONLY, server: TLS12_ONLY });
     p.client.start().forEach((r) => p.server.receive(r));

@@ -153,6 +153,9 @@ export class TlsClient extends Connection implements Endpoint {
       this.afterTls12();
       return;
     }
+    // RFC 8446 §5 lets a TLS 1.3 endpoint drop a middlebox change_cipher_spec; a client that
+    // offers only TLS 1.2 gets none before ServerHello (RFC 5246 §7.1): unexpected_message.
+    if (this.config.versions && !this.config.versions.includes('TLS 1.3')) throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec before ServerHello');
     super.handleChangeCipherSpec(body, recordId);
   }
 
