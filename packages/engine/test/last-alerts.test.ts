@@ -10,17 +10,14 @@ import { concatBytes, utf8 } from '../src/codec/hex';
 import type { ClientConfig, ServerConfig } from '../src/config';
 import { TLS13_SUITES } from '../src/crypto/cipher-suites';
 import type { TlsEventBody } from '../src/events';
-import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../src/msgs/handshake';
+import { encodeHandshake } from '../src/msgs/handshake';
 import { Protection13 } from '../src/record/protection';
 import { Tls12RecordProtection } from '../src/tls12/record';
 import { TLS12_SUITES } from '../src/tls12/suites';
-import type { TlsClient } from '../src/client/client';
-import type { TlsServer } from '../src/server/server';
 import { handshake, makePair, pki, pump, type Pair } from './tls13-helpers';
 import { decodeRecordMessage, editedClientHello, hsMsg, rec, sealAs, BOTH, TLS12_ONLY, type ClientHello, type ServerHello } from './last-alerts-helpers';
 
 type Alert = { level: string; description: string };
-
 
 function alerts(events: TlsEventBody[], direction: 'sent' | 'received'): Alert[] {
   return events.flatMap((e) => (e.type === 'alert' && e.direction === direction ? [{ level: e.level, description: String(e.description) }] : []));
@@ -157,6 +154,19 @@ describe('2. an empty alert record → unexpected_message (RFC 8446 §5.1, RFC 5
       const q = connectedPair();
       sealAs(q.server, 21, new Uint8Array(0), padding).forEach((r) => q.client.receive(r));
       expect(alerts(q.clientEvents, 'sent')).toEqual(fatal('unexpected_message'));
+    });
+  }
+
+  for (const padding of [0, 3]) {
+    it(`client, TLS 1.3 handshake keys: an empty alert${padding ? ' with padding' : ''} where EncryptedExtensions belongs → fatal unexpected_message`, () => {
+      const p = makePair();
+      const flight = p.client.start().flatMap((r) => p.server.receive(r));
+      p.client.receive(flight[0]!); // the ServerHello record: the client now reads with the server's handshake keys
+      expect(p.client.state).toBe('ExpectEncryptedExtensions');
+      const suite = TLS13_SUITES.find((s) => s.name === negotiatedSuite(p.serverEvents))!;
+      const sealer = new Protection13(suite, secret(p.serverEvents, 'server_handshake_write_key'), secret(p.serverEvents, 'server_handshake_write_iv'), 'k');
+      p.client.receive(sealer.seal(21, new Uint8Array(0), padding).bytes);
+      expect(alerts(p.clientEvents, 'sent')).toEqual(fatal('unexpected_message'));
     });
   }
 
@@ -343,6 +353,14 @@ describe('5. a change_cipher_spec that is not the single byte 1 → unexpected_m
     expect(q.client.receive(rec(20, [1]))).toEqual([]);
     expect(alerts(q.clientEvents, 'sent')).toEqual([]);
     expect(q.client.closed).toBe(false);
+  });
+
+  it('TLS 1.3 client: a two-byte CCS after the ServerHello → fatal unexpected_message', () => {
+    const p = makePair();
+    const flight = p.client.start().flatMap((r) => p.server.receive(r));
+    p.client.receive(flight[0]!); // the ServerHello record
+    p.client.receive(rec(20, [1, 1]));
+    expect(alerts(p.clientEvents, 'sent')).toEqual(fatal('unexpected_message'));
   });
 
   it('TLS 1.2 server: a two-byte CCS before ClientKeyExchange → fatal unexpected_message', () => {
