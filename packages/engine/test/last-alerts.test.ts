@@ -308,6 +308,21 @@ describe('4. renegotiation in TLS 1.2 is declined with a warning no_renegotiatio
     expectExchange(p);
   });
 
+  it('client: a HelloRequest before the ServerHello is ignored when TLS 1.2 is offered; with only TLS 1.3 it is unexpected_message', () => {
+    for (const client of [TLS12_ONLY, BOTH]) {
+      const p = makePair({ client, server: TLS12_ONLY });
+      const ch = p.client.start();
+      expect(p.client.receive(rec(22, hsMsg(0, [])))).toEqual([]);
+      expect(alerts(p.clientEvents, 'sent')).toEqual([]);
+      pump(p, ch);
+      expect(p.client.connected && p.server.connected).toBe(true);
+    }
+    const q = makePair();
+    q.client.start();
+    q.client.receive(rec(22, hsMsg(0, [])));
+    expect(alerts(q.clientEvents, 'sent')).toEqual(fatal('unexpected_message'));
+  });
+
   it('a HelloRequest with a body is a decode_error; a ClientHello after a TLS 1.3 handshake stays unexpected_message', () => {
     const p = connectedPair({ client: TLS12_ONLY, server: TLS12_ONLY });
     sealAs(p.server, 22, hsMsg(0, [1])).forEach((r) => p.client.receive(r));

@@ -6,7 +6,7 @@
 import type { ClientConfig, Endpoint } from '../config';
 import { assertNever, TlsError } from '../errors';
 import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
-import { HandshakeType } from '../msgs/enums';
+import { HandshakeType, TLS12 } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
 import { checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
@@ -168,6 +168,12 @@ export class TlsClient extends Connection implements Endpoint {
     }
     const cfg = this.config;
     const offer = this.offer!;
+    if (st.name === 'ExpectServerHello' && frame.msgType === HandshakeType.hello_request && offer.versions.includes(TLS12)) {
+      // RFC 5246 §7.4.1.1: a HelloRequest while we negotiate is ignored (it is in no transcript).
+      if (frame.body.length !== 0) throw new TlsError('DecodeError', 'HelloRequest must be empty (RFC 5246 §7.4.1.1)');
+      this.note('Ignored a HelloRequest during the handshake.', 'RFC 5246 §7.4.1.1');
+      return;
+    }
     expectType(frame, st.name, expectedTypes(st));
     const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
