@@ -12,7 +12,7 @@
 import { utf8 } from './codec/hex';
 import type { ClientConfig, GroupName, ServerConfig } from './config';
 import { systemRng } from './crypto/rng';
-import type { Side, TlsEvent, TlsEventBody, TlsVersionName } from './events';
+import type { EventSink, Side, TlsEvent, TlsEventBody, TlsVersionName } from './events';
 import { httpResponseComplete } from './io/http';
 import { driveTransport, type Driver, type Outcome, type Transport } from './io/driver';
 import { createClient } from './client/client';
@@ -25,7 +25,7 @@ import type { RunSummary } from './session';
 export interface LiveRequest {
   /** `client`: our client, a real server at `target`. `server`: our server, a real client. */
   mode: 'client' | 'server';
-  /** client mode: the server's `HOST:PORT` (the name for SNI and the certificate check is `scenario.serverName` if set, else HOST). */
+  /** client mode: the server's `HOST:PORT` (the name for SNI and the certificate check is `scenario.serverName`, or HOST when that is empty). */
   target?: string;
   scenario: Scenario;
 }
@@ -35,6 +35,27 @@ export interface LiveOptions {
   timeoutMs?: number;
   /** Where the peer is, for the narration ("127.0.0.1:4433 through tlslab relay"). */
   peerLabel?: string;
+  /** The real peer's address once the stream is open (server mode: the relay says who connected). */
+  remoteAddress?: () => string | undefined;
+}
+
+/** `transport`, calling `first()` when it opens, before the endpoint starts (so the notes lead the run). */
+function withNotesFirst(transport: Transport, first: () => void): Transport {
+  return {
+    write: (bytes) => transport.write(bytes),
+    end: () => transport.end(),
+    get writable() {
+      return transport.writable;
+    },
+    attach: (h) =>
+      transport.attach({
+        ...h,
+        onOpen() {
+          first();
+          h.onOpen();
+        },
+      }),
+  };
 }
 
 const peerOf = (side: Side): Side => (side === 'client' ? 'server' : 'client');
@@ -60,7 +81,8 @@ function clientConfig(sc: Scenario, target: string, note: (t: string) => void): 
   const other: GroupName = sc.group === 'x25519' ? 'secp256r1' : 'x25519';
   const versions: TlsVersionName[] = [sc.version];
   const host = hostOf(target);
-  const serverName = sc.serverName && sc.serverName !== DEFAULT_SCENARIO.serverName ? sc.serverName : host;
+  // The page's server-name setting, as in every run (empty: the target's host).
+  const serverName = sc.serverName || host;
   const anchors = pemCerts(sc.extraTrustPem, note, 'Added trust anchors');
   if (anchors.length === 0) {
     note('No trust anchors were added (Certificates tab: paste the server\'s CA, or tick the Mozilla root store): the client will not trust the real server\'s certificate, and its check says so.');
@@ -117,13 +139,17 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
   const notes: TlsEventBody[] = [];
   const note = (text: string): void => void notes.push({ type: 'note', side: ours, text });
   const where = opts.peerLabel ?? (req.target ? req.target : 'the relay');
-  note(
-    ours === 'client'
+  notes.push({
+    type: 'note',
+    side: ours,
+    realPeer: { side: peer, address: req.target ?? '' },
+    text: ours === 'client'
       ? `The server is a real TLS server at ${where}, not TLS Lab's. Its records are drawn as our client received them; what it computed inside (its secrets, its checks) is not known here.`
       : `The client is a real TLS client (${where}), not TLS Lab's. Its records are drawn as our server received them; what it computed inside is not known here.`,
-  );
+  });
   const base = ours === 'client' ? clientConfig(sc, req.target ?? '', note) : serverConfig(sc, note);
 
+  let ourSink: EventSink | undefined;
   let received = '';
   let answered = false;
   let lastT = 0;
@@ -134,16 +160,23 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
     }
   };
   const driver = driveTransport(
-    transport,
+    withNotesFirst(transport, () => {
+      // The real client's address is known once the relay has handed it over.
+      const first = notes[0];
+      const addr = opts.remoteAddress?.();
+      if (ours === 'server' && addr && first?.type === 'note' && first.realPeer) first.realPeer.address = addr;
+      for (const n of notes) ourSink?.(n);
+    }),
     (sink) => {
-      // The notes go first, stamped like every other event.
-      for (const n of notes) sink(n);
+      ourSink = sink;
       return ours === 'client' ? createClient({ ...(base as Omit<ClientConfig, 'sink'>), sink }) : createServer({ ...(base as Omit<ServerConfig, 'sink'>), sink });
     },
     {
       onEvent(e) {
         lastT = e.t;
+        // What the peer sent is what arrived: its records and its alerts (without a reason: that is the peer's own).
         if (e.type === 'record' && e.direction === 'received') out({ ...e, side: peer, direction: 'sent' });
+        if (e.type === 'alert' && e.direction === 'received') out({ ...e, side: peer, direction: 'sent' });
         out(e);
       },
       onConnected(d) {

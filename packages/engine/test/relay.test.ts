@@ -192,6 +192,7 @@ describe('live runs through the relay', () => {
       { mode: 'server', scenario: { seed: 'relay-server', serverName: 'localhost' } as never },
       relayTransport(ws, (addr) => (remote = addr)),
       (e) => events.push(e),
+      { remoteAddress: () => remote },
     );
     const client = spawnProcess(
       'openssl',
@@ -204,6 +205,8 @@ describe('live runs through the relay', () => {
     expect(summary.error).toBeUndefined();
     expect(summary.ok).toBe(true);
     expect(remote).toMatch(/^127\.0\.0\.1:\d+$/);
+    // The run opens with a note naming the real client and where it came from.
+    expect(events[0]).toMatchObject({ type: 'note', realPeer: { side: 'client', address: remote } });
     expect(client.output()).toContain("Hello from TLS Lab's engine in your browser!");
     const got = events.filter((e) => e.type === 'handshake' && e.side === 'server' && e.direction === 'received').map((e) => (e as { name: string }).name);
     expect(got[0]).toBe('ClientHello');
