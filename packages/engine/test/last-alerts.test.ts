@@ -88,6 +88,17 @@ describe('1. legacy_version 0x0300 or lower in a hello → protocol_version (RFC
     }
   }
 
+  it('a second ClientHello (after a HelloRetryRequest) with legacy_version 0x0300 → fatal protocol_version', () => {
+    const p = makePair({ client: { groups: ['x25519', 'secp256r1'], keyShareGroups: ['secp256r1'] }, server: { groups: ['x25519'] } });
+    const hrr = p.client.start().flatMap((r) => p.server.receive(r));
+    expect(p.server.state).toBe('ExpectSecondClientHello');
+    const ch2 = hrr.flatMap((r) => p.client.receive(r)).find((r) => r[0] === 22)!;
+    const m = decodeRecordMessage(ch2) as ClientHello;
+    m.legacyVersion = 0x0300;
+    p.server.receive(rec(22, encodeHandshake(m).bytes));
+    expect(alerts(p.serverEvents, 'sent')).toEqual(fatal('protocol_version'));
+  });
+
   it('legacy_version 0x0301 (above SSL 3.0) with supported_versions offering 1.3 still negotiates TLS 1.3', () => {
     const p = makePair({ server: BOTH, client: BOTH });
     p.server.start();

@@ -18,14 +18,20 @@ import type { HandshakeIo } from '../record/connection';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 
-/** Which version this ClientHello gets (RFC 8446 §4.2.1, RFC 5246 §E.1). */
-export function chooseVersion(cfg: ServerConfig, ch: ClientHelloMsg): TlsVersionName {
-  const ours = cfg.versions ?? ['TLS 1.3'];
-  // RFC 8446 §D.5: a ClientHello.legacy_version of 0x0300 (SSL 3.0) or less is refused with
-  // protocol_version, whatever supported_versions offers.
+/**
+ * RFC 8446 §D.5: a ClientHello.legacy_version of 0x0300 (SSL 3.0) or less is refused with
+ * protocol_version, whatever supported_versions offers — in the first and the second ClientHello.
+ */
+export function checkLegacyVersion(ch: ClientHelloMsg): void {
   if (ch.legacyVersion <= SSL3) {
     throw new TlsError('IncompatibleVersion', `ClientHello.legacy_version 0x${ch.legacyVersion.toString(16).padStart(4, '0')} is SSL 3.0 or older (RFC 8446 §D.5)`);
   }
+}
+
+/** Which version this ClientHello gets (RFC 8446 §4.2.1, RFC 5246 §E.1). */
+export function chooseVersion(cfg: ServerConfig, ch: ClientHelloMsg): TlsVersionName {
+  const ours = cfg.versions ?? ['TLS 1.3'];
+  checkLegacyVersion(ch);
   const sv = findExt(ch.extensions, 'supported_versions');
   if (sv) {
     if (ours.includes('TLS 1.3') && sv.versions.includes(TLS13)) return 'TLS 1.3';

@@ -8,7 +8,7 @@ import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type H
 import { HandshakeType } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { nextTrafficKeys } from '../client/tls13';
-import { chooseVersion, type ClientHelloMsg } from './hello';
+import { checkLegacyVersion, chooseVersion, type ClientHelloMsg } from './hello';
 import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, onEndOfEarlyData, type ServerState13 } from './tls13';
 import { continueTls12, type Tls12ServerFlow } from './tls12';
 
@@ -130,7 +130,7 @@ export class TlsServer extends Connection implements Endpoint {
         return;
       }
       case 'ExpectSecondClientHello': {
-        expectMessage(enc, 'ClientHello');
+        checkLegacyVersion(expectMessage(enc, 'ClientHello'));
         // RFC 8446 §4.2.10: rejected 0-RTT records are skipped only until the second ClientHello;
         // the client sends none after it, so from here a record that does not open is bad_record_mac (§5.2).
         this.io.skipEarlyData(0);
