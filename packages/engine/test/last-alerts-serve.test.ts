@@ -15,7 +15,7 @@ import { createClient, type TlsClient } from '../src/client/client';
 import type { ClientConfig } from '../src/config';
 import { seededRng } from '../src/crypto/rng';
 import type { TlsEventBody } from '../src/events';
-import { readRequest, MAX_REQUEST_HEAD } from '../src/cli/serve';
+import { readRequest, MAX_REQUEST_HEAD } from '../src/io/http';
 import { freePort, serveInProcess, type InProcessServer } from './interop-helpers';
 import { editedClientHello, hsMsg, rec, sealAs } from './last-alerts-helpers';
 

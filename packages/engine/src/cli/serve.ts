@@ -42,11 +42,10 @@ import { summaryLines } from './trace';
 import { demoServerChain } from './pki-io';
 import { describeFailure, driveEndpoint, type Driver } from './socket';
 import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
+import { MAX_REQUEST_HEAD, readRequest } from '../io/http';
 
 /** Default bound on the time from a request's first byte to the end of its headers. */
 const REQUEST_TIMEOUT_S = 10;
-/** Largest request head (request line and headers) we read (then 431, RFC 6585 §5). */
-export const MAX_REQUEST_HEAD = 16 * 1024;
 
 export const SERVE_FLAGS: FlagSpecs = {
   port: { type: 'string', metavar: 'N', help: 'TCP port to listen on (0: any free port)' },
@@ -179,23 +178,6 @@ export function responseFor(request: string, events: readonly TlsEvent[]): strin
     `ALPN: ${n.alpn ?? 'none'}. Client certificate: ${clientCertText(events)}.\n` +
     `Your request: ${firstLine}\n`;
   return `HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${utf8.encode(body).length}\r\nConnection: close\r\nServer: tlslab\r\n\r\n${body}`;
-}
-
-/** Where the request read so far stands. */
-export type RequestRead = { kind: 'incomplete' } | { kind: 'complete'; head: string } | { kind: 'too-large' };
-
-/**
- * Reads a request: an HTTP request ends with the empty line after its headers (RFC 9112 §2.1:
- * `\r\n\r\n`; a bare LF is accepted as a line end, §2.2). A first line that is complete and is
- * not an HTTP/1.x request line is a request of its own (one line of text). Until then, more
- * bytes can come — including a partial "GET" — so nothing is answered early.
- */
-export function readRequest(buf: string, maxHead = MAX_REQUEST_HEAD): RequestRead {
-  const end = /\r?\n\r?\n/.exec(buf);
-  if (end) return end.index + end[0].length <= maxHead ? { kind: 'complete', head: buf.slice(0, end.index + end[0].length) } : { kind: 'too-large' };
-  const nl = buf.indexOf('\n');
-  if (nl >= 0 && nl <= maxHead && !/^[A-Z]+ \S+ HTTP\/1\.\d\r?$/.test(buf.slice(0, nl))) return { kind: 'complete', head: buf.slice(0, nl + 1) };
-  return buf.length > maxHead ? { kind: 'too-large' } : { kind: 'incomplete' };
 }
 
 /** An error response (no request was served). */
