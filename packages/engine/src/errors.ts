@@ -3,7 +3,8 @@
  *
  * Every failure inside an endpoint is a `TlsError`. Its `kind` says what went wrong (grouped
  * by who is at fault, as in rustls); `alertFor` is the ONE place that decides which alert
- * goes on the wire for it (RFC 8446 §6.2, RFC 5246 §7.2.2).
+ * goes on the wire for it (RFC 8446 §6.2, RFC 5246 §7.2.2). What an endpoint declines without
+ * failing (a renegotiation) is a `TlsDeclineKind`, and `warningFor` picks its warning alert.
  */
 
 /** Alert descriptions, RFC 8446 §6 (plus the TLS 1.2 ones we may receive). */
