@@ -27,7 +27,7 @@ import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
-import { schemesForKeyTls12, signTls12 } from '../tls12/signing';
+import { pickOfferedTls12, schemesForKeyTls12, signTls12, tls12SchemeCode, tls12SchemeFitsKey, type Tls12SchemeName } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
 import { GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
@@ -295,7 +295,7 @@ function checkServerKeyExchange(hs: Hs, ske: ServerKeyExchangeEcdhe, serverKey: 
 }
 
 /** The client certificate to send for a CertificateRequest (RFC 5246 §7.4.6), if any fits. */
-function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8Array[]; key: PrivateKey; scheme: SignatureSchemeName } | undefined {
+function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8Array[]; key: PrivateKey; scheme: Tls12SchemeName } | undefined {
   const cc = hs.config.clientCert;
   if (!cc || !cc.key || cc.chain.length === 0) return undefined;
   const key = cc.key;
@@ -305,9 +305,9 @@ function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8
     return undefined;
   }
   // TLS 1.2: an ECDSA key signs with any hash the server lists for ECDSA (tls12/signing.ts).
-  const mine = (hs.config.signatureSchemes ?? schemesForKeyTls12(key.publicKey)).filter((s) => schemeFitsKeyTls12(s, key.publicKey));
+  const mine = (hs.config.signatureSchemes ?? schemesForKeyTls12(key.publicKey)).filter((s) => tls12SchemeFitsKey(s, key.publicKey));
   // In TLS 1.2, PKCS#1 v1.5 is the interoperable choice for RSA CertificateVerify; prefer what the server lists first.
-  const scheme = request.signatureAlgorithms.map(signatureSchemeFromCode).find((s): s is SignatureSchemeName => !!s && mine.includes(s));
+  const scheme = pickOfferedTls12(request.signatureAlgorithms, mine);
   if (!scheme) {
     hs.io.note('no signature algorithm in the CertificateRequest fits our client key; sending no certificate', 'RFC 5246 §7.4.4');
     return undefined;
@@ -377,7 +377,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
   if (client) {
     // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.
     const signature = timed(io, `CertificateVerify ${client.scheme} signature`, () => signTls12(client.scheme, client.key, transcriptBytes(hs.transcript), rng));
-    send(hs, { type: 'CertificateVerify', signed: { algorithm: SIGNATURE_SCHEME_CODES[client.scheme], signature } });
+    send(hs, { type: 'CertificateVerify', signed: { algorithm: tls12SchemeCode(client.scheme), signature } });
     io.emit({ type: 'negotiated', clientAuth: 'requested' });
   }
 

@@ -26,7 +26,7 @@ import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEMES, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
-import { schemesForKeyTls12, signTls12 } from '../tls12/signing';
+import { schemesForKeyTls12, signTls12, tls12SchemeCode, type Tls12SchemeName } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, HandshakeType, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
@@ -65,7 +65,7 @@ export interface Params12 {
   suite: Tls12Suite;
   group?: GroupName;
   /** ServerKeyExchange signature scheme (ECDHE suites). */
-  scheme?: SignatureSchemeName;
+  scheme?: Tls12SchemeName;
   ems: boolean;
   /** The client signalled secure renegotiation (extension or SCSV): answer with renegotiation_info. */
   renegotiationInfo: boolean;
@@ -101,7 +101,8 @@ export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: Publi
   const allowed = cfg.signatureSchemes;
   // RFC 5246 §7.4.1.4.1: without signature_algorithms the client only accepts SHA-1, which we do not sign with.
   // An ECDSA key signs with any hash the client offers for ECDSA (RFC 8422 §5.1.1): signing/schemesForKeyTls12.
-  const scheme = sa ? schemesForKeyTls12(key).find((s) => sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s))) : undefined;
+  // SHA-224/SHA-512 pairs too; never SHA-1 (RFC 9155 §2), so a SHA-1-only offer leaves no scheme → handshake_failure.
+  const scheme = sa ? schemesForKeyTls12(key).find((s) => sa.schemes.includes(tls12SchemeCode(s)) && (!allowed || (allowed as readonly string[]).includes(s))) : undefined;
 
   const ours = TLS12_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort((a, b) =>
     cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0,
@@ -288,7 +289,7 @@ function firstFlight(start: Tls12ServerStart): State {
       signature[signature.length - 1]! ^= 0x01;
       io.note('Fault: the ServerKeyExchange signature is corrupted after signing.');
     }
-    send(hs, { type: 'ServerKeyExchange', ske: { params: p, paramsBytes: encodeServerEcdhParams(p), signed: { algorithm: SIGNATURE_SCHEME_CODES[scheme], signature } } });
+    send(hs, { type: 'ServerKeyExchange', ske: { params: p, paramsBytes: encodeServerEcdhParams(p), signed: { algorithm: tls12SchemeCode(scheme), signature } } });
   }
 
   let next: State;
