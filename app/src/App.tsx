@@ -12,6 +12,7 @@ import { Narration } from './narration/Narration';
 import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
+import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -74,6 +75,7 @@ export function App() {
         <h1>
           TLS Lab <span className="tagline">a real handshake, step by step</span>
         </h1>
+        <LessonsButton />
         <Settings />
       </header>
       {/* The stage (controls, narration, diagram, details) fills the window; on a short
@@ -83,6 +85,8 @@ export function App() {
         <ErrorBanner />
         <main className="main">
           <section className="left" aria-label="Handshake">
+            <LessonPicker />
+            <LessonPlayer />
             <Narration />
             <SequenceDiagram />
           </section>

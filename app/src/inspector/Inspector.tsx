@@ -11,6 +11,7 @@ import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
 import { withMessageSpans, type MessageSpans } from './spans';
+import { plaintextSpans, sentMessages, wireSpans } from './record-spans';
 
 function Bytes({ value }: { value: Uint8Array }) {
   return <code className="bytes">{hex(value, ' ')}</code>;
@@ -59,10 +60,7 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
 }
 
 function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo; messages: MessageSpans[] }) {
-  const spans = useMemo(
-    () => withMessageSpans(p.plaintextSpans, p.plaintext, 0, p.plaintext.length, p.innerContentType === 'handshake' ? messages : []),
-    [p, messages],
-  );
+  const spans = useMemo(() => plaintextSpans(arrow, messages) ?? [], [arrow, messages]);
   const keyTab = () => {
     useAppStore.getState().setTab('keys');
     requestAnimationFrame(() => {
@@ -132,10 +130,7 @@ export function Inspector() {
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;
   const arrow = pinned ?? visible[visible.length - 1];
   const events = run.events;
-  const handshakes = useMemo(
-    () => (arrow ? events.filter((e): e is HandshakeEvent => e.type === 'handshake' && e.direction === 'sent' && e.recordId === arrow.id) : []),
-    [events, arrow],
-  );
+  const handshakes = useMemo(() => (arrow ? sentMessages(events, arrow) : []), [events, arrow]);
   const appdata = useMemo(
     () => (arrow ? events.find((e) => e.type === 'appdata' && e.direction === 'sent' && e.recordId === arrow.id) : undefined),
     [events, arrow],
@@ -151,14 +146,7 @@ export function Inspector() {
     return { bytes: e.bytes, spans };
   }, [events, arrow]);
 
-  const r0 = arrow?.record;
-  const recordSpans = useMemo(
-    () =>
-      r0 && !r0.protected && r0.contentType === 'handshake'
-        ? withMessageSpans(r0.spans, r0.bytes, 5, r0.bytes.length, handshakes)
-        : (r0?.spans ?? []),
-    [r0, handshakes],
-  );
+  const recordSpans = useMemo(() => (arrow ? wireSpans(arrow, handshakes) : []), [arrow, handshakes]);
 
   if (!arrow) {
     return <p className="empty">Nothing has been sent yet. Press ▶ or → to send the first record, then click an arrow to inspect it.</p>;
