@@ -42,8 +42,12 @@ export interface LessonState {
   leave: () => void;
 }
 
+// Shown once: a returning visitor starts straight at the handshake.
+const firstVisit = isFirstVisit();
+if (firstVisit) remember();
+
 export const useLessonStore = create<LessonState>()((set) => ({
-  pickerOpen: isFirstVisit(),
+  pickerOpen: firstVisit,
   lessonId: null,
   stop: 0,
   openPicker: () => {
