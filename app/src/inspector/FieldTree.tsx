@@ -8,6 +8,7 @@ import type { ByteSpan } from '../store/derive';
 import { useAppStore, type Hover } from '../store';
 import { rfcLink } from '../format';
 import { orderSpans } from './spans';
+import { FieldExplain } from './FieldExplain';
 
 interface Props {
   spans: readonly ByteSpan[];
@@ -61,44 +62,47 @@ export function FieldTree({ spans, space, label }: Props) {
     focusAt(next);
   };
   return (
-    <ul className="tree" role="tree" aria-label={label} data-space={space} ref={list} onKeyDown={onKeyDown}>
-      {ordered.map((s, i) => {
-        const on = active(s);
-        const link = rfcLink(s.rfc);
-        const enter = () => setHover({ space, start: s.start, end: s.end, label: s.label });
-        return (
-          <li
-            key={i}
-            role="treeitem"
-            aria-level={s.depth - minDepth + 1}
-            aria-selected={on}
-            tabIndex={i === stop ? 0 : -1}
-            className={on ? 'field hl' : 'field'}
-            style={{ paddingLeft: `${(s.depth - minDepth) * 14 + 4}px` }}
-            data-index={i}
-            data-label={s.label}
-            data-start={s.start}
-            data-end={s.end}
-            onMouseEnter={enter}
-            onFocus={() => (setCurrent(i), enter())}
-            onMouseLeave={() => setHover(null)}
-            onBlur={() => setHover(null)}
-          >
-            <span className="fname">{s.label}</span>
-            {s.value !== undefined && <span className="fvalue">{s.value}</span>}
-            <span className="flen">
-              {s.end - s.start} B{link && (
-                <>
-                  {' · '}
-                  <a href={link} target="_blank" rel="noreferrer noopener" tabIndex={-1}>
-                    {s.rfc}
-                  </a>
-                </>
-              )}
-            </span>
-          </li>
-        );
-      })}
-    </ul>
+    <div className="tree-and-explain">
+      <FieldExplain spans={spans} space={space} />
+      <ul className="tree" role="tree" aria-label={label} data-space={space} ref={list} onKeyDown={onKeyDown}>
+        {ordered.map((s, i) => {
+          const on = active(s);
+          const link = rfcLink(s.rfc);
+          const enter = () => setHover({ space, start: s.start, end: s.end, label: s.label });
+          return (
+            <li
+              key={i}
+              role="treeitem"
+              aria-level={s.depth - minDepth + 1}
+              aria-selected={on}
+              tabIndex={i === stop ? 0 : -1}
+              className={on ? 'field hl' : 'field'}
+              style={{ paddingLeft: `${(s.depth - minDepth) * 14 + 4}px` }}
+              data-index={i}
+              data-label={s.label}
+              data-start={s.start}
+              data-end={s.end}
+              onMouseEnter={enter}
+              onFocus={() => (setCurrent(i), enter())}
+              onMouseLeave={() => setHover(null)}
+              onBlur={() => setHover(null)}
+            >
+              <span className="fname">{s.label}</span>
+              {s.value !== undefined && <span className="fvalue">{s.value}</span>}
+              <span className="flen">
+                {s.end - s.start} B{link && (
+                  <>
+                    {' · '}
+                    <a href={link} target="_blank" rel="noreferrer noopener" tabIndex={-1}>
+                      {s.rfc}
+                    </a>
+                  </>
+                )}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }

@@ -464,7 +464,7 @@ export const LESSONS: Lesson[] = [
           return arrow && { arrow, field: field(run, arrow, 'encrypted_record') };
         },
         text: (t) =>
-          `${t.arrow.messages.join(', ')} travel in this record as ${bytes(t)} bytes of ciphertext and authentication tag under ${t.arrow.keyName}. The attacker does not have the key. But it can still change bytes: ${t.arrow.notes.join(' ')}`,
+          `${t.arrow.messages.join(', ')} travel in this record as ${bytes(t)} bytes of ciphertext (and a 16-byte authentication tag) under ${t.arrow.keyName}. The attacker does not have the key. But it can still change bytes: ${t.arrow.notes.join(' ')}`,
       },
       alertStop('A change never goes unnoticed', (d) => `The AEAD tag of the altered record does not verify, so the client rejects it with ${d} and closes. The attacker can stop the connection, never alter it silently.`),
     ],
