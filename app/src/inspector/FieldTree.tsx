@@ -63,7 +63,6 @@ export function FieldTree({ spans, space, label }: Props) {
   };
   return (
     <div className="tree-and-explain">
-      <FieldExplain spans={spans} space={space} />
       <ul className="tree" role="tree" aria-label={label} data-space={space} ref={list} onKeyDown={onKeyDown}>
         {ordered.map((s, i) => {
           const on = active(s);
@@ -103,6 +102,8 @@ export function FieldTree({ spans, space, label }: Props) {
           );
         })}
       </ul>
+      {/* Below the tree, so a longer or shorter text never moves the field under the pointer. */}
+      <FieldExplain spans={spans} space={space} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
 import { withMessageSpans, type MessageSpans } from './spans';
 import { plaintextSpans, sentMessages, wireSpans } from './record-spans';
+import { SuiteAnatomy } from './SuiteAnatomy';
 
 function Bytes({ value }: { value: Uint8Array }) {
   return <code className="bytes">{hex(value, ' ')}</code>;
@@ -162,6 +163,7 @@ export function Inspector() {
     );
   }
   const r = arrow.record;
+  const serverHello = arrow.from === 'server' ? handshakes.find((h) => h.name === 'ServerHello') : undefined;
   return (
     <div className="inspector" data-testid="inspector" data-record-id={arrow.id}>
       <header className="inspector-head">
@@ -203,6 +205,7 @@ export function Inspector() {
           ))}
         </section>
       )}
+      {serverHello && <SuiteAnatomy run={run} arrow={arrow} serverHello={serverHello} />}
       {appdata && appdata.type === 'appdata' && (
         <section className="card">
           <h3>Application data ({appdata.data.length} bytes)</h3>
