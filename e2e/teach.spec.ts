@@ -99,3 +99,97 @@ test('the inspector explains a field and an extension, and takes the suite apart
   await suite12.scrollIntoViewIfNeeded();
   await shot(page, info, 'teach-05-suite-12');
 });
+
+/** The smallest arrow-label size as drawn on screen (CSS px, after any zoom), over every label line. */
+async function smallestLabelPx(page: import('@playwright/test').Page): Promise<number> {
+  return page.evaluate(() => {
+    const svg = document.querySelector<SVGSVGElement>('.diagram-scroll svg.seq')!;
+    const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+    let min = Infinity;
+    for (const t of svg.querySelectorAll<SVGTextElement>('g.arrow text.label')) {
+      const parts: Element[] = t.querySelectorAll('tspan').length > 0 ? [...t.querySelectorAll('tspan')] : [t];
+      for (const p of parts) min = Math.min(min, parseFloat(getComputedStyle(p).fontSize) * scale);
+    }
+    return min;
+  });
+}
+
+async function noSidewaysScroll(page: import('@playwright/test').Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(scroll).toBeLessThanOrEqual(client);
+}
+
+test('presentation mode: full-width diagram, labels ≥ 24 px at 1920×1080, kept in the link, usable at 1280×720', async ({ page }, info) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/?seed=teach-present&v=1.3');
+  await waitForRun(page);
+  const toggle = page.getByRole('switch', { name: 'Presentation' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', 'true');
+  await expect.poll(() => page.url()).toContain('present=1');
+  await page.keyboard.press('End');
+  // The diagram takes the whole width; the details are hidden until asked for.
+  await expect(page.locator('#details')).toBeHidden();
+  const box = (await page.locator('.diagram').boundingBox())!;
+  expect(box.width).toBeGreaterThan(1900);
+  expect(await smallestLabelPx(page)).toBeGreaterThanOrEqual(24);
+  // The narration sits beneath the diagram, in large type.
+  const narr = (await page.getByTestId('narration').boundingBox())!;
+  expect(narr.y).toBeGreaterThan(box.y);
+  expect(parseFloat(await page.getByTestId('narration').evaluate((e) => getComputedStyle(e).fontSize))).toBeGreaterThanOrEqual(20);
+  await shot(page, info, 'teach-06-present-1920');
+  // The inspector on demand, over the diagram.
+  await page.getByRole('button', { name: 'Show details' }).click();
+  await expect(page.locator('#details')).toBeVisible();
+  await shot(page, info, 'teach-07-present-details');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#details')).toBeHidden();
+  // The link keeps it: a reload (and a settings change) stays in presentation mode.
+  await page.getByRole('radio', { name: 'TLS 1.2' }).check({ force: true });
+  await expect.poll(() => page.url()).toContain('v=1.2');
+  expect(page.url()).toContain('present=1');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.reload();
+  await waitForRun(page);
+  await expect(page.getByRole('switch', { name: 'Presentation' })).toHaveAttribute('aria-checked', 'true');
+  // Usable at 1280×720: the controls, the diagram and the narration are on screen, no sideways scroll.
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.locator('svg.seq g.arrow')).toHaveCount(2);
+  for (const sel of ['.controls', '.diagram-scroll', '[data-testid="narration"]']) {
+    const b = (await page.locator(sel).boundingBox())!;
+    expect(b.y + 20, sel).toBeLessThan(720);
+    expect(b.height, sel).toBeGreaterThan(20);
+  }
+  expect(await smallestLabelPx(page)).toBeGreaterThanOrEqual(16);
+  await noSidewaysScroll(page);
+  await shot(page, info, 'teach-08-present-1280');
+  await toggle.click();
+  await expect.poll(() => page.url()).not.toContain('present=1');
+  await expect(page.locator('#details')).toBeVisible();
+});
+
+test('a 390 px phone: stacked (diagram, narration, details), no sideways scroll; 4K works too', async ({ page }, info) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?seed=teach-phone&v=1.3');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  await page.getByRole('button', { name: /^ServerHello, server to client/ }).click();
+  await noSidewaysScroll(page);
+  const diagram = (await page.locator('.diagram').boundingBox())!;
+  const narration = (await page.getByTestId('narration').boundingBox())!;
+  const details = (await page.locator('#details').boundingBox())!;
+  expect(narration.y).toBeGreaterThanOrEqual(diagram.y + diagram.height - 1);
+  expect(details.y).toBeGreaterThanOrEqual(narration.y + narration.height - 1);
+  for (const b of [diagram, narration, details]) expect(b.x + b.width).toBeLessThanOrEqual(391);
+  await shot(page, info, 'teach-09-phone-top');
+  await page.locator('#details').scrollIntoViewIfNeeded();
+  await noSidewaysScroll(page);
+  await shot(page, info, 'teach-10-phone-details');
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await noSidewaysScroll(page);
+  await page.getByRole('switch', { name: 'Presentation' }).click();
+  expect(await smallestLabelPx(page)).toBeGreaterThanOrEqual(40);
+  await noSidewaysScroll(page);
+  await shot(page, info, 'teach-11-present-4k');
+});

@@ -12,6 +12,7 @@ import { Narration } from './narration/Narration';
 import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
+import { PresentationToggle } from './presentation/Presentation';
 import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
 
 const TABS: { id: PanelTab; label: string }[] = [
@@ -76,6 +77,7 @@ export function App() {
           TLS Lab <span className="tagline">a real handshake, step by step</span>
         </h1>
         <LessonsButton />
+        <PresentationToggle />
         <Settings />
       </header>
       {/* The stage (controls, narration, diagram, details) fills the window; on a short
@@ -90,7 +92,7 @@ export function App() {
             <Narration />
             <SequenceDiagram />
           </section>
-          <section className="right" aria-label="Details">
+          <section className="right" id="details" aria-label="Details">
             <Tabs />
             <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
               {tab === 'inspector' && <Inspector />}

@@ -7,7 +7,7 @@
 import type { Scenario, TlsEvent } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
-import { scenarioToSearch } from './store/url';
+import { keepViewParams, scenarioToSearch } from './store/url';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
 const RUN_TIMEOUT_MS = 20_000;
@@ -118,11 +118,11 @@ export function inspectPem(args: {
 /** Starts the bridge: first run now, a new run on every scenario change, the URL kept in step. */
 export function startEngine(): void {
   const first = useAppStore.getState().scenario;
-  history.replaceState(null, '', scenarioToSearch(first));
+  history.replaceState(null, '', keepViewParams(scenarioToSearch(first), location.search));
   runScenario(first);
   useAppStore.subscribe((st, prev) => {
     if (st.scenario === prev.scenario) return;
-    history.replaceState(null, '', scenarioToSearch(st.scenario));
+    history.replaceState(null, '', keepViewParams(scenarioToSearch(st.scenario), location.search));
     runScenario(st.scenario);
   });
 }

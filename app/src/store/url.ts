@@ -60,3 +60,17 @@ export function scenarioToSearch(s: Scenario): string {
   if (s.fault !== 'none') p.set('fault', s.fault);
   return `?${p.toString()}`;
 }
+
+/** Query parameters that belong to the view, not the run (presentation mode): kept when the settings are written. */
+export const VIEW_PARAMS = ['present'] as const;
+
+/** `search` (the settings) plus the view parameters of `current` (the page's own query). */
+export function keepViewParams(search: string, current: string): string {
+  const from = new URLSearchParams(current);
+  const to = new URLSearchParams(search);
+  for (const k of VIEW_PARAMS) {
+    const v = from.get(k);
+    if (v !== null) to.set(k, v);
+  }
+  return `?${to.toString()}`;
+}
