@@ -193,3 +193,53 @@ test('a 390 px phone: stacked (diagram, narration, details), no sideways scroll;
   await noSidewaysScroll(page);
   await shot(page, info, 'teach-11-present-4k');
 });
+
+test('exports the diagram as a valid SVG with every arrow, and as a PNG', async ({ page }, info) => {
+  await page.goto('/?seed=teach-export&v=1.3&mutual=1');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  const names = await page.locator('svg.seq g.arrow').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  const { total } = await stepCount(page);
+  expect(names).toHaveLength(total);
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG' }).click()]);
+  expect(svgDownload.suggestedFilename()).toMatch(/^tlslab-tls13-teach-export-step\d+\.svg$/);
+  const path = info.outputPath('diagram.svg');
+  await svgDownload.saveAs(path);
+  const text = (await import('node:fs')).readFileSync(path, 'utf8');
+  expect(text.startsWith('<?xml')).toBe(true);
+  // A well-formed SVG document whose arrows are exactly the arrows on screen, in order.
+  const parsed = await page.evaluate((src) => {
+    const doc = new DOMParser().parseFromString(src, 'image/svg+xml');
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.namespaceURI + ' ' + doc.documentElement.localName,
+      arrows: [...doc.querySelectorAll('g[data-arrow]')].map((g) => g.getAttribute('data-name')),
+      titles: doc.querySelectorAll('g[data-arrow] > title').length,
+      labels: [...doc.querySelectorAll('g[data-arrow] text')].map((t) => t.textContent).join(' | '),
+      styled: [...doc.querySelectorAll('g[data-arrow] line')].every((l) => /stroke:/.test(l.getAttribute('style') ?? '')),
+      vars: /var\(--/.test(src),
+    };
+  }, text);
+  expect(parsed.error).toBeNull();
+  expect(parsed.root).toBe('http://www.w3.org/2000/svg svg');
+  expect(parsed.arrows).toEqual(names);
+  expect(parsed.titles).toBe(names.length);
+  expect(parsed.labels).toContain('CertificateRequest');
+  expect(parsed.styled).toBe(true);
+  expect(parsed.vars).toBe(false);
+  // The exported file, opened as an image in the browser, looks like the diagram.
+  await page.setContent(`<body style="margin:0">${text.replace(/^<\?xml[^>]*>/, '')}</body>`);
+  await shot(page, info, 'teach-12-exported-svg');
+  await page.goto('/?seed=teach-export&v=1.3&mutual=1');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG' }).click()]);
+  const png = info.outputPath('diagram.png');
+  await pngDownload.saveAs(png);
+  const bytes = (await import('node:fs')).readFileSync(png);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // IHDR: twice the diagram's width.
+  const width = bytes.readUInt32BE(16);
+  const svgWidth = await page.locator('.diagram-scroll svg.seq').evaluate((s) => (s as SVGSVGElement).width.baseVal.value);
+  expect(width).toBe(Math.ceil(svgWidth * 2));
+});
