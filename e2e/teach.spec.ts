@@ -243,3 +243,40 @@ test('exports the diagram as a valid SVG with every arrow, and as a PNG', async 
   const svgWidth = await page.locator('.diagram-scroll svg.seq').evaluate((s) => (s as SVGSVGElement).width.baseVal.value);
   expect(width).toBe(Math.ceil(svgWidth * 2));
 });
+
+test('compute it yourself: the commands shown, run here, print the values on screen', async ({ page }, info) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/tlslab-e2e-`);
+  const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { encoding: 'utf8', cwd: dir }).trim();
+  await page.goto('/?seed=teach-compute&v=1.3');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  await page.getByRole('tab', { name: 'Keys' }).click();
+  const card = page.locator('article.secret[data-secret="client_handshake_traffic_secret"]');
+  await card.getByText('Compute it yourself').click();
+  const value = (await card.getByTestId('secret-value').textContent())!.trim();
+  for (const tool of ['node', 'python', 'openssl']) {
+    const cmd = (await card.locator(`.recipe[data-tool="${tool}"] pre.cmd`).textContent())!;
+    expect(sh(cmd), tool).toBe(value);
+  }
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, info, 'teach-13-compute-secret');
+  // A decrypted record and its nonce, from the inspector.
+  await page.getByRole('button', { name: /Finished, server to client, encrypted/ }).click();
+  const inspector = page.getByTestId('inspector');
+  const computes = inspector.getByTestId('compute-it');
+  await computes.first().getByText('Compute it yourself').click();
+  await computes.nth(1).getByText('Compute it yourself').click();
+  const nonce = (await inspector.locator('table[aria-label="Nonce computation"] tr.result td').textContent())!.replace(/\s+/g, '');
+  expect(sh((await computes.first().locator('.recipe[data-tool="node"] pre.cmd').textContent())!)).toBe(nonce);
+  const plain = (await inspector.locator('.hex[data-space="plaintext"] .cells').allTextContents()).join(' ').replace(/\s+/g, '');
+  // The hex view draws the rows in view; the decrypted record begins with them and ends with
+  // the inner content type (handshake, 0x16).
+  const opened = sh((await computes.nth(1).locator('.recipe[data-tool="node"] pre.cmd').textContent())!);
+  expect(plain.length).toBeGreaterThan(64);
+  expect(opened.startsWith(plain)).toBe(true);
+  expect(opened.endsWith('16')).toBe(true);
+  await computes.nth(1).scrollIntoViewIfNeeded();
+  await shot(page, info, 'teach-14-compute-record');
+});

@@ -6,13 +6,15 @@
 import { useMemo, useDeferredValue } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
-import { type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
+import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
 import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
 import { withMessageSpans, type MessageSpans } from './spans';
 import { plaintextSpans, sentMessages, wireSpans } from './record-spans';
 import { SuiteAnatomy } from './SuiteAnatomy';
+import { ComputeIt } from '../compute/ComputeIt';
+import { aeadOf, decryptRecipes, nonceRecipes } from '../compute/recipes';
 
 function Bytes({ value }: { value: Uint8Array }) {
   return <code className="bytes">{hex(value, ' ')}</code>;
@@ -62,6 +64,9 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
 
 function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo; messages: MessageSpans[] }) {
   const spans = useMemo(() => plaintextSpans(arrow, messages) ?? [], [arrow, messages]);
+  const run = useAppStore((s) => s.run);
+  const suite = useMemo(() => negotiated(run.events, run.events.length).client?.cipherSuite, [run]);
+  const aead = aeadOf(suite);
   const keyTab = () => {
     useAppStore.getState().setTab('keys');
     requestAnimationFrame(() => {
@@ -87,6 +92,7 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
           <dd>
             <div className="muted">{p.nonceFormula}</div>
             <NonceComputation p={p} />
+            <ComputeIt recipes={nonceRecipes(p)} what="the nonce" />
           </dd>
           <dt>AAD</dt>
           <dd>
@@ -113,6 +119,7 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
           Decrypted: {p.innerContentType}
           {p.padding > 0 && <span className="muted"> · {p.padding} bytes of padding</span>}
         </h3>
+        {aead && <ComputeIt recipes={decryptRecipes(p, aead)} what="the decrypted record (content, type and padding)" />}
         <div className="hex-and-tree">
           <HexView key={`${arrow.id}-plain`} bytes={p.plaintext} spans={spans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
           <FieldTree spans={spans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />

@@ -11,6 +11,8 @@ import { useAppStore } from '../store';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
 import { ExportRun } from './Export';
+import { ComputeIt } from '../compute/ComputeIt';
+import { secretRecipes } from '../compute/recipes';
 
 interface SecretNode {
   name: string;
@@ -58,6 +60,7 @@ function SecretCard({ node, shown, protects, step }: { node: SecretNode; shown: 
               </dl>
             </details>
           )}
+          <ComputeIt recipes={secretRecipes(s)} what={s.name} />
         </>
       ) : (
         <div className="value pending-value">not derived yet (step {step})</div>
