@@ -280,3 +280,25 @@ test('compute it yourself: the commands shown, run here, print the values on scr
   await computes.nth(1).scrollIntoViewIfNeeded();
   await shot(page, info, 'teach-14-compute-record');
 });
+
+test('the certificate as an ASN.1 tree beside its hex, each part linked to the checks that used it', async ({ page }, info) => {
+  await page.goto('/?seed=teach-asn1&v=1.3&fault=expired-certificate');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  await page.getByRole('button', { name: /EncryptedExtensions, Certificate, CertificateVerify, Finished, server to client/ }).click();
+  const view = page.getByTestId('certificate-bytes');
+  await view.scrollIntoViewIfNeeded();
+  const tree = view.getByRole('tree', { name: 'Certificate ASN.1 fields' });
+  for (const l of ['tbsCertificate', 'issuer', 'validity', 'subjectPublicKeyInfo', 'extensions', 'signatureValue']) await expect(tree.locator(`li[data-label="${l}"]`)).toHaveCount(1);
+  await tree.locator('li[data-label="notAfter"]').hover();
+  // The hovered part lights up its bytes in the DER hex view and says which check used it.
+  const hex = view.locator('.hex[data-space="certificate"]');
+  await expect(hex).toHaveAttribute('data-hl-bytes', /^(1[3-9])$/);
+  const explain = view.getByTestId('field-explanation');
+  await expect(explain).toContainText('The end of the validity period');
+  await expect(explain.getByTestId('field-checks')).toContainText('✗ Valid at');
+  await shot(page, info, 'teach-15-asn1');
+  await view.getByRole('button', { name: 'chain[1]' }).click();
+  await tree.locator('li[data-label="subject"]').hover();
+  await expect(explain).toContainText('TLS Lab Demo Intermediate CA');
+});

@@ -7,9 +7,13 @@ import type { ByteSpan } from '../store/derive';
 import { negotiated } from '../store/derive';
 import { useAppStore, type Hover } from '../store';
 import { ancestorsOf } from './record-spans';
-import { explainField, extensionOf, messageOf } from './explain';
+import { explainField, extensionOf, messageOf, type Explanation } from './explain';
+import type { CertCheckEvent } from '../store/derive';
 
-export function FieldExplain({ spans, space }: { spans: readonly ByteSpan[]; space: Hover['space'] }) {
+/** An explanation for a span of another kind of buffer (a certificate's DER), with the checks that used it. */
+export type SpanExplainer = (span: ByteSpan, ancestors: ByteSpan[]) => Explanation & { checks?: CertCheckEvent['check'][] };
+
+export function FieldExplain({ spans, space, explain }: { spans: readonly ByteSpan[]; space: Hover['space']; explain?: SpanExplainer }) {
   const hover = useAppStore((s) => (s.hover?.space === space ? s.hover : null));
   const run = useAppStore((s) => s.run);
   const asked = useAppStore((s) => s.scenario.version);
@@ -33,7 +37,7 @@ export function FieldExplain({ spans, space }: { spans: readonly ByteSpan[]; spa
     );
   }
   const ancestors = ancestorsOf(spans, shown);
-  const e = explainField({ span: shown, ancestors, version });
+  const e: ReturnType<SpanExplainer> = explain ? explain(shown, ancestors) : explainField({ span: shown, ancestors, version });
   const msg = messageOf({ span: shown, ancestors });
   const ext = extensionOf({ ancestors });
   return (
@@ -57,6 +61,18 @@ export function FieldExplain({ spans, space }: { spans: readonly ByteSpan[]; spa
           <strong>In this run: </strong>
           {e.value}
         </p>
+      )}
+      {e.checks && e.checks.length > 0 && (
+        <div data-testid="field-checks">
+          <strong>Checked: </strong>
+          <ul className="used-by">
+            {e.checks.map((c, i) => (
+              <li key={i} className={c.pass ? 'good' : 'bad'}>
+                {c.pass ? '✓' : '✗'} {c.title} — {c.compared} <span className="muted">({c.rfc})</span>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </div>
   );

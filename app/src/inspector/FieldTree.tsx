@@ -8,15 +8,17 @@ import type { ByteSpan } from '../store/derive';
 import { useAppStore, type Hover } from '../store';
 import { rfcLink } from '../format';
 import { orderSpans } from './spans';
-import { FieldExplain } from './FieldExplain';
+import { FieldExplain, type SpanExplainer } from './FieldExplain';
 
 interface Props {
   spans: readonly ByteSpan[];
   space: Hover['space'];
   label: string;
+  /** How to explain a field (default: the TLS field explanations). */
+  explain?: SpanExplainer;
 }
 
-export function FieldTree({ spans, space, label }: Props) {
+export function FieldTree({ spans, space, label, explain }: Props) {
   const ordered = useMemo(() => orderSpans(spans), [spans]);
   const hover = useAppStore((s) => (s.hover?.space === space ? s.hover : null));
   const setHover = useAppStore((s) => s.setHover);
@@ -103,7 +105,7 @@ export function FieldTree({ spans, space, label }: Props) {
         })}
       </ul>
       {/* Below the tree, so a longer or shorter text never moves the field under the pointer. */}
-      <FieldExplain spans={spans} space={space} />
+      <FieldExplain spans={spans} space={space} explain={explain} />
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { FieldTree } from './FieldTree';
 import { withMessageSpans, type MessageSpans } from './spans';
 import { plaintextSpans, sentMessages, wireSpans } from './record-spans';
 import { SuiteAnatomy } from './SuiteAnatomy';
+import { CertificateBytes } from './CertificateBytes';
 import { ComputeIt } from '../compute/ComputeIt';
 import { aeadOf, decryptRecipes, nonceRecipes } from '../compute/recipes';
 
@@ -125,6 +126,7 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
           <FieldTree spans={spans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />
         </div>
       </section>
+      {messages.some((m) => m.name === 'Certificate') && <CertificateBytes run={run} arrow={arrow} bytes={p.plaintext} spans={spans} />}
     </>
   );
 }
@@ -227,6 +229,7 @@ export function Inspector() {
           <FieldTree spans={recordSpans} space="record" label={`${arrow.label} record fields`} />
         </div>
       </section>
+      {!r.protected && handshakes.some((m) => m.name === 'Certificate') && <CertificateBytes run={run} arrow={arrow} bytes={r.bytes} spans={recordSpans} />}
       {received && (
         <section className="card warn" data-testid="received-bytes">
           <h3>What the receiver got</h3>

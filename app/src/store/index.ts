@@ -46,8 +46,8 @@ export interface TimelineSlice {
 }
 
 export interface Hover {
-  /** Which byte buffer: the record on the wire or the decrypted plaintext. */
-  space: 'record' | 'plaintext' | 'received';
+  /** Which byte buffer: the record on the wire, the decrypted plaintext, what the receiver got, or a certificate's DER. */
+  space: 'record' | 'plaintext' | 'received' | 'certificate';
   start: number;
   end: number;
   label: string;
