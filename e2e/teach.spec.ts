@@ -302,3 +302,25 @@ test('the certificate as an ASN.1 tree beside its hex, each part linked to the c
   await tree.locator('li[data-label="subject"]').hover();
   await expect(explain).toContainText('TLS Lab Demo Intermediate CA');
 });
+
+test('Time: the run with time going down, and time to first byte for 1.2, 1.3, resumption and 0-RTT', async ({ page }, info) => {
+  await page.goto('/?seed=teach-time&v=1.3');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  await page.getByRole('tab', { name: 'Time' }).click();
+  const panel = page.getByTestId('time-panel');
+  await panel.getByLabel('Round-trip time').selectOption('300');
+  await expect(panel.getByTestId('time-summary')).toContainText('request leaves at 300 ms (1 RTT)');
+  await expect(panel.getByTestId('time-summary')).toContainText('arrives at 600 ms (2 RTT)');
+  const table = panel.getByTestId('ttfb-table');
+  await expect(table.locator('tr[data-row="tls12"] td').nth(1)).toHaveText('900 ms (3 RTT)');
+  await expect(table.locator('tr[data-row="tls13"] td').nth(1)).toHaveText('600 ms (2 RTT)');
+  await expect(table.locator('tr[data-row="resume"] td').nth(0)).toHaveText('300 ms (1 RTT)');
+  await expect(table.locator('tr[data-row="zero"] td').nth(0)).toHaveText('0 ms (0 RTT)');
+  await expect(panel.getByTestId('ttfb-note')).toContainText('TLS 1.3 sends the request 1 RTT sooner');
+  // The drawing: every record arrives RTT/2 after it leaves.
+  const arrows = panel.locator('svg.time-diagram g.t-arrow');
+  expect(await arrows.count()).toBeGreaterThan(4);
+  for (const g of await arrows.all()) expect(Number(await g.getAttribute('data-arrive')) - Number(await g.getAttribute('data-depart'))).toBe(0.5);
+  await shot(page, info, 'teach-16-time');
+});

@@ -13,12 +13,14 @@ import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
 import { PresentationToggle } from './presentation/Presentation';
+import { TimePanel } from './timing/TimePanel';
 import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'keys', label: 'Keys' },
   { id: 'certificates', label: 'Certificates' },
+  { id: 'time', label: 'Time' },
 ];
 
 function Tabs() {
@@ -98,6 +100,7 @@ export function App() {
               {tab === 'inspector' && <Inspector />}
               {tab === 'keys' && <KeysPanel />}
               {tab === 'certificates' && <CertificatesPanel />}
+              {tab === 'time' && <TimePanel />}
             </div>
           </section>
         </main>

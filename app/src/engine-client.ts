@@ -16,6 +16,8 @@ let worker: Worker | null = null;
 let nextId = 1;
 const pendingEvents = new Map<number, TlsEvent[]>();
 const pemWaiters = new Map<number, (r: PemInspection) => void>();
+/** Runs made for a side view (timing comparisons): their events go to the caller, not the store. */
+const asideRuns = new Map<number, { events: TlsEvent[]; resolve: (events: TlsEvent[] | null) => void }>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 
 function post(msg: ToWorker): void {
@@ -44,10 +46,21 @@ function crashed(message: string): void {
   pendingEvents.clear();
   for (const [, resolve] of pemWaiters) resolve({ certificates: 0, keys: [], problems: [message] });
   pemWaiters.clear();
+  for (const [, r] of asideRuns) r.resolve(null);
+  asideRuns.clear();
 }
 
 function onMessage(msg: FromWorker): void {
   const store = useAppStore.getState();
+  const aside = 'id' in msg ? asideRuns.get(msg.id) : undefined;
+  if (aside) {
+    if (msg.type === 'events') aside.events.push(...msg.events);
+    else if (msg.type === 'done' || msg.type === 'error') {
+      asideRuns.delete(msg.id);
+      aside.resolve(msg.type === 'done' ? aside.events : null);
+    }
+    return;
+  }
   switch (msg.type) {
     case 'ready':
       return;
@@ -98,6 +111,15 @@ export function runScenario(scenario: Scenario): void {
   clearTimeout(watchdog);
   watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
   post({ type: 'run', id, scenario });
+}
+
+/** Runs a scenario in the Worker for a side view; resolves with its events (null if it failed). */
+export function runAside(scenario: Scenario): Promise<TlsEvent[] | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    asideRuns.set(id, { events: [], resolve });
+    post({ type: 'run', id, scenario });
+  });
 }
 
 /** Parses and verifies a paste in the Worker. */

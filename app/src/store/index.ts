@@ -60,7 +60,7 @@ export interface SelectionSlice {
   setHover: (hover: Hover | null) => void;
 }
 
-export type PanelTab = 'inspector' | 'keys' | 'certificates';
+export type PanelTab = 'inspector' | 'keys' | 'certificates' | 'time';
 
 export interface PasteState {
   chainPem: string;
