@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 
-const PORT = 4179;
+// BENCH_PORT: several checkouts on one machine can measure at once.
+const PORT = Number(process.env.BENCH_PORT ?? 4179);
 const URL = `http://127.0.0.1:${PORT}/`;
 const dist = join(import.meta.dirname, '..', 'dist');
 
