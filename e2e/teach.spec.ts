@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Teaching features in a real Chromium: the Lessons picker and a whole lesson, the field
  * explanations, the cipher-suite anatomy, presentation mode, the phone layout and the exports.

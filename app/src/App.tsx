@@ -15,6 +15,7 @@ import { CertificatesPanel } from './certificates/CertificatesPanel';
 import { PresentationToggle } from './presentation/Presentation';
 import { TimePanel } from './timing/TimePanel';
 import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
+import { RealPeer } from './live/RealPeer';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -81,6 +82,7 @@ export function App() {
         <LessonsButton />
         <PresentationToggle />
         <Settings />
+        <RealPeer />
       </header>
       {/* The stage (controls, narration, diagram, details) fills the window; on a short
           screen the settings scroll away above it. */}
