@@ -96,7 +96,7 @@ test('the inspector explains a field and an extension, and takes the suite apart
   await page.keyboard.press('End');
   await page.getByRole('button', { name: /^ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, server to client/ }).click();
   const suite12 = page.getByTestId('suite-anatomy');
-  for (const [role, token] of [['key exchange', 'ECDHE'], ['authentication', 'RSA'], ['bulk cipher', 'AES_256_GCM'], ['hash', 'SHA384']])
+  for (const [role, token] of [['key exchange', 'ECDHE'], ['authentication', 'RSA'], ['bulk cipher', 'AES_256_GCM'], ['hash', 'SHA384']] as const)
     await expect(suite12.locator(`tr[data-role="${role}"]`)).toContainText(token);
   await suite12.scrollIntoViewIfNeeded();
   await shot(page, info, 'teach-05-suite-12');
