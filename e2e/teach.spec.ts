@@ -12,6 +12,9 @@ test('a newcomer sees the Lessons picker; a link with settings does not open it;
   await waitForRun(page);
   const picker = page.getByRole('region', { name: 'Lessons' });
   await expect(picker).toBeVisible();
+  // Its glossary explains the words on the settings bar.
+  await picker.getByText('Glossary: the words on the settings bar').click();
+  await expect(picker.locator('details.glossary dt')).toContainText(['x25519', 'HelloRetryRequest', 'PSK (pre-shared key)', 'SNI (server name)', 'Seed']);
   await shot(page, info, 'teach-01-picker');
   // Remembered: the next visit (and any link with settings) starts without it.
   await page.goto('/?seed=teach-1&v=1.3');

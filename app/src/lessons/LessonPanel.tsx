@@ -9,6 +9,8 @@ import { useAppStore } from '../store';
 import { LESSONS, lessonById } from './lessons';
 import { hasLessonSettings, lessonPatch, resolveStops, type ResolvedStop } from './resolve';
 import { useLessonStore } from './store';
+import { GLOSSARY } from './glossary';
+import { rfcLink } from '../format';
 
 export function LessonsButton() {
   const open = useLessonStore((s) => s.pickerOpen);
@@ -67,6 +69,30 @@ export function LessonPicker() {
           </li>
         ))}
       </ol>
+      <details className="glossary">
+        <summary>Glossary: the words on the settings bar</summary>
+        <dl>
+          {GLOSSARY.map((t) => {
+            const link = rfcLink(t.rfc);
+            return (
+              <div key={t.term}>
+                <dt>{t.term}</dt>
+                <dd>
+                  {t.means}
+                  {link && (
+                    <>
+                      {' '}
+                      <a href={link} target="_blank" rel="noreferrer noopener">
+                        {t.rfc}
+                      </a>
+                    </>
+                  )}
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+      </details>
     </section>
   );
 }
