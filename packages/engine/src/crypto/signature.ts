@@ -8,6 +8,7 @@
  * throws: malformed keys or signatures verify as false.
  */
 import { isValidScalar } from './ec';
+import { verifyX509SignatureCached } from './signature-cache';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from './keys';
 import type { Rng } from './rng';
 import { cryptoProvider, type EcCurve } from './provider';
@@ -249,8 +250,16 @@ export const SIG_ALG_OID_BY_NAME = {
 /**
  * Verifies an X.509 signature (over the DER of tbsCertificate) made with `alg` by `key`.
  * Never throws. Weakness (MD5, SHA-1) is the verifier's separate check, not decided here.
+ *
+ * Like a browser, the engine remembers signatures it has verified: a process-wide (Worker-wide)
+ * cache keyed by (issuer key, algorithm, signed bytes, signature), bounded in size (./signature-
+ * cache.ts). Whether this call's answer came from there: `lastX509SignatureCached()`.
  */
-export function verifyX509Signature(
+export function verifyX509Signature(alg: X509SignatureAlgorithm, key: PublicKey, tbs: Uint8Array, signature: Uint8Array): boolean {
+  return verifyX509SignatureCached(alg, key, tbs, signature, verifyX509SignatureUncached);
+}
+
+function verifyX509SignatureUncached(
   alg: X509SignatureAlgorithm,
   key: PublicKey,
   tbs: Uint8Array,
