@@ -9,9 +9,6 @@
  *
  * Exit codes: 0 success, 1 the TLS operation failed (one line on stderr says why), 2 usage error.
  */
-import { installCryptoProvider, type CryptoProvider } from '../crypto/provider';
-import { nobleCryptoProvider } from '../crypto/provider-noble';
-import { nodeCryptoProvider } from '../crypto/provider-node';
 import { UsageError } from './args';
 import { processIo, type Io } from './output';
 
@@ -31,10 +28,11 @@ TLS_AES_128_GCM_SHA256, x25519, secp256r1, ecdsa_secp256r1_sha256, ... (comma-se
 A seeded run gives the same bytes with either.
 `;
 
-const PROVIDERS: Record<string, CryptoProvider> = { node: nodeCryptoProvider, noble: nobleCryptoProvider };
+const PROVIDERS = ['node', 'noble'] as const;
+type ProviderName = (typeof PROVIDERS)[number];
 
 /** Takes `--crypto NAME` / `--crypto=NAME` out of argv (default: TLSLAB_CRYPTO, else node). */
-export function takeCryptoOption(argv: readonly string[], env: string | undefined = process.env.TLSLAB_CRYPTO): { provider: CryptoProvider; rest: string[] } {
+export function takeCryptoOption(argv: readonly string[], env: string | undefined = process.env.TLSLAB_CRYPTO): { provider: ProviderName; rest: string[] } {
   const rest: string[] = [];
   let name = env || 'node';
   for (let i = 0; i < argv.length; i++) {
@@ -45,16 +43,26 @@ export function takeCryptoOption(argv: readonly string[], env: string | undefine
     } else if (a.startsWith('--crypto=')) name = a.slice('--crypto='.length);
     else rest.push(a);
   }
-  const provider = PROVIDERS[name];
-  if (!provider) throw new UsageError(`unknown crypto provider "${name}" (node or noble)`);
-  return { provider, rest };
+  if (!(PROVIDERS as readonly string[]).includes(name)) throw new UsageError(`unknown crypto provider "${name}" (node or noble)`);
+  return { provider: name as ProviderName, rest };
+}
+
+/**
+ * Installs the chosen provider. Loaded on demand, like the commands, so `tlslab --help` starts
+ * without loading any crypto.
+ */
+async function installProvider(name: ProviderName): Promise<void> {
+  const { installCryptoProvider } = await import('../crypto/provider');
+  installCryptoProvider(
+    name === 'node' ? (await import('../crypto/provider-node')).nodeCryptoProvider : (await import('../crypto/provider-noble')).nobleCryptoProvider,
+  );
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   try {
     const chosen = takeCryptoOption(argv);
-    installCryptoProvider(chosen.provider);
     const [command, ...rest] = chosen.rest;
+    if (command === 'connect' || command === 'serve' || command === 'simulate' || command === 'verify') await installProvider(chosen.provider);
     switch (command) {
       case 'connect':
         return await (await import('./connect')).runConnect(rest, io);
