@@ -27,20 +27,23 @@ export function groupByCode(code: number): GroupName | undefined {
 
 /** Makes a key pair; `fixedPrivate` (RFC 8448 vectors) replaces the random private key. */
 export function generateKeyShare(group: GroupName, rng: Rng, fixedPrivate?: Uint8Array): KeyShareKeys {
-  switch (group) {
-    case 'x25519': {
-      const privateKey = fixedPrivate ?? rng(32);
-      return { group, privateKey, publicKey: cryptoProvider().x25519PublicKey(privateKey) };
-    }
-    case 'secp256r1': {
-      let privateKey = fixedPrivate;
-      // Rejection-sample a scalar in [1, n-1] from the rng (deterministic for a seeded rng).
-      while (!privateKey) {
-        const cand = rng(32);
-        if (isValidScalar('p256', cand)) privateKey = cand;
-      }
-      return { group, privateKey, publicKey: cryptoProvider().ecPublicKey('p256', privateKey) };
-    }
+  const privateKey = drawPrivateKey(group, rng, fixedPrivate);
+  const publicKey = group === 'x25519' ? cryptoProvider().x25519PublicKey(privateKey) : cryptoProvider().ecPublicKey('p256', privateKey);
+  return { group, privateKey, publicKey };
+}
+
+/**
+ * The private key generateKeyShare would make, drawn from `rng` the same way, without the
+ * public key's scalar multiplication (a TLS 1.2-only ClientHello carries no key share, but
+ * draws what one would have so a seed keeps giving the same randoms).
+ */
+export function drawPrivateKey(group: GroupName, rng: Rng, fixedPrivate?: Uint8Array): Uint8Array {
+  if (fixedPrivate) return fixedPrivate;
+  if (group === 'x25519') return rng(32);
+  // Rejection-sample a scalar in [1, n-1] from the rng (deterministic for a seeded rng).
+  for (;;) {
+    const cand = rng(32);
+    if (isValidScalar('p256', cand)) return cand;
   }
 }
 
