@@ -47,6 +47,7 @@ const pkiCache = new Map<string, DemoPki>();
 export function clearDemoPkiCache(): void {
   keyCache.clear();
   pkiCache.clear();
+  caCache.clear();
 }
 
 /** A key of the given type from the seed, cached (RSA generation is slow). */
@@ -73,16 +74,79 @@ export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
 
   const seed = opts.seed;
   const certRng = (label: string) => seededRng(seed, `pki:cert:${label}`);
-  const caFrom = new Date(day - DAY);
-  const caTo = new Date(day + 10 * 365 * DAY);
   const leafFrom = opts.expired ? new Date(day - 400 * DAY) : new Date(day - DAY);
   const leafTo = opts.expired ? new Date(day - 30 * DAY) : new Date(day + 365 * DAY);
+  const { rootDer, intermediateDer, clientRootDer, interName, interKey, clientRootName, clientRootKey } = demoCas(seed, day);
+  const serverKey = demoKey(seed, 'server', opts.serverKeyType);
+  const clientKey = demoKey(seed, 'client', clientKeyType);
+
+  const isIp = parseIpAddress(opts.serverName) !== null;
+  const leafDer = buildCertificate({
+    subject: [['O', 'TLS Lab'], ['CN', opts.serverName]],
+    publicKey: serverKey.publicKey,
+    issuer: { name: interName, key: interKey },
+    notBefore: leafFrom,
+    notAfter: leafTo,
+    ca: { ca: false },
+    // RFC 5280 §4.2.1.3: RSA keys may also transport the TLS 1.2 premaster (keyEncipherment).
+    keyUsage: opts.serverKeyType === 'rsa-2048' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+    extKeyUsage: [OID.serverAuth],
+    ...(isIp ? { ips: [opts.serverName] } : { dns: [opts.serverName] }),
+    rng: certRng('server'),
+  });
+  const clientLeafDer = buildCertificate({
+    subject: [['O', 'TLS Lab'], ['CN', 'TLS Lab demo client']],
+    publicKey: clientKey.publicKey,
+    issuer: { name: clientRootName, key: clientRootKey },
+    notBefore: new Date(day - DAY),
+    notAfter: new Date(day + 365 * DAY),
+    ca: { ca: false },
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [OID.clientAuth],
+    rng: certRng('client'),
+  });
+  const pki: DemoPki = {
+    rootDer,
+    intermediateDer,
+    serverChain: [leafDer, intermediateDer],
+    serverKey,
+    clientRootDer,
+    clientChain: [clientLeafDer],
+    clientKey,
+  };
+  if (pkiCache.size > 32) pkiCache.clear();
+  pkiCache.set(cacheId, pki);
+  return copyPki(pki);
+}
+
+interface DemoCas {
+  rootDer: Uint8Array;
+  intermediateDer: Uint8Array;
+  clientRootDer: Uint8Array;
+  interName: NameSpec;
+  interKey: PrivateKey;
+  clientRootName: NameSpec;
+  clientRootKey: PrivateKey;
+}
+
+const caCache = new Map<string, DemoCas>();
+
+/**
+ * The CAs of a seed (root, intermediate, client root) for the UTC day `day`: made once and
+ * reused by every run of that seed whatever its other settings (key type, server name, an
+ * expired leaf), as a real PKI's CAs outlive the leaves they issue.
+ */
+function demoCas(seed: string, day: number): DemoCas {
+  const id = `${seed}\u0000${day}`;
+  const cached = caCache.get(id);
+  if (cached) return cached;
+  const certRng = (label: string) => seededRng(seed, `pki:cert:${label}`);
+  const caFrom = new Date(day - DAY);
+  const caTo = new Date(day + 10 * 365 * DAY);
 
   const rootKey = demoKey(seed, 'root', 'ecdsa-p256');
   const interKey = demoKey(seed, 'intermediate', 'ecdsa-p256');
-  const serverKey = demoKey(seed, 'server', opts.serverKeyType);
   const clientRootKey = demoKey(seed, 'client-root', 'ecdsa-p256');
-  const clientKey = demoKey(seed, 'client', clientKeyType);
 
   // The seed names the CAs (so roots of different runs differ); CN is at most 64 characters (RFC 5280 ub-common-name).
   const tag = seed.length > 24 ? `${seed.slice(0, 23)}…` : seed;
@@ -110,20 +174,6 @@ export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
     keyUsage: ['keyCertSign', 'crlSign'],
     rng: certRng('intermediate'),
   });
-  const isIp = parseIpAddress(opts.serverName) !== null;
-  const leafDer = buildCertificate({
-    subject: [['O', 'TLS Lab'], ['CN', opts.serverName]],
-    publicKey: serverKey.publicKey,
-    issuer: { name: interName, key: interKey },
-    notBefore: leafFrom,
-    notAfter: leafTo,
-    ca: { ca: false },
-    // RFC 5280 §4.2.1.3: RSA keys may also transport the TLS 1.2 premaster (keyEncipherment).
-    keyUsage: opts.serverKeyType === 'rsa-2048' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
-    extKeyUsage: [OID.serverAuth],
-    ...(isIp ? { ips: [opts.serverName] } : { dns: [opts.serverName] }),
-    rng: certRng('server'),
-  });
   const clientRootDer = buildCertificate({
     subject: clientRootName,
     publicKey: clientRootKey.publicKey,
@@ -134,29 +184,10 @@ export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
     keyUsage: ['keyCertSign', 'crlSign'],
     rng: certRng('client-root'),
   });
-  const clientLeafDer = buildCertificate({
-    subject: [['O', 'TLS Lab'], ['CN', 'TLS Lab demo client']],
-    publicKey: clientKey.publicKey,
-    issuer: { name: clientRootName, key: clientRootKey },
-    notBefore: new Date(day - DAY),
-    notAfter: new Date(day + 365 * DAY),
-    ca: { ca: false },
-    keyUsage: ['digitalSignature'],
-    extKeyUsage: [OID.clientAuth],
-    rng: certRng('client'),
-  });
-  const pki: DemoPki = {
-    rootDer,
-    intermediateDer,
-    serverChain: [leafDer, intermediateDer],
-    serverKey,
-    clientRootDer,
-    clientChain: [clientLeafDer],
-    clientKey,
-  };
-  if (pkiCache.size > 32) pkiCache.clear();
-  pkiCache.set(cacheId, pki);
-  return copyPki(pki);
+  const cas: DemoCas = { rootDer, intermediateDer, clientRootDer, interName, interKey, clientRootName, clientRootKey };
+  if (caCache.size > 32) caCache.clear();
+  caCache.set(id, cas);
+  return cas;
 }
 
 /** Fresh byte arrays for each caller (a fault-injecting caller may mutate them). */
