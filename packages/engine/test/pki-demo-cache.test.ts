@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/codec/hex';
-import { clearDemoPkiCache, generateDemoPki, type DemoPkiOptions } from '../src/pki/demo';
+import { clearDemoPkiCache, demoKey, generateDemoPki, prepareDemoKey, type DemoPkiOptions } from '../src/pki/demo';
+import { nodeCryptoProvider } from '../src/crypto/provider-node';
 import { cryptoProvider, withCryptoProvider, type CryptoProvider } from '../src/crypto/provider';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -41,5 +42,39 @@ describe('demo PKI: CAs made once per seed', () => {
     expect(toHex(reused.clientRootDer)).toBe(toHex(fresh.clientRootDer));
     expect(reused.serverChain.map(toHex)).toEqual(fresh.serverChain.map(toHex));
     expect(reused.clientChain.map(toHex)).toEqual(fresh.clientChain.map(toHex));
+  });
+});
+
+describe('demo PKI: RSA keys prepared in the background', () => {
+  // node:crypto keeps the test fast; the key is the same with either provider (crypto-provider.test.ts).
+  const fast = <T>(fn: () => T): T => withCryptoProvider(nodeCryptoProvider, fn);
+
+  it('stepping to the end gives the key demoKey makes from scratch, in many small steps', () =>
+    fast(() => {
+      clearDemoPkiCache();
+      const { step } = prepareDemoKey('prep-1', 'rsa-2048');
+      let steps = 1;
+      while (!step()) steps++;
+      expect(steps).toBeGreaterThan(10);
+      const prepared = demoKey('prep-1', 'server', 'rsa-2048');
+      clearDemoPkiCache();
+      const scratch = demoKey('prep-1', 'server', 'rsa-2048');
+      expect(prepared.type === 'rsa' && scratch.type === 'rsa' && prepared.n === scratch.n && prepared.d === scratch.d).toBe(true);
+    }));
+
+  it('a run that needs the key half-way finishes the same work; the stepper then reports done', () =>
+    fast(() => {
+      clearDemoPkiCache();
+      const { step } = prepareDemoKey('prep-2', 'rsa-2048');
+      for (let i = 0; i < 5; i++) expect(step()).toBe(false);
+      const key = demoKey('prep-2', 'server', 'rsa-2048');
+      expect(step()).toBe(true);
+      clearDemoPkiCache();
+      const scratch = demoKey('prep-2', 'server', 'rsa-2048');
+      expect(key.type === 'rsa' && scratch.type === 'rsa' && key.n === scratch.n).toBe(true);
+    }));
+
+  it('non-RSA keys are made at once', () => {
+    expect(prepareDemoKey('prep-3', 'ed25519').step()).toBe(true);
   });
 });

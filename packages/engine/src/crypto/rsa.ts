@@ -338,8 +338,11 @@ export function isProbablePrime(n: bigint, rng: Rng, rounds = 8): boolean {
   return millerRabin(n, rng, rounds);
 }
 
-/** A random prime of exactly `bits` bits (top two bits set so p·q has 2·bits bits), p ≢ 1 mod e. */
-function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
+/**
+ * A random prime of exactly `bits` bits (top two bits set so p·q has 2·bits bits), p ≢ 1 mod e.
+ * A generator: it pauses after each candidate it tests, so a caller can spread the work.
+ */
+function* generatePrime(bits: number, e: bigint, rng: Rng): Generator<void, bigint> {
   const byteLen = Math.ceil(bits / 8);
   for (;;) {
     let start = os2ip(rng(byteLen)) >> BigInt(byteLen * 8 - bits);
@@ -362,20 +365,35 @@ function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
       if (bitLength(c) !== bits) break;
       if ((c - 1n) % e === 0n) continue; // need gcd(e, p-1) = 1
       if (cryptoProvider().isProbablePrime(c, rng, bits >= 1024 ? 4 : 8)) return c;
+      yield;
     }
   }
 }
 
 /**
  * Generates an RSA key of `bits` bits (e = 65537) deterministically from `rng`.
- * 2048 bits takes a few hundred ms in Node; callers that need the same key often should cache it.
+ * 2048 bits takes a few hundred ms with noble (tens with node:crypto); callers that need the
+ * same key often should cache it.
  */
 export function generateRsaKey(bits: number, rng: Rng): RsaPrivateKey {
+  const steps = rsaKeySteps(bits, rng);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * generateRsaKey in small steps: each `next()` tests about one candidate prime, and the last
+ * returns the key — the same key from the same Rng. A Worker runs it between messages to make
+ * a key in the background without ever being busy for long.
+ */
+export function* rsaKeySteps(bits: number, rng: Rng): Generator<void, RsaPrivateKey> {
   if (bits < 512 || bits % 2) throw new Error(`RSA key size ${bits} not supported (even, ≥ 512)`);
   const e = 65537n;
   for (;;) {
-    const p0 = generatePrime(bits / 2, e, rng);
-    const q0 = generatePrime(bits / 2, e, rng);
+    const p0 = yield* generatePrime(bits / 2, e, rng);
+    const q0 = yield* generatePrime(bits / 2, e, rng);
     if (p0 === q0) continue;
     const [p, q] = p0 > q0 ? [p0, q0] : [q0, p0];
     const n = p * q;

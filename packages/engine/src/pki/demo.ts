@@ -8,7 +8,7 @@
  */
 import type { PrivateKey, ServerKeyType } from '../crypto/keys';
 import { seededRng } from '../crypto/rng';
-import { generateRsaKey } from '../crypto/rsa';
+import { rsaKeySteps } from '../crypto/rsa';
 import { generateKeyFromRng } from '../crypto/signature';
 import { buildCertificate, type NameSpec } from './build';
 import { OID, parseIpAddress } from './parse';
@@ -48,19 +48,63 @@ export function clearDemoPkiCache(): void {
   keyCache.clear();
   pkiCache.clear();
   caCache.clear();
+  inProgress.clear();
+}
+
+/** RSA keys being made in the background (prepareDemoKey), by cache id. */
+const inProgress = new Map<string, Generator<void, PrivateKey>>();
+
+const keyId = (seed: string, label: string, type: string): string => `${seed}\u0000${label}\u0000${type}`;
+
+function remember(id: string, key: PrivateKey): PrivateKey {
+  inProgress.delete(id);
+  if (keyCache.size > 64) keyCache.clear();
+  keyCache.set(id, key);
+  return key;
 }
 
 /** A key of the given type from the seed, cached (RSA generation is slow). */
 export function demoKey(seed: string, label: string, type: ServerKeyType | 'ecdsa-p384'): PrivateKey {
-  const id = `${seed}\u0000${label}\u0000${type}`;
-  let key = keyCache.get(id);
-  if (!key) {
-    const rng = seededRng(seed, `pki:key:${label}`);
-    key = type === 'rsa-2048' ? generateRsaKey(2048, rng) : generateKeyFromRng(type, rng);
-    if (keyCache.size > 64) keyCache.clear();
-    keyCache.set(id, key);
+  const id = keyId(seed, label, type);
+  const key = keyCache.get(id);
+  if (key) return key;
+  // A key begun in the background is finished here, not begun again: the same key either way.
+  const steps = inProgress.get(id) ?? (type === 'rsa-2048' ? rsaKeySteps(2048, seededRng(seed, `pki:key:${label}`)) : undefined);
+  if (!steps) return remember(id, generateKeyFromRng(type as 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519', seededRng(seed, `pki:key:${label}`)));
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return remember(id, r.value);
   }
-  return key;
+}
+
+/**
+ * Starts making the demo server key of a seed that will be used soon (the seed "New
+ * handshake" will draw next), for a caller to advance in small steps while it is idle:
+ * `step()` does a little work and returns true once the key is cached. demoKey called before
+ * then finishes the same work instead of starting over. Only RSA keys need this.
+ */
+export function prepareDemoKey(seed: string, type: ServerKeyType): { step: () => boolean } {
+  const id = keyId(seed, 'server', type);
+  if (keyCache.has(id) || type !== 'rsa-2048') {
+    demoKey(seed, 'server', type);
+    return { step: () => true };
+  }
+  let steps = inProgress.get(id);
+  if (!steps) {
+    steps = rsaKeySteps(2048, seededRng(seed, 'pki:key:server'));
+    if (inProgress.size > 4) inProgress.delete(inProgress.keys().next().value!);
+    inProgress.set(id, steps);
+  }
+  const mine = steps;
+  return {
+    step: () => {
+      // Done, finished by demoKey, or dropped for a newer preparation: nothing left to do.
+      if (keyCache.has(id) || inProgress.get(id) !== mine) return true;
+      const r = mine.next();
+      if (r.done) remember(id, r.value);
+      return r.done === true;
+    },
+  };
 }
 
 /** Generates (or returns the cached) demo PKI for these options. */
