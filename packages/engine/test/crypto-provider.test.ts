@@ -94,6 +94,9 @@ describe('crypto providers: the same bytes', () => {
         expect(() => p.ecdhSharedSecret(curve, d1, offCurve)).toThrow();
         expect(() => p.ecPointDecode(curve, offCurve)).toThrow();
         expect(() => p.ecPointDecode(curve, new Uint8Array([0]))).toThrow();
+        // the hybrid form (SEC 1 §2.3.3 allows it; RFC 5480 §2.2 does not, nor does noble)
+        expect(() => p.ecPointDecode(curve, new Uint8Array([6 + (q1[q1.length - 1]! & 1), ...q1.subarray(1)]))).toThrow();
+        expect(() => p.ecPointDecode(curve, q1.subarray(0, q1.length - 1))).toThrow();
       }
     });
 

@@ -165,8 +165,12 @@ export const nodeCryptoProvider: CryptoProvider = {
 
   ecPublicKey: (curve, d) => u8(ecdh(curve, d).getPublicKey(null, 'uncompressed')),
   ecPointDecode(curve, point) {
-    // The point at infinity (a single 0x00) is not a public key (SEC 1 §2.3.4 decodes it; we refuse).
-    if (point.length < 2) throw new Error('not a point on the curve');
+    // SEC 1 §2.3.3: compressed (02/03 ‖ x) or uncompressed (04 ‖ x ‖ y). OpenSSL would also take
+    // the hybrid form (06/07) and the point at infinity (00); noble and RFC 5480 §2.2 do not.
+    const len = curve === 'p256' ? 32 : 48;
+    const tag = point[0];
+    const shaped = (tag === 2 || tag === 3) ? point.length === 1 + len : tag === 4 && point.length === 1 + 2 * len;
+    if (!shaped) throw new Error('not a compressed or uncompressed point');
     return u8(ECDH.convertKey(point, OPENSSL_CURVE[curve], undefined, undefined, 'uncompressed') as Buffer);
   },
   ecdhSharedSecret: (curve, d, peerPoint) => u8(ecdh(curve, d).computeSecret(peerPoint)),
