@@ -14,7 +14,7 @@ import { TLS12_SUITES } from '../tls12/suites';
 import { drawPrivateKey, generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
-import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, TLS12, TLS13 } from '../msgs/enums';
+import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
 
@@ -169,6 +169,10 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
  * RFC 8446 §4.1.3 and §4.2.1.
  */
 export function checkServerHello(sh: ServerHelloMsg, offer: Offer): TlsVersionName {
+  // RFC 8446 §D.5: a ServerHello.legacy_version of 0x0300 or less is a protocol_version, whatever else it says.
+  if (sh.legacyVersion <= SSL3) {
+    throw new TlsError('IncompatibleVersion', `${sh.type}.legacy_version 0x${sh.legacyVersion.toString(16).padStart(4, '0')} is SSL 3.0 or older (RFC 8446 §D.5)`);
+  }
   const sv = findExt(sh.extensions, 'supported_versions_selected');
   let version: number;
   if (sv) {
