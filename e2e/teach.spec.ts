@@ -328,4 +328,13 @@ test('Time: the run with time going down, and time to first byte for 1.2, 1.3, r
   expect(await arrows.count()).toBeGreaterThan(4);
   for (const g of await arrows.all()) expect(Number(await g.getAttribute('data-arrive')) - Number(await g.getAttribute('data-depart'))).toBe(0.5);
   await shot(page, info, 'teach-16-time');
+  // Side by side with the other version, same seed: TLS 1.2's response comes a round trip later.
+  const compare = panel.getByTestId('compare');
+  await expect(compare.getByTestId('compare-other')).toContainText('TLS 1.2');
+  await expect(compare.getByTestId('compare-other')).toContainText('First byte at 900 ms.');
+  await compare.getByLabel('Compare with').selectOption('hrr');
+  await expect(compare.getByTestId('compare-other')).toContainText('HelloRetryRequest');
+  await expect(compare.getByTestId('compare-other')).toContainText('First byte at 900 ms.');
+  await compare.scrollIntoViewIfNeeded();
+  await shot(page, info, 'teach-17-compare');
 });

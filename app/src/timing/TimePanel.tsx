@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { Scenario } from '@tlslab/engine';
-import { useAppStore } from '../store';
+import { normalizeScenario, useAppStore } from '../store';
 import { buildRunView } from '../store/derive';
 import { runAside } from '../engine-client';
 import { ms, rtts, timeline, type Timeline } from './model';
@@ -19,6 +19,63 @@ const COMPARE: { id: string; label: string; patch: Partial<Scenario> }[] = [
   { id: 'resume', label: 'TLS 1.3, resumed (PSK)', patch: { version: 'TLS 1.3', resumption: true } },
   { id: 'zero', label: 'TLS 1.3, 0-RTT data', patch: { version: 'TLS 1.3', resumption: true, earlyData: true } },
 ];
+
+/** Other settings to put next to this run (same seed). */
+const VARIANTS: { id: string; label: string; patch: (s: Scenario) => Partial<Scenario> }[] = [
+  { id: 'version', label: 'the other TLS version', patch: (s) => (s.version === 'TLS 1.2' ? { version: 'TLS 1.3' } : { version: 'TLS 1.2', helloRetry: false, resumption: false, earlyData: false }) },
+  { id: 'hrr', label: 'TLS 1.3 with HelloRetryRequest', patch: () => ({ version: 'TLS 1.3', helloRetry: true }) },
+  { id: 'mutual', label: 'mutual TLS on/off', patch: (s) => ({ mutual: !s.mutual }) },
+  { id: 'resume', label: 'TLS 1.3 resumed (PSK)', patch: () => ({ version: 'TLS 1.3', resumption: true, earlyData: false }) },
+  { id: 'zero', label: 'TLS 1.3 with 0-RTT data', patch: () => ({ version: 'TLS 1.3', resumption: true, earlyData: true }) },
+];
+
+function describeScenario(s: Scenario): string {
+  return [s.version, s.mutual && 'mutual', s.helloRetry && 'HelloRetryRequest', s.resumption && 'resumed', s.earlyData && '0-RTT', s.fault !== 'none' && s.fault].filter(Boolean).join(', ');
+}
+
+function Compare({ scenario, rtt, t }: { scenario: Scenario; rtt: number; t: Timeline }) {
+  const [variant, setVariant] = useState('version');
+  const [other, setOther] = useState<{ s: Scenario; t: Timeline | null } | undefined>();
+  useEffect(() => {
+    let live = true;
+    setOther(undefined);
+    const v = VARIANTS.find((x) => x.id === variant)!;
+    const s = normalizeScenario({ ...scenario, ...v.patch(scenario) });
+    if (s.version === 'TLS 1.2' && s.serverKeyType === 'ed25519') s.serverKeyType = 'ecdsa-p256';
+    if (s.version === 'TLS 1.2' && s.fault === 'downgrade') s.fault = 'none';
+    void runAside(s).then((events) => live && setOther({ s, t: events ? timeline(buildRunView(events)) : null }));
+    return () => {
+      live = false;
+    };
+  }, [scenario, variant]);
+  return (
+    <section className="card" data-testid="compare">
+      <h3>Side by side (seed {scenario.seed})</h3>
+      <label className="small">
+        Compare this run with{' '}
+        <select value={variant} onChange={(e) => setVariant(e.target.value)} aria-label="Compare with">
+          {VARIANTS.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="side-by-side">
+        <figure>
+          <figcaption>This run: {describeScenario(scenario)}</figcaption>
+          <TimeDiagram t={t} rtt={rtt} cursor={Infinity} />
+          <p className="small">{t.firstByte !== undefined ? `First byte at ${ms(t.firstByte, rtt)}.` : 'No response.'}</p>
+        </figure>
+        <figure data-testid="compare-other">
+          <figcaption>{other ? describeScenario(other.s) : 'Computing…'}</figcaption>
+          {other?.t && <TimeDiagram t={other.t} rtt={rtt} cursor={Infinity} />}
+          {other && <p className="small">{other.t === null ? 'The engine could not run these settings.' : other.t.firstByte !== undefined ? `First byte at ${ms(other.t.firstByte, rtt)}.` : 'No response.'}</p>}
+        </figure>
+      </div>
+    </section>
+  );
+}
 
 function TimeDiagram({ t, rtt, cursor }: { t: Timeline; rtt: number; cursor: number }) {
   const width = 460;
@@ -164,6 +221,7 @@ export function TimePanel() {
           {compareNote(others)}
         </p>
       </section>
+      <Compare scenario={scenario} rtt={rtt} t={t} />
     </div>
   );
 }
