@@ -135,3 +135,19 @@ export const FAULT_NAMES: readonly FaultName[] = [
   'bad-premaster',
   'bad-premaster-padding',
 ];
+
+export { checkServerName, type ServerNameCheck } from './names';
+
+/** The instant seed-derived clocks start from: 2026-01-01T00:00:00Z. */
+const SEED_CLOCK_BASE = Date.UTC(2026, 0, 1);
+
+/**
+ * The run's clock when the link gives none: a fixed instant derived from the seed, a whole
+ * minute within the year from 2026-01-01 (FNV-1a of the seed). Same seed, same clock, same
+ * certificates and bytes on any day on any machine.
+ */
+export function clockFromSeed(seed: string): string {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(seed)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return new Date(SEED_CLOCK_BASE + (h % (365 * 24 * 60)) * 60_000).toISOString().replace('.000Z', 'Z');
+}

@@ -121,7 +121,9 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
         add('hello_retry', e.helloRetry);
         add('key_exchange', e.keyExchange);
         add('extended_master_secret', e.extendedMasterSecret);
+        add('master_secret_reason', e.masterSecretReason);
         add('client_auth', e.clientAuth);
+        add('client_auth_skipped', e.clientAuthSkipped);
         return [`${head}${sideName(e.side)} ${p.dim('negotiated')} ${parts.join(' ')}`];
       }
       case 'secret':

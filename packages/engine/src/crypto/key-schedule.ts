@@ -248,7 +248,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §7.1',
       stage: 'handshake',
-      parents: ['derived_for_handshake'],
+      parents: ['derived_for_handshake', 'ecdhe_shared_secret'],
     });
     const client = this.traffic(this.handshake, 'Handshake Secret', 'c hs traffic', helloHash, 'ClientHello...ServerHello', 'client_handshake_traffic_secret', 'handshake');
     const server = this.traffic(this.handshake, 'Handshake Secret', 's hs traffic', helloHash, 'ClientHello...ServerHello', 'server_handshake_traffic_secret', 'handshake');
