@@ -144,6 +144,28 @@ function setText<D>(sel: Selection<any, D, any, unknown>, text: (d: D) => string
   });
 }
 
+/**
+ * Short lines in the margin beside an arrow's head: the last on the arrow's line, the ones
+ * before it stacked above (so the line below stays free for the certificate check).
+ */
+function setLines<D>(sel: Selection<any, D, any, unknown>, lines: (d: D) => string[], x: (d: D) => number): void {
+  sel.each(function (this: Element, d: D) {
+    const ls = lines(d);
+    const key = ls.join('\n');
+    if (this.getAttribute('data-lines') === key) return;
+    this.setAttribute('data-lines', key);
+    const t = select(this);
+    t.text(null);
+    ls.forEach((l, i) =>
+      t
+        .append('tspan')
+        .attr('x', x(d))
+        .attr('dy', i === 0 ? `${-(ls.length - 1) * 1.1}em` : '1.1em')
+        .text(l),
+    );
+  });
+}
+
 const widths = new Map<string, number>();
 let measureFont = '';
 /** The rendered width of `text` in `font` (cached: labels repeat on every step). */
@@ -369,14 +391,14 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
     .attr('text-anchor', outsideAnchor)
     .attr('class', (d) => `tamper ${faultMark(d)?.kind ?? ''}`)
-    .call(setText, (d) => faultMark(d)?.text ?? '');
+    .call(setLines, (d) => faultMark(d)?.lines ?? [], outside);
   // ...when application data travels (0-RTT, 0.5-RTT) and when the answer arrives...
   groups
     .select('text.timing')
     .attr('x', outside)
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
     .attr('text-anchor', outsideAnchor)
-    .call(setText, (d) => (faultMark(d) ? '' : (dataTiming(d) ?? '')));
+    .call(setLines, (d) => (faultMark(d) ? [] : (dataTiming(d) ?? [])), outside);
   // ...and where a certificate chain arrived, the receiver's verdict once it has checked it.
   groups
     .select('text.certcheck')

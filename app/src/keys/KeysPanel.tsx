@@ -24,10 +24,16 @@ interface SecretNode {
   trunk: boolean;
 }
 
-const TRUNK = /(^|_)(early|handshake|master|premaster|pre_master|shared)_?secret$|^derived|key_block|^ecdhe|shared_secret|^psk$/i;
-
+/**
+ * The trunk is the chain the schedule extracts along: HKDF-Extract outputs and the "derived"
+ * salts between them, and the inputs that enter it from outside (no parents: the (EC)DHE shared
+ * secret, the premaster); in TLS 1.2 premaster → master_secret → key_block. Everything else is
+ * a branch of its first parent (exporter_master_secret is a branch of master_secret, not a link
+ * in the chain, though its name ends the same).
+ */
 function isTrunk(s: SecretEvent): boolean {
-  return TRUNK.test(s.name) || /^HKDF-Extract/i.test(s.formula);
+  if (s.stage === 'tls12') return /^(pre_master_secret|master_secret|key_block)$/.test(s.name);
+  return /^HKDF-Extract/i.test(s.formula) || /^Derive-Secret\([^,]*, "derived"/.test(s.formula) || (s.parents !== undefined && s.parents.length === 0);
 }
 
 function valueText(v: Uint8Array | string): string {

@@ -21,10 +21,17 @@ export function blame(f: FaultEvent): string {
   return 'the run’s setup';
 }
 
-/** The mark at an arrow's receiving end about a fault, or null. */
-export function faultMark(a: Arrow): { text: string; kind: 'on-path' | 'faulty' } | null {
-  if (a.fault?.actor === 'on-path-attacker' || a.tampered) return { text: 'changed in transit', kind: 'on-path' };
-  if (a.fault?.actor === 'faulty-peer') return { text: `wrong ${a.fault.message ?? 'value'} from the ${a.fault.culprit}`, kind: 'faulty' };
+/** What is wrong in a message a faulty peer sent, in two words. */
+function wrongValue(message: string | undefined): string {
+  if (message === 'CertificateVerify' || message === 'ServerKeyExchange') return 'wrong signature';
+  if (message === 'ClientKeyExchange') return 'bad premaster';
+  return `wrong ${message ?? 'value'}`;
+}
+
+/** The mark at an arrow's receiving end about a fault (two short lines), or null. */
+export function faultMark(a: Arrow): { lines: string[]; kind: 'on-path' | 'faulty' } | null {
+  if (a.fault?.actor === 'on-path-attacker' || a.tampered) return { lines: ['changed', 'in transit'], kind: 'on-path' };
+  if (a.fault?.actor === 'faulty-peer') return { lines: [`faulty ${a.fault.culprit}:`, wrongValue(a.fault.message)], kind: 'faulty' };
   return null;
 }
 
@@ -34,13 +41,13 @@ export function roundTripsAt(flight: number): string {
   return Number.isInteger(rtt) ? String(rtt) : rtt.toFixed(1);
 }
 
-/** When an application-data arrow travels, for the mark beside it: "0-RTT data", "0.5-RTT answer · arrives at 1 RTT". */
-export function dataTiming(a: Arrow): string | null {
+/** When an application-data arrow travels, for the mark beside it (short lines): ["0-RTT data"], ["0.5-RTT answer", "at 1 RTT"]. */
+export function dataTiming(a: Arrow): string[] | null {
   if (!a.appdata || !a.phase) return null;
-  if (a.phase === 'early') return '0-RTT data';
+  if (a.phase === 'early') return ['0-RTT data'];
   if (a.from !== 'server' || a.dataFlight === undefined) return null;
-  const at = `arrives at ${roundTripsAt(a.dataFlight)} RTT`;
-  return a.phase === 'half-rtt' ? `0.5-RTT answer · ${at}` : `answer · ${at}`;
+  const at = `at ${roundTripsAt(a.dataFlight)} RTT`;
+  return [a.phase === 'half-rtt' ? '0.5-RTT answer' : 'answer', at];
 }
 
 /** The run's setup event (the first event of a Session run), if there is one. */

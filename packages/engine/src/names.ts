@@ -130,7 +130,7 @@ function isIpLiteral(name: string): boolean {
  */
 export function checkServerName(input: string): ServerNameCheck {
   const name = input.trim();
-  if (name === '') return { ok: false, reason: 'The server name is empty. To connect without SNI, turn “Send server name (SNI)” off instead.' };
+  if (name === '') return { ok: false, reason: 'The server name is empty: the client needs a name to check the certificate against. To send no server_name, turn “Send SNI” off instead (nosni=1 in a link).' };
   if (isIpLiteral(name)) return { ok: true, ip: true, forms: { input, aLabel: name, uLabel: name, idn: false } };
   // One trailing dot (the DNS root) is allowed in DNS, but not in SNI (RFC 6066 §3).
   if (name.endsWith('.')) return { ok: false, reason: `“${name}” ends with a dot: SNI carries the name without the trailing root dot (RFC 6066 §3).` };
