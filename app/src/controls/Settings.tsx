@@ -2,7 +2,7 @@
  * Run settings: version, mutual TLS, cipher suite, group, HelloRetryRequest, server key type,
  * server name, a fault to inject, and the seed. Each change re-runs with the same seed.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { checkServerName, clockFromSeed } from '@tlslab/engine/scenario';
 import { useAppStore } from '../store';
 import { FAULTS, GROUPS, KEY_TYPE_LABELS, KEY_TYPES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type ServerKeyType } from '../store/options';
@@ -23,6 +23,7 @@ function CommitField(props: {
 }) {
   const [draft, setDraft] = useState(props.value);
   const [problem, setProblem] = useState<string | null>(null);
+  const descId = useId();
   useEffect(() => {
     setDraft(props.value);
     setProblem(null);
@@ -42,6 +43,9 @@ function CommitField(props: {
         spellCheck={false}
         maxLength={props.maxLength ?? 253}
         placeholder={props.placeholder}
+        // The field's name is its label alone; the hint or problem describes it.
+        aria-label={props.label}
+        aria-describedby={problem || props.hint ? descId : undefined}
         aria-invalid={problem ? true : undefined}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
@@ -54,11 +58,15 @@ function CommitField(props: {
         }}
       />
       {problem ? (
-        <span className="field-problem" role="alert">
+        <span className="field-problem" role="alert" id={descId}>
           {problem}
         </span>
       ) : (
-        props.hint && <span className="field-hint">{props.hint}</span>
+        props.hint && (
+          <span className="field-hint" id={descId}>
+            {props.hint}
+          </span>
+        )
       )}
     </label>
   );
