@@ -148,6 +148,7 @@ function setText<D>(sel: Selection<any, D, any, unknown>, text: (d: D) => string
  * Short lines in the margin beside an arrow's head: the last on the arrow's line, the ones
  * before it stacked above (so the line below stays free for the certificate check).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function setLines<D>(sel: Selection<any, D, any, unknown>, lines: (d: D) => string[], x: (d: D) => number): void {
   sel.each(function (this: Element, d: D) {
     const ls = lines(d);

@@ -114,8 +114,12 @@ export function punycodeDecode(input: string): string | null {
 }
 
 const LDH = /^[a-z0-9-]+$/;
-/** Non-ASCII code points a label may hold: not spaces, controls, format, unassigned or private use (UTS #46 lets symbols like ☃ through). */
-const IDN_CHARS = /^[^\p{Z}\p{C}\x00-\x2c\x2e-\x2f\x3a-\x60\x7b-\x7f]+$/u;
+const isAscii = (s: string): boolean => [...s].every((c) => c.charCodeAt(0) < 0x80);
+/**
+ * What an internationalised label may hold: letters, digits and hyphens in its ASCII part, and
+ * no spaces, controls, format, unassigned or private-use code points (UTS #46 lets symbols like ☃ through).
+ */
+const idnChars = (label: string): boolean => /^[^\p{Z}\p{C}]+$/u.test(label) && [...label].every((c) => c.charCodeAt(0) >= 0x80 || /[a-z0-9-]/.test(c));
 /** UTS #46 §2.3: the ideographic and full-width full stops separate labels too. */
 const DOTS = /[\u3002\uff0e\uff61]/g;
 
@@ -140,11 +144,11 @@ export function checkServerName(input: string): ServerNameCheck {
   for (const label of labels) {
     if (label === '') return { ok: false, reason: `“${name}” has an empty label (two dots in a row or a leading dot): every label needs 1 to 63 characters (RFC 1035 §2.3.4).` };
     if (label.startsWith('-') || label.endsWith('-')) return { ok: false, reason: `The label “${label}” starts or ends with a hyphen, which a host name may not (RFC 5891 §4.2.3.1, RFC 952).` };
-    if (/^[\x00-\x7f]*$/.test(label)) {
+    if (isAscii(label)) {
       if (!LDH.test(label)) return { ok: false, reason: `The label “${label}” has a character other than a letter, digit or hyphen (RFC 1123 §2.1, RFC 5890 §2.3.1).` };
       if (label.startsWith('xn--')) {
         const u = punycodeDecode(label.slice(4));
-        if (u === null || u === '' || punycodeEncode(u) !== label.slice(4) || /^[\x00-\x7f]*$/.test(u) || u !== u.normalize('NFC').toLowerCase() || !IDN_CHARS.test(u)) {
+        if (u === null || u === '' || punycodeEncode(u) !== label.slice(4) || isAscii(u) || u !== u.normalize('NFC').toLowerCase() || !idnChars(u)) {
           return { ok: false, reason: `The label “${label}” starts with xn-- but is not a valid A-label (its Punycode does not decode to a valid U-label, RFC 5890 §2.3.2.1).` };
         }
         uLabels.push(u);
@@ -154,7 +158,7 @@ export function checkServerName(input: string): ServerNameCheck {
       }
       aLabels.push(label);
     } else {
-      if (!IDN_CHARS.test(label)) return { ok: false, reason: `The label “${label}” has a space, control or unassigned character (or ASCII punctuation): it cannot be an internationalised label (RFC 5890 §2.3.2.1, UTS #46).` };
+      if (!idnChars(label)) return { ok: false, reason: `The label “${label}” has a space, control or unassigned character (or ASCII punctuation): it cannot be an internationalised label (RFC 5890 §2.3.2.1, UTS #46).` };
       aLabels.push(`xn--${punycodeEncode(label)}`);
       uLabels.push(label);
     }

@@ -5,13 +5,13 @@
  * delivered on its own, with an optional man-in-the-middle that breaks the run on purpose
  * (scenario.fault). Same scenario + same seed → the same bytes.
  */
-import { concatBytes, utf8 } from './codec/hex';
+import { utf8 } from './codec/hex';
 import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ResumptionTicket, ServerConfig } from './config';
 import { TLS13_SUITES } from './crypto/cipher-suites';
 import { TLS12_SUITES } from './tls12/suites';
 import type { PrivateKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
-import type { AppDataPhase, EventSink, FaultActor, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
+import type { AppDataPhase, EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
 import type { AlertDescription } from './errors';
 import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
@@ -22,7 +22,7 @@ import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
 import { MemoryAntiReplay } from './server/antireplay';
-import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type FaultName, type Scenario } from './scenario';
+import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type Scenario } from './scenario';
 
 /** What a run ended with. */
 export interface RunSummary {
@@ -97,8 +97,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   const phaseOf = new Map<string, AppDataPhase>();
   let flight = 0;
   let lastSender: Side | undefined;
-  let client: TlsClient | undefined;
-  let server: TlsServer | undefined;
+  // The endpoints, once made (the sink asks them whether they are connected yet).
+  const endpoints: { client?: TlsClient; server?: TlsServer } = {};
   const endpointFault = endpointFaultFor(sc);
   const sink: EventSink = (e) => {
     if (e.type === 'record' && e.direction === 'sent') {
@@ -112,7 +112,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (e.type === 'appdata') {
       let phase = phaseOf.get(e.recordId);
       if (!phase) {
-        const sender = e.side === 'client' ? client : server;
+        const sender = endpoints[e.side];
         phase = sender?.connected ? 'application' : e.side === 'client' ? 'early' : 'half-rtt';
         phaseOf.set(e.recordId, phase);
       }
@@ -321,8 +321,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
 
   const c = createClient(clientCfg);
   const s = createServer(serverCfg);
-  client = c;
-  server = s;
+  endpoints.client = c;
+  endpoints.server = s;
 
   // ---- the wire ------------------------------------------------------------------------------
   // An on-path change: a note on the record (tampered) and the fault, on the receiver's side.
