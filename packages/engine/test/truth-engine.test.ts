@@ -336,3 +336,15 @@ describe('TLS 1.2: which master secret, and why (RFC 7627)', () => {
     expect(toHex(ms[0]!.value)).toBe(toHex(ms[1]!.value));
   });
 });
+
+describe('tlslab simulate: the same choices on the command line', () => {
+  it('--no-sni, --no-ems and --at reach the scenario; without --at the clock comes from the seed', async () => {
+    const { parseArgs } = await import('../src/cli/args');
+    const { scenarioFromFlags, SIMULATE_FLAGS } = await import('../src/cli/simulate');
+    const s = scenarioFromFlags(parseArgs(['--seed', 'lesson', '--tls', '1.2', '--no-sni', '--no-ems', '--at', '2026-06-01T00:00:00Z'], SIMULATE_FLAGS));
+    expect(s).toMatchObject({ sni: false, extendedMasterSecret: false, at: '2026-06-01T00:00:00.000Z' });
+    const d = scenarioFromFlags(parseArgs(['--seed', 'lesson'], SIMULATE_FLAGS));
+    expect(d.at).toBeUndefined();
+    expect(of(run(d).events, 'run')[0]).toMatchObject({ atSource: 'seed', at: new Date(clockFromSeed('lesson')).toISOString() });
+  });
+});
