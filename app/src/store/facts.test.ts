@@ -42,6 +42,8 @@ describe('fault marks: a faulty peer is not a change in transit', () => {
         // The narration blames the server at the alert, and never speaks of an attacker.
         const facts = allFacts(v);
         expect(facts.some((f) => f.title === 'Who is at fault: a faulty server')).toBe(true);
+        // ...and says so at the step of the record that carries the wrong value.
+        expect(facts.filter((f) => f.step === arrow.step).map((f) => f.title)).toContain(`A faulty server: it computed a wrong ${arrow.fault!.message}`);
         const aboutFault = facts.filter((f) => !/master secret/.test(f.title));
         expect(aboutFault.length).toBeGreaterThan(0);
         expect(aboutFault.map((f) => f.title + f.text).join(' ')).not.toMatch(/attacker|man in the middle|tamper/i);

@@ -371,7 +371,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
         if (!s.connected) {
           note(
             'server',
-            'The server accepted the 0-RTT request and answers it now, in its first flight right after its Finished (0.5-RTT data): the answer reaches the client one round trip after it started, a round trip sooner than after a full 1-RTT handshake. The server sends it before it has the client’s Finished.',
+            'Answering the accepted 0-RTT request now, in the first flight after our Finished (0.5-RTT data), before the client’s Finished.',
             'RFC 8446 §2.3',
           );
         }
