@@ -231,8 +231,9 @@ export type TlsEventBody =
       rfc?: string;
     }
   /**
-   * What a Session run was made from, before either side starts (always the first event of a
-   * Session run; `side` is 'client'). Everything shown about the run's setup reads it.
+   * What a Session run was made from, before either side starts: the first event of every
+   * Session run whose settings are usable (a refused server name or clock ends the run with a
+   * note instead); `side` is 'client'. Everything shown about the run's setup reads it.
    */
   | {
       type: 'run';
