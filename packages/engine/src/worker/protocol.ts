@@ -8,6 +8,7 @@
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
 import type { Scenario } from '../scenario';
+import type { ServerKeyType } from '../crypto/keys';
 import type { LiveRequest } from '../live';
 import type { RunSummary } from '../session';
 
@@ -19,6 +20,12 @@ export type ToWorker =
    * chain as the client checks it (default), a client chain (`purpose: 'client'`) as the server does.
    */
   | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string; purpose?: 'server' | 'client' }
+  /**
+   * Make, while idle, the demo server key of a seed a run will soon use (the app sends the seed
+   * "New handshake" will draw next). No answer; a run of that seed finds the key ready, or
+   * finishes making it. Only RSA keys take long enough to need this.
+   */
+  | { type: 'prepare'; id: number; seed: string; serverKeyType: ServerKeyType }
   /**
    * A live run: our client against a real server, or our server for a real client, over a
    * WebSocket to `tlslab relay` at `relay` (e.g. ws://127.0.0.1:8090). Events come back as they
