@@ -9,7 +9,8 @@
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
-import { verifyChain } from '../pki/verify';
+import { verifyChain, type Policy } from '../pki/verify';
+import { parseCrlBundle } from '../pki/crl';
 import type { FromWorker, PemInspection, ToWorker } from './protocol';
 
 export type { FromWorker, PemInspection, ToWorker } from './protocol';
@@ -83,14 +84,53 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
         /* the report below says what is wrong with the leaf */
       }
     }
+    const crls = readCrls(msg.crlPem, problems);
+    const judge = (policy: Policy) =>
+      verifyChain({
+        chain: bundle.certificates,
+        anchors,
+        host: purpose === 'server' ? msg.host || undefined : undefined,
+        purpose,
+        at: msg.at ? new Date(msg.at) : undefined,
+        policy,
+        ...(crls.length ? { crls } : {}),
+        ...(msg.email ? { email: msg.email } : {}),
+      });
+    const policy = msg.policy ?? 'webpki';
+    const other: Policy = policy === 'webpki' ? 'rfc5280' : 'webpki';
+    return {
+      certificates: bundle.certificates.length,
+      keys: keys.map((k) => describePublicKey(k.publicKey)),
+      problems,
+      report: judge(policy),
+      comparison: { policy: other, report: judge(other) },
+      ...(msg.crlPem?.trim() ? { crls: crls.length } : {}),
+    };
+  }
+
+  /** CRLs of a CRL box; what cannot be used goes to `problems`. */
+  function readCrls(pem: string | undefined, problems: string[]): Uint8Array[] {
+    if (!pem?.trim()) return [];
+    const cb = parseCrlBundle(pem);
+    problems.push(...cb.problems.map((p) => `CRL box: ${p}`));
+    return cb.crls;
+  }
+
+  function reverify(msg: Extract<ToWorker, { type: 'verify' }>): FromWorker {
+    const problems: string[] = [];
+    const crls = readCrls(msg.crlPem, problems);
     const report = verifyChain({
-      chain: bundle.certificates,
-      anchors,
-      host: purpose === 'server' ? msg.host || undefined : undefined,
-      purpose,
-      at: msg.at ? new Date(msg.at) : undefined,
+      chain: msg.chain,
+      anchors: msg.anchors,
+      purpose: msg.purpose,
+      policy: msg.policy,
+      ...(msg.at ? { at: new Date(msg.at) } : {}),
+      ...(msg.host !== undefined ? { host: msg.host } : {}),
+      ...(msg.keyExchange ? { keyExchange: msg.keyExchange } : {}),
+      ...(crls.length ? { crls } : {}),
+      ...(msg.email ? { email: msg.email } : {}),
     });
-    return { certificates: bundle.certificates.length, keys: keys.map((k) => describePublicKey(k.publicKey)), problems, report };
+    return { type: 'verified', id: msg.id, report };
   }
 
   port.onmessage = (ev) => {
@@ -102,6 +142,9 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
           return;
         case 'inspect-pem':
           port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
+          return;
+        case 'verify':
+          port.postMessage(reverify(msg));
           return;
         case 'cancel':
           cancelled.add(msg.id);
