@@ -21,6 +21,11 @@ describe('scenario ⇄ URL', () => {
     expect(scenarioFromUrl('?seed=r&v=1.3&early=1').earlyData).toBe(false); // 0-RTT needs a resumed session
     expect(scenarioFromUrl(scenarioToSearch(r))).toEqual(r);
     expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
+    const p = scenarioFromUrl('?seed=p&policy=rfc5280');
+    expect(p.policy).toBe('rfc5280');
+    expect(scenarioFromUrl(scenarioToSearch(p))).toEqual(p);
+    expect(scenarioFromUrl('?seed=p&policy=webpki').policy).toBeUndefined(); // the default
+    expect(scenarioFromUrl('?seed=p&policy=lax').policy).toBeUndefined();
   });
 
   it('ignores values it does not know, and makes a seed when there is none', () => {

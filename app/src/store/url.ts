@@ -42,6 +42,7 @@ export function scenarioFromUrl(search: string): Scenario {
   s.earlyData = p.get('early') === '1' && s.resumption;
   const fault = p.get('fault');
   if (fault && (FAULTS.map((f) => f.id) as string[]).includes(fault)) s.fault = fault as FaultName;
+  if (p.get('policy') === 'rfc5280') s.policy = 'rfc5280';
   return s;
 }
 
@@ -58,5 +59,6 @@ export function scenarioToSearch(s: Scenario): string {
   if (s.resumption) p.set('resume', '1');
   if (s.earlyData) p.set('early', '1');
   if (s.fault !== 'none') p.set('fault', s.fault);
+  if (s.policy === 'rfc5280') p.set('policy', 'rfc5280');
   return `?${p.toString()}`;
 }
