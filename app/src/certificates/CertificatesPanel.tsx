@@ -52,9 +52,11 @@ const CLIENT_SAMPLES: { id: string; label: string; trusted: boolean }[] = [
 /** How the other policy judges this check: `undefined` the same, `null` it has no such check. */
 type OtherOutcome = { policy: Policy; mine: Policy; check: Check | null | undefined };
 
+/** One check; `certs` absent: a loose check outside a report, which names its certificate itself. */
 function CheckRow({ c, certs, other }: { c: Check; certs: Report['certificates'] | undefined; other?: OtherOutcome | undefined }) {
   const link = rfcLink(c.rfc);
-  const subject = c.subject ?? (c.cert !== null ? certs?.[c.cert]?.subject : undefined);
+  // In a report the check sits under its certificate's heading; a loose check names it.
+  const subject = certs ? undefined : c.subject;
   const differs = other !== undefined && other.check !== undefined;
   return (
     <tr className={`${c.pass ? 'pass' : 'fail'}${differs ? ' differs' : ''}`} data-check={c.id} data-differs={differs ? 'true' : undefined}>
@@ -90,8 +92,14 @@ function CheckRow({ c, certs, other }: { c: Check; certs: Report['certificates']
 
 /** Which policy judged the report, and what the other policy says of the same chain. */
 function PolicyLine({ report, asked, comparison, diff }: { report: Report; asked: Policy; comparison: Comparison | undefined; diff: PolicyDiff | null }) {
-  const changed = diff ? diff.differs.filter((d) => d !== undefined).length : 0;
   const there = comparison && comparison !== 'pending' ? comparison : null;
+  const flips = diff ? diff.differs.filter((d) => d).length : 0;
+  const onlyHere = diff ? diff.differs.filter((d) => d === null).length : 0;
+  const plural = (n: number, one: string, many: string) => `${n} check${n === 1 ? '' : 's'} ${n === 1 ? one : many}`;
+  const parts = [
+    ...(flips ? [plural(flips, 'changes its outcome', 'change their outcome')] : []),
+    ...(onlyHere ? [plural(onlyHere, `is made only under ${report.policy ?? asked}`, `are made only under ${report.policy ?? asked}`)] : []),
+  ];
   return (
     <div className="policy-line small">
       <p data-testid="report-policy">
@@ -112,11 +120,14 @@ function PolicyLine({ report, asked, comparison, diff }: { report: Report; asked
           {there && diff && (
             <>
               Under <b>{there.policy}</b> the same chain {there.report.ok ? 'passes' : 'fails'}: {diff.verdictChanges ? <b>the verdict changes</b> : 'the same verdict'};{' '}
-              {changed === 0 && diff.onlyThere.length === 0
-                ? 'no check changes its outcome.'
-                : `${changed} check${changed === 1 ? '' : 's'} here ${changed === 1 ? 'changes its' : 'change their'} outcome (marked ⇄)`}
-              {diff.onlyThere.length > 0 && <>; {there.policy} adds {diff.onlyThere.map((c) => `${c.pass ? '✓' : '✗'} ${c.title}`).join(', ')}</>}
-              {(changed > 0 || diff.onlyThere.length > 0) && '.'}
+              {parts.length === 0 && diff.onlyThere.length === 0 ? 'no check changes its outcome.' : parts.length > 0 ? `${parts.join(', ')} (marked ⇄)` : ''}
+              {diff.onlyThere.length > 0 && (
+                <>
+                  {parts.length > 0 ? '; ' : ''}
+                  {there.policy} adds {diff.onlyThere.map((c) => `${c.pass ? '✓' : '✗'} ${c.title}`).join(', ')}
+                </>
+              )}
+              {(parts.length > 0 || diff.onlyThere.length > 0) && '.'}
             </>
           )}
         </p>
