@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AsnConvert, AsnParser, OctetString } from '@peculiar/asn1-schema';
 import { CertificateList, Extension, IssuingDistributionPoint } from '@peculiar/asn1-x509';
@@ -300,5 +301,25 @@ describe('tlslab verify --crl / --email', () => {
     const bad = await run(...args, '--email', 'alice.smith@example.com');
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/✗ E-mail address matches "alice.smith@example.com"/);
+  });
+});
+
+describe('mutated CRLs (property)', () => {
+  it('any single-byte change never throws, and a revoked leaf passes only if the CRL no longer names its issuer', () => {
+    const der = crl('ca.crl.der');
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), (pos, xor) => {
+        const m = der.slice();
+        m[pos % m.length]! ^= xor;
+        expect(() => parseCrlBundle(m)).not.toThrow();
+        const r = verify('revoked.pem', [m]);
+        expect(r.ok).toBe(r.checks.every((c) => c.pass));
+        if (r.ok) {
+          expect(checks(r, 'crl-unused')).toHaveLength(1);
+          expect(checks(r, 'crl')).toEqual([]);
+        }
+      }),
+      { numRuns: 200, seed: 5280 },
+    );
   });
 });
