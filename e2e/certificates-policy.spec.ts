@@ -75,7 +75,7 @@ test('policy selector, checks grouped by certificate, and a pasted CRL that revo
 
   // Used in the handshake, the client checks the chain against the CRL and sends certificate_revoked.
   await page.getByRole('button', { name: 'Use in the handshake' }).click();
-  run = await waitForRun(page, run);
+  await waitForRun(page, run);
   await page.keyboard.press('End');
   await expect(report).toContainText('revoked on 2025-05-01T00:00:00Z, reason keyCompromise');
   await expect(report).toContainText('→ alert certificate_revoked');

@@ -381,6 +381,20 @@ function InspectionView(props: { insp: PemInspection; testId: string; anchors: s
   );
 }
 
+/** Calls `onChange(policy)` when the policy changes (not on mount), with the latest closure. */
+function useOnPolicyChange(policy: Policy, onChange: (p: Policy) => void): void {
+  const latest = useRef(onChange);
+  useEffect(() => {
+    latest.current = onChange;
+  });
+  const shown = useRef(policy);
+  useEffect(() => {
+    if (shown.current === policy) return;
+    shown.current = policy;
+    latest.current(policy);
+  }, [policy]);
+}
+
 function PasteBox() {
   const paste = useAppStore((s) => s.paste);
   const scenario = useAppStore((s) => s.scenario);
@@ -449,14 +463,9 @@ function PasteBox() {
   };
 
   // A policy flip re-checks a paste already checked (the run itself re-runs by the scenario change).
-  const checked = !!paste.inspection;
-  const shownPolicy = useRef(policy);
-  useEffect(() => {
-    // Only a policy change triggers it (the paste boxes change on every keystroke).
-    if (shownPolicy.current === policy) return;
-    shownPolicy.current = policy;
-    if (checked) void check(policy);
-  }, [policy]);
+  useOnPolicyChange(policy, (p) => {
+    if (paste.inspection) void check(p);
+  });
 
   const reset = () => {
     setScenario({ pastedChainPem: undefined, pastedKeyPem: undefined, extraTrustPem: undefined, crlPem: undefined });
@@ -582,14 +591,9 @@ function ClientPasteBox() {
     void check();
   };
 
-  const checked = !!paste.clientInspection;
-  const shownPolicy = useRef(policy);
-  useEffect(() => {
-    // Only a policy change triggers it (the paste boxes change on every keystroke).
-    if (shownPolicy.current === policy) return;
-    shownPolicy.current = policy;
-    if (checked) void check(policy);
-  }, [policy]);
+  useOnPolicyChange(policy, (p) => {
+    if (paste.clientInspection) void check(p);
+  });
 
   const reset = () => {
     setScenario({ pastedClientChainPem: undefined, pastedClientKeyPem: undefined, extraClientTrustPem: undefined, clientEmail: undefined });
