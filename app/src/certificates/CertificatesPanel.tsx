@@ -115,8 +115,8 @@ function PolicyLine({ report, asked, comparison, diff }: { report: Report; asked
       </p>
       {comparison !== undefined && (
         <p data-testid="policy-compare" className={diff?.verdictChanges ? 'policy-changes' : undefined}>
-          {comparison === 'pending' && <>Checking the same chain under {otherPolicy(asked)}…</>}
-          {comparison === null && <>The same chain could not be checked under {otherPolicy(asked)}.</>}
+          {comparison === 'pending' && <>Checking the same chain under {otherPolicy(report.policy ?? asked)}…</>}
+          {comparison === null && <>The same chain could not be checked under {otherPolicy(report.policy ?? asked)}.</>}
           {there && diff && (
             <>
               Under <b>{there.policy}</b> the same chain {there.report.ok ? 'passes' : 'fails'}: {diff.verdictChanges ? <b>the verdict changes</b> : 'the same verdict'};{' '}
@@ -238,7 +238,7 @@ function useRunComparison(report: Report, asked: Policy, keyExchange: 'rsa' | 'e
     const leafAnchored = report.checks.some((c) => c.id === 'trust-anchor' && c.pass && c.cert === 0);
     const anchors = certs.filter((c, i) => c.role === 'anchor' || (i === 0 && leafAnchored)).map((c) => c.der);
     const chain = certs.filter((c) => c.role !== 'anchor').map((c) => c.der);
-    const other = otherPolicy(asked);
+    const other = otherPolicy(report.policy ?? asked);
     void verifyInWorker({
       chain,
       anchors,
@@ -284,7 +284,7 @@ function PolicyBar() {
         <legend className="small">Verification policy</legend>
         {(['webpki', 'rfc5280'] as const).map((p) => (
           <label key={p} className={policy === p ? 'seg active' : 'seg'}>
-            <input type="radio" name="policy" value={p} checked={policy === p} onChange={() => setScenario({ policy: p === 'webpki' ? undefined : p })} />
+            <input type="radio" name="policy" value={p} checked={policy === p} onChange={() => setScenario({ policy: p })} />
             {p}
           </label>
         ))}
@@ -382,7 +382,7 @@ function InspectionView(props: { insp: PemInspection; testId: string; anchors: s
 }
 
 /** Calls `onChange(policy)` when the policy changes (not on mount), with the latest closure. */
-function useOnPolicyChange(policy: Policy, onChange: (p: Policy) => void): void {
+function useOnPolicyChange(policy: Policy | undefined, onChange: (p: Policy | undefined) => void): void {
   const latest = useRef(onChange);
   useEffect(() => {
     latest.current = onChange;
@@ -400,7 +400,7 @@ function PasteBox() {
   const scenario = useAppStore((s) => s.scenario);
   const { setPaste, setScenario } = useAppStore.getState();
   const inUse = !!scenario.pastedChainPem;
-  const policy: Policy = scenario.policy ?? 'webpki';
+  const policy: Policy | undefined = scenario.policy;
 
   const loadSample = async (s: (typeof SAMPLES)[number]) => {
     try {
@@ -420,7 +420,7 @@ function PasteBox() {
     return pem.trim() ? pem : undefined;
   };
 
-  const check = async (asked: Policy = policy) => {
+  const check = async (asked: Policy | undefined = policy) => {
     if (tooBig()) return setPaste({ message: `${TOO_BIG} Nothing was checked.` });
     if (!paste.chainPem.trim()) return setPaste({ message: 'Paste a certificate (PEM) first.' });
     setPaste({ busy: true, message: null });
@@ -531,7 +531,7 @@ function PasteBox() {
           anchors={`the extra trust anchors${paste.mozilla ? ' and the Mozilla roots' : ''}`}
           who="Pasted chain (checked as the client would)"
           peer="client"
-          asked={policy}
+          asked={policy ?? 'webpki'}
         />
       )}
     </section>
@@ -544,7 +544,7 @@ function ClientPasteBox() {
   const scenario = useAppStore((s) => s.scenario);
   const { setPaste, setScenario } = useAppStore.getState();
   const inUse = !!scenario.pastedClientChainPem;
-  const policy: Policy = scenario.policy ?? 'webpki';
+  const policy: Policy | undefined = scenario.policy;
   const tooBig = () => paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length + paste.crlPem.length > MAX_PASTE;
 
   const loadSample = async (id: string, trusted: boolean) => {
@@ -556,7 +556,7 @@ function ClientPasteBox() {
     }
   };
 
-  const check = async (asked: Policy = policy) => {
+  const check = async (asked: Policy | undefined = policy) => {
     if (tooBig()) return setPaste({ clientMessage: `${TOO_BIG} Nothing was checked.` });
     if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
     setPaste({ clientBusy: true, clientMessage: null });
@@ -655,7 +655,7 @@ function ClientPasteBox() {
           anchors="the client trust anchors"
           who="Pasted client chain (checked as the server would)"
           peer="server"
-          asked={policy}
+          asked={policy ?? 'webpki'}
         />
       )}
     </section>

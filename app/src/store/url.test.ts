@@ -24,7 +24,8 @@ describe('scenario ⇄ URL', () => {
     const p = scenarioFromUrl('?seed=p&policy=rfc5280');
     expect(p.policy).toBe('rfc5280');
     expect(scenarioFromUrl(scenarioToSearch(p))).toEqual(p);
-    expect(scenarioFromUrl('?seed=p&policy=webpki').policy).toBeUndefined(); // the default
+    expect(scenarioFromUrl('?seed=p&policy=webpki').policy).toBe('webpki');
+    expect(scenarioFromUrl('?seed=p').policy).toBeUndefined(); // each side's default
     expect(scenarioFromUrl('?seed=p&policy=lax').policy).toBeUndefined();
   });
 

@@ -28,7 +28,7 @@ export type ToWorker =
       host?: string;
       at?: string;
       purpose?: 'server' | 'client';
-      /** Policy of the report (default webpki); the other policy's report comes back as `comparison`. */
+      /** Policy of the report (absent: the verifier's default); the other policy's report comes back as `comparison`. */
       policy?: Policy;
       /** Pasted CRLs (PEM or base64 DER) the chain is checked against. */
       crlPem?: string;

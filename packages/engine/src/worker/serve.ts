@@ -133,24 +133,25 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
       }
     }
     const crls = readCrls(msg.crlPem, problems);
-    const judge = (policy: Policy) =>
+    const judge = (policy: Policy | undefined) =>
       verifyChain({
         chain: bundle.certificates,
         anchors,
         host: purpose === 'server' ? msg.host || undefined : undefined,
         purpose,
         at: msg.at ? new Date(msg.at) : undefined,
-        policy,
+        ...(policy ? { policy } : {}),
         ...(crls.length ? { crls } : {}),
         ...(msg.email ? { email: msg.email } : {}),
       });
-    const policy = msg.policy ?? 'webpki';
-    const other: Policy = policy === 'webpki' ? 'rfc5280' : 'webpki';
+    // Without a policy the verifier's default judges; the comparison is with the other one.
+    const report = judge(msg.policy);
+    const other: Policy = (report.policy ?? msg.policy ?? 'webpki') === 'webpki' ? 'rfc5280' : 'webpki';
     return {
       certificates: bundle.certificates.length,
       keys: keys.map((k) => describePublicKey(k.publicKey)),
       problems,
-      report: judge(policy),
+      report,
       comparison: { policy: other, report: judge(other) },
       ...(msg.crlPem?.trim() ? { crls: crls.length } : {}),
     };
