@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AsnConvert, AsnParser, OctetString } from '@peculiar/asn1-schema';
-import { CertificateList, Extension, IssuingDistributionPoint } from '@peculiar/asn1-x509';
+import { CertificateList, DistributionPointName, Extension, GeneralName, IssuingDistributionPoint } from '@peculiar/asn1-x509';
 import { parseCrl, parseCrlBundle, emailChecks, revocationChecks, serialKey } from '../src/pki/crl';
 import { parseCertificate, parsePemBundle, privateKeyFromPem, toPem } from '../src/pki/parse';
 import { verifyChain } from '../src/pki/verify';
@@ -205,6 +205,21 @@ describe('revocation (RFC 5280 §6.3.3)', () => {
     expect(userOnly.alert).toBe('certificate_revoked');
     const indirect = verify('good.pem', [withIdp(new IssuingDistributionPoint({ indirectCRL: true }))]);
     expect(checks(indirect, 'crl')[0]!.reason).toMatch(/indirect CRL/);
+  });
+  it("issuingDistributionPoint names: a CRL for another distribution point does not cover a certificate that names its own (§6.3.3 (b)(2)(i))", () => {
+    const uri = (u: string) => new GeneralName({ uniformResourceIdentifier: u });
+    const at = (u: string) =>
+      resign('ca.crl', 'ca.key', (l) => {
+        const idp = new IssuingDistributionPoint({ distributionPoint: new DistributionPointName({ fullName: [uri(u)] }) });
+        l.tbsCertList.crlExtensions!.push(new Extension({ extnID: '2.5.29.28', critical: true, extnValue: new OctetString(AsnConvert.serialize(idp)) }));
+      });
+    const same = verify('dp.pem', [at('http://crl.test/ca.crl')]);
+    expect(checks(same, 'revocation')).toMatchObject([{ pass: true }]);
+    const other = verify('dp.pem', [at('http://crl.test/other.crl')]);
+    expect(checks(other, 'revocation')).toEqual([]);
+    expect(checks(other, 'crl-unused')[0]!.reason).toMatch(/issuingDistributionPoint \[URI:http:\/\/crl.test\/other.crl\] is none of the certificate's cRLDistributionPoints \[URI:http:\/\/crl.test\/ca.crl\]/);
+    // A certificate without cRLDistributionPoints is covered by the issuer's CRL whatever its IDP names.
+    expect(verify('revoked.pem', [at('http://crl.test/other.crl')]).alert).toBe('certificate_revoked');
   });
   it('a CRL that cannot be read is a failed chain-level check', () => {
     const r = verify('good.pem', [new Uint8Array([0x30, 0x03, 1, 2, 3])]);

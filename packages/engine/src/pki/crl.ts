@@ -372,7 +372,9 @@ const iso = (d: Date) => (Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOSt
 
 /** `CRL of "issuer" (thisUpdate …, #number)`: how a CRL is named in the report. */
 export function describeCrl(crl: ParsedCrl): string {
-  return `CRL of "${crl.issuer}" issued ${iso(crl.thisUpdate)}${crl.crlNumber ? `, number ${parseInt(crl.crlNumber.slice(-12), 16)}` : ''}`;
+  const n = crl.crlNumber;
+  const number = n === undefined ? '' : `, number ${n.length <= 12 ? parseInt(n, 16) : `0x${n}`}`;
+  return `CRL of "${crl.issuer}" issued ${iso(crl.thisUpdate)}${number}`;
 }
 
 const DP_OID = '2.5.29.31';

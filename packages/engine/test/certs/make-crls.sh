@@ -10,6 +10,7 @@
 #   revoked.pem         leaf the CA revoked (keyCompromise, 2026-03-01)
 #   good.pem            leaf that is not revoked
 #   held.pem            leaf on hold (certificateHold)
+#   dp.pem              leaf with cRLDistributionPoints URI:http://crl.test/ca.crl (not revoked)
 #   email.pem           client leaf, SAN email:Alice.Smith@Example.COM, subject emailAddress legacy@example.com
 #   ca.crl / ca.crl.der current CRL of the CA (thisUpdate 2026-06-01, nextUpdate 2027-06-01), PEM and DER
 #   ca-expired.crl      older CRL (2025-01-01 .. 2025-02-01): out of date at the test time
@@ -53,6 +54,14 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:crl.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ dpleaf ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:dp.crl.test
+crlDistributionPoints = URI:http://crl.test/ca.crl
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 [ email ]
@@ -139,6 +148,8 @@ for n in revoked good held; do
 done
 key email.key; csr email.key "/O=TLS Lab Corpus/CN=Alice Smith/emailAddress=legacy@example.com" "$work/email.csr"
 sign ca "$work/email.csr" ca.pem ca.key email email.pem
+key dp.key; csr dp.key "/CN=dp.crl.test" "$work/dp.csr"
+sign ca "$work/dp.csr" ca.pem ca.key dpleaf dp.pem
 cacnf ncs 3000
 key nocrlsign-leaf.key; csr nocrlsign-leaf.key "/CN=ncs.crl.test" "$work/ncs-leaf.csr"
 sign ncs "$work/ncs-leaf.csr" nocrlsign-ca.pem nocrlsign-ca.key leaf nocrlsign-leaf.pem
