@@ -55,7 +55,7 @@ test('policy selector, checks grouped by certificate, and a pasted CRL that revo
   await expect(crlBox).toHaveValue(readFileSync('public/samples/revoked.crl', 'utf8'));
   await page.getByRole('region', { name: 'Paste a certificate' }).getByRole('button', { name: 'Check' }).click();
   const own = page.getByTestId('paste-inspection');
-  await expect(own).toContainText('and a CRL');
+  await expect(own).toContainText('and 2 CRLs');
   await expect(own).toContainText('✗ rejected');
   await expect(own).toContainText('→ alert certificate_revoked');
   const leafGroup = own.getByTestId('cert-group').and(own.locator('[data-cert="0"]'));

@@ -3,8 +3,10 @@
 #
 #   revoked-root.pem   "TLS Lab Revocation Sample Root" (added as the extra trust anchor)
 #   revoked.pem/.key   leaf for server.tlslab.test + its intermediate, valid 2025..2035
-#   revoked.crl        the intermediate's CRL (thisUpdate 2025-06-01, nextUpdate 2035-01-01),
-#                      made by `openssl ca -gencrl`: the leaf is revoked, keyCompromise, 2025-05-01
+#   revoked.crl        two CRLs made by `openssl ca -gencrl` (thisUpdate 2025-06-01, nextUpdate
+#                      2035-01-01): the intermediate's, where the leaf is revoked (keyCompromise,
+#                      2025-05-01), and the root's, which revokes nothing (so the intermediate's
+#                      status is known too)
 #
 # A CA of its own (not the other samples' root, whose key is not kept), so the other samples
 # stay as they are. All keys are ECDSA P-256. Run from anywhere: bash app/scripts/make-revoked-sample.sh
@@ -78,9 +80,12 @@ awk 'BEGIN{FS=OFS="\t"} {$1="R"; $3="250501000000Z,keyCompromise"; print}' db/in
 openssl ca -gencrl -config inter.cnf -cert inter.pem -keyfile inter.key -crlexts crl_ext \
   -crl_lastupdate 20250601000000Z -crl_nextupdate 20350101000000Z -out leaf.crl 2>/dev/null
 
+openssl ca -gencrl -config ca.cnf -cert root.pem -keyfile root.key -crlexts crl_ext \
+  -crl_lastupdate 20250601000000Z -crl_nextupdate 20350101000000Z -out root.crl 2>/dev/null
+
 cp root.pem "$out/revoked-root.pem"
 cat leaf.pem inter.pem > "$out/revoked.pem"; cp leaf.key "$out/revoked.key"
-cp leaf.crl "$out/revoked.crl"
+cat leaf.crl root.crl > "$out/revoked.crl"
 chmod 644 "$out"/revoked*
 printf 'revoked      '
-openssl verify -crl_check -CRLfile "$out/revoked.crl" -CAfile "$out/revoked-root.pem" -untrusted inter.pem leaf.pem 2>&1 | grep -E 'OK$|^error' | head -1 || true
+openssl verify -crl_check_all -CRLfile "$out/revoked.crl" -CAfile "$out/revoked-root.pem" -untrusted inter.pem leaf.pem 2>&1 | grep -E 'OK$|^error' | head -1 || true

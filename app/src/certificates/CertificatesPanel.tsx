@@ -270,7 +270,7 @@ function RunReportView({ ev, events }: { ev: CertReportEvent; events: TlsEvent[]
         ? ('rsa' as const)
         : ('ecdhe' as const)
       : undefined;
-  const comparison = useRunComparison(ev.report, asked, keyExchange, scenario.crlPem, ev.side === 'server' ? scenario.clientEmail : undefined);
+  const comparison = useRunComparison(ev.report, asked, keyExchange, ev.side === 'client' ? scenario.crlPem : undefined, ev.side === 'server' ? scenario.clientEmail : undefined);
   return <ReportView report={ev.report} who={ev.side === 'client' ? "Client's check of the server" : "Server's check of the client"} asked={asked} comparison={comparison} />;
 }
 
@@ -499,7 +499,7 @@ function PasteBox() {
       </label>
       <label className="block">
         CRLs (PEM, optional)
-        <textarea value={paste.crlPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ crlPem: e.target.value })} placeholder="-----BEGIN X509 CRL----- (openssl crl, openssl ca -gencrl): each side checks the peer's chain against them" />
+        <textarea value={paste.crlPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ crlPem: e.target.value })} placeholder="-----BEGIN X509 CRL----- (openssl crl, openssl ca -gencrl): the client checks the server's chain against them" />
       </label>
       <label className="check small">
         <input type="checkbox" checked={paste.mozilla} onChange={(e) => setPaste({ mozilla: e.target.checked })} /> Also trust the Mozilla root store (for a
@@ -545,7 +545,7 @@ function ClientPasteBox() {
   const { setPaste, setScenario } = useAppStore.getState();
   const inUse = !!scenario.pastedClientChainPem;
   const policy: Policy | undefined = scenario.policy;
-  const tooBig = () => paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length + paste.crlPem.length > MAX_PASTE;
+  const tooBig = () => paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length > MAX_PASTE;
 
   const loadSample = async (id: string, trusted: boolean) => {
     try {
@@ -567,7 +567,6 @@ function ClientPasteBox() {
         extraTrustPem: paste.clientTrustPem.trim() ? paste.clientTrustPem : undefined,
         purpose: 'client',
         policy: asked,
-        crlPem: paste.crlPem.trim() ? paste.crlPem : undefined,
         email: paste.clientEmail.trim() || undefined,
       });
       setPaste({ clientBusy: false, clientInspection: result });

@@ -66,7 +66,7 @@ export interface PasteState {
   chainPem: string;
   keyPem: string;
   trustPem: string;
-  /** CRLs (PEM) the client checks the server chain against, and the server a client chain. */
+  /** CRLs (PEM) the client checks the server chain against. */
   crlPem: string;
   /** Mutual TLS: the e-mail address the server expects in the client certificate. */
   clientEmail: string;

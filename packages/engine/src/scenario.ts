@@ -62,7 +62,7 @@ export interface Scenario {
   request?: string;
   /** Verification policy of both sides' certificate checks (default webpki). */
   policy?: Policy;
-  /** CRLs (PEM or base64 DER) both sides check the peer's chain against (RFC 5280 §6.3). */
+  /** CRLs (PEM or base64 DER) the client checks the server's chain against (RFC 5280 §6.3). */
   crlPem?: string;
   /** Mutual TLS: the e-mail address the server expects in the client certificate (rfc822Name). */
   clientEmail?: string;

@@ -144,14 +144,14 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     for (const p of tb.problems) note('client', `Added trust anchors: ${p}`);
   }
   if (sc.fault === 'untrusted-root') note('client', 'Fault: the client does not trust the demo root CA.');
-  // Pasted CRLs: both sides check the peer's chain against them (RFC 5280 §6.3), under the scenario's policy.
+  // Pasted CRLs: the client checks the server's chain against them (RFC 5280 §6.3); the policy is both sides'.
   const crls: Uint8Array[] = [];
   if (sc.crlPem?.trim()) {
     const cb = parseCrlBundle(sc.crlPem);
     crls.push(...cb.crls);
     for (const p of cb.problems) note('client', `Pasted CRL: ${p}`);
   }
-  const verification = { ...(sc.policy ? { policy: sc.policy } : {}), ...(crls.length ? { crls } : {}) };
+  const policy = sc.policy ? { policy: sc.policy } : {};
 
   // ---- configuration -------------------------------------------------------------------------
   const versionSuites = sc.version === 'TLS 1.3' ? TLS13_NAMES : TLS12_NAMES;
@@ -208,7 +208,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     alpn: ['h2', 'http/1.1'],
     serverName,
     trustAnchors: anchors,
-    peerVerification: verification,
+    peerVerification: { ...policy, ...(crls.length ? { crls } : {}) },
     ...(mutual && sc.fault !== 'no-client-certificate' ? { clientCert: { chain: clientChain, ...(clientKey ? { key: clientKey } : {}) } } : {}),
   };
   const serverCfg: ServerConfig = {
@@ -223,7 +223,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     alpn: ['http/1.1'],
     cert: { chain: serverChain, ...(serverKey ? { key: serverKey } : {}) },
     ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: clientAnchors } : {}),
-    peerVerification: { ...verification, ...(mutual && sc.clientEmail ? { email: sc.clientEmail } : {}) },
+    peerVerification: { ...policy, ...(mutual && sc.clientEmail ? { email: sc.clientEmail } : {}) },
   };
   if (sc.fault === 'no-client-certificate') note('client', 'Fault: the server requires a client certificate and the client has none.');
   if (sc.fault === 'bad-premaster' && sc.version === 'TLS 1.3') note('client', 'The bad-premaster fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.');

@@ -102,12 +102,17 @@ describe('the revoked sample and pasted CRLs (RFC 5280 §6.3)', () => {
       expect(run({ version, ...revoked }).ok).toBe(true);
     }
   });
-  it('in mutual TLS the server checks the client chain against the pasted CRL and the expected e-mail', () => {
+  it('in mutual TLS the server checks the client certificate for the expected e-mail', () => {
     const client = { mutual: true, pastedClientChainPem: sample('client-valid.pem'), pastedClientKeyPem: sample('client-valid.key'), extraClientTrustPem: root };
     expect(run({ ...client, clientEmail: 'alice@tlslab.test' }).ok).toBe(true);
     expect(run({ ...client, clientEmail: 'Alice@tlslab.test' }).alert).toBe('bad_certificate');
-    // The revocation sample's CRL is of another CA: it does not apply to alice's certificate.
-    expect(run({ ...client, crlPem: sample('revoked.crl') }).ok).toBe(true);
+  });
+  it("CRLs that cover none of the server's chain leave its status undetermined: the client refuses it", () => {
+    const events: TlsEvent[] = [];
+    const summary = runScenario({ ...DEFAULT_SCENARIO, at: AT, seed: 'samples', crlPem: sample('revoked.crl') }, (e) => events.push(e));
+    expect(summary.alert).toBe('certificate_unknown');
+    const report = events.find((e): e is Extract<TlsEvent, { type: 'cert-report' }> => e.type === 'cert-report')!.report;
+    expect(report.checks.find((c) => c.id === 'crl' && !c.pass)?.reason).toMatch(/no CRL given covers this certificate/);
   });
   it('a CRL box that holds no CRL is a note, and the run goes on', () => {
     const events: TlsEvent[] = [];
@@ -116,7 +121,7 @@ describe('the revoked sample and pasted CRLs (RFC 5280 §6.3)', () => {
   });
   it('the paste check uses the CRL box and judges under both policies', () => {
     const insp = inspect({ chainPem: sample('revoked.pem'), extraTrustPem: sample('revoked-root.pem'), host: 'server.tlslab.test', crlPem: sample('revoked.crl'), policy: 'rfc5280' });
-    expect(insp.crls).toBe(1);
+    expect(insp.crls).toBe(2);
     expect(insp.report).toMatchObject({ ok: false, alert: 'certificate_revoked' });
     expect(insp.comparison?.policy).toBe('webpki');
     expect(insp.comparison?.report.alert).toBe('certificate_revoked');

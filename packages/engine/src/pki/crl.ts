@@ -7,8 +7,12 @@
  * and its issuingDistributionPoint scope covers the certificate. An applicable CRL is used
  * only when it is sound: signed by the issuer's key (which must allow cRLSign), current at the
  * validation time (thisUpdate ≤ time ≤ nextUpdate), and free of critical extensions we do not
- * process (delta, indirect and reason-partitioned CRLs are refused by name). A certificate whose
- * serial number a usable CRL lists fails with the revocation reason and date.
+ * process (delta, indirect and reason-partitioned CRLs are refused by name), with a non-critical
+ * cRLNumber and no serial listed twice. A certificate whose serial number a usable CRL lists
+ * fails with the revocation reason and date. Once CRLs are given, every certificate below the
+ * trust anchor needs a usable CRL of its issuer (as `openssl verify -crl_check_all`): without
+ * one its status is undetermined and the chain fails. A CRL that cannot be read or breaks the
+ * profile's structure is ignored, as if it had not been given.
  *
  * Every decision is a `CertCheck`: `crl` (this CRL can be used for this certificate),
  * `revocation` (not revoked), `crl-unused` (a CRL that covers no certificate of the path) and
@@ -26,14 +30,16 @@ import {
   CRLDistributionPoints,
   CRLReason,
   IssuingDistributionPoint,
+  Extensions,
   type Extension,
   type GeneralName,
 } from '@peculiar/asn1-x509';
 import type { AlertDescription } from '../errors';
 import type { CertCheck } from '../events';
+import type { Policy } from './verify';
 import { toHex } from '../codec/hex';
 import { verifyX509Signature, type X509SignatureAlgorithm } from '../crypto/signature';
-import { children, readTlv } from './der';
+import { children, readTlv, type Tlv } from './der';
 import { normalizeDnsName } from './hostname';
 import {
   decodeBase64,
@@ -127,6 +133,12 @@ export interface ParsedCrl {
   };
   /** Problems found while decoding extensions (each makes the CRL unusable). */
   decodeProblems: string[];
+  /**
+   * Set when the CRL breaks the profile's structure (a version other than v2, a date encoded as
+   * GeneralizedTime before 2050, no nextUpdate): it is not a CRL a verifier may use, and it is
+   * ignored as if it had not been given (RFC 5280 §5.1.2.1, §5.1.2.4, §5.1.2.5).
+   */
+  malformed?: string;
   sha256: string;
 }
 
@@ -178,6 +190,8 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   let outerAlg: Uint8Array;
   let innerAlg: Uint8Array;
   let crlNumberHex: string | undefined;
+  let entryDers: Uint8Array[] = [];
+  const malformed: string[] = [];
   try {
     const top = readTlv(der, 0);
     if (top.tag !== 0x30 || top.end !== der.length) throw new Error('not a single DER SEQUENCE');
@@ -197,7 +211,24 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     if (!algTlv || !issuerTlv || algTlv.tag !== 0x30 || issuerTlv.tag !== 0x30) throw new Error('tbsCertList fields are not where RFC 5280 §5.1 puts them');
     innerAlg = der.subarray(algTlv.start, algTlv.end);
     issuerAttributes = nameAttributesFromDer(der.subarray(issuerTlv.start, issuerTlv.end));
-    list = AsnParser.parse(der, CertificateList);
+    // §5.1.2.1: when present, the version is v2 (INTEGER 1).
+    if (i === 1) {
+      const v = der.subarray(fields[0]!.contentStart, fields[0]!.end);
+      if (v.length !== 1 || v[0] !== 1) malformed.push(`its version field is ${toHex(v) || 'empty'}, not v2 (1)`);
+    }
+    // §5.1.2.4 / §5.1.2.5: dates through 2049 are UTCTime; nextUpdate must be there.
+    const times = fields.slice(i + 2, i + 4).filter((f) => f.tag === 0x17 || f.tag === 0x18);
+    times.forEach((f, k) => {
+      const year = Number(String.fromCharCode(...der.subarray(f.contentStart, f.contentStart + 4)));
+      if (f.tag === 0x18 && year < 2050) malformed.push(`its ${k === 0 ? 'thisUpdate' : 'nextUpdate'} (${year}) is a GeneralizedTime; dates before 2050 must be UTCTime`);
+    });
+    if (times.length < 2) malformed.push('it has no nextUpdate, which every CRL must carry');
+    // The entries are decoded one by one (a CRL of 10,000 entries is over the ASN.1 library's
+    // node limit as a whole); the rest is decoded as a CertificateList without them.
+    const revoked = fields.slice(i + 3).find((f) => f.tag === 0x30);
+    entryDers = revoked ? children(der, revoked).map((e) => der.subarray(e.start, e.end)) : [];
+    const rest = fields.filter((f) => f !== revoked).map((f) => der.subarray(f.start, f.end));
+    list = AsnParser.parse(derSequence([derSequence(rest), outerAlg, der.subarray(sig.start, sig.end)]), CertificateList);
     const num = list.tbsCertList.crlExtensions?.find((e) => e.extnID === '2.5.29.20');
     if (num) {
       const v = u8(num.extnValue.buffer);
@@ -233,6 +264,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     sha256: fingerprint(der),
   };
   if (t.nextUpdate) crl.nextUpdate = t.nextUpdate.getTime();
+  if (malformed.length) crl.malformed = malformed.join('; ');
   if (crlNumberHex) crl.crlNumber = crlNumberHex;
 
   for (const { ext, value } of readExtensions(t.crlExtensions, CRL_EXTENSIONS, '', decodeProblems)) {
@@ -260,10 +292,22 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     }
   }
 
-  for (const rc of t.revokedCertificates ?? []) {
-    const serial = serialKey(toHex(u8(rc.userCertificate)));
-    const entry: CrlEntry = { serial, revocationDate: rc.revocationDate.getTime(), extensions: [] };
-    for (const { ext, value } of readExtensions(rc.crlEntryExtensions, ENTRY_EXTENSIONS, `entry ${serial}: `, decodeProblems)) {
+  for (const [k, entryDer] of entryDers.entries()) {
+    // RevokedCertificate ::= SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions OPTIONAL }
+    let serial: string;
+    let revocationDate: Date;
+    let entryExtensions: Extension[] | undefined;
+    try {
+      const f = children(entryDer, readTlv(entryDer, 0));
+      if (f.length < 2 || f.length > 3 || f[0]!.tag !== 0x02 || f[0]!.end === f[0]!.contentStart || (f[2] && f[2].tag !== 0x30)) throw new Error('not a RevokedCertificate');
+      serial = serialKey(toHex(entryDer.subarray(f[0]!.contentStart, f[0]!.end)));
+      revocationDate = decodeTime(entryDer, f[1]!);
+      if (f[2]) entryExtensions = Array.from(AsnParser.parse(entryDer.subarray(f[2].start, f[2].end), Extensions));
+    } catch (e) {
+      throw new Error(`not a DER X.509 CRL: revoked entry #${k + 1} cannot be read: ${(e as Error).message}`);
+    }
+    const entry: CrlEntry = { serial, revocationDate, extensions: [] };
+    for (const { ext, value } of readExtensions(entryExtensions, ENTRY_EXTENSIONS, `entry ${serial}: `, decodeProblems)) {
       entry.extensions.push(ext);
       try {
         if (ext.oid === '2.5.29.21') {
@@ -273,10 +317,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
           // InvalidityDate ::= GeneralizedTime
           const tlv = readTlv(value, 0);
           if (tlv.tag !== 0x18) throw new Error('not a GeneralizedTime');
-          const s = String.fromCharCode(...value.subarray(tlv.contentStart, tlv.end));
-          const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(s);
-          if (!m) throw new Error(`"${s}" is not a GeneralizedTime in UTC`);
-          entry.invalidityDate = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+          entry.invalidityDate = decodeTime(value, tlv);
         }
       } catch (e) {
         decodeProblems.push(`entry ${serial}: cannot decode ${ext.name}: ${(e as Error).message}`);
@@ -285,6 +326,34 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     crl.entries.push(entry);
   }
   return crl;
+}
+
+/** A Time (RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ, years 1950–2049, or GeneralizedTime YYYYMMDDHHMMSSZ). */
+function decodeTime(der: Uint8Array, t: Tlv): Date {
+  const text = String.fromCharCode(...der.subarray(t.contentStart, t.end));
+  const m = t.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : t.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text) : null;
+  if (!m) throw new Error(`"${text}" is not a UTCTime or GeneralizedTime in UTC`);
+  let year = Number(m[1]);
+  if (t.tag === 0x17) year += year < 50 ? 2000 : 1900;
+  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  if (Number.isNaN(d.getTime())) throw new Error(`"${text}" is not a valid date`);
+  return d;
+}
+
+/** DER SEQUENCE of the given encodings (X.690 §8.9, definite length). */
+function derSequence(parts: Uint8Array[]): Uint8Array {
+  const len = parts.reduce((n, p) => n + p.length, 0);
+  const lenBytes: number[] = [];
+  for (let v = len; v > 0; v = Math.floor(v / 256)) lenBytes.unshift(v & 0xff);
+  const header = len < 0x80 ? [0x30, len] : [0x30, 0x80 | lenBytes.length, ...lenBytes];
+  const out = new Uint8Array(header.length + len);
+  out.set(header);
+  let o = header.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 const parsedCrls = new WeakMap<Uint8Array, ParsedCrl>();
@@ -399,8 +468,13 @@ function distributionPointNames(cert: ParsedCertificate): string[] | null {
   return names;
 }
 
-/** Why this CRL does not cover this certificate (issuer and scope, §6.3.3 (b)), or null when it does. */
-function notApplicable(crl: ParsedCrl, cert: ParsedCertificate, issuer: ParsedCertificate): string | null {
+/**
+ * Why this CRL does not cover this certificate (issuer and scope, §6.3.3 (b)), or null when it
+ * does. An issuingDistributionPoint that names points must name one the certificate's
+ * cRLDistributionPoints names; under webpki only URIs, compared byte for byte (CABF BR
+ * 7.1.2.11.2, 7.2.2.1).
+ */
+function notApplicable(crl: ParsedCrl, cert: ParsedCertificate, issuer: ParsedCertificate, policy: Policy): string | null {
   if (crl.issuerKey !== cert.issuerKey) return `its issuer "${crl.issuer}" is not the certificate's issuer "${cert.issuer}"`;
   if (crl.issuerKey !== issuer.subjectKey) return `its issuer "${crl.issuer}" is not the issuing CA "${issuer.subject}"`;
   if (crl.authorityKeyId && issuer.subjectKeyId && crl.authorityKeyId !== issuer.subjectKeyId) {
@@ -412,9 +486,13 @@ function notApplicable(crl: ParsedCrl, cert: ParsedCertificate, issuer: ParsedCe
     if (idp.onlyUser && isCa) return 'its issuingDistributionPoint says it lists only end-entity certificates, and this is a CA certificate';
     if (idp.onlyCA && !isCa) return 'its issuingDistributionPoint says it lists only CA certificates, and this is an end-entity certificate';
     if (idp.onlyAttribute) return 'its issuingDistributionPoint says it lists only attribute certificates';
-    const dps = distributionPointNames(cert);
-    if (idp.fullNames.length > 0 && dps && dps.length > 0 && !idp.fullNames.some((n) => dps.includes(n))) {
-      return `its issuingDistributionPoint [${idp.fullNames.join(', ')}] is none of the certificate's cRLDistributionPoints [${dps.join(', ')}]`;
+    const dps = distributionPointNames(cert) ?? [];
+    if (idp.fullNames.length > 0) {
+      const list = `its issuingDistributionPoint [${idp.fullNames.join(', ')}]`;
+      if (dps.length === 0) return `${list} names a distribution point, and the certificate has no cRLDistributionPoints to match it`;
+      const nonUri = [...idp.fullNames, ...dps].filter((n) => !n.startsWith('URI:'));
+      if (policy === 'webpki' && nonUri.length > 0) return `${list} vs the certificate's cRLDistributionPoints [${dps.join(', ')}]: only URIs may name distribution points (CABF BR 7.1.2.11.2, 7.2.2.1), not ${nonUri.join(', ')}`;
+      if (!idp.fullNames.some((n) => dps.includes(n))) return `${list} is none of the certificate's cRLDistributionPoints [${dps.join(', ')}]`;
     }
   }
   return null;
@@ -459,6 +537,15 @@ function crlProblems(crl: ParsedCrl, issuer: ParsedCertificate, at: Date): Probl
     out.push({ text: `it is a version ${crl.version} CRL with extensions (only v2 may have them)`, rfc: 'RFC 5280 §5.1.2.1' });
   }
   for (const p of crl.decodeProblems) out.push({ text: p, rfc: 'RFC 5280 §5.2, §5.3' });
+  // §5.2.3: every CRL carries a non-critical cRLNumber.
+  const number = crl.extensions.find((e) => e.oid === '2.5.29.20');
+  if (!number) out.push({ text: 'it has no cRLNumber extension, which every CRL must carry', rfc: 'RFC 5280 §5.2.3' });
+  else if (number.critical) out.push({ text: 'its cRLNumber extension is marked critical; it must not be', rfc: 'RFC 5280 §5.2.3' });
+  // A serial listed twice: which entry (reason, date) holds is ambiguous.
+  const serials = new Set<string>();
+  const twice = new Set<string>();
+  for (const e of crl.entries) (serials.has(e.serial) ? twice : serials).add(e.serial);
+  if (twice.size > 0) out.push({ text: `it lists the serial number${twice.size > 1 ? 's' : ''} ${[...twice].slice(0, 3).join(', ')} more than once`, rfc: 'RFC 5280 §5.1.2.6; CABF BR §7.2.2' });
   // §5.2: critical extensions we do not process make the CRL unusable; some by name.
   for (const e of crl.extensions) {
     if (e.oid === '2.5.29.27') out.push({ text: 'it is a delta CRL (deltaCRLIndicator); delta CRLs are not supported, give the complete CRL', rfc: 'RFC 5280 §5.2.4' });
@@ -480,11 +567,12 @@ const sections = (ps: Problem[]) => [...new Set(ps.map((p) => p.rfc))].join('; '
  * of its issuer (usable or not, and why), and a `revocation` check when a usable one decides.
  * Returns no checks when no CRL covers the certificate. `cert` and `issuer` are the child and
  * the next certificate of a path (the issuer's key must have signed the CRL); `index` is the
- * position of `cert` in the report's certificates.
+ * position of `cert` in the report's certificates; `policy` decides how distribution points
+ * are matched.
  */
-export function revocationChecks(cert: ParsedCertificate, issuer: ParsedCertificate, crls: ParsedCrl[], at: Date, index = 0): CertCheck[] {
+export function revocationChecks(cert: ParsedCertificate, issuer: ParsedCertificate, crls: ParsedCrl[], at: Date, index = 0, policy: Policy = 'webpki'): CertCheck[] {
   const base = { subject: cert.subject };
-  const applicable = crls.filter((c) => notApplicable(c, cert, issuer) === null);
+  const applicable = crls.filter((c) => notApplicable(c, cert, issuer, policy) === null);
   if (applicable.length === 0) return [];
   const judged = applicable.map((crl) => ({ crl, problems: crlProblems(crl, issuer, at) }));
   const usable = judged.filter((j) => j.problems.length === 0).map((j) => j.crl);
@@ -531,40 +619,54 @@ export function revocationChecks(cert: ParsedCertificate, issuer: ParsedCertific
 }
 
 /**
- * Every revocation check of a path (leaf … top): each certificate that has its issuer in the
- * path is judged by the CRLs given (`cert` indexes set to the path position), and each CRL
- * that covers none of them gets a chain-level `crl-unused` check saying why; a CRL that does
- * not parse is a failed chain-level `crl` check. No CRLs: no checks.
+ * Every revocation check of a path (leaf … top). A CRL that cannot be read, or that breaks the
+ * profile's structure, is ignored (a passing chain-level `crl` note says why), as if it had not
+ * been given. When at least one CRL is left, revocation is checked for every certificate whose
+ * issuer is in the path (the trust anchor itself is trusted as it is): a usable CRL of its
+ * issuer must cover it, or the check fails because its status cannot be determined (RFC 5280
+ * §6.3.3: UNDETERMINED), and a listed serial fails with the reason and date. A CRL that covers
+ * no certificate of the path gets a passing chain-level `crl-unused` note saying why. No CRLs:
+ * no checks.
  */
-export function pathRevocationChecks(path: ParsedCertificate[], crlDers: readonly Uint8Array[], at: Date): CertCheck[] {
-  if (crlDers.length === 0) return [];
+export function pathRevocationChecks(path: readonly ParsedCertificate[], crlDers: readonly Uint8Array[], at: Date, policy: Policy = 'webpki'): CertCheck[] {
   const checks: CertCheck[] = [];
   const crls: ParsedCrl[] = [];
+  const ignored = (k: number, compared: string, why: string, rfc: string) =>
+    checks.push({ id: 'crl', title: 'CRL ignored', cert: null, compared, pass: true, reason: `CRL #${k + 1} is ignored, as if it had not been given: ${why}`, rfc });
   crlDers.forEach((der, k) => {
     try {
-      crls.push(parseCrlCached(der));
+      const c = parseCrlCached(der);
+      if (c.malformed) ignored(k, describeCrl(c), c.malformed, 'RFC 5280 §5.1.2');
+      else crls.push(c);
     } catch (e) {
-      checks.push({
-        id: 'crl',
-        title: 'CRL readable',
-        cert: null,
-        compared: `CRL #${k + 1}: ${der.length} bytes of DER`,
-        pass: false,
-        reason: `CRL #${k + 1} cannot be read: ${(e as Error).message}`,
-        rfc: 'RFC 5280 §5.1',
-      });
+      ignored(k, `CRL #${k + 1}: ${der.length} bytes of DER`, `it cannot be read (${(e as Error).message})`, 'RFC 5280 §5.1');
     }
   });
+  if (crls.length === 0) return checks;
   const used = new Set<ParsedCrl>();
   for (let i = 0; i + 1 < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1]!;
-    for (const c of crls) if (notApplicable(c, cert, issuer) === null) used.add(c);
-    checks.push(...revocationChecks(cert, issuer, crls, at, i));
+    const mine = crls.filter((c) => notApplicable(c, cert, issuer, policy) === null);
+    for (const c of mine) used.add(c);
+    if (mine.length > 0) {
+      checks.push(...revocationChecks(cert, issuer, crls, at, i, policy));
+      continue;
+    }
+    checks.push({
+      id: 'crl',
+      title: 'CRL of the issuer given',
+      cert: i,
+      subject: cert.subject,
+      compared: `serial ${cert.serial} of "${cert.subject}" vs ${crls.length} CRL(s) given`,
+      pass: false,
+      reason: `no CRL given covers this certificate, so whether "${issuer.subject}" revoked it cannot be determined (${crls.map((c) => `${describeCrl(c)}: ${notApplicable(c, cert, issuer, policy)}`).join('; ')})`,
+      rfc: 'RFC 5280 §6.3.3',
+    });
   }
   for (const c of crls) {
     if (used.has(c)) continue;
-    const whys = path.slice(0, -1).map((cert, i) => `"${cert.subject}": ${notApplicable(c, cert, path[i + 1]!)}`);
+    const whys = path.slice(0, -1).map((cert, i) => `"${cert.subject}": ${notApplicable(c, cert, path[i + 1]!, policy)}`);
     checks.push({
       id: 'crl-unused',
       title: 'CRL does not apply',

@@ -234,6 +234,7 @@ interface PathContext {
   keyExchange: 'rsa' | 'ecdhe' | undefined;
   crls: readonly Uint8Array[];
   email: string | undefined;
+  policy: Policy;
   /** Cache of signature results by child/parent fingerprints. */
   sigCache: Map<string, boolean>;
 }
@@ -536,7 +537,7 @@ function validatePath(ctx: PathContext): CertCheck[] {
 
   // --- [crl branch] Revocation from the given CRLs (RFC 5280 §6.3) and the expected e-mail
   // identity (§4.2.1.6): pki/crl.ts; a self-contained block for the policy rewrite to keep.
-  checks.push(...pathRevocationChecks(path, ctx.crls, at));
+  checks.push(...pathRevocationChecks(path, ctx.crls, at, ctx.policy));
   if (ctx.email !== undefined) checks.push(...emailChecks(leaf, ctx.email));
   return checks;
 }
@@ -688,6 +689,7 @@ export function verifyChain(opts: VerifyChainOptions): VerificationReportSummary
       keyExchange: opts.keyExchange,
       crls: opts.crls ?? [],
       email: opts.email,
+      policy: opts.policy ?? 'webpki',
       sigCache,
     });
     const failures = checks.filter((c) => !c.pass).length;

@@ -19,7 +19,7 @@
 #   ca-delta.crl        a delta CRL (deltaCRLIndicator, critical)
 #   impostor.crl        same issuer name as the CA, signed by another key (no AKI)
 #   impostor-aki.crl    the same with that other key's authorityKeyIdentifier
-#   other.crl           CRL of an unrelated CA ("TLS Lab Other CA") revoking the same serials
+#   other.crl           CRL of an unrelated CA ("TLS Lab Other CA") listing every serial the CA issued
 #   root.crl            root's CRL revoking the intermediate CA (cACompromise)
 #   root-empty.crl      root's CRL revoking nothing
 #   nocrlsign.crl       CRL signed by nocrlsign-ca (whose key may not sign CRLs)
@@ -178,7 +178,7 @@ cacnf other 2000
 key "$work/other.key"
 csr "$work/other.key" "/O=TLS Lab Corpus/CN=TLS Lab Other CA" "$work/other.csr"
 openssl x509 -req -in "$work/other.csr" -signkey "$work/other.key" -days 3650 -extfile <(printf 'subjectKeyIdentifier=hash\n') -out "$work/other.pem" 2>/dev/null
-cp "$work/ca/index.txt" "$work/other/index.txt"
+awk 'BEGIN{FS=OFS="\t"} {$1="R"; $3="260301000000Z,keyCompromise"; print}' "$work/ca/index.txt" > "$work/other/index.txt"
 gencrl other "$work/other.pem" "$work/other.key" 20260601000000Z 20270601000000Z other.crl crl_aki
 
 gencrl root root.pem root.key 20260601000000Z 20270601000000Z root-empty.crl crl_aki
