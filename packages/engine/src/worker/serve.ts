@@ -8,6 +8,7 @@
  */
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
+import { prepareDemoKey } from '../pki/demo';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
 import { verifyChain, type Policy } from '../pki/verify';
 import { parseCrlBundle } from '../pki/crl';
@@ -24,6 +25,9 @@ export interface WorkerPort {
 }
 
 const BATCH = 200;
+
+/** Background work runs in slices this long, so a command waits at most about this much. */
+const SLICE_MS = 8;
 
 function message(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
@@ -98,6 +102,17 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
       flush();
       port.postMessage({ type: 'error', id, message: `The engine could not run this scenario: ${message(err)}` });
     }
+  }
+
+  /** Advances a prepared key in short slices between messages (setTimeout yields to them). */
+  function prepare(msg: Extract<ToWorker, { type: 'prepare' }>): void {
+    const { step } = prepareDemoKey(msg.seed, msg.serverKeyType);
+    const slice = (): void => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < SLICE_MS) if (step()) return;
+      setTimeout(slice, 0);
+    };
+    setTimeout(slice, 0);
   }
 
   function inspect(msg: Extract<ToWorker, { type: 'inspect-pem' }>): PemInspection {
@@ -194,6 +209,9 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
           return;
         case 'verify':
           port.postMessage(reverify(msg));
+          return;
+        case 'prepare':
+          prepare(msg);
           return;
         case 'live':
           live(msg);
