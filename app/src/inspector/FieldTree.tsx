@@ -1,5 +1,5 @@
 /** The field tree of a byte buffer, from the engine's ByteSpans (labels are the RFC's field names). */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ByteSpan } from '../store/derive';
 import { useAppStore, type Hover } from '../store';
 import { rfcLink } from '../format';
@@ -16,8 +16,13 @@ export function FieldTree({ spans, space, label }: Props) {
   const hover = useAppStore((s) => (s.hover?.space === space ? s.hover : null));
   const setHover = useAppStore((s) => s.setHover);
   const minDepth = ordered.reduce((m, s) => Math.min(m, s.depth), Infinity);
+  // A field lit from its bytes (hovering the hex) is scrolled into view in the tree.
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (hover) listRef.current?.querySelector<HTMLElement>('li.field.hl')?.scrollIntoView({ block: 'nearest' });
+  }, [hover]);
   return (
-    <ul className="tree" role="tree" aria-label={label}>
+    <ul className="tree" role="tree" aria-label={label} ref={listRef}>
       {ordered.map((s, i) => {
         const active = !!hover && hover.start === s.start && hover.end === s.end && hover.label === s.label;
         const link = rfcLink(s.rfc);
