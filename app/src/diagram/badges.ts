@@ -23,9 +23,9 @@ export function summaryBadges(view: RunView, cursor: number): { badges: Badge[];
   };
   const params = negotiated(view.events, count);
   const visible = view.arrows.filter((a) => a.step <= cursor);
-  // The version the server chose, once its ServerHello is on screen (the client may have
-  // aborted before recording it: a downgrade).
-  const sh = visible.find((a) => a.from === 'server' && a.messages.includes('ServerHello'));
+  // The version the server chose, once its ServerHello (or HelloRetryRequest) is on screen
+  // (the client may have aborted before recording it: a downgrade).
+  const sh = visible.find((a) => a.from === 'server' && (a.messages.includes('ServerHello') || a.messages.includes('HelloRetryRequest')));
   const version = sh ? (params.client?.version ?? params.server?.version) : undefined;
   const ch = firstClientHello(view);
   const offered = ch && visible.length > 0 ? offeredVersion(ch) : undefined;
@@ -39,9 +39,10 @@ export function summaryBadges(view: RunView, cursor: number): { badges: Badge[];
   if (p.signatureScheme) add({ text: p.signatureScheme, kind: 'detail' });
   const hrr = visible.find((a) => a.messages.includes('HelloRetryRequest'));
   if (hrr) add({ text: 'HelloRetryRequest', kind: 'detail' });
-  if (params.client?.resumed && sh) {
+  const serverHello = visible.find((a) => a.from === 'server' && a.messages.includes('ServerHello'));
+  if (params.client?.resumed && serverHello) {
     badges.push({ text: 'resumed (PSK)', kind: 'detail' });
-    claims.push({ kind: 'resumed', step: cursor, recordId: sh.id });
+    claims.push({ kind: 'resumed', step: cursor, recordId: serverHello.id });
   }
   const early = params.client?.earlyData;
   if (early) add({ text: `0-RTT data ${early}`, kind: 'detail' }, { kind: 'early-data', value: early });

@@ -254,7 +254,9 @@ function checkOne(f: RunFacts, c: Claim): string | null {
     }
     case 'negotiated-version': {
       const sh = f.serverHello();
-      const v = sh ? serverHelloVersion(sh.bytes) : undefined;
+      const hrr = f.handshakes((h) => h.direction === 'sent' && h.side === 'server' && h.name === 'HelloRetryRequest')[0];
+      // A HelloRetryRequest selects its version too (supported_versions, RFC 8446 §4.1.4).
+      const v = sh ? serverHelloVersion(sh.bytes) : hrr ? serverHelloVersion(hrr.bytes) : undefined;
       return v === c.version ? null : `the ServerHello selects ${v}`;
     }
     case 'outcome': {
