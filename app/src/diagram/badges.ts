@@ -61,3 +61,19 @@ export function summaryBadges(view: RunView, cursor: number): { badges: Badge[];
   }
   return { badges, claims };
 }
+
+/**
+ * What the arrows on screen draw about their records: a lock and a key's name (sealed under
+ * that key) or none (in the clear), an alert's name, "tampered" (changed on the wire).
+ */
+export function arrowClaims(view: RunView, cursor: number): Claim[] {
+  const out: Claim[] = [];
+  for (const a of view.arrows) {
+    if (a.step > cursor) break;
+    const at = { step: cursor, recordId: a.id };
+    out.push(a.keyName ? { kind: 'encrypted', key: a.keyName, ...at } : { kind: 'plaintext', ...at });
+    if (a.alert) out.push({ kind: 'alert', side: a.from, description: a.alert.description, ...at });
+    if (a.tampered) out.push({ kind: 'changed-in-transit', ...at });
+  }
+  return out;
+}

@@ -191,6 +191,12 @@ function checkOne(f: RunFacts, c: Claim): string | null {
       const clear = f.sent.filter((x) => x.seq > r.seq && !x.protected && f.handshakes((h) => h.direction === 'sent' && h.recordId === x.recordId && h.side === x.side).length > 0);
       return clear.length === 0 ? null : `handshake records in the clear after it: ${clear.map((x) => x.recordId).join(', ')}`;
     }
+    case 'changed-in-transit': {
+      const r = need();
+      const got = f.events.find((e): e is RecordEvent => e.type === 'record' && e.direction === 'received' && e.recordId === r.recordId);
+      const same = !!got && got.bytes.length === r.bytes.length && got.bytes.every((x, i) => x === r.bytes[i]);
+      return got && !same ? null : got ? 'the receiver got the bytes that were sent' : 'the record never arrived';
+    }
     case 'next-encrypted': {
       const r = need();
       const next = f.sent.find((x) => x.side === r.side && x.seq > r.seq);

@@ -22,6 +22,8 @@ export type ClaimBody =
   | { kind: 'resumed' }
   /** Every handshake message sent after this record, by either side, is sealed. */
   | { kind: 'handshake-encrypted-after' }
+  /** What arrived is not what was sent (a man in the middle changed the record). */
+  | { kind: 'changed-in-transit' }
   /** The sender's next record is sealed. */
   | { kind: 'next-encrypted' }
   /** The sender's next record starts a new flight (the other side talks next). */

@@ -11,7 +11,7 @@ import { DEFAULT_SCENARIO, FAULT_NAMES, GROUP_NAMES, SERVER_KEY_TYPES, TLS12_SUI
 import { buildRunView, type RunView } from '../store/derive';
 import { normalizeScenario } from '../store';
 import { scenarioFromUrl, scenarioToSearch } from '../store/url';
-import { summaryBadges } from '../diagram/badges';
+import { arrowClaims, summaryBadges } from '../diagram/badges';
 import { narrate, offeredVersion, firstClientHello } from './narrate';
 import { MESSAGES, explainAlert } from './texts';
 import { checkClaims } from './check-claims';
@@ -92,6 +92,7 @@ function claimsOf(view: RunView, summary: RunSummary): Claim[] {
   const out: Claim[] = [];
   for (let step = 0; step <= view.stepEnds.length; step++) {
     out.push(...narrate(view, step, 'done', summary).claims, ...summaryBadges(view, step).claims);
+    if (step === view.stepEnds.length) out.push(...arrowClaims(view, step));
   }
   return out;
 }
@@ -130,7 +131,7 @@ describe('narration and badges agree with the bytes over the settings matrix', (
     // Not vacuous: each kind of claim was made, and checked, somewhere in the matrix.
     for (const kind of [
       'version', 'plaintext', 'encrypted', 'offers-ticket', 'after-retry', 'resumed', 'handshake-encrypted-after', 'next-encrypted', 'last-of-flight',
-      'alert', 'fatal', 'no-data-before', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
+      'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
     ]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 });
