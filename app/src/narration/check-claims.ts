@@ -52,6 +52,22 @@ function clientHelloVersion(b: Uint8Array): TlsVersionName {
   return 'TLS 1.2';
 }
 
+/**
+ * The number of certificates in a Certificate message: TLS 1.3 (RFC 8446 §4.4.2: context, then
+ * entries of cert_data and extensions) or TLS 1.2 (RFC 5246 §7.4.2: a list of ASN.1Cert).
+ */
+function certificateCount(b: Uint8Array, tls13: boolean): number {
+  const u24 = (i: number) => ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+  let o = 4 + (tls13 ? 1 + (b[4] ?? 0) : 0);
+  const end = o + 3 + u24(o);
+  let n = 0;
+  for (o += 3; o + 3 <= end; n++) {
+    o += 3 + u24(o);
+    if (tls13) o += 2 + (((b[o] ?? 0) << 8) | (b[o + 1] ?? 0));
+  }
+  return n;
+}
+
 /** The facts of one run, in the engine's own order (seq), for checking claims. */
 class RunFacts {
   readonly events: TlsEvent[];
@@ -130,6 +146,18 @@ class RunFacts {
     // A handshake record in the clear starts with its first message's header.
     return !first || rec.bytes.subarray(5, 9).every((x, i) => x === first.bytes[i]);
   }
+  /**
+   * The version a record belongs to, from the bytes: a ClientHello's highest offered version;
+   * after a ServerHello, the one it selects; before, the first ClientHello's.
+   */
+  versionOf(r: RecordEvent): string | undefined {
+    const ch = this.inRecord(r, 'ClientHello');
+    if (ch) return clientHelloVersion(ch.bytes);
+    if (this.inRecord(r, 'HelloRetryRequest')) return 'TLS 1.3';
+    const sh = this.inRecord(r, 'ServerHello') ?? this.handshakes((h) => h.direction === 'sent' && h.side === 'server' && h.name === 'ServerHello' && h.seq < r.seq)[0];
+    const first = this.clientHello();
+    return sh ? serverHelloVersion(sh.bytes) : first ? clientHelloVersion(first.bytes) : undefined;
+  }
   /** Whether event `e` is on screen at step `step`. */
   visibleAt(e: TlsEvent, step: number): boolean {
     return this.view.events.indexOf(e) < visibleCount(this.view, step);
@@ -156,17 +184,15 @@ function checkOne(f: RunFacts, c: Claim): string | null {
   const before = (e: TlsEvent) => !!rec && e.seq < rec.seq;
   switch (c.kind) {
     case 'version': {
-      const r = need();
-      const ch = f.inRecord(r, 'ClientHello');
-      let actual: string | undefined;
-      if (ch) actual = clientHelloVersion(ch.bytes);
-      else if (f.inRecord(r, 'HelloRetryRequest')) actual = 'TLS 1.3';
-      else {
-        const sh = f.inRecord(r, 'ServerHello') ?? f.handshakes((h) => h.direction === 'sent' && h.side === 'server' && h.name === 'ServerHello' && before(h))[0];
-        const first = f.clientHello();
-        actual = sh ? serverHelloVersion(sh.bytes) : first ? clientHelloVersion(first.bytes) : undefined;
-      }
+      const actual = f.versionOf(need());
       return actual === c.version ? null : `the bytes say ${actual}`;
+    }
+    case 'certificates': {
+      const r = need();
+      const cert = f.inRecord(r, 'Certificate');
+      if (!cert) return 'the record carries no Certificate';
+      const n = certificateCount(cert.bytes, f.versionOf(r) === 'TLS 1.3');
+      return n === c.value ? null : `its certificate_list holds ${n}`;
     }
     case 'plaintext':
       return f.isPlain(need()) ? null : `the record is sealed under ${need().protected?.keyName}`;

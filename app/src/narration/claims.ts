@@ -14,6 +14,8 @@ export type ClaimBody =
   | { kind: 'plaintext' }
   /** The record is sealed (with a key whose name starts with `key`, when given). */
   | { kind: 'encrypted'; key?: string }
+  /** The Certificate message holds this many certificates. */
+  | { kind: 'certificates'; value: number }
   /** The ClientHello offers a ticket: a pre_shared_key extension. */
   | { kind: 'offers-ticket' }
   /** This ClientHello answers a HelloRetryRequest. */

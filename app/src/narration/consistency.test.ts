@@ -131,7 +131,7 @@ describe('narration and badges agree with the bytes over the settings matrix', (
     // Not vacuous: each kind of claim was made, and checked, somewhere in the matrix.
     for (const kind of [
       'version', 'plaintext', 'encrypted', 'offers-ticket', 'after-retry', 'resumed', 'handshake-encrypted-after', 'next-encrypted', 'last-of-flight',
-      'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
+      'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'certificates', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
     ]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 });
@@ -181,6 +181,18 @@ describe('the seen bugs (issue 9)', () => {
     expect(rtt({ resumption: true, earlyData: true, helloRetry: true, mutual: true })).toEqual({ badge: '2-RTT handshake', labels: [1, 2], early: '0-RTT data rejected' });
     expect(rtt({ version: 'TLS 1.2' })).toMatchObject({ badge: '2-RTT handshake', labels: [1, 2] });
     for (const fault of ['expired-certificate', 'bad-server-finished', 'no-client-certificate', 'downgrade'] as const) expect(rtt({ fault }).badge, fault).toBeUndefined();
+  });
+
+  it('a Certificate message is told as what it holds: an empty client one, a server chain of two', () => {
+    for (const version of ['TLS 1.3', 'TLS 1.2'] as const) {
+      const { view, summary } = at({ version, fault: 'no-client-certificate' });
+      const told = (from: 'client' | 'server') => {
+        const a = view.arrows.find((x) => x.from === from && x.messages.includes('Certificate'))!;
+        return narrate(view, a.step, 'done', summary).parts.find((p) => p.claims.some((c) => c.kind === 'certificates'))!;
+      };
+      expect(told('client').title, version).toBe('The client has no certificate to show');
+      expect(told('server').text, version).toContain('the CA certificate that signed it');
+    }
   });
 
   it('TLS 1.3 ServerHello: every handshake message after it is encrypted (a plaintext CCS may follow)', () => {

@@ -118,6 +118,7 @@ function narrateArrow(view: RunView, arrow: Arrow): Explanation[] {
         ...ctx,
         ...(msg && name === 'ClientHello' ? { offersTicket: hasExtension(msg, 'pre_shared_key') } : {}),
         ...(msg && name === 'ServerHello' ? { resumed: hasExtension(msg, 'pre_shared_key') } : {}),
+        ...(msg && name === 'Certificate' ? { certificates: msg.spans.filter((sp) => sp.label === 'CertificateEntry' || sp.label === 'ASN.1Cert').length } : {}),
       }),
     );
   }

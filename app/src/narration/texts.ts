@@ -29,6 +29,8 @@ export interface Ctx {
   resumed?: boolean;
   /** The other side sends the next record. */
   lastOfFlight?: boolean;
+  /** This Certificate message's number of certificates. */
+  certificates?: number;
 }
 
 type Entry = (c: Ctx) => Explanation;
@@ -92,15 +94,37 @@ export const MESSAGES: Record<string, Entry> = {
     rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.4` : `${R13} §4.3.2`,
     claims: versionClaim(c),
   }),
-  Certificate: (c) => ({
-    title: c.from === 'server' ? 'The server shows its certificate chain' : 'The client shows its certificate',
-    text:
-      c.from === 'server'
-        ? 'The server sends its certificate chain: its own certificate (binding its public key to its name) and the intermediate CA that signed it. The client checks every signature up to a root it trusts, the validity dates and the host name — see the Certificates tab.'
-        : "The client sends its certificate chain. The server checks it against the CAs it trusts for client authentication, just as the client checked the server's.",
-    rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.2` : `${R13} §4.4.2`,
-    claims: versionClaim(c),
-  }),
+  Certificate: (c) => {
+    const n = c.certificates ?? 0;
+    const rfc = c.version === 'TLS 1.2' ? `${R12} §7.4.2` : `${R13} §4.4.2`;
+    const claims: ClaimBody[] = [...versionClaim(c), ...(c.certificates === undefined ? [] : [{ kind: 'certificates', value: n } as const])];
+    if (c.from === 'client')
+      return n === 0
+        ? {
+            title: 'The client has no certificate to show',
+            text: 'The server asked for a client certificate, and the client has none: its Certificate message is empty. Whether to go on without one is the server’s choice; a server that requires one ends the handshake.',
+            rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.6` : `${R13} §4.4.2.4`,
+            claims,
+          }
+        : {
+            title: 'The client shows its certificate',
+            text: "The client sends its certificate chain. The server checks it against the CAs it trusts for client authentication, just as the client checked the server's.",
+            rfc,
+            claims,
+          };
+    const checks = 'The client checks every signature up to a root it trusts, the validity dates and the host name — see the Certificates tab.';
+    return {
+      title: n === 0 ? 'The server has no certificate to show' : 'The server shows its certificate chain',
+      text:
+        n === 0
+          ? 'The server’s certificate list is empty: it has nothing to prove who it is, and the client cannot authenticate it.'
+          : n === 1
+            ? `The server sends a single certificate: its own, binding its public key to its name, with no intermediate CA. ${checks}`
+            : `The server sends its certificate chain: its own certificate (binding its public key to its name) and ${n === 2 ? 'the CA certificate that signed it' : `${n - 1} CA certificates above it`}. ${checks}`,
+      rfc,
+      claims,
+    };
+  },
   CertificateVerify: (c) => ({
     title: c.from === 'server' ? 'The server proves it holds the private key' : 'The client proves it holds the private key',
     text: 'A certificate is public; anyone can send it. This message is a signature, with the certificate’s private key, over the hash of the whole handshake so far (the transcript). Only the real key holder can produce it, and it binds the key exchange to that identity.',
