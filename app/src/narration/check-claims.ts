@@ -8,7 +8,7 @@ import type { Side, TlsEvent, TlsVersionName } from '@tlslab/engine';
 import { visibleCount, type HandshakeEvent, type RecordEvent, type RunView } from '../store/derive';
 import type { Claim } from './claims';
 
-const EXT = { pre_shared_key: 41, early_data: 42, supported_versions: 43 } as const;
+const EXT = { pre_shared_key: 41, early_data: 42, supported_versions: 43, key_share: 51 } as const;
 const TLS_RSA_SUITES = new Set([0x009c, 0x009d]);
 
 /** The extensions of a ClientHello, ServerHello or EncryptedExtensions (msg_type ‖ length ‖ body), by code. */
@@ -226,8 +226,22 @@ function checkOne(f: RunFacts, c: Claim): string | null {
     case 'next-encrypted': {
       const r = need();
       const next = f.sent.find((x) => x.side === r.side && x.seq > r.seq);
-      return !next || f.isSealed(next) ? null : `${next.recordId} is in the clear`;
+      if (next && !f.isSealed(next)) return `${next.recordId} is in the clear`;
+      return !next || !c.key || next.protected!.keyName.startsWith(c.key) ? null : `${next.recordId} is sealed under ${next.protected!.keyName}`;
     }
+    case 'retry-group': {
+      const hrr = f.inRecord(need(), 'HelloRetryRequest');
+      const ch = f.clientHello();
+      const wanted = hrr && helloExtensions(hrr.bytes).get(EXT.key_share);
+      const shares = ch && helloExtensions(ch.bytes).get(EXT.key_share);
+      if (!wanted || wanted.length !== 2 || !shares) return 'no selected_group in the HelloRetryRequest';
+      const group = (wanted[0]! << 8) | wanted[1]!;
+      const offered: number[] = [];
+      for (let o = 2; o + 4 <= shares.length; o += 4 + ((shares[o + 2]! << 8) | shares[o + 3]!)) offered.push((shares[o]! << 8) | shares[o + 1]!);
+      return offered.includes(group) ? `the ClientHello already had a key share for group 0x${group.toString(16)}` : null;
+    }
+    case 'completed':
+      return f.handshakeCompleted() === c.value ? null : `the handshake ${c.value ? 'did not complete' : 'completed'}`;
     case 'last-of-flight': {
       const r = need();
       const next = f.sent.find((x) => x.seq > r.seq);

@@ -26,8 +26,12 @@ export type ClaimBody =
   | { kind: 'handshake-encrypted-after' }
   /** What arrived is not what was sent (a man in the middle changed the record). */
   | { kind: 'changed-in-transit' }
-  /** The sender's next record is sealed. */
-  | { kind: 'next-encrypted' }
+  /** The sender's next record is sealed (under a key whose name starts with `key`, when given). */
+  | { kind: 'next-encrypted'; key?: string }
+  /** A HelloRetryRequest names a group the first ClientHello sent no key share for. */
+  | { kind: 'retry-group' }
+  /** Run level: the handshake completed (or not). */
+  | { kind: 'completed'; value: boolean }
   /** The sender's next record starts a new flight (the other side talks next). */
   | { kind: 'last-of-flight' }
   /** The record carries this alert, sent by `side`. */

@@ -131,7 +131,7 @@ describe('narration and badges agree with the bytes over the settings matrix', (
     // Not vacuous: each kind of claim was made, and checked, somewhere in the matrix.
     for (const kind of [
       'version', 'plaintext', 'encrypted', 'offers-ticket', 'after-retry', 'resumed', 'handshake-encrypted-after', 'next-encrypted', 'last-of-flight',
-      'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'certificates', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
+      'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'certificates', 'retry-group', 'completed', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
     ]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,7 @@
  * of the early data all come from the events up to the step.
  */
 import type { RunSummary, Side, TlsVersionName } from '@tlslab/engine';
-import { visibleCount, type Arrow, type HandshakeEvent, type RunView } from '../store/derive';
+import { handshakeCompleted, visibleCount, type Arrow, type HandshakeEvent, type RunView } from '../store/derive';
 import type { Claim, ClaimBody } from './claims';
 import { explainAlert, explainAppData, explainEarlyData, explainEarlyDataVerdict, MESSAGES, type Ctx, type Explanation } from './texts';
 
@@ -143,14 +143,16 @@ export function narrate(view: RunView, cursor: number, status: string, summary: 
       },
     ];
   } else if (cursor === 0) {
+    const done = handshakeCompleted(view.events);
     parts = [
       {
         title: status === 'running' ? 'Computing a handshake…' : 'Ready',
-        text: 'A client and a server (two real TLS state machines, running in your browser) have just completed a handshake with real cryptography. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.',
+        text: `A client and a server (two real TLS state machines, running in your browser) have just ${done ? 'completed a handshake with real cryptography' : 'run a handshake with real cryptography, and it failed: step through to see where and why'}. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.`,
         rfc: 'RFC 8446 §2',
-        claims: [],
+        claims: status === 'running' ? [] : [{ kind: 'completed', value: done }],
       },
     ];
+    add(parts[0]!.claims);
   } else if (arrow) {
     parts = narrateArrow(view, arrow);
     for (const p of parts) add(p.claims, arrow.id);

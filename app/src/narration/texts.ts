@@ -64,7 +64,7 @@ export const MESSAGES: Record<string, Entry> = {
     title: 'The server asks the client to try again',
     text: "The client's key share was for a group the server does not want. Instead of failing, the server answers with a HelloRetryRequest naming the group it accepts; the client sends a second ClientHello with a key share for that group. It costs one extra round trip.",
     rfc: `${R13} §4.1.4`,
-    claims: [{ kind: 'version', version: 'TLS 1.3' }, { kind: 'plaintext' }],
+    claims: [{ kind: 'version', version: 'TLS 1.3' }, { kind: 'plaintext' }, { kind: 'retry-group' }],
   }),
   ServerHello: (c) => ({
     title: 'The server picks the parameters',
@@ -146,6 +146,7 @@ export const MESSAGES: Record<string, Entry> = {
     claims: [
       { kind: 'early-data', value: 'accepted' },
       { kind: 'encrypted', key: 'client_early_traffic_secret' },
+      { kind: 'next-encrypted', key: 'client_handshake_traffic_secret' },
     ],
   }),
   NewSessionTicket: () => ({
@@ -190,7 +191,7 @@ export const MESSAGES: Record<string, Entry> = {
         }
       : {
           title: 'A compatibility record',
-          text: 'TLS 1.3 does not need ChangeCipherSpec; it is sent only so that old middleboxes that expect a TLS 1.2-looking handshake let the connection through. It is ignored by the peer.',
+          text: 'TLS 1.3 does not need ChangeCipherSpec; it is sent only so that old middleboxes that expect a TLS 1.2-looking handshake let the connection through. A TLS 1.3 peer ignores it.',
           rfc: `${R13} §D.4`,
           claims: [{ kind: 'version', version: 'TLS 1.3' }, { kind: 'plaintext' }],
         },
