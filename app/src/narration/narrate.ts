@@ -17,9 +17,28 @@ export interface StepNarration {
   claims: Claim[];
 }
 
-/** The handshake messages a sent record carries (as its sender reported them). */
+/**
+ * The handshake messages a record carries, as its sender reported them — or, when the sender
+ * is a real peer that reports nothing, as our side read them.
+ */
 export function sentMessages(view: RunView, arrow: Arrow): HandshakeEvent[] {
-  return view.events.filter((e): e is HandshakeEvent => e.type === 'handshake' && e.direction === 'sent' && e.side === arrow.from && e.recordId === arrow.id);
+  const of = (side: string, direction: string) =>
+    view.events.filter((e): e is HandshakeEvent => e.type === 'handshake' && e.direction === direction && e.side === side && e.recordId === arrow.id);
+  const sent = of(arrow.from, 'sent');
+  return sent.length > 0 || !realPeerOf(view) ? sent : of(arrow.to, 'received');
+}
+
+/** A live run's real peer (the engine's note says which side it is). */
+export function realPeerOf(view: RunView): { side: Side; address: string } | undefined {
+  for (const e of view.events) if (e.type === 'note' && e.realPeer) return e.realPeer;
+  return undefined;
+}
+
+/** Both close_notify alerts are in the log (sent by one side, or, from a real peer, received). */
+function bothClosed(view: RunView): boolean {
+  const closeBy = (side: Side) =>
+    view.events.some((e) => e.type === 'alert' && e.description === 'close_notify' && ((e.side === side && e.direction === 'sent') || (e.side !== side && e.direction === 'received')));
+  return closeBy('client') && closeBy('server');
 }
 
 /** Whether a hello carries an extension (from the codec's spans: `extension` = its name). */
@@ -144,12 +163,15 @@ export function narrate(view: RunView, cursor: number, status: string, summary: 
     ];
   } else if (cursor === 0) {
     const done = handshakeCompleted(view.events);
+    const realPeer = realPeerOf(view);
     parts = [
       {
-        title: status === 'running' ? 'Computing a handshake…' : 'Ready',
-        text: `A client and a server (two real TLS state machines, running in your browser) have just ${done ? 'completed a handshake with real cryptography' : 'run a handshake with real cryptography, and it failed: step through to see where and why'}. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.`,
+        title: status === 'running' ? (realPeer ? 'Talking to a real peer…' : 'Computing a handshake…') : 'Ready',
+        text: realPeer
+          ? `TLS Lab's ${realPeer.side === 'server' ? 'client' : 'server'} (a real TLS state machine, running in your browser) and a real ${realPeer.side}${realPeer.address ? ` at ${realPeer.address}` : ''} exchanged the records below through tlslab relay. The ${realPeer.side}'s records are the bytes that arrived; what it computed inside is not known here. Press ▶ (or space) to watch it, or → to go one record at a time.`
+          : `A client and a server (two real TLS state machines, running in your browser) have just ${done ? 'completed a handshake with real cryptography' : 'run a handshake with real cryptography, and it failed: step through to see where and why'}. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.`,
         rfc: 'RFC 8446 §2',
-        claims: status === 'running' ? [] : [{ kind: 'completed', value: done }],
+        claims: status === 'running' || realPeer ? [] : [{ kind: 'completed', value: done }],
       },
     ];
     add(parts[0]!.claims);
@@ -168,7 +190,7 @@ export function narrate(view: RunView, cursor: number, status: string, summary: 
     const alerts = fatalAlerts(view);
     const ok = alerts.length === 0 && summary?.ok === true;
     const text = ok
-      ? 'handshake complete, request answered, both sides closed cleanly.'
+      ? `handshake complete, request answered${bothClosed(view) ? ', both sides closed cleanly' : ''}.`
       : alerts.length > 0
         ? alerts.map((a) => `the ${a.side} sent ${a.description}${a.reason ? ` (${a.reason})` : ''}`).join('; then ')
         : (summary?.error ?? 'the run did not complete');

@@ -95,7 +95,8 @@ export const MESSAGES: Record<string, Entry> = {
     claims: versionClaim(c),
   }),
   Certificate: (c) => {
-    const n = c.certificates ?? 0;
+    // Unknown (a real peer's message we could not read): told as a chain, without a count.
+    const n = c.certificates ?? 2;
     const rfc = c.version === 'TLS 1.2' ? `${R12} §7.4.2` : `${R13} §4.4.2`;
     const claims: ClaimBody[] = [...versionClaim(c), ...(c.certificates === undefined ? [] : [{ kind: 'certificates', value: n } as const])];
     if (c.from === 'client')
