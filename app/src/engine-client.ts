@@ -4,10 +4,10 @@
  * the URL in step with the settings, and restarts the Worker if it crashes or hangs, with a
  * clear message; the page keeps working either way.
  */
-import type { LiveRequest, Scenario, TlsEvent } from '@tlslab/engine';
+import type { LiveRequest, Scenario, TlsEvent, VerificationReportSummary } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
-import { scenarioToSearch } from './store/url';
+import { nextSeed, scenarioToSearch } from './store/url';
 import { useLiveStore } from './live/store';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
@@ -17,6 +17,7 @@ let worker: Worker | null = null;
 let nextId = 1;
 const pendingEvents = new Map<number, TlsEvent[]>();
 const pemWaiters = new Map<number, (r: PemInspection) => void>();
+const verifyWaiters = new Map<number, (r: VerificationReportSummary | null) => void>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 
 function post(msg: ToWorker): void {
@@ -45,6 +46,8 @@ function crashed(message: string): void {
   pendingEvents.clear();
   for (const [, resolve] of pemWaiters) resolve({ certificates: 0, keys: [], problems: [message] });
   pemWaiters.clear();
+  for (const [, resolve] of verifyWaiters) resolve(null);
+  verifyWaiters.clear();
 }
 
 function onMessage(msg: FromWorker): void {
@@ -62,6 +65,7 @@ function onMessage(msg: FromWorker): void {
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
       store.finishRun(msg.id, events, msg.ms, msg.summary);
+      if (useLiveStore.getState().runId !== msg.id) prepareKeys(store.scenario);
       if (useLiveStore.getState().runId === msg.id) {
         const sm = msg.summary;
         useLiveStore.getState().set({
@@ -79,7 +83,18 @@ function onMessage(msg: FromWorker): void {
       resolve?.(msg.result);
       return;
     }
+    case 'verified': {
+      verifyWaiters.get(msg.id)?.(msg.report);
+      verifyWaiters.delete(msg.id);
+      return;
+    }
     case 'error': {
+      const verifying = verifyWaiters.get(msg.id);
+      if (verifying) {
+        verifyWaiters.delete(msg.id);
+        verifying(null);
+        return;
+      }
       const resolve = pemWaiters.get(msg.id);
       if (resolve) {
         pemWaiters.delete(msg.id);
@@ -118,6 +133,15 @@ export function runScenario(scenario: Scenario): void {
 }
 
 /**
+ * While the user looks at a run, the Worker makes the slow (RSA) keys the likely next runs
+ * need: "New handshake" (the next seed, this key type) and switching this seed to RSA.
+ */
+function prepareKeys(scenario: Scenario): void {
+  post({ type: 'prepare', id: nextId++, seed: nextSeed(), serverKeyType: scenario.serverKeyType });
+  post({ type: 'prepare', id: nextId++, seed: scenario.seed, serverKeyType: 'rsa-2048' });
+}
+
+/**
  * A live run in the Worker: our client against a real server, or our server for a real client,
  * through `tlslab relay`. Waiting for a real client has no watchdog (the person starts curl when
  * they like); the Worker's own timeout ends a connection that stalls.
@@ -151,11 +175,23 @@ export function inspectPem(args: {
   extraTrustPem?: string;
   host?: string;
   purpose?: 'server' | 'client';
+  policy?: 'webpki' | 'rfc5280';
+  crlPem?: string;
+  email?: string;
 }): Promise<PemInspection> {
   const id = nextId++;
   return new Promise((resolve) => {
     pemWaiters.set(id, resolve);
     post({ type: 'inspect-pem', id, ...args });
+  });
+}
+
+/** Verifies a DER chain in the Worker under a policy (null if the Worker failed). */
+export function verifyInWorker(args: Omit<Extract<ToWorker, { type: 'verify' }>, 'type' | 'id'>): Promise<VerificationReportSummary | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    verifyWaiters.set(id, resolve);
+    post({ type: 'verify', id, ...args });
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import type { RunSummary, Side, TlsVersionName } from '@tlslab/engine';
 import { handshakeCompleted, visibleCount, type Arrow, type HandshakeEvent, type RunView } from '../store/derive';
+import { runSetup, stepFacts } from '../store/facts';
 import type { Claim, ClaimBody } from './claims';
 import { explainAlert, explainAppData, explainEarlyData, explainEarlyDataVerdict, MESSAGES, type Ctx, type Explanation } from './texts';
 
@@ -101,9 +102,10 @@ function earlyDataVerdict(view: RunView, from: number, to: number, step: number)
   for (let i = from; i < to; i++) {
     const e = view.events[i]!;
     if (e.type !== 'negotiated' || e.side !== 'client' || !e.earlyData) continue;
+    if (e.earlyData === 'accepted') return explainEarlyDataVerdict('accepted', 'EncryptedExtensions');
     const hrr = view.arrows.some((a) => a.step <= step && a.messages.includes('HelloRetryRequest'));
-    const how = hrr ? 'HelloRetryRequest' : e.version === 'TLS 1.3' ? 'EncryptedExtensions' : 'TLS 1.2';
-    return explainEarlyDataVerdict(e.earlyData, e.earlyData === 'accepted' ? 'EncryptedExtensions' : how);
+    // The client's verdict on a TLS 1.2 ServerHello carries no version (it may still abort).
+    return explainEarlyDataVerdict('rejected', hrr ? 'HelloRetryRequest' : e.version === 'TLS 1.3' ? 'EncryptedExtensions' : 'TLS 1.2');
   }
   return undefined;
 }
@@ -117,13 +119,13 @@ function narrateArrow(view: RunView, arrow: Arrow): Explanation[] {
     if (e.type === 'negotiated' && e.keyExchange) keyExchange = e.keyExchange;
   }
   const next = view.arrows[arrow.index + 1];
-  const ctx: Ctx = { from: arrow.from, version, keyExchange, lastOfFlight: !next || next.from !== arrow.from };
+  const ctx: Ctx = { from: arrow.from, version, keyExchange, lastOfFlight: !next || next.from !== arrow.from, sni: runSetup(view.events)?.serverName };
   if (arrow.alert) {
     const afterData = view.events.slice(0, arrow.eventIndex).some((e) => e.type === 'appdata' && e.direction === 'received');
     return [explainAlert(arrow.alert.description, arrow.from, version, afterData, arrow.alert.reason, !!arrow.keyName)];
   }
   if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret') return [explainEarlyData()];
-  if (arrow.appdata) return [explainAppData(arrow.from, version, handshakeDoneFor(view, arrow))];
+  if (arrow.appdata) return [explainAppData(arrow.from, version, handshakeDoneFor(view, arrow), arrow.dataFlight)];
   if (arrow.changeCipherSpec) return [MESSAGES.ChangeCipherSpec!(ctx)];
   const parts: Explanation[] = [];
   for (const m of arrow.messages) {
@@ -179,11 +181,15 @@ export function narrate(view: RunView, cursor: number, status: string, summary: 
     parts = narrateArrow(view, arrow);
     for (const p of parts) add(p.claims, arrow.id);
     const from = cursor <= 1 ? 0 : (view.stepEnds[cursor - 2] ?? -1) + 1;
-    const verdict = earlyDataVerdict(view, from, visibleCount(view, cursor), cursor);
+    const to = visibleCount(view, cursor);
+    const verdict = earlyDataVerdict(view, from, to, cursor);
     if (verdict) {
       parts.push(verdict);
       add(verdict.claims, arrow.id);
     }
+    // What the engine reports about this step in so many words (faults, master secret, ...):
+    // its own words, so no claim of ours.
+    for (const f of stepFacts(view.events.slice(from, to), arrow, view.events)) parts.push({ ...f, claims: [] });
   }
   let outcome: StepNarration['outcome'] = null;
   if (cursor > 0 && cursor === view.stepEnds.length && view.arrows.length > 0) {

@@ -6,7 +6,8 @@
  * the events, never from the settings) and is returned as a claim beside the prose, so a test
  * can check each claim against the bytes (check-claims.ts).
  */
-import type { Side, TlsVersionName } from '@tlslab/engine';
+import type { ServerNameForms, Side, TlsVersionName } from '@tlslab/engine';
+import { roundTripsAt } from '../store/facts';
 import type { ClaimBody } from './claims';
 
 export interface Explanation {
@@ -31,6 +32,15 @@ export interface Ctx {
   lastOfFlight?: boolean;
   /** This Certificate message's number of certificates. */
   certificates?: number;
+  /** The server name the client sends (null: no SNI; undefined: not known), from the run event. */
+  sni?: ServerNameForms | null;
+}
+
+/** What the ClientHello says about the server name, from the run event. */
+function sniPhrase(c: Ctx): string {
+  if (c.sni === null) return 'no server name (this client sends no SNI, so the server cannot tell which site is wanted)';
+  if (c.sni?.idn) return `the server name it wants (SNI: ${c.sni.uLabel}, sent in its ASCII form ${c.sni.aLabel})`;
+  return 'the server name it wants (SNI)';
 }
 
 type Entry = (c: Ctx) => Explanation;
@@ -45,8 +55,8 @@ export const MESSAGES: Record<string, Entry> = {
     title: 'The client says hello',
     text:
       c.version === 'TLS 1.2'
-        ? 'The client opens with its client random (32 fresh bytes that make this session unique), the versions and cipher suites it supports, and the server name it wants (SNI). Nothing is secret yet: everything here travels in the clear.'
-        : 'The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, the server name (SNI) — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.' +
+        ? `The client opens with its client random (32 fresh bytes that make this session unique), the versions and cipher suites it supports, and ${sniPhrase(c)}. Nothing is secret yet: everything here travels in the clear.`
+        : `The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, ${sniPhrase(c)} — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.` +
           (c.offersTicket
             ? ' It also offers the session ticket an earlier connection gave it (pre_shared_key, always the last extension), with a binder: a MAC over this ClientHello keyed from the ticket’s pre-shared key, proving the client holds it.'
             : ''),
@@ -172,7 +182,7 @@ export const MESSAGES: Record<string, Entry> = {
     c.keyExchange === 'RSA'
       ? {
           title: 'The premaster secret, encrypted to the server',
-          text: "RSA key transport: the client makes a random 48-byte premaster secret and encrypts it with the public key from the server's certificate. Only the holder of the private key can decrypt it. Both sides then derive the master secret from client random + server random + premaster. No forward secrecy: whoever gets the server's key later can decrypt recorded sessions. (If decryption fails, the server carries on with a random premaster so an attacker learns nothing — the failure only shows at Finished.)",
+          text: "RSA key transport: the client makes a random 48-byte premaster secret and encrypts it with the public key from the server's certificate. Only the holder of the private key can decrypt it. Both sides then derive the master secret from the premaster (which formula: see the step that derives it). No forward secrecy: whoever gets the server's key later can decrypt recorded sessions. (If decryption fails, the server carries on with a random premaster so an attacker learns nothing — the failure only shows at Finished.)",
           rfc: `${R12} §7.4.7.1`,
           claims: [{ kind: 'version', version: 'TLS 1.2' }, { kind: 'key-exchange', value: 'RSA' }],
         }
@@ -199,22 +209,25 @@ export const MESSAGES: Record<string, Entry> = {
 };
 
 /**
- * Application data. `handshakeDone`: the server had read the client's Finished before this
- * record was sent; a server record before that is 0.5-RTT data (RFC 8446 §2.3).
+ * Application data. `handshakeDone`: its sender had sent its Finished and read the peer's
+ * before this record; a server record before that is 0.5-RTT data (RFC 8446 §2.3). `flight`:
+ * the engine's count of the flight it travels in (when it reaches the client).
  */
-export function explainAppData(from: Side, version: TlsVersionName | undefined, handshakeDone: boolean): Explanation {
+export function explainAppData(from: Side, version: TlsVersionName | undefined, handshakeDone: boolean, flight?: number): Explanation {
   const key = version === 'TLS 1.2' ? `${from}_write_key from the key block` : 'the application traffic key';
   const keyClaim = version === 'TLS 1.2' ? `${from}_write_key` : `${from}_application_traffic_secret`;
+  const rtts = flight !== undefined ? roundTripsAt(flight) : undefined;
+  const at = rtts !== undefined && from === 'server' ? ` It reaches the client ${rtts} round trip${rtts === '1' ? '' : 's'} after the client started.` : '';
   if (!handshakeDone && from === 'server')
     return {
-      title: 'The response, before the client’s Finished (0.5-RTT)',
-      text: `The server does not wait for the client's Finished: right after its own Finished it answers the early request, sealed with ${key}. The client can read it as soon as it has checked the server's Finished — half a round trip sooner than after a full handshake. The server does not yet know who the client is (it has not seen the client's Finished), which is why only data that is safe to send to an unconfirmed peer goes here.`,
-      rfc: `${R13} §2.3`,
+      title: 'The response, already in the server’s first flight (0.5-RTT)',
+      text: `The server accepted the 0-RTT request, so it answers at once, right after its Finished and before the client’s Finished arrives: 0.5-RTT data, sealed with the server application traffic key.${at} A full handshake answers a round trip later. The server sends this before it has seen the client’s Finished — it does not yet know the handshake completed.`,
+      rfc: `${R13} §2.3, §4.4.4`,
       claims: [{ kind: 'encrypted', key: keyClaim }, { kind: 'handshake-complete', value: false }],
     };
   return {
     title: from === 'client' ? 'The request, encrypted' : 'The response, encrypted',
-    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with ${key}. The network sees only the record header and ciphertext.`,
+    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with ${key}. The network sees only the record header and ciphertext.${at}`,
     rfc: version === 'TLS 1.2' ? `${R12} §6.2.3.3` : `${R13} §5.2`,
     claims: [{ kind: 'encrypted', key: keyClaim }, { kind: 'handshake-complete', value: true }],
   };
@@ -226,6 +239,7 @@ const ALERT_MEANING: Record<string, string> = {
   bad_certificate: 'the certificate is not acceptable — for example it names a different host',
   unknown_ca: 'the chain does not lead to a root the checker trusts',
   certificate_unknown: 'the certificate could not be accepted',
+  certificate_revoked: "the certificate's issuer has revoked it: a CRL the checker was given lists its serial number",
   unsupported_certificate: 'the certificate is of a kind that cannot be used here',
   decrypt_error: 'a signature or a Finished MAC did not verify',
   bad_record_mac: 'a record failed its AEAD authentication — it was changed in transit or sealed with another key',

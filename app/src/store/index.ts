@@ -68,6 +68,10 @@ export interface PasteState {
   chainPem: string;
   keyPem: string;
   trustPem: string;
+  /** CRLs (PEM) the client checks the server chain against. */
+  crlPem: string;
+  /** Mutual TLS: the e-mail address the server expects in the client certificate. */
+  clientEmail: string;
   /** Mutual TLS: the client's chain, key and the extra roots the server trusts client certificates from. */
   clientChainPem: string;
   clientKeyPem: string;
@@ -120,12 +124,13 @@ export function normalizeScenario(s: Scenario, patch: Partial<Scenario> = {}): {
     out.helloRetry = false;
     out.resumption = false;
     const keyChosen = patch.serverKeyType !== undefined && patch.fault === undefined;
-    if (out.fault === 'bad-premaster' && keyChosen && out.serverKeyType !== 'rsa-2048') {
+    const premasterFault = out.fault === 'bad-premaster' || out.fault === 'bad-premaster-padding';
+    if (premasterFault && keyChosen && out.serverKeyType !== 'rsa-2048') {
       changes.push(`Break something back to Nothing: the premaster fault needs RSA key transport, and so an RSA server key, not ${KEY_TYPE_LABELS[out.serverKeyType]}.`);
       out.fault = 'none';
     }
     // The premaster fault needs RSA key transport: pick an RSA suite (and so an RSA key).
-    if (out.fault === 'bad-premaster' && !out.cipherSuite?.startsWith('TLS_RSA_')) {
+    if (premasterFault && out.fault !== 'none' && !out.cipherSuite?.startsWith('TLS_RSA_')) {
       changes.push('Cipher suite set to TLS_RSA_WITH_AES_128_GCM_SHA256: the premaster fault needs RSA key transport.');
       out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
     }
@@ -210,7 +215,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
-  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
+  paste: { chainPem: '', keyPem: '', trustPem: '', crlPem: '', clientEmail: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
   setTab: (tab) => set({ tab }),
   setLargeType: (largeType) => {
     try {
