@@ -391,14 +391,14 @@ test('the run opens decrypted in Wireshark: the downloaded capture and key log',
   await page.getByRole('tab', { name: 'Keys' }).click();
   const region = page.getByRole('region', { name: 'Open the run in Wireshark' });
   const [keylog] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download key log' }).click()]);
-  expect(keylog.suggestedFilename()).toBe('tlslab-e2e-wireshark.keylog');
+  expect(keylog.suggestedFilename()).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-seed-e2e-wireshark.keylog');
   const text = readFileSync((await keylog.path())!, 'utf8');
   // The master secret the Keys tab shows is the one in the key log.
   await page.keyboard.press('End');
   const master = await page.locator('[data-secret="master_secret"] [data-testid="secret-value"]').first().textContent();
   expect(text).toMatch(new RegExp(`^CLIENT_RANDOM [0-9a-f]{64} ${master}\n$`));
   const [capture] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download capture (.pcapng)' }).click()]);
-  expect(capture.suggestedFilename()).toBe('tlslab-e2e-wireshark.pcapng');
+  expect(capture.suggestedFilename()).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-seed-e2e-wireshark.pcapng');
   const path = info.outputPath('run.pcapng');
   await capture.saveAs(path);
   await shot(page, info, '16-wireshark-export');

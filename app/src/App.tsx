@@ -38,7 +38,12 @@ function Tabs() {
           aria-controls={`panel-${t.id}`}
           tabIndex={tab === t.id ? 0 : -1}
           className={tab === t.id ? 'tab active' : 'tab'}
-          onClick={() => setTab(t.id)}
+          onClick={(e) => {
+            setTab(t.id);
+            // Clicked with a pointer: let ←/→ go on stepping the handshake. (Reached with
+            // Tab, the tab keeps the focus and ←/→ move between tabs.)
+            if (e.detail > 0) e.currentTarget.blur();
+          }}
           onKeyDown={(e) => {
             if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
             e.preventDefault();

@@ -105,6 +105,7 @@ function CopyLink() {
 
 export function Settings() {
   const s = useAppStore((st) => st.scenario);
+  const adjustments = useAppStore((st) => st.adjustments);
   const pasted = !!s.pastedChainPem;
   const { setScenario, newHandshake } = useAppStore.getState();
   const suites = s.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
@@ -234,6 +235,11 @@ export function Settings() {
         </button>
         <CopyLink />
       </div>
+      {adjustments.length > 0 && (
+        <p className="adjusted" role="status" data-testid="adjustments">
+          {adjustments.join(' ')}
+        </p>
+      )}
     </form>
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Draws the sequence diagram with d3 into an <svg>: two lifelines, one arrow per record
  * (animated when it is played), flights as bands with their round-trip count, protected
- * records with a lock and the key's name, alerts in red. Arrows are focusable buttons.
+ * records with a lock and the key's name, fatal alerts in red (close_notify is a clean close). Arrows are focusable buttons.
  */
 import { easeCubicOut, select, transition, type Selection } from 'd3';
 import type { Arrow, Flight } from '../store/derive';
@@ -43,8 +43,8 @@ export function diagramHeight(total: number): number {
 function arrowClass(d: Arrow, selectedId: string | null): string {
   const c = ['arrow', d.from === 'client' ? 'c2s' : 's2c'];
   if (d.keyName) c.push('protected');
-  // Every alert is red; a fatal one is drawn heavier than the closing close_notify.
-  if (d.alert) c.push('alert', d.alert.level === 'fatal' ? 'fatal' : 'close');
+  // A fatal alert is drawn in alarm red; close_notify (a warning-level alert) is a clean close.
+  if (d.alert) c.push(d.alert.level === 'fatal' ? 'alert fatal' : 'close');
   if (d.appdata) c.push('appdata');
   if (d.changeCipherSpec) c.push('ccs');
   if (d.id === selectedId) c.push('selected');
@@ -55,7 +55,7 @@ function arrowClass(d: Arrow, selectedId: string | null): string {
 }
 
 function marker(d: Arrow): string {
-  if (d.alert) return 'url(#head-alert)';
+  if (d.alert?.level === 'fatal') return 'url(#head-alert)';
   if (d.keyName) return 'url(#head-protected)';
   return 'url(#head-plain)';
 }

@@ -3,7 +3,7 @@
  * One Tab stop (role=tree): ↑/↓ move between fields, Home/End to the first/last, ← to the
  * enclosing field; the focused field is highlighted in the hex view and explained beside it.
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ByteSpan } from '../store/derive';
 import { useAppStore, type Hover } from '../store';
 import { rfcLink } from '../format';
@@ -24,6 +24,10 @@ export function FieldTree({ spans, space, label, explain }: Props) {
   const setHover = useAppStore((s) => s.setHover);
   const minDepth = ordered.reduce((m, s) => Math.min(m, s.depth), Infinity);
   const list = useRef<HTMLUListElement>(null);
+  // A field lit from its bytes (hovering the hex) is scrolled into view in the tree.
+  useEffect(() => {
+    if (hover) list.current?.querySelector<HTMLElement>('li.field.hl')?.scrollIntoView({ block: 'nearest' });
+  }, [hover]);
   // The roving tab stop: the one field reachable with Tab (the last one focused, or the first).
   const [current, setCurrent] = useState(0);
   const active = (s: ByteSpan) => !!hover && hover.start === s.start && hover.end === s.end && hover.label === s.label;

@@ -3,7 +3,7 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useMemo, useDeferredValue } from 'react';
+import { useLayoutEffect, useMemo, useDeferredValue, useRef } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
 import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
@@ -178,6 +178,13 @@ export function Inspector() {
 
   const recordSpans = useMemo(() => (arrow ? wireSpans(arrow, handshakes) : []), [arrow, handshakes]);
 
+  // Another record on show: its details start at the top, not where the last one was scrolled to.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const shownId = arrow?.id;
+  useLayoutEffect(() => {
+    rootRef.current?.closest('.panel')?.scrollTo({ top: 0 });
+  }, [shownId]);
+
   if (!arrow) {
     return <p className="empty">Nothing has been sent yet. Press ▶ or → to send the first record, then click an arrow to inspect it.</p>;
   }
@@ -194,7 +201,7 @@ export function Inspector() {
   const r = arrow.record;
   const serverHello = arrow.from === 'server' ? handshakes.find((h) => h.name === 'ServerHello') : undefined;
   return (
-    <div className="inspector" data-testid="inspector" data-record-id={arrow.id}>
+    <div className="inspector" data-testid="inspector" data-record-id={arrow.id} ref={rootRef}>
       <header className="inspector-head">
         <h2>{arrow.label}</h2>
         <div className="muted">

@@ -220,6 +220,35 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
         : 'In TLS 1.2 the client’s highest version and the server’s choice.',
     value: `${val(c)}${c.version === 'TLS 1.3' ? ' — the real version is in supported_versions.' : '.'}`,
   }),
+  // RFC 5246's names for the same fields of a TLS 1.2 hello (§7.4.1.2, §7.4.1.3).
+  client_version: (c) => ({
+    what: 'The highest protocol version the client supports (RFC 5246 §7.4.1.2).',
+    why: 'The server picks this version or a lower one it also supports; in a TLS 1.3 ClientHello the field is frozen at TLS 1.2 and the real offer is supported_versions.',
+    value: `${val(c)}.`,
+  }),
+  server_version: (c) => ({
+    what: 'The version the server chose (RFC 5246 §7.4.1.3).',
+    why: 'The lower of the client’s highest version and the highest the server supports.',
+    value: `${val(c)}.`,
+  }),
+  session_id: (c) => ({
+    what: messageOf(c) === 'ServerHello' ? 'The id the server gives this session (RFC 5246 §7.4.1.3).' : 'The id of a session the client wants to resume (RFC 5246 §7.4.1.2).',
+    why:
+      messageOf(c) === 'ServerHello'
+        ? 'A non-empty id lets the client resume this session later by sending it back; empty means the server will not cache it.'
+        : 'Empty when the client has no session to resume, as here unless it sends an id.',
+    value: val(c) === '(empty)' ? 'Empty.' : `${val(c)}.`,
+  }),
+  compression_methods: (c) => ({
+    what: 'The compression methods the client supports (RFC 5246 §7.4.1.2).',
+    why: 'Compression in TLS leaked secrets (the CRIME attack), so clients offer only “null” (0).',
+    value: `${val(c)}.`,
+  }),
+  compression_method: (c) => ({
+    what: 'The compression the server chose (RFC 5246 §7.4.1.3).',
+    why: 'Always 0 (none) in practice since the CRIME attack.',
+    value: `${val(c)}.`,
+  }),
   random: (c) => {
     const v = val(c);
     const hrr = v.includes('HelloRetryRequest');

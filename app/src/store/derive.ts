@@ -66,7 +66,7 @@ export interface Flight {
   from: Side;
   first: number;
   last: number;
-  /** Set on server→client flights that complete a round trip before application data. */
+  /** Set on server→client flights that complete a round trip of the handshake (up to the server's Finished). */
   rtt?: number;
 }
 
@@ -76,7 +76,7 @@ export interface RunView {
   stepEnds: number[];
   arrows: Arrow[];
   flights: Flight[];
-  /** Round trips before the client could send application data (null: never got there). */
+  /** Round trips the handshake took (null: it did not complete). */
   handshakeRtts: number | null;
 }
 
@@ -264,15 +264,35 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
     else flights.push({ n: flights.length + 1, from: a.from, first: a.index, last: a.index });
     a.flight = flights.length;
   }
-  // A round trip completes each time a server flight reaches the client, until the client
-  // sends application data (RFC 8446 §2: "1-RTT"; RFC 5246 full handshake: 2-RTT).
-  const firstClientData = arrows.find((a) => a.from === 'client' && a.appdata);
+  // Each server flight answers a client flight: one round trip, up to the flight that carries
+  // the server's Finished (RFC 8446 §2: 1-RTT, 2 with a HelloRetryRequest; RFC 5246 §7.3: 2).
+  // Early data rides in the client's first flight and changes nothing here: only data is 0-RTT.
+  const serverFinished = arrows.find((a) => a.from === 'server' && a.messages.includes('Finished'));
   let rtt = 0;
   for (const f of flights) {
-    if (firstClientData && f.first > firstClientData.index) break;
+    if (serverFinished && f.n > serverFinished.flight) break;
     if (f.from === 'server') f.rtt = ++rtt;
   }
-  return { events, stepEnds, arrows, flights, handshakeRtts: firstClientData ? rtt : null };
+  return { events, stepEnds, arrows, flights, handshakeRtts: handshakeCompleted(events) ? rtt : null };
+}
+
+/**
+ * Whether the handshake completed: each side read the other's Finished and nobody sent a fatal
+ * alert (a failed run has no "n-RTT handshake").
+ */
+export function handshakeCompleted(events: readonly TlsEvent[], count = events.length): boolean {
+  const read: Record<Side, boolean> = { client: false, server: false };
+  const sent: Record<Side, boolean> = { client: false, server: false };
+  let realPeer: Side | undefined;
+  for (let i = 0; i < count; i++) {
+    const e = events[i]!;
+    if (e.type === 'note' && e.realPeer) realPeer = e.realPeer.side;
+    if (e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') return false;
+    if (e.type === 'handshake' && e.name === 'Finished') (e.direction === 'received' ? read : sent)[e.side] = true;
+  }
+  // A real peer reports nothing of its own: it read our Finished if it raised no alert over it.
+  if (realPeer) read[realPeer] = sent[realPeer === 'client' ? 'server' : 'client'];
+  return read.client && read.server;
 }
 
 /** Number of events visible after `cursor` steps. */

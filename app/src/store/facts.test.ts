@@ -95,7 +95,8 @@ describe('0.5-RTT: when the answer arrives', () => {
     // It travels before the client's Finished in the diagram, too.
     const clientFinished = early.arrows.find((a) => a.from === 'client' && a.messages.includes('Finished'))!;
     expect(answer.index).toBeLessThan(clientFinished.index);
-    expect(explainAppData('server', 'TLS 1.3', answer.phase, answer.dataFlight).text).toMatch(/reaches the client 1 round trip after/);
+    expect(answer.phase).toBe('half-rtt');
+    expect(explainAppData('server', 'TLS 1.3', false, answer.dataFlight).text).toMatch(/reaches the client 1 round trip after/);
     const full = view({});
     expect(full.arrows.map(dataTiming).filter(Boolean)).toEqual([['answer', 'at 2 RTT']]);
     const tls12 = view({ version: 'TLS 1.2' });

@@ -61,7 +61,7 @@ describe('README "Things to try" links', () => {
   for (const { what, link } of links) {
     it(`${link} — ${what}`, () => {
       const search = link.slice(1);
-      const scenario = normalizeScenario(scenarioFromUrl(search));
+      const scenario = normalizeScenario(scenarioFromUrl(search)).scenario;
       const back = new URLSearchParams(scenarioToSearch(scenario));
       for (const [k, v] of new URLSearchParams(search)) expect(`${k}=${back.get(k)}`).toBe(`${k}=${v}`);
       const events: TlsEvent[] = [];

@@ -1,6 +1,6 @@
 /** The settings in the URL: a link reproduces a run, and junk in a link is ignored. */
 import { describe, expect, it } from 'vitest';
-import { scenarioFromUrl, scenarioToSearch } from './url';
+import { scenarioFileName, scenarioFromUrl, scenarioToSearch } from './url';
 
 describe('scenario ⇄ URL', () => {
   it('round-trips every setting', () => {
@@ -47,5 +47,12 @@ describe('scenario ⇄ URL', () => {
     expect(s.fault).toBe('none');
     expect(s.helloRetry).toBe(true);
     expect(s.seed).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('scenarioFileName', () => {
+  it('names a download by the run: version, suite, group, key, options, fault, seed', () => {
+    expect(scenarioFileName(scenarioFromUrl('?seed=lesson&resume=1&early=1&fault=downgrade'))).toBe('tlslab-tls13-x25519-ecdsa-p256-resume-0rtt-downgrade-seed-lesson');
+    expect(scenarioFileName(scenarioFromUrl('?seed=a/b&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048&mutual=1'))).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-mutual-seed-a_b');
   });
 });

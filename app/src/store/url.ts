@@ -102,3 +102,26 @@ export function keepViewParams(search: string, current: string): string {
   }
   return `?${to.toString()}`;
 }
+
+/**
+ * A file name stem that says which run it is: version, suite, group, key, the options, the
+ * fault and the seed, e.g. `tlslab-tls13-x25519-ecdsa-p256-resume-0rtt-downgrade-seed-lesson`
+ * (so two downloads of different runs do not overwrite each other).
+ */
+export function scenarioFileName(s: Scenario): string {
+  const parts = [
+    s.version === 'TLS 1.2' ? 'tls12' : 'tls13',
+    ...(s.cipherSuite ? [s.cipherSuite.replace(/^TLS_/, '').toLowerCase()] : []),
+    // RSA key transport has no group.
+    ...(s.cipherSuite?.startsWith('TLS_RSA_') ? [] : [s.group]),
+    s.serverKeyType,
+    ...(s.mutual ? ['mutual'] : []),
+    ...(s.helloRetry ? ['hrr'] : []),
+    ...(s.resumption ? ['resume'] : []),
+    ...(s.earlyData ? ['0rtt'] : []),
+    ...(s.fault !== 'none' ? [s.fault] : []),
+    'seed',
+    s.seed.replace(/[^\w-]/g, '_').slice(0, 40) || 'run',
+  ];
+  return `tlslab-${parts.join('-')}`;
+}

@@ -40,7 +40,8 @@ function Compare({ scenario, rtt, t }: { scenario: Scenario; rtt: number; t: Tim
     let live = true;
     setOther(undefined);
     const v = VARIANTS.find((x) => x.id === variant)!;
-    const s = normalizeScenario({ ...scenario, ...v.patch(scenario) });
+    const patch = v.patch(scenario);
+    const s = normalizeScenario({ ...scenario, ...patch }, patch).scenario;
     if (s.version === 'TLS 1.2' && s.serverKeyType === 'ed25519') s.serverKeyType = 'ecdsa-p256';
     if (s.version === 'TLS 1.2' && s.fault === 'downgrade') s.fault = 'none';
     void runAside(s).then((events) => live && setOther({ s, t: events ? timeline(buildRunView(events)) : null }));

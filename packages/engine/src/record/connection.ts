@@ -19,6 +19,7 @@ import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../ms
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
 import { citeTls12Hello } from '../tls12/handshake';
+import { citeTls12Record } from '../tls12/record';
 import type { RecordProtection } from './protection';
 
 /** Largest handshake message we accept (a long certificate chain fits easily). */
@@ -99,9 +100,14 @@ export abstract class Connection {
     this.emit({ type: 'note', text, ...(rfc ? { rfc } : {}) });
   }
 
-  /** The hellos are read and written by the version-independent codec; in TLS 1.2 they cite RFC 5246. */
+  /**
+   * The hellos are read and written by the version-independent codec; in TLS 1.2 they use
+   * RFC 5246's names. A ClientHello that does not offer TLS 1.3 is a TLS 1.2 one (what a
+   * server that speaks both reads after a downgrade).
+   */
   private cite(spans: ByteSpan[], name: string): ByteSpan[] {
-    return this.version === 'TLS 1.2' ? citeTls12Hello(spans, name) : spans;
+    const v12 = this.version === 'TLS 1.2' || (this.version === undefined && name === 'ClientHello' && !spans.some((s) => s.label === 'ProtocolVersion' && s.value?.startsWith('TLS 1.3')));
+    return v12 ? citeTls12Hello(spans, name) : spans;
   }
 
   private dir(sent: boolean): string {
@@ -515,6 +521,7 @@ export abstract class Connection {
   }
 
   private emitRecord(direction: 'sent' | 'received', recordId: string, bytes: Uint8Array, spans: ByteSpan[], messages: string[], info: import('../events').ProtectedRecordInfo | undefined): void {
+    if (this.version === 'TLS 1.2' && !info) spans = citeTls12Record(spans);
     this.emit({
       type: 'record',
       direction,

@@ -225,3 +225,17 @@ export function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordIn
   spans.push({ start: tagStart, end: record.length, depth: 1, label: 'tag', value: `${record.length - tagStart} bytes` });
   return spans;
 }
+
+/**
+ * A plaintext record's spans as RFC 5246 names them: the shared record codec (msgs/record.ts)
+ * says legacy_record_version and cites RFC 8446; a TLS 1.2 record has a `version` (§6.2.1),
+ * and its alerts are RFC 5246 §7.2's.
+ */
+export function citeTls12Record(spans: ByteSpan[]): ByteSpan[] {
+  return spans.map((sp) => {
+    if (sp.label === 'legacy_record_version') return { ...sp, label: 'version', rfc: 'RFC 5246 §6.2.1' };
+    if (sp.rfc === 'RFC 8446 §5.1') return { ...sp, rfc: 'RFC 5246 §6.2.1' };
+    if (sp.rfc === 'RFC 8446 §6') return { ...sp, rfc: 'RFC 5246 §7.2' };
+    return sp;
+  });
+}
