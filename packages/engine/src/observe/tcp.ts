@@ -99,7 +99,8 @@ export class StreamAssembler {
     return base;
   }
 
-  private drain(): void {
+  /** Delivers what has become contiguous; it became so when packet `packet` arrived. */
+  private drain(time: number, packet: number): void {
     this.pending.sort((x, y) => x.off - y.off || x.packet - y.packet);
     let progressed = true;
     while (progressed) {
@@ -112,7 +113,7 @@ export class StreamAssembler {
           const fresh = p.data.subarray(this.delivered - p.off);
           this.chunks.push(fresh);
           this.delivered = end;
-          this.deliveries.push({ end, time: p.time, packet: p.packet });
+          this.deliveries.push({ end, time, packet });
           progressed = true;
         } else rest.push(p);
       }
@@ -135,7 +136,7 @@ export class StreamAssembler {
           off = this.delivered;
         }
         this.pending.push({ off, data, time: r.time, packet: r.packet });
-        if (off === this.delivered) this.drain();
+        if (off === this.delivered) this.drain(r.time, r.packet);
       }
     }
     const bytes = new Uint8Array(this.delivered);
