@@ -12,6 +12,8 @@ import { Narration } from './narration/Narration';
 import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
+import { CaptureOpener } from './capture/CaptureOpener';
+import { CaptureBar } from './capture/CaptureBar';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -74,6 +76,7 @@ export function App() {
         <h1>
           TLS Lab <span className="tagline">a real handshake, step by step</span>
         </h1>
+        <CaptureOpener />
         <Settings />
       </header>
       {/* The stage (controls, narration, diagram, details) fills the window; on a short
@@ -81,6 +84,7 @@ export function App() {
       <div className="stage">
         <Controls />
         <ErrorBanner />
+        <CaptureBar />
         <main className="main">
           <section className="left" aria-label="Handshake">
             <Narration />

@@ -17,9 +17,27 @@ let nextId = 1;
 const pendingEvents = new Map<number, TlsEvent[]>();
 const pemWaiters = new Map<number, (r: PemInspection) => void>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
+/** Other parts of the app that talk to the Worker (the capture opener) hear its messages here. */
+const listeners = new Set<(msg: FromWorker) => void>();
 
 function post(msg: ToWorker): void {
   ensureWorker().postMessage(msg);
+}
+
+/** A fresh command id (runs, pastes and captures share one counter, so a later command has a larger id). */
+export function newCommandId(): number {
+  return nextId++;
+}
+
+/** Sends a command to the engine Worker (`transfer`: buffers moved, not copied). */
+export function postToWorker(msg: ToWorker, transfer: Transferable[] = []): void {
+  ensureWorker().postMessage(msg, transfer);
+}
+
+/** Listens to every message from the Worker; returns the function that stops listening. */
+export function onWorkerMessage(f: (msg: FromWorker) => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
 }
 
 function ensureWorker(): Worker {
@@ -47,6 +65,7 @@ function crashed(message: string): void {
 }
 
 function onMessage(msg: FromWorker): void {
+  for (const l of listeners) l(msg);
   const store = useAppStore.getState();
   switch (msg.type) {
     case 'ready':
@@ -63,6 +82,8 @@ function onMessage(msg: FromWorker): void {
       store.finishRun(msg.id, events, msg.ms, msg.summary);
       return;
     }
+    case 'capture':
+      return;
     case 'pem': {
       const resolve = pemWaiters.get(msg.id);
       pemWaiters.delete(msg.id);

@@ -7,6 +7,7 @@
  * structured-cloneable data: events cross the boundary as the engine emitted them.
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
+import type { ObservedConnection } from '../observe/tls';
 import type { Scenario } from '../scenario';
 import type { RunSummary } from '../session';
 
@@ -18,6 +19,14 @@ export type ToWorker =
    * chain as the client checks it (default), a client chain (`purpose: 'client'`) as the server does.
    */
   | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string; purpose?: 'server' | 'client' }
+  /**
+   * Open a packet capture (pcap/pcapng bytes, transferred) with an optional NSS key log and
+   * extra trust anchors (PEM, e.g. Mozilla's roots); answers `capture` with the connections
+   * and the events of `connection` (default the first). The Worker keeps the last capture, so
+   * `capture-connection` can pick another connection without sending the file again.
+   */
+  | { type: 'open-capture'; id: number; capture: Uint8Array; keyLog?: string; trustPem?: string; trustName?: string; connection?: number }
+  | { type: 'capture-connection'; id: number; connection: number }
   /** Forget a command: its remaining answers are not sent. */
   | { type: 'cancel'; id: number };
 
@@ -33,6 +42,21 @@ export interface PemInspection {
   report?: VerificationReportSummary;
 }
 
+/** What the Worker found in a capture (never throws across the boundary). */
+export interface CaptureView {
+  format: 'pcap' | 'pcapng';
+  packets: number;
+  connections: ObservedConnection[];
+  /** Problems with the file as a whole, in words. */
+  problems: string[];
+  keyLog: { given: boolean; embedded: boolean; secrets: number; badLines: number; matched: number };
+  /** The connection shown (1-based), or null when there is none. */
+  connection: number | null;
+  /** Its events (the same stream a run gives). */
+  events: TlsEvent[];
+  summary: RunSummary;
+}
+
 export type FromWorker =
   /** The Worker has loaded and is ready for commands. */
   | { type: 'ready' }
@@ -40,5 +64,6 @@ export type FromWorker =
   /** The run finished; `summary` is the engine's RunSummary (plain data). */
   | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
+  | { type: 'capture'; id: number; result: CaptureView; ms: number }
   /** The command failed outside the TLS state machines (a bug or an unsupported setting). */
   | { type: 'error'; id: number; message: string };
