@@ -4,6 +4,7 @@
  * way back to the simulated handshake.
  */
 import { KEY_LOG_HINT, type ObservedConnection } from '@tlslab/engine';
+import { useAppStore } from '../store';
 import { closeCapture, showConnection, useCaptureStore } from './capture';
 
 const DECRYPTION: Record<ObservedConnection['decryption'], string> = {
@@ -24,6 +25,24 @@ export function CaptureBar() {
   if (st.dragging) return <div className="capture-drop">Drop a capture (.pcap, .pcapng), with its key log if you have one</div>;
   if (!st.active) return null;
   const current = st.connections.find((c) => c.index === st.connection);
+  return <CaptureDetails st={st} current={current} />;
+}
+
+/** The real timing of the connection, from the packet timestamps (timing events and the last event's time). */
+function Timing() {
+  const events = useAppStore((s) => s.run.events);
+  const rtt = events.find((e) => e.type === 'timing');
+  const last = events.reduce((m, e) => Math.max(m, e.t), 0);
+  if (events.length === 0) return null;
+  return (
+    <span className="small muted" data-testid="capture-timing">
+      {rtt && rtt.type === 'timing' ? `ServerHello ${rtt.ms.toFixed(2)} ms after the ClientHello · ` : ''}
+      {`${last.toFixed(1)} ms from the first packet (SYN) to the last record, by the packet timestamps`}
+    </span>
+  );
+}
+
+function CaptureDetails({ st, current }: { st: ReturnType<typeof useCaptureStore.getState>; current: ObservedConnection | undefined }) {
   const encrypted = current && (current.decryption === 'no-key-log' || current.decryption === 'no-matching-keys');
   return (
     <section className="capture-bar" aria-label="Capture">
@@ -54,7 +73,10 @@ export function CaptureBar() {
           Close capture
         </button>
       </div>
-      {st.connections.length > 1 && <div className="small muted">{st.connections.length} TLS connections in this capture: pick one above.</div>}
+      <div className="capture-row">
+        {st.connections.length > 1 && <span className="small muted">{st.connections.length} TLS connections in this capture: pick one above.</span>}
+        {current && !st.busy && <Timing />}
+      </div>
       {st.problems.map((p) => (
         <div key={p} role="alert" className="capture-problem small">
           {p}

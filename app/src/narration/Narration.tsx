@@ -55,6 +55,7 @@ export function Narration() {
     else if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret')
       parts.push(explainEarlyData(params.client?.earlyData === undefined ? undefined : params.client.earlyData === 'accepted'));
     else if (arrow.appdata) parts.push(explainAppData(arrow.from, ctx.version));
+    else if (arrow.record.undecrypted) parts.push({ title: 'An encrypted record', text: arrow.record.undecrypted, rfc: ctx.version === 'TLS 1.2' ? 'RFC 5246 §6.2.3' : 'RFC 8446 §5.2' });
     else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
     else
       for (const m of arrow.messages) {

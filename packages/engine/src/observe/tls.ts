@@ -25,7 +25,7 @@ import { decodeHandshake, type HandshakeFrame, type HandshakeMessage } from '../
 import { RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { contentSpans, fragmentSpans } from '../record/content-spans';
 import { Protection13, type OpenedRecord } from '../record/protection';
-import { decodeHandshake12, type Tls12Message } from '../tls12/handshake';
+import { citeTls12Hello, decodeHandshake12, type Tls12Message } from '../tls12/handshake';
 import { deriveKeyBlock, finishedVerifyData } from '../tls12/key-schedule';
 import { digest } from '../tls12/prf';
 import { Tls12RecordProtection } from '../tls12/record';
@@ -284,7 +284,7 @@ class Observer {
       const opened = this.open(r.dir, r.bytes, prefix);
       if (!opened) {
         this.unopened++;
-        const rec = sentRecord(recordHeaderSpans(r.bytes, 'encrypted_record'), []);
+        const rec = { ...sentRecord(recordHeaderSpans(r.bytes, 'encrypted_record'), []), undecrypted: this.whyEncrypted() };
         this.emit(S, { ...rec, direction: 'sent' });
         this.emit(R, { ...rec, direction: 'received' });
         this.explainEncrypted(r.dir, recordId);
@@ -391,6 +391,14 @@ class Observer {
       }
     }
     return undefined;
+  }
+
+  /** Why a protected record stays closed, in one sentence. */
+  private whyEncrypted(): string {
+    if (!this.opts.keyLogGiven && !this.secrets) return 'Encrypted: there is no key log for this capture, so what this record carries (handshake, data or an alert) is not known.';
+    if (!this.secrets) return 'Encrypted: the key log has no secrets for this connection, so what this record carries is not known.';
+    if (this.version === 'TLS 1.2' && !this.suite12) return `Encrypted with ${nameOf(CIPHER_SUITES, this.suiteCode ?? 0)}, a suite TLS Lab does not decrypt yet (CBC suites are shown as ciphertext).`;
+    return 'Encrypted: it does not open with the keys from the key log (a secret is missing or belongs to another connection).';
   }
 
   private explainEncrypted(dir: Dir, recordId: string): void {
@@ -746,6 +754,16 @@ export function observeConnection(client: ByteStream, server: ByteStream, t0: nu
       problems.push(`Record ${r.dir}:${r.n} could not be shown: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  const summary = o.summary();
+  // The hellos (and the records before the ServerHello) were read before the version was known;
+  // in a TLS 1.2 connection they cite RFC 5246, as our endpoints' do.
+  if (summary.version === 'TLS 1.2') {
+    const RECITE: Record<string, string> = { 'RFC 8446 §4': 'RFC 5246 §7.4', 'RFC 8446 §5': 'RFC 5246 §7.1' };
+    for (const e of o.events) {
+      if (e.type === 'handshake') e.spans = citeTls12Hello(e.spans, e.name);
+      else if (e.type === 'record') e.spans = e.spans.map((sp) => (sp.rfc && RECITE[sp.rfc] ? { ...sp, rfc: RECITE[sp.rfc] } : sp));
+    }
+  }
   o.events.forEach((e, i) => (e.seq = i));
-  return { events: o.events, problems: [...problems, ...o.problems], summary: o.summary() };
+  return { events: o.events, problems: [...problems, ...o.problems], summary };
 }
