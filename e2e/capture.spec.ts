@@ -4,6 +4,7 @@
  * Worker and shown with the same diagram, inspector, keys and certificate report as a run.
  */
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arrowNames, shot, waitForRun } from './helpers';
 
@@ -71,10 +72,31 @@ test('without a key log the plaintext is shown and the page says how to get one;
   await expect(page.getByTestId('capture-keylog-hint')).toContainText('SSLKEYLOGFILE');
   const arrows = await arrowNames(page);
   expect(arrows[1]).toMatch(/^ServerHello/);
+  // What the key log would have opened is not passed off as application data.
+  expect(arrows.slice(2).filter((a) => !a.startsWith('ChangeCipherSpec')).every((a) => a.startsWith('Encrypted record'))).toBe(true);
   await shot(page, info, 'capture-04-no-keylog');
   const next = await waitForRun(page);
   await openCapture(page, { capture: KEYLOG });
   await waitForRun(page, next);
   await expect(page.getByRole('alert').first()).toContainText('looks like a key log');
   await shot(page, info, 'capture-05-not-a-capture');
+});
+
+test('dropping the capture and its key log onto the page opens them', async ({ page }, info) => {
+  await page.goto('/');
+  const first = await waitForRun(page);
+  const files = [
+    { name: 'dropped.pcapng', bytes: [...readFileSync(CAPTURE)] },
+    { name: 'sslkeys.log', bytes: [...readFileSync(KEYLOG)] },
+  ];
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+  await waitForRun(page, first);
+  await expect(page.getByTestId('capture-name')).toHaveText('dropped.pcapng');
+  await expect(page.getByTestId('capture-connection').locator('option').first()).toContainText('decrypted');
+  await shot(page, info, 'capture-06-dropped');
 });
