@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Open capture…: a real capture (openssl s_server/s_client and curl on loopback, committed in
  * packages/engine/test/vectors/captures) opened in the page with its key log, parsed in the

@@ -14,6 +14,7 @@ import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
 import { CaptureOpener } from './capture/CaptureOpener';
 import { CaptureBar } from './capture/CaptureBar';
+import { RealPeer } from './live/RealPeer';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -78,6 +79,7 @@ export function App() {
         </h1>
         <CaptureOpener />
         <Settings />
+        <RealPeer />
       </header>
       {/* The stage (controls, narration, diagram, details) fills the window; on a short
           screen the settings scroll away above it. */}

@@ -30,14 +30,21 @@ function run(s: Partial<Scenario> = {}): TlsEvent[] {
 function sentRecords(events: TlsEvent[], side: 'client' | 'server'): Uint8Array[] {
   const out: Uint8Array[] = [];
   const seen = new Set<string>();
-  for (const e of events) if (e.type === 'record' && e.direction === 'sent' && e.side === side && !seen.has(e.recordId)) (seen.add(e.recordId), out.push(e.bytes));
+  for (const e of events) {
+    if (e.type !== 'record' || e.direction !== 'sent' || e.side !== side || seen.has(e.recordId)) continue;
+    seen.add(e.recordId);
+    out.push(e.bytes);
+  }
   return out;
 }
 
 const concat = (parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 

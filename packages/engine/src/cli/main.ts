@@ -7,6 +7,7 @@
  *   tlslab simulate            client and server in one process, as the app runs them
  *   tlslab verify ...          certificate chain verification (see `tlslab verify --help`)
  *   tlslab inspect FILE        the TLS connections of a capture (pcap/pcapng), decrypted with a key log
+ *   tlslab relay               WebSocket ↔ TCP bridge for the page (see `tlslab relay --help`)
  *
  * Exit codes: 0 success, 1 the TLS operation failed (one line on stderr says why), 2 usage error.
  */
@@ -21,6 +22,7 @@ commands:
   simulate            run a client and a server in one process (what the app shows)
   verify              verify a certificate chain (RFC 5280), with a report of every check
   inspect FILE        decode the TLS connections of a capture (pcap/pcapng; --keylog to decrypt)
+  relay               bridge the TLS Lab page to TCP (a real server or client for the page's engine)
 
 Run \`tlslab <command> --help\` for the options of a command. Names are IANA's:
 TLS_AES_128_GCM_SHA256, x25519, secp256r1, ecdsa_secp256r1_sha256, ... (comma-separated lists).
@@ -40,6 +42,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await runVerifyCommand(rest, io);
       case 'inspect':
         return await (await import('./inspect')).runInspect(rest, io);
+      case 'relay':
+        return await (await import('./relay')).runRelay(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -47,7 +51,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`tlslab: unknown command "${command}" (commands: connect, serve, simulate, verify, inspect)\n`);
+        io.err(`tlslab: unknown command "${command}" (commands: connect, serve, simulate, verify, inspect, relay)\n`);
         return 2;
     }
   } catch (err) {

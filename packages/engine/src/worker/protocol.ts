@@ -9,6 +9,7 @@
 import type { TlsEvent, VerificationReportSummary } from '../events';
 import type { ObservedConnection } from '../observe/tls';
 import type { Scenario } from '../scenario';
+import type { LiveRequest } from '../live';
 import type { RunSummary } from '../session';
 
 export type ToWorker =
@@ -27,7 +28,13 @@ export type ToWorker =
    */
   | { type: 'open-capture'; id: number; capture: Uint8Array; keyLog?: string; trustPem?: string; trustName?: string; connection?: number }
   | { type: 'capture-connection'; id: number; connection: number }
-  /** Forget a command: its remaining answers are not sent. */
+  /**
+   * A live run: our client against a real server, or our server for a real client, over a
+   * WebSocket to `tlslab relay` at `relay` (e.g. ws://127.0.0.1:8090). Events come back as they
+   * happen (`events`, `status`), then `done`.
+   */
+  | { type: 'live'; id: number; relay: string; request: LiveRequest }
+  /** Forget a command: its remaining answers are not sent (a live run's connection is closed). */
   | { type: 'cancel'; id: number };
 
 /** What the Worker found in a paste (never throws across the boundary). */
@@ -65,5 +72,7 @@ export type FromWorker =
   | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
   | { type: 'capture'; id: number; result: CaptureView; ms: number }
+  /** A live run's progress in words ("waiting for a client…", "connected to 127.0.0.1:4433"). */
+  | { type: 'status'; id: number; text: string }
   /** The command failed outside the TLS state machines (a bug or an unsupported setting). */
   | { type: 'error'; id: number; message: string };
