@@ -262,7 +262,7 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
         const hs = events.filter((e): e is Extract<TlsEvent, { type: 'handshake' }> => e.type === 'handshake' && e.direction === 'sent');
         expect(hs.map((e) => e.name), label).toEqual(c.messages[i]);
         // No message fell back to its framing only.
-        expect(events.filter((e) => e.type === 'note' && /could not be decoded|does not decrypt|does NOT match/.test(e.text)), label).toEqual([]);
+        expect(events.filter((e) => e.type === 'note' && /could not be decoded|does not decrypt|does NOT match|does NOT verify|was not checked/.test(e.text)), label).toEqual([]);
         // Every record is reported by its sender and by its receiver.
         const sent = events.filter((e) => e.type === 'record' && e.direction === 'sent');
         const received = events.filter((e) => e.type === 'record' && e.direction === 'received');
@@ -281,6 +281,9 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
           expect(data('client'), label).toBe(c.sent[i]!.client);
           expect(data('server'), label).toBe(c.sent[i]!.server);
         }
+        // Every signature in the handshake checked with the signer's certificate key.
+        const signed = c.messages[i]!.filter((m) => m === 'CertificateVerify' || m === 'ServerKeyExchange').length;
+        expect(events.filter((e) => e.type === 'note' && /signature \(.*\) verifies with the public key/.test(e.text)).length, label).toBe(signed);
         if (!c.name.includes('failed')) {
           expect(conn.decryption, label).toBe('decrypted');
           const finished = events.filter((e) => e.type === 'note' && /Finished is correct/.test(e.text));

@@ -396,6 +396,8 @@ describe('a committed capture: openssl s_server/s_client (TLS 1.3 with KeyUpdate
       const events = cap.events(c.index);
       expect(c.decryption).toBe('decrypted');
       expect(events.filter((e) => e.type === 'note' && /Finished is correct/.test(e.text))).toHaveLength(2);
+      // The server's CertificateVerify (TLS 1.3) or ServerKeyExchange (TLS 1.2) signature, checked.
+      expect(events.filter((e) => e.type === 'note' && /signature \(ecdsa_secp256r1_sha256\) verifies/.test(e.text))).toHaveLength(1);
     }
     const first = cap.events(1);
     expect(appData(first, 'client')).toBe('hello\nworld\n');
@@ -404,6 +406,21 @@ describe('a committed capture: openssl s_server/s_client (TLS 1.3 with KeyUpdate
     // Real timing: the ServerHello's round trip, from the packet timestamps.
     const rtt = first.find((e) => e.type === 'timing');
     expect(rtt?.type === 'timing' && rtt.ms).toBeGreaterThan(0);
+  });
+
+  it('a ServerKeyExchange changed in the capture: its signature and both Finished messages fail, and say so', () => {
+    const cap = openCapture(file, { keyLog });
+    const ske = cap.events(2).find((e) => e.type === 'handshake' && e.name === 'ServerKeyExchange');
+    const bytes = ske?.type === 'handshake' ? Buffer.from(ske.bytes) : Buffer.alloc(0);
+    const at = Buffer.from(file).indexOf(bytes);
+    expect(at).toBeGreaterThan(0);
+    const changed = file.slice();
+    changed[at + bytes.length - 1]! ^= 0x01; // the last byte of the signature
+    const bad = openCapture(changed, { keyLog });
+    const notes = bad.events(2).filter((e) => e.type === 'note').map((e) => (e.type === 'note' ? e.text : ''));
+    expect(notes.some((t) => /ServerKeyExchange signature \(ecdsa_secp256r1_sha256\) does NOT verify/.test(t))).toBe(true);
+    expect(notes.filter((t) => /Finished does NOT match/.test(t))).toHaveLength(2);
+    expect(bad.connections[1]!.problems.join(' ')).toMatch(/signature does not verify/);
   });
 
   it('a key log that matches nothing says so, for the file and per connection', () => {

@@ -127,6 +127,8 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
       const info = connections[index - 1]!;
       // Decryption state is only known after the full pass.
       info.decryption = r.summary.decryption === 'plaintext' ? 'plaintext' : !given ? 'no-key-log' : r.summary.decryption;
+      // So are the checks that need keys and certificates (signatures, Finished).
+      info.problems = r.problems;
       return r.events;
     },
   };

@@ -32,6 +32,12 @@ import { Tls12RecordProtection } from '../tls12/record';
 import { tls12SuiteByCode, type Tls12Suite } from '../tls12/suites';
 import { verifyChain, type TrustStore } from '../pki/verify';
 import type { ParsedKeyLog } from '../keylog';
+import { parseCertificate } from '../pki/parse';
+import type { PublicKey } from '../crypto/keys';
+import { schemeMatchesKey, signatureSchemeFromCode, verify, verifyTls12 } from '../crypto/signature';
+import { certificateVerifyContent } from '../client/tls13';
+import { serverKeyExchangeSignedContent } from '../tls12/msgs';
+import { SIGNATURE_SCHEMES } from '../msgs/enums';
 import type { ByteStream } from './tcp';
 
 type Dir = 'c2s' | 's2c';
@@ -200,6 +206,8 @@ class Observer {
   private unopened = 0;
   private readonly noted = new Set<string>();
   private clientHelloAt: number | undefined;
+  /** The public key of each side's leaf certificate (for its CertificateVerify / ServerKeyExchange). */
+  private readonly leafKey: Partial<Record<Dir, PublicKey>> = {};
   readonly problems: string[] = [];
   records = 0;
 
@@ -492,8 +500,21 @@ class Observer {
       case 'Certificate': {
         const chain = 'entries' in m ? m.entries.map((e) => e.certData) : m.chain;
         this.verifyCertificate(dir, chain);
+        try {
+          const key = chain[0] ? parseCertificate(chain[0]).publicKey : undefined;
+          if (key) this.leafKey[dir] = key;
+        } catch {
+          /* the certificate report says what is wrong with it */
+        }
         return;
       }
+      case 'CertificateVerify':
+        if ('scheme' in m) this.checkSignature(dir, m.scheme, m.signature, () => certificateVerifyContent(`TLS 1.3, ${S} CertificateVerify`, hashBytes(this.suite13!.hash, concatBytes(...before))), 'RFC 8446 §4.4.3', recordId);
+        else this.checkSignature(dir, m.signed.algorithm, m.signed.signature, () => concatBytes(...before), 'RFC 5246 §7.4.8', recordId);
+        return;
+      case 'ServerKeyExchange':
+        this.checkSignature(dir, m.ske.signed.algorithm, m.ske.signed.signature, () => serverKeyExchangeSignedContent(this.clientRandom!, this.serverRandom!, m.ske.paramsBytes), 'RFC 8422 §5.4', recordId);
+        return;
       case 'Finished':
         this.onFinished(dir, m.verifyData, before, recordId);
         return;
@@ -503,6 +524,32 @@ class Observer {
       default:
         void S;
         return;
+    }
+  }
+
+  /** A handshake signature checked with the key in the signer's certificate, as its peer would (reported as a note). */
+  private checkSignature(dir: Dir, code: number, signature: Uint8Array, content: () => Uint8Array, rfc: string, recordId: string): void {
+    if (this.opts.listOnly) return;
+    const S = SENDER[dir];
+    const R = RECEIVER[dir];
+    const what = this.version === 'TLS 1.2' && dir === 's2c' ? 'ServerKeyExchange' : 'CertificateVerify';
+    const scheme = signatureSchemeFromCode(code);
+    const key = this.leafKey[dir];
+    if (!scheme || !key || (this.version === 'TLS 1.3' && !this.suite13)) {
+      this.note(R, `The ${S}'s ${what} signature (${nameOf(SIGNATURE_SCHEMES, code)}) was not checked: ${!scheme ? 'TLS Lab does not implement this scheme' : !key ? "the certificate's key could not be read" : 'the cipher suite is unknown'}.`, rfc, recordId);
+      return;
+    }
+    if (dir === 's2c') for (const side of ['client', 'server'] as const) this.emit(side, { type: 'negotiated', signatureScheme: scheme });
+    let ok = false;
+    try {
+      ok = schemeMatchesKey(scheme, key) && (this.version === 'TLS 1.2' ? verifyTls12(scheme, key, content(), signature) : verify(scheme, key, content(), signature));
+    } catch {
+      ok = false;
+    }
+    if (ok) this.note(R, `The ${S}'s ${what} signature (${scheme}) verifies with the public key in its certificate: it holds the private key.`, rfc, recordId);
+    else {
+      this.note(R, `The ${S}'s ${what} signature (${scheme}) does NOT verify with the public key in its certificate.`, rfc, recordId);
+      this.problems.push(`The ${S}'s ${what} signature does not verify.`);
     }
   }
 
