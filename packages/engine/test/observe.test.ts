@@ -432,6 +432,21 @@ describe('a committed capture: openssl s_server/s_client (TLS 1.3 with KeyUpdate
   });
 });
 
+describe('post-handshake messages (a committed openssl capture: post-handshake client authentication, tickets)', () => {
+  it('decode, and are not checked against the handshake transcript (no false failures)', () => {
+    const dir = join(__dirname, 'vectors', 'captures');
+    const cap = openCapture(new Uint8Array(readFileSync(join(dir, 'openssl-post-handshake-auth.pcapng'))), { keyLog: readFileSync(join(dir, 'openssl-post-handshake-auth.keys'), 'utf8') });
+    const events = cap.events(1);
+    const names = events.filter((e) => e.type === 'handshake' && e.direction === 'sent').map((e) => (e.type === 'handshake' ? e.name : ''));
+    expect(names.slice(10)).toEqual(['NewSessionTicket', 'NewSessionTicket', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished', 'NewSessionTicket', 'NewSessionTicket']);
+    const notes = events.filter((e) => e.type === 'note').map((e) => (e.type === 'note' ? e.text : ''));
+    expect(notes.filter((t) => /Finished is correct/.test(t))).toHaveLength(2);
+    expect(notes.filter((t) => /does NOT|could not be decoded/.test(t))).toEqual([]);
+    expect(notes.filter((t) => /post-handshake authentication/.test(t))).toHaveLength(2);
+    expect(cap.connections[0]!.decryption).toBe('decrypted');
+  });
+});
+
 describe('bad input gets a clear message', () => {
   it('not a capture (and a key log opened as the capture)', () => {
     expect(openCapture(new TextEncoder().encode('hello world, not a pcap')).problems[0]).toMatch(/not a pcap or pcapng capture/);

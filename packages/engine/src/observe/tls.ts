@@ -509,6 +509,10 @@ class Observer {
         return;
       }
       case 'CertificateVerify':
+        if (postHandshake) {
+          this.note(R, `The ${S}'s CertificateVerify comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check post-handshake signatures yet.`, 'RFC 8446 §4.6.2', recordId);
+          return;
+        }
         if ('scheme' in m) this.checkSignature(dir, m.scheme, m.signature, () => certificateVerifyContent(`TLS 1.3, ${S} CertificateVerify`, hashBytes(this.suite13!.hash, concatBytes(...before))), 'RFC 8446 §4.4.3', recordId);
         else this.checkSignature(dir, m.signed.algorithm, m.signed.signature, () => concatBytes(...before), 'RFC 5246 §7.4.8', recordId);
         return;
@@ -516,13 +520,16 @@ class Observer {
         this.checkSignature(dir, m.ske.signed.algorithm, m.ske.signed.signature, () => serverKeyExchangeSignedContent(this.clientRandom!, this.serverRandom!, m.ske.paramsBytes), 'RFC 8422 §5.4', recordId);
         return;
       case 'Finished':
+        if (postHandshake) {
+          this.note(R, `The ${S}'s Finished comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check it yet.`, 'RFC 8446 §4.6.2', recordId);
+          return;
+        }
         this.onFinished(dir, m.verifyData, before, recordId);
         return;
       case 'KeyUpdate':
         this.onKeyUpdate(dir, m.requestUpdate, recordId);
         return;
       default:
-        void S;
         return;
     }
   }
