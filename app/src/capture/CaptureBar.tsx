@@ -13,6 +13,7 @@ const DECRYPTION: Record<ObservedConnection['decryption'], string> = {
   'no-matching-keys': 'encrypted (no keys for it in the key log)',
   'no-key-log': 'encrypted (no key log)',
   plaintext: 'nothing encrypted',
+  unsupported: 'encrypted with a suite TLS Lab does not decrypt yet',
 };
 
 function connectionLabel(c: ObservedConnection): string {

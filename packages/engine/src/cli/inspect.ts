@@ -33,7 +33,7 @@ export const INSPECT_USAGE = 'tlslab inspect FILE [--keylog F] [--connection N] 
 /** The line that introduces a connection in plain and trace output. */
 export function connectionLine(c: ObservedConnection): string {
   const what = [c.version, c.cipherSuite].filter(Boolean).join(', ');
-  const dec = { decrypted: 'decrypted', partly: 'partly decrypted', 'no-matching-keys': 'encrypted: the key log has no secrets for it', 'no-key-log': 'encrypted: no key log', plaintext: 'nothing encrypted' }[c.decryption];
+  const dec = { decrypted: 'decrypted', partly: 'partly decrypted', 'no-matching-keys': 'encrypted: the key log has no secrets for it', 'no-key-log': 'encrypted: no key log', plaintext: 'nothing encrypted', unsupported: 'encrypted with a suite TLS Lab does not decrypt (CBC, or before TLS 1.2)' }[c.decryption];
   return `── connection ${c.index}: ${c.client} → ${c.server}${c.serverName ? ` (${c.serverName})` : ''}, ${what || 'version unknown'}, ${c.start}, ${c.records} records, ${dec} ──`;
 }
 

@@ -108,7 +108,7 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
       start: new Date(f.tcp.start).toISOString(),
       startMs: f.tcp.start,
       ...s,
-      decryption: s.decryption === 'plaintext' ? 'plaintext' : !given ? 'no-key-log' : s.decryption,
+      decryption: s.decryption === 'plaintext' || s.decryption === 'unsupported' ? s.decryption : !given ? 'no-key-log' : s.decryption,
       problems: r.problems,
     };
   });
@@ -126,7 +126,7 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
       const r = observe(f, { keyLog, keyLogGiven: given, ...(trust ? { trust } : {}), ...(opts.trustName ? { trustName: opts.trustName } : {}) });
       const info = connections[index - 1]!;
       // Decryption state is only known after the full pass.
-      info.decryption = r.summary.decryption === 'plaintext' ? 'plaintext' : !given ? 'no-key-log' : r.summary.decryption;
+      info.decryption = r.summary.decryption === 'plaintext' || r.summary.decryption === 'unsupported' ? r.summary.decryption : !given ? 'no-key-log' : r.summary.decryption;
       // So are the checks that need keys and certificates (signatures, Finished).
       info.problems = r.problems;
       return r.events;

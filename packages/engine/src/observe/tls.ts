@@ -77,8 +77,8 @@ export interface ObservedConnection {
   start: string;
   startMs: number;
   records: number;
-  /** decrypted: every protected record opened; partly: some did; none: keys matched nothing; no-key-log; plaintext: nothing was encrypted. */
-  decryption: 'decrypted' | 'partly' | 'no-matching-keys' | 'no-key-log' | 'plaintext';
+  /** decrypted: every protected record opened; partly: some did; no-matching-keys: the key log has none for it; no-key-log; plaintext: nothing was encrypted; unsupported: a suite or version TLS Lab does not decrypt (CBC, TLS 1.0/1.1). */
+  decryption: 'decrypted' | 'partly' | 'no-matching-keys' | 'no-key-log' | 'plaintext' | 'unsupported';
   /** What was odd about this connection, in words. */
   problems: string[];
 }
@@ -759,22 +759,15 @@ class Observer {
 
   /** How the connection went, for the list. */
   summary(): Pick<ObservedConnection, 'serverName' | 'version' | 'cipherSuite' | 'decryption' | 'records'> {
-    const decryption: ObservedConnection['decryption'] =
-      this.opts.listOnly && this.unopened > 0
-        ? this.secrets
-          ? 'decrypted'
-          : this.opts.keyLogGiven
-            ? 'no-matching-keys'
-            : 'no-key-log'
-        : this.opened === 0 && this.unopened === 0
-        ? 'plaintext'
-        : this.unopened === 0
-          ? 'decrypted'
-          : this.opened > 0
-            ? 'partly'
-            : this.opts.keyLogGiven || this.secrets
-              ? 'no-matching-keys'
-              : 'no-key-log';
+    // A suite (or version) we cannot decrypt, whatever the key log holds.
+    const unsupported = this.version === 'older' || (this.version === 'TLS 1.2' && this.suiteCode !== undefined && !this.suite12) || (this.version === 'TLS 1.3' && this.suiteCode !== undefined && !this.suite13);
+    let decryption: ObservedConnection['decryption'];
+    if (this.unopened > 0 && unsupported) decryption = 'unsupported';
+    else if (this.opts.listOnly && this.unopened > 0) decryption = this.secrets ? 'decrypted' : this.opts.keyLogGiven ? 'no-matching-keys' : 'no-key-log';
+    else if (this.opened === 0 && this.unopened === 0) decryption = 'plaintext';
+    else if (this.unopened === 0) decryption = 'decrypted';
+    else if (this.opened > 0) decryption = 'partly';
+    else decryption = this.opts.keyLogGiven || this.secrets ? 'no-matching-keys' : 'no-key-log';
     return {
       ...(this.serverName ? { serverName: this.serverName } : {}),
       ...(this.version ? { version: this.version === 'older' ? this.olderName : this.version } : {}),
