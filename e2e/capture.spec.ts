@@ -39,6 +39,8 @@ test('a capture with its key log: connections listed, records decrypted, keys an
   expect(arrows[0]).toMatch(/^ClientHello, client to server/);
   expect(arrows.some((a) => a.startsWith('EncryptedExtensions') && a.includes('server_handshake_traffic_secret'))).toBe(true);
   expect(arrows.some((a) => a.startsWith('KeyUpdate'))).toBe(true);
+  // Real timing on the diagram: each flight at its capture time.
+  await expect(page.locator('svg.seq text.time-label').first()).toHaveText(/^at \d+\.\d\d ms$/);
   await shot(page, info, 'capture-01-tls13');
   // The Keys tab: the secrets come from the key log, and say so.
   await page.getByRole('tab', { name: 'Keys' }).click();
@@ -63,6 +65,7 @@ test('a capture with its key log: connections listed, records decrypted, keys an
   await page.getByRole('button', { name: 'Close capture' }).click();
   await waitForRun(page, run);
   await expect(page.getByTestId('capture-name')).toHaveCount(0);
+  await expect(page.locator('svg.seq text.time-label').filter({ hasText: /ms/ })).toHaveCount(0);
 });
 
 test('without a key log the plaintext is shown and the page says how to get one; a file that is not a capture gets a clear message', async ({ page }, info) => {

@@ -3,6 +3,7 @@
  * It redraws from the store whenever the cursor, the run, the selection or the width changes.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCaptureStore } from '../capture/capture';
 import { useAppStore } from '../store';
 import { currentStates, negotiated, visibleCount } from '../store/derive';
 import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels, rowY } from './draw';
@@ -52,6 +53,7 @@ export function SequenceDiagram() {
   const states = useMemo(() => currentStates(run.events, count), [run, count]);
   const params = useMemo(() => negotiated(run.events, count), [run, count]);
   // Each verification report so far, pinned to the arrow that carried the checked chain.
+  const captureTimes = useCaptureStore((s) => s.active);
   const certChecks = useMemo(() => {
     const out = new Map<string, boolean>();
     for (let i = 0; i < count; i++) {
@@ -92,6 +94,7 @@ export function SequenceDiagram() {
       animateAfterStep,
       durationMs: prefersReducedMotion() ? 0 : 550 / Math.max(0.5, speed),
       certChecks,
+      captureTimes,
       onSelect: (id) => {
         const st = useAppStore.getState();
         st.select(id);
@@ -108,7 +111,7 @@ export function SequenceDiagram() {
         wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
       }
     }
-  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks]);
+  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes]);
 
   const client = params.client;
   const lastVisible = visible[visible.length - 1];
