@@ -63,10 +63,10 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
     () => withMessageSpans(p.plaintextSpans, p.plaintext, 0, p.plaintext.length, p.innerContentType === 'handshake' ? messages : []),
     [p, messages],
   );
-  const keyTab = () => {
+  const keyTab = (name: string) => {
     useAppStore.getState().setTab('keys');
     requestAnimationFrame(() => {
-      const el = document.querySelector<HTMLElement>(`[data-secret="${CSS.escape(p.keyName)}"]`);
+      const el = document.querySelector<HTMLElement>(`[data-secret="${CSS.escape(name)}"]`);
       el?.scrollIntoView({ block: 'center' });
       el?.classList.add('flash');
       setTimeout(() => el?.classList.remove('flash'), 1200);
@@ -78,11 +78,31 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
         <h3>Record protection (AEAD)</h3>
         <dl className="kv">
           <dt>Key</dt>
-          <dd>
-            <button type="button" className="linkish" onClick={keyTab} title="Show in the key schedule">
-              {p.keyName}
+          <dd data-testid="record-key">
+            <button type="button" className="linkish" onClick={() => keyTab(p.keyLabel)} title="Show in the key schedule">
+              {p.keyLabel}
             </button>
+            {' = '}
+            <span className="mono small">{p.keyFormula}</span>
+            {p.trafficSecret && (
+              <div className="muted small">
+                the write key expanded from{' '}
+                <button type="button" className="linkish" onClick={() => keyTab(p.trafficSecret!)} title="Show in the key schedule">
+                  {p.trafficSecret}
+                </button>{' '}
+                (RFC 8446 §7.3)
+              </div>
+            )}
             <div><Bytes value={p.key} /></div>
+          </dd>
+          <dt>IV</dt>
+          <dd data-testid="record-iv">
+            <button type="button" className="linkish" onClick={() => keyTab(p.ivLabel)} title="Show in the key schedule">
+              {p.ivLabel}
+            </button>
+            {' = '}
+            <span className="mono small">{p.ivFormula}</span>
+            <div><Bytes value={p.iv} /></div>
           </dd>
           <dt>Nonce</dt>
           <dd>
@@ -191,6 +211,14 @@ export function Inspector() {
           )}
         </div>
       </header>
+      {arrow.fault && arrow.fault.actor !== 'setup' && (
+        <section className="card warn" role="note" data-testid="fault-card" data-actor={arrow.fault.actor}>
+          <h3>{arrow.fault.actor === 'on-path-attacker' ? 'Changed in transit by an on-path attacker' : `A faulty ${arrow.fault.culprit}: wrong ${arrow.fault.message ?? 'value'}, not a change in transit`}</h3>
+          <p className="small">
+            {arrow.fault.text} {arrow.fault.rfc && <span className="muted">({arrow.fault.rfc})</span>}
+          </p>
+        </section>
+      )}
       {arrow.notes.length > 0 && (
         <section className={arrow.tampered ? 'card warn' : 'card'} role="note">
           {arrow.notes.map((n, i) => (
@@ -198,7 +226,7 @@ export function Inspector() {
               {n}
             </p>
           ))}
-          {arrow.tampered && <p className="small">“On the wire” below is what the sender sent; “What the receiver got” is after the man in the middle.</p>}
+          {arrow.tampered && <p className="small">“On the wire” below is what the sender sent; “What the receiver got” is after the on-path attacker changed it.</p>}
         </section>
       )}
       {handshakes.length > 0 && (

@@ -97,17 +97,18 @@ export type AppState = ScenarioSlice & TimelineSlice & SelectionSlice & ViewSlic
 /** Keeps a scenario consistent: suites belong to the version, key types fit the suite. */
 export function normalizeScenario(s: Scenario): Scenario {
   const out = { ...s };
+  const premasterFault = out.fault === 'bad-premaster' || out.fault === 'bad-premaster-padding';
   const suites: readonly string[] = out.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
   if (out.cipherSuite && !suites.includes(out.cipherSuite)) delete out.cipherSuite;
   if (out.version === 'TLS 1.2') {
     out.helloRetry = false;
     out.resumption = false;
     // The premaster fault needs RSA key transport: pick an RSA suite (and so an RSA key).
-    if (out.fault === 'bad-premaster' && !out.cipherSuite?.startsWith('TLS_RSA_')) out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+    if (premasterFault && !out.cipherSuite?.startsWith('TLS_RSA_')) out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
     if (suiteNeedsRsa(out.cipherSuite) && out.serverKeyType !== 'rsa-2048') out.serverKeyType = 'rsa-2048';
     if (suiteNeedsEcdsa(out.cipherSuite) && out.serverKeyType !== 'ecdsa-p256') out.serverKeyType = 'ecdsa-p256';
   }
-  if (out.fault === 'bad-premaster' && out.version !== 'TLS 1.2') out.fault = 'none';
+  if (premasterFault && out.version !== 'TLS 1.2') out.fault = 'none';
   // 0-RTT data rides on a resumed TLS 1.3 session.
   if (!out.resumption) out.earlyData = false;
   return out;

@@ -23,6 +23,15 @@ describe('scenario ⇄ URL', () => {
     expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
   });
 
+  it('keeps the clock, the no-SNI choice and the EMS switch (issue 9)', () => {
+    const s = scenarioFromUrl('?seed=lesson&v=1.2&t=2026-05-01T08:30:00Z&nosni=1&ems=0&sni=%E2%98%83.example');
+    expect(s).toMatchObject({ at: '2026-05-01T08:30:00Z', sni: false, extendedMasterSecret: false, serverName: '☃.example' });
+    expect(scenarioFromUrl(scenarioToSearch(s))).toEqual(s);
+    const d = scenarioFromUrl('?seed=lesson');
+    expect(d.at).toBeUndefined(); // the engine's seed-derived clock, the same for everyone
+    expect(scenarioToSearch(d)).not.toMatch(/[?&](t|nosni|ems)=/);
+  });
+
   it('ignores values it does not know, and makes a seed when there is none', () => {
     const s = scenarioFromUrl('?v=9&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&group=x448&key=dsa&fault=explode&hrr=1');
     expect(s.version).toBe('TLS 1.3');

@@ -1,5 +1,7 @@
 /**
- * The run's settings in the URL: a link reproduces a run (same seed, same settings, same bytes).
+ * The run's settings in the URL: a link reproduces a run (same seed, same settings, same clock,
+ * same bytes, on any day: `t=` is the run's clock, and without it the engine uses a fixed
+ * instant derived from the seed).
  * Pasted certificates are not put in the URL (too long, and they may be private).
  */
 // The scenario module alone: the main thread must not pull in the engine itself.
@@ -16,11 +18,25 @@ import {
   type ServerKeyType,
 } from './options';
 
-/** A fresh random seed (shown in the UI, typeable to replay). */
-export function freshSeed(): string {
+function randomSeed(): string {
   const b = new Uint8Array(4);
   crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+let upcoming: string | undefined;
+
+/** A fresh random seed (shown in the UI, typeable to replay): the one `nextSeed` announced. */
+export function freshSeed(): string {
+  const s = upcoming ?? randomSeed();
+  upcoming = undefined;
+  return s;
+}
+
+/** The seed the next freshSeed() will return, drawn now so the Worker can prepare its keys. */
+export function nextSeed(): string {
+  upcoming ??= randomSeed();
+  return upcoming;
 }
 
 export function scenarioFromUrl(search: string): Scenario {
@@ -36,6 +52,12 @@ export function scenarioFromUrl(search: string): Scenario {
   if (key && (KEY_TYPES as readonly string[]).includes(key)) s.serverKeyType = key as ServerKeyType;
   const sni = p.get('sni');
   if (sni !== null) s.serverName = sni.slice(0, 253);
+  // The run without SNI is a choice of its own, not an empty name.
+  if (p.get('nosni') === '1') s.sni = false;
+  if (p.get('ems') === '0') s.extendedMasterSecret = false;
+  // The run's clock; without it the engine derives a fixed instant from the seed.
+  const t = p.get('t');
+  if (t) s.at = t.slice(0, 64);
   s.mutual = p.get('mutual') === '1';
   s.helloRetry = p.get('hrr') === '1' && s.version === 'TLS 1.3';
   s.resumption = p.get('resume') === '1' && s.version === 'TLS 1.3';
@@ -53,6 +75,9 @@ export function scenarioToSearch(s: Scenario): string {
   p.set('group', s.group);
   p.set('key', s.serverKeyType);
   p.set('sni', s.serverName);
+  if (s.sni === false) p.set('nosni', '1');
+  if (s.extendedMasterSecret === false) p.set('ems', '0');
+  if (s.at) p.set('t', s.at);
   if (s.mutual) p.set('mutual', '1');
   if (s.helloRetry) p.set('hrr', '1');
   if (s.resumption) p.set('resume', '1');

@@ -59,13 +59,27 @@ interface CommonConfig {
 /**
  * - `tls12-corrupt-premaster` (client): the RSA-encrypted premaster carries a wrong client_version,
  *   so the server's Bleichenbacher countermeasure substitutes a random one (RFC 5246 §7.4.7.1).
+ * - `tls12-bad-premaster-padding` (client): the RSA block's PKCS#1 v1.5 padding is wrong
+ *   (block type 01 instead of 02, RFC 8017 §7.2.1); the same countermeasure applies.
  * - `tls12-bad-finished` (server): one bit of the server's Finished verify_data is flipped.
  * - `tls12-bad-signature` (server): one bit of the ServerKeyExchange signature is flipped.
+ * - `tls13-bad-finished` (server): one bit of the server's Finished verify_data is flipped
+ *   (the server computes a wrong value; its record protection is intact).
+ * - `tls13-bad-signature` (server): one bit of the CertificateVerify signature is flipped.
  */
-export type EndpointFault = 'tls12-corrupt-premaster' | 'tls12-bad-finished' | 'tls12-bad-signature';
+export type EndpointFault =
+  | 'tls12-corrupt-premaster'
+  | 'tls12-bad-premaster-padding'
+  | 'tls12-bad-finished'
+  | 'tls12-bad-signature'
+  | 'tls13-bad-finished'
+  | 'tls13-bad-signature';
 
 export interface ClientConfig extends CommonConfig {
+  /** The host we connect to (A-label form): sent as server_name and checked against the certificate. */
   serverName?: string;
+  /** False: send no server_name extension, still checking the certificate for `serverName` (RFC 6066 §3). Default true. */
+  sendServerName?: boolean;
   /** Trust anchors (DER). */
   trustAnchors: Uint8Array[];
   /** Groups to send key shares for in the first ClientHello. Default: the first group. */

@@ -26,15 +26,16 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { schemesForKeyTls12, signTls12 } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
-import { GROUPS, nameOf } from '../msgs/enums';
+import { GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
 import { encodeHandshake12, type Tls12Message } from '../tls12/handshake';
 import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
 import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
@@ -97,8 +98,33 @@ type State =
   | { name: 'ExpectServerHelloDone'; hs: Hs; serverKey: PublicKey; ecdhe?: { group: GroupName; serverPublic: Uint8Array }; request: CertificateRequest12 }
   | { name: 'ExpectChangeCipherSpec'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
   | { name: 'ExpectFinished'; hs: Hs; masterSecret: Uint8Array }
-  | { name: 'Connected' }
+  /** Keeps the io to decline renegotiation (a HelloRequest here). */
+  | { name: 'Connected'; io: HandshakeIo }
   | { name: 'Closed' };
+
+/** The handshake message types each state takes, checked before the body is parsed (RFC 5246 §7.4); HelloRequest is taken in every state but Closed. */
+function expects(state: State): readonly number[] {
+  const helloRequest = HandshakeType.hello_request;
+  switch (state.name) {
+    case 'ExpectCertificate':
+      return [helloRequest, HandshakeType.certificate];
+    case 'ExpectServerKeyExchange':
+      return [helloRequest, HandshakeType.server_key_exchange];
+    case 'ExpectCertificateRequestOrHelloDone':
+      return [helloRequest, HandshakeType.certificate_request, HandshakeType.server_hello_done];
+    case 'ExpectServerHelloDone':
+      return [helloRequest, HandshakeType.server_hello_done];
+    case 'ExpectChangeCipherSpec':
+    case 'Connected':
+      return [helloRequest];
+    case 'ExpectFinished':
+      return [helloRequest, HandshakeType.finished];
+    case 'Closed':
+      return [];
+    default:
+      return assertNever(state);
+  }
+}
 
 /** Queues a message; returns the id of the record that carries it. */
 function send(hs: Hs, m: Tls12Message): string {
@@ -137,6 +163,7 @@ function afterServerHello(start: Tls12ClientStart): State {
     cipherSuite: suite.name,
     keyExchange: suite.keyExchange,
     extendedMasterSecret: ems,
+    masterSecretReason: ems ? 'both' : (config.extendedMasterSecret ?? true) ? 'server-did-not-accept' : 'client-did-not-offer',
     ...(alpn ? { alpn: alpn.protocols[0]! } : {}),
   });
   if (!ems && (config.extendedMasterSecret ?? true)) {
@@ -151,7 +178,7 @@ function afterServerHello(start: Tls12ClientStart): State {
     serverRandom: sh.random,
     transcript: [start.clientHello, serverHello.bytes],
     ems,
-    report: (name, value, formula, inputs, rfc) => io.secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' }),
+    report: tls12Reporter((s) => io.secret(s)),
   };
   return { name: 'ExpectCertificate', hs };
 }
@@ -161,9 +188,14 @@ function afterServerHello(start: Tls12ClientStart): State {
 
 function step(state: State, input: Tls12Input): State {
   if (input.kind === 'handshake' && input.message.msg.type === 'HelloRequest' && state.name !== 'Closed') {
-    // RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript and may be ignored; we
-    // never renegotiate (RFC 5746), so it is ignored in every state.
-    if ('hs' in state) state.hs.io.note('Ignored a HelloRequest: this client does not renegotiate.', 'RFC 5246 §7.4.1.1');
+    // RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript. During a handshake it is
+    // ignored; after it, a client that does not renegotiate may answer no_renegotiation — a
+    // warning (§7.2.2) — so the server is not left waiting for a ClientHello that never comes.
+    if ('hs' in state) state.hs.io.note('Ignored a HelloRequest during the handshake.', 'RFC 5246 §7.4.1.1');
+    if (state.name === 'Connected') {
+      state.io.note('The server asked to renegotiate (HelloRequest); this client does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.', 'RFC 5246 §7.4.1.1');
+      state.io.decline('DeclineRenegotiation', 'a HelloRequest after the handshake: this client does not renegotiate');
+    }
     return state;
   }
   switch (state.name) {
@@ -228,7 +260,7 @@ function step(state: State, input: Tls12Input): State {
       }
       hs.transcript.push(m.bytes);
       hs.io.emit({ type: 'timing', what: 'handshake (client)', ms: hs.io.elapsed() });
-      return { name: 'Connected' };
+      return { name: 'Connected', io: hs.io };
     }
     case 'Connected':
       throw unexpectedInput(state.name, 'application data', input);
@@ -273,7 +305,8 @@ function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8
     hs.io.note(`our ${key.type} client certificate is not among the requested certificate_types; sending none`, 'RFC 5246 §7.4.6');
     return undefined;
   }
-  const mine = (hs.config.signatureSchemes ?? schemesForKey(key.publicKey)).filter((s) => schemeMatchesKey(s, key.publicKey));
+  // TLS 1.2: an ECDSA key signs with any hash the server lists for ECDSA (tls12/signing.ts).
+  const mine = (hs.config.signatureSchemes ?? schemesForKeyTls12(key.publicKey)).filter((s) => schemeFitsKeyTls12(s, key.publicKey));
   // In TLS 1.2, PKCS#1 v1.5 is the interoperable choice for RSA CertificateVerify; prefer what the server lists first.
   const scheme = request.signatureAlgorithms.map(signatureSchemeFromCode).find((s): s is SignatureSchemeName => !!s && mine.includes(s));
   if (!scheme) {
@@ -300,6 +333,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       { name: 'random[46]', value: premaster.slice(2) },
     ]);
     const fault = config.faults?.includes('tls12-corrupt-premaster') ?? false;
+    const badPadding = config.faults?.includes('tls12-bad-premaster-padding') ?? false;
     let toEncrypt = premaster;
     if (fault) {
       // Fault injection ('bad-premaster'): encrypt a premaster with a wrong client_version.
@@ -307,13 +341,21 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       toEncrypt[0] = 0x02;
       toEncrypt[1] = 0x00;
     }
-    const encrypted = timed(io, 'RSA premaster encryption (RSAES-PKCS1-v1_5)', () => encryptPremaster(serverKey, toEncrypt, rng));
+    const encrypted = timed(io, 'RSA premaster encryption (RSAES-PKCS1-v1_5)', () => encryptPremaster(serverKey, toEncrypt, rng, badPadding));
     const recordId = send(hs, { type: 'ClientKeyExchange', cke: { kind: 'RSA', encryptedPreMasterSecret: encrypted } });
     if (fault) {
       // Emitted once the ClientKeyExchange has its record, so the note sits on that record.
       io.emit({
         type: 'note',
         text: 'Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).',
+        rfc: 'RFC 5246 §7.4.7.1',
+        recordId,
+      });
+    }
+    if (badPadding) {
+      io.emit({
+        type: 'note',
+        text: 'Fault: the client’s RSA block starts 00 01 instead of 00 02 (wrong PKCS#1 v1.5 padding); the server must not reveal this (Bleichenbacher countermeasure).',
         rfc: 'RFC 5246 §7.4.7.1',
         recordId,
       });
@@ -344,7 +386,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
 
   if (client) {
     // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.
-    const signature = timed(io, `CertificateVerify ${client.scheme} signature`, () => sign(client.scheme, client.key, transcriptBytes(hs.transcript), rng));
+    const signature = timed(io, `CertificateVerify ${client.scheme} signature`, () => signTls12(client.scheme, client.key, transcriptBytes(hs.transcript), rng));
     send(hs, { type: 'CertificateVerify', signed: { algorithm: SIGNATURE_SCHEME_CODES[client.scheme], signature } });
     io.emit({ type: 'negotiated', clientAuth: 'requested' });
   }
@@ -361,5 +403,5 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
 /** Continues a handshake whose ServerHello negotiated TLS 1.2 (hello.ts has checked it). */
 export function continueTls12(start: Tls12ClientStart): Tls12ClientFlow {
   // client.ts reports the move from ExpectServerHello to our first state.
-  return new StepFlow<State>(start.io, afterServerHello(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' });
+  return new StepFlow<State>(start.io, afterServerHello(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' }, expects);
 }

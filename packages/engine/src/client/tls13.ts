@@ -101,6 +101,7 @@ export function ecdheSharedSecret(io: HandshakeIo, group: GroupName, ourPrivate:
     ],
     rfc: 'RFC 8446 §7.4',
     stage: 'handshake',
+    parents: [],
   });
   return shared;
 }

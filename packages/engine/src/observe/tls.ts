@@ -15,7 +15,7 @@ import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
 import { concatBytes, equalBytes, toHex } from '../codec/hex';
 import { alertName } from '../errors';
-import type { DerivationInput, Side, TlsEvent, TlsEventBody, TlsVersionName } from '../events';
+import type { AppDataPhase, DerivationInput, Side, TlsEvent, TlsEventBody, TlsVersionName } from '../events';
 import { hash as hashBytes, type HashName } from '../crypto/hash';
 import { suite13ByCode, TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
 import { KeySchedule, type SecretReport } from '../crypto/key-schedule';
@@ -261,6 +261,11 @@ class Observer {
   handle(r: RawRecord): void {
     this.now = r.time;
     this.records++;
+    // A flight: the records one side sends before the other's next one (flight 1 holds the ClientHello).
+    if (r.dir !== this.lastDir) {
+      this.flight++;
+      this.lastDir = r.dir;
+    }
     const S = SENDER[r.dir];
     const R = RECEIVER[r.dir];
     const recordId = `${r.dir}:${r.n}`;
@@ -345,7 +350,8 @@ class Observer {
     if (alert) this.emit(S, { type: 'alert', direction: 'sent', level: alert.level, description: alertName(alert.code), code: alert.code });
     const rec = sentRecord(spans, messages, info);
     this.emit(S, { ...rec, direction: 'sent' });
-    if (innerType === ContentType.application_data) this.emit(S, { type: 'appdata', direction: 'sent', data: content, recordId });
+    const data = innerType === ContentType.application_data ? { data: content, recordId, ...this.dataTiming(r.dir, info?.keyName) } : undefined;
+    if (data) this.emit(S, { type: 'appdata', direction: 'sent', ...data });
     this.emit(R, { ...rec, direction: 'received' });
 
     for (const { d, first, after } of decoded) {
@@ -357,7 +363,7 @@ class Observer {
     } else if (innerType === ContentType.alert) {
       this.note(R, `An alert of ${content.length} bytes (an alert is 2 bytes: level and description).`, 'RFC 8446 §6', recordId);
     }
-    if (innerType === ContentType.application_data) this.emit(R, { type: 'appdata', direction: 'received', data: content, recordId });
+    if (data) this.emit(R, { type: 'appdata', direction: 'received', ...data });
   }
 
   private plainSpans(record: Uint8Array, type: number, fragment: Uint8Array, dir: Dir): ByteSpan[] {
@@ -399,6 +405,16 @@ class Observer {
       }
     }
     return undefined;
+  }
+
+  private flight = 0;
+  private lastDir: Dir | undefined;
+
+  /** When application data travels (RFC 8446 §2.3), as a run's appdata events say it. */
+  private dataTiming(dir: Dir, keyName: string | undefined): { phase?: AppDataPhase; flight: number } {
+    if (this.version !== 'TLS 1.3') return { flight: this.flight };
+    const phase: AppDataPhase = keyName === 'client_early_traffic_secret' ? 'early' : dir === 's2c' && !this.finished.c2s ? 'half-rtt' : 'application';
+    return { phase, flight: this.flight };
   }
 
   /** Why a protected record stays closed, in one sentence. */

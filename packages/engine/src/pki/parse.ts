@@ -26,10 +26,11 @@ import {
 import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { p256, p384 } from '@noble/curves/nist.js';
 import { toHex } from '../codec/hex';
 import { certificateParts, decodeName } from './der';
 import type { PrivateKey, PublicKey } from '../crypto/keys';
+import { isValidScalar } from '../crypto/ec';
+import { cryptoProvider } from '../crypto/provider';
 import { bitLength, hash, os2ip, rsaPrivateKeyFromComponents, type HashName } from '../crypto/rsa';
 import {
   ecPublicPoint,
@@ -364,7 +365,7 @@ function subtreeBase(g: GeneralName): GeneralSubtreeBase {
 // ---------------------------------------------------------------------------------------------
 // Public keys
 
-const CURVES = { 'ecdsa-p256': p256, 'ecdsa-p384': p384 } as const;
+const CURVES = { 'ecdsa-p256': 'p256', 'ecdsa-p384': 'p384' } as const;
 
 function curveName(oid: string | undefined): string {
   switch (oid) {
@@ -402,7 +403,7 @@ export function publicKeyFromSpki(spki: Uint8Array | SubjectPublicKeyInfo): Publ
       const type = params.namedCurve === OID.prime256v1 ? 'ecdsa-p256' : params.namedCurve === OID.secp384r1 ? 'ecdsa-p384' : null;
       if (!type) throw new PkiParseError(`EC curve ${curveName(params.namedCurve)} is not supported (P-256 and P-384 are)`);
       try {
-        const point = CURVES[type].Point.fromBytes(bits).toBytes(false);
+        const point = cryptoProvider().ecPointDecode(CURVES[type], bits);
         return { type, point };
       } catch {
         throw new PkiParseError(`EC public key is not a valid ${curveName(params.namedCurve)} point`);
@@ -677,7 +678,7 @@ function ecKeyFromD(type: 'ecdsa-p256' | 'ecdsa-p384', dRaw: Uint8Array): Privat
   if (dRaw.length > len) throw new PkiParseError(`EC private key is ${dRaw.length} bytes, expected ${len}`);
   const d = new Uint8Array(len);
   d.set(dRaw, len - dRaw.length);
-  if (!CURVES[type].utils.isValidSecretKey(d)) throw new PkiParseError('EC private key is out of range');
+  if (!isValidScalar(CURVES[type], d)) throw new PkiParseError('EC private key is out of range');
   return { type, d, publicKey: { type, point: ecPublicPoint(type, d) } };
 }
 

@@ -14,6 +14,7 @@
 import type { AlertDescription } from '../errors';
 import type { CertCheck, CertSummary, VerificationReportSummary } from '../events';
 import { verifyX509Signature } from '../crypto/signature';
+import { lastX509SignatureCached } from '../crypto/signature-cache';
 import {
   clearParseCache,
   nameAttributesFromDer,
@@ -314,12 +315,15 @@ function validatePath(ctx: PathContext): CertCheck[] {
     if (issuer) {
       const key = `${c.sha256}|${issuer.sha256}`;
       let ok = ctx.sigCache.get(key);
+      let cached = false;
       if (ok === undefined) {
         ok =
           issuer.publicKey !== null &&
           c.signatureAlgorithmsMatch &&
           c.signatureUnusedBits === 0 &&
           verifyX509Signature(c.signatureAlgorithm, issuer.publicKey, c.tbs, c.signature);
+        // The process-wide signature cache answered (crypto/signature-cache.ts): say so.
+        cached = issuer.publicKey !== null && c.signatureAlgorithmsMatch && c.signatureUnusedBits === 0 && lastX509SignatureCached();
         ctx.sigCache.set(key, ok);
       }
       push({
@@ -328,8 +332,9 @@ function validatePath(ctx: PathContext): CertCheck[] {
         cert: i,
         compared: `${c.signatureAlgorithm.name} signature on "${c.subject}" vs public key (${issuer.keyDescription}) of "${issuer.subject}"`,
         pass: ok,
-        reason: ok ? `the issuer's key verifies the signature over tbsCertificate` : signatureFailure(c, issuer),
+        reason: `${ok ? `the issuer's key verifies the signature over tbsCertificate` : signatureFailure(c, issuer)}${cached ? ' (signature checked earlier, cached)' : ''}`,
         rfc: 'RFC 5280 §6.1.3 (a)(1)',
+        ...(cached ? { cached: true } : {}),
       });
       // --- Weak hash in the signature
       const h = 'hash' in c.signatureAlgorithm ? c.signatureAlgorithm.hash : undefined;
