@@ -491,7 +491,7 @@ describe('bad input gets a clear message', () => {
         const cap = openCapture(pcap(101, frames(segs, (x) => x, false)), { keyLog: keyLogText(events) });
         for (const c of cap.connections) expect(Array.isArray(cap.events(c.index))).toBe(true);
       }),
-      { seed: 7, numRuns: 40 },
+      { seed: 7, numRuns: 20 },
     );
   });
 
