@@ -4,7 +4,7 @@
  * the URL in step with the settings, and restarts the Worker if it crashes or hangs, with a
  * clear message; the page keeps working either way.
  */
-import type { LiveRequest, Scenario, TlsEvent } from '@tlslab/engine';
+import type { LiveRequest, Scenario, TlsEvent, VerificationReportSummary } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
 import { nextSeed, scenarioToSearch } from './store/url';
@@ -17,6 +17,7 @@ let worker: Worker | null = null;
 let nextId = 1;
 const pendingEvents = new Map<number, TlsEvent[]>();
 const pemWaiters = new Map<number, (r: PemInspection) => void>();
+const verifyWaiters = new Map<number, (r: VerificationReportSummary | null) => void>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 /** Other parts of the app that talk to the Worker (the capture opener) hear its messages here. */
 const listeners = new Set<(msg: FromWorker) => void>();
@@ -63,6 +64,8 @@ function crashed(message: string): void {
   pendingEvents.clear();
   for (const [, resolve] of pemWaiters) resolve({ certificates: 0, keys: [], problems: [message] });
   pemWaiters.clear();
+  for (const [, resolve] of verifyWaiters) resolve(null);
+  verifyWaiters.clear();
 }
 
 function onMessage(msg: FromWorker): void {
@@ -101,7 +104,18 @@ function onMessage(msg: FromWorker): void {
       resolve?.(msg.result);
       return;
     }
+    case 'verified': {
+      verifyWaiters.get(msg.id)?.(msg.report);
+      verifyWaiters.delete(msg.id);
+      return;
+    }
     case 'error': {
+      const verifying = verifyWaiters.get(msg.id);
+      if (verifying) {
+        verifyWaiters.delete(msg.id);
+        verifying(null);
+        return;
+      }
       const resolve = pemWaiters.get(msg.id);
       if (resolve) {
         pemWaiters.delete(msg.id);
@@ -182,11 +196,23 @@ export function inspectPem(args: {
   extraTrustPem?: string;
   host?: string;
   purpose?: 'server' | 'client';
+  policy?: 'webpki' | 'rfc5280';
+  crlPem?: string;
+  email?: string;
 }): Promise<PemInspection> {
   const id = nextId++;
   return new Promise((resolve) => {
     pemWaiters.set(id, resolve);
     post({ type: 'inspect-pem', id, ...args });
+  });
+}
+
+/** Verifies a DER chain in the Worker under a policy (null if the Worker failed). */
+export function verifyInWorker(args: Omit<Extract<ToWorker, { type: 'verify' }>, 'type' | 'id'>): Promise<VerificationReportSummary | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    verifyWaiters.set(id, resolve);
+    post({ type: 'verify', id, ...args });
   });
 }
 

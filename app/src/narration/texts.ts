@@ -162,6 +162,7 @@ const ALERT_MEANING: Record<string, string> = {
   bad_certificate: 'the certificate is not acceptable — for example it names a different host',
   unknown_ca: 'the chain does not lead to a root the checker trusts',
   certificate_unknown: 'the certificate could not be accepted',
+  certificate_revoked: "the certificate's issuer has revoked it: a CRL the checker was given lists its serial number",
   unsupported_certificate: 'the certificate is of a kind that cannot be used here',
   decrypt_error: 'a signature or a Finished MAC did not verify',
   bad_record_mac: 'a record failed its AEAD authentication — it was changed in transit or sealed with another key',

@@ -66,6 +66,10 @@ export interface PasteState {
   chainPem: string;
   keyPem: string;
   trustPem: string;
+  /** CRLs (PEM) the client checks the server chain against. */
+  crlPem: string;
+  /** Mutual TLS: the e-mail address the server expects in the client certificate. */
+  clientEmail: string;
   /** Mutual TLS: the client's chain, key and the extra roots the server trusts client certificates from. */
   clientChainPem: string;
   clientKeyPem: string;
@@ -171,7 +175,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
-  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
+  paste: { chainPem: '', keyPem: '', trustPem: '', crlPem: '', clientEmail: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
   setTab: (tab) => set({ tab }),
   setLargeType: (largeType) => {
     try {

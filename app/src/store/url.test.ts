@@ -21,6 +21,12 @@ describe('scenario ⇄ URL', () => {
     expect(scenarioFromUrl('?seed=r&v=1.3&early=1').earlyData).toBe(false); // 0-RTT needs a resumed session
     expect(scenarioFromUrl(scenarioToSearch(r))).toEqual(r);
     expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
+    const p = scenarioFromUrl('?seed=p&policy=rfc5280');
+    expect(p.policy).toBe('rfc5280');
+    expect(scenarioFromUrl(scenarioToSearch(p))).toEqual(p);
+    expect(scenarioFromUrl('?seed=p&policy=webpki').policy).toBe('webpki');
+    expect(scenarioFromUrl('?seed=p').policy).toBeUndefined(); // each side's default
+    expect(scenarioFromUrl('?seed=p&policy=lax').policy).toBeUndefined();
   });
 
   it('keeps the clock, the no-SNI choice and the EMS switch (issue 9)', () => {

@@ -64,6 +64,8 @@ export function scenarioFromUrl(search: string): Scenario {
   s.earlyData = p.get('early') === '1' && s.resumption;
   const fault = p.get('fault');
   if (fault && (FAULTS.map((f) => f.id) as string[]).includes(fault)) s.fault = fault as FaultName;
+  const policy = p.get('policy');
+  if (policy === 'webpki' || policy === 'rfc5280') s.policy = policy;
   return s;
 }
 
@@ -83,5 +85,6 @@ export function scenarioToSearch(s: Scenario): string {
   if (s.resumption) p.set('resume', '1');
   if (s.earlyData) p.set('early', '1');
   if (s.fault !== 'none') p.set('fault', s.fault);
+  if (s.policy) p.set('policy', s.policy);
   return `?${p.toString()}`;
 }

@@ -9,6 +9,7 @@ import type { EventSink, TlsVersionName } from './events';
 import type { PrivateKey, SignatureSchemeName } from './crypto/keys';
 import type { Rng } from './crypto/rng';
 import type { AntiReplay } from './server/antireplay';
+import type { Policy } from './pki/verify';
 
 export type CipherSuiteName =
   | 'TLS_AES_128_GCM_SHA256'
@@ -31,7 +32,19 @@ export interface CertifiedKey {
   key?: PrivateKey;
 }
 
+/** How the peer's certificate chain is judged, besides the trust anchors (pki/verify.ts, pki/crl.ts). */
+export interface PeerVerification {
+  /** Rules: webpki (default) or rfc5280. */
+  policy?: Policy;
+  /** CRLs (DER) the peer's chain is checked against (RFC 5280 §6.3). */
+  crls?: Uint8Array[];
+  /** The e-mail address the peer's leaf must hold as an rfc822Name SAN (a client certificate's). */
+  email?: string;
+}
+
 interface CommonConfig {
+  /** Policy, CRLs and expected e-mail for verifying the peer's chain. */
+  peerVerification?: PeerVerification;
   /** Versions to offer / accept, preferred first. Default ['TLS 1.3']. */
   versions?: TlsVersionName[];
   /** Suites in preference order. Default: all supported for the versions. */

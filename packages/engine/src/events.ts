@@ -344,4 +344,6 @@ export interface VerificationReportSummary {
   host?: string;
   purpose: 'server' | 'client';
   at: string;
+  /** The policy that judged the chain, as the verifier reports it (`webpki` or `rfc5280`). */
+  policy?: 'webpki' | 'rfc5280';
 }

@@ -6,6 +6,7 @@
 import type { CipherSuiteName, GroupName } from './config';
 import type { ServerKeyType } from './crypto/keys';
 import type { TlsVersionName } from './events';
+import type { Policy } from './pki/verify';
 
 /** Ways to break a run on purpose; each ends in a specific alert. */
 export type FaultName =
@@ -70,6 +71,12 @@ export interface Scenario {
   fault: FaultName;
   /** The application data the client sends once connected (default: an HTTP/1.1 GET). */
   request?: string;
+  /** Verification policy of both sides' certificate checks (default webpki). */
+  policy?: Policy;
+  /** CRLs (PEM or base64 DER) the client checks the server's chain against (RFC 5280 §6.3). */
+  crlPem?: string;
+  /** Mutual TLS: the e-mail address the server expects in the client certificate (rfc822Name). */
+  clientEmail?: string;
   /**
    * The run's clock (ISO 8601; the link's `t=`): certificate validity, the demo certificates'
    * dates, ticket ages. Default: a fixed instant derived from the seed (`clockFromSeed`), so the

@@ -18,6 +18,7 @@ import { RECORD_HEADER_LEN } from './msgs/record';
 import { generateDemoPki } from './pki/demo';
 import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual, type ParsedCertificate } from './pki/parse';
 import { hostnameCheck } from './pki/verify';
+import { parseCrlBundle } from './pki/crl';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
@@ -195,6 +196,14 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     for (const p of tb.problems) note('client', `Added trust anchors: ${p}`);
   }
   if (sc.fault === 'untrusted-root') note('client', 'Fault: the client does not trust the demo root CA.');
+  // Pasted CRLs: the client checks the server's chain against them (RFC 5280 §6.3); the policy is both sides'.
+  const crls: Uint8Array[] = [];
+  if (sc.crlPem?.trim()) {
+    const cb = parseCrlBundle(sc.crlPem);
+    crls.push(...cb.crls);
+    for (const p of cb.problems) note('client', `Pasted CRL: ${p}`);
+  }
+  const policy = sc.policy ? { policy: sc.policy } : {};
 
   // ---- configuration -------------------------------------------------------------------------
   const versionSuites = sc.version === 'TLS 1.3' ? TLS13_NAMES : TLS12_NAMES;
@@ -252,6 +261,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     ...(sendSni ? {} : { sendServerName: false }),
     ...(sc.extendedMasterSecret === false ? { extendedMasterSecret: false } : {}),
     trustAnchors: anchors,
+    peerVerification: { ...policy, ...(crls.length ? { crls } : {}) },
     ...(mutual && sc.fault !== 'no-client-certificate' ? { clientCert: { chain: clientChain, ...(clientKey ? { key: clientKey } : {}) } } : {}),
   };
   const serverCfg: ServerConfig = {
@@ -266,6 +276,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     alpn: ['http/1.1'],
     cert: { chain: serverChain, ...(serverKey ? { key: serverKey } : {}) },
     ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: clientAnchors } : {}),
+    peerVerification: { ...policy, ...(mutual && sc.clientEmail ? { email: sc.clientEmail } : {}) },
   };
   if (sc.fault === 'no-client-certificate') note('client', 'Fault: the server requires a client certificate and the client has none.');
   if ((sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') && sc.version === 'TLS 1.3') {

@@ -1,6 +1,6 @@
 /**
  * `tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME]
- * [--purpose server|client] [--keyx rsa|ecdhe] [--json]`: RFC 5280 path validation of a
+ * [--purpose server|client] [--keyx rsa|ecdhe] [--crl FILE]... [--email ADDR] [--json]`: RFC 5280 path validation of a
  * certificate (CERT may hold the whole chain, leaf first, as `openssl s_client -showcerts`
  * prints it), with the readable report of every check, or the report as JSON.
  *
@@ -12,7 +12,8 @@ import { rootCertificates } from 'node:tls';
 import type { CertCheck, VerificationReportSummary } from '../events';
 import { MAX_INPUT_BYTES, parsePemBundle } from '../pki/parse';
 import { createTrustStore, verifyChain } from '../pki/verify';
-import { getBool, getString, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
+import { parseCrlBundle } from '../pki/crl';
+import { getBool, getString, getStrings, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
 import { processIo, type Io } from './output';
 
 const FLAGS: FlagSpecs = {
@@ -23,15 +24,17 @@ const FLAGS: FlagSpecs = {
   at: { type: 'string', metavar: 'ISO-TIME', help: 'validation time, e.g. 2026-01-31T12:00:00Z (default: now)' },
   purpose: { type: 'string', metavar: 'server|client', help: 'serverAuth or clientAuth (default: server)' },
   keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check)' },
+  crl: { type: 'string', metavar: 'FILE', help: 'a CRL (PEM or DER) to check revocation against; repeat for more' },
+  email: { type: 'string', metavar: 'ADDR', help: "expected e-mail address of the leaf (its rfc822Name SANs), e.g. a client's" },
   json: { type: 'boolean', help: 'print the report as JSON' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-const USAGE = 'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--json]';
+const USAGE = 'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--crl FILE]... [--email ADDR] [--json]';
 
 class InputError extends Error {}
 
-function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+function readBytes(path: string, what: string): Uint8Array {
   let size: number;
   try {
     size = statSync(path).size;
@@ -39,7 +42,11 @@ function readInput(path: string, what: string): { certificates: Uint8Array[]; pr
     throw new InputError(`${what} ${path}: cannot read the file`);
   }
   if (size > MAX_INPUT_BYTES) throw new InputError(`${what} ${path}: ${size} bytes, over the 1 MB limit`);
-  const bundle = parsePemBundle(new Uint8Array(readFileSync(path)));
+  return new Uint8Array(readFileSync(path));
+}
+
+function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+  const bundle = parsePemBundle(readBytes(path, what));
   return { certificates: bundle.certificates, problems: bundle.problems.map((p) => `${what} ${path}: ${p}`) };
 }
 
@@ -67,12 +74,20 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
   const at = atText === undefined ? new Date() : new Date(atText);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not an ISO time (e.g. 2026-01-31T12:00:00Z)`);
   const host = getString(args, 'host');
+  const email = getString(args, 'email');
 
   const problems: string[] = [];
   let chain: Uint8Array[];
   let anchors: Uint8Array[];
   let trustName: string;
+  const crls: Uint8Array[] = [];
   try {
+    for (const file of getStrings(args, 'crl')) {
+      const found = parseCrlBundle(readBytes(file, '--crl'));
+      if (found.crls.length === 0) throw new InputError(`--crl ${file}: ${found.problems[0] ?? 'no CRL found'}`);
+      problems.push(...found.problems.map((p) => `--crl ${file}: ${p}`));
+      crls.push(...found.crls);
+    }
     const cert = readInput(args.positional[0]!, 'CERT');
     problems.push(...cert.problems);
     if (cert.certificates.length === 0) throw new InputError(cert.problems[0] ?? `CERT ${args.positional[0]}: no certificate found`);
@@ -110,6 +125,8 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
     purpose,
     ...(host !== undefined ? { host } : {}),
     ...(keyx !== undefined ? { keyExchange: keyx } : {}),
+    ...(crls.length ? { crls } : {}),
+    ...(email !== undefined ? { email } : {}),
   });
   const ms = performance.now() - t0;
 

@@ -213,6 +213,7 @@ function step(state: State, input: Tls12Input): State {
         ...(hs.config.serverName ? { host: hs.config.serverName } : {}),
         keyExchange: hs.suite.keyExchange === 'RSA' ? 'rsa' : 'ecdhe',
         ...(hs.config.insecureSkipVerify ? { insecure: true } : {}),
+        ...hs.config.peerVerification,
       });
       checkKeyFitsSuite(hs.suite, serverKey);
       return hs.suite.keyExchange === 'ECDHE' ? { name: 'ExpectServerKeyExchange', hs, serverKey } : { name: 'ExpectCertificateRequestOrHelloDone', hs, serverKey };

@@ -26,8 +26,11 @@ import {
 import { certificateParts } from './der';
 import { equalBytes } from '../codec/hex';
 import { hostIp, ipEquals, matchDnsName, nameConstraintViolations, normalizeDnsName } from './hostname';
+import { emailChecks, pathRevocationChecks, REVOCATION_CHECK_ALERTS } from './crl';
 
 export type Purpose = 'server' | 'client';
+/** Which rules judge a chain: `webpki` (RFC 5280 + CA/Browser Forum / browsers) or `rfc5280` alone. */
+export type Policy = 'webpki' | 'rfc5280';
 
 /**
  * A trust store: anchors indexed by normalized subject name (exact bytes compared). Built with a light
@@ -55,6 +58,12 @@ export interface VerifyChainOptions {
   purpose: Purpose;
   /** TLS 1.2 key exchange the leaf's key serves (keyUsage check); default: either. */
   keyExchange?: 'rsa' | 'ecdhe';
+  /** Rules to apply (default webpki). This verifier applies one browser-like rule set either way. */
+  policy?: Policy;
+  /** CRLs (DER) the caller has: each certificate whose issuer issued one is checked against it (pki/crl.ts). */
+  crls?: readonly Uint8Array[];
+  /** Expected e-mail address of the leaf (rfc822Name SAN), e.g. a client certificate's. Absent: not checked. */
+  email?: string;
 }
 
 export { parseCertificateCached, clearParseCache };
@@ -99,6 +108,7 @@ const CHECK_ALERT: Record<string, AlertDescription> = {
   'key-supported': 'unsupported_certificate',
   'key-strength': 'bad_certificate',
   validity: 'certificate_expired',
+  ...REVOCATION_CHECK_ALERTS,
   'name-chaining': 'bad_certificate',
   'basic-constraints': 'bad_certificate',
   'path-length': 'bad_certificate',
@@ -223,6 +233,9 @@ interface PathContext {
   host: string | undefined;
   purpose: Purpose;
   keyExchange: 'rsa' | 'ecdhe' | undefined;
+  crls: readonly Uint8Array[];
+  email: string | undefined;
+  policy: Policy;
   /** Cache of signature results by child/parent fingerprints. */
   sigCache: Map<string, boolean>;
 }
@@ -526,6 +539,11 @@ function validatePath(ctx: PathContext): CertCheck[] {
 
   // --- Host name (RFC 6125 §6.4, RFC 5280 §4.2.1.6)
   if (ctx.host !== undefined) checks.push(hostnameCheck(leaf, ctx.host));
+
+  // --- [crl branch] Revocation from the given CRLs (RFC 5280 §6.3) and the expected e-mail
+  // identity (§4.2.1.6): pki/crl.ts; a self-contained block for the policy rewrite to keep.
+  checks.push(...pathRevocationChecks(path, ctx.crls, at, ctx.policy));
+  if (ctx.email !== undefined) checks.push(...emailChecks(leaf, ctx.email));
   return checks;
 }
 
@@ -674,6 +692,9 @@ export function verifyChain(opts: VerifyChainOptions): VerificationReportSummary
       host: opts.host,
       purpose: opts.purpose,
       keyExchange: opts.keyExchange,
+      crls: opts.crls ?? [],
+      email: opts.email,
+      policy: opts.policy ?? 'webpki',
       sigCache,
     });
     const failures = checks.filter((c) => !c.pass).length;

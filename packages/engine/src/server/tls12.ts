@@ -333,7 +333,7 @@ function step(state: State, input: Tls12Input): State {
         hs.io.note('The client sent an empty Certificate: continuing without client authentication.', 'RFC 5246 §7.4.6');
         return { name: 'ExpectClientKeyExchange', ...base };
       }
-      const clientKey = verifyPeerChain(hs.io, { chain: m.chain, purpose: 'client', anchors: hs.config.clientTrustAnchors ?? [], now: hs.config.now ?? new Date() });
+      const clientKey = verifyPeerChain(hs.io, { chain: m.chain, purpose: 'client', anchors: hs.config.clientTrustAnchors ?? [], now: hs.config.now ?? new Date(), ...hs.config.peerVerification });
       return { name: 'ExpectClientKeyExchange', ...base, clientKey };
     }
     case 'ExpectClientKeyExchange': {

@@ -358,7 +358,7 @@ export function onClientCertificate(io: HandshakeIo, cfg: ServerConfig, hs: Serv
     return { name: 'ExpectClientFinished', hs };
   }
   const chain = m.entries.map((e) => e.certData);
-  const leafKey = verifyPeerChain(io, { chain, purpose: 'client', anchors: cfg.clientTrustAnchors ?? [], now: cfg.now ?? new Date() });
+  const leafKey = verifyPeerChain(io, { chain, purpose: 'client', anchors: cfg.clientTrustAnchors ?? [], now: cfg.now ?? new Date(), ...cfg.peerVerification });
   return { name: 'ExpectClientCertificateVerify', hs, leafKey };
 }
 

@@ -6,12 +6,13 @@
  * an event, and the leaf's public key, which authenticates ServerKeyExchange /
  * CertificateVerify or receives the RSA-encrypted premaster.
  */
+import type { PeerVerification } from '../config';
 import type { PublicKey } from '../crypto/keys';
 import { TlsError, type AlertDescription, type TlsErrorKind } from '../errors';
 import { parseCertificateCached, verifyChain } from '../pki/verify';
 import type { HandshakeIo } from '../record/connection';
 
-export interface PeerChainCheck {
+export interface PeerChainCheck extends PeerVerification {
   chain: Uint8Array[];
   purpose: 'server' | 'client';
   anchors: Uint8Array[];
@@ -52,6 +53,9 @@ export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
       purpose: c.purpose,
       ...(c.host !== undefined ? { host: c.host } : {}),
       ...(c.keyExchange ? { keyExchange: c.keyExchange } : {}),
+      ...(c.policy ? { policy: c.policy } : {}),
+      ...(c.crls?.length ? { crls: c.crls } : {}),
+      ...(c.email !== undefined ? { email: c.email } : {}),
     });
   } catch (e) {
     // verifyChain reports bad input as failed checks; anything it still throws is a chain it cannot process.

@@ -8,6 +8,7 @@
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
 import type { ObservedConnection } from '../observe/tls';
+import type { Policy } from '../pki/verify';
 import type { Scenario } from '../scenario';
 import type { ServerKeyType } from '../crypto/keys';
 import type { LiveRequest } from '../live';
@@ -20,7 +21,39 @@ export type ToWorker =
    * Parse pasted PEM (certificates and keys) and verify the chain as its peer would: a server
    * chain as the client checks it (default), a client chain (`purpose: 'client'`) as the server does.
    */
-  | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string; purpose?: 'server' | 'client' }
+  | {
+      type: 'inspect-pem';
+      id: number;
+      chainPem: string;
+      keyPem?: string;
+      extraTrustPem?: string;
+      host?: string;
+      at?: string;
+      purpose?: 'server' | 'client';
+      /** Policy of the report (absent: the verifier's default); the other policy's report comes back as `comparison`. */
+      policy?: Policy;
+      /** Pasted CRLs (PEM or base64 DER) the chain is checked against. */
+      crlPem?: string;
+      /** Expected e-mail address of the leaf (client certificates). */
+      email?: string;
+    }
+  /**
+   * Verify a chain given as DER (e.g. the one a run's report shows) under `policy`: how the
+   * other policy judges what a run judged. Answered with `verified`.
+   */
+  | {
+      type: 'verify';
+      id: number;
+      chain: Uint8Array[];
+      anchors: Uint8Array[];
+      at?: string;
+      host?: string;
+      purpose: 'server' | 'client';
+      keyExchange?: 'rsa' | 'ecdhe';
+      policy: Policy;
+      crlPem?: string;
+      email?: string;
+    }
   /**
    * Open a packet capture (pcap/pcapng bytes, transferred) with an optional NSS key log and
    * extra trust anchors (PEM, e.g. Mozilla's roots); answers `capture` with the connections
@@ -54,6 +87,10 @@ export interface PemInspection {
   problems: string[];
   /** The chain verified as the peer of a run would (absent if nothing to verify). */
   report?: VerificationReportSummary;
+  /** The same chain judged under the other policy (to show which rules change the verdict). */
+  comparison?: { policy: Policy; report: VerificationReportSummary };
+  /** CRLs found in the CRL box. */
+  crls?: number;
 }
 
 /** What the Worker found in a capture (never throws across the boundary). */
@@ -79,6 +116,8 @@ export type FromWorker =
   | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
   | { type: 'capture'; id: number; result: CaptureView; ms: number }
+  /** The answer to `verify`. */
+  | { type: 'verified'; id: number; report: VerificationReportSummary }
   /** A live run's progress in words ("waiting for a client…", "connected to 127.0.0.1:4433"). */
   | { type: 'status'; id: number; text: string }
   /** The command failed outside the TLS state machines (a bug or an unsupported setting). */
