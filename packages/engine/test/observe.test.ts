@@ -266,6 +266,18 @@ describe('pcapng', () => {
     expect(appData(cap.events(1), 'client')).toBe(appData(events, 'client'));
   });
 
+  it('0-RTT: the early data opens under client_early_traffic_secret, then the handshake keys take over', () => {
+    const events = run({ resumption: true, earlyData: true });
+    const cap = openCapture(runToPcapng(events));
+    expect(cap.connections[0]!.decryption).toBe('decrypted');
+    const seen = cap.events(1);
+    const early = seen.filter((e) => e.type === 'appdata' && e.direction === 'sent' && e.phase === 'early');
+    expect(early).toHaveLength(1);
+    expect(appData(seen, 'client')).toBe(appData(events, 'client'));
+    expect(handshakeNames(seen)).toEqual(handshakeNames(events));
+    expect(seen.filter((e) => e.type === 'note' && /Finished is correct/.test(e.text))).toHaveLength(2);
+  });
+
   it('a big-endian section and a nanosecond interface read the same', () => {
     const le = runToPcapng(run(), { startMs: 1_700_000_000_123 });
     const a = readCapture(le);

@@ -412,8 +412,10 @@ class Observer {
 
   /** When application data travels (RFC 8446 §2.3), as a run's appdata events say it. */
   private dataTiming(dir: Dir, keyName: string | undefined): { phase?: AppDataPhase; flight: number } {
+    // 0-RTT data arrives before the ServerHello says which version this is.
+    if (keyName === 'client_early_traffic_secret') return { phase: 'early', flight: this.flight };
     if (this.version !== 'TLS 1.3') return { flight: this.flight };
-    const phase: AppDataPhase = keyName === 'client_early_traffic_secret' ? 'early' : dir === 's2c' && !this.finished.c2s ? 'half-rtt' : 'application';
+    const phase: AppDataPhase = dir === 's2c' && !this.finished.c2s ? 'half-rtt' : 'application';
     return { phase, flight: this.flight };
   }
 
