@@ -15,6 +15,8 @@ import { CertificatesPanel } from './certificates/CertificatesPanel';
 import { PresentationToggle } from './presentation/Presentation';
 import { TimePanel } from './timing/TimePanel';
 import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
+import { CaptureOpener } from './capture/CaptureOpener';
+import { CaptureBar } from './capture/CaptureBar';
 import { RealPeer } from './live/RealPeer';
 
 const TABS: { id: PanelTab; label: string }[] = [
@@ -86,6 +88,7 @@ export function App() {
         </h1>
         <LessonsButton />
         <PresentationToggle />
+        <CaptureOpener />
         <Settings />
         <RealPeer />
       </header>
@@ -94,6 +97,7 @@ export function App() {
       <div className="stage">
         <Controls />
         <ErrorBanner />
+        <CaptureBar />
         <main className="main">
           <section className="left" aria-label="Handshake">
             <LessonPicker />

@@ -21,9 +21,27 @@ const pemWaiters = new Map<number, (r: PemInspection) => void>();
 const asideRuns = new Map<number, { events: TlsEvent[]; resolve: (events: TlsEvent[] | null) => void }>();
 const verifyWaiters = new Map<number, (r: VerificationReportSummary | null) => void>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
+/** Other parts of the app that talk to the Worker (the capture opener) hear its messages here. */
+const listeners = new Set<(msg: FromWorker) => void>();
 
 function post(msg: ToWorker): void {
   ensureWorker().postMessage(msg);
+}
+
+/** A fresh command id (runs, pastes and captures share one counter, so a later command has a larger id). */
+export function newCommandId(): number {
+  return nextId++;
+}
+
+/** Sends a command to the engine Worker (`transfer`: buffers moved, not copied). */
+export function postToWorker(msg: ToWorker, transfer: Transferable[] = []): void {
+  ensureWorker().postMessage(msg, transfer);
+}
+
+/** Listens to every message from the Worker; returns the function that stops listening. */
+export function onWorkerMessage(f: (msg: FromWorker) => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
 }
 
 function ensureWorker(): Worker {
@@ -55,6 +73,7 @@ function crashed(message: string): void {
 }
 
 function onMessage(msg: FromWorker): void {
+  for (const l of listeners) l(msg);
   const store = useAppStore.getState();
   const aside = 'id' in msg ? asideRuns.get(msg.id) : undefined;
   if (aside) {
@@ -87,6 +106,8 @@ function onMessage(msg: FromWorker): void {
       }
       return;
     }
+    case 'capture':
+      return;
     case 'status':
       if (useLiveStore.getState().runId === msg.id) useLiveStore.getState().set({ status: msg.text });
       return;

@@ -3,6 +3,7 @@
  * It redraws from the store whenever the cursor, the run, the selection or the width changes.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCaptureStore } from '../capture/capture';
 import { useAppStore } from '../store';
 import { currentStates, visibleCount } from '../store/derive';
 import { ExportButtons } from './ExportButtons';
@@ -53,6 +54,7 @@ export function SequenceDiagram() {
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const states = useMemo(() => currentStates(run.events, count), [run, count]);
   // Each verification report so far, pinned to the arrow that carried the checked chain.
+  const captureTimes = useCaptureStore((s) => s.active);
   const certChecks = useMemo(() => {
     const out = new Map<string, boolean>();
     for (let i = 0; i < count; i++) {
@@ -93,6 +95,7 @@ export function SequenceDiagram() {
       animateAfterStep,
       durationMs: prefersReducedMotion() ? 0 : 550 / Math.max(0.5, speed),
       certChecks,
+      captureTimes,
       onSelect: (id) => {
         const st = useAppStore.getState();
         st.select(id);
@@ -109,7 +112,7 @@ export function SequenceDiagram() {
         wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
       }
     }
-  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks]);
+  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes]);
 
   const { badges } = useMemo(() => summaryBadges(run, cursor), [run, cursor]);
   return (

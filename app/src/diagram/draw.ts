@@ -20,6 +20,8 @@ export interface DrawParams {
   durationMs: number;
   /** Certificate verdicts so far, by the arrow that carried the chain (true = accepted). */
   certChecks: Map<string, boolean>;
+  /** A captured connection: label each flight with its capture time (ms since the first packet). */
+  captureTimes?: boolean;
   onSelect: (id: string) => void;
 }
 
@@ -259,6 +261,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       g.append('rect').attr('class', 'band');
       g.append('text').attr('class', 'flight-label');
       g.append('text').attr('class', 'rtt-label');
+      g.append('text').attr('class', 'time-label');
       return g;
     });
   bands.attr('class', (d) => `flight ${d.from}`);
@@ -282,6 +285,15 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x', 12)
     .attr('y', (d) => rowY(d.first) - ROW / 2 + 30)
     .text((d) => (d.rtt ? `round trip ${d.rtt}` : ''));
+  // The packet timestamps of a capture: when the flight's first record was complete on the wire.
+  bands
+    .select('text.time-label')
+    .attr('x', 12)
+    .attr('y', (d) => rowY(d.first) - ROW / 2 + (d.rtt ? 46 : 30))
+    .text((d) => {
+      const a = p.captureTimes ? p.arrows.find((x) => x.index === d.first) : undefined;
+      return a ? `at ${a.record.t.toFixed(2)} ms` : '';
+    });
 
   // Arrows.
   const groups = root

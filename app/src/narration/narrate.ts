@@ -126,6 +126,8 @@ function narrateArrow(view: RunView, arrow: Arrow): Explanation[] {
   }
   if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret') return [explainEarlyData()];
   if (arrow.appdata) return [explainAppData(arrow.from, version, handshakeDoneFor(view, arrow), arrow.dataFlight)];
+  // A captured record without its key: the observer says what it is and how to get the key.
+  if (arrow.record.undecrypted) return [{ title: 'An encrypted record', text: arrow.record.undecrypted, rfc: version === 'TLS 1.2' ? 'RFC 5246 §6.2.3' : 'RFC 8446 §5.2', claims: [] }];
   if (arrow.changeCipherSpec) return [MESSAGES.ChangeCipherSpec!(ctx)];
   const parts: Explanation[] = [];
   for (const m of arrow.messages) {

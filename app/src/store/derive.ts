@@ -193,13 +193,15 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
       const a = alertsBySide[from][alertCursor[from]++];
       alert = a ? { description: String(a.description), level: a.level, ...(a.reason ? { reason: a.reason } : {}) } : { description: 'alert', level: 'fatal' };
     }
-    const appdata = inner === 'application_data' && e.messages.length === 0;
+    // A capture's record that could not be decrypted carries something unknown, not data.
+    const appdata = inner === 'application_data' && e.messages.length === 0 && !e.undecrypted;
     const ccs = e.contentType === 'change_cipher_spec';
     let label: string;
     if (e.messages.length > 0) label = e.messages.join(' + ');
     else if (ccs) label = 'ChangeCipherSpec';
     else if (alert) label = `Alert: ${alert.description}`;
     else if (appdata) label = 'Application Data';
+    else if (e.undecrypted) label = 'Encrypted record';
     else label = inner;
     const ariaLabel =
       `${e.messages.length > 0 ? e.messages.join(', ') : label}, ${from} to ${to}` +

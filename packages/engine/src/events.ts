@@ -84,6 +84,11 @@ export type TlsEventBody =
       /** Handshake message names the record carries (after decryption), e.g. ['EncryptedExtensions', 'Certificate']. */
       messages: string[];
       protected?: ProtectedRecordInfo;
+      /**
+       * A passive observer (a capture) could not open this protected record: why, in words
+       * (no key log, no secret for it). What it carries is unknown — not application data.
+       */
+      undecrypted?: string;
     }
   /** One handshake message (may span records, records may hold several). */
   | {

@@ -32,4 +32,5 @@ export {
   type NameTable,
 } from './msgs/enums';
 export type { ByteSpan } from './codec/bytespan';
+export { openCapture, KEY_LOG_HINT, sizeProblem, looksLikeCapture, formatSize, MAX_CAPTURE_BYTES, type ObservedConnection, type OpenedCapture, type OpenCaptureOptions } from './observe/index';
 export { toHex, fromHex, utf8 } from './codec/hex';

@@ -7,6 +7,7 @@
  * structured-cloneable data: events cross the boundary as the engine emitted them.
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
+import type { ObservedConnection } from '../observe/tls';
 import type { Policy } from '../pki/verify';
 import type { Scenario } from '../scenario';
 import type { ServerKeyType } from '../crypto/keys';
@@ -54,6 +55,14 @@ export type ToWorker =
       email?: string;
     }
   /**
+   * Open a packet capture (pcap/pcapng bytes, transferred) with an optional NSS key log and
+   * extra trust anchors (PEM, e.g. Mozilla's roots); answers `capture` with the connections
+   * and the events of `connection` (default the first). The Worker keeps the last capture, so
+   * `capture-connection` can pick another connection without sending the file again.
+   */
+  | { type: 'open-capture'; id: number; capture: Uint8Array; keyLog?: string; trustPem?: string; trustName?: string; connection?: number }
+  | { type: 'capture-connection'; id: number; connection: number }
+  /**
    * Make, while idle, the demo server key of a seed a run will soon use (the app sends the seed
    * "New handshake" will draw next). No answer; a run of that seed finds the key ready, or
    * finishes making it. Only RSA keys take long enough to need this.
@@ -84,6 +93,21 @@ export interface PemInspection {
   crls?: number;
 }
 
+/** What the Worker found in a capture (never throws across the boundary). */
+export interface CaptureView {
+  format: 'pcap' | 'pcapng';
+  packets: number;
+  connections: ObservedConnection[];
+  /** Problems with the file as a whole, in words. */
+  problems: string[];
+  keyLog: { given: boolean; embedded: boolean; secrets: number; badLines: number; matched: number };
+  /** The connection shown (1-based), or null when there is none. */
+  connection: number | null;
+  /** Its events (the same stream a run gives). */
+  events: TlsEvent[];
+  summary: RunSummary;
+}
+
 export type FromWorker =
   /** The Worker has loaded and is ready for commands. */
   | { type: 'ready' }
@@ -91,6 +115,7 @@ export type FromWorker =
   /** The run finished; `summary` is the engine's RunSummary (plain data). */
   | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
+  | { type: 'capture'; id: number; result: CaptureView; ms: number }
   /** The answer to `verify`. */
   | { type: 'verified'; id: number; report: VerificationReportSummary }
   /** A live run's progress in words ("waiting for a client…", "connected to 127.0.0.1:4433"). */

@@ -10,13 +10,15 @@ import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
 import { prepareDemoKey } from '../pki/demo';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
-import { verifyChain, type Policy } from '../pki/verify';
+import { createTrustStore, verifyChain, type Policy, type TrustStore } from '../pki/verify';
 import { parseCrlBundle } from '../pki/crl';
-import type { FromWorker, PemInspection, ToWorker } from './protocol';
+import { openCapture, type OpenedCapture } from '../observe/index';
+import { captureSummary } from '../observe/summary';
+import type { CaptureView, FromWorker, PemInspection, ToWorker } from './protocol';
 import { runLive } from '../live';
 import { relayTransport, type RelaySocket } from '../io/websocket';
 
-export type { FromWorker, PemInspection, ToWorker } from './protocol';
+export type { CaptureView, FromWorker, PemInspection, ToWorker } from './protocol';
 
 /** The part of a Worker scope (or a MessagePort) that serve needs. */
 export interface WorkerPort {
@@ -197,6 +199,35 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
     return { type: 'verified', id: msg.id, report };
   }
 
+  /** The last capture opened (a connection picker asks for others), and the last trust store built. */
+  let lastCapture: OpenedCapture | undefined;
+  let lastTrust: { pem: string; store: TrustStore } | undefined;
+
+  function captureView(c: OpenedCapture, connection: number | undefined): CaptureView {
+    const n = c.connections.length === 0 ? null : Math.min(Math.max(1, connection ?? 1), c.connections.length);
+    const events = n === null ? [] : c.events(n);
+    return {
+      format: c.format,
+      packets: c.packets,
+      connections: c.connections,
+      problems: c.problems,
+      keyLog: c.keyLog,
+      connection: n,
+      events,
+      summary: captureSummary(events),
+    };
+  }
+
+  function openCaptureCommand(msg: Extract<ToWorker, { type: 'open-capture' }>): CaptureView {
+    let trust: TrustStore | undefined;
+    if (msg.trustPem) {
+      if (lastTrust?.pem !== msg.trustPem) lastTrust = { pem: msg.trustPem, store: createTrustStore(parsePemBundle(msg.trustPem).certificates) };
+      trust = lastTrust.store;
+    }
+    lastCapture = openCapture(msg.capture, { ...(msg.keyLog ? { keyLog: msg.keyLog } : {}), ...(trust ? { trust } : {}), ...(msg.trustName ? { trustName: msg.trustName } : {}) });
+    return captureView(lastCapture, msg.connection);
+  }
+
   port.onmessage = (ev) => {
     const msg = ev.data;
     try {
@@ -207,6 +238,18 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
         case 'inspect-pem':
           port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
           return;
+        case 'open-capture': {
+          const t0 = performance.now();
+          const result = openCaptureCommand(msg);
+          port.postMessage({ type: 'capture', id: msg.id, result, ms: performance.now() - t0 });
+          return;
+        }
+        case 'capture-connection': {
+          if (!lastCapture) throw new Error('no capture is open');
+          const t0 = performance.now();
+          port.postMessage({ type: 'capture', id: msg.id, result: captureView(lastCapture, msg.connection), ms: performance.now() - t0 });
+          return;
+        }
         case 'verify':
           port.postMessage(reverify(msg));
           return;
