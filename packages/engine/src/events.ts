@@ -8,6 +8,7 @@
  */
 import type { ByteSpan } from './codec/bytespan';
 import type { AlertDescription } from './errors';
+import type { CheckId, Policy } from './pki/checks';
 
 export type Side = 'client' | 'server';
 export type TlsVersionName = 'TLS 1.2' | 'TLS 1.3';
@@ -157,7 +158,7 @@ export type EventSink = (e: TlsEventBody) => void;
 /** One certificate check (the verifier's unit of report). */
 export interface CertCheck {
   /** Stable id of the check, e.g. `signature`, `validity`, `hostname`, `basic-constraints`. */
-  id: string;
+  id: CheckId;
   /** Readable title: "Signature by issuer", "Valid at 2026-11-25T18:00Z". */
   title: string;
   /** Index into the report's certificates, or null for chain-level checks. */
@@ -201,5 +202,7 @@ export interface VerificationReportSummary {
   checks: CertCheck[];
   host?: string;
   purpose: 'server' | 'client';
+  /** The policy that judged the chain (pki/checks.ts). */
+  policy: Policy;
   at: string;
 }
