@@ -28,3 +28,5 @@ export {
 } from './msgs/enums';
 export type { ByteSpan } from './codec/bytespan';
 export { toHex, fromHex, utf8 } from './codec/hex';
+export { createTrustStore, verifyChain, DEFAULT_MAX_DEPTH, type TrustStore, type VerifyChainOptions, type KeyExchange } from './pki/verify';
+export { CHECK_IDS, POLICIES, type CheckId, type Policy, type Purpose } from './pki/checks';

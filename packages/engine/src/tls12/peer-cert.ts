@@ -50,8 +50,11 @@ export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
       anchors: c.anchors,
       at: c.now,
       purpose: c.purpose,
+      // A browser's rules for a server; the RFC alone for a client (mutual TLS in a private PKI).
+      policy: c.purpose === 'server' ? 'webpki' : 'rfc5280',
       ...(c.host !== undefined ? { host: c.host } : {}),
-      ...(c.keyExchange ? { keyExchange: c.keyExchange } : {}),
+      // A client key signs CertificateVerify (digitalSignature); a server's depends on the key exchange.
+      ...(c.keyExchange || c.purpose === 'client' ? { keyExchange: c.keyExchange ?? 'ecdhe' } : {}),
     });
   } catch (e) {
     // verifyChain reports bad input as failed checks; anything it still throws is a chain it cannot process.
