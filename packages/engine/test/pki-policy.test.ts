@@ -213,11 +213,16 @@ describe('host names (RFC 9525 §6.3, CABF BR §7.1.2.7.12, §7.1.4.3)', () => {
     expectValid(verify(shape, 'rfc5280'));
   });
   it('CABF BR §7.1.4.3 the CN is a byte-for-byte copy of a SAN entry (webpki)', () => {
-    expectFails(verify({ leaf: { subject: [['CN', 'Example.COM']] } }, 'webpki'), 'common-name', /not a copy/);
+    expectFails(verify({ leaf: { subject: [['CN', 'Example.COM']] } }, 'webpki'), 'common-name', /not a character-for-character copy/);
     expectValid(verify({ leaf: { subject: [['CN', 'Example.COM']] } }, 'rfc5280'));
     const ipLeaf = (cn: string): Shape => ({ leaf: { subject: [['CN', cn]], dns: [], ips: ['2001:db8::1'] } });
     expectValid(verify(ipLeaf('2001:db8::1'), 'webpki', { host: '2001:db8::1' }));
-    expectFails(verify(ipLeaf('2001:0db8:0:0:0:0:0:1'), 'webpki', { host: '2001:db8::1' }), 'common-name', /text form/);
+    expectFails(verify(ipLeaf('2001:0db8:0:0:0:0:0:1'), 'webpki', { host: '2001:db8::1' }), 'common-name', /RFC 5952 text form/);
+    const v4 = (cn: string): Shape => ({ leaf: { subject: [['CN', cn]], dns: [], ips: ['192.168.1.1'] } });
+    expectFails(verify(v4('192.168.001.001'), 'webpki', { host: '192.168.1.1' }), 'common-name');
+    expectFails(verify(v4('0xC0A80101'), 'webpki', { host: '192.168.1.1' }), 'common-name');
+    // A host-name CN beside IP entries only is not judged: the SAN is the identity.
+    expectValid(verify(v4('example.com'), 'webpki', { host: '192.168.1.1' }));
   });
   it('CABF BR §7.1.2.7.12 SAN critical only with an empty subject (webpki); RFC 5280 §4.2.1.6 critical then', () => {
     const critical: Shape = { leaf: { dns: [], extraExtensions: [sanExt(true, gn.dns('example.com'))] } };

@@ -134,22 +134,32 @@ export function subjectAltNameCheck(ctx: RuleContext, idx: number): CheckInput |
   };
 }
 
-/** webpki: every CN of a server leaf is a copy of one of its SAN entries (CABF BR §7.1.4.3). */
+/** A CN that is meant as an IP address (even a badly written one: hex, leading zeros, IPv6 text). */
+const ipLike = (cn: string) => parseIpAddress(cn) !== null || /^[0-9.]+$/.test(cn) || /^0x[0-9a-f]+$/i.test(cn) || cn.includes(':');
+
+/**
+ * webpki: every CN of a server leaf is a copy of one of its SAN entries (CABF BR §7.1.4.3):
+ * character for character for a DNS name, the RFC 3986 / RFC 5952 text of an iPAddress entry.
+ * A CN of a kind the SAN carries none of (a host name beside IP entries only) is not judged:
+ * the SAN, not the CN, is the identity then.
+ */
 export function commonNameCheck(ctx: RuleContext): CheckInput | undefined {
   const leaf = ctx.path[0]!;
   const cns = commonNames(leaf);
-  if (ctx.policy !== 'webpki' || ctx.purpose !== 'server' || cns.length === 0) return undefined;
   const san = leaf.subjectAltName;
-  const texts = new Set([...(san?.dns ?? []), ...(san?.ipBytes ?? []).map(formatIpAddress)]);
-  const stray = cns.filter((cn) => !texts.has(cn));
+  if (ctx.policy !== 'webpki' || ctx.purpose !== 'server' || cns.length === 0 || !san) return undefined;
+  const ipTexts = san.ipBytes.map(formatIpAddress);
+  const judged = cns.filter((cn) => (ipLike(cn) ? ipTexts.length > 0 : san.dns.length > 0));
+  if (judged.length === 0) return undefined;
+  const stray = judged.filter((cn) => !(ipLike(cn) ? ipTexts : san.dns).includes(cn));
   return {
     id: 'common-name',
     title: 'Common name is a SAN entry',
     cert: 0,
-    compared: `CN ${cns.map((c) => `"${c}"`).join(', ')} vs SAN [${[...texts].join(', ')}]`,
+    compared: `CN ${cns.map((c) => `"${c}"`).join(', ')} vs SAN [${[...san.dns, ...ipTexts].join(', ')}]`,
     pass: stray.length === 0,
     reason: stray.length
-      ? `CN "${stray[0]}" is not ${parseIpAddress(stray[0]!) ? 'the text form of' : 'a copy of'} any subjectAltName entry, byte for byte`
+      ? `CN "${stray[0]}" is not ${ipLike(stray[0]!) ? 'the RFC 3986 / RFC 5952 text form of' : 'a character-for-character copy of'} any subjectAltName entry`
       : 'each CN is a copy of a subjectAltName entry',
     rfc: 'CABF BR §7.1.4.3',
   };

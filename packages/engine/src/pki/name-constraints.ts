@@ -141,6 +141,9 @@ export function dnsNameSyntaxProblem(name: string): string | undefined {
 
 const EMAIL_ATTR = '1.2.840.113549.1.9.1';
 
+/** An rfc822Name mailbox: exactly one "@", a local part, a domain (RFC 5280 §4.2.1.6). */
+export const isMailbox = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
+
 /** What a certificate below a constrained CA presents, and what about it cannot be checked. */
 function namesOf(sub: ParsedCertificate, isLeaf: boolean): { names: NamesToConstrain; malformed: { kind: string; text: string }[] } {
   const san = sub.subjectAltName;
@@ -149,7 +152,7 @@ function namesOf(sub: ParsedCertificate, isLeaf: boolean): { names: NamesToConst
   for (const g of san?.names ?? []) {
     if (g.kind === 'dns') (dnsNameSyntaxProblem(g.value) || g.problem ? malformed.push({ kind: 'dns', text: `DNS:${g.value}` }) : names.dns.push(g.value));
     else if (g.kind === 'ip') (g.bytes.length === 4 || g.bytes.length === 16 ? names.ips.push(g.bytes) : malformed.push({ kind: 'ip', text: `IP:${ipText(g.bytes)} (${g.bytes.length} octets)` }));
-    else if (g.kind === 'email') (g.problem || !g.value.includes('@') ? malformed.push({ kind: 'email', text: `email:${g.value}` }) : names.emails.push(g.value));
+    else if (g.kind === 'email') (g.problem || !isMailbox(g.value) ? malformed.push({ kind: 'email', text: `email:${g.value}` }) : names.emails.push(g.value));
     else if (g.kind === 'uri') names.uris!.push(g.value);
   }
   for (const rdn of sub.subjectAttributes) for (const a of rdn) if (a.oid === EMAIL_ATTR) names.emails.push(a.value);

@@ -376,6 +376,8 @@ function subtreeBase(st: RawSubtree): GeneralSubtreeBase {
       if (/[^a-z0-9.\-]/i.test(g.value) || g.value.includes('..')) return bad('not a valid dNSName');
       return { kind: 'dns', value: g.value };
     case 'email':
+      // A mailbox, a host, or a domain with a leading dot (RFC 5280 §4.2.1.10).
+      if (!/^([^@\s]+@)?[^@\s]+$/.test(g.value)) return bad('not a mailbox, host or domain');
       return { kind: 'email', value: g.value };
     case 'uri':
       return { kind: 'uri', value: g.value };
