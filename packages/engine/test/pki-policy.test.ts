@@ -261,6 +261,14 @@ describe('extended key usage (RFC 5280 §4.2.1.12, CABF BR §7.1.2.7.10, §7.1.2
     expectFails(verify(shape, 'webpki'), 'ext-key-usage', /anyExtendedKeyUsage/);
     expectValid(verify(shape, 'rfc5280'));
   });
+  it('§7.1.2.7.10 webpki: no codeSigning, emailProtection, timeStamping, OCSPSigning or precertificate EKU beside serverAuth', () => {
+    for (const extra of ['1.3.6.1.5.5.7.3.3', '1.3.6.1.5.5.7.3.4', '1.3.6.1.5.5.7.3.8', '1.3.6.1.5.5.7.3.9', '1.3.6.1.4.1.11129.2.4.4']) {
+      const shape: Shape = { leaf: { extKeyUsage: [OID.serverAuth, extra] } };
+      expectFails(verify(shape, 'webpki'), 'ext-key-usage', /MUST NOT/);
+      expectValid(verify(shape, 'rfc5280'));
+    }
+    expectValid(verify({ leaf: { extKeyUsage: [OID.serverAuth, OID.clientAuth] } }, 'webpki'));
+  });
   it('§7.1.2.7.10 webpki: EKU is non-critical', () => {
     const shape: Shape = { leaf: { critical: { [OID.extKeyUsage]: true } } };
     expectFails(verify(shape, 'webpki'), 'ext-key-usage', /critical/);
@@ -286,6 +294,9 @@ describe('profile consistency (RFC 5280 §4.1.2, §4.2; CABF BR §7.1)', () => {
   });
   it('§4.2.1.3 keyCertSign only with cA=TRUE', () => {
     for (const p of both) expectFails(verify({ leaf: { keyUsage: ['digitalSignature', 'keyCertSign'] } }, p), 'profile', /keyCertSign without/);
+  });
+  it('§4.2.1.3 a keyUsage extension sets at least one bit', () => {
+    for (const p of both) expectFails(verify({ leaf: { keyUsage: [] } }, p), 'profile', /no bit set/);
   });
   it('§4.1.2.6 a CA certificate with an empty subject fails', () => {
     // The leaf names the (empty) intermediate as its issuer.

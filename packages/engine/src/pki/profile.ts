@@ -85,6 +85,9 @@ export function profileCheck(ctx: RuleContext, i: number): CheckInput {
   const bc = c.basicConstraints;
   const issuing = i > 0;
   if (issuing && bc?.ca && !bc.critical) problems.push('basicConstraints is not critical in a CA certificate (RFC 5280 §4.2.1.9)');
+  if (c.keyUsage && c.keyUsage.usages.length === 0) problems.push('a keyUsage extension with no bit set (RFC 5280 §4.2.1.3: at least one)');
+  if (c.signatureAlgorithmsMatch === false && ctx.anchored && i === ctx.path.length - 1)
+    problems.push('the signature algorithm inside tbsCertificate differs from the outer one (RFC 5280 §4.1.1.2)');
   if (c.keyUsage?.usages.includes('keyCertSign') && !isCa(c)) problems.push('keyUsage keyCertSign without basicConstraints cA=TRUE (RFC 5280 §4.2.1.3)');
   if (bc && !bc.ca && bc.pathLen !== undefined) problems.push('pathLenConstraint without cA=TRUE (RFC 5280 §4.2.1.9)');
   if (issuing && c.subjectAttributes.length === 0) problems.push('a CA certificate with an empty subject (RFC 5280 §4.1.2.6)');
@@ -102,6 +105,15 @@ export function profileCheck(ctx: RuleContext, i: number): CheckInput {
     ctx.policy === 'webpki' ? 'RFC 5280 §4.2; CABF BR §7.1.2' : 'RFC 5280 §4.2',
   );
 }
+
+/** EKUs a TLS server (subscriber) certificate must not carry beside serverAuth (CABF BR §7.1.2.7.10). */
+const FORBIDDEN_IN_TLS_SERVER: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '1.3.6.1.4.1.11129.2.4.4': 'precertificate signing (RFC 6962)',
+};
 
 /** Extended key usage of certificate `i` for the purpose, under the policy. */
 export function ekuCheck(ctx: RuleContext, i: number): CheckInput | undefined {
@@ -122,6 +134,8 @@ export function ekuCheck(ctx: RuleContext, i: number): CheckInput | undefined {
     if (!eku.names.includes(want) && !(any && !(webpki && r === 'leaf')))
       problems.push(`${want} is not listed: the certificate is not meant for TLS ${ctx.purpose === 'server' ? 'servers' : 'clients'}`);
     if (webpki && r === 'leaf' && any) problems.push('anyExtendedKeyUsage in a subscriber certificate (CABF BR §7.1.2.7.10: MUST NOT)');
+    const forbidden = webpki && r === 'leaf' && ctx.purpose === 'server' ? eku.oids.filter((o) => FORBIDDEN_IN_TLS_SERVER[o]) : [];
+    if (forbidden.length) problems.push(`${forbidden.map((o) => FORBIDDEN_IN_TLS_SERVER[o]).join(', ')} in a TLS server certificate (CABF BR §7.1.2.7.10: MUST NOT)`);
     if (webpki && eku.critical) problems.push('extKeyUsage is critical (CABF BR §7.1.2.7.10: MUST NOT)');
   }
   return result(
