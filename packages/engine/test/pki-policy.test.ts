@@ -16,6 +16,8 @@ import { demoKey } from '../src/pki/demo';
 import { OID, parsePemBundle, toPem } from '../src/pki/parse';
 import { verifyChain, type VerifyChainOptions } from '../src/pki/verify';
 import { seededRng } from '../src/crypto/rng';
+import { signX509 } from '../src/crypto/signature';
+import { children, readTlv } from '../src/pki/der';
 import type { Policy } from '../src/pki/checks';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -382,6 +384,15 @@ describe('leaf key usage for TLS (RFC 5280 §4.2.1.3) is a separate, optional ch
 });
 
 describe('time (RFC 5280 §4.1.2.5): validity is to the second, notAfter inclusive', () => {
+  it('a fractional notAfter (GeneralizedTime "….5Z") is inclusive to its second', () => {
+    const { chain, root } = build({ inter: false });
+    const leaf = withNotAfter(chain[0]!, '20260601120000.5Z', rootKey);
+    for (const p of both) {
+      const run = (ms: number) => verifyChain({ chain: [leaf], anchors: [root], at: new Date(Date.UTC(2026, 5, 1, 12, 0, 0, ms)), host: 'example.com', purpose: 'server', policy: p });
+      expectValid(run(900));
+      expectFails(run(1000), 'validity', /expired/);
+    }
+  });
   it('valid through the last instant of the notAfter second; not one second later', () => {
     const notAfter = new Date('2026-06-01T12:00:00Z');
     const shape: Shape = { leaf: { notAfter } };
@@ -391,6 +402,19 @@ describe('time (RFC 5280 §4.1.2.5): validity is to the second, notAfter inclusi
     }
   });
 });
+
+/** Re-encodes `der`'s notAfter as the given GeneralizedTime text and signs it again with `key`. */
+function withNotAfter(der: Uint8Array, time: string, key: typeof leafKey): Uint8Array {
+  const [tbsTlv, algTlv] = children(der, readTlv(der, 0));
+  const fields = children(der, tbsTlv!);
+  const part = (t: { start: number; end: number }) => der.subarray(t.start, t.end);
+  const vIdx = fields.findIndex((f, i) => f.tag === 0x30 && i >= 3 && children(der, f).every((x) => x.tag === 0x17 || x.tag === 0x18));
+  const [notBefore] = children(der, fields[vIdx]!);
+  const validity = tlv(0x30, part(notBefore!), tlv(0x18, ascii(time)));
+  const tbs = tlv(0x30, ...fields.map((f, i) => (i === vIdx ? validity : part(f))));
+  const { signature } = signX509(key, tbs, rng);
+  return tlv(0x30, tbs, part(algTlv!), tlv(0x03, Uint8Array.of(0), signature));
+}
 
 describe('depth: maximum number of intermediates (default 10)', () => {
   it('a path longer than maxDepth is reported as such', () => {

@@ -438,6 +438,7 @@ export function publicKeyFromSpki(spki: Uint8Array | SubjectPublicKeyInfo): Publ
       if (!info.algorithm.parameters) throw new PkiParseError('EC public key without curve parameters');
       const params = AsnParser.parse(info.algorithm.parameters, ECParameters);
       const type = params.namedCurve === OID.prime256v1 ? 'ecdsa-p256' : params.namedCurve === OID.secp384r1 ? 'ecdsa-p384' : null;
+      if (!params.namedCurve) throw new PkiParseError('EC key with explicit parameters: only named curves are allowed (RFC 5480 §2.1.1; CABF BR §6.1.5)');
       if (!type) throw new PkiParseError(`EC curve ${curveName(params.namedCurve)} is not supported (P-256 and P-384 are)`);
       try {
         const point = CURVES[type].Point.fromBytes(bits).toBytes(false);

@@ -17,7 +17,18 @@ export type ToWorker =
    * Parse pasted PEM (certificates and keys) and verify the chain as its peer would: a server
    * chain as the client checks it (default), a client chain (`purpose: 'client'`) as the server does.
    */
-  | { type: 'inspect-pem'; id: number; chainPem: string; keyPem?: string; extraTrustPem?: string; host?: string; at?: string; purpose?: 'server' | 'client' }
+  | {
+      type: 'inspect-pem';
+      id: number;
+      chainPem: string;
+      keyPem?: string;
+      extraTrustPem?: string;
+      host?: string;
+      at?: string;
+      purpose?: 'server' | 'client';
+      /** Policy to judge by (default: webpki for a server, rfc5280 for a client). */
+      policy?: 'webpki' | 'rfc5280';
+    }
   /** Forget a command: its remaining answers are not sent. */
   | { type: 'cancel'; id: number };
 

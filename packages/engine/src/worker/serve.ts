@@ -88,6 +88,7 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
       anchors,
       host: purpose === 'server' ? msg.host || undefined : undefined,
       purpose,
+      ...(msg.policy ? { policy: msg.policy } : {}),
       at: msg.at ? new Date(msg.at) : undefined,
     });
     return { certificates: bundle.certificates.length, keys: keys.map((k) => describePublicKey(k.publicKey)), problems, report };
