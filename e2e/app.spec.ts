@@ -319,9 +319,9 @@ test('TLS 1.2 with RSA key transport: the premaster, the PRF and the key block, 
 
 test('a downgrade attack: the man in the middle strips TLS 1.3, the downgrade sentinel gives it away', async ({ page }, info) => {
   await page.goto('/?seed=e2e-downgrade');
-  let run = await waitForRun(page);
+  const run = await waitForRun(page);
   await page.getByRole('combobox', { name: /^Break something/ }).selectOption('downgrade');
-  run = await waitForRun(page, run);
+  await waitForRun(page, run);
   await page.keyboard.press('End');
   const names = await arrowNames(page);
   expect(names[0]).toMatch(/^ClientHello, client to server/);
@@ -369,7 +369,7 @@ test('Resume (PSK): a resumed handshake has no certificate, and a new ticket arr
 
   // 0-RTT: the request leaves in the client's first flight, under the early traffic key.
   await page.getByLabel('0-RTT data').check();
-  run = await waitForRun(page, run);
+  await waitForRun(page, run);
   expect(page.url()).toContain('early=1');
   await page.keyboard.press('End');
   const early = await arrowNames(page);

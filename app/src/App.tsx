@@ -12,6 +12,7 @@ import { Narration } from './narration/Narration';
 import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
+import { RealPeer } from './live/RealPeer';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
@@ -75,6 +76,7 @@ export function App() {
           TLS Lab <span className="tagline">a real handshake, step by step</span>
         </h1>
         <Settings />
+        <RealPeer />
       </header>
       {/* The stage (controls, narration, diagram, details) fills the window; on a short
           screen the settings scroll away above it. */}

@@ -4,10 +4,11 @@
  * the URL in step with the settings, and restarts the Worker if it crashes or hangs, with a
  * clear message; the page keeps working either way.
  */
-import type { Scenario, TlsEvent } from '@tlslab/engine';
+import type { LiveRequest, Scenario, TlsEvent } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
 import { scenarioToSearch } from './store/url';
+import { useLiveStore } from './live/store';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
 const RUN_TIMEOUT_MS = 20_000;
@@ -61,8 +62,17 @@ function onMessage(msg: FromWorker): void {
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
       store.finishRun(msg.id, events, msg.ms, msg.summary);
+      if (useLiveStore.getState().runId === msg.id) {
+        const sm = msg.summary;
+        useLiveStore.getState().set({
+          status: sm.ok ? `Done: ${[sm.version, sm.cipherSuite].filter(Boolean).join(', ')}, the request answered.` : `Ended: ${sm.alert ? `alert ${sm.alert}` : ''}${sm.alert && sm.error && sm.error !== sm.alert ? ' — ' : ''}${sm.error && sm.error !== sm.alert ? sm.error : ''}.`,
+        });
+      }
       return;
     }
+    case 'status':
+      if (useLiveStore.getState().runId === msg.id) useLiveStore.getState().set({ status: msg.text });
+      return;
     case 'pem': {
       const resolve = pemWaiters.get(msg.id);
       pemWaiters.delete(msg.id);
@@ -85,19 +95,53 @@ function onMessage(msg: FromWorker): void {
   }
 }
 
-/** Runs a scenario in the Worker; the result lands in the store. */
-export function runScenario(scenario: Scenario): void {
+/** Cancels the run in flight, if any (its answers are dropped; a live run's connection closes). */
+function cancelCurrent(): void {
   const store = useAppStore.getState();
   if (store.runId && pendingEvents.has(store.runId)) {
     post({ type: 'cancel', id: store.runId });
     pendingEvents.delete(store.runId);
   }
+}
+
+/** Runs a scenario in the Worker; the result lands in the store. */
+export function runScenario(scenario: Scenario): void {
+  const store = useAppStore.getState();
+  cancelCurrent();
+  useLiveStore.getState().set({ runId: null, status: null });
   const id = nextId++;
   pendingEvents.set(id, []);
   store.beginRun(id);
   clearTimeout(watchdog);
   watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
   post({ type: 'run', id, scenario });
+}
+
+/**
+ * A live run in the Worker: our client against a real server, or our server for a real client,
+ * through `tlslab relay`. Waiting for a real client has no watchdog (the person starts curl when
+ * they like); the Worker's own timeout ends a connection that stalls.
+ */
+export function runLive(request: LiveRequest, relay: string): void {
+  const store = useAppStore.getState();
+  cancelCurrent();
+  const id = nextId++;
+  pendingEvents.set(id, []);
+  store.beginRun(id);
+  clearTimeout(watchdog);
+  useLiveStore.getState().set({ runId: id, status: 'Starting…' });
+  post({ type: 'live', id, relay, request });
+}
+
+/** Stops a live run (closes its connection); the events so far stay on screen. */
+export function stopLive(): void {
+  const id = useLiveStore.getState().runId;
+  if (id === null || !pendingEvents.has(id)) return;
+  post({ type: 'cancel', id });
+  const events = pendingEvents.get(id) ?? [];
+  pendingEvents.delete(id);
+  useAppStore.getState().failRun(id, 'The live run was stopped.', events);
+  useLiveStore.getState().set({ status: 'Stopped.' });
 }
 
 /** Parses and verifies a paste in the Worker. */

@@ -305,7 +305,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   const x2 = (d: Arrow) => (d.from === 'client' ? x.server - 4 : x.client + 4);
   const y1 = (d: Arrow) => rowY(d.index) - SLOPE / 2;
   const y2 = (d: Arrow) => rowY(d.index) + SLOPE / 2;
-  const mid = (d: Arrow) => (x.client + x.server) / 2;
+  const mid = (_d: Arrow) => (x.client + x.server) / 2;
 
   groups
     .select('rect.row-bg')

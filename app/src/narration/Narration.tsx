@@ -14,6 +14,16 @@ export function Narration() {
   const askedVersion = useAppStore((s) => s.scenario.version);
   const offersTicket = useAppStore((s) => !!s.scenario.resumption);
   const count = visibleCount(run, cursor);
+  const realPeer = useMemo(() => {
+    for (const e of run.events) if (e.type === 'note' && e.realPeer) return e.realPeer;
+    return undefined;
+  }, [run]);
+  // "Both sides closed cleanly" only when both close_notify alerts are in the log.
+  const bothClosed = useMemo(() => {
+    const closeBy = (side: 'client' | 'server') =>
+      run.events.some((e) => e.type === 'alert' && e.description === 'close_notify' && ((e.side === side && e.direction === 'sent') || (e.side !== side && e.direction === 'received')));
+    return closeBy('client') && closeBy('server');
+  }, [run]);
   const params = useMemo(() => negotiated(run.events, run.events.length), [run]);
 
   const arrow = run.arrows.find((a) => a.step === cursor);
@@ -37,8 +47,10 @@ export function Narration() {
   } else if (cursor === 0) {
     parts = [
       {
-        title: status === 'running' ? 'Computing a handshake…' : 'Ready',
-        text: 'A client and a server (two real TLS state machines, running in your browser) have just completed a handshake with real cryptography. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.',
+        title: status === 'running' ? (realPeer ? 'Talking to a real peer…' : 'Computing a handshake…') : 'Ready',
+        text: realPeer
+          ? `TLS Lab's ${realPeer.side === 'server' ? 'client' : 'server'} (a real TLS state machine, running in your browser) and a real ${realPeer.side}${realPeer.address ? ` at ${realPeer.address}` : ''} exchanged the records below through tlslab relay. The ${realPeer.side}'s records are the bytes that arrived; what it computed inside is not known here. Press ▶ (or space) to watch it, or → to go one record at a time.`
+          : 'A client and a server (two real TLS state machines, running in your browser) have just run a handshake with real cryptography. Press ▶ (or space) to watch it, or → to go one record at a time. Click any arrow to see its bytes.',
         rfc: 'RFC 8446 §2',
       },
     ];
@@ -93,7 +105,7 @@ export function Narration() {
       })}
       {cursor > 0 && cursor === run.stepEnds.length && summary && (
         <p className={summary.ok ? 'small good' : 'small bad'} data-testid="outcome">
-          Outcome: {summary.ok ? 'handshake complete, request answered, both sides closed cleanly.' : `${summary.alert ? `${summary.alert} — ` : ''}${summary.error ?? 'failed'}`}
+          Outcome: {summary.ok ? `handshake complete, request answered${bothClosed ? ', both sides closed cleanly' : ''}.` : `${summary.alert ? `${summary.alert} — ` : ''}${summary.error ?? 'failed'}`}
         </p>
       )}
       {moves.length > 0 && (

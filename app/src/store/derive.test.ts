@@ -151,3 +151,31 @@ describe('withMessageSpans', () => {
     if (body) expect(random.depth).toBeGreaterThan(body.depth);
   });
 });
+
+describe('a live run (one side a real peer)', () => {
+  /** Our server's side of a run, as live.ts reports it: the client's records as they arrived. */
+  function liveServerLog(): TlsEvent[] {
+    const out: TlsEvent[] = [{ type: 'note', side: 'server', text: 'real client', realPeer: { side: 'client', address: '127.0.0.1:5555' }, seq: 0, t: 0 }];
+    for (const e of run({})) {
+      if (e.side !== 'server') continue;
+      if (e.type === 'record' && e.direction === 'received') out.push({ ...e, side: 'client', direction: 'sent' });
+      out.push(e);
+    }
+    return out.map((e, i) => ({ ...e, seq: i }));
+  }
+
+  it('keeps the order our side observed: the real client\'s Finished and request come after the server\'s flight', () => {
+    const view = buildRunView(liveServerLog());
+    const labels = view.arrows.map((a) => `${a.from}:${a.label}`);
+    const sh = labels.indexOf('server:ServerHello');
+    const clientData = labels.indexOf('client:Application Data');
+    expect(labels[0]).toBe('client:ClientHello');
+    expect(sh).toBe(1);
+    expect(clientData).toBeGreaterThan(sh);
+    expect(view.handshakeRtts).toBe(1);
+    // Every step ends at or after its own record, and steps cover the log.
+    expect(view.stepEnds).toHaveLength(view.arrows.length);
+    view.arrows.forEach((a, k) => expect(view.stepEnds[k]!).toBeGreaterThanOrEqual(a.eventIndex));
+    expect(view.stepEnds[view.stepEnds.length - 1]).toBe(view.events.length - 1);
+  });
+});

@@ -82,6 +82,7 @@ const peerOf = (side: Side): Side => (side === 'client' ? 'server' : 'client');
  * of its id), the index of the last event of its step.
  */
 export function deliveryOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnds: number[] } {
+  if (events.some((e) => e.type === 'note' && e.realPeer)) return observedOrder(events);
   const queues: Record<Side, TlsEvent[]> = { client: [], server: [] };
   for (const e of events) queues[e.side].push(e);
   const at: Record<Side, number> = { client: 0, server: 0 };
@@ -131,6 +132,23 @@ export function deliveryOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnd
   const done = new Set(out);
   for (const e of events) if (!done.has(e)) out.push(e);
   return { events: out, stepEnds };
+}
+
+/**
+ * A live run (one side a real peer): the log is already in the order our side observed it — the
+ * peer's records appear as they arrived — so it is not re-merged. A step is a record and what
+ * happened after it, up to the next record.
+ */
+function observedOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnds: number[] } {
+  const stepEnds: number[] = [];
+  const seen = new Set<string>();
+  events.forEach((e, i) => {
+    if (e.type !== 'record' || e.direction !== 'sent' || seen.has(e.recordId)) return;
+    if (seen.size > 0) stepEnds.push(i - 1);
+    seen.add(e.recordId);
+  });
+  if (seen.size > 0) stepEnds.push(events.length - 1);
+  return { events, stepEnds };
 }
 
 /**

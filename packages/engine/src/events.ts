@@ -145,6 +145,11 @@ export type TlsEventBody =
       recordId?: string;
       /** Set when the record was changed in transit (a fault's man in the middle). */
       tampered?: boolean;
+      /**
+       * A live run (live.ts): `side` is a real TLS peer at `address`, not TLS Lab's endpoint. Its
+       * records are the bytes our side received; what it computed is not known.
+       */
+      realPeer?: { side: Side; address: string };
     }
   | { type: 'closed'; side: Side; reason: 'close_notify' | 'alert-sent' | 'alert-received' | 'error'; error?: string };
 

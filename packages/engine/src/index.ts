@@ -8,6 +8,9 @@ export { MemoryAntiReplay, ZERO_RTT_WINDOW_MS, ZERO_RTT_RECORD_MS, type AntiRepl
 export { createKeyLog, keyLogText, keyLogLabel, type KeyLogBuilder } from './keylog';
 export { runScenario, createEventLog, type RunSummary, type EventLog, type RunOptions } from './session';
 export { DEFAULT_SCENARIO, type Scenario, type FaultName } from './scenario';
+export { runLive, type LiveRequest, type LiveOptions } from './live';
+export { driveTransport, type Transport, type TransportHandlers, type Driver, type Outcome } from './io/driver';
+export { relayTransport, type RelaySocket } from './io/websocket';
 export type * from './events';
 export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues, ResumptionTicket } from './config';
 export type { PublicKey, PrivateKey, ServerKeyType, SignatureSchemeName, KeyType } from './crypto/keys';

@@ -25,7 +25,7 @@ let pki: OpensslPki;
 let now: Date;
 let makeServer: (sink: (e: TlsEventBody) => void) => Endpoint;
 /** The client's records as the server received them in the valid run. */
-let toServer: Uint8Array[] = [];
+const toServer: Uint8Array[] = [];
 /** Index of the record holding ClientKeyExchange, and where its ciphertext starts. */
 let ckeIndex = -1;
 let rsaPublicPem = '';

@@ -6,8 +6,8 @@
  * ecdsa_secp256r1_sha256); lists are comma-separated; an unknown name is an error that lists
  * the valid ones.
  */
-import type { CipherSuiteName, GroupName } from '../config';
-import type { ServerKeyType, SignatureSchemeName } from '../crypto/keys';
+import type { CipherSuiteName } from '../config';
+import type { SignatureSchemeName } from '../crypto/keys';
 import type { TlsVersionName } from '../events';
 import { FAULT_NAMES, GROUP_NAMES, SERVER_KEY_TYPES, TLS12_SUITE_NAMES, TLS13_SUITE_NAMES } from '../scenario';
 

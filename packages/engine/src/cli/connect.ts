@@ -33,6 +33,9 @@ import { eventPrinter, unescapeText, type Io, type OutputMode } from './output';
 import { summaryLines } from './trace';
 import { describeFailure, driveEndpoint, type Outcome } from './socket';
 import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
+import { httpResponseComplete } from '../io/http';
+
+export { httpResponseComplete };
 
 export const CONNECT_FLAGS: FlagSpecs = {
   servername: { type: 'string', metavar: 'NAME', help: 'name to send as server_name and to check the certificate against (default: HOST; an IP address is checked, not sent)' },
@@ -113,18 +116,6 @@ export function clientConfigFromFlags(
 function defaultRequest(host: string, port: number): string {
   const h = isIP(host) === 6 ? `[${host}]` : host;
   return `GET / HTTP/1.1\r\nHost: ${port === 443 ? h : `${h}:${port}`}\r\nUser-Agent: tlslab\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
-}
-
-/** Is `text` a complete HTTP/1.x response (by Content-Length or chunked terminator)? */
-export function httpResponseComplete(text: string): boolean {
-  const headEnd = text.indexOf('\r\n\r\n');
-  if (!/^HTTP\/1\.[01] \d{3}/.test(text) || headEnd < 0) return false;
-  const head = text.slice(0, headEnd).toLowerCase();
-  const body = text.slice(headEnd + 4);
-  const cl = /\r\ncontent-length:\s*(\d+)/.exec(head);
-  if (cl) return utf8.encode(body).length >= Number(cl[1]);
-  if (/\r\ntransfer-encoding:\s*chunked/.test(head)) return /(^|\r\n)0\r\n\r\n$/.test(body);
-  return false;
 }
 
 export async function runConnect(argv: readonly string[], io: Io): Promise<number> {

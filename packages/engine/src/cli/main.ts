@@ -6,6 +6,7 @@
  *   tlslab serve --port N      TLS server over TCP (small HTTP responses)
  *   tlslab simulate            client and server in one process, as the app runs them
  *   tlslab verify ...          certificate chain verification (see `tlslab verify --help`)
+ *   tlslab relay               WebSocket ↔ TCP bridge for the page (see `tlslab relay --help`)
  *
  * Exit codes: 0 success, 1 the TLS operation failed (one line on stderr says why), 2 usage error.
  */
@@ -19,6 +20,7 @@ commands:
   serve --port N      run a TLS server answering each request with a small HTTP response
   simulate            run a client and a server in one process (what the app shows)
   verify              verify a certificate chain (RFC 5280), with a report of every check
+  relay               bridge the TLS Lab page to TCP (a real server or client for the page's engine)
 
 Run \`tlslab <command> --help\` for the options of a command. Names are IANA's:
 TLS_AES_128_GCM_SHA256, x25519, secp256r1, ecdsa_secp256r1_sha256, ... (comma-separated lists).
@@ -36,6 +38,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await (await import('./simulate')).runSimulate(rest, io);
       case 'verify':
         return await runVerifyCommand(rest, io);
+      case 'relay':
+        return await (await import('./relay')).runRelay(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -43,7 +47,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`tlslab: unknown command "${command}" (commands: connect, serve, simulate, verify)\n`);
+        io.err(`tlslab: unknown command "${command}" (commands: connect, serve, simulate, verify, relay)\n`);
         return 2;
     }
   } catch (err) {

@@ -1,65 +1,33 @@
 /**
- * Drives a sans-IO `Endpoint` over a TCP socket (node:net): bytes from the socket go into
- * `endpoint.receive`, whatever it returns goes back onto the socket. Used by `tlslab connect`,
- * `tlslab serve` and the interop tests.
- *
- * Application data and alerts come out of the endpoint as events; this driver watches the event
- * stream, and calls the owner's hooks only after `receive` has returned (never re-entering the
- * endpoint from inside its own sink).
+ * Drives a sans-IO `Endpoint` over a TCP socket (node:net) — io/driver.ts over a socket
+ * transport. Used by `tlslab connect`, `tlslab serve` and the interop tests.
  */
 import type { Socket } from 'node:net';
 import type { Endpoint } from '../config';
-import type { EventSink, TlsEvent } from '../events';
-import { stampingSink } from './sink';
+import type { EventSink } from '../events';
+import { driveTransport, type Driver, type DriverHooks, type Outcome, type Transport } from '../io/driver';
 
-export interface AlertInfo {
-  level: 'warning' | 'fatal';
-  description: string;
-  code: number;
-  reason?: string;
-}
+export type { AlertInfo, Driver, DriverHooks, Outcome } from '../io/driver';
 
-/** How a connection ended. */
-export interface Outcome {
-  /** The handshake completed at some point. */
-  connected: boolean;
-  /** The fatal alert we sent (our endpoint rejected something). */
-  alertSent?: AlertInfo;
-  /** The fatal alert the peer sent. */
-  alertReceived?: AlertInfo;
-  /** The peer sent close_notify. */
-  closeNotifyReceived: boolean;
-  /** A socket-level error (ECONNRESET, ...). */
-  socketError?: string;
-  /** The endpoint threw (a bug: endpoints never throw). */
-  endpointThrew?: string;
-  /** The endpoint's state when the socket closed. */
-  finalState: string;
-  /** Application data bytes received. */
-  bytesReceived: number;
-}
-
-export interface DriverHooks {
-  /** Every stamped event, in order. */
-  onEvent?: (e: TlsEvent) => void;
-  /** Once, when the handshake completes. */
-  onConnected?: (d: Driver) => void;
-  /** Application data from the peer. */
-  onAppData?: (data: Uint8Array, d: Driver) => void;
-  /** Keep every event in `events` (default true; the benchmark turns it off). */
-  keepEvents?: boolean;
-}
-
-export interface Driver {
-  readonly endpoint: Endpoint;
-  readonly events: TlsEvent[];
-  readonly outcome: Outcome;
-  /** Resolves when the socket has closed (never rejects). */
-  readonly finished: Promise<Outcome>;
-  /** Encrypts and writes application data. */
-  send(data: Uint8Array): void;
-  /** Sends close_notify and ends the socket. */
-  close(): void;
+/** A node:net socket as a driver transport. */
+export function socketTransport(socket: Socket): Transport {
+  return {
+    write: (bytes) => socket.write(bytes),
+    end: () => socket.end(),
+    get writable() {
+      return !socket.destroyed;
+    },
+    attach(h) {
+      socket.on('data', (chunk: Buffer) => h.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+      socket.on('end', () => h.onEnd());
+      socket.on('close', () => h.onClose());
+      socket.on('error', (err: NodeJS.ErrnoException) =>
+        h.onError(err.code ? `${err.code}${err.message.includes(err.code) ? '' : `: ${err.message}`}` : err.message),
+      );
+      if (socket.connecting) socket.once('connect', () => h.onOpen());
+      else h.onOpen();
+    },
+  };
 }
 
 /**
@@ -67,106 +35,7 @@ export interface Driver {
  * as soon as the socket is connected.
  */
 export function driveEndpoint(socket: Socket, create: (sink: EventSink) => Endpoint, hooks: DriverHooks = {}): Driver {
-  const outcome: Outcome = { connected: false, closeNotifyReceived: false, finalState: 'Start', bytesReceived: 0 };
-  const pendingData: Uint8Array[] = [];
-  let connectedNotified = false;
-  let closing = false;
-
-  const stamped = stampingSink((e) => {
-    if (e.type === 'alert') {
-      const info: AlertInfo = { level: e.level, description: String(e.description), code: e.code, reason: e.reason };
-      if (e.direction === 'sent' && e.level === 'fatal') outcome.alertSent ??= info;
-      if (e.direction === 'received') {
-        if (e.description === 'close_notify') outcome.closeNotifyReceived = true;
-        else if (e.level === 'fatal') outcome.alertReceived ??= info;
-      }
-    } else if (e.type === 'appdata' && e.direction === 'received') {
-      outcome.bytesReceived += e.data.length;
-      pendingData.push(e.data);
-    }
-    hooks.onEvent?.(e);
-  }, hooks.keepEvents ?? true);
-
-  const endpoint = create(stamped.sink);
-
-  const write = (out: Uint8Array[]): void => {
-    for (const chunk of out) if (chunk.length > 0 && !socket.destroyed) socket.write(chunk);
-  };
-
-  const guard = (what: string, f: () => Uint8Array[]): Uint8Array[] => {
-    try {
-      return f();
-    } catch (err) {
-      outcome.endpointThrew ??= `${what} threw: ${err instanceof Error ? err.message : String(err)}`;
-      return [];
-    }
-  };
-
-  const afterReceive = (): void => {
-    if (endpoint.connected && !connectedNotified) {
-      connectedNotified = true;
-      outcome.connected = true;
-      hooks.onConnected?.(driver);
-    }
-    // 0-RTT data reaches a server before its handshake ends: it is handed over once connected.
-    while (pendingData.length > 0 && (endpoint.connected || endpoint.closed)) {
-      const data = pendingData.shift()!;
-      hooks.onAppData?.(data, driver);
-    }
-    if (endpoint.closed && !closing) {
-      closing = true;
-      socket.end();
-    }
-  };
-
-  const finished = new Promise<Outcome>((resolve) => {
-    socket.on('close', () => {
-      outcome.finalState = endpoint.state;
-      resolve(outcome);
-    });
-  });
-
-  socket.on('data', (chunk: Buffer) => {
-    if (endpoint.closed) return;
-    write(guard('receive', () => endpoint.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
-    afterReceive();
-  });
-  socket.on('end', () => {
-    // The peer ended its half: nothing more will come.
-    if (!closing) {
-      closing = true;
-      socket.end();
-    }
-  });
-  socket.on('error', (err: NodeJS.ErrnoException) => {
-    outcome.socketError ??= err.code ? `${err.code}${err.message.includes(err.code) ? '' : `: ${err.message}`}` : err.message;
-  });
-
-  const begin = (): void => {
-    write(guard('start', () => endpoint.start()));
-    afterReceive();
-  };
-  if (socket.connecting) socket.once('connect', begin);
-  else begin();
-
-  const driver: Driver = {
-    endpoint,
-    events: stamped.events,
-    outcome,
-    finished,
-    send(data) {
-      if (!endpoint.connected || endpoint.closed) return;
-      write(guard('send', () => endpoint.send(data)));
-    },
-    close() {
-      if (!endpoint.closed) write(guard('close', () => endpoint.close()));
-      if (!closing) {
-        closing = true;
-        socket.end();
-      }
-    },
-  };
-  return driver;
+  return driveTransport(socketTransport(socket), create, hooks);
 }
 
 /**

@@ -12,6 +12,7 @@ import { parseIpAddress } from './parse';
  */
 export function normalizeDnsName(name: string): string {
   let n = name.trim().toLowerCase();
+  // eslint-disable-next-line no-control-regex -- "any non-ASCII character" is the range above \x7f
   if (/[^\x00-\x7f]/.test(n) && !n.includes('*')) {
     try {
       n = new URL(`http://${n}/`).hostname;

@@ -25,7 +25,7 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { SIGNATURE_SCHEMES, schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { SIGNATURE_SCHEMES, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
 import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';

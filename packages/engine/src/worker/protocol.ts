@@ -8,6 +8,7 @@
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
 import type { Scenario } from '../scenario';
+import type { LiveRequest } from '../live';
 import type { RunSummary } from '../session';
 
 export type ToWorker =
@@ -29,7 +30,13 @@ export type ToWorker =
       /** Policy to judge by (default: webpki for a server, rfc5280 for a client). */
       policy?: 'webpki' | 'rfc5280';
     }
-  /** Forget a command: its remaining answers are not sent. */
+  /**
+   * A live run: our client against a real server, or our server for a real client, over a
+   * WebSocket to `tlslab relay` at `relay` (e.g. ws://127.0.0.1:8090). Events come back as they
+   * happen (`events`, `status`), then `done`.
+   */
+  | { type: 'live'; id: number; relay: string; request: LiveRequest }
+  /** Forget a command: its remaining answers are not sent (a live run's connection is closed). */
   | { type: 'cancel'; id: number };
 
 /** What the Worker found in a paste (never throws across the boundary). */
@@ -51,5 +58,7 @@ export type FromWorker =
   /** The run finished; `summary` is the engine's RunSummary (plain data). */
   | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
+  /** A live run's progress in words ("waiting for a client…", "connected to 127.0.0.1:4433"). */
+  | { type: 'status'; id: number; text: string }
   /** The command failed outside the TLS state machines (a bug or an unsupported setting). */
   | { type: 'error'; id: number; message: string };

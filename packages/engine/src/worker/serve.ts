@@ -11,6 +11,8 @@ import type { TlsEvent } from '../events';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
 import { verifyChain } from '../pki/verify';
 import type { FromWorker, PemInspection, ToWorker } from './protocol';
+import { runLive } from '../live';
+import { relayTransport, type RelaySocket } from '../io/websocket';
 
 export type { FromWorker, PemInspection, ToWorker } from './protocol';
 
@@ -29,6 +31,52 @@ function message(err: unknown): string {
 
 export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
   const cancelled = new Set<number>();
+  /** Open WebSockets of live runs, closed when their run is cancelled. */
+  const sockets = new Map<number, RelaySocket>();
+
+  function live(msg: Extract<ToWorker, { type: 'live' }>): void {
+    const { id, request } = msg;
+    const t0 = performance.now();
+    let url: URL;
+    try {
+      url = new URL(msg.relay);
+      if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('not a ws: URL');
+    } catch {
+      port.postMessage({ type: 'error', id, message: `The relay address "${msg.relay}" is not a WebSocket URL (e.g. ws://127.0.0.1:8090).` });
+      return;
+    }
+    url.pathname = request.mode === 'client' ? '/connect' : '/accept';
+    if (request.mode === 'client') url.search = `?to=${encodeURIComponent(request.target ?? '')}`;
+    const ws = new WebSocket(url.toString()) as unknown as RelaySocket;
+    sockets.set(id, ws);
+    const status = (text: string): void => {
+      if (!cancelled.has(id)) port.postMessage({ type: 'status', id, text });
+    };
+    status(request.mode === 'client' ? `Connecting to ${request.target} through the relay at ${msg.relay}…` : `Waiting for a TLS client: the relay at ${msg.relay} hands over the next connection to its --listen port…`);
+    let batch: TlsEvent[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = (): void => {
+      timer = undefined;
+      if (batch.length === 0 || cancelled.has(id)) return;
+      port.postMessage({ type: 'events', id, events: batch });
+      batch = [];
+    };
+    let remoteAddress: string | undefined;
+    const transport = relayTransport(ws, (remote) => {
+      remoteAddress = remote;
+      status(request.mode === 'client' ? `Connected to ${remote}.` : `A client connected from ${remote}.`);
+    });
+    void runLive(request, transport, (e) => {
+      batch.push(e);
+      if (batch.length >= BATCH) flush();
+      else timer ??= setTimeout(flush, 50);
+    }, { timeoutMs: request.mode === 'client' ? 15_000 : 300_000, peerLabel: request.mode === 'client' ? `${request.target}, reached through tlslab relay` : 'reached through tlslab relay', remoteAddress: () => remoteAddress }).then((summary) => {
+      clearTimeout(timer);
+      flush();
+      sockets.delete(id);
+      if (!cancelled.has(id)) port.postMessage({ type: 'done', id, summary, ms: performance.now() - t0 });
+    });
+  }
 
   function run(id: number, scenario: Extract<ToWorker, { type: 'run' }>['scenario']): void {
     const t0 = performance.now();
@@ -104,8 +152,13 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
         case 'inspect-pem':
           port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
           return;
+        case 'live':
+          live(msg);
+          return;
         case 'cancel':
           cancelled.add(msg.id);
+          sockets.get(msg.id)?.close(1000, 'cancelled');
+          sockets.delete(msg.id);
           return;
         default: {
           const never: never = msg;
