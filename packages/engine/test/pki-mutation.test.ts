@@ -88,12 +88,18 @@ describe('random DER mutations under both policies (property)', () => {
           const c = certs[e.which]!;
           const p = e.pos % Math.max(1, c.length);
           let out: Uint8Array<ArrayBufferLike>;
-          if (e.kind === 'xor') (out = c.slice()), (out[p] = out[p]! ^ (e.byte || 1));
+          if (e.kind === 'xor') {
+            out = c.slice();
+            out[p] = out[p]! ^ (e.byte || 1);
+          }
           else if (e.kind === 'truncate') out = c.slice(0, p);
           else if (e.kind === 'insert') out = Uint8Array.of(...c.subarray(0, p), e.byte, ...c.subarray(p));
           else if (e.kind === 'delete') out = Uint8Array.of(...c.subarray(0, p), ...c.subarray(p + 1));
           // a length octet of some inner TLV: the likeliest place for a decoder to go wrong
-          else (out = c.slice()), (out[Math.min(c.length - 1, 1 + (p % 64))] = e.byte);
+          else {
+            out = c.slice();
+            out[Math.min(c.length - 1, 1 + (p % 64))] = e.byte;
+          }
           certs[e.which] = out;
         }
         const { host, keyExchange, ...rest } = o;

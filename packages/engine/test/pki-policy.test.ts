@@ -36,7 +36,10 @@ const derLen = (n: number) => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n
 function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const body = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of parts) (body.set(p, o), (o += p.length));
+  for (const p of parts) {
+    body.set(p, o);
+    o += p.length;
+  }
   return Uint8Array.of(tag, ...derLen(body.length), ...body);
 }
 const ascii = (s: string) => new TextEncoder().encode(s);

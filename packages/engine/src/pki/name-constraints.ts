@@ -150,10 +150,16 @@ function namesOf(sub: ParsedCertificate, isLeaf: boolean): { names: NamesToConst
   const malformed: { kind: string; text: string }[] = [];
   const names: NamesToConstrain = { dns: [], ips: [], emails: [], uris: [], subject: sub.subjectAttributes, dirNames: san?.dn ?? [] };
   for (const g of san?.names ?? []) {
-    if (g.kind === 'dns') (dnsNameSyntaxProblem(g.value) || g.problem ? malformed.push({ kind: 'dns', text: `DNS:${g.value}` }) : names.dns.push(g.value));
-    else if (g.kind === 'ip') (g.bytes.length === 4 || g.bytes.length === 16 ? names.ips.push(g.bytes) : malformed.push({ kind: 'ip', text: `IP:${ipText(g.bytes)} (${g.bytes.length} octets)` }));
-    else if (g.kind === 'email') (g.problem || !isMailbox(g.value) ? malformed.push({ kind: 'email', text: `email:${g.value}` }) : names.emails.push(g.value));
-    else if (g.kind === 'uri') names.uris!.push(g.value);
+    if (g.kind === 'dns') {
+      if (dnsNameSyntaxProblem(g.value) || g.problem) malformed.push({ kind: 'dns', text: `DNS:${g.value}` });
+      else names.dns.push(g.value);
+    } else if (g.kind === 'ip') {
+      if (g.bytes.length === 4 || g.bytes.length === 16) names.ips.push(g.bytes);
+      else malformed.push({ kind: 'ip', text: `IP:${ipText(g.bytes)} (${g.bytes.length} octets)` });
+    } else if (g.kind === 'email') {
+      if (g.problem || !isMailbox(g.value)) malformed.push({ kind: 'email', text: `email:${g.value}` });
+      else names.emails.push(g.value);
+    } else if (g.kind === 'uri') names.uris!.push(g.value);
   }
   for (const rdn of sub.subjectAttributes) for (const a of rdn) if (a.oid === EMAIL_ATTR) names.emails.push(a.value);
   // No SAN at all: a host name in the leaf's CN is what a legacy client would use; constrain it too.

@@ -15,7 +15,6 @@ import {
   Certificate,
   ExtendedKeyUsage,
   KeyUsage,
-  Name,
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
   type KeyUsageType,
@@ -245,21 +244,6 @@ export function fingerprint(der: Uint8Array): string {
   return colonHex(hash('sha256', der));
 }
 
-/** The attributes of a Name, RDN by RDN. */
-function nameAttributes(name: Name): NameAttribute[][] {
-  return Array.from(name, (rdn) =>
-    Array.from(rdn, (atv) => {
-      let value: string;
-      try {
-        value = atv.value.toString();
-      } catch {
-        value = '#' + toHex(u8(AsnConvert.serialize(atv.value)));
-      }
-      return { oid: atv.type, type: ATTR_NAMES[atv.type] ?? atv.type, value };
-    }),
-  );
-}
-
 /** The attributes of a DER Name (decoded by pki/der.ts, the same code the trust index uses). */
 export function nameAttributesFromDer(nameDer: Uint8Array): NameAttribute[][] {
   return decodeName(nameDer).map((rdn) => rdn.map((a) => ({ oid: a.oid, type: ATTR_NAMES[a.oid] ?? a.oid, value: a.value })));
@@ -373,7 +357,7 @@ function subtreeBase(st: RawSubtree): GeneralSubtreeBase {
   switch (g.kind) {
     case 'dns':
       if (g.value.startsWith('.')) return bad('a dNSName constraint has no leading-dot form (RFC 5280 §4.2.1.10)');
-      if (/[^a-z0-9.\-]/i.test(g.value) || g.value.includes('..')) return bad('not a valid dNSName');
+      if (/[^a-z0-9.-]/i.test(g.value) || g.value.includes('..')) return bad('not a valid dNSName');
       return { kind: 'dns', value: g.value };
     case 'email':
       // A mailbox, a host, or a domain with a leading dot (RFC 5280 §4.2.1.10).
