@@ -311,7 +311,8 @@ describe('profile consistency (RFC 5280 §4.1.2, §4.2; CABF BR §7.1)', () => {
     for (const p of both) expectFails(verifyChain({ chain: [leaf, emptyInter], anchors: [root], at: NOW, purpose: 'server', policy: p }), 'profile', /empty subject/);
   });
   it('§4.2.1.11 policyConstraints is critical', () => {
-    const pc = (critical: boolean) => ({ inter: { extraExtensions: [{ oid: OID.policyConstraints, critical, value: tlv(0x30, tlv(0x80, Uint8Array.of(0))) }] } });
+    // inhibitPolicyMapping 0: a constraint that demands no explicit policy
+    const pc = (critical: boolean) => ({ inter: { extraExtensions: [{ oid: OID.policyConstraints, critical, value: tlv(0x30, tlv(0x81, Uint8Array.of(0))) }] } });
     for (const p of both) {
       expectFails(verify(pc(false), p), 'profile', /policyConstraints is not critical/);
       expectValid(verify(pc(true), p));
@@ -344,6 +345,35 @@ describe('profile consistency (RFC 5280 §4.1.2, §4.2; CABF BR §7.1)', () => {
       expectFails(verify(aia(ascii('malformed')), p), 'critical-extensions', /authorityInfoAccess/);
       expectFails(verify(aia(tlv(0x30)), p), 'critical-extensions', /AccessDescription/);
     }
+  });
+});
+
+describe('certificate policies (RFC 5280 §6.1.3 (d)–(f), §6.1.4, §6.1.5)', () => {
+  const oid = (...b: number[]) => tlv(0x06, Uint8Array.from(b));
+  const POLICY_A = oid(0x2b, 6, 1, 4, 1, 0x83, 0x8e, 0x3b, 1);
+  const POLICY_B = oid(0x2b, 6, 1, 4, 1, 0x83, 0x8e, 0x3b, 2);
+  const ANY = oid(0x55, 0x1d, 0x20, 0x00);
+  const cp = (...ids: Uint8Array[]) => ({ oid: '2.5.29.32', critical: false, value: tlv(0x30, ...ids.map((i) => tlv(0x30, i))) });
+  const requireExplicit = (skip: number) => ({ oid: OID.policyConstraints, critical: true, value: tlv(0x30, tlv(0x80, Uint8Array.of(skip))) });
+  const inhibitAny = { oid: '2.5.29.54', critical: true, value: tlv(0x02, Uint8Array.of(0)) };
+  it('§6.1.4 (i) requireExplicitPolicy: the path needs a policy valid all the way down', () => {
+    for (const p of both) {
+      expectFails(verify({ inter: { extraExtensions: [requireExplicit(0)] } }, p), 'certificate-policies', /explicit policy is required/);
+      expectValid(verify({ inter: { extraExtensions: [requireExplicit(0), cp(POLICY_A)] }, leaf: { extraExtensions: [cp(POLICY_A)] } }, p));
+      expectFails(verify({ inter: { extraExtensions: [requireExplicit(0), cp(POLICY_A)] }, leaf: { extraExtensions: [cp(POLICY_B)] } }, p), 'certificate-policies');
+    }
+  });
+  it('§6.1.4 (j) inhibitAnyPolicy: anyPolicy below stops standing for every policy', () => {
+    const shape = (inter: { oid: string; critical: boolean; value: Uint8Array }[]): Shape => ({ inter: { extraExtensions: [requireExplicit(0), cp(POLICY_A), ...inter] }, leaf: { extraExtensions: [cp(ANY)] } });
+    for (const p of both) {
+      expectValid(verify(shape([]), p));
+      expectFails(verify(shape([inhibitAny]), p), 'certificate-policies');
+    }
+  });
+  it('no policy constraint in the path: no policy check (every policy is accepted)', () => {
+    const r = verify({ leaf: { extraExtensions: [cp(POLICY_B)] } }, 'webpki');
+    expectValid(r);
+    expect(r.checks.some((c) => c.id === 'certificate-policies')).toBe(false);
   });
 });
 

@@ -160,6 +160,9 @@ describe('Mozilla root store (as shipped with Node)', () => {
     expect(store.rejected).toEqual([]);
     expect(store.ders.length).toBe(rootCertificates.length);
     for (const der of store.ders) expect(parseCertificate(der).publicKey).not.toBeNull();
+    // Every extension decodes too (AIA, certificatePolicies, policyConstraints … as browsers' roots carry them).
+    const errors = store.ders.flatMap((d) => parseCertificate(d).extensions.flatMap((e) => (e.error ? [e.error] : [])));
+    expect(errors).toEqual([]);
   });
   it('every root self-signature verifies with our signature code (real RSA/ECDSA signatures)', () => {
     const algs = new Set<string>();

@@ -42,6 +42,7 @@ export const CHECK_ALERT = {
   'key-identifiers': 'bad_certificate',
   profile: 'bad_certificate',
   'name-constraints': 'bad_certificate',
+  'certificate-policies': 'bad_certificate',
   'subject-alt-name': 'bad_certificate',
   'common-name': 'bad_certificate',
   hostname: 'bad_certificate',

@@ -25,6 +25,7 @@ import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { toHex } from '../codec/hex';
 import { certificateParts, children, decodeName, readTlv } from './der';
+import { decodePolicyExtension, type PolicyInfo } from './policies';
 import { decodeGeneralNames, decodeNameConstraints, describeRawName, ipText, type RawGeneralName, type RawSubtree } from './general-names';
 import type { PrivateKey, PublicKey } from '../crypto/keys';
 import { bitLength, hash, os2ip, rsaPrivateKeyFromComponents, type HashName } from '../crypto/rsa';
@@ -74,8 +75,8 @@ export const EXTENSION_NAMES: Record<string, { name: string; processed: boolean 
   '2.5.29.30': { name: 'nameConstraints', processed: true },
   '2.5.29.14': { name: 'subjectKeyIdentifier', processed: true },
   '2.5.29.35': { name: 'authorityKeyIdentifier', processed: true },
-  // Policies: processed with the initial policy set any-policy and no explicit policy required
-  // (RFC 5280 §6.1.1 defaults as a browser uses them), which accepts every policy.
+  // Policies: processed by pki/policies.ts with the RFC 5280 §6.1.1 defaults a browser uses
+  // (any initial policy, no explicit policy required by the caller).
   '2.5.29.32': { name: 'certificatePolicies', processed: true },
   '2.5.29.36': { name: 'policyConstraints', processed: true },
   '2.5.29.54': { name: 'inhibitAnyPolicy', processed: true },
@@ -208,6 +209,8 @@ export interface ParsedCertificate {
   nameConstraints?: { permitted: GeneralSubtreeBase[]; excluded: GeneralSubtreeBase[]; critical: boolean };
   subjectKeyId?: string;
   authorityKeyId?: string;
+  /** certificatePolicies, policyMappings, policyConstraints, inhibitAnyPolicy (pki/policies.ts). */
+  policies?: PolicyInfo;
   /** The authorityKeyIdentifier also names the issuer's issuer and serial (authorityCertIssuer / SerialNumber). */
   authorityKeyIdIssuerSerial?: boolean;
   /** SHA-256 fingerprint, uppercase hex with colons (as browsers show it). */
@@ -674,6 +677,12 @@ function decodeExtension(c: ParsedCertificate, oid: string, critical: boolean, v
       }
       return;
     }
+    case '2.5.29.32':
+    case '2.5.29.33':
+    case '2.5.29.36':
+    case '2.5.29.54':
+      decodePolicyExtension(oid, value, (c.policies ??= {}));
+      return;
     default:
       return;
   }

@@ -24,6 +24,7 @@ import { certificateParts } from './der';
 import { equalBytes } from '../codec/hex';
 import { CHECK_ALERT, decisiveFailure, withSubject, type CheckInput, type Policy, type Purpose, type RuleContext } from './checks';
 import { nameConstraintsCheck } from './name-constraints';
+import { policyCheck } from './policies';
 import { commonNameCheck, hostnameCheck, subjectAltNameCheck } from './identity';
 import {
   anchorOnly,
@@ -416,6 +417,8 @@ function validatePath(ctx: PathContext): CertCheck[] {
     if (i > 0) checks.push(...issuerChecks(ctx, i));
   }
   checks.push(...leafChecks(ctx));
+  const policies = policyCheck(ctx);
+  if (policies) checks.push(policies);
   // ---- Seam for pki/crl.ts (owned by the CRL work, merged by the lead): revocation of each
   // certificate from `crls`, and the client's expected `email` against its rfc822Name SANs
   // (name constraints on e-mail are applied above). The one call site is here:
