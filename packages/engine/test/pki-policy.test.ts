@@ -195,6 +195,18 @@ describe('key identifiers (RFC 5280 §4.2.1.1–2)', () => {
   it('§4.2.1.1 a certificate that is not self-issued needs an authorityKeyIdentifier', () => {
     for (const p of both) expectFails(verify({ leaf: { omit: ['authorityKeyIdentifier'] } }, p), 'key-identifiers', /no authorityKeyIdentifier/);
   });
+  it('§4.2.1.1 a self-issued intermediate (key rollover) names the old key in its AKI; only the root must match its own SKI', () => {
+    const newKey = demoKey('pki-policy', 'rollover', 'ecdsa-p256');
+    const { chain, root } = build({});
+    const inter = chain[1]!;
+    const rolled = buildCertificate({ subject: INTER, publicKey: newKey.publicKey, issuer: { name: INTER, key: interKey }, ...validity, ...caSpec, rng });
+    const leaf = buildCertificate({ subject: [['CN', 'example.com']], publicKey: leafKey.publicKey, issuer: { name: INTER, key: newKey }, ...validity, keyUsage: ['digitalSignature'], extKeyUsage: [OID.serverAuth], dns: ['example.com'], rng });
+    for (const p of both) {
+      const r = verifyChain({ chain: [leaf, rolled, inter], anchors: [root], at: NOW, host: 'example.com', purpose: 'server', policy: p });
+      expectValid(r);
+      expect(r.certificates.length).toBe(4);
+    }
+  });
   it('§4.2.1.1–2 key identifiers are non-critical', () => {
     for (const p of both) {
       expectFails(verify({ leaf: { critical: { [OID.authorityKeyIdentifier]: true } } }, p), 'key-identifiers', /authorityKeyIdentifier is critical/);

@@ -31,10 +31,12 @@ export function keyIdentifiersCheck(ctx: RuleContext, i: number): CheckInput {
   if (aki?.critical) problems.push('authorityKeyIdentifier is critical (RFC 5280 §4.2.1.1: MUST be non-critical)');
   if (isCa(c) && !ski) problems.push('a CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2: MUST appear in every CA certificate)');
   if (!c.selfIssued && !c.authorityKeyId) problems.push('no authorityKeyIdentifier keyIdentifier in a certificate that is not self-issued (RFC 5280 §4.2.1.1)');
-  if (ctx.policy === 'webpki' && aki) {
-    if (c.selfIssued && c.authorityKeyIdIssuerSerial) problems.push("the root's authorityKeyIdentifier carries authorityCertIssuer / authorityCertSerialNumber (CABF BR §7.1.2.1.3: MUST NOT)");
-    if (c.selfIssued && !c.authorityKeyId) problems.push("the root's authorityKeyIdentifier has no keyIdentifier (CABF BR §7.1.2.1.3)");
-    if (c.selfIssued && c.authorityKeyId && c.subjectKeyId && c.authorityKeyId !== c.subjectKeyId)
+  // The root rules are for the top of the path only: a self-issued intermediate (key rollover) names another key.
+  const root = c.selfIssued && i === ctx.path.length - 1;
+  if (ctx.policy === 'webpki' && aki && root) {
+    if (c.authorityKeyIdIssuerSerial) problems.push("the root's authorityKeyIdentifier carries authorityCertIssuer / authorityCertSerialNumber (CABF BR §7.1.2.1.3: MUST NOT)");
+    if (!c.authorityKeyId) problems.push("the root's authorityKeyIdentifier has no keyIdentifier (CABF BR §7.1.2.1.3)");
+    if (c.authorityKeyId && c.subjectKeyId && c.authorityKeyId !== c.subjectKeyId)
       problems.push("the root's authorityKeyIdentifier differs from its subjectKeyIdentifier (CABF BR §7.1.2.1.3)");
   }
   const show = (v?: string) => (v ? `${v.slice(0, 16)}…` : 'absent');
