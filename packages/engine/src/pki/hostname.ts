@@ -1,8 +1,7 @@
 /**
- * Host name and name-constraint matching.
- * - Reference identity vs presented identifiers: RFC 6125 §6.4 (DNS, wildcards) and RFC 5280
- *   §4.2.1.6 (iPAddress); the CN is consulted only when the certificate has no subjectAltName
- *   at all (RFC 6125 §6.4.4), never when a SAN is present.
+ * Host name matching: a reference identity against one presented identifier, RFC 6125 §6.4 /
+ * RFC 9525 §6.3 (DNS, wildcards) and RFC 5280 §4.2.1.6 (iPAddress). Which identifiers are
+ * presented (SAN only, or the CN as a legacy fallback under rfc5280) is decided in identity.ts.
  */
 import { parseIpAddress } from './parse';
 
