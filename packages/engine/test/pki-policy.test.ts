@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCertificate, buildName, privateKeyToPem, type CertificateSpec, type NameSpec } from '../src/pki/build';
 import { demoKey } from '../src/pki/demo';
 import { OID, parsePemBundle, toPem } from '../src/pki/parse';
-import { verifyChain, type VerifyChainOptions } from '../src/pki/verify';
+import { createTrustStore, verifyChain, type VerifyChainOptions } from '../src/pki/verify';
 import { seededRng } from '../src/crypto/rng';
 import { signX509 } from '../src/crypto/signature';
 import { children, readTlv } from '../src/pki/der';
@@ -191,6 +191,13 @@ describe('name constraints (RFC 5280 §4.2.1.10)', () => {
 describe('key identifiers (RFC 5280 §4.2.1.1–2)', () => {
   it('§4.2.1.2 a CA certificate without subjectKeyIdentifier fails', () => {
     for (const p of both) expectFails(verify({ inter: { omit: ['subjectKeyIdentifier'] } }, p), 'key-identifiers', /without subjectKeyIdentifier/);
+  });
+  it("§4.2.1.2 a root program's root (a curated store, as Mozilla's) keeps the profile that program accepted", () => {
+    const { chain, root } = build({ root: { omit: ['subjectKeyIdentifier'], critical: { [OID.basicConstraints]: false }, extKeyUsage: [OID.serverAuth] } });
+    for (const p of both) {
+      expectFails(verifyChain({ chain, anchors: [root], at: NOW, host: 'example.com', purpose: 'server', policy: p }), 'key-identifiers');
+      expectValid(verifyChain({ chain, anchors: createTrustStore([root], { curated: true }), at: NOW, host: 'example.com', purpose: 'server', policy: p }));
+    }
   });
   it('§4.2.1.1 a certificate that is not self-issued needs an authorityKeyIdentifier', () => {
     for (const p of both) expectFails(verify({ leaf: { omit: ['authorityKeyIdentifier'] } }, p), 'key-identifiers', /no authorityKeyIdentifier/);

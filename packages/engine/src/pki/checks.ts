@@ -75,6 +75,8 @@ export interface RuleContext {
   /** leaf … top (the top is the trust anchor when `anchored`). */
   path: readonly ParsedCertificate[];
   anchored: boolean;
+  /** The anchor comes from a root program's store (TrustStore.curated): its own profile is not judged. */
+  curatedAnchor?: boolean;
   policy: Policy;
   purpose: Purpose;
 }

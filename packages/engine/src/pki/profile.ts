@@ -126,7 +126,7 @@ export function ekuCheck(ctx: RuleContext, i: number): CheckInput | undefined {
   const webpki = ctx.policy === 'webpki';
   const problems: string[] = [];
   if (r === 'root') {
-    if (!webpki || !eku || anchorOnly(ctx)) return undefined;
+    if (!webpki || !eku || anchorOnly(ctx) || ctx.curatedAnchor) return undefined;
     problems.push('a root certificate with extKeyUsage (CABF BR §7.1.2.1.2: MUST NOT be present)');
   } else if (!eku) {
     if (!(webpki && r === 'leaf')) return undefined;

@@ -54,6 +54,12 @@ export interface TrustStore {
   readonly bySubject: Map<string, Uint8Array[]>;
   /** Anchors that could not be indexed, with the reason. */
   readonly rejected: string[];
+  /**
+   * The roots come from a root program (Mozilla's store): their own profile (key identifiers,
+   * basicConstraints criticality, EKU, version) was judged by that program and is not judged
+   * again, as browsers do not — a few long-trusted roots predate today's rules.
+   */
+  readonly curated: boolean;
 }
 
 export interface VerifyChainOptions {
@@ -85,7 +91,7 @@ export interface VerifyChainOptions {
 export { parseCertificateCached, clearParseCache };
 
 /** Builds a trust store from DER anchors (duplicates dropped; unreadable ones listed in `rejected`). */
-export function createTrustStore(ders: Uint8Array[]): TrustStore {
+export function createTrustStore(ders: Uint8Array[], opts: { curated?: boolean } = {}): TrustStore {
   const bySubject = new Map<string, Uint8Array[]>();
   const kept: Uint8Array[] = [];
   const rejected: string[] = [];
@@ -101,7 +107,7 @@ export function createTrustStore(ders: Uint8Array[]): TrustStore {
       rejected.push(`anchor ${i + 1}: ${(e as Error).message}`);
     }
   }
-  return { kind: 'trust-store', ders: kept, bySubject, rejected };
+  return { kind: 'trust-store', ders: kept, bySubject, rejected, curated: opts.curated === true };
 }
 
 /** True when this exact certificate is in the store. */
@@ -338,8 +344,10 @@ function certificateChecks(ctx: PathContext, i: number): CheckInput[] {
   };
   const out: (CheckInput | undefined)[] = [supported, keyStrengthCheck(ctx, i)];
   if (i < ctx.path.length - 1) out.push(...linkChecks(ctx, i));
-  out.push(validityCheck(c, i, ctx.at, role), extensionsCheck(c, i), versionCheck(ctx, i), serialCheck(ctx, i));
-  out.push(keyIdentifiersCheck(ctx, i), profileCheck(ctx, i), subjectAltNameCheck(ctx, i));
+  out.push(validityCheck(c, i, ctx.at, role), extensionsCheck(c, i));
+  // A root from a root program keeps the profile that program accepted (TrustStore.curated).
+  if (!(isAnchor && ctx.curatedAnchor && !anchorOnly(ctx))) out.push(versionCheck(ctx, i), serialCheck(ctx, i), keyIdentifiersCheck(ctx, i), profileCheck(ctx, i));
+  out.push(subjectAltNameCheck(ctx, i));
   return out.filter((x): x is CheckInput => x !== undefined);
 }
 
@@ -493,7 +501,7 @@ function verifyChainUnsafe(opts: VerifyChainOptions, at: Date, base: ReportBase)
   const candidates = buildPaths(leaf, pool, store, Math.min(maxDepth + 3, MAX_CHAIN));
   let best: { cand: Candidate; checks: CertCheck[]; failures: number } | undefined;
   for (const cand of candidates) {
-    const ctx: PathContext = { path: cand.path, anchored: cand.anchored, policy: base.policy, purpose: opts.purpose, at, host: opts.host, keyExchange: opts.keyExchange, maxDepth, sigCache };
+    const ctx: PathContext = { path: cand.path, anchored: cand.anchored, curatedAnchor: store.curated, policy: base.policy, purpose: opts.purpose, at, host: opts.host, keyExchange: opts.keyExchange, maxDepth, sigCache };
     const checks = validatePath(ctx);
     const failures = checks.filter((c) => !c.pass).length;
     const better = !best || failures < best.failures || (failures === best.failures && cand.path.length > best.cand.path.length && !best.cand.anchored);
