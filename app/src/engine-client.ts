@@ -7,7 +7,7 @@
 import type { LiveRequest, Scenario, TlsEvent } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
-import { scenarioToSearch } from './store/url';
+import { nextSeed, scenarioToSearch } from './store/url';
 import { useLiveStore } from './live/store';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
@@ -62,6 +62,7 @@ function onMessage(msg: FromWorker): void {
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
       store.finishRun(msg.id, events, msg.ms, msg.summary);
+      if (useLiveStore.getState().runId !== msg.id) prepareKeys(store.scenario);
       if (useLiveStore.getState().runId === msg.id) {
         const sm = msg.summary;
         useLiveStore.getState().set({
@@ -115,6 +116,15 @@ export function runScenario(scenario: Scenario): void {
   clearTimeout(watchdog);
   watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
   post({ type: 'run', id, scenario });
+}
+
+/**
+ * While the user looks at a run, the Worker makes the slow (RSA) keys the likely next runs
+ * need: "New handshake" (the next seed, this key type) and switching this seed to RSA.
+ */
+function prepareKeys(scenario: Scenario): void {
+  post({ type: 'prepare', id: nextId++, seed: nextSeed(), serverKeyType: scenario.serverKeyType });
+  post({ type: 'prepare', id: nextId++, seed: scenario.seed, serverKeyType: 'rsa-2048' });
 }
 
 /**

@@ -16,11 +16,25 @@ import {
   type ServerKeyType,
 } from './options';
 
-/** A fresh random seed (shown in the UI, typeable to replay). */
-export function freshSeed(): string {
+function randomSeed(): string {
   const b = new Uint8Array(4);
   crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+let upcoming: string | undefined;
+
+/** A fresh random seed (shown in the UI, typeable to replay): the one `nextSeed` announced. */
+export function freshSeed(): string {
+  const s = upcoming ?? randomSeed();
+  upcoming = undefined;
+  return s;
+}
+
+/** The seed the next freshSeed() will return, drawn now so the Worker can prepare its keys. */
+export function nextSeed(): string {
+  upcoming ??= randomSeed();
+  return upcoming;
 }
 
 export function scenarioFromUrl(search: string): Scenario {

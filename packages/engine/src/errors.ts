@@ -3,7 +3,8 @@
  *
  * Every failure inside an endpoint is a `TlsError`. Its `kind` says what went wrong (grouped
  * by who is at fault, as in rustls); `alertFor` is the ONE place that decides which alert
- * goes on the wire for it (RFC 8446 §6.2, RFC 5246 §7.2.2).
+ * goes on the wire for it (RFC 8446 §6.2, RFC 5246 §7.2.2). What an endpoint declines without
+ * failing (a renegotiation) is a `TlsDeclineKind`, and `warningFor` picks its warning alert.
  */
 
 /** Alert descriptions, RFC 8446 §6 (plus the TLS 1.2 ones we may receive). */
@@ -123,6 +124,24 @@ const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription> = {
   LocalConfig: 'internal_error',
   LocalInternal: 'internal_error',
 };
+
+/**
+ * What an endpoint declines without ending the connection. It answers with a warning alert and
+ * goes on (RFC 5246 §7.2.2: no_renegotiation "is always a warning"; the requester decides
+ * whether to continue).
+ */
+export type TlsDeclineKind =
+  | 'DeclineRenegotiation'; // a TLS 1.2 ClientHello (server) or HelloRequest (client) after the handshake: we do not renegotiate
+
+/** The one decline → warning alert table. */
+const WARNING_FOR_DECLINE: Record<TlsDeclineKind, AlertDescription> = {
+  DeclineRenegotiation: 'no_renegotiation',
+};
+
+/** The warning alert that declines a request (RFC 5246 §7.2.2). */
+export function warningFor(kind: TlsDeclineKind): AlertDescription {
+  return WARNING_FOR_DECLINE[kind];
+}
 
 /** The alert to send for an error. Anything that is not a TlsError is an internal_error. */
 export function alertFor(err: unknown): AlertDescription {

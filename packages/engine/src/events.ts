@@ -177,6 +177,12 @@ export interface CertCheck {
   reason: string;
   /** E.g. `RFC 5280 §4.1.2.5`. */
   rfc: string;
+  /**
+   * `signature` checks: the answer came from the process-wide cache of verified signatures
+   * (crypto/signature-cache.ts) — this key verified this very signature over these very bytes
+   * earlier in this process (Worker).
+   */
+  cached?: boolean;
 }
 
 export interface CertSummary {

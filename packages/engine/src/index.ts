@@ -15,6 +15,8 @@ export type * from './events';
 export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues, ResumptionTicket } from './config';
 export type { PublicKey, PrivateKey, ServerKeyType, SignatureSchemeName, KeyType } from './crypto/keys';
 export { seededRng, systemRng, newSeed, type Rng } from './crypto/rng';
+export { cryptoProvider, installCryptoProvider, withCryptoProvider, type CryptoProvider } from './crypto/provider';
+export { nobleCryptoProvider } from './crypto/provider-noble';
 export { TlsError, alertFor, alertName, ALERT_CODES, type AlertDescription, type TlsErrorKind } from './errors';
 export {
   CIPHER_SUITES,

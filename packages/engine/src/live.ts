@@ -13,7 +13,7 @@ import { utf8 } from './codec/hex';
 import type { ClientConfig, GroupName, ServerConfig } from './config';
 import { systemRng } from './crypto/rng';
 import type { EventSink, Side, TlsEvent, TlsEventBody, TlsVersionName } from './events';
-import { httpResponseComplete } from './io/http';
+import { httpResponseComplete, readRequest } from './io/http';
 import { driveTransport, type Driver, type Outcome, type Transport } from './io/driver';
 import { createClient } from './client/client';
 import { createServer } from './server/server';
@@ -59,11 +59,6 @@ function withNotesFirst(transport: Transport, first: () => void): Transport {
 }
 
 const peerOf = (side: Side): Side => (side === 'client' ? 'server' : 'client');
-
-/** Is `bytes` a complete HTTP/1.x request head (we answer GET/HEAD-like requests; a body is not read)? */
-function requestHeadComplete(text: string): boolean {
-  return text.includes('\r\n\r\n') || text.includes('\n\n');
-}
 
 function hostOf(target: string): string {
   const m = /^\[([^\]]+)\]:\d+$/.exec(target) ?? /^([^:]+):\d+$/.exec(target);
@@ -189,7 +184,11 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
         received += new TextDecoder().decode(data);
         if (ours === 'client') {
           if (httpResponseComplete(received)) finishOnce(d);
-        } else if (!answered && requestHeadComplete(received)) {
+        } else if (!answered && readRequest(received).kind === 'too-large') {
+          answered = true;
+          d.send(utf8.encode('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+          d.close();
+        } else if (!answered && readRequest(received).kind === 'complete') {
           answered = true;
           const neg = d.events.filter((e): e is Extract<TlsEvent, { type: 'negotiated' }> => e.type === 'negotiated' && e.side === 'server');
           const version = neg.map((e) => e.version).filter(Boolean).pop() ?? sc.version;

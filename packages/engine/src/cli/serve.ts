@@ -1,8 +1,10 @@
 /**
  * `tlslab serve --port N`: the engine's TLS server on a real TCP port.
  *
- * Each connection gets a fresh server endpoint; each request (an HTTP request, or any line of
- * text) gets a small HTTP/1.1 response saying what was negotiated, then close_notify. Without
+ * Each connection gets a fresh server endpoint; its request (an HTTP request, read up to the
+ * end of its headers, or any other line of text) gets a small HTTP/1.1 response saying what was
+ * negotiated, then close_notify. A request head larger than 16 KiB gets 431, one that does not
+ * end within --request-timeout seconds of its first byte gets 408. Without
  * `--cert` it generates a demo chain (root → intermediate → leaf) and writes the root to
  * `.tlslab/demo-root.pem`, so `tlslab connect`, `openssl s_client -CAfile` or `curl --cacert`
  * can verify it.
@@ -40,6 +42,10 @@ import { summaryLines } from './trace';
 import { demoServerChain } from './pki-io';
 import { describeFailure, driveEndpoint, type Driver } from './socket';
 import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
+import { MAX_REQUEST_HEAD, readRequest } from '../io/http';
+
+/** Default bound on the time from a request's first byte to the end of its headers. */
+const REQUEST_TIMEOUT_S = 10;
 
 export const SERVE_FLAGS: FlagSpecs = {
   port: { type: 'string', metavar: 'N', help: 'TCP port to listen on (0: any free port)' },
@@ -62,6 +68,7 @@ export const SERVE_FLAGS: FlagSpecs = {
     metavar: 'BYTES',
     help: 'with --tickets: accept up to BYTES of 0-RTT data on a resumed connection (replayed ClientHellos are caught within this process)',
   },
+  'request-timeout': { type: 'string', metavar: 'SECONDS', help: `how long a request may take from its first byte to the end of its headers (default ${REQUEST_TIMEOUT_S}; then 408)` },
   once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
   trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines, each with its connection number (status lines go to stderr)' },
@@ -173,10 +180,17 @@ export function responseFor(request: string, events: readonly TlsEvent[]): strin
   return `HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${utf8.encode(body).length}\r\nConnection: close\r\nServer: tlslab\r\n\r\n${body}`;
 }
 
-/** Complete request? An HTTP request ends with an empty line; anything else is one line of text. */
-function requestComplete(buf: string): boolean {
-  if (/^[A-Z]+ \S+ HTTP\/1\.[01]\r?\n/.test(buf) || /^[A-Z]+ \S+ HTTP\/1\.[01]$/.test(buf)) return /\r?\n\r?\n/.test(buf);
-  return buf.includes('\n') || !/^[A-Z]+ /.test(buf);
+/** An error response (no request was served). */
+function errorResponse(status: string, text: string): string {
+  const body = `${text}\n`;
+  return `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${utf8.encode(body).length}\r\nConnection: close\r\nServer: tlslab\r\n\r\n${body}`;
+}
+
+function parseRequestTimeout(arg: string | undefined): number {
+  if (arg === undefined) return REQUEST_TIMEOUT_S * 1000;
+  const s = Number(arg);
+  if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`bad --request-timeout "${arg}" (seconds, more than 0 and at most 3600)`);
+  return s * 1000;
 }
 
 /**
@@ -203,6 +217,7 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
   for (const l of setup.lines) status(l);
   for (const n of keyLogNotes) status(`note: ${n}`);
   const once = getBool(p, 'once');
+  const requestTimeoutMs = parseRequestTimeout(getString(p, 'request-timeout'));
 
   let nextConn = 0;
   const sockets = new Set<Socket>();
@@ -220,6 +235,10 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
       if (once) server.close();
       let buf = '';
       let answered = false;
+      let requestTimer: ReturnType<typeof setTimeout> | undefined;
+      // One decoder per connection: a character split across records is read whole.
+      const decoder = new TextDecoder();
+      socket.on('close', () => clearTimeout(requestTimer));
       const printer = eventPrinter(io, mode, mode === 'trace' ? `#${id} ` : '', { connection: id });
       const keyLog = keyLogFile ? keyLogAppender(keyLogFile, 'server', (m) => status(`#${id} ${m}`)) : undefined;
       if (mode === 'trace') io.out(`── connection #${id} from ${peer} ──\n`);
@@ -236,12 +255,25 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
         },
         onAppData: (data, d) => {
           if (answered) return;
-          buf += utf8.decode(data);
-          if (!requestComplete(buf)) return;
-          answered = true;
-          status(`#${id} ${peer}: ${JSON.stringify(buf.split(/\r?\n/, 1)[0])}`);
-          d.send(utf8.encode(responseFor(buf, d.events)));
-          d.close();
+          buf += decoder.decode(data, { stream: true });
+          const answer = (response: string, line: string): void => {
+            answered = true;
+            clearTimeout(requestTimer);
+            status(`#${id} ${peer}: ${line}`);
+            d.send(utf8.encode(response));
+            d.close();
+          };
+          // The bound on time runs from the request's first byte (RFC 9110 §15.5.9: 408).
+          requestTimer ??= setTimeout(() => {
+            if (!answered) answer(errorResponse('408 Request Timeout', `The request did not end (an empty line after its headers) within ${requestTimeoutMs / 1000} s.`), `request incomplete after ${requestTimeoutMs / 1000} s: 408`);
+          }, requestTimeoutMs);
+          const r = readRequest(buf);
+          if (r.kind === 'incomplete') return;
+          if (r.kind === 'too-large') {
+            answer(errorResponse('431 Request Header Fields Too Large', `The request head is larger than ${MAX_REQUEST_HEAD} bytes.`), `request head over ${MAX_REQUEST_HEAD} bytes: 431`);
+            return;
+          }
+          answer(responseFor(r.head, d.events), JSON.stringify(r.head.split(/\r?\n/, 1)[0]));
         },
       });
       void driver.finished.then((o) => {

@@ -5,7 +5,8 @@
  */
 import type { ClientConfig, Endpoint } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { HandshakeType, TLS12 } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
 import { checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
@@ -33,6 +34,32 @@ export type ClientState =
   /** TLS 1.2 negotiated: the TLS 1.2 flow has its own states (its `state` is ours). */
   | { name: 'Tls12'; flow: Tls12ClientFlow }
   | { name: 'Closed' };
+
+/** The handshake message types each TLS 1.3 state takes (checked before the body is parsed). */
+function expectedTypes(st: Exclude<ClientState, { name: 'Tls12' }>): readonly number[] {
+  switch (st.name) {
+    case 'Start':
+    case 'Closed':
+      return [];
+    case 'ExpectServerHello':
+      return [HandshakeType.server_hello]; // ServerHello or HelloRetryRequest
+    case 'ExpectEncryptedExtensions':
+      return [HandshakeType.encrypted_extensions];
+    case 'ExpectCertificateOrCertificateRequest':
+      return [HandshakeType.certificate, HandshakeType.certificate_request];
+    case 'ExpectCertificate':
+      return [HandshakeType.certificate];
+    case 'ExpectCertificateVerify':
+      return [HandshakeType.certificate_verify];
+    case 'ExpectFinished':
+      return [HandshakeType.finished];
+    case 'Connected':
+      // RFC 8446 §4.6 (no post_handshake_auth offered, §4.6.2): tickets and key updates only.
+      return [HandshakeType.new_session_ticket, HandshakeType.key_update];
+    default:
+      return assertNever(st);
+  }
+}
 
 export class TlsClient extends Connection implements Endpoint {
   private st: ClientState = { name: 'Start' };
@@ -126,6 +153,9 @@ export class TlsClient extends Connection implements Endpoint {
       this.afterTls12();
       return;
     }
+    // RFC 8446 §5 lets a TLS 1.3 endpoint drop a middlebox change_cipher_spec; a client that
+    // offers only TLS 1.2 gets none before ServerHello (RFC 5246 §7.1): unexpected_message.
+    if (this.config.versions && !this.config.versions.includes('TLS 1.3')) throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec before ServerHello');
     super.handleChangeCipherSpec(body, recordId);
   }
 
@@ -138,6 +168,13 @@ export class TlsClient extends Connection implements Endpoint {
     }
     const cfg = this.config;
     const offer = this.offer!;
+    if (st.name === 'ExpectServerHello' && frame.msgType === HandshakeType.hello_request && offer.versions.includes(TLS12)) {
+      // RFC 5246 §7.4.1.1: a HelloRequest while we negotiate is ignored (it is in no transcript).
+      if (frame.body.length !== 0) throw new TlsError('DecodeError', 'HelloRequest must be empty (RFC 5246 §7.4.1.1)');
+      this.note('Ignored a HelloRequest during the handshake.', 'RFC 5246 §7.4.1.1');
+      return;
+    }
+    expectType(frame, st.name, expectedTypes(st));
     const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
       case 'Start':

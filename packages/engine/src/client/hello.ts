@@ -11,10 +11,10 @@ import type { SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEME_CODES, SIGNATURE_SCHEMES } from '../crypto/signature';
 import { TLS13_SUITES } from '../crypto/cipher-suites';
 import { TLS12_SUITES } from '../tls12/suites';
-import { generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
+import { drawPrivateKey, generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
-import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, TLS12, TLS13 } from '../msgs/enums';
+import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
 
@@ -79,7 +79,12 @@ export function makeOffer(cfg: ClientConfig): Offer {
   });
   const groups = cfg.groups ?? DEFAULT_GROUPS;
   const shareGroups = cfg.keyShareGroups ?? [groups[0]!];
-  const keyShares = shareGroups.map((g) => generateKeyShare(g, cfg.rng, cfg.fixed?.keyShares?.[g]));
+  // Only a TLS 1.3 ClientHello carries key shares. A TLS 1.2-only client computes none (its
+  // ECDHE key comes after ServerKeyExchange), but draws the same bytes from the rng, so a seed
+  // gives the same randoms as it always has.
+  const keyShares = versions.includes(TLS13)
+    ? shareGroups.map((g) => generateKeyShare(g, cfg.rng, cfg.fixed?.keyShares?.[g]))
+    : (shareGroups.forEach((g) => drawPrivateKey(g, cfg.rng, cfg.fixed?.keyShares?.[g])), []);
   const random = cfg.fixed?.random ?? cfg.rng(32);
   const compat = cfg.middleboxCompat ?? true;
   const sessionId = cfg.fixed?.sessionId ?? (compat ? cfg.rng(32) : new Uint8Array(0));
@@ -164,6 +169,10 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
  * RFC 8446 §4.1.3 and §4.2.1.
  */
 export function checkServerHello(sh: ServerHelloMsg, offer: Offer): TlsVersionName {
+  // RFC 8446 §D.5: a ServerHello.legacy_version of 0x0300 or less is a protocol_version, whatever else it says.
+  if (sh.legacyVersion <= SSL3) {
+    throw new TlsError('IncompatibleVersion', `${sh.type}.legacy_version 0x${sh.legacyVersion.toString(16).padStart(4, '0')} is SSL 3.0 or older (RFC 8446 §D.5)`);
+  }
   const sv = findExt(sh.extensions, 'supported_versions_selected');
   let version: number;
   if (sv) {

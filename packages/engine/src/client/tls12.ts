@@ -26,9 +26,10 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { schemeMatchesKey, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { schemesForKeyTls12, signTls12 } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
-import { GROUPS, nameOf } from '../msgs/enums';
+import { GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
@@ -97,8 +98,33 @@ type State =
   | { name: 'ExpectServerHelloDone'; hs: Hs; serverKey: PublicKey; ecdhe?: { group: GroupName; serverPublic: Uint8Array }; request: CertificateRequest12 }
   | { name: 'ExpectChangeCipherSpec'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
   | { name: 'ExpectFinished'; hs: Hs; masterSecret: Uint8Array }
-  | { name: 'Connected' }
+  /** Keeps the io to decline renegotiation (a HelloRequest here). */
+  | { name: 'Connected'; io: HandshakeIo }
   | { name: 'Closed' };
+
+/** The handshake message types each state takes, checked before the body is parsed (RFC 5246 §7.4); HelloRequest is taken in every state but Closed. */
+function expects(state: State): readonly number[] {
+  const helloRequest = HandshakeType.hello_request;
+  switch (state.name) {
+    case 'ExpectCertificate':
+      return [helloRequest, HandshakeType.certificate];
+    case 'ExpectServerKeyExchange':
+      return [helloRequest, HandshakeType.server_key_exchange];
+    case 'ExpectCertificateRequestOrHelloDone':
+      return [helloRequest, HandshakeType.certificate_request, HandshakeType.server_hello_done];
+    case 'ExpectServerHelloDone':
+      return [helloRequest, HandshakeType.server_hello_done];
+    case 'ExpectChangeCipherSpec':
+    case 'Connected':
+      return [helloRequest];
+    case 'ExpectFinished':
+      return [helloRequest, HandshakeType.finished];
+    case 'Closed':
+      return [];
+    default:
+      return assertNever(state);
+  }
+}
 
 /** Queues a message; returns the id of the record that carries it. */
 function send(hs: Hs, m: Tls12Message): string {
@@ -161,9 +187,14 @@ function afterServerHello(start: Tls12ClientStart): State {
 
 function step(state: State, input: Tls12Input): State {
   if (input.kind === 'handshake' && input.message.msg.type === 'HelloRequest' && state.name !== 'Closed') {
-    // RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript and may be ignored; we
-    // never renegotiate (RFC 5746), so it is ignored in every state.
-    if ('hs' in state) state.hs.io.note('Ignored a HelloRequest: this client does not renegotiate.', 'RFC 5246 §7.4.1.1');
+    // RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript. During a handshake it is
+    // ignored; after it, a client that does not renegotiate may answer no_renegotiation — a
+    // warning (§7.2.2) — so the server is not left waiting for a ClientHello that never comes.
+    if ('hs' in state) state.hs.io.note('Ignored a HelloRequest during the handshake.', 'RFC 5246 §7.4.1.1');
+    if (state.name === 'Connected') {
+      state.io.note('The server asked to renegotiate (HelloRequest); this client does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.', 'RFC 5246 §7.4.1.1');
+      state.io.decline('DeclineRenegotiation', 'a HelloRequest after the handshake: this client does not renegotiate');
+    }
     return state;
   }
   switch (state.name) {
@@ -228,7 +259,7 @@ function step(state: State, input: Tls12Input): State {
       }
       hs.transcript.push(m.bytes);
       hs.io.emit({ type: 'timing', what: 'handshake (client)', ms: hs.io.elapsed() });
-      return { name: 'Connected' };
+      return { name: 'Connected', io: hs.io };
     }
     case 'Connected':
       throw unexpectedInput(state.name, 'application data', input);
@@ -273,7 +304,8 @@ function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8
     hs.io.note(`our ${key.type} client certificate is not among the requested certificate_types; sending none`, 'RFC 5246 §7.4.6');
     return undefined;
   }
-  const mine = (hs.config.signatureSchemes ?? schemesForKey(key.publicKey)).filter((s) => schemeMatchesKey(s, key.publicKey));
+  // TLS 1.2: an ECDSA key signs with any hash the server lists for ECDSA (tls12/signing.ts).
+  const mine = (hs.config.signatureSchemes ?? schemesForKeyTls12(key.publicKey)).filter((s) => schemeFitsKeyTls12(s, key.publicKey));
   // In TLS 1.2, PKCS#1 v1.5 is the interoperable choice for RSA CertificateVerify; prefer what the server lists first.
   const scheme = request.signatureAlgorithms.map(signatureSchemeFromCode).find((s): s is SignatureSchemeName => !!s && mine.includes(s));
   if (!scheme) {
@@ -344,7 +376,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
 
   if (client) {
     // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.
-    const signature = timed(io, `CertificateVerify ${client.scheme} signature`, () => sign(client.scheme, client.key, transcriptBytes(hs.transcript), rng));
+    const signature = timed(io, `CertificateVerify ${client.scheme} signature`, () => signTls12(client.scheme, client.key, transcriptBytes(hs.transcript), rng));
     send(hs, { type: 'CertificateVerify', signed: { algorithm: SIGNATURE_SCHEME_CODES[client.scheme], signature } });
     io.emit({ type: 'negotiated', clientAuth: 'requested' });
   }
@@ -361,5 +393,5 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
 /** Continues a handshake whose ServerHello negotiated TLS 1.2 (hello.ts has checked it). */
 export function continueTls12(start: Tls12ClientStart): Tls12ClientFlow {
   // client.ts reports the move from ExpectServerHello to our first state.
-  return new StepFlow<State>(start.io, afterServerHello(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' });
+  return new StepFlow<State>(start.io, afterServerHello(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' }, expects);
 }

@@ -65,6 +65,7 @@ export const HANDSHAKE_TYPES: NameTable = {
 };
 
 export const HandshakeType = {
+  hello_request: 0,
   client_hello: 1,
   server_hello: 2,
   new_session_ticket: 4,
@@ -90,6 +91,8 @@ export const VERSIONS: NameTable = {
   0x0304: 'TLS 1.3',
 };
 
+/** SSL 3.0: a legacy_version at or below it is refused with protocol_version (RFC 8446 §D.5). */
+export const SSL3 = 0x0300;
 export const TLS12 = 0x0303;
 export const TLS13 = 0x0304;
 

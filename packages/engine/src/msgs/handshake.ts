@@ -344,3 +344,15 @@ export function expectMessage<T extends HandshakeName>(got: EncodedMessage, ...n
   }
   return got.msg as Extract<HandshakeMessage, { type: T }>;
 }
+
+/**
+ * The check before any body is parsed: a message whose type the state does not expect is an
+ * unexpected_message (RFC 8446 §6.2, RFC 5246 §7.4), whatever its body — so a ServerHello, a
+ * Finished or a KeyUpdate where a ClientHello belongs is answered the same way, parseable or not.
+ */
+export function expectType(frame: HandshakeFrame, state: string, allowed: readonly number[]): void {
+  if (allowed.includes(frame.msgType)) return;
+  // msg_type 2 is ServerHello or (by its random) HelloRetryRequest, RFC 8446 §4.1.3.
+  const expected = allowed.map((t) => (t === HandshakeType.server_hello ? 'ServerHello or HelloRetryRequest' : nameOf(HANDSHAKE_TYPES, t, 2))).join(' or ') || 'no handshake message';
+  throw new TlsError('PeerUnexpectedMessage', `${state}: expected ${expected}, got ${nameOf(HANDSHAKE_TYPES, frame.msgType, 2)}`);
+}

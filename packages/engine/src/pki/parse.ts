@@ -22,12 +22,13 @@ import {
 import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { p256, p384 } from '@noble/curves/nist.js';
 import { toHex } from '../codec/hex';
 import { certificateParts, children, decodeName, readTlv } from './der';
 import { decodePolicyExtension, type PolicyInfo } from './policies';
 import { decodeGeneralNames, decodeNameConstraints, describeRawName, ipText, type RawGeneralName, type RawSubtree } from './general-names';
 import type { PrivateKey, PublicKey } from '../crypto/keys';
+import { isValidScalar } from '../crypto/ec';
+import { cryptoProvider } from '../crypto/provider';
 import { bitLength, hash, os2ip, rsaPrivateKeyFromComponents, type HashName } from '../crypto/rsa';
 import {
   ecPublicPoint,
@@ -389,7 +390,7 @@ function subtreeBase(st: RawSubtree): GeneralSubtreeBase {
 // ---------------------------------------------------------------------------------------------
 // Public keys
 
-const CURVES = { 'ecdsa-p256': p256, 'ecdsa-p384': p384 } as const;
+const CURVES = { 'ecdsa-p256': 'p256', 'ecdsa-p384': 'p384' } as const;
 
 function curveName(oid: string | undefined): string {
   switch (oid) {
@@ -428,7 +429,7 @@ export function publicKeyFromSpki(spki: Uint8Array | SubjectPublicKeyInfo): Publ
       if (!params.namedCurve) throw new PkiParseError('EC key with explicit parameters: only named curves are allowed (RFC 5480 §2.1.1; CABF BR §6.1.5)');
       if (!type) throw new PkiParseError(`EC curve ${curveName(params.namedCurve)} is not supported (P-256 and P-384 are)`);
       try {
-        const point = CURVES[type].Point.fromBytes(bits).toBytes(false);
+        const point = cryptoProvider().ecPointDecode(CURVES[type], bits);
         return { type, point };
       } catch {
         throw new PkiParseError(`EC public key is not a valid ${curveName(params.namedCurve)} point`);
@@ -722,7 +723,7 @@ function ecKeyFromD(type: 'ecdsa-p256' | 'ecdsa-p384', dRaw: Uint8Array): Privat
   if (dRaw.length > len) throw new PkiParseError(`EC private key is ${dRaw.length} bytes, expected ${len}`);
   const d = new Uint8Array(len);
   d.set(dRaw, len - dRaw.length);
-  if (!CURVES[type].utils.isValidSecretKey(d)) throw new PkiParseError('EC private key is out of range');
+  if (!isValidScalar(CURVES[type], d)) throw new PkiParseError('EC private key is out of range');
   return { type, d, publicKey: { type, point: ecPublicPoint(type, d) } };
 }
 

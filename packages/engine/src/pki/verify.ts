@@ -19,6 +19,7 @@
  */
 import type { CertCheck, CertSummary, VerificationReportSummary } from '../events';
 import { verifyX509Signature } from '../crypto/signature';
+import { lastX509SignatureCached } from '../crypto/signature-cache';
 import { clearParseCache, nameAttributesFromDer, nameKey, parseCertificateCached, type ParsedCertificate } from './parse';
 import { certificateParts } from './der';
 import { equalBytes } from '../codec/hex';
@@ -263,12 +264,12 @@ function linkChecks(ctx: PathContext, i: number): CheckInput[] {
   const issuer = ctx.path[i + 1]!;
   const key = `${c.sha256}|${issuer.sha256}`;
   let ok = ctx.sigCache.get(key);
+  let cached = false;
   if (ok === undefined) {
-    ok =
-      issuer.publicKey !== null &&
-      c.signatureAlgorithmsMatch &&
-      c.signatureUnusedBits === 0 &&
-      verifyX509Signature(c.signatureAlgorithm, issuer.publicKey, c.tbs, c.signature);
+    const checkable = issuer.publicKey !== null && c.signatureAlgorithmsMatch && c.signatureUnusedBits === 0;
+    ok = checkable && verifyX509Signature(c.signatureAlgorithm, issuer.publicKey!, c.tbs, c.signature);
+    // The process-wide signature cache answered (crypto/signature-cache.ts): say so.
+    cached = checkable && lastX509SignatureCached();
     ctx.sigCache.set(key, ok);
   }
   const out: CheckInput[] = [
@@ -278,8 +279,9 @@ function linkChecks(ctx: PathContext, i: number): CheckInput[] {
       cert: i,
       compared: `${c.signatureAlgorithm.name} signature on "${c.subject}" vs public key (${issuer.keyDescription}) of "${issuer.subject}"`,
       pass: ok,
-      reason: ok ? `the issuer's key verifies the signature over tbsCertificate` : signatureFailure(c, issuer),
+      reason: `${ok ? `the issuer's key verifies the signature over tbsCertificate` : signatureFailure(c, issuer)}${cached ? ' (signature checked earlier, cached)' : ''}`,
       rfc: 'RFC 5280 §6.1.3 (a)(1)',
+      ...(cached ? { cached: true } : {}),
     },
   ];
   const h = 'hash' in c.signatureAlgorithm ? c.signatureAlgorithm.hash : undefined;

@@ -12,7 +12,7 @@
  */
 import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes } from '../codec/hex';
-import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, type AlertDescription } from '../errors';
+import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, warningFor, type AlertDescription, type TlsDeclineKind } from '../errors';
 import type { EventSink, Side, TlsEventBody, TlsVersionName } from '../events';
 import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../msgs/enums';
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
@@ -53,6 +53,8 @@ export interface HandshakeIo {
    * to `maxBytes`; the first record that opens ends the skipping.
    */
   skipEarlyData(maxBytes: number): void;
+  /** Declines a request with a warning alert (errors.ts `warningFor`); the connection goes on. */
+  decline(kind: TlsDeclineKind, reason: string): void;
 }
 
 export abstract class Connection {
@@ -123,6 +125,7 @@ export abstract class Connection {
       skipEarlyData: (n) => {
         this.earlySkipBudget = n;
       },
+      decline: (k, r) => this.decline(k, r),
     };
   }
 
@@ -386,6 +389,9 @@ export abstract class Connection {
   }
 
   private handleAlert(content: Uint8Array): void {
+    // RFC 8446 §5.1 / RFC 5246 §6.2.1: zero-length fragments of types other than
+    // application_data are not allowed (in TLS 1.3 also when the record was only padding).
+    if (content.length === 0) throw new TlsError('PeerUnexpectedMessage', 'zero-length alert record');
     // RFC 8446 §6: an alert is exactly two bytes.
     if (content.length !== 2) throw new TlsError('DecodeError', `alert of ${content.length} bytes (must be 2)`);
     const level = content[0]!;
@@ -403,6 +409,11 @@ export abstract class Connection {
     }
     if (code === ALERT_CODES.user_canceled) {
       this.note('The peer sent user_canceled; waiting for its close_notify.', 'RFC 8446 §6.1');
+      return;
+    }
+    if (code === ALERT_CODES.no_renegotiation && level === 1 && this.version === 'TLS 1.2' && this.connected) {
+      // RFC 5246 §7.2.2: a warning; the requester decides whether to go on. We never ask to renegotiate, so there is nothing to undo.
+      this.note('The peer declined a renegotiation (warning no_renegotiation); the connection goes on.', 'RFC 5246 §7.2.2');
       return;
     }
     // RFC 8446 §6.2: every other alert is fatal in TLS 1.3, whatever its level.
@@ -482,6 +493,11 @@ export abstract class Connection {
   protected sendCcs(): void {
     this.flush();
     this.writeRecord(ContentType.change_cipher_spec, new Uint8Array([1]), []);
+  }
+
+  /** Declines a request with the warning alert the one table picks (errors.ts); the state does not change. */
+  protected decline(kind: TlsDeclineKind, reason: string): void {
+    this.sendAlert(1, warningFor(kind), reason);
   }
 
   protected sendAlert(level: 1 | 2, description: AlertDescription, reason?: string): void {

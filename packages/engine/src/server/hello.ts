@@ -10,7 +10,7 @@ import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys'
 import { schemesForKey, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
-import { TLS12, TLS13 } from '../msgs/enums';
+import { SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { findExt, type KeyShareEntry } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
 import { describePublicKey, parseCertificateCached, publicKeysEqual } from '../pki/parse';
@@ -18,9 +18,20 @@ import type { HandshakeIo } from '../record/connection';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 
+/**
+ * RFC 8446 §D.5: a ClientHello.legacy_version of 0x0300 (SSL 3.0) or less is refused with
+ * protocol_version, whatever supported_versions offers — in the first and the second ClientHello.
+ */
+export function checkLegacyVersion(ch: ClientHelloMsg): void {
+  if (ch.legacyVersion <= SSL3) {
+    throw new TlsError('IncompatibleVersion', `ClientHello.legacy_version 0x${ch.legacyVersion.toString(16).padStart(4, '0')} is SSL 3.0 or older (RFC 8446 §D.5)`);
+  }
+}
+
 /** Which version this ClientHello gets (RFC 8446 §4.2.1, RFC 5246 §E.1). */
 export function chooseVersion(cfg: ServerConfig, ch: ClientHelloMsg): TlsVersionName {
   const ours = cfg.versions ?? ['TLS 1.3'];
+  checkLegacyVersion(ch);
   const sv = findExt(ch.extensions, 'supported_versions');
   if (sv) {
     if (ours.includes('TLS 1.3') && sv.versions.includes(TLS13)) return 'TLS 1.3';

@@ -4,10 +4,11 @@
  */
 import type { Endpoint, ServerConfig } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { encodeHandshake, expectMessage, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { HandshakeType } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
 import { nextTrafficKeys } from '../client/tls13';
-import { chooseVersion, type ClientHelloMsg } from './hello';
+import { checkLegacyVersion, chooseVersion, type ClientHelloMsg } from './hello';
 import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, onEndOfEarlyData, type ServerState13 } from './tls13';
 import { continueTls12, type Tls12ServerFlow } from './tls12';
 
@@ -16,6 +17,30 @@ export type ServerState =
   | ServerState13
   | { name: 'Tls12'; flow: Tls12ServerFlow }
   | { name: 'Closed' };
+
+/** The handshake message types each TLS 1.3 state takes (checked before the body is parsed). */
+function expectedTypes(st: Exclude<ServerState, { name: 'Tls12' }>): readonly number[] {
+  switch (st.name) {
+    case 'ExpectClientHello':
+    case 'ExpectSecondClientHello':
+      return [HandshakeType.client_hello];
+    case 'ExpectEndOfEarlyData':
+      return [HandshakeType.end_of_early_data];
+    case 'ExpectClientCertificate':
+      return [HandshakeType.certificate];
+    case 'ExpectClientCertificateVerify':
+      return [HandshakeType.certificate_verify];
+    case 'ExpectClientFinished':
+      return [HandshakeType.finished];
+    case 'Connected':
+      // RFC 8446 §4.6: the only post-handshake message a server accepts is KeyUpdate.
+      return [HandshakeType.key_update];
+    case 'Closed':
+      return [];
+    default:
+      return assertNever(st);
+  }
+}
 
 export class TlsServer extends Connection implements Endpoint {
   private st: ServerState = { name: 'ExpectClientHello' };
@@ -84,6 +109,7 @@ export class TlsServer extends Connection implements Endpoint {
       return;
     }
     const cfg = this.config;
+    expectType(frame, st.name, expectedTypes(st));
     const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
       case 'Closed':
@@ -104,7 +130,10 @@ export class TlsServer extends Connection implements Endpoint {
         return;
       }
       case 'ExpectSecondClientHello': {
-        expectMessage(enc, 'ClientHello');
+        checkLegacyVersion(expectMessage(enc, 'ClientHello'));
+        // RFC 8446 §4.2.10: rejected 0-RTT records are skipped only until the second ClientHello;
+        // the client sends none after it, so from here a record that does not open is bad_record_mac (§5.2).
+        this.io.skipEarlyData(0);
         this.go(onClientHello13(this.io, cfg, enc as EncodedMessage<ClientHelloMsg>, st.first));
         this.flush();
         return;

@@ -25,9 +25,10 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { SIGNATURE_SCHEMES, schemesForKey, sign, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { SIGNATURE_SCHEMES, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import { schemesForKeyTls12, signTls12 } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
-import { DOWNGRADE_TLS12, TLS12 } from '../msgs/enums';
+import { DOWNGRADE_TLS12, HandshakeType, TLS12 } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
@@ -99,7 +100,8 @@ export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: Publi
   const sa = findExt(ch.extensions, 'signature_algorithms');
   const allowed = cfg.signatureSchemes;
   // RFC 5246 §7.4.1.4.1: without signature_algorithms the client only accepts SHA-1, which we do not sign with.
-  const scheme = sa ? schemesForKey(key).find((s) => sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s))) : undefined;
+  // An ECDSA key signs with any hash the client offers for ECDSA (RFC 8422 §5.1.1): signing/schemesForKeyTls12.
+  const scheme = sa ? schemesForKeyTls12(key).find((s) => sa.schemes.includes(SIGNATURE_SCHEME_CODES[s]) && (!allowed || allowed.includes(s))) : undefined;
 
   const ours = TLS12_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort((a, b) =>
     cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0,
@@ -168,8 +170,30 @@ type State =
   | { name: 'ExpectCertificateVerify'; hs: Hs; clientKey: PublicKey; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
   | { name: 'ExpectChangeCipherSpec'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
   | { name: 'ExpectFinished'; hs: Hs; masterSecret: Uint8Array; keys: Tls12TrafficKeys }
-  | { name: 'Connected' }
+  /** Keeps the io to decline renegotiation (a ClientHello here). */
+  | { name: 'Connected'; io: HandshakeIo }
   | { name: 'Closed' };
+
+/** The handshake message types each state takes, checked before the body is parsed (RFC 5246 §7.4). */
+function expects(state: State): readonly number[] {
+  switch (state.name) {
+    case 'ExpectCertificate':
+      return [HandshakeType.certificate];
+    case 'ExpectClientKeyExchange':
+      return [HandshakeType.client_key_exchange];
+    case 'ExpectCertificateVerify':
+      return [HandshakeType.certificate_verify];
+    case 'ExpectChangeCipherSpec':
+    case 'Closed':
+      return [];
+    case 'ExpectFinished':
+      return [HandshakeType.finished];
+    case 'Connected':
+      return [HandshakeType.client_hello]; // a renegotiation request, declined
+    default:
+      return assertNever(state);
+  }
+}
 
 function send(hs: Hs, m: Tls12Message, tamper?: (bytes: Uint8Array) => void): Encoded12 {
   const enc = encodeHandshake12(m);
@@ -258,7 +282,7 @@ function firstFlight(start: Tls12ServerStart): State {
       io.note(`The server has this certificate but not its private key, so it cannot sign ServerKeyExchange (its ${group} public key with the randoms) — the handshake cannot continue.`, 'RFC 5246 §7.4.3');
       throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign ServerKeyExchange');
     }
-    const signature = timed(io, `ServerKeyExchange ${scheme} signature`, () => sign(scheme, certKey, content, config.rng));
+    const signature = timed(io, `ServerKeyExchange ${scheme} signature`, () => signTls12(scheme, certKey, content, config.rng));
     const faulty = config.faults?.includes('tls12-bad-signature') ?? false;
     if (faulty) {
       signature[signature.length - 1]! ^= 0x01;
@@ -403,14 +427,19 @@ function step(state: State, input: Tls12Input): State {
       send(hs, { type: 'Finished', verifyData }, bad ? (b) => void (b[b.length - 1]! ^= 0x01) : undefined);
       io.flush();
       io.emit({ type: 'timing', what: 'handshake (server)', ms: io.elapsed() });
-      return { name: 'Connected' };
+      return { name: 'Connected', io };
     }
-    case 'Connected':
-      if (input.kind === 'handshake' && input.message.msg.type === 'ClientHello') {
-        // RFC 5746 §4.4 / RFC 5246 §7.4.1.2: we do not renegotiate.
-        throw new TlsError('PeerUnexpectedMessage', 'renegotiation is not supported');
-      }
-      throw unexpectedInput(state.name, 'application data', input);
+    case 'Connected': {
+      // A ClientHello after the handshake asks to renegotiate (with or without renegotiation_info).
+      // We do not renegotiate: RFC 5246 §7.2.2 lets the server decline with a warning
+      // no_renegotiation and go on with the connection (RFC 5746 §4.4 keeps that answer open to
+      // a server that does not renegotiate). The ClientHello is not part of any transcript.
+      expectMessage(state.name, input, 'ClientHello');
+      const io = state.io;
+      io.note('The client asked to renegotiate (a ClientHello after the handshake); this server does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.', 'RFC 5246 §7.2.2');
+      io.decline('DeclineRenegotiation', 'a ClientHello after the handshake: this server does not renegotiate');
+      return state;
+    }
     case 'Closed':
       throw unexpectedInput(state.name, 'nothing', input);
     default:
@@ -420,6 +449,6 @@ function step(state: State, input: Tls12Input): State {
 
 /** Continues a handshake whose ClientHello negotiated TLS 1.2: sends the first flight at once. */
 export function continueTls12(start: Tls12ServerStart): Tls12ServerFlow {
-  return new StepFlow<State>(start.io, firstFlight(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' });
+  return new StepFlow<State>(start.io, firstFlight(start), step, (st) => ('hs' in st ? st.hs.suite.keyExchange : undefined), { name: 'Closed' }, expects);
 }
 

@@ -7,7 +7,7 @@
  */
 import { concatBytes } from '../codec/hex';
 import { TlsError } from '../errors';
-import type { HandshakeFrame } from '../msgs/handshake';
+import { expectType, type HandshakeFrame } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
 import { decodeHandshake12, type Encoded12, type Tls12Message } from './handshake';
 
@@ -54,6 +54,8 @@ export class StepFlow<S extends { name: string }> implements Tls12Flow {
     /** How ClientKeyExchange is read in a state (its format depends on the suite). */
     private readonly keyExchange: (state: S) => 'RSA' | 'ECDHE' | undefined,
     private readonly closed: S,
+    /** The handshake message types a state takes, checked before the body is parsed (RFC 5246 §7.4). */
+    private readonly expects: (state: S) => readonly number[],
   ) {}
 
   get state(): string {
@@ -72,14 +74,19 @@ export class StepFlow<S extends { name: string }> implements Tls12Flow {
   }
 
   handleHandshake(frame: HandshakeFrame, recordId: string): void {
+    expectType(frame, this.st.name, this.expects(this.st));
     const message = decodeHandshake12(frame, this.keyExchange(this.st));
     this.io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
     this.go({ kind: 'handshake', message });
   }
 
   handleChangeCipherSpec(body: Uint8Array, _recordId: string): void {
-    // RFC 5246 §7.1: the message consists of a single byte of value 1.
-    if (body.length !== 1 || body[0] !== 1) throw new TlsError('DecodeError', 'ChangeCipherSpec must be the single byte 1 (RFC 5246 §7.1)');
+    // RFC 5246 §7.1: the message consists of a single byte of value 1; anything else (empty,
+    // two bytes, another value) is not a ChangeCipherSpec message at all: unexpected_message
+    // (RFC 5246 §6.2.1 forbids zero-length change_cipher_spec fragments).
+    if (body.length !== 1 || body[0] !== 1) {
+      throw new TlsError('PeerUnexpectedMessage', `a change_cipher_spec record of ${body.length} byte${body.length === 1 ? '' : 's'}${body.length === 1 ? ` (value ${body[0]})` : ''}: it must be the single byte 1 (RFC 5246 §7.1)`);
+    }
     this.go({ kind: 'change_cipher_spec' });
   }
 }

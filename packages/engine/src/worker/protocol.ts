@@ -8,6 +8,7 @@
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
 import type { Scenario } from '../scenario';
+import type { ServerKeyType } from '../crypto/keys';
 import type { LiveRequest } from '../live';
 import type { RunSummary } from '../session';
 
@@ -30,6 +31,12 @@ export type ToWorker =
       /** Policy to judge by (default: webpki for a server, rfc5280 for a client). */
       policy?: 'webpki' | 'rfc5280';
     }
+  /**
+   * Make, while idle, the demo server key of a seed a run will soon use (the app sends the seed
+   * "New handshake" will draw next). No answer; a run of that seed finds the key ready, or
+   * finishes making it. Only RSA keys take long enough to need this.
+   */
+  | { type: 'prepare'; id: number; seed: string; serverKeyType: ServerKeyType }
   /**
    * A live run: our client against a real server, or our server for a real client, over a
    * WebSocket to `tlslab relay` at `relay` (e.g. ws://127.0.0.1:8090). Events come back as they

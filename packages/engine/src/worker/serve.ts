@@ -8,6 +8,7 @@
  */
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
+import { prepareDemoKey } from '../pki/demo';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
 import { verifyChain } from '../pki/verify';
 import type { FromWorker, PemInspection, ToWorker } from './protocol';
@@ -23,6 +24,9 @@ export interface WorkerPort {
 }
 
 const BATCH = 200;
+
+/** Background work runs in slices this long, so a command waits at most about this much. */
+const SLICE_MS = 8;
 
 function message(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
@@ -99,6 +103,17 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
     }
   }
 
+  /** Advances a prepared key in short slices between messages (setTimeout yields to them). */
+  function prepare(msg: Extract<ToWorker, { type: 'prepare' }>): void {
+    const { step } = prepareDemoKey(msg.seed, msg.serverKeyType);
+    const slice = (): void => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < SLICE_MS) if (step()) return;
+      setTimeout(slice, 0);
+    };
+    setTimeout(slice, 0);
+  }
+
   function inspect(msg: Extract<ToWorker, { type: 'inspect-pem' }>): PemInspection {
     const bundle = parsePemBundle(msg.chainPem);
     const problems = [...bundle.problems];
@@ -151,6 +166,9 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
           return;
         case 'inspect-pem':
           port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
+          return;
+        case 'prepare':
+          prepare(msg);
           return;
         case 'live':
           live(msg);
