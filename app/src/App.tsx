@@ -12,12 +12,16 @@ import { Narration } from './narration/Narration';
 import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
+import { PresentationToggle } from './presentation/Presentation';
+import { TimePanel } from './timing/TimePanel';
+import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
 import { RealPeer } from './live/RealPeer';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'keys', label: 'Keys' },
   { id: 'certificates', label: 'Certificates' },
+  { id: 'time', label: 'Time' },
 ];
 
 function Tabs() {
@@ -75,6 +79,8 @@ export function App() {
         <h1>
           TLS Lab <span className="tagline">a real handshake, step by step</span>
         </h1>
+        <LessonsButton />
+        <PresentationToggle />
         <Settings />
         <RealPeer />
       </header>
@@ -85,15 +91,18 @@ export function App() {
         <ErrorBanner />
         <main className="main">
           <section className="left" aria-label="Handshake">
+            <LessonPicker />
+            <LessonPlayer />
             <Narration />
             <SequenceDiagram />
           </section>
-          <section className="right" aria-label="Details">
+          <section className="right" id="details" aria-label="Details">
             <Tabs />
             <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
               {tab === 'inspector' && <Inspector />}
               {tab === 'keys' && <KeysPanel />}
               {tab === 'certificates' && <CertificatesPanel />}
+              {tab === 'time' && <TimePanel />}
             </div>
           </section>
         </main>

@@ -4,10 +4,10 @@
  * the URL in step with the settings, and restarts the Worker if it crashes or hangs, with a
  * clear message; the page keeps working either way.
  */
-import type { LiveRequest, Scenario, TlsEvent } from '@tlslab/engine';
+import type { LiveRequest, Scenario, TlsEvent, VerificationReportSummary } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
-import { nextSeed, scenarioToSearch } from './store/url';
+import { keepViewParams, nextSeed, scenarioToSearch } from './store/url';
 import { useLiveStore } from './live/store';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
@@ -17,6 +17,9 @@ let worker: Worker | null = null;
 let nextId = 1;
 const pendingEvents = new Map<number, TlsEvent[]>();
 const pemWaiters = new Map<number, (r: PemInspection) => void>();
+/** Runs made for a side view (timing comparisons): their events go to the caller, not the store. */
+const asideRuns = new Map<number, { events: TlsEvent[]; resolve: (events: TlsEvent[] | null) => void }>();
+const verifyWaiters = new Map<number, (r: VerificationReportSummary | null) => void>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 
 function post(msg: ToWorker): void {
@@ -45,10 +48,23 @@ function crashed(message: string): void {
   pendingEvents.clear();
   for (const [, resolve] of pemWaiters) resolve({ certificates: 0, keys: [], problems: [message] });
   pemWaiters.clear();
+  for (const [, r] of asideRuns) r.resolve(null);
+  asideRuns.clear();
+  for (const [, resolve] of verifyWaiters) resolve(null);
+  verifyWaiters.clear();
 }
 
 function onMessage(msg: FromWorker): void {
   const store = useAppStore.getState();
+  const aside = 'id' in msg ? asideRuns.get(msg.id) : undefined;
+  if (aside) {
+    if (msg.type === 'events') aside.events.push(...msg.events);
+    else if (msg.type === 'done' || msg.type === 'error') {
+      asideRuns.delete(msg.id);
+      aside.resolve(msg.type === 'done' ? aside.events : null);
+    }
+    return;
+  }
   switch (msg.type) {
     case 'ready':
       return;
@@ -80,7 +96,18 @@ function onMessage(msg: FromWorker): void {
       resolve?.(msg.result);
       return;
     }
+    case 'verified': {
+      verifyWaiters.get(msg.id)?.(msg.report);
+      verifyWaiters.delete(msg.id);
+      return;
+    }
     case 'error': {
+      const verifying = verifyWaiters.get(msg.id);
+      if (verifying) {
+        verifyWaiters.delete(msg.id);
+        verifying(null);
+        return;
+      }
       const resolve = pemWaiters.get(msg.id);
       if (resolve) {
         pemWaiters.delete(msg.id);
@@ -116,6 +143,15 @@ export function runScenario(scenario: Scenario): void {
   clearTimeout(watchdog);
   watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
   post({ type: 'run', id, scenario });
+}
+
+/** Runs a scenario in the Worker for a side view; resolves with its events (null if it failed). */
+export function runAside(scenario: Scenario): Promise<TlsEvent[] | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    asideRuns.set(id, { events: [], resolve });
+    post({ type: 'run', id, scenario });
+  });
 }
 
 /**
@@ -161,6 +197,9 @@ export function inspectPem(args: {
   extraTrustPem?: string;
   host?: string;
   purpose?: 'server' | 'client';
+  policy?: 'webpki' | 'rfc5280';
+  crlPem?: string;
+  email?: string;
 }): Promise<PemInspection> {
   const id = nextId++;
   return new Promise((resolve) => {
@@ -169,14 +208,23 @@ export function inspectPem(args: {
   });
 }
 
+/** Verifies a DER chain in the Worker under a policy (null if the Worker failed). */
+export function verifyInWorker(args: Omit<Extract<ToWorker, { type: 'verify' }>, 'type' | 'id'>): Promise<VerificationReportSummary | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    verifyWaiters.set(id, resolve);
+    post({ type: 'verify', id, ...args });
+  });
+}
+
 /** Starts the bridge: first run now, a new run on every scenario change, the URL kept in step. */
 export function startEngine(): void {
   const first = useAppStore.getState().scenario;
-  history.replaceState(null, '', scenarioToSearch(first));
+  history.replaceState(null, '', keepViewParams(scenarioToSearch(first), location.search));
   runScenario(first);
   useAppStore.subscribe((st, prev) => {
     if (st.scenario === prev.scenario) return;
-    history.replaceState(null, '', scenarioToSearch(st.scenario));
+    history.replaceState(null, '', keepViewParams(scenarioToSearch(st.scenario), location.search));
     runScenario(st.scenario);
   });
 }

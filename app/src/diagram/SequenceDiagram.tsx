@@ -5,6 +5,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useAppStore } from '../store';
 import { currentStates, negotiated, visibleCount } from '../store/derive';
+import { ExportButtons } from './ExportButtons';
 import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels, rowY } from './draw';
 
 function prefersReducedMotion(): boolean {
@@ -130,6 +131,7 @@ export function SequenceDiagram() {
         )}
         {status === 'done' && run.arrows.length === 0 && <span>No records were sent.</span>}
         {lastVisible?.alert && lastVisible.alert.description !== 'close_notify' && <span className="bad">ended with {lastVisible.alert.description}</span>}
+        <ExportButtons />
       </div>
       <svg ref={headRef} className="seq seq-head" height={HEADER} aria-label="Each side's current state" />
       <div className="diagram-scroll" ref={wrapRef}>

@@ -5,6 +5,7 @@
  */
 import { easeCubicOut, select, transition, type Selection } from 'd3';
 import type { Arrow, Flight } from '../store/derive';
+import { dataTiming, faultMark } from '../store/facts';
 
 export interface DrawParams {
   arrows: Arrow[];
@@ -47,7 +48,9 @@ function arrowClass(d: Arrow, selectedId: string | null): string {
   if (d.appdata) c.push('appdata');
   if (d.changeCipherSpec) c.push('ccs');
   if (d.id === selectedId) c.push('selected');
-  if (d.tampered) c.push('tampered');
+  const fault = faultMark(d);
+  if (fault) c.push(fault.kind === 'on-path' ? 'tampered' : 'faulty');
+  if (d.phase) c.push(`phase-${d.phase}`);
   return c.join(' ');
 }
 
@@ -138,6 +141,29 @@ function setText<D>(sel: Selection<any, D, any, unknown>, text: (d: D) => string
   sel.each(function (this: Element, d: D) {
     const v = text(d);
     if (this.textContent !== v) this.textContent = v;
+  });
+}
+
+/**
+ * Short lines in the margin beside an arrow's head: the last on the arrow's line, the ones
+ * before it stacked above (so the line below stays free for the certificate check).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setLines<D>(sel: Selection<any, D, any, unknown>, lines: (d: D) => string[], x: (d: D) => number): void {
+  sel.each(function (this: Element, d: D) {
+    const ls = lines(d);
+    const key = ls.join('\n');
+    if (this.getAttribute('data-lines') === key) return;
+    this.setAttribute('data-lines', key);
+    const t = select(this);
+    t.text(null);
+    ls.forEach((l, i) =>
+      t
+        .append('tspan')
+        .attr('x', x(d))
+        .attr('dy', i === 0 ? `${-(ls.length - 1) * 1.1}em` : '1.1em')
+        .text(l),
+    );
   });
 }
 
@@ -286,6 +312,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
         g.append('text').attr('class', 'label');
         g.append('text').attr('class', 'keyname');
         g.append('text').attr('class', 'tamper');
+        g.append('text').attr('class', 'timing');
         g.append('text').attr('class', 'certcheck');
         return g;
       },
@@ -355,7 +382,8 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('text-anchor', 'middle')
     .call(setText, (d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
   // Marks at the receiving end sit outside the lifelines, clear of the key's name under the
-  // arrow: a record changed on the wire says so where it arrived...
+  // arrow: who is at fault for a record — changed on the wire, or a wrong value its sender
+  // computed (the engine's fault event) — where it arrived...
   const outside = (d: Arrow) => (d.to === 'client' ? x.client - 8 : x.server + 8);
   const outsideAnchor = (d: Arrow) => (d.to === 'client' ? 'end' : 'start');
   groups
@@ -363,7 +391,15 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x', outside)
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
     .attr('text-anchor', outsideAnchor)
-    .call(setText, (d) => (d.tampered ? 'tampered' : ''));
+    .attr('class', (d) => `tamper ${faultMark(d)?.kind ?? ''}`)
+    .call(setLines, (d) => faultMark(d)?.lines ?? [], outside);
+  // ...when application data travels (0-RTT, 0.5-RTT) and when the answer arrives...
+  groups
+    .select('text.timing')
+    .attr('x', outside)
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
+    .attr('text-anchor', outsideAnchor)
+    .call(setLines, (d) => (faultMark(d) ? [] : (dataTiming(d) ?? [])), outside);
   // ...and where a certificate chain arrived, the receiver's verdict once it has checked it.
   groups
     .select('text.certcheck')

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useAppStore } from '../store';
 import { negotiated, visibleCount } from '../store/derive';
 import { rfcLink } from '../format';
+import { runSetup, stepFacts } from '../store/facts';
 import { explainAlert, explainAppData, explainEarlyData, MESSAGES, type Explanation } from './texts';
 
 export function Narration() {
@@ -61,12 +62,13 @@ export function Narration() {
       keyExchange: params.server?.keyExchange ?? params.client?.keyExchange,
       offersTicket: offersTicket,
       resumed: params.client?.resumed === true,
+      sni: runSetup(run.events)?.serverName,
     };
     const afterData = run.arrows.some((a) => a.appdata && a.index < arrow.index);
     if (arrow.alert) parts.push(explainAlert(arrow.alert.description, arrow.from, ctx.version, afterData, arrow.alert.reason));
     else if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret')
       parts.push(explainEarlyData(params.client?.earlyData === undefined ? undefined : params.client.earlyData === 'accepted'));
-    else if (arrow.appdata) parts.push(explainAppData(arrow.from, ctx.version));
+    else if (arrow.appdata) parts.push(explainAppData(arrow.from, ctx.version, arrow.phase, arrow.dataFlight));
     else if (arrow.changeCipherSpec) parts.push(MESSAGES.ChangeCipherSpec!(ctx));
     else
       for (const m of arrow.messages) {
@@ -75,6 +77,8 @@ export function Narration() {
         const entry = MESSAGES[name];
         if (entry) parts.push(entry(ctx));
       }
+    // What the engine reports about this step in so many words (faults, master secret, ...).
+    parts.push(...stepFacts(stepEvents, arrow, run.events));
   }
   return (
     <section className="narration" aria-live="polite" aria-label="Narration" data-testid="narration">

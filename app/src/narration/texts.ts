@@ -2,7 +2,8 @@
  * Plain-language explanations for each kind of step, with the RFC section that defines it.
  * Written for a person who knows what a network is but not how TLS works.
  */
-import type { Side, TlsVersionName } from '@tlslab/engine';
+import type { ServerNameForms, Side, TlsVersionName } from '@tlslab/engine';
+import { roundTripsAt } from '../store/facts';
 
 export interface Explanation {
   title: string;
@@ -17,6 +18,15 @@ interface Ctx {
   /** TLS 1.3: the client offers a ticket from an earlier session / the server accepted it. */
   offersTicket?: boolean;
   resumed?: boolean;
+  /** The server name the client sends (null: no SNI; undefined: not known), from the run event. */
+  sni?: ServerNameForms | null;
+}
+
+/** What the ClientHello says about the server name, from the run event. */
+function sniPhrase(c: Ctx): string {
+  if (c.sni === null) return 'no server name (this client sends no SNI, so the server cannot tell which site is wanted)';
+  if (c.sni?.idn) return `the server name it wants (SNI: ${c.sni.uLabel}, sent in its ASCII form ${c.sni.aLabel})`;
+  return 'the server name it wants (SNI)';
 }
 
 type Entry = (c: Ctx) => Explanation;
@@ -29,8 +39,8 @@ export const MESSAGES: Record<string, Entry> = {
     title: 'The client says hello',
     text:
       c.version === 'TLS 1.2'
-        ? 'The client opens with its client random (32 fresh bytes that make this session unique), the versions and cipher suites it supports, and the server name it wants (SNI). Nothing is secret yet: everything here travels in the clear.'
-        : 'The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, the server name (SNI) — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.' +
+        ? `The client opens with its client random (32 fresh bytes that make this session unique), the versions and cipher suites it supports, and ${sniPhrase(c)}. Nothing is secret yet: everything here travels in the clear.`
+        : `The client opens with its client random (32 fresh bytes), the cipher suites and groups it supports, ${sniPhrase(c)} — and already a key share: an ephemeral Diffie-Hellman public key, guessing the group the server will pick. That guess is what lets TLS 1.3 finish in one round trip.` +
           (c.offersTicket
             ? ' It also offers the session ticket an earlier connection gave it (pre_shared_key, always the last extension), with a binder: a MAC over this ClientHello keyed from the ticket’s pre-shared key, proving the client holds it.'
             : ''),
@@ -111,7 +121,7 @@ export const MESSAGES: Record<string, Entry> = {
     c.keyExchange === 'RSA'
       ? {
           title: 'The premaster secret, encrypted to the server',
-          text: "RSA key transport: the client makes a random 48-byte premaster secret and encrypts it with the public key from the server's certificate. Only the holder of the private key can decrypt it. Both sides then derive the master secret from client random + server random + premaster. No forward secrecy: whoever gets the server's key later can decrypt recorded sessions. (If decryption fails, the server carries on with a random premaster so an attacker learns nothing — the failure only shows at Finished.)",
+          text: "RSA key transport: the client makes a random 48-byte premaster secret and encrypts it with the public key from the server's certificate. Only the holder of the private key can decrypt it. Both sides then derive the master secret from the premaster (which formula: see the step that derives it). No forward secrecy: whoever gets the server's key later can decrypt recorded sessions. (If decryption fails, the server carries on with a random premaster so an attacker learns nothing — the failure only shows at Finished.)",
           rfc: `${R12} §7.4.7.1`,
         }
       : {
@@ -129,11 +139,19 @@ export const MESSAGES: Record<string, Entry> = {
         },
 };
 
-export function explainAppData(from: Side, version: TlsVersionName | undefined): Explanation {
+export function explainAppData(from: Side, version: TlsVersionName | undefined, phase?: 'early' | 'half-rtt' | 'application', flight?: number): Explanation {
   const key = version === 'TLS 1.2' ? `${from}_write_key from the key block` : 'the application traffic key';
+  const rtts = flight !== undefined ? roundTripsAt(flight) : undefined;
+  const at = rtts !== undefined && from === 'server' ? ` It reaches the client ${rtts} round trip${rtts === '1' ? '' : 's'} after the client started.` : '';
+  if (phase === 'half-rtt')
+    return {
+      title: 'The response, already in the server’s first flight (0.5-RTT)',
+      text: `The server accepted the 0-RTT request, so it answers at once, right after its Finished and before the client’s Finished arrives: 0.5-RTT data, sealed with the server application traffic key.${at} A full handshake answers a round trip later. The server sends this before it has seen the client’s Finished — it does not yet know the handshake completed.`,
+      rfc: `${R13} §2.3, §4.4.4`,
+    };
   return {
     title: from === 'client' ? 'The request, encrypted' : 'The response, encrypted',
-    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with ${key}. The network sees only the record header and ciphertext.`,
+    text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with ${key}. The network sees only the record header and ciphertext.${at}`,
     rfc: version === 'TLS 1.2' ? `${R12} §6.2.3.3` : `${R13} §5.2`,
   };
 }
@@ -144,6 +162,7 @@ const ALERT_MEANING: Record<string, string> = {
   bad_certificate: 'the certificate is not acceptable — for example it names a different host',
   unknown_ca: 'the chain does not lead to a root the checker trusts',
   certificate_unknown: 'the certificate could not be accepted',
+  certificate_revoked: "the certificate's issuer has revoked it: a CRL the checker was given lists its serial number",
   unsupported_certificate: 'the certificate is of a kind that cannot be used here',
   decrypt_error: 'a signature or a Finished MAC did not verify',
   bad_record_mac: 'a record failed its AEAD authentication — it was changed in transit or sealed with another key',

@@ -22,6 +22,8 @@ export type CertReportEvent = Extract<TlsEvent, { type: 'cert-report' }>;
 export type CertCheckEvent = Extract<TlsEvent, { type: 'cert-check' }>;
 export type HandshakeEvent = Extract<TlsEvent, { type: 'handshake' }>;
 export type AppdataEvent = Extract<TlsEvent, { type: 'appdata' }>;
+export type FaultEvent = Extract<TlsEvent, { type: 'fault' }>;
+export type RunEvent = Extract<TlsEvent, { type: 'run' }>;
 
 export interface Arrow {
   /** The sender's record id (`client:0`). */
@@ -48,8 +50,14 @@ export interface Arrow {
   flight: number;
   /** Engine notes that name this record (e.g. the man in the middle that changed it). */
   notes: string[];
-  /** A man in the middle changed this record on the wire (a fault the user picked). */
+  /** An on-path attacker changed this record on the wire (a fault the user picked). */
   tampered: boolean;
+  /** The engine's fault report about this record: who is at fault (faulty peer / on-path attacker) and why. */
+  fault?: FaultEvent;
+  /** Application data: when in the handshake it travels (0-RTT `early`, 0.5-RTT `half-rtt`, `application`). */
+  phase?: AppdataEvent['phase'];
+  /** Application data: the flight it travels in (the engine's count; flight 2 arrives one round trip after the start). */
+  dataFlight?: number;
   record: RecordEvent;
 }
 
@@ -220,13 +228,29 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
   // Notes about a record belong to its arrow.
   const byId = new Map(arrows.map((a) => [a.id, a]));
   for (const e of events) {
+    if (e.type === 'fault' && e.recordId !== undefined) {
+      const a = byId.get(e.recordId);
+      if (a) a.fault = e;
+      continue;
+    }
+    if (e.type === 'appdata' && e.direction === 'sent') {
+      const a = byId.get(e.recordId);
+      if (a) {
+        if (e.phase) a.phase = e.phase;
+        if (e.flight !== undefined) a.dataFlight = e.flight;
+      }
+      continue;
+    }
     if (e.type !== 'note' || e.recordId === undefined) continue;
     const a = byId.get(e.recordId);
     if (!a) continue;
     a.notes.push(e.text);
     if (e.tampered) a.tampered = true;
   }
-  for (const a of arrows) if (a.tampered) a.ariaLabel += ', changed in transit';
+  for (const a of arrows) {
+    if (a.tampered) a.ariaLabel += ', changed in transit';
+    else if (a.fault?.actor === 'faulty-peer') a.ariaLabel += `, wrong ${a.fault.message ?? 'value'} from the ${a.fault.culprit}`;
+  }
   // Trailing events (the last receiver's processing, closed) belong to the last step.
   if (events.length > 0) {
     if (stepEnds.length === 0) stepEnds.push(events.length - 1);

@@ -46,8 +46,8 @@ export interface TimelineSlice {
 }
 
 export interface Hover {
-  /** Which byte buffer: the record on the wire or the decrypted plaintext. */
-  space: 'record' | 'plaintext' | 'received';
+  /** Which byte buffer: the record on the wire, the decrypted plaintext, what the receiver got, or a certificate's DER. */
+  space: 'record' | 'plaintext' | 'received' | 'certificate';
   start: number;
   end: number;
   label: string;
@@ -60,12 +60,16 @@ export interface SelectionSlice {
   setHover: (hover: Hover | null) => void;
 }
 
-export type PanelTab = 'inspector' | 'keys' | 'certificates';
+export type PanelTab = 'inspector' | 'keys' | 'certificates' | 'time';
 
 export interface PasteState {
   chainPem: string;
   keyPem: string;
   trustPem: string;
+  /** CRLs (PEM) the client checks the server chain against. */
+  crlPem: string;
+  /** Mutual TLS: the e-mail address the server expects in the client certificate. */
+  clientEmail: string;
   /** Mutual TLS: the client's chain, key and the extra roots the server trusts client certificates from. */
   clientChainPem: string;
   clientKeyPem: string;
@@ -97,17 +101,18 @@ export type AppState = ScenarioSlice & TimelineSlice & SelectionSlice & ViewSlic
 /** Keeps a scenario consistent: suites belong to the version, key types fit the suite. */
 export function normalizeScenario(s: Scenario): Scenario {
   const out = { ...s };
+  const premasterFault = out.fault === 'bad-premaster' || out.fault === 'bad-premaster-padding';
   const suites: readonly string[] = out.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
   if (out.cipherSuite && !suites.includes(out.cipherSuite)) delete out.cipherSuite;
   if (out.version === 'TLS 1.2') {
     out.helloRetry = false;
     out.resumption = false;
     // The premaster fault needs RSA key transport: pick an RSA suite (and so an RSA key).
-    if (out.fault === 'bad-premaster' && !out.cipherSuite?.startsWith('TLS_RSA_')) out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+    if (premasterFault && !out.cipherSuite?.startsWith('TLS_RSA_')) out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
     if (suiteNeedsRsa(out.cipherSuite) && out.serverKeyType !== 'rsa-2048') out.serverKeyType = 'rsa-2048';
     if (suiteNeedsEcdsa(out.cipherSuite) && out.serverKeyType !== 'ecdsa-p256') out.serverKeyType = 'ecdsa-p256';
   }
-  if (out.fault === 'bad-premaster' && out.version !== 'TLS 1.2') out.fault = 'none';
+  if (premasterFault && out.version !== 'TLS 1.2') out.fault = 'none';
   // 0-RTT data rides on a resumed TLS 1.3 session.
   if (!out.resumption) out.earlyData = false;
   return out;
@@ -170,7 +175,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
-  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
+  paste: { chainPem: '', keyPem: '', trustPem: '', crlPem: '', clientEmail: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
   setTab: (tab) => set({ tab }),
   setLargeType: (largeType) => {
     try {

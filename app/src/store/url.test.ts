@@ -21,6 +21,21 @@ describe('scenario ⇄ URL', () => {
     expect(scenarioFromUrl('?seed=r&v=1.3&early=1').earlyData).toBe(false); // 0-RTT needs a resumed session
     expect(scenarioFromUrl(scenarioToSearch(r))).toEqual(r);
     expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
+    const p = scenarioFromUrl('?seed=p&policy=rfc5280');
+    expect(p.policy).toBe('rfc5280');
+    expect(scenarioFromUrl(scenarioToSearch(p))).toEqual(p);
+    expect(scenarioFromUrl('?seed=p&policy=webpki').policy).toBe('webpki');
+    expect(scenarioFromUrl('?seed=p').policy).toBeUndefined(); // each side's default
+    expect(scenarioFromUrl('?seed=p&policy=lax').policy).toBeUndefined();
+  });
+
+  it('keeps the clock, the no-SNI choice and the EMS switch (issue 9)', () => {
+    const s = scenarioFromUrl('?seed=lesson&v=1.2&t=2026-05-01T08:30:00Z&nosni=1&ems=0&sni=%E2%98%83.example');
+    expect(s).toMatchObject({ at: '2026-05-01T08:30:00Z', sni: false, extendedMasterSecret: false, serverName: '☃.example' });
+    expect(scenarioFromUrl(scenarioToSearch(s))).toEqual(s);
+    const d = scenarioFromUrl('?seed=lesson');
+    expect(d.at).toBeUndefined(); // the engine's seed-derived clock, the same for everyone
+    expect(scenarioToSearch(d)).not.toMatch(/[?&](t|nosni|ems)=/);
   });
 
   it('ignores values it does not know, and makes a seed when there is none', () => {

@@ -1,6 +1,6 @@
 /**
  * `tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME]
- * [--purpose server|client] [--policy webpki|rfc5280] [--max-depth N] [--keyx rsa|ecdhe] [--json]`:
+ * [--purpose server|client] [--policy webpki|rfc5280] [--max-depth N] [--keyx rsa|ecdhe] [--crl FILE]... [--email ADDR] [--json]`:
  * RFC 5280 path validation of a certificate under a policy (webpki: the browsers' rules, the
  * default for servers; rfc5280: the RFC alone, the default for clients) (CERT may hold the whole chain, leaf first, as `openssl s_client -showcerts`
  * prints it), with the readable report of every check, or the report as JSON.
@@ -13,7 +13,8 @@ import { rootCertificates } from 'node:tls';
 import type { CertCheck, VerificationReportSummary } from '../events';
 import { MAX_INPUT_BYTES, parsePemBundle } from '../pki/parse';
 import { createTrustStore, verifyChain } from '../pki/verify';
-import { getBool, getString, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
+import { parseCrlBundle } from '../pki/crl';
+import { getBool, getString, getStrings, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
 import { processIo, type Io } from './output';
 
 const FLAGS: FlagSpecs = {
@@ -25,17 +26,19 @@ const FLAGS: FlagSpecs = {
   purpose: { type: 'string', metavar: 'server|client', help: 'serverAuth or clientAuth (default: server)' },
   policy: { type: 'string', metavar: 'webpki|rfc5280', help: 'rules to judge by: webpki (browsers, default for server) or rfc5280 (the RFC alone, default for client)' },
   'max-depth': { type: 'string', metavar: 'N', help: 'intermediate certificates allowed below the root (default 10)' },
-  keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check; absent: not checked)' },
+    keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check; absent: not checked)' },
+  crl: { type: 'string', metavar: 'FILE', help: 'a CRL (PEM or DER) to check revocation against; repeat for more' },
+  email: { type: 'string', metavar: 'ADDR', help: "expected e-mail address of the leaf (its rfc822Name SANs), e.g. a client's" },
   json: { type: 'boolean', help: 'print the report as JSON' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
 const USAGE =
-  'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--policy webpki|rfc5280] [--max-depth N] [--json]';
+  'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--policy webpki|rfc5280] [--max-depth N] [--crl FILE]... [--email ADDR] [--json]';
 
 class InputError extends Error {}
 
-function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+function readBytes(path: string, what: string): Uint8Array {
   let size: number;
   try {
     size = statSync(path).size;
@@ -43,7 +46,11 @@ function readInput(path: string, what: string): { certificates: Uint8Array[]; pr
     throw new InputError(`${what} ${path}: cannot read the file`);
   }
   if (size > MAX_INPUT_BYTES) throw new InputError(`${what} ${path}: ${size} bytes, over the 1 MB limit`);
-  const bundle = parsePemBundle(new Uint8Array(readFileSync(path)));
+  return new Uint8Array(readFileSync(path));
+}
+
+function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+  const bundle = parsePemBundle(readBytes(path, what));
   return { certificates: bundle.certificates, problems: bundle.problems.map((p) => `${what} ${path}: ${p}`) };
 }
 
@@ -76,12 +83,20 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
   const depthText = getString(args, 'max-depth');
   const maxDepth = depthText === undefined ? undefined : Number(depthText);
   if (maxDepth !== undefined && (!/^\d+$/.test(depthText!) || maxDepth > 64)) throw new UsageError(`--max-depth must be a whole number from 0 to 64, not "${depthText}"`);
+  const email = getString(args, 'email');
 
   const problems: string[] = [];
   let chain: Uint8Array[];
   let anchors: Uint8Array[];
   let trustName: string;
+  const crls: Uint8Array[] = [];
   try {
+    for (const file of getStrings(args, 'crl')) {
+      const found = parseCrlBundle(readBytes(file, '--crl'));
+      if (found.crls.length === 0) throw new InputError(`--crl ${file}: ${found.problems[0] ?? 'no CRL found'}`);
+      problems.push(...found.problems.map((p) => `--crl ${file}: ${p}`));
+      crls.push(...found.crls);
+    }
     const cert = readInput(args.positional[0]!, 'CERT');
     problems.push(...cert.problems);
     if (cert.certificates.length === 0) throw new InputError(cert.problems[0] ?? `CERT ${args.positional[0]}: no certificate found`);
@@ -122,6 +137,8 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(keyx !== undefined ? { keyExchange: keyx } : {}),
+    ...(crls.length ? { crls } : {}),
+    ...(email !== undefined ? { email } : {}),
   });
   const ms = performance.now() - t0;
 

@@ -97,7 +97,7 @@ export function makeOffer(cfg: ClientConfig): Offer {
     keyShares,
     schemes: cfg.signatureSchemes ?? [...SIGNATURE_SCHEMES],
     alpn: cfg.alpn ?? [],
-    ...(cfg.serverName && !isIpLiteral(cfg.serverName) ? { serverName: cfg.serverName } : {}),
+    ...(cfg.serverName && cfg.sendServerName !== false && !isIpLiteral(cfg.serverName) ? { serverName: cfg.serverName } : {}),
     sentExtensions: new Set(),
   };
 }

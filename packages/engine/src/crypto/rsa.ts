@@ -215,12 +215,15 @@ export function rsaVerifyPss(
 // ---------------------------------------------------------------------------------------------
 // RSAES-PKCS1-v1_5 (RFC 8017 §7.2)
 
-/** RSAES-PKCS1-v1_5 encryption: EM = 0x00 ‖ 0x02 ‖ PS (non-zero random) ‖ 0x00 ‖ M. */
-export function rsaEncryptPkcs1v15(key: { n: bigint; e: bigint }, message: Uint8Array, rng: Rng): Uint8Array {
+/**
+ * RSAES-PKCS1-v1_5 encryption: EM = 0x00 ‖ 0x02 ‖ PS (non-zero random) ‖ 0x00 ‖ M.
+ * `blockType` other than 2 makes a deliberately malformed block (the bad-padding teaching fault).
+ */
+export function rsaEncryptPkcs1v15(key: { n: bigint; e: bigint }, message: Uint8Array, rng: Rng, blockType = 0x02): Uint8Array {
   const k = modulusLength(key);
   if (message.length > k - 11) throw new Error(`message too long for RSA-${bitLength(key.n)} PKCS#1 v1.5`);
   const em = new Uint8Array(k);
-  em[1] = 0x02;
+  em[1] = blockType;
   const psLen = k - message.length - 3;
   let filled = 0;
   while (filled < psLen) {

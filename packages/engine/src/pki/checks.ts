@@ -25,6 +25,7 @@ export const CHECK_ALERT = {
   'missing-intermediate': 'unknown_ca',
   'path-depth': 'unknown_ca',
   revocation: 'certificate_revoked',
+  crl: 'certificate_unknown',
   signature: 'bad_certificate',
   'signature-algorithm': 'bad_certificate',
   'weak-signature': 'bad_certificate',
@@ -48,10 +49,12 @@ export const CHECK_ALERT = {
   hostname: 'bad_certificate',
   email: 'bad_certificate',
   'extra-ignored': 'bad_certificate',
+  /** A given CRL that applies to no certificate of the path (a note, never a failure). */
+  'crl-unused': 'certificate_unknown',
 } as const satisfies Record<string, AlertDescription>;
 
 /**
- * Stable id of a check. `revocation` and `email` are produced by the CRL / e-mail checks
+ * Stable id of a check. `revocation`, `crl` and `email` are produced by the CRL / e-mail checks
  * (pki/crl.ts); the rest by the path validation in this folder.
  */
 export type CheckId = keyof typeof CHECK_ALERT;

@@ -491,7 +491,8 @@ function describeSpkiAlgorithm(info: SubjectPublicKeyInfo): string {
 // ---------------------------------------------------------------------------------------------
 // Signature algorithm
 
-function decodeSignatureAlgorithm(oid: string, params: ArrayBuffer | null | undefined): X509SignatureAlgorithm {
+/** Decodes a signatureAlgorithm (certificates and CRLs, RFC 5280 §4.1.1.2, §5.1.1.2). */
+export function decodeSignatureAlgorithm(oid: string, params: ArrayBuffer | null | undefined): X509SignatureAlgorithm {
   const known = SIG_ALG_OIDS[oid];
   if (!known) return { kind: 'unsupported', oid, name: oid };
   switch (known.kind) {
@@ -820,7 +821,8 @@ export interface PemBundle {
   problems: string[];
 }
 
-function decodeBase64(text: string): Uint8Array | null {
+/** Base64 (whitespace ignored) to bytes, or null when it is not base64. */
+export function decodeBase64(text: string): Uint8Array | null {
   const clean = text.replace(/\s+/g, '');
   if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return null;
   const bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));

@@ -26,6 +26,7 @@ import { equalBytes } from '../codec/hex';
 import { CHECK_ALERT, decisiveFailure, withSubject, type CheckInput, type Policy, type Purpose, type RuleContext } from './checks';
 import { nameConstraintsCheck } from './name-constraints';
 import { policyCheck } from './policies';
+import { emailChecks, pathRevocationChecks } from './crl';
 import { commonNameCheck, hostnameCheck, subjectAltNameCheck } from './identity';
 import {
   anchorOnly,
@@ -71,7 +72,7 @@ export interface VerifyChainOptions {
   at?: Date;
   /** Reference identity (DNS name or IP literal). Absent: not checked. */
   host?: string;
-  /** Expected e-mail address of a client (rfc822Name SAN); checked by pki/crl.ts's e-mail check. */
+  /** Expected e-mail address of the leaf (rfc822Name SAN), e.g. a client's (pki/crl.ts). Absent: not checked. */
   email?: string;
   purpose: Purpose;
   /**
@@ -83,8 +84,8 @@ export interface VerifyChainOptions {
   keyExchange?: KeyExchange;
   /** Default: 'webpki' for the server purpose, 'rfc5280' for the client purpose. */
   policy?: Policy;
-  /** DER CRLs given by the user; checked by pki/crl.ts's revocation check. */
-  crls?: Uint8Array[];
+  /** DER CRLs given by the user: each certificate whose issuer issued one is checked against it (pki/crl.ts). */
+  crls?: readonly Uint8Array[];
   /** Intermediate certificates allowed between the leaf and the trust anchor (default 10). */
   maxDepth?: number;
 }
@@ -224,6 +225,8 @@ interface PathContext extends RuleContext {
   host: string | undefined;
   keyExchange: KeyExchange | undefined;
   maxDepth: number;
+  crls: readonly Uint8Array[];
+  email: string | undefined;
   /** Cache of signature results by child/parent fingerprints. */
   sigCache: Map<string, boolean>;
 }
@@ -429,10 +432,9 @@ function validatePath(ctx: PathContext): CertCheck[] {
   checks.push(...leafChecks(ctx));
   const policies = policyCheck(ctx);
   if (policies) checks.push(policies);
-  // ---- Seam for pki/crl.ts (owned by the CRL work, merged by the lead): revocation of each
-  // certificate from `crls`, and the client's expected `email` against its rfc822Name SANs
-  // (name constraints on e-mail are applied above). The one call site is here:
-  //   checks.push(...revocationChecks(ctx, crls), ...emailChecks(ctx, email));
+  // Revocation from the given CRLs (RFC 5280 §6.3) and the expected e-mail identity (§4.2.1.6): pki/crl.ts.
+  checks.push(...pathRevocationChecks(ctx.path, ctx.crls, ctx.at, ctx.policy));
+  if (ctx.email !== undefined) checks.push(...emailChecks(ctx.path[0]!, ctx.email));
   return checks.map((c) => withSubject(c, ctx.path));
 }
 
@@ -503,7 +505,7 @@ function verifyChainUnsafe(opts: VerifyChainOptions, at: Date, base: ReportBase)
   const candidates = buildPaths(leaf, pool, store, Math.min(maxDepth + 3, MAX_CHAIN));
   let best: { cand: Candidate; checks: CertCheck[]; failures: number } | undefined;
   for (const cand of candidates) {
-    const ctx: PathContext = { path: cand.path, anchored: cand.anchored, curatedAnchor: store.curated, policy: base.policy, purpose: opts.purpose, at, host: opts.host, keyExchange: opts.keyExchange, maxDepth, sigCache };
+    const ctx: PathContext = { path: cand.path, anchored: cand.anchored, curatedAnchor: store.curated, policy: base.policy, purpose: opts.purpose, at, host: opts.host, keyExchange: opts.keyExchange, maxDepth, crls: opts.crls ?? [], email: opts.email, sigCache };
     const checks = validatePath(ctx);
     const failures = checks.filter((c) => !c.pass).length;
     const better = !best || failures < best.failures || (failures === best.failures && cand.path.length > best.cand.path.length && !best.cand.anchored);

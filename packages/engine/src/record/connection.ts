@@ -36,7 +36,7 @@ export interface HandshakeIo {
   emit(e: SidelessEvent): void;
   note(text: string, rfc?: string): void;
   /** Emits a `secret` event (the key schedule's sink). */
-  secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string }): void;
+  secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string; parents?: string[] }): void;
   /** Returns the id of the record the message starts in (known before the record is written). */
   queueHandshake(enc: EncodedMessage<unknown>): string;
   flush(): void;
@@ -183,10 +183,18 @@ export abstract class Connection {
     return this.takeOutput();
   }
 
-  /** Sends application data (fragmented into records of at most 2^14 bytes). Before Connected: throws a TlsError (a caller bug; nothing is sent). */
+  /**
+   * Whether `send` may be called now: once connected; a TLS 1.3 server also right after its
+   * Finished (0.5-RTT data, RFC 8446 §4.4.4), before it has the client's Finished.
+   */
+  get canSend(): boolean {
+    return this.connected;
+  }
+
+  /** Sends application data (fragmented into records of at most 2^14 bytes). Before `canSend`: throws a TlsError (a caller bug; nothing is sent). */
   send(data: Uint8Array): Uint8Array[] {
     if (this.isClosed) return [];
-    if (!this.connected) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
+    if (!this.canSend) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
     try {
       this.writeAppData(data);
     } catch (err) {

@@ -177,8 +177,19 @@ export class Tls12RecordProtection implements RecordProtection {
     type: number,
     plaintextSpans: ByteSpan[],
   ): ProtectedRecordInfo {
+    // RFC 5246 §6.3: key_block = client_write_key ‖ server_write_key ‖ client_write_IV ‖ server_write_IV (AEAD: no MAC keys).
+    const k = this.suite.keyLength;
+    const ivLen = this.suite.fixedIvLength;
+    const server = this.keyName.startsWith('server');
+    const keyAt = server ? k : 0;
+    const ivAt = 2 * k + (server ? ivLen : 0);
+    const who = server ? 'server' : 'client';
     return {
       keyName: this.keyName,
+      keyLabel: `${who}_write_key`,
+      keyFormula: `key_block[${keyAt}..${keyAt + k - 1}] (RFC 5246 §6.3)`,
+      ivLabel: `${who}_write_IV`,
+      ivFormula: `key_block[${ivAt}..${ivAt + ivLen - 1}] (RFC 5246 §6.3)`,
       key: this.key.slice(),
       iv: this.iv.slice(),
       sequence: Number(seq),

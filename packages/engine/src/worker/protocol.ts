@@ -7,6 +7,7 @@
  * structured-cloneable data: events cross the boundary as the engine emitted them.
  */
 import type { TlsEvent, VerificationReportSummary } from '../events';
+import type { Policy } from '../pki/verify';
 import type { Scenario } from '../scenario';
 import type { ServerKeyType } from '../crypto/keys';
 import type { LiveRequest } from '../live';
@@ -28,8 +29,29 @@ export type ToWorker =
       host?: string;
       at?: string;
       purpose?: 'server' | 'client';
-      /** Policy to judge by (default: webpki for a server, rfc5280 for a client). */
-      policy?: 'webpki' | 'rfc5280';
+      /** Policy of the report (absent: webpki for a server, rfc5280 for a client); the other policy's report comes back as `comparison`. */
+      policy?: Policy;
+      /** Pasted CRLs (PEM or base64 DER) the chain is checked against. */
+      crlPem?: string;
+      /** Expected e-mail address of the leaf (client certificates). */
+      email?: string;
+    }
+  /**
+   * Verify a chain given as DER (e.g. the one a run's report shows) under `policy`: how the
+   * other policy judges what a run judged. Answered with `verified`.
+   */
+  | {
+      type: 'verify';
+      id: number;
+      chain: Uint8Array[];
+      anchors: Uint8Array[];
+      at?: string;
+      host?: string;
+      purpose: 'server' | 'client';
+      keyExchange?: 'rsa' | 'ecdhe';
+      policy: Policy;
+      crlPem?: string;
+      email?: string;
     }
   /**
    * Make, while idle, the demo server key of a seed a run will soon use (the app sends the seed
@@ -56,6 +78,10 @@ export interface PemInspection {
   problems: string[];
   /** The chain verified as the peer of a run would (absent if nothing to verify). */
   report?: VerificationReportSummary;
+  /** The same chain judged under the other policy (to show which rules change the verdict). */
+  comparison?: { policy: Policy; report: VerificationReportSummary };
+  /** CRLs found in the CRL box. */
+  crls?: number;
 }
 
 export type FromWorker =
@@ -65,6 +91,8 @@ export type FromWorker =
   /** The run finished; `summary` is the engine's RunSummary (plain data). */
   | { type: 'done'; id: number; summary: RunSummary; ms: number }
   | { type: 'pem'; id: number; result: PemInspection }
+  /** The answer to `verify`. */
+  | { type: 'verified'; id: number; report: VerificationReportSummary }
   /** A live run's progress in words ("waiting for a client…", "connected to 127.0.0.1:4433"). */
   | { type: 'status'; id: number; text: string }
   /** The command failed outside the TLS state machines (a bug or an unsupported setting). */

@@ -10,7 +10,8 @@ import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
 import { prepareDemoKey } from '../pki/demo';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
-import { verifyChain } from '../pki/verify';
+import { verifyChain, type Policy } from '../pki/verify';
+import { parseCrlBundle } from '../pki/crl';
 import type { FromWorker, PemInspection, ToWorker } from './protocol';
 import { runLive } from '../live';
 import { relayTransport, type RelaySocket } from '../io/websocket';
@@ -146,15 +147,54 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
         /* the report below says what is wrong with the leaf */
       }
     }
+    const crls = readCrls(msg.crlPem, problems);
+    const judge = (policy: Policy | undefined) =>
+      verifyChain({
+        chain: bundle.certificates,
+        anchors,
+        host: purpose === 'server' ? msg.host || undefined : undefined,
+        purpose,
+        at: msg.at ? new Date(msg.at) : undefined,
+        ...(policy ? { policy } : {}),
+        ...(crls.length ? { crls } : {}),
+        ...(msg.email ? { email: msg.email } : {}),
+      });
+    // Without a policy the verifier's default judges; the comparison is with the other one.
+    const report = judge(msg.policy);
+    const other: Policy = (report.policy ?? msg.policy ?? 'webpki') === 'webpki' ? 'rfc5280' : 'webpki';
+    return {
+      certificates: bundle.certificates.length,
+      keys: keys.map((k) => describePublicKey(k.publicKey)),
+      problems,
+      report,
+      comparison: { policy: other, report: judge(other) },
+      ...(msg.crlPem?.trim() ? { crls: crls.length } : {}),
+    };
+  }
+
+  /** CRLs of a CRL box; what cannot be used goes to `problems`. */
+  function readCrls(pem: string | undefined, problems: string[]): Uint8Array[] {
+    if (!pem?.trim()) return [];
+    const cb = parseCrlBundle(pem);
+    problems.push(...cb.problems.map((p) => `CRL box: ${p}`));
+    return cb.crls;
+  }
+
+  function reverify(msg: Extract<ToWorker, { type: 'verify' }>): FromWorker {
+    const problems: string[] = [];
+    const crls = readCrls(msg.crlPem, problems);
     const report = verifyChain({
-      chain: bundle.certificates,
-      anchors,
-      host: purpose === 'server' ? msg.host || undefined : undefined,
-      purpose,
-      ...(msg.policy ? { policy: msg.policy } : {}),
-      at: msg.at ? new Date(msg.at) : undefined,
+      chain: msg.chain,
+      anchors: msg.anchors,
+      purpose: msg.purpose,
+      policy: msg.policy,
+      ...(msg.at ? { at: new Date(msg.at) } : {}),
+      ...(msg.host !== undefined ? { host: msg.host } : {}),
+      ...(msg.keyExchange ? { keyExchange: msg.keyExchange } : {}),
+      ...(crls.length ? { crls } : {}),
+      ...(msg.email ? { email: msg.email } : {}),
     });
-    return { certificates: bundle.certificates.length, keys: keys.map((k) => describePublicKey(k.publicKey)), problems, report };
+    return { type: 'verified', id: msg.id, report };
   }
 
   port.onmessage = (ev) => {
@@ -166,6 +206,9 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
           return;
         case 'inspect-pem':
           port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
+          return;
+        case 'verify':
+          port.postMessage(reverify(msg));
           return;
         case 'prepare':
           prepare(msg);
