@@ -359,7 +359,7 @@ export const LESSONS: Lesson[] = [
           const arrow = clientHello(run);
           return arrow && { arrow, field: field(run, arrow, 'identity', { within: 'pre_shared_key' }) };
         },
-        text: (t) =>
+        text: () =>
           `In pre_shared_key the client offers a ticket the server gave it on an earlier connection (opaque to the client: the server sealed the session's secret inside it). The server keeps no state; the ticket brings it back.`,
       },
       {
