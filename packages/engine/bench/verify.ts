@@ -62,3 +62,47 @@ for (const t of ['ecdsa-p256', 'rsa-2048', 'ed25519'] as ServerKeyType[]) {
   console.log(`floor verify ${t} node:crypto ${floor.toFixed(3)} ms`);
 }
 console.log(`worst warm: ${worstWarm.toFixed(3)} ms — ${worstWarm <= 1.5 ? 'within' : 'OVER'} the 1.5 ms target`);
+
+// ---- Worst case for name constraints: a constrained intermediate and a leaf whose names ×
+// constraints sit just under the bound (MAX_NAME_COMPARISONS), so every comparison is made.
+{
+  const { buildCertificate } = await import('../src/pki/build');
+  const { demoKey } = await import('../src/pki/demo');
+  const { MAX_NAME_COMPARISONS } = await import('../src/pki/name-constraints');
+  const { OID } = await import('../src/pki/parse');
+  const { seededRng } = await import('../src/crypto/rng');
+  const rng = seededRng('bench-nc');
+  const [rootKey, interKey, leafKey] = ['root', 'inter', 'leaf'].map((l) => demoKey('bench-nc', l, 'ecdsa-p256'));
+  const day = 86_400_000;
+  const validity = { notBefore: new Date(now.getTime() - day), notAfter: new Date(now.getTime() + 30 * day) };
+  const ca = { ca: { ca: true }, keyUsage: ['keyCertSign' as const] };
+  const constraints = 255; // permitted + excluded
+  const names = Math.floor(MAX_NAME_COMPARISONS / constraints) - 2; // + subject, under the bound
+  const root = buildCertificate({ subject: [['CN', 'NC Root']], publicKey: rootKey!.publicKey, selfKey: rootKey!, ...validity, ...ca, rng });
+  const inter = buildCertificate({
+    subject: [['CN', 'NC Inter']],
+    publicKey: interKey!.publicKey,
+    issuer: { name: [['CN', 'NC Root']], key: rootKey! },
+    ...validity,
+    ...ca,
+    nameConstraints: { permittedDns: ['bench.test', ...Array.from({ length: 127 }, (_, i) => `p${i}.example`)], excludedDns: Array.from({ length: 128 }, (_, i) => `x${i}.bench.test`) },
+    rng,
+  });
+  const dns = ['bench.test', ...Array.from({ length: names - 1 }, (_, i) => `h${i}.bench.test`)];
+  const leaf = buildCertificate({
+    subject: [['CN', 'bench.test']],
+    publicKey: leafKey!.publicKey,
+    issuer: { name: [['CN', 'NC Inter']], key: interKey! },
+    ...validity,
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [OID.serverAuth],
+    dns,
+    rng,
+  });
+  const runNc = () => {
+    const r = verifyChain({ chain: [leaf, inter], anchors: [root], at: now, host: 'bench.test', purpose: 'server' });
+    if (!r.ok) throw new Error(`name-constraints bench chain did not verify: ${r.verdict}`);
+  };
+  const ms = measure(`name constraints: ${names + 1} names × ${constraints} constraints, cold`, () => (clearParseCache(), clearSignatureCache(), runNc()));
+  console.log(`worst case names × constraints at the bound: ${ms.toFixed(1)} ms — ${ms < 1000 ? 'under' : 'OVER'} the 1 s limit`);
+}

@@ -8,6 +8,7 @@
  */
 import type { ByteSpan } from './codec/bytespan';
 import type { AlertDescription } from './errors';
+import type { CheckId, Policy } from './pki/checks';
 import type { FaultName } from './scenario';
 
 export type Side = 'client' | 'server';
@@ -293,7 +294,7 @@ export type EventSink = (e: TlsEventBody) => void;
 /** One certificate check (the verifier's unit of report). */
 export interface CertCheck {
   /** Stable id of the check, e.g. `signature`, `validity`, `hostname`, `basic-constraints`. */
-  id: string;
+  id: CheckId;
   /** Readable title: "Signature by issuer", "Valid at 2026-11-25T18:00Z". */
   title: string;
   /** Index into the report's certificates, or null for chain-level checks. */
@@ -343,7 +344,7 @@ export interface VerificationReportSummary {
   checks: CertCheck[];
   host?: string;
   purpose: 'server' | 'client';
+  /** The policy that judged the chain (pki/checks.ts). */
+  policy: Policy;
   at: string;
-  /** The policy that judged the chain, as the verifier reports it (`webpki` or `rfc5280`). */
-  policy?: 'webpki' | 'rfc5280';
 }

@@ -704,7 +704,7 @@ function mailbox(addr: string): { local: string; domain: string } | null {
 export function emailChecks(leaf: ParsedCertificate, email: string): CertCheck[] {
   const sans = leaf.subjectAltName?.email ?? [];
   const base = {
-    id: 'email',
+    id: 'email' as const,
     title: `E-mail address matches "${email}"`,
     cert: 0,
     subject: leaf.subject,

@@ -51,9 +51,10 @@ export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
       anchors: c.anchors,
       at: c.now,
       purpose: c.purpose,
+      // A browser's rules for a server; the RFC alone for a client (mutual TLS in a private PKI).
+      policy: c.policy ?? (c.purpose === 'server' ? 'webpki' : 'rfc5280'),
       ...(c.host !== undefined ? { host: c.host } : {}),
-      ...(c.keyExchange ? { keyExchange: c.keyExchange } : {}),
-      ...(c.policy ? { policy: c.policy } : {}),
+      ...(c.keyExchange || c.purpose === 'client' ? { keyExchange: c.keyExchange ?? 'ecdhe' } : {}),
       ...(c.crls?.length ? { crls: c.crls } : {}),
       ...(c.email !== undefined ? { email: c.email } : {}),
     });

@@ -30,7 +30,7 @@ export type ToWorker =
       host?: string;
       at?: string;
       purpose?: 'server' | 'client';
-      /** Policy of the report (absent: the verifier's default); the other policy's report comes back as `comparison`. */
+      /** Policy of the report (absent: webpki for a server, rfc5280 for a client); the other policy's report comes back as `comparison`. */
       policy?: Policy;
       /** Pasted CRLs (PEM or base64 DER) the chain is checked against. */
       crlPem?: string;
