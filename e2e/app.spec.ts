@@ -139,6 +139,8 @@ test('ServerHello in the inspector: hovering random lights up its 32 bytes', asy
   await expect(inspector.locator('ul.tree [data-label="random"].hl')).toHaveCount(0);
   const i = start + 5;
   const row = hex.locator(`.cells[data-offset="${i - (i % 16)}"]`);
+  // Hovering the tree row may have scrolled the panel: bring the hex row back into view first.
+  await row.scrollIntoViewIfNeeded();
   const box = (await row.boundingBox())!;
   const count = Number(await row.getAttribute('data-count'));
   await page.mouse.move(box.x + (((i % 16) * 3 + 0.5) / (count * 3 - 1)) * box.width, box.y + box.height / 2);

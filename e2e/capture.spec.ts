@@ -24,7 +24,8 @@ async function openCapture(page: import('@playwright/test').Page, files: { captu
 test('a capture with its key log: connections listed, records decrypted, keys and certificates shown', async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
+  // A link with settings: the first-visit Lessons picker stays closed, the diagram keeps its place.
+  await page.goto('/?seed=e2e-capture');
   const first = await waitForRun(page);
   await openCapture(page, { capture: CAPTURE, keyLog: KEYLOG });
   await waitForRun(page, first);
@@ -69,7 +70,8 @@ test('a capture with its key log: connections listed, records decrypted, keys an
 });
 
 test('without a key log the plaintext is shown and the page says how to get one; a file that is not a capture gets a clear message', async ({ page }, info) => {
-  await page.goto('/');
+  // A link with settings: the first-visit Lessons picker stays closed, the diagram keeps its place.
+  await page.goto('/?seed=e2e-capture');
   const first = await waitForRun(page);
   await openCapture(page, { capture: CAPTURE });
   await waitForRun(page, first);
@@ -87,7 +89,8 @@ test('without a key log the plaintext is shown and the page says how to get one;
 });
 
 test('dropping the capture and its key log onto the page opens them', async ({ page }, info) => {
-  await page.goto('/');
+  // A link with settings: the first-visit Lessons picker stays closed, the diagram keeps its place.
+  await page.goto('/?seed=e2e-capture');
   const first = await waitForRun(page);
   const files = [
     { name: 'dropped.pcapng', bytes: [...readFileSync(CAPTURE)] },

@@ -25,8 +25,18 @@ export function FieldTree({ spans, space, label, explain }: Props) {
   const minDepth = ordered.reduce((m, s) => Math.min(m, s.depth), Infinity);
   const list = useRef<HTMLUListElement>(null);
   // A field lit from its bytes (hovering the hex) is scrolled into view in the tree.
+  // The tree's own box scrolls first; the panel moves only when the row is still off-screen
+  // (moving it otherwise would slide the hex out from under the pointer).
   useEffect(() => {
-    if (hover) list.current?.querySelector<HTMLElement>('li.field.hl')?.scrollIntoView({ block: 'nearest' });
+    const ul = list.current;
+    const li = hover ? ul?.querySelector<HTMLElement>('li.field.hl') : null;
+    if (!ul || !li) return;
+    const box = ul.getBoundingClientRect();
+    const row = li.getBoundingClientRect();
+    if (row.top < box.top) ul.scrollTop -= box.top - row.top;
+    else if (row.bottom > box.bottom) ul.scrollTop += row.bottom - box.bottom;
+    const now = li.getBoundingClientRect();
+    if (now.top < 0 || now.bottom > window.innerHeight) li.scrollIntoView({ block: 'nearest' });
   }, [hover]);
   // The roving tab stop: the one field reachable with Tab (the last one focused, or the first).
   const [current, setCurrent] = useState(0);
