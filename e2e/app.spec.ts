@@ -139,6 +139,8 @@ test('ServerHello in the inspector: hovering random lights up its 32 bytes', asy
   await expect(inspector.locator('ul.tree [data-label="random"].hl')).toHaveCount(0);
   const i = start + 5;
   const row = hex.locator(`.cells[data-offset="${i - (i % 16)}"]`);
+  // Hovering the tree row may have scrolled the panel: bring the hex row back into view first.
+  await row.scrollIntoViewIfNeeded();
   const box = (await row.boundingBox())!;
   const count = Number(await row.getAttribute('data-count'));
   await page.mouse.move(box.x + (((i % 16) * 3 + 0.5) / (count * 3 - 1)) * box.width, box.y + box.height / 2);
@@ -391,14 +393,14 @@ test('the run opens decrypted in Wireshark: the downloaded capture and key log',
   await page.getByRole('tab', { name: 'Keys' }).click();
   const region = page.getByRole('region', { name: 'Open the run in Wireshark' });
   const [keylog] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download key log' }).click()]);
-  expect(keylog.suggestedFilename()).toBe('tlslab-e2e-wireshark.keylog');
+  expect(keylog.suggestedFilename()).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-seed-e2e-wireshark.keylog');
   const text = readFileSync((await keylog.path())!, 'utf8');
   // The master secret the Keys tab shows is the one in the key log.
   await page.keyboard.press('End');
   const master = await page.locator('[data-secret="master_secret"] [data-testid="secret-value"]').first().textContent();
   expect(text).toMatch(new RegExp(`^CLIENT_RANDOM [0-9a-f]{64} ${master}\n$`));
   const [capture] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Download capture (.pcapng)' }).click()]);
-  expect(capture.suggestedFilename()).toBe('tlslab-e2e-wireshark.pcapng');
+  expect(capture.suggestedFilename()).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-seed-e2e-wireshark.pcapng');
   const path = info.outputPath('run.pcapng');
   await capture.saveAs(path);
   await shot(page, info, '16-wireshark-export');

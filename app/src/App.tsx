@@ -12,12 +12,18 @@ import { Narration } from './narration/Narration';
 import { Inspector } from './inspector/Inspector';
 import { KeysPanel } from './keys/KeysPanel';
 import { CertificatesPanel } from './certificates/CertificatesPanel';
+import { PresentationToggle } from './presentation/Presentation';
+import { TimePanel } from './timing/TimePanel';
+import { LessonPicker, LessonPlayer, LessonsButton } from './lessons/LessonPanel';
+import { CaptureOpener } from './capture/CaptureOpener';
+import { CaptureBar } from './capture/CaptureBar';
 import { RealPeer } from './live/RealPeer';
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'keys', label: 'Keys' },
   { id: 'certificates', label: 'Certificates' },
+  { id: 'time', label: 'Time' },
 ];
 
 function Tabs() {
@@ -34,7 +40,12 @@ function Tabs() {
           aria-controls={`panel-${t.id}`}
           tabIndex={tab === t.id ? 0 : -1}
           className={tab === t.id ? 'tab active' : 'tab'}
-          onClick={() => setTab(t.id)}
+          onClick={(e) => {
+            setTab(t.id);
+            // Clicked with a pointer: let ←/→ go on stepping the handshake. (Reached with
+            // Tab, the tab keeps the focus and ←/→ move between tabs.)
+            if (e.detail > 0) e.currentTarget.blur();
+          }}
           onKeyDown={(e) => {
             if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
             e.preventDefault();
@@ -75,6 +86,9 @@ export function App() {
         <h1>
           TLS Lab <span className="tagline">a real handshake, step by step</span>
         </h1>
+        <LessonsButton />
+        <PresentationToggle />
+        <CaptureOpener />
         <Settings />
         <RealPeer />
       </header>
@@ -83,17 +97,21 @@ export function App() {
       <div className="stage">
         <Controls />
         <ErrorBanner />
+        <CaptureBar />
         <main className="main">
           <section className="left" aria-label="Handshake">
+            <LessonPicker />
+            <LessonPlayer />
             <Narration />
             <SequenceDiagram />
           </section>
-          <section className="right" aria-label="Details">
+          <section className="right" id="details" aria-label="Details">
             <Tabs />
             <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
               {tab === 'inspector' && <Inspector />}
               {tab === 'keys' && <KeysPanel />}
               {tab === 'certificates' && <CertificatesPanel />}
+              {tab === 'time' && <TimePanel />}
             </div>
           </section>
         </main>

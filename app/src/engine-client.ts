@@ -4,10 +4,10 @@
  * the URL in step with the settings, and restarts the Worker if it crashes or hangs, with a
  * clear message; the page keeps working either way.
  */
-import type { LiveRequest, Scenario, TlsEvent } from '@tlslab/engine';
+import type { LiveRequest, Scenario, TlsEvent, VerificationReportSummary } from '@tlslab/engine';
 import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker';
 import { useAppStore } from './store';
-import { scenarioToSearch } from './store/url';
+import { keepViewParams, nextSeed, scenarioToSearch } from './store/url';
 import { useLiveStore } from './live/store';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
@@ -17,10 +17,31 @@ let worker: Worker | null = null;
 let nextId = 1;
 const pendingEvents = new Map<number, TlsEvent[]>();
 const pemWaiters = new Map<number, (r: PemInspection) => void>();
+/** Runs made for a side view (timing comparisons): their events go to the caller, not the store. */
+const asideRuns = new Map<number, { events: TlsEvent[]; resolve: (events: TlsEvent[] | null) => void }>();
+const verifyWaiters = new Map<number, (r: VerificationReportSummary | null) => void>();
 let watchdog: ReturnType<typeof setTimeout> | undefined;
+/** Other parts of the app that talk to the Worker (the capture opener) hear its messages here. */
+const listeners = new Set<(msg: FromWorker) => void>();
 
 function post(msg: ToWorker): void {
   ensureWorker().postMessage(msg);
+}
+
+/** A fresh command id (runs, pastes and captures share one counter, so a later command has a larger id). */
+export function newCommandId(): number {
+  return nextId++;
+}
+
+/** Sends a command to the engine Worker (`transfer`: buffers moved, not copied). */
+export function postToWorker(msg: ToWorker, transfer: Transferable[] = []): void {
+  ensureWorker().postMessage(msg, transfer);
+}
+
+/** Listens to every message from the Worker; returns the function that stops listening. */
+export function onWorkerMessage(f: (msg: FromWorker) => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
 }
 
 function ensureWorker(): Worker {
@@ -45,10 +66,24 @@ function crashed(message: string): void {
   pendingEvents.clear();
   for (const [, resolve] of pemWaiters) resolve({ certificates: 0, keys: [], problems: [message] });
   pemWaiters.clear();
+  for (const [, r] of asideRuns) r.resolve(null);
+  asideRuns.clear();
+  for (const [, resolve] of verifyWaiters) resolve(null);
+  verifyWaiters.clear();
 }
 
 function onMessage(msg: FromWorker): void {
+  for (const l of listeners) l(msg);
   const store = useAppStore.getState();
+  const aside = 'id' in msg ? asideRuns.get(msg.id) : undefined;
+  if (aside) {
+    if (msg.type === 'events') aside.events.push(...msg.events);
+    else if (msg.type === 'done' || msg.type === 'error') {
+      asideRuns.delete(msg.id);
+      aside.resolve(msg.type === 'done' ? aside.events : null);
+    }
+    return;
+  }
   switch (msg.type) {
     case 'ready':
       return;
@@ -62,6 +97,7 @@ function onMessage(msg: FromWorker): void {
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
       store.finishRun(msg.id, events, msg.ms, msg.summary);
+      if (useLiveStore.getState().runId !== msg.id) prepareKeys(store.scenario);
       if (useLiveStore.getState().runId === msg.id) {
         const sm = msg.summary;
         useLiveStore.getState().set({
@@ -70,6 +106,8 @@ function onMessage(msg: FromWorker): void {
       }
       return;
     }
+    case 'capture':
+      return;
     case 'status':
       if (useLiveStore.getState().runId === msg.id) useLiveStore.getState().set({ status: msg.text });
       return;
@@ -79,7 +117,18 @@ function onMessage(msg: FromWorker): void {
       resolve?.(msg.result);
       return;
     }
+    case 'verified': {
+      verifyWaiters.get(msg.id)?.(msg.report);
+      verifyWaiters.delete(msg.id);
+      return;
+    }
     case 'error': {
+      const verifying = verifyWaiters.get(msg.id);
+      if (verifying) {
+        verifyWaiters.delete(msg.id);
+        verifying(null);
+        return;
+      }
       const resolve = pemWaiters.get(msg.id);
       if (resolve) {
         pemWaiters.delete(msg.id);
@@ -117,6 +166,24 @@ export function runScenario(scenario: Scenario): void {
   post({ type: 'run', id, scenario });
 }
 
+/** Runs a scenario in the Worker for a side view; resolves with its events (null if it failed). */
+export function runAside(scenario: Scenario): Promise<TlsEvent[] | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    asideRuns.set(id, { events: [], resolve });
+    post({ type: 'run', id, scenario });
+  });
+}
+
+/**
+ * While the user looks at a run, the Worker makes the slow (RSA) keys the likely next runs
+ * need: "New handshake" (the next seed, this key type) and switching this seed to RSA.
+ */
+function prepareKeys(scenario: Scenario): void {
+  post({ type: 'prepare', id: nextId++, seed: nextSeed(), serverKeyType: scenario.serverKeyType });
+  post({ type: 'prepare', id: nextId++, seed: scenario.seed, serverKeyType: 'rsa-2048' });
+}
+
 /**
  * A live run in the Worker: our client against a real server, or our server for a real client,
  * through `tlslab relay`. Waiting for a real client has no watchdog (the person starts curl when
@@ -151,6 +218,9 @@ export function inspectPem(args: {
   extraTrustPem?: string;
   host?: string;
   purpose?: 'server' | 'client';
+  policy?: 'webpki' | 'rfc5280';
+  crlPem?: string;
+  email?: string;
 }): Promise<PemInspection> {
   const id = nextId++;
   return new Promise((resolve) => {
@@ -159,14 +229,23 @@ export function inspectPem(args: {
   });
 }
 
+/** Verifies a DER chain in the Worker under a policy (null if the Worker failed). */
+export function verifyInWorker(args: Omit<Extract<ToWorker, { type: 'verify' }>, 'type' | 'id'>): Promise<VerificationReportSummary | null> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    verifyWaiters.set(id, resolve);
+    post({ type: 'verify', id, ...args });
+  });
+}
+
 /** Starts the bridge: first run now, a new run on every scenario change, the URL kept in step. */
 export function startEngine(): void {
   const first = useAppStore.getState().scenario;
-  history.replaceState(null, '', scenarioToSearch(first));
+  history.replaceState(null, '', keepViewParams(scenarioToSearch(first), location.search));
   runScenario(first);
   useAppStore.subscribe((st, prev) => {
     if (st.scenario === prev.scenario) return;
-    history.replaceState(null, '', scenarioToSearch(st.scenario));
+    history.replaceState(null, '', keepViewParams(scenarioToSearch(st.scenario), location.search));
     runScenario(st.scenario);
   });
 }

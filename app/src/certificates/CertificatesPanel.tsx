@@ -1,18 +1,31 @@
 /**
  * Certificates: the verification reports of this run (the client's checks of the server chain
- * and, in mutual TLS, the server's checks of the client chain), each check pass/fail with its
- * reason and RFC section; and a paste box whose chain the next run's server presents.
- * Parsing and verification of a paste run in the Worker, never on the main thread.
+ * and, in mutual TLS, the server's checks of the client chain), checks grouped by certificate,
+ * each pass/fail with its reason and RFC section; the policy that judged them, with a selector
+ * that flips it and marks every check whose outcome the other policy would change; and a paste
+ * box (chain, key, trust anchors, CRLs) whose chain the next run's server presents.
+ * Parsing and verification run in the Worker, never on the main thread.
  */
-import { useMemo, useDeferredValue } from 'react';
+import { useEffect, useMemo, useDeferredValue, useRef, useState } from 'react';
 import { useAppStore } from '../store';
 import { visibleCount, type AlertEvent, type CertCheckEvent, type CertReportEvent, type HandshakeEvent } from '../store/derive';
 import { rfcLink } from '../format';
-import { inspectPem } from '../engine-client';
+import { inspectPem, verifyInWorker } from '../engine-client';
 import type { PemInspection } from '@tlslab/engine/worker';
+import type { TlsEvent } from '@tlslab/engine';
+import { comparePolicies, type PolicyDiff } from './compare';
 
 type Report = CertReportEvent['report'];
 type Check = CertCheckEvent['check'];
+type Policy = 'webpki' | 'rfc5280';
+/** The other policy's report of the same chain: pending, failed (null), or there. */
+type Comparison = { policy: Policy; report: Report } | 'pending' | null;
+
+const otherPolicy = (p: Policy): Policy => (p === 'webpki' ? 'rfc5280' : 'webpki');
+const POLICY_TEXT: Record<Policy, string> = {
+  webpki: 'RFC 5280 plus what browsers and the CA/Browser Forum Baseline Requirements enforce',
+  rfc5280: 'RFC 5280 alone, as for a private PKI or mutual TLS inside a company',
+};
 
 /** Largest paste accepted (the Worker would cope, but nobody pastes a megabyte of PEM on purpose). */
 const MAX_PASTE = 1_000_000;
@@ -20,11 +33,13 @@ const TOO_BIG = 'That paste is over 1 MB; a certificate chain is a few kilobytes
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-const SAMPLES: { id: string; label: string; trusted: boolean }[] = [
+/** `root`: the sample's own root (default sample-root); `crl`: a CRL that comes with it. */
+const SAMPLES: { id: string; label: string; trusted: boolean; root?: string; crl?: string }[] = [
   { id: 'valid', label: 'Valid', trusted: true },
   { id: 'expired', label: 'Expired', trusted: true },
   { id: 'wrong-host', label: 'Wrong host', trusted: true },
   { id: 'self-signed', label: 'Self-signed', trusted: false },
+  { id: 'revoked', label: 'Revoked (with its CRL)', trusted: true, root: 'revoked-root', crl: 'revoked' },
 ];
 
 /** Mutual TLS samples: client certificates (clientAuth) made by the same openssl script. */
@@ -34,16 +49,30 @@ const CLIENT_SAMPLES: { id: string; label: string; trusted: boolean }[] = [
   { id: 'client-self-signed', label: 'Self-signed client', trusted: false },
 ];
 
-function CheckRow({ c, certs }: { c: Check; certs: Report['certificates'] | undefined }) {
+/** How the other policy judges this check: `undefined` the same, `null` it has no such check. */
+type OtherOutcome = { policy: Policy; mine: Policy; check: Check | null | undefined };
+
+/** One check; `certs` absent: a loose check outside a report, which names its certificate itself. */
+function CheckRow({ c, certs, other }: { c: Check; certs: Report['certificates'] | undefined; other?: OtherOutcome | undefined }) {
   const link = rfcLink(c.rfc);
-  const subject = c.subject ?? (c.cert !== null ? certs?.[c.cert]?.subject : undefined);
+  // In a report the check sits under its certificate's heading; a loose check names it.
+  const subject = certs ? undefined : c.subject;
+  const differs = other !== undefined && other.check !== undefined;
   return (
-    <tr className={c.pass ? 'pass' : 'fail'} data-check={c.id}>
+    <tr className={`${c.pass ? 'pass' : 'fail'}${differs ? ' differs' : ''}`} data-check={c.id} data-differs={differs ? 'true' : undefined}>
       <td className="verdict-cell" aria-label={c.pass ? 'pass' : 'fail'}>
         {c.pass ? '✓' : '✗'}
       </td>
       <td>
-        <div className="check-title">{c.title}</div>
+        <div className="check-title">
+          {c.title}
+          {other?.check && (
+            <span className="policy-flip" title={`Under ${other.policy}: ${other.check.reason}`}>
+              ⇄ under {other.policy}: {other.check.pass ? '✓ passes' : '✗ fails'}
+            </span>
+          )}
+          {other?.check === null && <span className="policy-flip">⇄ only under {other.mine}</span>}
+        </div>
         {subject && <div className="muted small">{subject}</div>}
         <div className="small mono">{c.compared}</div>
         <div className="small">{c.reason}</div>
@@ -61,7 +90,93 @@ function CheckRow({ c, certs }: { c: Check; certs: Report['certificates'] | unde
   );
 }
 
-function ReportView({ report, who }: { report: Report; who: string }) {
+/** Which policy judged the report, and what the other policy says of the same chain. */
+function PolicyLine({ report, asked, comparison, diff }: { report: Report; asked: Policy; comparison: Comparison | undefined; diff: PolicyDiff | null }) {
+  const there = comparison && comparison !== 'pending' ? comparison : null;
+  const flips = diff ? diff.differs.filter((d) => d).length : 0;
+  const onlyHere = diff ? diff.differs.filter((d) => d === null).length : 0;
+  const plural = (n: number, one: string, many: string) => `${n} check${n === 1 ? '' : 's'} ${n === 1 ? one : many}`;
+  const parts = [
+    ...(flips ? [plural(flips, 'changes its outcome', 'change their outcome')] : []),
+    ...(onlyHere ? [plural(onlyHere, `is made only under ${report.policy ?? asked}`, `are made only under ${report.policy ?? asked}`)] : []),
+  ];
+  return (
+    <div className="policy-line small">
+      <p data-testid="report-policy">
+        {report.policy ? (
+          <>
+            Judged under the <b>{report.policy}</b> policy ({POLICY_TEXT[report.policy]}).
+          </>
+        ) : (
+          <>
+            Policy asked for: <b>{asked}</b>. This report does not name the policy that judged it.
+          </>
+        )}
+      </p>
+      {comparison !== undefined && (
+        <p data-testid="policy-compare" className={diff?.verdictChanges ? 'policy-changes' : undefined}>
+          {comparison === 'pending' && <>Checking the same chain under {otherPolicy(report.policy ?? asked)}…</>}
+          {comparison === null && <>The same chain could not be checked under {otherPolicy(report.policy ?? asked)}.</>}
+          {there && diff && (
+            <>
+              Under <b>{there.policy}</b> the same chain {there.report.ok ? 'passes' : 'fails'}: {diff.verdictChanges ? <b>the verdict changes</b> : 'the same verdict'};{' '}
+              {parts.length === 0 && diff.onlyThere.length === 0 ? 'no check changes its outcome.' : parts.length > 0 ? `${parts.join(', ')} (marked ⇄)` : ''}
+              {diff.onlyThere.length > 0 && (
+                <>
+                  {parts.length > 0 ? '; ' : ''}
+                  {there.policy} adds {diff.onlyThere.map((c) => `${c.pass ? '✓' : '✗'} ${c.title}`).join(', ')}
+                </>
+              )}
+              {(parts.length > 0 || diff.onlyThere.length > 0) && '.'}
+            </>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function CertDetails({ c, open }: { c: Report['certificates'][number]; open: boolean }) {
+  return (
+    <details className="cert" open={open}>
+      <summary>Certificate details</summary>
+      <dl className="kv small">
+        <dt>Issuer</dt>
+        <dd>{c.issuer}</dd>
+        <dt>Valid</dt>
+        <dd>
+          {c.notBefore} → {c.notAfter}
+        </dd>
+        <dt>Key</dt>
+        <dd>{c.key}</dd>
+        <dt>Signature</dt>
+        <dd>{c.signatureAlgorithm}</dd>
+        {c.sans.length > 0 && (
+          <>
+            <dt>SANs</dt>
+            <dd>{c.sans.join(', ')}</dd>
+          </>
+        )}
+        <dt>Serial</dt>
+        <dd className="mono">{c.serial}</dd>
+        <dt>SHA-256</dt>
+        <dd className="mono wrap">{c.sha256}</dd>
+      </dl>
+    </details>
+  );
+}
+
+/**
+ * A verification report: the verdict, the policy line, then one group per certificate (and one
+ * for whole-chain checks), failed checks first. With `comparison`, every check whose outcome the
+ * other policy changes is marked.
+ */
+function ReportView({ report, who, asked, comparison }: { report: Report; who: string; asked: Policy; comparison?: Comparison }) {
+  const there = comparison && comparison !== 'pending' ? comparison : null;
+  const diff = there ? comparePolicies(report, there.report) : null;
+  const indexed = report.checks.map((c, i) => ({ c, i }));
+  const groups: (number | null)[] = [null, ...report.certificates.map((_, i) => i)];
+  const other = (i: number): OtherOutcome | undefined => (there && diff ? { policy: there.policy, mine: report.policy ?? asked, check: diff.differs[i] } : undefined);
   return (
     <section className={`card report ${report.ok ? 'report-ok' : 'report-bad'}`} data-testid="cert-report" aria-label={`${who} verification report`}>
       <h3>
@@ -73,44 +188,111 @@ function ReportView({ report, who }: { report: Report; who: string }) {
         Purpose {report.purpose}
         {report.host && <> · host {report.host}</>} · at {report.at}
       </p>
-      <div className="certs">
-        {report.certificates.map((c, i) => (
-          <details key={i} className="cert" open={i === 0}>
-            <summary>
-              <span className="role">{c.role}</span> {c.subject}
-            </summary>
-            <dl className="kv small">
-              <dt>Issuer</dt>
-              <dd>{c.issuer}</dd>
-              <dt>Valid</dt>
-              <dd>
-                {c.notBefore} → {c.notAfter}
-              </dd>
-              <dt>Key</dt>
-              <dd>{c.key}</dd>
-              <dt>Signature</dt>
-              <dd>{c.signatureAlgorithm}</dd>
-              {c.sans.length > 0 && (
+      <PolicyLine report={report} asked={asked} comparison={comparison} diff={diff} />
+      {groups.map((g) => {
+        const mine = indexed.filter(({ c }) => c.cert === g);
+        if (g === null && mine.length === 0) return null;
+        const cert = g === null ? undefined : report.certificates[g];
+        const failed = mine.filter(({ c }) => !c.pass).length;
+        return (
+          <section key={g ?? 'chain'} className="cert-group" data-testid="cert-group" data-cert={g ?? 'chain'} aria-label={cert ? `${cert.role}: ${cert.subject}` : 'Whole chain'}>
+            <h4>
+              {cert ? (
                 <>
-                  <dt>SANs</dt>
-                  <dd>{c.sans.join(', ')}</dd>
+                  <span className="role">{cert.role}</span> {cert.subject}
                 </>
-              )}
-              <dt>Serial</dt>
-              <dd className="mono">{c.serial}</dd>
-              <dt>SHA-256</dt>
-              <dd className="mono wrap">{c.sha256}</dd>
-            </dl>
-          </details>
+              ) : (
+                'Whole chain'
+              )}{' '}
+              <span className={failed ? 'group-bad' : 'group-ok'}>
+                {mine.length === 0 ? '· not in the path: no checks' : failed ? `· ✗ ${failed} of ${mine.length} checks fail` : `· ✓ ${mine.length} checks pass`}
+              </span>
+            </h4>
+            {cert && <CertDetails c={cert} open={false} />}
+            {mine.length > 0 && (
+              <table className="checks">
+                <tbody>
+                  {[...mine.filter(({ c }) => !c.pass), ...mine.filter(({ c }) => c.pass)].map(({ c, i }) => (
+                    <CheckRow key={i} c={c} certs={report.certificates} other={other(i)} />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        );
+      })}
+    </section>
+  );
+}
+
+/**
+ * A run's report judged again under the other policy, in the Worker: the same certificates
+ * (its trust anchor as the only anchor), time, host, purpose, key exchange, CRLs and e-mail.
+ */
+function useRunComparison(report: Report, asked: Policy, keyExchange: 'rsa' | 'ecdhe' | undefined, crlPem: string | undefined, email: string | undefined): Comparison {
+  const [state, setState] = useState<Comparison>('pending');
+  useEffect(() => {
+    let live = true;
+    setState('pending');
+    const certs = report.certificates;
+    const leafAnchored = report.checks.some((c) => c.id === 'trust-anchor' && c.pass && c.cert === 0);
+    const anchors = certs.filter((c, i) => c.role === 'anchor' || (i === 0 && leafAnchored)).map((c) => c.der);
+    const chain = certs.filter((c) => c.role !== 'anchor').map((c) => c.der);
+    const other = otherPolicy(report.policy ?? asked);
+    void verifyInWorker({
+      chain,
+      anchors,
+      at: report.at,
+      purpose: report.purpose,
+      policy: other,
+      ...(report.host !== undefined ? { host: report.host } : {}),
+      ...(keyExchange ? { keyExchange } : {}),
+      ...(crlPem ? { crlPem } : {}),
+      ...(email ? { email } : {}),
+    }).then((r) => {
+      if (live) setState(r ? { policy: other, report: r } : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [report, asked, keyExchange, crlPem, email]);
+  return state;
+}
+
+/** A report of this run, with the other policy's view of the same chain. */
+function RunReportView({ ev, events }: { ev: CertReportEvent; events: TlsEvent[] }) {
+  const scenario = useAppStore((s) => s.scenario);
+  const asked: Policy = scenario.policy ?? 'webpki';
+  // The client checked the server chain for the negotiated key exchange (TLS 1.2 RSA: keyEncipherment).
+  const keyExchange =
+    ev.side === 'client'
+      ? events.some((e) => e.type === 'negotiated' && e.side === 'client' && e.keyExchange === 'RSA')
+        ? ('rsa' as const)
+        : ('ecdhe' as const)
+      : undefined;
+  const comparison = useRunComparison(ev.report, asked, keyExchange, ev.side === 'client' ? scenario.crlPem : undefined, ev.side === 'server' ? scenario.clientEmail : undefined);
+  return <ReportView report={ev.report} who={ev.side === 'client' ? "Client's check of the server" : "Server's check of the client"} asked={asked} comparison={comparison} />;
+}
+
+/** The policy selector: flipping it runs the handshake again and re-checks the pastes. */
+function PolicyBar() {
+  const policy: Policy = useAppStore((s) => s.scenario.policy) ?? 'webpki';
+  const { setScenario } = useAppStore.getState();
+  return (
+    <section className="card policy-bar" aria-label="Verification policy">
+      <fieldset className="segmented">
+        <legend className="small">Verification policy</legend>
+        {(['webpki', 'rfc5280'] as const).map((p) => (
+          <label key={p} className={policy === p ? 'seg active' : 'seg'}>
+            <input type="radio" name="policy" value={p} checked={policy === p} onChange={() => setScenario({ policy: p })} />
+            {p}
+          </label>
         ))}
-      </div>
-      <table className="checks">
-        <tbody>
-          {[...report.checks.filter((c) => !c.pass), ...report.checks.filter((c) => c.pass)].map((c, i) => (
-            <CheckRow key={i} c={c} certs={report.certificates} />
-          ))}
-        </tbody>
-      </table>
+      </fieldset>
+      <p className="small muted">
+        {policy}: {POLICY_TEXT[policy]}. Changing it runs the handshake again; each report also shows how {otherPolicy(policy)} judges the same chain
+        and marks the checks whose outcome it changes.
+      </p>
     </section>
   );
 }
@@ -130,14 +312,15 @@ function fetchText(path: string): Promise<string> {
   return p;
 }
 
-/** A sample's chain and key, and the sample root when the sample chains to it. */
-async function fetchSample(id: string, trusted: boolean): Promise<{ chain: string; key: string; root: string }> {
-  const [chain, key, root] = await Promise.all([
+/** A sample's chain and key, its root when the sample chains to one, and its CRL if it has one. */
+async function fetchSample(id: string, trusted: boolean, rootId = 'sample-root', crlId?: string): Promise<{ chain: string; key: string; root: string; crl: string }> {
+  const [chain, key, root, crl] = await Promise.all([
     fetchText(`samples/${id}.pem`),
     fetchText(`samples/${id}.key`),
-    trusted ? fetchText('samples/sample-root.pem') : Promise.resolve(''),
+    trusted ? fetchText(`samples/${rootId}.pem`) : Promise.resolve(''),
+    crlId ? fetchText(`samples/${crlId}.crl`) : Promise.resolve(''),
   ]);
-  return { chain, key, root };
+  return { chain, key, root, crl };
 }
 
 /** Loads the sample certificates in the background, so they are at hand even offline. */
@@ -145,6 +328,10 @@ export function prefetchSamples(): void {
   for (const s of [...SAMPLES, ...CLIENT_SAMPLES]) {
     void fetchText(`samples/${s.id}.pem`).catch(() => undefined);
     void fetchText(`samples/${s.id}.key`).catch(() => undefined);
+  }
+  for (const s of SAMPLES) {
+    if (s.root) void fetchText(`samples/${s.root}.pem`).catch(() => undefined);
+    if (s.crl) void fetchText(`samples/${s.crl}.crl`).catch(() => undefined);
   }
   void fetchText('samples/sample-root.pem').catch(() => undefined);
 }
@@ -160,7 +347,7 @@ function loadMozillaRoots(): Promise<string> {
 }
 
 /** What the Worker found in a paste: counts, problems, and the chain's report. */
-function InspectionView(props: { insp: PemInspection; testId: string; anchors: string; who: string; peer: 'client' | 'server' }) {
+function InspectionView(props: { insp: PemInspection; testId: string; anchors: string; who: string; peer: 'client' | 'server'; asked: Policy }) {
   const { insp } = props;
   return (
     <div className="inspection" data-testid={props.testId}>
@@ -172,6 +359,7 @@ function InspectionView(props: { insp: PemInspection; testId: string; anchors: s
             and {insp.keys.length === 1 ? 'a private key' : `${insp.keys.length} private keys`} ({insp.keys.join(', ')})
           </>
         )}
+        {insp.crls !== undefined && <> and {insp.crls === 1 ? 'a CRL' : `${insp.crls} CRLs`}</>}
         .
       </p>
       {insp.problems.length > 0 && (
@@ -186,11 +374,25 @@ function InspectionView(props: { insp: PemInspection; testId: string; anchors: s
           <p className="small muted">
             Checked against {props.anchors} only; in a run the {props.peer} also trusts that run's demo root.
           </p>
-          <ReportView report={insp.report} who={props.who} />
+          <ReportView report={insp.report} who={props.who} asked={props.asked} comparison={insp.comparison ?? null} />
         </>
       )}
     </div>
   );
+}
+
+/** Calls `onChange(policy)` when the policy changes (not on mount), with the latest closure. */
+function useOnPolicyChange(policy: Policy | undefined, onChange: (p: Policy | undefined) => void): void {
+  const latest = useRef(onChange);
+  useEffect(() => {
+    latest.current = onChange;
+  });
+  const shown = useRef(policy);
+  useEffect(() => {
+    if (shown.current === policy) return;
+    shown.current = policy;
+    latest.current(policy);
+  }, [policy]);
 }
 
 function PasteBox() {
@@ -198,17 +400,18 @@ function PasteBox() {
   const scenario = useAppStore((s) => s.scenario);
   const { setPaste, setScenario } = useAppStore.getState();
   const inUse = !!scenario.pastedChainPem;
+  const policy: Policy | undefined = scenario.policy;
 
-  const loadSample = async (id: string, trusted: boolean) => {
+  const loadSample = async (s: (typeof SAMPLES)[number]) => {
     try {
-      const { chain, key, root } = await fetchSample(id, trusted);
-      setPaste({ chainPem: chain, keyPem: key, trustPem: root, inspection: null, message: `Loaded the "${id}" sample.` });
+      const { chain, key, root, crl } = await fetchSample(s.id, s.trusted, s.root, s.crl);
+      setPaste({ chainPem: chain, keyPem: key, trustPem: root, crlPem: crl, inspection: null, message: `Loaded the "${s.id}" sample.` });
     } catch (err) {
       setPaste({ message: `Could not load the sample: ${errorText(err)}` });
     }
   };
 
-  const tooBig = () => paste.chainPem.length + paste.keyPem.length + paste.trustPem.length > MAX_PASTE;
+  const tooBig = () => paste.chainPem.length + paste.keyPem.length + paste.trustPem.length + paste.crlPem.length > MAX_PASTE;
 
   /** The extra anchors: the third box, plus Mozilla's roots when ticked. */
   const trust = async (): Promise<string | undefined> => {
@@ -217,7 +420,7 @@ function PasteBox() {
     return pem.trim() ? pem : undefined;
   };
 
-  const check = async () => {
+  const check = async (asked: Policy | undefined = policy) => {
     if (tooBig()) return setPaste({ message: `${TOO_BIG} Nothing was checked.` });
     if (!paste.chainPem.trim()) return setPaste({ message: 'Paste a certificate (PEM) first.' });
     setPaste({ busy: true, message: null });
@@ -227,6 +430,8 @@ function PasteBox() {
         keyPem: paste.keyPem || undefined,
         extraTrustPem: await trust(),
         host: scenario.serverName,
+        policy: asked,
+        crlPem: paste.crlPem.trim() ? paste.crlPem : undefined,
       });
       setPaste({ busy: false, inspection: result });
     } catch (err) {
@@ -250,14 +455,20 @@ function PasteBox() {
       pastedChainPem: paste.chainPem,
       pastedKeyPem: paste.keyPem.trim() ? paste.keyPem : undefined,
       extraTrustPem,
+      crlPem: paste.crlPem.trim() ? paste.crlPem : undefined,
     });
     setPaste({ message: 'The server now presents the pasted chain; the client checks it in the run (report above once its Certificate arrives).' });
     // The same checks, run now on the paste itself, so they show even if the handshake stops early.
     void check();
   };
 
+  // A policy flip re-checks a paste already checked (the run itself re-runs by the scenario change).
+  useOnPolicyChange(policy, (p) => {
+    if (paste.inspection) void check(p);
+  });
+
   const reset = () => {
-    setScenario({ pastedChainPem: undefined, pastedKeyPem: undefined, extraTrustPem: undefined });
+    setScenario({ pastedChainPem: undefined, pastedKeyPem: undefined, extraTrustPem: undefined, crlPem: undefined });
     setPaste({ message: 'Back to the demo PKI generated for each run.' });
   };
 
@@ -269,7 +480,7 @@ function PasteBox() {
         Paste a PEM chain (leaf first, intermediates after) and, if you have it, its private key. The next run's server presents it
         and the client checks it. Samples made with <code>openssl</code>:{' '}
         {SAMPLES.map((s) => (
-          <button key={s.id} type="button" className="chip" onClick={() => void loadSample(s.id, s.trusted)}>
+          <button key={s.id} type="button" className="chip" onClick={() => void loadSample(s)}>
             {s.label}
           </button>
         ))}
@@ -285,6 +496,10 @@ function PasteBox() {
       <label className="block">
         Extra trust anchors (PEM, optional)
         <textarea value={paste.trustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ trustPem: e.target.value })} placeholder="a root CA the client should trust besides the run's demo root" />
+      </label>
+      <label className="block">
+        CRLs (PEM, optional)
+        <textarea value={paste.crlPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ crlPem: e.target.value })} placeholder="-----BEGIN X509 CRL----- (openssl crl, openssl ca -gencrl): the client checks the server's chain against them" />
       </label>
       <label className="check small">
         <input type="checkbox" checked={paste.mozilla} onChange={(e) => setPaste({ mozilla: e.target.checked })} /> Also trust the Mozilla root store (for a
@@ -316,6 +531,7 @@ function PasteBox() {
           anchors={`the extra trust anchors${paste.mozilla ? ' and the Mozilla roots' : ''}`}
           who="Pasted chain (checked as the client would)"
           peer="client"
+          asked={policy ?? 'webpki'}
         />
       )}
     </section>
@@ -328,6 +544,7 @@ function ClientPasteBox() {
   const scenario = useAppStore((s) => s.scenario);
   const { setPaste, setScenario } = useAppStore.getState();
   const inUse = !!scenario.pastedClientChainPem;
+  const policy: Policy | undefined = scenario.policy;
   const tooBig = () => paste.clientChainPem.length + paste.clientKeyPem.length + paste.clientTrustPem.length > MAX_PASTE;
 
   const loadSample = async (id: string, trusted: boolean) => {
@@ -339,7 +556,7 @@ function ClientPasteBox() {
     }
   };
 
-  const check = async () => {
+  const check = async (asked: Policy | undefined = policy) => {
     if (tooBig()) return setPaste({ clientMessage: `${TOO_BIG} Nothing was checked.` });
     if (!paste.clientChainPem.trim()) return setPaste({ clientMessage: 'Paste a client certificate (PEM) first.' });
     setPaste({ clientBusy: true, clientMessage: null });
@@ -349,6 +566,8 @@ function ClientPasteBox() {
         keyPem: paste.clientKeyPem || undefined,
         extraTrustPem: paste.clientTrustPem.trim() ? paste.clientTrustPem : undefined,
         purpose: 'client',
+        policy: asked,
+        email: paste.clientEmail.trim() || undefined,
       });
       setPaste({ clientBusy: false, clientInspection: result });
     } catch (err) {
@@ -365,13 +584,18 @@ function ClientPasteBox() {
       pastedClientChainPem: paste.clientChainPem,
       pastedClientKeyPem: paste.clientKeyPem.trim() ? paste.clientKeyPem : undefined,
       extraClientTrustPem: paste.clientTrustPem.trim() ? paste.clientTrustPem : undefined,
+      clientEmail: paste.clientEmail.trim() || undefined,
     });
     setPaste({ clientMessage: "The client now presents the pasted chain; the server checks it in the run (report above once the client's Certificate arrives)." });
     void check();
   };
 
+  useOnPolicyChange(policy, (p) => {
+    if (paste.clientInspection) void check(p);
+  });
+
   const reset = () => {
-    setScenario({ pastedClientChainPem: undefined, pastedClientKeyPem: undefined, extraClientTrustPem: undefined });
+    setScenario({ pastedClientChainPem: undefined, pastedClientKeyPem: undefined, extraClientTrustPem: undefined, clientEmail: undefined });
     setPaste({ clientMessage: 'Back to the demo client certificate generated for each run.' });
   };
 
@@ -398,6 +622,10 @@ function ClientPasteBox() {
       <label className="block">
         Client trust anchors (PEM, optional)
         <textarea value={paste.clientTrustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ clientTrustPem: e.target.value })} placeholder="a root CA the server should accept client certificates from, besides the run's demo client root" />
+      </label>
+      <label className="block">
+        Expected e-mail address (optional)
+        <input type="email" value={paste.clientEmail} spellCheck={false} onChange={(e) => setPaste({ clientEmail: e.target.value })} placeholder="alice@tlslab.test: the server requires it as an rfc822Name of the client certificate" />
       </label>
       <div className="row">
         <button type="button" onClick={() => void check()} disabled={paste.clientBusy}>
@@ -426,6 +654,7 @@ function ClientPasteBox() {
           anchors="the client trust anchors"
           who="Pasted client chain (checked as the server would)"
           peer="server"
+          asked={policy ?? 'webpki'}
         />
       )}
     </section>
@@ -460,6 +689,7 @@ export function CertificatesPanel() {
   const pending = looseChecks.filter((c) => !reportedSides.has(c.side));
   return (
     <div className="certificates" data-testid="certificates">
+      <PolicyBar />
       {emptyChains
         .filter((e) => !reportedSides.has(e.side))
         .map((e) => {
@@ -488,7 +718,7 @@ export function CertificatesPanel() {
       )}
       {/* Newest first: in mutual TLS the server's check of the client is what the step just did. */}
       {[...reports].reverse().map((r) => (
-        <ReportView key={r.seq} report={r.report} who={r.side === 'client' ? "Client's check of the server" : "Server's check of the client"} />
+        <RunReportView key={r.seq} ev={r} events={run.events} />
       ))}
       {pending.length > 0 && (
         <section className="card">

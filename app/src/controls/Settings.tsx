@@ -2,16 +2,37 @@
  * Run settings: version, mutual TLS, cipher suite, group, HelloRetryRequest, server key type,
  * server name, a fault to inject, and the seed. Each change re-runs with the same seed.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { checkServerName, clockFromSeed } from '@tlslab/engine/scenario';
 import { useAppStore } from '../store';
 import { FAULTS, GROUPS, KEY_TYPE_LABELS, KEY_TYPES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type ServerKeyType } from '../store/options';
 
-/** A text field that commits on Enter or blur (so each keystroke doesn't start a run). */
-function CommitField(props: { label: string; value: string; onCommit: (v: string) => void; className?: string; maxLength?: number }) {
+/**
+ * A text field that commits on Enter or blur (so each keystroke doesn't start a run). With
+ * `check`, a value it refuses is not committed: the field says why (and keeps the draft).
+ */
+function CommitField(props: {
+  label: string;
+  value: string;
+  onCommit: (v: string) => void;
+  className?: string;
+  maxLength?: number;
+  placeholder?: string;
+  check?: (v: string) => string | null;
+  hint?: string;
+}) {
   const [draft, setDraft] = useState(props.value);
-  useEffect(() => setDraft(props.value), [props.value]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const descId = useId();
+  useEffect(() => {
+    setDraft(props.value);
+    setProblem(null);
+  }, [props.value]);
   const commit = () => {
-    if (draft !== props.value) props.onCommit(draft);
+    if (draft === props.value) return setProblem(null);
+    const why = props.check?.(draft) ?? null;
+    setProblem(why);
+    if (!why) props.onCommit(draft);
   };
   return (
     <label className={props.className}>
@@ -21,15 +42,46 @@ function CommitField(props: { label: string; value: string; onCommit: (v: string
         value={draft}
         spellCheck={false}
         maxLength={props.maxLength ?? 253}
+        placeholder={props.placeholder}
+        // The field's name is its label alone; the hint or problem describes it.
+        aria-label={props.label}
+        aria-describedby={problem || props.hint ? descId : undefined}
+        aria-invalid={problem ? true : undefined}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') setDraft(props.value);
+          if (e.key === 'Escape') {
+            setDraft(props.value);
+            setProblem(null);
+          }
         }}
       />
+      {problem ? (
+        <span className="field-problem" role="alert" id={descId}>
+          {problem}
+        </span>
+      ) : (
+        props.hint && (
+          <span className="field-hint" id={descId}>
+            {props.hint}
+          </span>
+        )
+      )}
     </label>
   );
+}
+
+/** Why a server name is refused (null: usable). */
+function serverNameProblem(v: string): string | null {
+  const c = checkServerName(v);
+  return c.ok ? null : c.reason;
+}
+
+/** Why a clock is refused (empty: the seed's clock). */
+function clockProblem(v: string): string | null {
+  if (v.trim() === '') return null;
+  return Number.isNaN(Date.parse(v.trim())) ? `“${v}” is not an ISO 8601 time, e.g. 2026-05-01T08:30:00Z.` : null;
 }
 
 /** Copies the page's link (it holds the seed and every setting, so it replays this run). */
@@ -53,10 +105,14 @@ function CopyLink() {
 
 export function Settings() {
   const s = useAppStore((st) => st.scenario);
+  const adjustments = useAppStore((st) => st.adjustments);
   const pasted = !!s.pastedChainPem;
   const { setScenario, newHandshake } = useAppStore.getState();
   const suites = s.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
   const rsaTransport = s.version === 'TLS 1.2' && !!s.cipherSuite?.startsWith('TLS_RSA_');
+  // The no-client-certificate fault is a server that requires one: the switch shows it on.
+  const mutualByFault = s.fault === 'no-client-certificate';
+  const name = checkServerName(s.serverName);
   return (
     <form className="settings" aria-label="Run settings" onSubmit={(e) => e.preventDefault()}>
       <fieldset className="segmented">
@@ -71,8 +127,10 @@ export function Settings() {
       <button
         type="button"
         role="switch"
-        aria-checked={s.mutual}
-        className={s.mutual ? 'switch on' : 'switch'}
+        aria-checked={mutualByFault || s.mutual}
+        disabled={mutualByFault}
+        title={mutualByFault ? 'The fault “Mutual TLS without a client certificate” makes the server require one' : undefined}
+        className={mutualByFault || s.mutual ? 'switch on' : 'switch'}
         onClick={() => setScenario({ mutual: !s.mutual })}
       >
         <span className="knob" aria-hidden="true" />
@@ -132,7 +190,24 @@ export function Settings() {
           ))}
         </select>
       </label>
-      <CommitField label="Server name (SNI)" className="sni" value={s.serverName} onCommit={(v) => setScenario({ serverName: v.trim() })} />
+      <CommitField
+        label="Server name"
+        className="sni"
+        value={s.serverName}
+        check={serverNameProblem}
+        hint={name.ok && name.forms.idn ? `sent as ${name.forms.aLabel}` : undefined}
+        onCommit={(v) => setScenario({ serverName: v.trim() })}
+      />
+      <label className="check" title="Off: the client sends no server_name extension (RFC 6066 §3); it still checks the certificate for the name">
+        <input type="checkbox" checked={s.sni !== false} onChange={(e) => setScenario({ sni: e.target.checked ? undefined : false })} />
+        Send SNI
+      </label>
+      {s.version === 'TLS 1.2' && (
+        <label className="check" title="Off: the client does not offer extended_master_secret (RFC 7627), so the classic master secret over the two randoms is used (RFC 5246 §8.1)">
+          <input type="checkbox" checked={s.extendedMasterSecret !== false} onChange={(e) => setScenario({ extendedMasterSecret: e.target.checked ? undefined : false })} />
+          Extended master secret
+        </label>
+      )}
       <label>
         Break something
         <select value={s.fault} onChange={(e) => setScenario({ fault: e.target.value as FaultName })}>
@@ -145,11 +220,26 @@ export function Settings() {
       </label>
       <div className="seed-group">
         <CommitField label="Seed" className="seed" value={s.seed} maxLength={64} onCommit={(v) => v.trim() && setScenario({ seed: v.trim() })} />
+        <CommitField
+          label="Clock"
+          className="clock"
+          value={s.at ?? ''}
+          maxLength={40}
+          placeholder={clockFromSeed(s.seed)}
+          check={clockProblem}
+          hint={s.at ? undefined : 'from the seed'}
+          onCommit={(v) => setScenario({ at: v.trim() || undefined })}
+        />
         <button type="button" onClick={newHandshake} title="Fresh randomness: a new seed with the same settings">
           New handshake
         </button>
         <CopyLink />
       </div>
+      {adjustments.length > 0 && (
+        <p className="adjusted" role="status" data-testid="adjustments">
+          {adjustments.join(' ')}
+        </p>
+      )}
     </form>
   );
 }

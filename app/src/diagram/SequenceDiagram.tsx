@@ -3,8 +3,11 @@
  * It redraws from the store whenever the cursor, the run, the selection or the width changes.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCaptureStore } from '../capture/capture';
 import { useAppStore } from '../store';
-import { currentStates, negotiated, visibleCount } from '../store/derive';
+import { currentStates, visibleCount } from '../store/derive';
+import { ExportButtons } from './ExportButtons';
+import { summaryBadges } from './badges';
 import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels, rowY } from './draw';
 
 function prefersReducedMotion(): boolean {
@@ -50,8 +53,8 @@ export function SequenceDiagram() {
   const count = visibleCount(run, cursor);
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const states = useMemo(() => currentStates(run.events, count), [run, count]);
-  const params = useMemo(() => negotiated(run.events, count), [run, count]);
   // Each verification report so far, pinned to the arrow that carried the checked chain.
+  const captureTimes = useCaptureStore((s) => s.active);
   const certChecks = useMemo(() => {
     const out = new Map<string, boolean>();
     for (let i = 0; i < count; i++) {
@@ -92,6 +95,7 @@ export function SequenceDiagram() {
       animateAfterStep,
       durationMs: prefersReducedMotion() ? 0 : 550 / Math.max(0.5, speed),
       certChecks,
+      captureTimes,
       onSelect: (id) => {
         const st = useAppStore.getState();
         st.select(id);
@@ -108,28 +112,23 @@ export function SequenceDiagram() {
         wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
       }
     }
-  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks]);
+  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes]);
 
-  const client = params.client;
-  const lastVisible = visible[visible.length - 1];
-  const reachedData = run.handshakeRtts !== null && visible.some((a) => a.appdata && a.from === 'client');
+  const { badges } = useMemo(() => summaryBadges(run, cursor), [run, cursor]);
   return (
     <div className="diagram">
       <div className="diagram-summary" data-testid="diagram-summary">
-        {client?.version ? <strong>{client.version}</strong> : <strong>Handshake</strong>}
-        {client?.cipherSuite && <span>{client.cipherSuite}</span>}
-        {client?.group && <span>{client.group}</span>}
-        {client?.signatureScheme && <span>{client.signatureScheme}</span>}
-        {client?.helloRetry && <span>HelloRetryRequest</span>}
-        {client?.resumed && <span>resumed (PSK)</span>}
-        {client?.earlyData && <span>0-RTT data {client.earlyData}</span>}
-        {reachedData && (
-          <span className="rtt" data-testid="rtt">
-            {run.handshakeRtts}-RTT handshake
-          </span>
+        {badges.map((b, i) =>
+          b.kind === 'version' ? (
+            <strong key={i}>{b.text}</strong>
+          ) : (
+            <span key={i} className={b.kind === 'detail' ? undefined : b.kind} data-testid={b.kind === 'detail' ? undefined : b.kind}>
+              {b.text}
+            </span>
+          ),
         )}
         {status === 'done' && run.arrows.length === 0 && <span>No records were sent.</span>}
-        {lastVisible?.alert && lastVisible.alert.description !== 'close_notify' && <span className="bad">ended with {lastVisible.alert.description}</span>}
+        <ExportButtons />
       </div>
       <svg ref={headRef} className="seq seq-head" height={HEADER} aria-label="Each side's current state" />
       <div className="diagram-scroll" ref={wrapRef}>

@@ -1,10 +1,11 @@
 /**
  * Draws the sequence diagram with d3 into an <svg>: two lifelines, one arrow per record
  * (animated when it is played), flights as bands with their round-trip count, protected
- * records with a lock and the key's name, alerts in red. Arrows are focusable buttons.
+ * records with a lock and the key's name, fatal alerts in red (close_notify is a clean close). Arrows are focusable buttons.
  */
 import { easeCubicOut, select, transition, type Selection } from 'd3';
 import type { Arrow, Flight } from '../store/derive';
+import { dataTiming, faultMark } from '../store/facts';
 
 export interface DrawParams {
   arrows: Arrow[];
@@ -19,6 +20,8 @@ export interface DrawParams {
   durationMs: number;
   /** Certificate verdicts so far, by the arrow that carried the chain (true = accepted). */
   certChecks: Map<string, boolean>;
+  /** A captured connection: label each flight with its capture time (ms since the first packet). */
+  captureTimes?: boolean;
   onSelect: (id: string) => void;
 }
 
@@ -42,17 +45,19 @@ export function diagramHeight(total: number): number {
 function arrowClass(d: Arrow, selectedId: string | null): string {
   const c = ['arrow', d.from === 'client' ? 'c2s' : 's2c'];
   if (d.keyName) c.push('protected');
-  // Every alert is red; a fatal one is drawn heavier than the closing close_notify.
-  if (d.alert) c.push('alert', d.alert.level === 'fatal' ? 'fatal' : 'close');
+  // A fatal alert is drawn in alarm red; close_notify (a warning-level alert) is a clean close.
+  if (d.alert) c.push(d.alert.level === 'fatal' ? 'alert fatal' : 'close');
   if (d.appdata) c.push('appdata');
   if (d.changeCipherSpec) c.push('ccs');
   if (d.id === selectedId) c.push('selected');
-  if (d.tampered) c.push('tampered');
+  const fault = faultMark(d);
+  if (fault) c.push(fault.kind === 'on-path' ? 'tampered' : 'faulty');
+  if (d.phase) c.push(`phase-${d.phase}`);
   return c.join(' ');
 }
 
 function marker(d: Arrow): string {
-  if (d.alert) return 'url(#head-alert)';
+  if (d.alert?.level === 'fatal') return 'url(#head-alert)';
   if (d.keyName) return 'url(#head-protected)';
   return 'url(#head-plain)';
 }
@@ -138,6 +143,29 @@ function setText<D>(sel: Selection<any, D, any, unknown>, text: (d: D) => string
   sel.each(function (this: Element, d: D) {
     const v = text(d);
     if (this.textContent !== v) this.textContent = v;
+  });
+}
+
+/**
+ * Short lines in the margin beside an arrow's head: the last on the arrow's line, the ones
+ * before it stacked above (so the line below stays free for the certificate check).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setLines<D>(sel: Selection<any, D, any, unknown>, lines: (d: D) => string[], x: (d: D) => number): void {
+  sel.each(function (this: Element, d: D) {
+    const ls = lines(d);
+    const key = ls.join('\n');
+    if (this.getAttribute('data-lines') === key) return;
+    this.setAttribute('data-lines', key);
+    const t = select(this);
+    t.text(null);
+    ls.forEach((l, i) =>
+      t
+        .append('tspan')
+        .attr('x', x(d))
+        .attr('dy', i === 0 ? `${-(ls.length - 1) * 1.1}em` : '1.1em')
+        .text(l),
+    );
   });
 }
 
@@ -233,6 +261,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       g.append('rect').attr('class', 'band');
       g.append('text').attr('class', 'flight-label');
       g.append('text').attr('class', 'rtt-label');
+      g.append('text').attr('class', 'time-label');
       return g;
     });
   bands.attr('class', (d) => `flight ${d.from}`);
@@ -256,6 +285,15 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x', 12)
     .attr('y', (d) => rowY(d.first) - ROW / 2 + 30)
     .text((d) => (d.rtt ? `round trip ${d.rtt}` : ''));
+  // The packet timestamps of a capture: when the flight's first record was complete on the wire.
+  bands
+    .select('text.time-label')
+    .attr('x', 12)
+    .attr('y', (d) => rowY(d.first) - ROW / 2 + (d.rtt ? 46 : 30))
+    .text((d) => {
+      const a = p.captureTimes ? p.arrows.find((x) => x.index === d.first) : undefined;
+      return a ? `at ${a.record.t.toFixed(2)} ms` : '';
+    });
 
   // Arrows.
   const groups = root
@@ -286,6 +324,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
         g.append('text').attr('class', 'label');
         g.append('text').attr('class', 'keyname');
         g.append('text').attr('class', 'tamper');
+        g.append('text').attr('class', 'timing');
         g.append('text').attr('class', 'certcheck');
         return g;
       },
@@ -355,7 +394,8 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('text-anchor', 'middle')
     .call(setText, (d) => (d.keyName ? `key: ${keyShort(d.keyName)}` : ''));
   // Marks at the receiving end sit outside the lifelines, clear of the key's name under the
-  // arrow: a record changed on the wire says so where it arrived...
+  // arrow: who is at fault for a record — changed on the wire, or a wrong value its sender
+  // computed (the engine's fault event) — where it arrived...
   const outside = (d: Arrow) => (d.to === 'client' ? x.client - 8 : x.server + 8);
   const outsideAnchor = (d: Arrow) => (d.to === 'client' ? 'end' : 'start');
   groups
@@ -363,7 +403,15 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
     .attr('x', outside)
     .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
     .attr('text-anchor', outsideAnchor)
-    .call(setText, (d) => (d.tampered ? 'tampered' : ''));
+    .attr('class', (d) => `tamper ${faultMark(d)?.kind ?? ''}`)
+    .call(setLines, (d) => faultMark(d)?.lines ?? [], outside);
+  // ...when application data travels (0-RTT, 0.5-RTT) and when the answer arrives...
+  groups
+    .select('text.timing')
+    .attr('x', outside)
+    .attr('y', (d) => rowY(d.index) + SLOPE / 2 + 4)
+    .attr('text-anchor', outsideAnchor)
+    .call(setLines, (d) => (faultMark(d) ? [] : (dataTiming(d) ?? [])), outside);
   // ...and where a certificate chain arrived, the receiver's verdict once it has checked it.
   groups
     .select('text.certcheck')

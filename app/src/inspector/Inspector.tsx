@@ -3,14 +3,19 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useMemo, useDeferredValue } from 'react';
+import { useLayoutEffect, useMemo, useDeferredValue, useRef } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
-import { type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
+import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
 import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
 import { withMessageSpans, type MessageSpans } from './spans';
+import { plaintextSpans, sentMessages, wireSpans } from './record-spans';
+import { SuiteAnatomy } from './SuiteAnatomy';
+import { CertificateBytes } from './CertificateBytes';
+import { ComputeIt } from '../compute/ComputeIt';
+import { aeadOf, decryptRecipes, nonceRecipes } from '../compute/recipes';
 
 function Bytes({ value }: { value: Uint8Array }) {
   return <code className="bytes">{hex(value, ' ')}</code>;
@@ -59,14 +64,14 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
 }
 
 function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo; messages: MessageSpans[] }) {
-  const spans = useMemo(
-    () => withMessageSpans(p.plaintextSpans, p.plaintext, 0, p.plaintext.length, p.innerContentType === 'handshake' ? messages : []),
-    [p, messages],
-  );
-  const keyTab = () => {
+  const spans = useMemo(() => plaintextSpans(arrow, messages) ?? [], [arrow, messages]);
+  const run = useAppStore((s) => s.run);
+  const suite = useMemo(() => negotiated(run.events, run.events.length).client?.cipherSuite, [run]);
+  const aead = aeadOf(suite);
+  const keyTab = (name: string) => {
     useAppStore.getState().setTab('keys');
     requestAnimationFrame(() => {
-      const el = document.querySelector<HTMLElement>(`[data-secret="${CSS.escape(p.keyName)}"]`);
+      const el = document.querySelector<HTMLElement>(`[data-secret="${CSS.escape(name)}"]`);
       el?.scrollIntoView({ block: 'center' });
       el?.classList.add('flash');
       setTimeout(() => el?.classList.remove('flash'), 1200);
@@ -78,16 +83,37 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
         <h3>Record protection (AEAD)</h3>
         <dl className="kv">
           <dt>Key</dt>
-          <dd>
-            <button type="button" className="linkish" onClick={keyTab} title="Show in the key schedule">
-              {p.keyName}
+          <dd data-testid="record-key">
+            <button type="button" className="linkish" onClick={() => keyTab(p.keyLabel)} title="Show in the key schedule">
+              {p.keyLabel}
             </button>
+            {' = '}
+            <span className="mono small">{p.keyFormula}</span>
+            {p.trafficSecret && (
+              <div className="muted small">
+                the write key expanded from{' '}
+                <button type="button" className="linkish" onClick={() => keyTab(p.trafficSecret!)} title="Show in the key schedule">
+                  {p.trafficSecret}
+                </button>{' '}
+                (RFC 8446 §7.3)
+              </div>
+            )}
             <div><Bytes value={p.key} /></div>
+          </dd>
+          <dt>IV</dt>
+          <dd data-testid="record-iv">
+            <button type="button" className="linkish" onClick={() => keyTab(p.ivLabel)} title="Show in the key schedule">
+              {p.ivLabel}
+            </button>
+            {' = '}
+            <span className="mono small">{p.ivFormula}</span>
+            <div><Bytes value={p.iv} /></div>
           </dd>
           <dt>Nonce</dt>
           <dd>
             <div className="muted">{p.nonceFormula}</div>
             <NonceComputation p={p} />
+            <ComputeIt recipes={nonceRecipes(p)} what="the nonce" />
           </dd>
           <dt>AAD</dt>
           <dd>
@@ -114,11 +140,13 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
           Decrypted: {p.innerContentType}
           {p.padding > 0 && <span className="muted"> · {p.padding} bytes of padding</span>}
         </h3>
+        {aead && <ComputeIt recipes={decryptRecipes(p, aead)} what="the decrypted record (content, type and padding)" />}
         <div className="hex-and-tree">
           <HexView key={`${arrow.id}-plain`} bytes={p.plaintext} spans={spans} space="plaintext" label={`Decrypted ${arrow.label} bytes`} />
           <FieldTree spans={spans} space="plaintext" label={`Decrypted ${arrow.label} fields`} />
         </div>
       </section>
+      {messages.some((m) => m.name === 'Certificate') && <CertificateBytes run={run} arrow={arrow} bytes={p.plaintext} spans={spans} />}
     </>
   );
 }
@@ -132,10 +160,7 @@ export function Inspector() {
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;
   const arrow = pinned ?? visible[visible.length - 1];
   const events = run.events;
-  const handshakes = useMemo(
-    () => (arrow ? events.filter((e): e is HandshakeEvent => e.type === 'handshake' && e.direction === 'sent' && e.recordId === arrow.id) : []),
-    [events, arrow],
-  );
+  const handshakes = useMemo(() => (arrow ? sentMessages(events, arrow) : []), [events, arrow]);
   const appdata = useMemo(
     () => (arrow ? events.find((e) => e.type === 'appdata' && e.direction === 'sent' && e.recordId === arrow.id) : undefined),
     [events, arrow],
@@ -151,14 +176,14 @@ export function Inspector() {
     return { bytes: e.bytes, spans };
   }, [events, arrow]);
 
-  const r0 = arrow?.record;
-  const recordSpans = useMemo(
-    () =>
-      r0 && !r0.protected && r0.contentType === 'handshake'
-        ? withMessageSpans(r0.spans, r0.bytes, 5, r0.bytes.length, handshakes)
-        : (r0?.spans ?? []),
-    [r0, handshakes],
-  );
+  const recordSpans = useMemo(() => (arrow ? wireSpans(arrow, handshakes) : []), [arrow, handshakes]);
+
+  // Another record on show: its details start at the top, not where the last one was scrolled to.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const shownId = arrow?.id;
+  useLayoutEffect(() => {
+    rootRef.current?.closest('.panel')?.scrollTo({ top: 0 });
+  }, [shownId]);
 
   if (!arrow) {
     return <p className="empty">Nothing has been sent yet. Press ▶ or → to send the first record, then click an arrow to inspect it.</p>;
@@ -174,8 +199,9 @@ export function Inspector() {
     );
   }
   const r = arrow.record;
+  const serverHello = arrow.from === 'server' ? handshakes.find((h) => h.name === 'ServerHello') : undefined;
   return (
-    <div className="inspector" data-testid="inspector" data-record-id={arrow.id}>
+    <div className="inspector" data-testid="inspector" data-record-id={arrow.id} ref={rootRef}>
       <header className="inspector-head">
         <h2>{arrow.label}</h2>
         <div className="muted">
@@ -191,6 +217,14 @@ export function Inspector() {
           )}
         </div>
       </header>
+      {arrow.fault && arrow.fault.actor !== 'setup' && (
+        <section className="card warn" role="note" data-testid="fault-card" data-actor={arrow.fault.actor}>
+          <h3>{arrow.fault.actor === 'on-path-attacker' ? 'Changed in transit by an on-path attacker' : `A faulty ${arrow.fault.culprit}: wrong ${arrow.fault.message ?? 'value'}, not a change in transit`}</h3>
+          <p className="small">
+            {arrow.fault.text} {arrow.fault.rfc && <span className="muted">({arrow.fault.rfc})</span>}
+          </p>
+        </section>
+      )}
       {arrow.notes.length > 0 && (
         <section className={arrow.tampered ? 'card warn' : 'card'} role="note">
           {arrow.notes.map((n, i) => (
@@ -198,7 +232,7 @@ export function Inspector() {
               {n}
             </p>
           ))}
-          {arrow.tampered && <p className="small">“On the wire” below is what the sender sent; “What the receiver got” is after the man in the middle.</p>}
+          {arrow.tampered && <p className="small">“On the wire” below is what the sender sent; “What the receiver got” is after the on-path attacker changed it.</p>}
         </section>
       )}
       {handshakes.length > 0 && (
@@ -215,6 +249,7 @@ export function Inspector() {
           ))}
         </section>
       )}
+      {serverHello && <SuiteAnatomy run={run} arrow={arrow} serverHello={serverHello} />}
       {appdata && appdata.type === 'appdata' && (
         <section className="card">
           <h3>Application data ({appdata.data.length} bytes)</h3>
@@ -229,6 +264,7 @@ export function Inspector() {
           <FieldTree spans={recordSpans} space="record" label={`${arrow.label} record fields`} />
         </div>
       </section>
+      {!r.protected && handshakes.some((m) => m.name === 'Certificate') && <CertificateBytes run={run} arrow={arrow} bytes={r.bytes} spans={recordSpans} />}
       {received && (
         <section className="card warn" data-testid="received-bytes">
           <h3>What the receiver got</h3>

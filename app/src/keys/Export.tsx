@@ -6,6 +6,7 @@
 import { keyLogText } from '@tlslab/engine/keylog';
 import { runToPcapng } from '@tlslab/engine/pcap';
 import { useAppStore } from '../store';
+import { scenarioFileName } from '../store/url';
 
 function download(name: string, data: Uint8Array | string, type: string): void {
   const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
@@ -20,10 +21,10 @@ function download(name: string, data: Uint8Array | string, type: string): void {
 
 export function ExportRun() {
   const run = useAppStore((s) => s.run);
-  const seed = useAppStore((s) => s.scenario.seed);
+  const scenario = useAppStore((s) => s.scenario);
   const records = run.arrows.length;
   if (records === 0) return null;
-  const base = `tlslab-${seed.replace(/[^\w-]/g, '_').slice(0, 40) || 'run'}`;
+  const base = scenarioFileName(scenario);
   const keyLog = keyLogText(run.events);
   return (
     <section className="card export" aria-label="Open the run in Wireshark">

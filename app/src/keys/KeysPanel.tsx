@@ -2,7 +2,9 @@
  * The key schedule as the RFCs draw it. TLS 1.3 (RFC 8446 §7.1): the HKDF-Extract chain
  * Early Secret → Handshake Secret → Master Secret down the left, each Derive-Secret branch
  * (traffic secrets) to its right. TLS 1.2 (RFC 5246 §8.1, §6.3): premaster → PRF → master
- * secret → key block → keys and IVs. The whole shape comes from the run's secret events; a
+ * secret → key block → keys and IVs. The whole shape comes from the run's secret events: each
+ * branch sits under the secret the engine says it was derived from (`parents`), so
+ * exporter_master_secret and resumption_master_secret show as two branches of master_secret. A
  * value appears only once the step that derives it has played. Each secret links to the
  * records it protects.
  */
@@ -11,6 +13,8 @@ import { useAppStore } from '../store';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
 import { ExportRun } from './Export';
+import { ComputeIt } from '../compute/ComputeIt';
+import { secretRecipes } from '../compute/recipes';
 
 interface SecretNode {
   name: string;
@@ -22,26 +26,52 @@ interface SecretNode {
   trunk: boolean;
 }
 
-const TRUNK = /(^|_)(early|handshake|master|premaster|pre_master|shared)_?secret$|^derived|key_block|^ecdhe|shared_secret|^psk$/i;
-
+/**
+ * The trunk is the chain the schedule extracts along: HKDF-Extract outputs and the "derived"
+ * salts between them, and the inputs that enter it from outside (no parents: the (EC)DHE shared
+ * secret, the premaster); in TLS 1.2 premaster → master_secret → key_block. Everything else is
+ * a branch of its first parent (exporter_master_secret is a branch of master_secret, not a link
+ * in the chain, though its name ends the same).
+ */
 function isTrunk(s: SecretEvent): boolean {
-  return TRUNK.test(s.name) || /^HKDF-Extract/i.test(s.formula);
+  if (s.stage === 'tls12') return /^(pre_master_secret|master_secret|key_block)$/.test(s.name);
+  return /^HKDF-Extract/i.test(s.formula) || /^Derive-Secret\([^,]*, "derived"/.test(s.formula) || (s.parents !== undefined && s.parents.length === 0);
 }
 
 function valueText(v: Uint8Array | string): string {
   return typeof v === 'string' ? v : hex(v);
 }
 
-function SecretCard({ node, shown, protects, step }: { node: SecretNode; shown: boolean; protects: Arrow[]; step: number }) {
+function SecretCard({ node, shown, protects, step, follows }: { node: SecretNode; shown: boolean; protects: Arrow[]; step: number; follows?: boolean }) {
   const s = node.first;
   const link = rfcLink(s.rfc);
   const { select, setTab } = useAppStore.getState();
+  const parents = s.parents ?? [];
+  const goTo = (name: string) => {
+    const el = document.querySelector<HTMLElement>(`[data-secret="${CSS.escape(name)}"]`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.classList.add('flash');
+    setTimeout(() => el?.classList.remove('flash'), 1200);
+  };
   return (
-    <article className={`secret ${shown ? 'derived' : 'pending'} ${node.trunk ? 'trunk' : 'branch'}`} data-secret={s.name} aria-label={s.name}>
+    <article className={`secret ${shown ? 'derived' : 'pending'} ${node.trunk ? 'trunk' : 'branch'}${follows ? ' follows' : ''}`} data-secret={s.name} data-parents={parents.join(' ')} aria-label={s.name}>
       <h4>
         {s.name}
         <span className="muted small"> · {[...node.sides].join(' & ')}</span>
       </h4>
+      {parents.length > 0 && (
+        <div className="parents small muted">
+          {'from '}
+          {parents.map((p, i) => (
+            <span key={p}>
+              {i > 0 && ' and '}
+              <button type="button" className="linkish" onClick={() => goTo(p)}>
+                {p}
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
       <div className="formula mono">{s.formula}</div>
       {shown ? (
         <>
@@ -58,6 +88,7 @@ function SecretCard({ node, shown, protects, step }: { node: SecretNode; shown: 
               </dl>
             </details>
           )}
+          <ComputeIt recipes={secretRecipes(s)} what={s.name} />
         </>
       ) : (
         <div className="value pending-value">not derived yet (step {step})</div>
@@ -109,6 +140,18 @@ const STAGE_TITLES: Record<string, string> = {
   traffic: 'Traffic keys and IVs (RFC 8446 §7.3)',
   tls12: 'TLS 1.2: premaster → master secret → key block (RFC 5246 §8.1, §6.3)',
 };
+
+/** Branches grouped by the secret they are derived from (the engine's first parent), in derivation order. */
+function byParent(nodes: SecretNode[]): [string, SecretNode[]][] {
+  const groups = new Map<string, SecretNode[]>();
+  for (const n of nodes) {
+    const p = n.first.parents?.[0] ?? '';
+    const list = groups.get(p) ?? [];
+    list.push(n);
+    groups.set(p, list);
+  }
+  return [...groups.entries()];
+}
 
 function stepOf(stepEnds: number[], index: number): number {
   const k = stepEnds.findIndex((end) => end >= index);
@@ -172,13 +215,18 @@ export function KeysPanel() {
             <h3 className="stage-name">{STAGE_TITLES[stage] ?? stage}</h3>
             <div className="stage-grid">
               <div className="trunk-col">
-                {trunk.map((n) => (
-                  <SecretCard key={n.name} node={n} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                {trunk.map((n, i) => (
+                  <SecretCard key={n.name} node={n} follows={i > 0 && (n.first.parents ?? []).includes(trunk[i - 1]!.name)} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
                 ))}
               </div>
               <div className="branch-col">
-                {branches.map((n) => (
-                  <SecretCard key={n.name} node={n} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                {byParent(branches).map(([parent, group]) => (
+                  <div className="branch-group" key={parent} data-parent={parent}>
+                    {parent && <div className="branch-from small muted">branches of {parent}</div>}
+                    {group.map((n) => (
+                      <SecretCard key={n.name} node={n} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                    ))}
+                  </div>
                 ))}
               </div>
             </div>

@@ -22,6 +22,8 @@ export type CertReportEvent = Extract<TlsEvent, { type: 'cert-report' }>;
 export type CertCheckEvent = Extract<TlsEvent, { type: 'cert-check' }>;
 export type HandshakeEvent = Extract<TlsEvent, { type: 'handshake' }>;
 export type AppdataEvent = Extract<TlsEvent, { type: 'appdata' }>;
+export type FaultEvent = Extract<TlsEvent, { type: 'fault' }>;
+export type RunEvent = Extract<TlsEvent, { type: 'run' }>;
 
 export interface Arrow {
   /** The sender's record id (`client:0`). */
@@ -48,8 +50,14 @@ export interface Arrow {
   flight: number;
   /** Engine notes that name this record (e.g. the man in the middle that changed it). */
   notes: string[];
-  /** A man in the middle changed this record on the wire (a fault the user picked). */
+  /** An on-path attacker changed this record on the wire (a fault the user picked). */
   tampered: boolean;
+  /** The engine's fault report about this record: who is at fault (faulty peer / on-path attacker) and why. */
+  fault?: FaultEvent;
+  /** Application data: when in the handshake it travels (0-RTT `early`, 0.5-RTT `half-rtt`, `application`). */
+  phase?: AppdataEvent['phase'];
+  /** Application data: the flight it travels in (the engine's count; flight 2 arrives one round trip after the start). */
+  dataFlight?: number;
   record: RecordEvent;
 }
 
@@ -58,7 +66,7 @@ export interface Flight {
   from: Side;
   first: number;
   last: number;
-  /** Set on server→client flights that complete a round trip before application data. */
+  /** Set on server→client flights that complete a round trip of the handshake (up to the server's Finished). */
   rtt?: number;
 }
 
@@ -68,7 +76,7 @@ export interface RunView {
   stepEnds: number[];
   arrows: Arrow[];
   flights: Flight[];
-  /** Round trips before the client could send application data (null: never got there). */
+  /** Round trips the handshake took (null: it did not complete). */
   handshakeRtts: number | null;
 }
 
@@ -185,13 +193,15 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
       const a = alertsBySide[from][alertCursor[from]++];
       alert = a ? { description: String(a.description), level: a.level, ...(a.reason ? { reason: a.reason } : {}) } : { description: 'alert', level: 'fatal' };
     }
-    const appdata = inner === 'application_data' && e.messages.length === 0;
+    // A capture's record that could not be decrypted carries something unknown, not data.
+    const appdata = inner === 'application_data' && e.messages.length === 0 && !e.undecrypted;
     const ccs = e.contentType === 'change_cipher_spec';
     let label: string;
     if (e.messages.length > 0) label = e.messages.join(' + ');
     else if (ccs) label = 'ChangeCipherSpec';
     else if (alert) label = `Alert: ${alert.description}`;
     else if (appdata) label = 'Application Data';
+    else if (e.undecrypted) label = 'Encrypted record';
     else label = inner;
     const ariaLabel =
       `${e.messages.length > 0 ? e.messages.join(', ') : label}, ${from} to ${to}` +
@@ -220,13 +230,29 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
   // Notes about a record belong to its arrow.
   const byId = new Map(arrows.map((a) => [a.id, a]));
   for (const e of events) {
+    if (e.type === 'fault' && e.recordId !== undefined) {
+      const a = byId.get(e.recordId);
+      if (a) a.fault = e;
+      continue;
+    }
+    if (e.type === 'appdata' && e.direction === 'sent') {
+      const a = byId.get(e.recordId);
+      if (a) {
+        if (e.phase) a.phase = e.phase;
+        if (e.flight !== undefined) a.dataFlight = e.flight;
+      }
+      continue;
+    }
     if (e.type !== 'note' || e.recordId === undefined) continue;
     const a = byId.get(e.recordId);
     if (!a) continue;
     a.notes.push(e.text);
     if (e.tampered) a.tampered = true;
   }
-  for (const a of arrows) if (a.tampered) a.ariaLabel += ', changed in transit';
+  for (const a of arrows) {
+    if (a.tampered) a.ariaLabel += ', changed in transit';
+    else if (a.fault?.actor === 'faulty-peer') a.ariaLabel += `, wrong ${a.fault.message ?? 'value'} from the ${a.fault.culprit}`;
+  }
   // Trailing events (the last receiver's processing, closed) belong to the last step.
   if (events.length > 0) {
     if (stepEnds.length === 0) stepEnds.push(events.length - 1);
@@ -240,15 +266,35 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
     else flights.push({ n: flights.length + 1, from: a.from, first: a.index, last: a.index });
     a.flight = flights.length;
   }
-  // A round trip completes each time a server flight reaches the client, until the client
-  // sends application data (RFC 8446 §2: "1-RTT"; RFC 5246 full handshake: 2-RTT).
-  const firstClientData = arrows.find((a) => a.from === 'client' && a.appdata);
+  // Each server flight answers a client flight: one round trip, up to the flight that carries
+  // the server's Finished (RFC 8446 §2: 1-RTT, 2 with a HelloRetryRequest; RFC 5246 §7.3: 2).
+  // Early data rides in the client's first flight and changes nothing here: only data is 0-RTT.
+  const serverFinished = arrows.find((a) => a.from === 'server' && a.messages.includes('Finished'));
   let rtt = 0;
   for (const f of flights) {
-    if (firstClientData && f.first > firstClientData.index) break;
+    if (serverFinished && f.n > serverFinished.flight) break;
     if (f.from === 'server') f.rtt = ++rtt;
   }
-  return { events, stepEnds, arrows, flights, handshakeRtts: firstClientData ? rtt : null };
+  return { events, stepEnds, arrows, flights, handshakeRtts: handshakeCompleted(events) ? rtt : null };
+}
+
+/**
+ * Whether the handshake completed: each side read the other's Finished and nobody sent a fatal
+ * alert (a failed run has no "n-RTT handshake").
+ */
+export function handshakeCompleted(events: readonly TlsEvent[], count = events.length): boolean {
+  const read: Record<Side, boolean> = { client: false, server: false };
+  const sent: Record<Side, boolean> = { client: false, server: false };
+  let realPeer: Side | undefined;
+  for (let i = 0; i < count; i++) {
+    const e = events[i]!;
+    if (e.type === 'note' && e.realPeer) realPeer = e.realPeer.side;
+    if (e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') return false;
+    if (e.type === 'handshake' && e.name === 'Finished') (e.direction === 'received' ? read : sent)[e.side] = true;
+  }
+  // A real peer reports nothing of its own: it read our Finished if it raised no alert over it.
+  if (realPeer) read[realPeer] = sent[realPeer === 'client' ? 'server' : 'client'];
+  return read.client && read.server;
 }
 
 /** Number of events visible after `cursor` steps. */

@@ -10,11 +10,13 @@ import { create, type StateCreator } from 'zustand';
 import type { RunSummary, Scenario, TlsEvent } from '@tlslab/engine';
 import { buildRunView, type RunView } from './derive';
 import { freshSeed, scenarioFromUrl } from './url';
-import { suiteNeedsEcdsa, suiteNeedsRsa, SUITES_12, SUITES_13 } from './options';
+import { FAULTS, KEY_TYPE_LABELS, suiteNeedsEcdsa, suiteNeedsRsa, SUITES_12, SUITES_13 } from './options';
 import type { PemInspection } from '@tlslab/engine/worker';
 
 export interface ScenarioSlice {
   scenario: Scenario;
+  /** What the last settings change also changed, and why (shown under the settings). */
+  adjustments: string[];
   /** Changes settings; the engine bridge re-runs with the same seed. */
   setScenario: (patch: Partial<Scenario>) => void;
   /** Fresh randomness: a new seed, same settings. */
@@ -46,8 +48,8 @@ export interface TimelineSlice {
 }
 
 export interface Hover {
-  /** Which byte buffer: the record on the wire or the decrypted plaintext. */
-  space: 'record' | 'plaintext' | 'received';
+  /** Which byte buffer: the record on the wire, the decrypted plaintext, what the receiver got, or a certificate's DER. */
+  space: 'record' | 'plaintext' | 'received' | 'certificate';
   start: number;
   end: number;
   label: string;
@@ -60,12 +62,16 @@ export interface SelectionSlice {
   setHover: (hover: Hover | null) => void;
 }
 
-export type PanelTab = 'inspector' | 'keys' | 'certificates';
+export type PanelTab = 'inspector' | 'keys' | 'certificates' | 'time';
 
 export interface PasteState {
   chainPem: string;
   keyPem: string;
   trustPem: string;
+  /** CRLs (PEM) the client checks the server chain against. */
+  crlPem: string;
+  /** Mutual TLS: the e-mail address the server expects in the client certificate. */
+  clientEmail: string;
   /** Mutual TLS: the client's chain, key and the extra roots the server trusts client certificates from. */
   clientChainPem: string;
   clientKeyPem: string;
@@ -94,29 +100,68 @@ export interface ViewSlice {
 
 export type AppState = ScenarioSlice & TimelineSlice & SelectionSlice & ViewSlice;
 
-/** Keeps a scenario consistent: suites belong to the version, key types fit the suite. */
-export function normalizeScenario(s: Scenario): Scenario {
+/**
+ * Keeps a scenario consistent: suites belong to the version, key types fit the suite, options
+ * and faults belong to their version. What the person just changed (`patch`) wins; whatever
+ * else has to change is listed, with why, so nothing changes silently.
+ */
+export function normalizeScenario(s: Scenario, patch: Partial<Scenario> = {}): { scenario: Scenario; changes: string[] } {
   const out = { ...s };
+  const changes: string[] = [];
   const suites: readonly string[] = out.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
-  if (out.cipherSuite && !suites.includes(out.cipherSuite)) delete out.cipherSuite;
+  if (out.cipherSuite && !suites.includes(out.cipherSuite)) {
+    changes.push(`Cipher suite back to the client's preference list: ${out.cipherSuite} is not a ${out.version} suite.`);
+    delete out.cipherSuite;
+  }
+  const only = FAULTS.find((f) => f.id === out.fault)?.only;
+  if (only && only !== out.version) {
+    changes.push(`Break something back to Nothing: "${FAULTS.find((f) => f.id === out.fault)!.label}" needs ${only}.`);
+    out.fault = 'none';
+  }
   if (out.version === 'TLS 1.2') {
+    if (out.helloRetry) changes.push('HelloRetryRequest turned off: TLS 1.2 has no HelloRetryRequest.');
+    if (out.resumption) changes.push('Resume (PSK) turned off: ticket resumption is a TLS 1.3 option here.');
     out.helloRetry = false;
     out.resumption = false;
+    const keyChosen = patch.serverKeyType !== undefined && patch.fault === undefined;
+    const premasterFault = out.fault === 'bad-premaster' || out.fault === 'bad-premaster-padding';
+    if (premasterFault && keyChosen && out.serverKeyType !== 'rsa-2048') {
+      changes.push(`Break something back to Nothing: the premaster fault needs RSA key transport, and so an RSA server key, not ${KEY_TYPE_LABELS[out.serverKeyType]}.`);
+      out.fault = 'none';
+    }
     // The premaster fault needs RSA key transport: pick an RSA suite (and so an RSA key).
-    if (out.fault === 'bad-premaster' && !out.cipherSuite?.startsWith('TLS_RSA_')) out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
-    if (suiteNeedsRsa(out.cipherSuite) && out.serverKeyType !== 'rsa-2048') out.serverKeyType = 'rsa-2048';
-    if (suiteNeedsEcdsa(out.cipherSuite) && out.serverKeyType !== 'ecdsa-p256') out.serverKeyType = 'ecdsa-p256';
+    if (premasterFault && out.fault !== 'none' && !out.cipherSuite?.startsWith('TLS_RSA_')) {
+      changes.push('Cipher suite set to TLS_RSA_WITH_AES_128_GCM_SHA256: the premaster fault needs RSA key transport.');
+      out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+    }
+    const want = suiteNeedsRsa(out.cipherSuite) ? 'rsa-2048' : suiteNeedsEcdsa(out.cipherSuite) ? 'ecdsa-p256' : undefined;
+    if (want && out.serverKeyType !== want) {
+      if (keyChosen) {
+        changes.push(`Cipher suite back to the client's preference list: ${out.cipherSuite} needs a ${KEY_TYPE_LABELS[want]} server key, not ${KEY_TYPE_LABELS[out.serverKeyType]}.`);
+        delete out.cipherSuite;
+      } else {
+        changes.push(`Server key set to ${KEY_TYPE_LABELS[want]}: ${out.cipherSuite} needs one.`);
+        out.serverKeyType = want;
+      }
+    }
   }
-  if (out.fault === 'bad-premaster' && out.version !== 'TLS 1.2') out.fault = 'none';
   // 0-RTT data rides on a resumed TLS 1.3 session.
+  if (!out.resumption && out.earlyData) changes.push('0-RTT data turned off: it needs a resumed TLS 1.3 session (Resume).');
   if (!out.resumption) out.earlyData = false;
-  return out;
+  return { scenario: out, changes };
 }
 
+const initialScenario = normalizeScenario(scenarioFromUrl(typeof location === 'undefined' ? '' : location.search));
+
 const scenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = (set) => ({
-  scenario: normalizeScenario(scenarioFromUrl(typeof location === 'undefined' ? '' : location.search)),
-  setScenario: (patch) => set((st) => ({ scenario: normalizeScenario({ ...st.scenario, ...patch }) })),
-  newHandshake: () => set((st) => ({ scenario: { ...st.scenario, seed: freshSeed() } })),
+  scenario: initialScenario.scenario,
+  adjustments: initialScenario.changes,
+  setScenario: (patch) =>
+    set((st) => {
+      const { scenario, changes } = normalizeScenario({ ...st.scenario, ...patch }, patch);
+      return { scenario, adjustments: changes };
+    }),
+  newHandshake: () => set((st) => ({ scenario: { ...st.scenario, seed: freshSeed() }, adjustments: [] })),
 });
 
 const EMPTY_RUN = buildRunView([]);
@@ -170,7 +215,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
-  paste: { chainPem: '', keyPem: '', trustPem: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
+  paste: { chainPem: '', keyPem: '', trustPem: '', crlPem: '', clientEmail: '', clientChainPem: '', clientKeyPem: '', clientTrustPem: '', clientMessage: null, clientInspection: null, clientBusy: false, mozilla: false, inspection: null, busy: false, message: null },
   setTab: (tab) => set({ tab }),
   setLargeType: (largeType) => {
     try {

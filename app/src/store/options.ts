@@ -29,7 +29,8 @@ export const FAULTS: { id: FaultName; label: string; only?: Scenario['version'] 
   { id: 'downgrade', label: 'Downgrade attack: strip TLS 1.3 from the ClientHello', only: 'TLS 1.3' },
   { id: 'no-common-suite', label: 'No cipher suite in common' },
   { id: 'no-client-certificate', label: 'Mutual TLS without a client certificate' },
-  { id: 'bad-premaster', label: 'Corrupt the RSA premaster (TLS 1.2 RSA)', only: 'TLS 1.2' },
+  { id: 'bad-premaster', label: 'RSA premaster with a wrong version (TLS 1.2 RSA)', only: 'TLS 1.2' },
+  { id: 'bad-premaster-padding', label: 'RSA premaster with bad PKCS#1 padding (TLS 1.2 RSA)', only: 'TLS 1.2' },
 ];
 
 /** A suite that needs an RSA server key (RSA key transport or ECDHE_RSA). */

@@ -34,6 +34,22 @@ const EXPECT: Record<string, (events: TlsEvent[], ok: boolean, alert: string | u
     expect(ev.some((e) => e.type === 'negotiated' && e.side === 'client' && e.earlyData === 'accepted')).toBe(true);
     expect(ev.some((e) => e.type === 'handshake' && e.name === 'Certificate')).toBe(false);
   },
+  'fault=bad-server-finished': (ev, ok, alert) => {
+    expect([ok, alert]).toEqual([false, 'decrypt_error']);
+    expect(ev.filter((e) => e.type === 'fault').map((e) => (e.type === 'fault' ? `${e.actor}:${e.culprit}` : ''))).toEqual(['faulty-peer:server']);
+  },
+  'fault=tamper-ciphertext': (ev, ok, alert) => {
+    expect([ok, alert]).toEqual([false, 'bad_record_mac']);
+    expect(ev.filter((e) => e.type === 'fault').map((e) => (e.type === 'fault' ? `${e.actor}:${e.culprit}` : ''))).toEqual(['on-path-attacker:network']);
+  },
+  'ems=0': (ev, ok) => {
+    expect(ok).toBe(true);
+    expect(ev.some((e) => e.type === 'secret' && e.name === 'master_secret' && /"master secret", ClientHello.random/.test(e.formula))).toBe(true);
+  },
+  'sni=%E2%98%83': (ev, ok) => {
+    expect(ok).toBe(true);
+    expect(ev.some((e) => e.type === 'run' && e.serverName?.aLabel === 'xn--n3h.example')).toBe(true);
+  },
   'hrr=1': (ev, ok) => {
     expect(ok).toBe(true);
     expect(ev.some((e) => e.type === 'handshake' && e.name === 'HelloRetryRequest')).toBe(true);
@@ -45,7 +61,7 @@ describe('README "Things to try" links', () => {
   for (const { what, link } of links) {
     it(`${link} — ${what}`, () => {
       const search = link.slice(1);
-      const scenario = normalizeScenario(scenarioFromUrl(search));
+      const scenario = normalizeScenario(scenarioFromUrl(search)).scenario;
       const back = new URLSearchParams(scenarioToSearch(scenario));
       for (const [k, v] of new URLSearchParams(search)) expect(`${k}=${back.get(k)}`).toBe(`${k}=${v}`);
       const events: TlsEvent[] = [];

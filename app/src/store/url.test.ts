@@ -1,6 +1,6 @@
 /** The settings in the URL: a link reproduces a run, and junk in a link is ignored. */
 import { describe, expect, it } from 'vitest';
-import { scenarioFromUrl, scenarioToSearch } from './url';
+import { scenarioFileName, scenarioFromUrl, scenarioToSearch } from './url';
 
 describe('scenario ⇄ URL', () => {
   it('round-trips every setting', () => {
@@ -21,6 +21,21 @@ describe('scenario ⇄ URL', () => {
     expect(scenarioFromUrl('?seed=r&v=1.3&early=1').earlyData).toBe(false); // 0-RTT needs a resumed session
     expect(scenarioFromUrl(scenarioToSearch(r))).toEqual(r);
     expect(scenarioFromUrl('?seed=r&v=1.2&resume=1').resumption).toBe(false); // TLS 1.3 only
+    const p = scenarioFromUrl('?seed=p&policy=rfc5280');
+    expect(p.policy).toBe('rfc5280');
+    expect(scenarioFromUrl(scenarioToSearch(p))).toEqual(p);
+    expect(scenarioFromUrl('?seed=p&policy=webpki').policy).toBe('webpki');
+    expect(scenarioFromUrl('?seed=p').policy).toBeUndefined(); // each side's default
+    expect(scenarioFromUrl('?seed=p&policy=lax').policy).toBeUndefined();
+  });
+
+  it('keeps the clock, the no-SNI choice and the EMS switch (issue 9)', () => {
+    const s = scenarioFromUrl('?seed=lesson&v=1.2&t=2026-05-01T08:30:00Z&nosni=1&ems=0&sni=%E2%98%83.example');
+    expect(s).toMatchObject({ at: '2026-05-01T08:30:00Z', sni: false, extendedMasterSecret: false, serverName: '☃.example' });
+    expect(scenarioFromUrl(scenarioToSearch(s))).toEqual(s);
+    const d = scenarioFromUrl('?seed=lesson');
+    expect(d.at).toBeUndefined(); // the engine's seed-derived clock, the same for everyone
+    expect(scenarioToSearch(d)).not.toMatch(/[?&](t|nosni|ems)=/);
   });
 
   it('ignores values it does not know, and makes a seed when there is none', () => {
@@ -32,5 +47,12 @@ describe('scenario ⇄ URL', () => {
     expect(s.fault).toBe('none');
     expect(s.helloRetry).toBe(true);
     expect(s.seed).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('scenarioFileName', () => {
+  it('names a download by the run: version, suite, group, key, options, fault, seed', () => {
+    expect(scenarioFileName(scenarioFromUrl('?seed=lesson&resume=1&early=1&fault=downgrade'))).toBe('tlslab-tls13-x25519-ecdsa-p256-resume-0rtt-downgrade-seed-lesson');
+    expect(scenarioFileName(scenarioFromUrl('?seed=a/b&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048&mutual=1'))).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-mutual-seed-a_b');
   });
 });

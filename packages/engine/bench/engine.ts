@@ -1,27 +1,37 @@
 /**
- * `pnpm bench:engine`: full TLS 1.3 handshakes per second of the TLS Lab engine (client and
- * server in one process, events sent to a no-op sink) and of node:tls (OpenSSL) over loopback,
- * with the same certificate chain, key, suite and group, and their ratio — from one run.
+ * `pnpm bench:engine`: full handshakes per second of the TLS Lab engine (client and server in
+ * one process, events sent to a no-op sink) with each crypto provider, and of node:tls
+ * (OpenSSL, client and server in this process over loopback TCP) with the same certificate
+ * chain, key, suite and group, and their ratios — from one run, for five configurations:
  *
- *   pnpm bench:engine [--seconds 3] [--key-type ecdsa-p256|rsa-2048|ed25519]
- *                     [--tls 1.3|1.2] [--suite NAME] [--group x25519|secp256r1]
+ *   tls13-ecdsa    TLS 1.3, TLS_AES_128_GCM_SHA256, x25519, ECDSA P-256 leaf
+ *   tls13-rsa      TLS 1.3, TLS_AES_128_GCM_SHA256, x25519, RSA 2048 leaf (rsa_pss_rsae_sha256)
+ *   tls13-ed25519  TLS 1.3, TLS_AES_128_GCM_SHA256, x25519, Ed25519 leaf
+ *   tls12-rsa-kx   TLS 1.2, TLS_RSA_WITH_AES_128_GCM_SHA256 (RSA key transport), RSA 2048 leaf
+ *   tls12-ecdhe    TLS 1.2, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, x25519, ECDSA P-256 leaf
  *
- * (With --tls 1.2 the default suite follows the key type: ECDHE_ECDSA or ECDHE_RSA with
- * AES-128-GCM.)
+ *   pnpm bench:engine [--seconds 2] [--config tls13-ecdsa,...] [--provider noble,node]
  *
- * Both loops run one handshake at a time. The engine loop includes certificate chain
- * verification, as node:tls's does. Numbers are for this machine at this moment; run it twice.
+ * Besides the table it prints, per configuration, `floor <config> node:tls <ms>` (the
+ * OpenSSL handshake it compares against) and per configuration and provider
+ * `ratio <config> <provider> <engine/node:tls>`. Rates are CPU time (user + system of this
+ * process), so a loaded machine slows the wall clock but not the figures much; wall-clock
+ * rates are shown next to them. Every loop runs one handshake at a time and includes chain
+ * verification (root → intermediate → leaf), as node:tls's does. Run it twice.
  */
 import 'reflect-metadata';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import { createClient, createServer } from '../src/index';
+import { withCryptoProvider, type CryptoProvider } from '../src/crypto/provider';
+import { nobleCryptoProvider } from '../src/crypto/provider-noble';
+import { nodeCryptoProvider } from '../src/crypto/provider-node';
 import type { CipherSuiteName, Endpoint, GroupName } from '../src/config';
 import type { PrivateKey, ServerKeyType } from '../src/crypto/keys';
 import { systemRng } from '../src/crypto/rng';
 import { generateDemoPki } from '../src/pki/demo';
 import { toPem } from '../src/pki/parse';
-import { ALL_SUITES, GROUPS, KEY_TYPES, parseArgs, parseName, parseVersions, suitesForVersions, getString } from '../src/cli/args';
+import { getString, parseArgs } from '../src/cli/args';
 import type { TlsVersionName } from '../src/events';
 
 const NODE_CURVE: Record<GroupName, string> = { x25519: 'X25519', secp256r1: 'P-256' };
@@ -86,7 +96,7 @@ const OPENSSL_12: Partial<Record<CipherSuiteName, string>> = {
 async function nodeHandshakes(
   seconds: number,
   opts: { keyPem: string; chainPem: string; rootPem: string; suite: CipherSuiteName; group: GroupName; version: 'TLSv1.2' | 'TLSv1.3' },
-): Promise<{ n: number; ms: number }> {
+): Promise<Timing> {
   const ciphers = OPENSSL_12[opts.suite] ?? opts.suite;
   // In TLS 1.2 an ECDSA P-256 certificate also needs secp256r1 among the groups (RFC 8422 §5.1).
   const curves = opts.version === 'TLSv1.2' && opts.group === 'x25519' ? 'X25519:P-256' : NODE_CURVE[opts.group];
@@ -116,65 +126,111 @@ async function nodeHandshakes(
     });
   for (let i = 0; i < 20; i++) await one(); // warm-up
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let n = 0;
   while (performance.now() - t0 < seconds * 1000) {
     await one();
     n++;
   }
-  const ms = performance.now() - t0;
+  const timing = finish(n, t0, c0);
   server.close();
-  return { n, ms };
+  return timing;
+}
+
+interface Timing {
+  n: number;
+  /** Wall-clock and CPU (user + system) milliseconds per handshake. */
+  wallMs: number;
+  cpuMs: number;
+}
+
+function finish(n: number, t0: number, c0: NodeJS.CpuUsage): Timing {
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { n, wallMs: wall / n, cpuMs: (cpu.user + cpu.system) / 1000 / n };
+}
+
+interface Config {
+  name: string;
+  version: TlsVersionName;
+  suite: CipherSuiteName;
+  keyType: ServerKeyType;
+  groups: GroupName[];
+}
+
+const CONFIGS: Config[] = [
+  { name: 'tls13-ecdsa', version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', keyType: 'ecdsa-p256', groups: ['x25519'] },
+  { name: 'tls13-rsa', version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', keyType: 'rsa-2048', groups: ['x25519'] },
+  { name: 'tls13-ed25519', version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', keyType: 'ed25519', groups: ['x25519'] },
+  { name: 'tls12-rsa-kx', version: 'TLS 1.2', suite: 'TLS_RSA_WITH_AES_128_GCM_SHA256', keyType: 'rsa-2048', groups: ['x25519'] },
+  // RFC 8422 §5.1: an ECDSA P-256 certificate in TLS 1.2 also needs secp256r1 among the groups.
+  { name: 'tls12-ecdhe', version: 'TLS 1.2', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', keyType: 'ecdsa-p256', groups: ['x25519', 'secp256r1'] },
+];
+
+const PROVIDERS: Record<string, CryptoProvider> = { noble: nobleCryptoProvider, node: nodeCryptoProvider };
+
+function engineLoop(seconds: number, provider: CryptoProvider, make: () => { c: Endpoint; s: Endpoint }): Timing {
+  return withCryptoProvider(provider, () => {
+    for (let i = 0; i < 5; i++) engineHandshake(make); // warm-up (JIT, key import caches)
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    let n = 0;
+    while (performance.now() - t0 < seconds * 1000) {
+      engineHandshake(make);
+      n++;
+    }
+    return finish(n, t0, c0);
+  });
 }
 
 async function main(): Promise<void> {
   const p = parseArgs(process.argv.slice(2), {
     seconds: { type: 'string', help: 'seconds per loop' },
-    'key-type': { type: 'string', help: 'server key type' },
-    suite: { type: 'string', help: 'cipher suite' },
-    tls: { type: 'string', help: 'version: 1.3 or 1.2' },
-    group: { type: 'string', help: 'group' },
+    config: { type: 'string', help: 'configurations (comma-separated)' },
+    provider: { type: 'string', help: 'crypto providers (comma-separated: noble, node)' },
   });
-  const seconds = Number(getString(p, 'seconds') ?? 3);
-  const keyType: ServerKeyType = parseName(getString(p, 'key-type') ?? 'ecdsa-p256', KEY_TYPES, 'key type');
-  const versions = parseVersions(getString(p, 'tls') ?? '1.3');
-  if (versions.length !== 1) throw new Error('--tls takes one version');
-  const version: TlsVersionName = versions[0]!;
-  const defaultSuite: CipherSuiteName =
-    version === 'TLS 1.3' ? 'TLS_AES_128_GCM_SHA256' : keyType === 'ecdsa-p256' ? 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256';
-  const suite: CipherSuiteName = suitesForVersions([parseName(getString(p, 'suite') ?? defaultSuite, ALL_SUITES, 'suite')], [version])[0]!;
-  const group: GroupName = parseName(getString(p, 'group') ?? 'x25519', GROUPS, 'group');
-  const groups: GroupName[] = version === 'TLS 1.2' && group === 'x25519' && keyType === 'ecdsa-p256' ? ['x25519', 'secp256r1'] : [group];
-
-  const pki = generateDemoPki({ seed: 'bench', serverKeyType: keyType, serverName: SERVER_NAME });
-  const chainPem = pki.serverChain.map((d) => toPem(d)).join('');
-  const rootPem = toPem(pki.rootDer);
-  const keyPem = keyToPem(pki.serverKey);
-  // Sanity: node:crypto reads the same certificate the engine presents.
-  new X509Certificate(Buffer.from(pki.serverChain[0]!));
-
-  const noop = (): void => {};
-  const make = (): { c: Endpoint; s: Endpoint } => ({
-    c: createClient({ rng: systemRng(), sink: noop, trustAnchors: [pki.rootDer], serverName: SERVER_NAME, versions: [version], cipherSuites: [suite], groups }),
-    s: createServer({ rng: systemRng(), sink: noop, cert: { chain: pki.serverChain, key: pki.serverKey }, versions: [version], cipherSuites: [suite], groups }),
+  const seconds = Number(getString(p, 'seconds') ?? 2);
+  const wanted = (getString(p, 'config') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
+  const configs = wanted.map((w) => {
+    const c = CONFIGS.find((x) => x.name === w);
+    if (!c) throw new Error(`unknown config "${w}" (${CONFIGS.map((x) => x.name).join(', ')})`);
+    return c;
+  });
+  const providers = (getString(p, 'provider') ?? 'noble,node').split(',').map((name) => {
+    const pr = PROVIDERS[name];
+    if (!pr) throw new Error(`unknown provider "${name}" (noble, node)`);
+    return pr;
   });
 
-  console.log(`${version} full handshakes, ${suite}, ${group}, ${keyType} server certificate (root → intermediate → leaf), one at a time, ${seconds} s per loop`);
-  for (let i = 0; i < 5; i++) engineHandshake(make); // warm-up (JIT)
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000) {
-    engineHandshake(make);
-    n++;
+  console.log(`Full handshakes, one at a time, ${seconds} s per loop; Node ${process.version}, OpenSSL ${process.versions.openssl}.`);
+  console.log('Engine: client + server in this process. node:tls: client + server in this process over loopback TCP.');
+  console.log('Rates from CPU time (user + system); wall-clock rate in parentheses.\n');
+  const cols = ['config', ...providers.map((pr) => `engine ${pr.name}`), 'node:tls', ...providers.map((pr) => `${pr.name}/node:tls`)];
+  const width = [14, ...providers.map(() => 22), 22, ...providers.map(() => 14)];
+  const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join(' '));
+  row(cols);
+  const lines: string[] = [];
+  const rate = (t: Timing) => `${(1000 / t.cpuMs).toFixed(0)}/s (${(1000 / t.wallMs).toFixed(0)})`;
+  for (const cfg of configs) {
+    const pki = withCryptoProvider(nodeCryptoProvider, () => generateDemoPki({ seed: 'bench', serverKeyType: cfg.keyType, serverName: SERVER_NAME }));
+    const chainPem = pki.serverChain.map((d) => toPem(d)).join('');
+    const rootPem = toPem(pki.rootDer);
+    const keyPem = keyToPem(pki.serverKey);
+    new X509Certificate(Buffer.from(pki.serverChain[0]!)); // node:crypto reads the certificate the engine presents
+    const noop = (): void => {};
+    const make = (): { c: Endpoint; s: Endpoint } => ({
+      c: createClient({ rng: systemRng(), sink: noop, trustAnchors: [pki.rootDer], serverName: SERVER_NAME, versions: [cfg.version], cipherSuites: [cfg.suite], groups: cfg.groups }),
+      s: createServer({ rng: systemRng(), sink: noop, cert: { chain: pki.serverChain, key: pki.serverKey }, versions: [cfg.version], cipherSuites: [cfg.suite], groups: cfg.groups }),
+    });
+    const engine = providers.map((pr) => engineLoop(seconds, pr, make));
+    const node = await nodeHandshakes(seconds, { keyPem, chainPem, rootPem, suite: cfg.suite, group: cfg.groups[0]!, version: cfg.version === 'TLS 1.3' ? 'TLSv1.3' : 'TLSv1.2' });
+    const ratios = engine.map((t) => node.cpuMs / t.cpuMs);
+    row([cfg.name, ...engine.map(rate), rate(node), ...ratios.map((r) => `${r.toFixed(2)}×`)]);
+    lines.push(`floor ${cfg.name} node:tls ${node.cpuMs.toFixed(3)} ms/handshake (CPU)`);
+    providers.forEach((pr, i) => lines.push(`ratio ${cfg.name} ${pr.name} ${ratios[i]!.toFixed(2)}`));
   }
-  const engineMs = performance.now() - t0;
-  const engineRate = (n * 1000) / engineMs;
-  console.log(`  engine (client+server in-process):  ${engineRate.toFixed(1).padStart(8)} handshakes/s  (${n} in ${(engineMs / 1000).toFixed(2)} s, ${(engineMs / n).toFixed(2)} ms each)`);
-
-  const node = await nodeHandshakes(seconds, { keyPem, chainPem, rootPem, suite, group, version: version === 'TLS 1.3' ? 'TLSv1.3' : 'TLSv1.2' });
-  const nodeRate = (node.n * 1000) / node.ms;
-  console.log(`  node:tls (OpenSSL ${process.versions.openssl}, loopback TCP): ${nodeRate.toFixed(1).padStart(8)} handshakes/s  (${node.n} in ${(node.ms / 1000).toFixed(2)} s, ${(node.ms / node.n).toFixed(2)} ms each)`);
-  const ratio = engineRate / nodeRate;
-  console.log(`  ratio engine / node:tls: ${ratio.toFixed(3)} (${ratio < 1 ? `node:tls is ${(1 / ratio).toFixed(1)}× faster` : `the engine is ${ratio.toFixed(1)}× faster`})`);
+  console.log('');
+  for (const l of lines) console.log(l);
 }
 
 main().catch((err: unknown) => {

@@ -9,6 +9,7 @@ import type { EventSink, TlsVersionName } from './events';
 import type { PrivateKey, SignatureSchemeName } from './crypto/keys';
 import type { Rng } from './crypto/rng';
 import type { AntiReplay } from './server/antireplay';
+import type { Policy } from './pki/verify';
 
 export type CipherSuiteName =
   | 'TLS_AES_128_GCM_SHA256'
@@ -31,7 +32,19 @@ export interface CertifiedKey {
   key?: PrivateKey;
 }
 
+/** How the peer's certificate chain is judged, besides the trust anchors (pki/verify.ts, pki/crl.ts). */
+export interface PeerVerification {
+  /** Rules: webpki (default) or rfc5280. */
+  policy?: Policy;
+  /** CRLs (DER) the peer's chain is checked against (RFC 5280 §6.3). */
+  crls?: Uint8Array[];
+  /** The e-mail address the peer's leaf must hold as an rfc822Name SAN (a client certificate's). */
+  email?: string;
+}
+
 interface CommonConfig {
+  /** Policy, CRLs and expected e-mail for verifying the peer's chain. */
+  peerVerification?: PeerVerification;
   /** Versions to offer / accept, preferred first. Default ['TLS 1.3']. */
   versions?: TlsVersionName[];
   /** Suites in preference order. Default: all supported for the versions. */
@@ -59,13 +72,27 @@ interface CommonConfig {
 /**
  * - `tls12-corrupt-premaster` (client): the RSA-encrypted premaster carries a wrong client_version,
  *   so the server's Bleichenbacher countermeasure substitutes a random one (RFC 5246 §7.4.7.1).
+ * - `tls12-bad-premaster-padding` (client): the RSA block's PKCS#1 v1.5 padding is wrong
+ *   (block type 01 instead of 02, RFC 8017 §7.2.1); the same countermeasure applies.
  * - `tls12-bad-finished` (server): one bit of the server's Finished verify_data is flipped.
  * - `tls12-bad-signature` (server): one bit of the ServerKeyExchange signature is flipped.
+ * - `tls13-bad-finished` (server): one bit of the server's Finished verify_data is flipped
+ *   (the server computes a wrong value; its record protection is intact).
+ * - `tls13-bad-signature` (server): one bit of the CertificateVerify signature is flipped.
  */
-export type EndpointFault = 'tls12-corrupt-premaster' | 'tls12-bad-finished' | 'tls12-bad-signature';
+export type EndpointFault =
+  | 'tls12-corrupt-premaster'
+  | 'tls12-bad-premaster-padding'
+  | 'tls12-bad-finished'
+  | 'tls12-bad-signature'
+  | 'tls13-bad-finished'
+  | 'tls13-bad-signature';
 
 export interface ClientConfig extends CommonConfig {
+  /** The host we connect to (A-label form): sent as server_name and checked against the certificate. */
   serverName?: string;
+  /** False: send no server_name extension, still checking the certificate for `serverName` (RFC 6066 §3). Default true. */
+  sendServerName?: boolean;
   /** Trust anchors (DER). */
   trustAnchors: Uint8Array[];
   /** Groups to send key shares for in the first ClientHello. Default: the first group. */

@@ -15,6 +15,8 @@ export type * from './events';
 export type { ClientConfig, ServerConfig, CertifiedKey, Endpoint, CipherSuiteName, GroupName, FixedValues, ResumptionTicket } from './config';
 export type { PublicKey, PrivateKey, ServerKeyType, SignatureSchemeName, KeyType } from './crypto/keys';
 export { seededRng, systemRng, newSeed, type Rng } from './crypto/rng';
+export { cryptoProvider, installCryptoProvider, withCryptoProvider, type CryptoProvider } from './crypto/provider';
+export { nobleCryptoProvider } from './crypto/provider-noble';
 export { TlsError, alertFor, alertName, ALERT_CODES, type AlertDescription, type TlsErrorKind } from './errors';
 export {
   CIPHER_SUITES,
@@ -30,4 +32,7 @@ export {
   type NameTable,
 } from './msgs/enums';
 export type { ByteSpan } from './codec/bytespan';
+export { openCapture, KEY_LOG_HINT, sizeProblem, looksLikeCapture, formatSize, MAX_CAPTURE_BYTES, type ObservedConnection, type OpenedCapture, type OpenCaptureOptions } from './observe/index';
 export { toHex, fromHex, utf8 } from './codec/hex';
+export { createTrustStore, verifyChain, DEFAULT_MAX_DEPTH, type TrustStore, type VerifyChainOptions, type KeyExchange } from './pki/verify';
+export { CHECK_IDS, POLICIES, type CheckId, type Policy, type Purpose } from './pki/checks';

@@ -62,3 +62,39 @@ export function keyLogText(events: readonly TlsEvent[], side: Side = 'client'): 
   const log = createKeyLog(side);
   return events.flatMap((e) => log.add(e).map((l) => `${l}\n`)).join('');
 }
+
+/** A parsed key log: for each client random (hex), its secrets by label. */
+export interface ParsedKeyLog {
+  byClientRandom: Map<string, Map<string, Uint8Array>>;
+  /** Lines that are neither comments nor `LABEL <64 hex> <hex>`. */
+  badLines: number;
+  /** Lines read (secrets). */
+  lines: number;
+}
+
+/**
+ * Reads an NSS key log (the SSLKEYLOGFILE format): `LABEL <client random, 64 hex digits>
+ * <secret, hex>` per line, `#` comments and blank lines ignored. Several logs can be read into
+ * one (pass `into`); a later line for the same random and label wins.
+ */
+export function parseKeyLog(text: string, into?: ParsedKeyLog): ParsedKeyLog {
+  const out = into ?? { byClientRandom: new Map(), badLines: 0, lines: 0 };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([A-Z0-9_]+)\s+([0-9a-fA-F]{64})\s+([0-9a-fA-F]+)$/.exec(line);
+    if (!m || m[3]!.length % 2 !== 0) {
+      out.badLines++;
+      continue;
+    }
+    const random = m[2]!.toLowerCase();
+    let secrets = out.byClientRandom.get(random);
+    if (!secrets) out.byClientRandom.set(random, (secrets = new Map()));
+    const hex = m[3]!;
+    const value = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < value.length; i++) value[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    secrets.set(m[1]!, value);
+    out.lines++;
+  }
+  return out;
+}

@@ -6,6 +6,7 @@
 import type { CipherSuiteName, GroupName } from './config';
 import type { ServerKeyType } from './crypto/keys';
 import type { TlsVersionName } from './events';
+import type { Policy } from './pki/verify';
 
 /** Ways to break a run on purpose; each ends in a specific alert. */
 export type FaultName =
@@ -32,8 +33,10 @@ export type FaultName =
   | 'no-common-suite'
   /** Mutual TLS required but the client has no certificate → certificate_required / handshake_failure. */
   | 'no-client-certificate'
-  /** TLS 1.2 RSA: the client encrypts a corrupted premaster → the server continues with a random one; Finished fails. */
-  | 'bad-premaster';
+  /** TLS 1.2 RSA: the client encrypts a premaster with a wrong client_version → the server continues with a random one; Finished fails (bad_record_mac). */
+  | 'bad-premaster'
+  /** TLS 1.2 RSA: the client's RSA block has wrong PKCS#1 v1.5 padding (Bleichenbacher's case) → the same random premaster, the same bad_record_mac. */
+  | 'bad-premaster-padding';
 
 export interface Scenario {
   seed: string;
@@ -44,7 +47,16 @@ export interface Scenario {
   /** Client sends its first key share for the other group, so the server answers HelloRetryRequest. */
   helloRetry: boolean;
   serverKeyType: ServerKeyType;
+  /**
+   * The host the client connects to: a host name (U-labels allowed, converted once to A-labels,
+   * RFC 5890), sent as server_name and checked against the certificate. `validateServerName`
+   * says why a name is refused.
+   */
   serverName: string;
+  /** False: the client sends no server_name extension (it still checks the certificate for `serverName`). Default true. */
+  sni?: boolean;
+  /** TLS 1.2: the client offers extended_master_secret (RFC 7627). False shows the classic RFC 5246 §8.1 master secret. Default true. */
+  extendedMasterSecret?: boolean;
   mutual: boolean;
   /** A pasted server chain (PEM) to use instead of the demo PKI; with `pastedKeyPem` it can sign. */
   pastedChainPem?: string;
@@ -59,7 +71,17 @@ export interface Scenario {
   fault: FaultName;
   /** The application data the client sends once connected (default: an HTTP/1.1 GET). */
   request?: string;
-  /** ISO time used for certificate validity (default: now). */
+  /** Verification policy of both sides' certificate checks (default webpki). */
+  policy?: Policy;
+  /** CRLs (PEM or base64 DER) the client checks the server's chain against (RFC 5280 §6.3). */
+  crlPem?: string;
+  /** Mutual TLS: the e-mail address the server expects in the client certificate (rfc822Name). */
+  clientEmail?: string;
+  /**
+   * The run's clock (ISO 8601; the link's `t=`): certificate validity, the demo certificates'
+   * dates, ticket ages. Default: a fixed instant derived from the seed (`clockFromSeed`), so the
+   * same link gives the same bytes on any day. Never the machine's clock.
+   */
   at?: string;
   /**
    * TLS 1.3: resume a session (RFC 8446 §2.2). An earlier full handshake, whose events are not
@@ -118,4 +140,21 @@ export const FAULT_NAMES: readonly FaultName[] = [
   'no-common-suite',
   'no-client-certificate',
   'bad-premaster',
+  'bad-premaster-padding',
 ];
+
+export { checkServerName, type ServerNameCheck } from './names';
+
+/** The instant seed-derived clocks start from: 2026-01-01T00:00:00Z. */
+const SEED_CLOCK_BASE = Date.UTC(2026, 0, 1);
+
+/**
+ * The run's clock when the link gives none: a fixed instant derived from the seed, a whole
+ * minute within the year from 2026-01-01 (FNV-1a of the seed). Same seed, same clock, same
+ * certificates and bytes on any day on any machine.
+ */
+export function clockFromSeed(seed: string): string {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(seed)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return new Date(SEED_CLOCK_BASE + (h % (365 * 24 * 60)) * 60_000).toISOString().replace('.000Z', 'Z');
+}

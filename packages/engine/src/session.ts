@@ -5,24 +5,25 @@
  * delivered on its own, with an optional man-in-the-middle that breaks the run on purpose
  * (scenario.fault). Same scenario + same seed → the same bytes.
  */
-import { concatBytes, utf8 } from './codec/hex';
+import { utf8 } from './codec/hex';
 import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ResumptionTicket, ServerConfig } from './config';
-import { aeadSeal } from './crypto/aead';
-import { suite13ByName, TLS13_SUITES } from './crypto/cipher-suites';
+import { TLS13_SUITES } from './crypto/cipher-suites';
 import { TLS12_SUITES } from './tls12/suites';
 import type { PrivateKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
-import type { EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
+import type { AppDataPhase, EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
+import type { AlertDescription } from './errors';
 import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
 import { generateDemoPki } from './pki/demo';
 import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual, type ParsedCertificate } from './pki/parse';
 import { hostnameCheck } from './pki/verify';
+import { parseCrlBundle } from './pki/crl';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
 import { MemoryAntiReplay } from './server/antireplay';
-import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type Scenario } from './scenario';
 
 /** What a run ended with. */
 export interface RunSummary {
@@ -89,11 +90,43 @@ export interface RunOptions {
 export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions = {}): RunSummary {
   const sc: Scenario = { ...DEFAULT_SCENARIO, ...scenario };
   const log = createEventLog(emit);
-  const at = sc.at ? new Date(sc.at) : new Date();
+  // The run's clock comes from the scenario (the link's t=) or the seed, never from the machine.
+  const at = new Date(sc.at ?? clockFromSeed(sc.seed));
   const sentRecords = new WeakMap<Uint8Array, RecordEvent>();
+  // Which flight each record travels in, and when in the handshake application data goes.
+  const flightOf = new Map<string, number>();
+  const phaseOf = new Map<string, AppDataPhase>();
+  let flight = 0;
+  let lastSender: Side | undefined;
+  // The endpoints, once made (the sink asks them whether they are connected yet).
+  const endpoints: { client?: TlsClient; server?: TlsServer } = {};
+  const endpointFault = endpointFaultFor(sc);
   const sink: EventSink = (e) => {
-    if (e.type === 'record' && e.direction === 'sent') sentRecords.set(e.bytes, e);
+    if (e.type === 'record' && e.direction === 'sent') {
+      sentRecords.set(e.bytes, e);
+      if (!flightOf.has(e.recordId)) {
+        if (e.side !== lastSender) flight++;
+        lastSender = e.side;
+        flightOf.set(e.recordId, flight);
+      }
+    }
+    if (e.type === 'appdata') {
+      let phase = phaseOf.get(e.recordId);
+      if (!phase) {
+        const sender = endpoints[e.side];
+        phase = sender?.connected ? 'application' : e.side === 'client' ? 'early' : 'half-rtt';
+        phaseOf.set(e.recordId, phase);
+      }
+      const f = flightOf.get(e.recordId);
+      log.sink({ ...e, phase, ...(f !== undefined ? { flight: f } : {}) });
+      return;
+    }
     log.sink(e);
+    // A fault an endpoint commits is reported on the message that carries the wrong value.
+    if (endpointFault && e.type === 'handshake' && e.direction === 'sent' && e.side === endpointFault.culprit && endpointFault.messages.includes(e.name)) {
+      const ok = endpointFault.when?.(log.events) ?? true;
+      if (ok) log.sink({ type: 'fault', side: e.side, fault: sc.fault, actor: 'faulty-peer', culprit: e.side, recordId: e.recordId, message: e.name, ...endpointFault.report(e.name) });
+    }
   };
   const note = (side: Side, text: string, rfc?: string) => sink({ type: 'note', side, text, ...(rfc ? { rfc } : {}) });
   const fail = (error: string): RunSummary => {
@@ -101,12 +134,32 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     return { ok: false, error, events: log.events.length };
   };
   if (Number.isNaN(at.getTime())) return fail(`The run's time "${sc.at}" is not a valid ISO time (e.g. 2026-01-31T12:00:00Z).`);
+  const name = checkServerName(sc.serverName);
+  if (!name.ok) return fail(`The server name "${sc.serverName}" cannot be used: ${name.reason}`);
+  // The A-label form, once: in server_name, in the demo certificate's dNSName, in the Host header.
+  const host = name.forms.aLabel;
+  // RFC 6066 §3: no IP literal in server_name.
+  const sendSni = sc.sni !== false && !name.ip;
+  const mutual = sc.mutual || sc.fault === 'no-client-certificate';
+  sink({
+    type: 'run',
+    side: 'client',
+    at: at.toISOString(),
+    atSource: sc.at ? 'scenario' : 'seed',
+    serverName: sendSni ? name.forms : null,
+    checkedName: sc.fault === 'wrong-host' ? `wrong-host.${host}` : host,
+    clientAuth: !mutual ? 'off' : sc.mutual ? 'mutual-setting' : 'no-client-certificate-fault',
+    offersExtendedMasterSecret: sc.extendedMasterSecret !== false,
+  });
+  if (sc.sni === false) note('client', `The client sends no server_name (SNI): the server cannot tell which host is wanted and presents its only certificate, which the client still checks for "${host}".`, 'RFC 6066 §3');
+  const setup = setupFault(sc);
+  if (setup) sink({ type: 'fault', fault: sc.fault, actor: 'setup', ...setup });
 
   // ---- certificates --------------------------------------------------------------------------
   const pki = generateDemoPki({
     seed: sc.seed,
     serverKeyType: sc.serverKeyType,
-    serverName: sc.serverName,
+    serverName: host,
     now: at,
     expired: sc.fault === 'expired-certificate',
   });
@@ -124,9 +177,9 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (leaf && !leaf.publicKey) {
       note('server', `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`);
     }
-    const names = leaf && hostnameCheck(leaf, sc.serverName);
+    const names = leaf && hostnameCheck(leaf, host);
     if (names && !names.pass) {
-      note('client', `The client connects to "${sc.serverName}", which the pasted certificate does not name (${names.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`);
+      note('client', `The client connects to "${host}", which the pasted certificate does not name (${names.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`);
     }
     if (leaf && sc.fault === 'expired-certificate') {
       // A pasted certificate cannot be re-issued expired: the client checks it a day after its notAfter instead.
@@ -143,6 +196,14 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     for (const p of tb.problems) note('client', `Added trust anchors: ${p}`);
   }
   if (sc.fault === 'untrusted-root') note('client', 'Fault: the client does not trust the demo root CA.');
+  // Pasted CRLs: the client checks the server's chain against them (RFC 5280 §6.3); the policy is both sides'.
+  const crls: Uint8Array[] = [];
+  if (sc.crlPem?.trim()) {
+    const cb = parseCrlBundle(sc.crlPem);
+    crls.push(...cb.crls);
+    for (const p of cb.problems) note('client', `Pasted CRL: ${p}`);
+  }
+  const policy = sc.policy ? { policy: sc.policy } : {};
 
   // ---- configuration -------------------------------------------------------------------------
   const versionSuites = sc.version === 'TLS 1.3' ? TLS13_NAMES : TLS12_NAMES;
@@ -167,9 +228,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   } else if (sc.fault === 'downgrade') {
     note('client', 'The downgrade fault needs a TLS 1.3 run (a client and server that could have used TLS 1.3); this TLS 1.2 run is unaffected.');
   }
-  const serverName = sc.fault === 'wrong-host' ? `wrong-host.${sc.serverName}` : sc.serverName;
+  const serverName = sc.fault === 'wrong-host' ? `wrong-host.${host}` : host;
   if (sc.fault === 'wrong-host') note('client', `Fault: the client asks for "${serverName}", a name the certificate does not hold.`);
-  const mutual = sc.mutual || sc.fault === 'no-client-certificate';
   let clientChain = pki.clientChain;
   let clientKey: PrivateKey | undefined = pki.clientKey;
   const clientAnchors = [pki.clientRootDer];
@@ -198,7 +258,10 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     keyShareGroups: [sc.helloRetry ? other : sc.group],
     alpn: ['h2', 'http/1.1'],
     serverName,
+    ...(sendSni ? {} : { sendServerName: false }),
+    ...(sc.extendedMasterSecret === false ? { extendedMasterSecret: false } : {}),
     trustAnchors: anchors,
+    peerVerification: { ...policy, ...(crls.length ? { crls } : {}) },
     ...(mutual && sc.fault !== 'no-client-certificate' ? { clientCert: { chain: clientChain, ...(clientKey ? { key: clientKey } : {}) } } : {}),
   };
   const serverCfg: ServerConfig = {
@@ -213,20 +276,28 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     alpn: ['http/1.1'],
     cert: { chain: serverChain, ...(serverKey ? { key: serverKey } : {}) },
     ...(mutual ? { clientAuth: 'require' as const, clientTrustAnchors: clientAnchors } : {}),
+    peerVerification: { ...policy, ...(mutual && sc.clientEmail ? { email: sc.clientEmail } : {}) },
   };
   if (sc.fault === 'no-client-certificate') note('client', 'Fault: the server requires a client certificate and the client has none.');
-  if (sc.fault === 'bad-premaster' && sc.version === 'TLS 1.3') note('client', 'The bad-premaster fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.');
+  if ((sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') && sc.version === 'TLS 1.3') {
+    note('client', `The ${sc.fault} fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.`);
+  }
+  if (sc.version === 'TLS 1.3') {
+    // The server computes the wrong value itself: inside its own record protection (RFC 8446 §5.2).
+    if (sc.fault === 'bad-server-finished') serverCfg.faults = ['tls13-bad-finished'];
+    if (sc.fault === 'bad-signature') serverCfg.faults = ['tls13-bad-signature'];
+  }
   if (sc.version === 'TLS 1.2') {
     // TLS 1.2 faults the endpoints commit themselves (tls12/): inside records a MITM cannot rewrite.
     const clientFaults: EndpointFault[] = [];
     const serverFaults: EndpointFault[] = [];
-    if (sc.fault === 'bad-premaster') {
-      clientFaults.push('tls12-corrupt-premaster');
+    if (sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') {
+      clientFaults.push(sc.fault === 'bad-premaster' ? 'tls12-corrupt-premaster' : 'tls12-bad-premaster-padding');
       if (!sc.cipherSuite?.startsWith('TLS_RSA_')) {
         serverCfg.cipherSuites = ['TLS_RSA_WITH_AES_128_GCM_SHA256'];
-        note('client', 'The bad-premaster fault needs RSA key transport: this run uses TLS_RSA_WITH_AES_128_GCM_SHA256.');
+        note('client', `The ${sc.fault} fault needs RSA key transport: this run uses TLS_RSA_WITH_AES_128_GCM_SHA256.`);
       }
-      if (sc.serverKeyType !== 'rsa-2048') note('client', 'The bad-premaster fault needs an RSA server certificate (choose the RSA key type).');
+      if (sc.serverKeyType !== 'rsa-2048') note('client', `The ${sc.fault} fault needs an RSA server certificate (choose the RSA key type).`);
     }
     if (sc.fault === 'bad-server-finished') serverFaults.push('tls12-bad-finished');
     if (sc.fault === 'bad-signature') serverFaults.push('tls12-bad-signature');
@@ -252,25 +323,31 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
         `This run resumes a session. Its ticket came from an earlier full handshake between the same client and server (same settings, its own random values from seed "${sc.seed}"; its events are not shown): ${ticket.summary}.`,
         'RFC 8446 §2.2',
       );
-      if (sc.earlyData) clientCfg.earlyData = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${sc.serverName}\r\n\r\n`);
+      if (sc.earlyData) clientCfg.earlyData = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
       if (sc.fault === 'bad-signature') note('client', 'The bad-signature fault flips a bit of the server’s CertificateVerify, and a resumed handshake has none: this run is unaffected.', 'RFC 8446 §2.2');
     } else {
       note('client', `No ticket to resume with: the earlier full handshake ${ticket.summary}. This run is a full handshake.`, 'RFC 8446 §2.2');
     }
   }
 
-  const client = createClient(clientCfg);
-  const server = createServer(serverCfg);
+  const c = createClient(clientCfg);
+  const s = createServer(serverCfg);
+  endpoints.client = c;
+  endpoints.server = s;
 
   // ---- the wire ------------------------------------------------------------------------------
-  const tamperNote = (recordId: string, text: string, rfc: string) =>
-    sink({ type: 'note', side: 'server', text, rfc, recordId, tampered: true });
-  const mitm = makeMitm(sc, sentRecords, tamperNote, () => negotiatedOf(log.events, 'server').cipherSuite);
+  // An on-path change: a note on the record (tampered) and the fault, on the receiver's side.
+  const onPath: OnPathReport = (from, recordId, text, rfc, expectedAlert) => {
+    const to: Side = from === 'client' ? 'server' : 'client';
+    sink({ type: 'note', side: to, text, rfc, recordId, tampered: true });
+    sink({ type: 'fault', side: to, fault: sc.fault, actor: 'on-path-attacker', culprit: 'network', recordId, expectedAlert, text, rfc });
+  };
+  const mitm = makeMitm(sc, sentRecords, onPath);
   const queue: { from: Side; bytes: Uint8Array }[] = [];
   const push = (from: Side, records: Uint8Array[]) => {
     for (const bytes of records) queue.push({ from, bytes });
   };
-  const request = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${sc.serverName}\r\n\r\n`);
+  const request = utf8.encode(sc.request ?? `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
   // 0-RTT: the request already went with the ClientHello; sent again only if the server rejects it.
   let requestSent = clientCfg.earlyData !== undefined;
   let responded = false;
@@ -278,38 +355,47 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   let gotResponse = false;
   let clientClosing = false;
 
-  push('client', client.start());
+  push('client', c.start());
   for (let steps = 0; queue.length > 0 && steps < 10_000; steps++) {
     const item = queue.shift()!;
     let bytes = mitm(item.from, item.bytes);
     if (bytes && options.mitm) bytes = options.mitm(item.from, bytes);
     if (!bytes) continue;
-    const to: TlsClient | TlsServer = item.from === 'client' ? server : client;
+    const to: TlsClient | TlsServer = item.from === 'client' ? s : c;
     push(item.from === 'client' ? 'server' : 'client', to.receive(bytes));
 
-    if (client.connected && client.earlyData === 'rejected' && requestSent && !resent) {
+    if (c.connected && c.earlyData === 'rejected' && requestSent && !resent) {
       resent = true;
       note('client', 'The server rejected the 0-RTT request: the client sends it again now.', 'RFC 8446 §4.2.10');
-      push('client', client.send(request));
+      push('client', c.send(request));
     }
-    if (client.connected && !requestSent) {
+    if (c.connected && !requestSent) {
       requestSent = true;
-      push('client', client.send(request));
+      push('client', c.send(request));
     }
-    if (server.connected && !responded) {
-      const got = server.readAppData();
+    // The server answers as soon as it has the request: 0-RTT data it accepted is answered in
+    // its first flight, right after its Finished (0.5-RTT data, RFC 8446 §2.3 Figure 4).
+    if (s.canSend && !responded) {
+      const got = s.readAppData();
       if (got.length > 0) {
         responded = true;
+        if (!s.connected) {
+          note(
+            'server',
+            'Answering the accepted 0-RTT request now, in the first flight after our Finished (0.5-RTT data), before the client’s Finished.',
+            'RFC 8446 §2.3',
+          );
+        }
         const neg = negotiatedOf(log.events, 'server');
-        push('server', server.send(httpResponse(neg.version ?? sc.version, neg.cipherSuite ?? '?')));
+        push('server', s.send(httpResponse(neg.version ?? sc.version, neg.cipherSuite ?? '?')));
       }
     }
-    if (client.connected && !clientClosing) {
-      const got = client.readAppData();
+    if (c.connected && !clientClosing) {
+      const got = c.readAppData();
       if (got.length > 0) {
         gotResponse = true;
         clientClosing = true;
-        push('client', client.close());
+        push('client', c.close());
       }
     }
   }
@@ -318,7 +404,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   const firstAlert = log.events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') as
     | Extract<TlsEvent, { type: 'alert' }>
     | undefined;
-  const ok = gotResponse && !firstAlert && client.closed && server.closed;
+  const ok = gotResponse && !firstAlert && c.closed && s.closed;
   return {
     ok,
     ...neg,
@@ -338,8 +424,9 @@ function earlierTicket(clientCfg: ClientConfig, serverCfg: ServerConfig, seed: s
   const quiet: EventSink = (e) => {
     if (e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') alert ??= `${e.side} sent ${String(e.description)}${e.reason ? ` (${e.reason})` : ''}`;
   };
-  const client = createClient({ ...clientCfg, rng: seededRng(seed, 'earlier client'), sink: quiet });
-  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet });
+  // The earlier connection is a good one: the run's faults are for the run shown.
+  const client = createClient({ ...clientCfg, rng: seededRng(seed, 'earlier client'), sink: quiet, faults: [] });
+  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet, faults: [] });
   const queue: { from: Side; bytes: Uint8Array }[] = client.start().map((bytes) => ({ from: 'client' as const, bytes }));
   for (let steps = 0; queue.length > 0 && steps < 1000; steps++) {
     const item = queue.shift()!;
@@ -407,12 +494,98 @@ function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionNam
  * sender's `record` event) to re-encrypt a modified plaintext — an attacker who knew the
  * keys. Returns the bytes to deliver (null drops the record).
  */
-function makeMitm(
-  sc: Scenario,
-  sentRecords: WeakMap<Uint8Array, RecordEvent>,
-  tamperNote: (recordId: string, text: string, rfc: string) => void,
-  negotiatedSuite: () => string | undefined,
-): (from: Side, bytes: Uint8Array) => Uint8Array | null {
+type FaultReport = { expectedAlert: AlertDescription; text: string; rfc: string };
+
+/**
+ * A fault an endpoint commits (a faulty peer): which side, in which handshake message, and what
+ * to say when it is sent. `when` looks at the run so far (e.g. the premaster faults need RSA).
+ */
+interface EndpointFaultSpec {
+  culprit: Side;
+  messages: string[];
+  when?: (events: TlsEvent[]) => boolean;
+  report: (message: string) => FaultReport;
+}
+
+function endpointFaultFor(sc: Scenario): EndpointFaultSpec | undefined {
+  const tls13 = sc.version === 'TLS 1.3';
+  switch (sc.fault) {
+    case 'bad-server-finished':
+      return {
+        culprit: 'server',
+        messages: ['Finished'],
+        report: () => ({
+          expectedAlert: 'decrypt_error',
+          text:
+            'Faulty server: it computed a wrong Finished (one bit of its verify_data flipped) and encrypted it under its own key, so the record opens fine. ' +
+            'No one on the path could have done this without the keys. The client computes the verify_data it expects, finds a different one and sends decrypt_error.',
+          rfc: tls13 ? 'RFC 8446 §4.4.4' : 'RFC 5246 §7.4.9',
+        }),
+      };
+    case 'bad-signature':
+      return {
+        culprit: 'server',
+        messages: [tls13 ? 'CertificateVerify' : 'ServerKeyExchange'],
+        report: (m) => ({
+          expectedAlert: 'decrypt_error',
+          text:
+            `Faulty server: its ${m} signature is wrong (one bit flipped after signing)` +
+            (tls13 ? ', inside its own encrypted record, which opens fine: no one on the path could have done this without the keys.' : '.') +
+            ` The client's signature check with the certificate's public key fails, so it sends decrypt_error.`,
+          rfc: tls13 ? 'RFC 8446 §4.4.3' : 'RFC 5246 §7.4.3',
+        }),
+      };
+    case 'bad-premaster':
+    case 'bad-premaster-padding':
+      if (tls13) return undefined;
+      return {
+        culprit: 'client',
+        messages: ['ClientKeyExchange'],
+        when: (events) => events.some((e) => e.type === 'negotiated' && e.side === 'client' && e.keyExchange === 'RSA'),
+        report: () => ({
+          expectedAlert: 'bad_record_mac',
+          text:
+            (sc.fault === 'bad-premaster'
+              ? 'Faulty client: the premaster it encrypts has a wrong client_version (2.0, not 3.3).'
+              : 'Faulty client: its RSA block has wrong PKCS#1 v1.5 padding (00 01 …, not 00 02 …), the case Bleichenbacher’s attack probes.') +
+            ' The server must not say so (that would make it a padding oracle): it goes on with a random premaster of its own. ' +
+            'The two sides now derive different master secrets and keys, so the server cannot open the client’s encrypted Finished: its AEAD check fails and it sends bad_record_mac.',
+          rfc: 'RFC 5246 §7.4.7.1',
+        }),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A fault that is in the run's setup (certificates, trust, suites), not in any message. */
+function setupFault(sc: Scenario): { side: Side; culprit: Side; expectedAlert: AlertDescription; text: string; rfc: string } | undefined {
+  const tls13 = sc.version === 'TLS 1.3';
+  switch (sc.fault) {
+    case 'wrong-host':
+      return { side: 'client', culprit: 'client', expectedAlert: 'bad_certificate', text: 'Setup: the client asks for a host name the server’s certificate does not hold; its host-name check fails.', rfc: 'RFC 6125 §6' };
+    case 'expired-certificate':
+      return { side: 'client', culprit: 'server', expectedAlert: 'certificate_expired', text: 'Setup: the server presents a certificate that has expired at the run’s time; the client’s validity check fails.', rfc: 'RFC 5280 §4.1.2.5' };
+    case 'untrusted-root':
+      return { side: 'client', culprit: 'client', expectedAlert: 'unknown_ca', text: 'Setup: the client does not trust the root CA the server’s chain leads to; path validation fails.', rfc: 'RFC 5280 §6.1' };
+    case 'no-common-suite':
+      return { side: 'server', culprit: 'client', expectedAlert: 'handshake_failure', text: 'Setup: the client offers no cipher suite the server accepts.', rfc: tls13 ? 'RFC 8446 §4.1.1' : 'RFC 5246 §7.4.1.3' };
+    case 'no-client-certificate':
+      return {
+        side: 'server',
+        culprit: 'client',
+        expectedAlert: tls13 ? 'certificate_required' : 'handshake_failure',
+        text: 'Setup: the server requires a client certificate (mutual TLS) and the client has none, so it answers the CertificateRequest with an empty Certificate.',
+        rfc: tls13 ? 'RFC 8446 §4.4.2.4' : 'RFC 5246 §7.4.6',
+      };
+    default:
+      return undefined;
+  }
+}
+
+type OnPathReport = (from: Side, recordId: string, text: string, rfc: string, expectedAlert: AlertDescription) => void;
+
+function makeMitm(sc: Scenario, sentRecords: WeakMap<Uint8Array, RecordEvent>, onPath: OnPathReport): (from: Side, bytes: Uint8Array) => Uint8Array | null {
   let done = false;
   return (from, bytes) => {
     if (done) return bytes;
@@ -425,10 +598,12 @@ function makeMitm(
         if (!out) return bytes;
         done = true;
         const id = ev?.recordId ?? 'c2s:0';
-        tamperNote(
+        onPath(
+          'client',
           id,
-          `Man in the middle: removed TLS 1.3 (0x0304) from the ClientHello's supported_versions (record ${id}), so the server can only choose TLS 1.2.`,
+          `On-path attacker: removed TLS 1.3 (0x0304) from the ClientHello's supported_versions (record ${id}), so the server can only choose TLS 1.2. The ClientHello is not encrypted, so this goes unnoticed until the client sees the downgrade sentinel in the server's random.`,
           'RFC 8446 §4.1.3',
+          'illegal_parameter',
         );
         return out;
       }
@@ -437,36 +612,15 @@ function makeMitm(
         done = true;
         const out = bytes.slice();
         out[RECORD_HEADER_LEN]! ^= 0x01;
-        tamperNote(ev!.recordId, `Man in the middle: flipped one bit of ciphertext in record ${ev!.recordId}; its authentication tag can no longer verify.`, 'RFC 8446 §5.2');
+        const tls13 = info.trafficSecret !== undefined;
+        onPath(
+          'server',
+          ev!.recordId,
+          `On-path attacker: flipped one bit of ciphertext in record ${ev!.recordId}. Without the keys it cannot make a matching authentication tag, so the client's AEAD check fails and it sends bad_record_mac.`,
+          tls13 ? 'RFC 8446 §5.2' : 'RFC 5246 §6.2.3.3',
+          'bad_record_mac',
+        );
         return out;
-      }
-      case 'bad-server-finished':
-      case 'bad-signature': {
-        if (from !== 'server' || !info || sc.version !== 'TLS 1.3') return bytes;
-        const target = sc.fault === 'bad-server-finished' ? HandshakeType.finished : HandshakeType.certificate_verify;
-        const contentLen = info.plaintext.length - 1 - info.padding;
-        if (info.plaintext[contentLen] !== ContentType.handshake) return bytes;
-        const pt = info.plaintext.slice();
-        for (let o = 0; o + 4 <= contentLen; ) {
-          const len = (pt[o + 1]! << 16) | (pt[o + 2]! << 8) | pt[o + 3]!;
-          if (pt[o] === target && o + 4 + len <= contentLen) {
-            pt[o + 4 + len - 1]! ^= 0x01;
-            const suite = suite13ByName(negotiatedSuite() ?? '');
-            if (!suite) return bytes;
-            const sealed = aeadSeal(suite.aead, info.key, info.nonce, info.aad, pt);
-            done = true;
-            tamperNote(
-              ev!.recordId,
-              sc.fault === 'bad-server-finished'
-                ? `Fault: one bit of the server's Finished verify_data was flipped before encryption (record ${ev!.recordId}).`
-                : `Fault: one bit of the server's CertificateVerify signature was flipped before encryption (record ${ev!.recordId}).`,
-              sc.fault === 'bad-server-finished' ? 'RFC 8446 §4.4.4' : 'RFC 8446 §4.4.3',
-            );
-            return concatBytes(info.aad, sealed);
-          }
-          o += 4 + len;
-        }
-        return bytes;
       }
       default:
         return bytes;

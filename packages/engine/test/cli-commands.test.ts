@@ -42,7 +42,7 @@ describe('usage', () => {
   it('rejects an unknown command, option or name with one line listing what is valid', async () => {
     let r = await run(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('tlslab: unknown command "frobnicate" (commands: connect, serve, simulate, verify, relay)\n');
+    expect(r.err).toBe('tlslab: unknown command "frobnicate" (commands: connect, serve, simulate, verify, inspect, relay)\n');
     r = await run(['simulate', '--group', 'x448']);
     expect(r.code).toBe(2);
     expect(r.err).toBe('tlslab: unknown group "x448" (valid: x25519, secp256r1)\n');

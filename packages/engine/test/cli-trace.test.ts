@@ -112,6 +112,11 @@ const events: TlsEvent[] = [
     messages: ['Finished'],
     protected: {
       keyName: 'server_handshake_traffic_secret',
+      keyLabel: 'server_handshake_write_key',
+      keyFormula: 'HKDF-Expand-Label(server_handshake_traffic_secret, "key", "", 16)',
+      ivLabel: 'server_handshake_write_iv',
+      ivFormula: 'HKDF-Expand-Label(server_handshake_traffic_secret, "iv", "", 12)',
+      trafficSecret: 'server_handshake_traffic_secret',
       key: new Uint8Array(16).fill(0x11),
       iv: new Uint8Array(12).fill(0x22),
       sequence: 2,

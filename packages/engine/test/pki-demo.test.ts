@@ -126,9 +126,14 @@ describe('verifyChain: simple failures', () => {
     expect(failed(r).every((id) => id === 'validity')).toBe(true);
   });
   it('client certificate presented as server → EKU fails (unsupported_certificate)', () => {
-    const r = verifyChain({ chain: pki.clientChain, anchors: [pki.clientRootDer], at: NOW, purpose: 'server' });
+    const r = verifyChain({ chain: pki.clientChain, anchors: [pki.clientRootDer], at: NOW, purpose: 'server', policy: 'rfc5280' });
     expect(r.alert).toBe('unsupported_certificate');
     expect(failed(r)).toEqual(['ext-key-usage']);
+    // Under webpki (the server default) it also names no host: no subjectAltName.
+    const w = verifyChain({ chain: pki.clientChain, anchors: [pki.clientRootDer], at: NOW, purpose: 'server' });
+    expect(w.policy).toBe('webpki');
+    expect(w.alert).toBe('unsupported_certificate');
+    expect(failed(w).sort()).toEqual(['ext-key-usage', 'subject-alt-name']);
   });
   it('garbage leaf → bad_certificate, never throws', () => {
     const r = verifyChain({ chain: [new Uint8Array([0x30, 0x03, 1, 2, 3])], anchors: [pki.rootDer], purpose: 'server' });

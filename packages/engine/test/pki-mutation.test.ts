@@ -64,3 +64,63 @@ describe('mutations', () => {
     );
   });
 });
+
+describe('random DER mutations under both policies (property)', () => {
+  it('never throw, and the verdict always matches the checks', () => {
+    const pki = generateDemoPki({ seed: 'mutation', serverKeyType: 'ecdsa-p256', serverName: 'm.test', now: NOW });
+    const edit = fc.record({
+      which: fc.nat(2),
+      kind: fc.constantFrom('xor', 'truncate', 'insert', 'delete', 'length'),
+      pos: fc.nat(),
+      byte: fc.integer({ min: 0, max: 255 }),
+    });
+    const opts = fc.record({
+      policy: fc.constantFrom('webpki' as const, 'rfc5280' as const),
+      purpose: fc.constantFrom('server' as const, 'client' as const),
+      maxDepth: fc.integer({ min: 0, max: 3 }),
+      keyExchange: fc.constantFrom(undefined, 'rsa' as const, 'ecdhe' as const, 'any' as const),
+      host: fc.constantFrom(undefined, 'm.test', '127.0.0.1', '*.test', ''),
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), opts, (edits, o) => {
+        const certs: Uint8Array[] = [pki.serverChain[0]!.slice(), pki.serverChain[1]!.slice(), pki.rootDer.slice()];
+        for (const e of edits) {
+          const c = certs[e.which]!;
+          const p = e.pos % Math.max(1, c.length);
+          let out: Uint8Array<ArrayBufferLike>;
+          if (e.kind === 'xor') {
+            out = c.slice();
+            out[p] = out[p]! ^ (e.byte || 1);
+          }
+          else if (e.kind === 'truncate') out = c.slice(0, p);
+          else if (e.kind === 'insert') out = Uint8Array.of(...c.subarray(0, p), e.byte, ...c.subarray(p));
+          else if (e.kind === 'delete') out = Uint8Array.of(...c.subarray(0, p), ...c.subarray(p + 1));
+          // a length octet of some inner TLV: the likeliest place for a decoder to go wrong
+          else {
+            out = c.slice();
+            out[Math.min(c.length - 1, 1 + (p % 64))] = e.byte;
+          }
+          certs[e.which] = out;
+        }
+        const { host, keyExchange, ...rest } = o;
+        const r = verifyChain({
+          chain: [certs[0]!, certs[1]!],
+          anchors: [certs[2]!],
+          at: NOW,
+          ...rest,
+          ...(host !== undefined ? { host } : {}),
+          ...(keyExchange ? { keyExchange } : {}),
+        });
+        expect(r.policy).toBe(o.policy);
+        // verifyChain's last-resort catch ("Chain processed") must never be what answered.
+        expect(r.checks.filter((c) => c.title === 'Chain processed')).toEqual([]);
+        expect(r.ok).toBe(r.checks.every((c) => c.pass));
+        if (!r.ok) {
+          expect(r.alert).toBeDefined();
+          expect(r.verdict.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300, seed: 9525 },
+    );
+  });
+});

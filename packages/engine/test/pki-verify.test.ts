@@ -160,6 +160,9 @@ describe('Mozilla root store (as shipped with Node)', () => {
     expect(store.rejected).toEqual([]);
     expect(store.ders.length).toBe(rootCertificates.length);
     for (const der of store.ders) expect(parseCertificate(der).publicKey).not.toBeNull();
+    // Every extension decodes too (AIA, certificatePolicies, policyConstraints … as browsers' roots carry them).
+    const errors = store.ders.flatMap((d) => parseCertificate(d).extensions.flatMap((e) => (e.error ? [e.error] : [])));
+    expect(errors).toEqual([]);
   });
   it('every root self-signature verifies with our signature code (real RSA/ECDSA signatures)', () => {
     const algs = new Set<string>();
@@ -219,6 +222,17 @@ describe('tlslab verify', () => {
     expect(j.alert).toBe('unsupported_certificate');
     expect(j.checks.find((c: { id: string }) => c.id === 'ext-key-usage').pass).toBe(false);
     expect(typeof j.certificates[0].der).toBe('string');
+  });
+  it('--policy, --max-depth, --purpose: the report says which policy judged it', async () => {
+    const web = await run(join(dir, 'chain.pem'), '--trust', join(dir, 'root.pem'), '--host', 'cli.test', ...at);
+    expect(web.out).toContain('policy webpki · purpose server');
+    const rfc = await run(join(dir, 'chain.pem'), '--trust', join(dir, 'root.pem'), '--policy', 'rfc5280', '--json', ...at);
+    expect(JSON.parse(rfc.out).policy).toBe('rfc5280');
+    const deep = await run(join(dir, 'chain.pem'), '--trust', join(dir, 'root.pem'), '--max-depth', '0', ...at);
+    expect(deep.code).toBe(1);
+    expect(deep.out).toContain('more than the maximum of 0');
+    await expect(run(join(dir, 'chain.pem'), '--policy', 'browser')).rejects.toThrow(/--policy must be webpki or rfc5280/);
+    await expect(run(join(dir, 'chain.pem'), '--max-depth', '-1')).rejects.toThrow(/--max-depth must be a whole number/);
   });
   it('--mozilla (default trust): the demo root is unknown', async () => {
     const r = await run(join(dir, 'chain.pem'), '--mozilla', ...at);

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runScenario, DEFAULT_SCENARIO, type Scenario } from '../src/index';
+import { runScenario, DEFAULT_SCENARIO, type Scenario, type TlsEvent } from '../src/index';
+import { parsePemBundle } from '../src/pki/parse';
 import { serve, type FromWorker, type PemInspection, type ToWorker, type WorkerPort } from '../src/worker/serve';
 
 const AT = '2026-11-25T12:00:00Z';
@@ -86,5 +87,56 @@ describe('client samples (mutual TLS)', () => {
   it("a key of another certificate: the paste check names the side that could not prove it", () => {
     const insp = inspect({ chainPem: sample('client-valid.pem'), keyPem: sample('valid.key'), extraTrustPem: root, purpose: 'client' });
     expect(insp.problems.join(' ')).toMatch(/the client could not prove it owns it/);
+  });
+});
+
+describe('the revoked sample and pasted CRLs (RFC 5280 §6.3)', () => {
+  const revoked = { pastedChainPem: sample('revoked.pem'), pastedKeyPem: sample('revoked.key'), extraTrustPem: sample('revoked-root.pem') };
+  it('with its CRL the client ends the handshake with certificate_revoked; without it the handshake completes', () => {
+    for (const version of ['TLS 1.3', 'TLS 1.2'] as const) {
+      const events: TlsEvent[] = [];
+      const summary = runScenario({ ...DEFAULT_SCENARIO, at: AT, seed: 'samples', version, ...revoked, crlPem: sample('revoked.crl') }, (e) => events.push(e));
+      expect(summary.alert).toBe('certificate_revoked');
+      const report = events.find((e): e is Extract<TlsEvent, { type: 'cert-report' }> => e.type === 'cert-report')!.report;
+      expect(report.checks.find((c) => c.id === 'revocation')?.reason).toBe('revoked on 2025-05-01T00:00:00Z, reason keyCompromise');
+      expect(run({ version, ...revoked }).ok).toBe(true);
+    }
+  });
+  it('in mutual TLS the server checks the client certificate for the expected e-mail', () => {
+    const client = { mutual: true, pastedClientChainPem: sample('client-valid.pem'), pastedClientKeyPem: sample('client-valid.key'), extraClientTrustPem: root };
+    expect(run({ ...client, clientEmail: 'alice@tlslab.test' }).ok).toBe(true);
+    expect(run({ ...client, clientEmail: 'Alice@tlslab.test' }).alert).toBe('bad_certificate');
+  });
+  it("CRLs that cover none of the server's chain leave its status undetermined: the client refuses it", () => {
+    const events: TlsEvent[] = [];
+    const summary = runScenario({ ...DEFAULT_SCENARIO, at: AT, seed: 'samples', crlPem: sample('revoked.crl') }, (e) => events.push(e));
+    expect(summary.alert).toBe('certificate_unknown');
+    const report = events.find((e): e is Extract<TlsEvent, { type: 'cert-report' }> => e.type === 'cert-report')!.report;
+    expect(report.checks.find((c) => c.id === 'crl' && !c.pass)?.reason).toMatch(/no CRL given covers this certificate/);
+  });
+  it('a CRL box that holds no CRL is a note, and the run goes on', () => {
+    const events: TlsEvent[] = [];
+    runScenario({ ...DEFAULT_SCENARIO, at: AT, seed: 'samples', ...revoked, crlPem: 'not a crl' }, (e) => events.push(e));
+    expect(events.some((e) => e.type === 'note' && /Pasted CRL: no CRL found/.test(e.text))).toBe(true);
+  });
+  it('the paste check uses the CRL box and judges under both policies', () => {
+    const insp = inspect({ chainPem: sample('revoked.pem'), extraTrustPem: sample('revoked-root.pem'), host: 'server.tlslab.test', crlPem: sample('revoked.crl'), policy: 'rfc5280' });
+    expect(insp.crls).toBe(2);
+    expect(insp.report).toMatchObject({ ok: false, alert: 'certificate_revoked' });
+    expect(insp.comparison?.policy).toBe('webpki');
+    expect(insp.comparison?.report.alert).toBe('certificate_revoked');
+    const bad = inspect({ chainPem: sample('revoked.pem'), extraTrustPem: sample('revoked-root.pem'), crlPem: sample('revoked.pem') });
+    expect(bad.problems.join(' ')).toMatch(/CRL box: .*certificate, not a CRL/);
+    expect(bad.report!.ok).toBe(true);
+  });
+  it('verify: a chain given as DER is judged under the policy asked for', () => {
+    const answers: FromWorker[] = [];
+    const port: WorkerPort = { postMessage: (m) => answers.push(m), onmessage: null };
+    serve(port);
+    const ders = parsePemBundle(sample('revoked.pem')).certificates;
+    const anchors = parsePemBundle(sample('revoked-root.pem')).certificates;
+    port.onmessage!({ data: { type: 'verify', id: 7, chain: ders, anchors, at: AT, purpose: 'server', policy: 'rfc5280', crlPem: sample('revoked.crl') } } as MessageEvent<ToWorker>);
+    const a = answers.find((m) => m.type === 'verified');
+    expect(a).toMatchObject({ id: 7, report: { ok: false, alert: 'certificate_revoked' } });
   });
 });

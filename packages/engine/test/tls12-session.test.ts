@@ -108,3 +108,27 @@ describe('TLS 1.2 scenarios', () => {
     }
   });
 });
+
+describe('TLS 1.2 records and hellos use RFC 5246 names and sections', () => {
+  const labels = (events: TlsEvent[]) =>
+    events.flatMap((e) => (e.type === 'record' || e.type === 'handshake' ? e.spans.map((s) => ({ where: e.type === 'record' ? `record ${e.recordId}` : e.name, ...s })) : []));
+
+  it('version, client_version / server_version, session_id, compression_methods, RFC 5246 §7.4.1.4 extensions (both sides)', () => {
+    const all = labels(run({ mutual: true }).events);
+    expect(all.filter((s) => s.label.startsWith('legacy_') || s.rfc?.startsWith('RFC 8446 §4.2') || s.rfc === 'RFC 8446 §5.1' || s.rfc === 'RFC 8446 §6')).toEqual([]);
+    const field = (where: string, label: string) => all.filter((s) => s.where === where && s.label === label);
+    expect(field('ClientHello', 'client_version')[0]).toMatchObject({ value: 'TLS 1.2 (0x0303)', rfc: 'RFC 5246 §7.4.1.2' });
+    expect(field('ClientHello', 'session_id').length).toBeGreaterThan(0);
+    expect(field('ClientHello', 'compression_methods').length).toBeGreaterThan(0);
+    expect(field('ServerHello', 'server_version').length).toBeGreaterThan(0);
+    expect(field('ServerHello', 'compression_method').length).toBeGreaterThan(0);
+    expect(field('ClientHello', 'extensions')[0]?.rfc).toBe('RFC 5246 §7.4.1.4');
+    expect(all.find((s) => s.where === 'record c2s:0' && s.label === 'version')).toMatchObject({ start: 1, end: 3, rfc: 'RFC 5246 §6.2.1' });
+  });
+
+  it('a TLS 1.3 run keeps RFC 8446 names', () => {
+    const all = labels(run({ version: 'TLS 1.3' }).events);
+    expect(all.some((s) => s.label === 'legacy_session_id')).toBe(true);
+    expect(all.some((s) => s.label === 'legacy_record_version')).toBe(true);
+  });
+});

@@ -411,6 +411,9 @@ describe('runScenario with resumption', () => {
   it('shows only the resumed handshake, after a note naming the earlier full handshake', () => {
     const { summary, events } = run({});
     expect(summary).toMatchObject({ ok: true, version: 'TLS 1.3', resumed: true });
+    // The run's setup, then the note: before anything of the handshake shown.
+    expect(events[0]).toMatchObject({ type: 'run', atSource: 'scenario', at: '2026-11-25T12:00:00.000Z' });
+    events.shift();
     expect(events[0]).toMatchObject({ type: 'note', side: 'client', rfc: 'RFC 8446 §2.2' });
     const first = events[0] as Extract<TlsEvent, { type: 'note' }>;
     expect(first.text).toMatch(/earlier full handshake.*seed "resume".*not shown/);

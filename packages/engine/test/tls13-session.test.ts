@@ -114,6 +114,19 @@ describe('runScenario (TLS 1.3)', () => {
         expect(events.some((e) => e.type === 'state' && e.to === 'Connected')).toBe(false);
       });
 
+    it('with 0-RTT data: the client drops the early key before it checks the TLS 1.2 ServerHello, so its alert goes in the clear', () => {
+      const { summary, events } = run({ fault: 'downgrade', resumption: true, earlyData: true });
+      expect(summary.ok).toBe(false);
+      const alert = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.side === 'client');
+      expect(alert).toMatchObject({ description: 'illegal_parameter' });
+      const records = events.filter((e) => e.type === 'record' && e.direction === 'sent' && e.side === 'client') as Extract<TlsEvent, { type: 'record' }>[];
+      expect(records.some((r) => r.protected?.keyName === 'client_early_traffic_secret')).toBe(true); // the early data itself
+      const last = records[records.length - 1]!;
+      expect(last.protected).toBeUndefined();
+      expect(toHex(last.bytes)).toBe('1503030002022f'); // alert(21), TLS 1.2, fatal illegal_parameter
+      expect(events.some((e) => e.type === 'negotiated' && e.side === 'client' && e.earlyData === 'rejected')).toBe(true);
+    });
+
     it('a TLS 1.2 run is not affected, and says so', () => {
       const { summary, events } = run({ fault: 'downgrade', version: 'TLS 1.2' });
       expect(summary.ok).toBe(true);

@@ -28,13 +28,17 @@ export interface FlagSpec {
 export type FlagSpecs = Record<string, FlagSpec>;
 
 export interface ParsedArgs {
+  /** The last value of each flag. */
   flags: Map<string, string | true>;
+  /** Every value of each string flag, in order (for repeatable flags such as `--crl`). */
+  all: Map<string, string[]>;
   positional: string[];
 }
 
 /** Parses `argv` (without the command name) against `specs`. Throws UsageError. */
 export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
   const flags = new Map<string, string | true>();
+  const all = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -63,6 +67,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
           throw new UsageError(`--${name} needs a value${spec.metavar ? ` (${spec.metavar})` : ''}`);
         }
         flags.set(name, value);
+        all.set(name, [...(all.get(name) ?? []), value]);
       }
     } else if (arg.startsWith('-') && arg.length > 1 && arg !== '-') {
       if (arg === '-h') flags.set('help', true);
@@ -71,12 +76,17 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
       positional.push(arg);
     }
   }
-  return { flags, positional };
+  return { flags, all, positional };
 }
 
 export function getString(p: ParsedArgs, name: string): string | undefined {
   const v = p.flags.get(name);
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value given for a repeatable string flag (`--crl a.pem --crl b.pem`). */
+export function getStrings(p: ParsedArgs, name: string): string[] {
+  return p.all.get(name) ?? [];
 }
 
 export function getBool(p: ParsedArgs, name: string): boolean {

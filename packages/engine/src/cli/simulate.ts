@@ -41,7 +41,9 @@ export const SIMULATE_FLAGS: FlagSpecs = {
   'early-data': { type: 'boolean', help: 'with --resume: the client sends its request as 0-RTT early data with the ClientHello' },
   fault: { type: 'string', metavar: 'NAME', help: `break the run on purpose (${FAULTS.join(', ')})` },
   send: { type: 'string', metavar: 'TEXT', help: 'application data the client sends (default: an HTTP/1.1 GET)' },
-  at: { type: 'string', metavar: 'ISO-TIME', help: 'time used for certificate validity (default: now)' },
+  at: { type: 'string', metavar: 'ISO-TIME', help: "the run's clock: certificate validity, ticket ages (default: a fixed instant derived from the seed)" },
+  'no-sni': { type: 'boolean', help: 'the client sends no server_name (it still checks the certificate for --servername)' },
+  'no-ems': { type: 'boolean', help: 'TLS 1.2: the client does not offer extended_master_secret (the classic RFC 5246 master secret)' },
   trace: { type: 'boolean', help: 'print an annotated trace: every record, field, secret and check' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines' },
   keylog: keyLogFlag(false),
@@ -83,6 +85,8 @@ export function scenarioFromFlags(p: ReturnType<typeof parseArgs>): Scenario {
   const send = getString(p, 'send');
   if (send !== undefined) scenario.request = send;
   if (at !== undefined) scenario.at = new Date(at).toISOString();
+  if (getBool(p, 'no-sni')) scenario.sni = false;
+  if (getBool(p, 'no-ems')) scenario.extendedMasterSecret = false;
   return scenario;
 }
 

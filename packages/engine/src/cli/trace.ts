@@ -121,7 +121,9 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
         add('hello_retry', e.helloRetry);
         add('key_exchange', e.keyExchange);
         add('extended_master_secret', e.extendedMasterSecret);
+        add('master_secret_reason', e.masterSecretReason);
         add('client_auth', e.clientAuth);
+        add('client_auth_skipped', e.clientAuthSkipped);
         return [`${head}${sideName(e.side)} ${p.dim('negotiated')} ${parts.join(' ')}`];
       }
       case 'secret':
@@ -175,6 +177,16 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
         return [`${head}${sideName(e.side)} ${p.warn('note')} ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`];
       case 'closed':
         return [`${head}${sideName(e.side)} ${p.dim('closed')} ${e.reason}${e.error ? `: ${e.error}` : ''}`];
+      case 'fault': {
+        const who = e.actor === 'on-path-attacker' ? 'on-path attacker' : e.actor === 'faulty-peer' ? `faulty ${e.culprit}` : 'setup';
+        return [`${head}${sideName(e.side)} ${p.bad('fault')} ${p.bold(e.fault)} (${who}${e.recordId ? `, record ${e.recordId}` : ''}): ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`];
+      }
+      case 'run':
+        return [
+          `${head}${p.dim('run')} clock ${p.bold(e.at)} (${e.atSource === 'seed' ? 'from the seed' : 'given'}); ` +
+            (e.serverName ? `server_name ${p.bold(e.serverName.aLabel)}${e.serverName.idn ? ` (${e.serverName.uLabel})` : ''}` : 'no server_name') +
+            `; checks the certificate for ${e.checkedName}; client auth ${e.clientAuth}`,
+        ];
       default:
         return assertNever(e);
     }
@@ -195,8 +207,8 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
     const pr = e.protected;
     if (pr) {
       lines.push(`${body}${p.secret('protection')} key = ${p.bold(pr.keyName)}, sequence number = ${pr.sequence}`);
-      lines.push(`${body}  write_key = ${hex(pr.key)}`);
-      lines.push(`${body}  write_iv  = ${hex(pr.iv)}`);
+      lines.push(`${body}  write_key = ${hex(pr.key)}  ${p.dim(`(${pr.keyLabel} = ${pr.keyFormula})`)}`);
+      lines.push(`${body}  write_iv  = ${hex(pr.iv)}  ${p.dim(`(${pr.ivLabel} = ${pr.ivFormula})`)}`);
       if (pr.explicitNonce) lines.push(`${body}  explicit_nonce = ${hex(pr.explicitNonce)}`);
       if (pr.iv.length === pr.nonce.length) {
         // The XOR constructions (TLS 1.3, TLS 1.2 ChaCha20): show the padded sequence number.

@@ -1,7 +1,8 @@
 /**
  * `tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME]
- * [--purpose server|client] [--keyx rsa|ecdhe] [--json]`: RFC 5280 path validation of a
- * certificate (CERT may hold the whole chain, leaf first, as `openssl s_client -showcerts`
+ * [--purpose server|client] [--policy webpki|rfc5280] [--max-depth N] [--keyx rsa|ecdhe] [--crl FILE]... [--email ADDR] [--json]`:
+ * RFC 5280 path validation of a certificate under a policy (webpki: the browsers' rules, the
+ * default for servers; rfc5280: the RFC alone, the default for clients) (CERT may hold the whole chain, leaf first, as `openssl s_client -showcerts`
  * prints it), with the readable report of every check, or the report as JSON.
  *
  * Exit 0 when the chain is valid, 1 when it is not (or a file cannot be used), 2 on a usage error.
@@ -12,7 +13,8 @@ import { rootCertificates } from 'node:tls';
 import type { CertCheck, VerificationReportSummary } from '../events';
 import { MAX_INPUT_BYTES, parsePemBundle } from '../pki/parse';
 import { createTrustStore, verifyChain } from '../pki/verify';
-import { getBool, getString, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
+import { parseCrlBundle } from '../pki/crl';
+import { getBool, getString, getStrings, helpText, parseArgs, UsageError, type FlagSpecs } from './args';
 import { processIo, type Io } from './output';
 
 const FLAGS: FlagSpecs = {
@@ -22,16 +24,21 @@ const FLAGS: FlagSpecs = {
   host: { type: 'string', metavar: 'NAME', help: 'check the leaf against this DNS name or IP address' },
   at: { type: 'string', metavar: 'ISO-TIME', help: 'validation time, e.g. 2026-01-31T12:00:00Z (default: now)' },
   purpose: { type: 'string', metavar: 'server|client', help: 'serverAuth or clientAuth (default: server)' },
-  keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check)' },
+  policy: { type: 'string', metavar: 'webpki|rfc5280', help: 'rules to judge by: webpki (browsers, default for server) or rfc5280 (the RFC alone, default for client)' },
+  'max-depth': { type: 'string', metavar: 'N', help: 'intermediate certificates allowed below the root (default 10)' },
+    keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check; absent: not checked)' },
+  crl: { type: 'string', metavar: 'FILE', help: 'a CRL (PEM or DER) to check revocation against; repeat for more' },
+  email: { type: 'string', metavar: 'ADDR', help: "expected e-mail address of the leaf (its rfc822Name SANs), e.g. a client's" },
   json: { type: 'boolean', help: 'print the report as JSON' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-const USAGE = 'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--json]';
+const USAGE =
+  'tlslab verify CERT [--chain FILE] [--trust FILE | --mozilla] [--host NAME] [--at ISO-TIME] [--purpose server|client] [--policy webpki|rfc5280] [--max-depth N] [--crl FILE]... [--email ADDR] [--json]';
 
 class InputError extends Error {}
 
-function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+function readBytes(path: string, what: string): Uint8Array {
   let size: number;
   try {
     size = statSync(path).size;
@@ -39,7 +46,11 @@ function readInput(path: string, what: string): { certificates: Uint8Array[]; pr
     throw new InputError(`${what} ${path}: cannot read the file`);
   }
   if (size > MAX_INPUT_BYTES) throw new InputError(`${what} ${path}: ${size} bytes, over the 1 MB limit`);
-  const bundle = parsePemBundle(new Uint8Array(readFileSync(path)));
+  return new Uint8Array(readFileSync(path));
+}
+
+function readInput(path: string, what: string): { certificates: Uint8Array[]; problems: string[] } {
+  const bundle = parsePemBundle(readBytes(path, what));
   return { certificates: bundle.certificates, problems: bundle.problems.map((p) => `${what} ${path}: ${p}`) };
 }
 
@@ -67,12 +78,25 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
   const at = atText === undefined ? new Date() : new Date(atText);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not an ISO time (e.g. 2026-01-31T12:00:00Z)`);
   const host = getString(args, 'host');
+  const policy = getString(args, 'policy') ?? (purpose === 'client' ? 'rfc5280' : 'webpki');
+  if (policy !== 'webpki' && policy !== 'rfc5280') throw new UsageError(`--policy must be webpki or rfc5280, not "${policy}"`);
+  const depthText = getString(args, 'max-depth');
+  const maxDepth = depthText === undefined ? undefined : Number(depthText);
+  if (maxDepth !== undefined && (!/^\d+$/.test(depthText!) || maxDepth > 64)) throw new UsageError(`--max-depth must be a whole number from 0 to 64, not "${depthText}"`);
+  const email = getString(args, 'email');
 
   const problems: string[] = [];
   let chain: Uint8Array[];
   let anchors: Uint8Array[];
   let trustName: string;
+  const crls: Uint8Array[] = [];
   try {
+    for (const file of getStrings(args, 'crl')) {
+      const found = parseCrlBundle(readBytes(file, '--crl'));
+      if (found.crls.length === 0) throw new InputError(`--crl ${file}: ${found.problems[0] ?? 'no CRL found'}`);
+      problems.push(...found.problems.map((p) => `--crl ${file}: ${p}`));
+      crls.push(...found.crls);
+    }
     const cert = readInput(args.positional[0]!, 'CERT');
     problems.push(...cert.problems);
     if (cert.certificates.length === 0) throw new InputError(cert.problems[0] ?? `CERT ${args.positional[0]}: no certificate found`);
@@ -105,11 +129,16 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
   const t0 = performance.now();
   const report = verifyChain({
     chain,
-    anchors: createTrustStore(anchors),
+    // Mozilla's roots were vetted by its root program: their own profile is not judged again.
+    anchors: createTrustStore(anchors, { curated: getString(args, 'trust') === undefined }),
     at,
     purpose,
+    policy,
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(keyx !== undefined ? { keyExchange: keyx } : {}),
+    ...(crls.length ? { crls } : {}),
+    ...(email !== undefined ? { email } : {}),
   });
   const ms = performance.now() - t0;
 
@@ -134,7 +163,7 @@ export function formatReport(r: VerificationReportSummary, opts: { trust?: strin
   lines.push(
     r.ok ? c('1;32', `VALID: ${r.verdict}`) : c('1;31', `NOT VALID: ${r.verdict}`) + (r.alert ? `  (TLS alert: ${r.alert})` : ''),
   );
-  const ctx = [`purpose ${r.purpose}`, r.host !== undefined ? `host ${r.host}` : 'no host check', `at ${r.at}`];
+  const ctx = [`policy ${r.policy}`, `purpose ${r.purpose}`, r.host !== undefined ? `host ${r.host}` : 'no host check', `at ${r.at}`];
   if (opts.trust) ctx.push(`trust: ${opts.trust}`);
   if (opts.ms !== undefined) ctx.push(`${opts.ms.toFixed(1)} ms`);
   lines.push(c('2', ctx.join(' · ')), '');

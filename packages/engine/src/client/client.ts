@@ -5,6 +5,7 @@
  */
 import type { ClientConfig, Endpoint } from '../config';
 import { assertNever, TlsError } from '../errors';
+import { findExt } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { HandshakeType, TLS12 } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
@@ -183,16 +184,19 @@ export class TlsClient extends Connection implements Endpoint {
       case 'ExpectServerHello': {
         const sh = expectMessage(enc, 'ServerHello', 'HelloRetryRequest');
         const shEnc = enc as EncodedMessage<ServerHelloMsg>;
+        if (offer.earlyData === 'offered' && sh.type === 'ServerHello' && !findExt(sh.extensions, 'supported_versions_selected')) {
+          // RFC 8446 §4.2.10: TLS 1.2 has no 0-RTT; our early records will fail at the server.
+          // Dropped before the ServerHello checks, so an alert they raise goes in the clear, as
+          // the TLS 1.2 server can read it (it never had the early key).
+          offer.earlyData = 'rejected';
+          this.setWriteProtection(null);
+          this.note('The server chose TLS 1.2, which has no 0-RTT: the early data we sent cannot be read.', 'RFC 8446 §4.2.10');
+          this.emit({ type: 'negotiated', earlyData: 'rejected' });
+        }
         const version = checkServerHello(sh, offer);
         if (version === 'TLS 1.2') {
           // RFC 8446 §4.1.4: a HelloRetryRequest always negotiates TLS 1.3 (checked above).
           if (st.hello.hrr) throw new TlsError('PeerIllegalParameter', 'TLS 1.2 ServerHello after a HelloRetryRequest');
-          if (offer.earlyData === 'offered') {
-            // RFC 8446 §4.2.10: TLS 1.2 has no 0-RTT; our early records will fail at the server.
-            offer.earlyData = 'rejected';
-            this.setWriteProtection(null);
-            this.note('The server chose TLS 1.2, which has no 0-RTT: the early data we sent cannot be read.', 'RFC 8446 §4.2.10');
-          }
           const flow = continueTls12({ io: this.io, config: cfg, offer, clientHello: this.clientHelloBytes!, serverHello: shEnc });
           this.go({ name: 'Tls12', flow });
           this.afterTls12();

@@ -11,7 +11,7 @@ import type { SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEME_CODES, SIGNATURE_SCHEMES } from '../crypto/signature';
 import { TLS13_SUITES } from '../crypto/cipher-suites';
 import { TLS12_SUITES } from '../tls12/suites';
-import { generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
+import { drawPrivateKey, generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
 import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, SSL3, TLS12, TLS13 } from '../msgs/enums';
@@ -79,7 +79,12 @@ export function makeOffer(cfg: ClientConfig): Offer {
   });
   const groups = cfg.groups ?? DEFAULT_GROUPS;
   const shareGroups = cfg.keyShareGroups ?? [groups[0]!];
-  const keyShares = shareGroups.map((g) => generateKeyShare(g, cfg.rng, cfg.fixed?.keyShares?.[g]));
+  // Only a TLS 1.3 ClientHello carries key shares. A TLS 1.2-only client computes none (its
+  // ECDHE key comes after ServerKeyExchange), but draws the same bytes from the rng, so a seed
+  // gives the same randoms as it always has.
+  const keyShares = versions.includes(TLS13)
+    ? shareGroups.map((g) => generateKeyShare(g, cfg.rng, cfg.fixed?.keyShares?.[g]))
+    : (shareGroups.forEach((g) => drawPrivateKey(g, cfg.rng, cfg.fixed?.keyShares?.[g])), []);
   const random = cfg.fixed?.random ?? cfg.rng(32);
   const compat = cfg.middleboxCompat ?? true;
   const sessionId = cfg.fixed?.sessionId ?? (compat ? cfg.rng(32) : new Uint8Array(0));
@@ -92,7 +97,7 @@ export function makeOffer(cfg: ClientConfig): Offer {
     keyShares,
     schemes: cfg.signatureSchemes ?? [...SIGNATURE_SCHEMES],
     alpn: cfg.alpn ?? [],
-    ...(cfg.serverName && !isIpLiteral(cfg.serverName) ? { serverName: cfg.serverName } : {}),
+    ...(cfg.serverName && cfg.sendServerName !== false && !isIpLiteral(cfg.serverName) ? { serverName: cfg.serverName } : {}),
     sentExtensions: new Set(),
   };
 }

@@ -35,7 +35,7 @@ import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
 import { encodeHandshake12, type Tls12Message } from '../tls12/handshake';
 import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
 import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
@@ -163,6 +163,7 @@ function afterServerHello(start: Tls12ClientStart): State {
     cipherSuite: suite.name,
     keyExchange: suite.keyExchange,
     extendedMasterSecret: ems,
+    masterSecretReason: ems ? 'both' : (config.extendedMasterSecret ?? true) ? 'server-did-not-accept' : 'client-did-not-offer',
     ...(alpn ? { alpn: alpn.protocols[0]! } : {}),
   });
   if (!ems && (config.extendedMasterSecret ?? true)) {
@@ -177,7 +178,7 @@ function afterServerHello(start: Tls12ClientStart): State {
     serverRandom: sh.random,
     transcript: [start.clientHello, serverHello.bytes],
     ems,
-    report: (name, value, formula, inputs, rfc) => io.secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' }),
+    report: tls12Reporter((s) => io.secret(s)),
   };
   return { name: 'ExpectCertificate', hs };
 }
@@ -212,6 +213,7 @@ function step(state: State, input: Tls12Input): State {
         ...(hs.config.serverName ? { host: hs.config.serverName } : {}),
         keyExchange: hs.suite.keyExchange === 'RSA' ? 'rsa' : 'ecdhe',
         ...(hs.config.insecureSkipVerify ? { insecure: true } : {}),
+        ...hs.config.peerVerification,
       });
       checkKeyFitsSuite(hs.suite, serverKey);
       return hs.suite.keyExchange === 'ECDHE' ? { name: 'ExpectServerKeyExchange', hs, serverKey } : { name: 'ExpectCertificateRequestOrHelloDone', hs, serverKey };
@@ -332,6 +334,7 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       { name: 'random[46]', value: premaster.slice(2) },
     ]);
     const fault = config.faults?.includes('tls12-corrupt-premaster') ?? false;
+    const badPadding = config.faults?.includes('tls12-bad-premaster-padding') ?? false;
     let toEncrypt = premaster;
     if (fault) {
       // Fault injection ('bad-premaster'): encrypt a premaster with a wrong client_version.
@@ -339,13 +342,21 @@ function sendClientFlight(hs: Hs, serverKey: PublicKey, ecdhe: { group: GroupNam
       toEncrypt[0] = 0x02;
       toEncrypt[1] = 0x00;
     }
-    const encrypted = timed(io, 'RSA premaster encryption (RSAES-PKCS1-v1_5)', () => encryptPremaster(serverKey, toEncrypt, rng));
+    const encrypted = timed(io, 'RSA premaster encryption (RSAES-PKCS1-v1_5)', () => encryptPremaster(serverKey, toEncrypt, rng, badPadding));
     const recordId = send(hs, { type: 'ClientKeyExchange', cke: { kind: 'RSA', encryptedPreMasterSecret: encrypted } });
     if (fault) {
       // Emitted once the ClientKeyExchange has its record, so the note sits on that record.
       io.emit({
         type: 'note',
         text: 'Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).',
+        rfc: 'RFC 5246 §7.4.7.1',
+        recordId,
+      });
+    }
+    if (badPadding) {
+      io.emit({
+        type: 'note',
+        text: 'Fault: the client’s RSA block starts 00 01 instead of 00 02 (wrong PKCS#1 v1.5 padding); the server must not reveal this (Bleichenbacher countermeasure).',
         rfc: 'RFC 5246 §7.4.7.1',
         recordId,
       });

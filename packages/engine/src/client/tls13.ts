@@ -101,6 +101,7 @@ export function ecdheSharedSecret(io: HandshakeIo, group: GroupName, ourPrivate:
     ],
     rfc: 'RFC 8446 §7.4',
     stage: 'handshake',
+    parents: [],
   });
   return shared;
 }
@@ -309,6 +310,7 @@ export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13
     ...(cfg.serverName !== undefined ? { host: cfg.serverName } : {}),
     keyExchange: 'ecdhe',
     ...(cfg.insecureSkipVerify ? { insecure: true } : {}),
+    ...cfg.peerVerification,
   });
   hs.transcript.add(enc.bytes);
   return { name: 'ExpectCertificateVerify', hs, leafKey };

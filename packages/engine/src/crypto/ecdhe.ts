@@ -1,13 +1,13 @@
 /**
  * Ephemeral (EC)DH for TLS 1.3 key shares (RFC 8446 §4.2.8.2, §7.4.2): X25519 (RFC 7748)
- * and secp256r1 (uncompressed points, x-coordinate as the shared secret), via @noble/curves.
+ * and secp256r1 (uncompressed points, x-coordinate as the shared secret).
  * Peer shares are validated: P-256 points must be on the curve, and an all-zero X25519
- * result is rejected.
+ * result is rejected. The arithmetic is the crypto provider's.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
-import { p256 } from '@noble/curves/nist.js';
 import type { GroupName } from '../config';
 import { TlsError } from '../errors';
+import { isValidScalar } from './ec';
+import { cryptoProvider } from './provider';
 import type { Rng } from './rng';
 
 export interface KeyShareKeys {
@@ -27,20 +27,23 @@ export function groupByCode(code: number): GroupName | undefined {
 
 /** Makes a key pair; `fixedPrivate` (RFC 8448 vectors) replaces the random private key. */
 export function generateKeyShare(group: GroupName, rng: Rng, fixedPrivate?: Uint8Array): KeyShareKeys {
-  switch (group) {
-    case 'x25519': {
-      const privateKey = fixedPrivate ?? rng(32);
-      return { group, privateKey, publicKey: x25519.getPublicKey(privateKey) };
-    }
-    case 'secp256r1': {
-      let privateKey = fixedPrivate;
-      // Rejection-sample a scalar in [1, n-1] from the rng (deterministic for a seeded rng).
-      while (!privateKey) {
-        const cand = rng(32);
-        if (p256.utils.isValidSecretKey(cand)) privateKey = cand;
-      }
-      return { group, privateKey, publicKey: p256.getPublicKey(privateKey, false) };
-    }
+  const privateKey = drawPrivateKey(group, rng, fixedPrivate);
+  const publicKey = group === 'x25519' ? cryptoProvider().x25519PublicKey(privateKey) : cryptoProvider().ecPublicKey('p256', privateKey);
+  return { group, privateKey, publicKey };
+}
+
+/**
+ * The private key generateKeyShare would make, drawn from `rng` the same way, without the
+ * public key's scalar multiplication (a TLS 1.2-only ClientHello carries no key share, but
+ * draws what one would have so a seed keeps giving the same randoms).
+ */
+export function drawPrivateKey(group: GroupName, rng: Rng, fixedPrivate?: Uint8Array): Uint8Array {
+  if (fixedPrivate) return fixedPrivate;
+  if (group === 'x25519') return rng(32);
+  // Rejection-sample a scalar in [1, n-1] from the rng (deterministic for a seeded rng).
+  for (;;) {
+    const cand = rng(32);
+    if (isValidScalar('p256', cand)) return cand;
   }
 }
 
@@ -50,13 +53,7 @@ export function computeSharedSecret(group: GroupName, privateKey: Uint8Array, pe
     case 'x25519': {
       // RFC 8446 §4.2.8.2 / RFC 7748 §6.1: a 32-byte u-coordinate.
       if (peerPublic.length !== 32) throw new TlsError('PeerIllegalParameter', `x25519 key_exchange must be 32 bytes, got ${peerPublic.length}`);
-      let s: Uint8Array;
-      try {
-        s = x25519.getSharedSecret(privateKey, peerPublic);
-      } catch {
-        // noble refuses a low-order point itself (its result would be all zeros).
-        s = new Uint8Array(32);
-      }
+      const s = cryptoProvider().x25519SharedSecret(privateKey, peerPublic);
       // RFC 8446 §7.4.2: MUST check the result is not all zeros.
       if (s.every((b) => b === 0)) throw new TlsError('PeerIllegalParameter', 'x25519 shared secret is all zeros (low-order peer share)');
       return s;
@@ -67,11 +64,10 @@ export function computeSharedSecret(group: GroupName, privateKey: Uint8Array, pe
         throw new TlsError('PeerIllegalParameter', `secp256r1 key_exchange must be an uncompressed 65-byte point, got ${peerPublic.length} bytes`);
       }
       try {
-        p256.Point.fromBytes(peerPublic).assertValidity();
+        return cryptoProvider().ecdhSharedSecret('p256', privateKey, peerPublic);
       } catch {
         throw new TlsError('PeerIllegalParameter', 'secp256r1 key_exchange is not a point on the curve');
       }
-      return p256.getSharedSecret(privateKey, peerPublic, true).slice(1);
     }
   }
 }

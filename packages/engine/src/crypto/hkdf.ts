@@ -8,19 +8,20 @@
  *   Derive-Secret(Secret, Label, Messages) =
  *        HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length)
  */
-import { expand, extract } from '@noble/hashes/hkdf.js';
 import { utf8 } from '../codec/hex';
-import { hashFn, hashLen, type HashName } from './hash';
+import { hashAlgorithm, hashLen, type HashName } from './hash';
+import { cryptoProvider } from './provider';
 
 /** HKDF-Extract(salt, IKM). An empty salt means HashLen zeros (RFC 5869 §2.2). */
 export function hkdfExtract(h: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
-  return extract(hashFn(h), ikm, salt.length === 0 ? new Uint8Array(hashLen(h)) : salt);
+  return cryptoProvider().hkdfExtract(hashAlgorithm(h), salt.length === 0 ? new Uint8Array(hashLen(h)) : salt, ikm);
 }
 
 /** HKDF-Expand(PRK, info, L). */
 export function hkdfExpand(h: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   if (prk.length < hashLen(h)) throw new Error(`"prk" must be at least HashLen (${hashLen(h)}) octets, got ${prk.length}`);
-  return expand(hashFn(h), prk, info, length);
+  if (length > 255 * hashLen(h)) throw new Error(`HKDF-Expand: L must be at most 255·HashLen, got ${length}`);
+  return cryptoProvider().hkdfExpand(hashAlgorithm(h), prk, info, length);
 }
 
 /** The serialized HkdfLabel (what goes into HKDF-Expand as `info`). */

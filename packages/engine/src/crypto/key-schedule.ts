@@ -71,9 +71,30 @@ export interface SecretReport {
   inputs: DerivationInput[];
   rfc: string;
   stage: string;
+  /** The secrets (by event name) this one is computed from, the one it branches off first. */
+  parents: string[];
 }
 
+/** The event names of the schedule's three main secrets, by the names RFC 8446 §7.1 draws. */
+const EVENT_NAME: Record<string, string> = { 'Early Secret': 'early_secret', 'Handshake Secret': 'handshake_secret', 'Master Secret': 'master_secret' };
+const eventName = (rfcName: string): string => EVENT_NAME[rfcName] ?? rfcName;
+
 export type SecretSink = (s: SecretReport) => void;
+
+/**
+ * The names RFC 8446 §7.3 gives the key and iv expanded from a traffic secret:
+ * `server_handshake_traffic_secret` → `server_handshake_write_key`, with their formulas.
+ * (`client_application_traffic_secret_1` → `client_application_write_key`.)
+ */
+export function trafficKeyNames(secretName: string, keyLen: number, ivLen: number): { keyLabel: string; keyFormula: string; ivLabel: string; ivFormula: string } {
+  const prefix = secretName.replace(/_traffic_secret(_\d+)?$/, '');
+  return {
+    keyLabel: `${prefix}_write_key`,
+    keyFormula: `HKDF-Expand-Label(${secretName}, "key", "", ${keyLen})`,
+    ivLabel: `${prefix}_write_iv`,
+    ivFormula: `HKDF-Expand-Label(${secretName}, "iv", "", ${ivLen})`,
+  };
+}
 
 export interface TrafficKeys {
   key: Uint8Array;
@@ -113,6 +134,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §7.1',
       stage: name === 'derived_for_handshake' ? 'early' : 'handshake',
+      parents: [eventName(fromName)],
     });
     return v;
   }
@@ -132,6 +154,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §7.1',
       stage: 'early',
+      parents: [],
     });
     return this.early;
   }
@@ -158,6 +181,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §4.2.11.2',
       stage: 'early',
+      parents: ['binder_key'],
     });
     const binder = hmac(this.hashName, finishedKey, truncatedHash);
     this.out({
@@ -170,6 +194,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §4.2.11.2',
       stage: 'early',
+      parents: ['binder_finished_key'],
     });
     return binder;
   }
@@ -203,6 +228,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §4.6.1',
       stage: 'master',
+      parents: ['resumption_master_secret'],
     });
     return v;
   }
@@ -222,6 +248,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §7.1',
       stage: 'handshake',
+      parents: ['derived_for_handshake', 'ecdhe_shared_secret'],
     });
     const client = this.traffic(this.handshake, 'Handshake Secret', 'c hs traffic', helloHash, 'ClientHello...ServerHello', 'client_handshake_traffic_secret', 'handshake');
     const server = this.traffic(this.handshake, 'Handshake Secret', 's hs traffic', helloHash, 'ClientHello...ServerHello', 'server_handshake_traffic_secret', 'handshake');
@@ -244,6 +271,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §7.1',
       stage: 'master',
+      parents: ['derived_for_master'],
     });
     const ctx = 'ClientHello...server Finished';
     const client = this.traffic(this.master, 'Master Secret', 'c ap traffic', serverFinishedHash, ctx, 'client_application_traffic_secret_0', 'master');
@@ -272,6 +300,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §7.1',
       stage,
+      parents: [eventName(secretName)],
     });
     return v;
   }
@@ -293,6 +322,7 @@ export class KeySchedule {
         ],
         rfc: 'RFC 8446 §7.3',
         stage: 'traffic',
+        parents: [secretName],
       });
       return value;
     };
@@ -312,6 +342,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §4.4.4',
       stage: 'handshake',
+      parents: [baseKeyName],
     });
     const verifyData = hmac(this.hashName, finishedKey, transcriptHash);
     this.out({
@@ -324,6 +355,7 @@ export class KeySchedule {
       ],
       rfc: 'RFC 8446 §4.4.4',
       stage: 'handshake',
+      parents: [`${who}_finished_key`],
     });
     return verifyData;
   }
@@ -338,6 +370,7 @@ export class KeySchedule {
       inputs: [{ name: currentName, value: current }],
       rfc: 'RFC 8446 §7.2',
       stage: 'traffic',
+      parents: [currentName],
     });
     return v;
   }

@@ -4,26 +4,21 @@
  * randoms, ephemeral keys, padding, RSA-PSS salts, premaster secrets. A seeded run is for
  * replaying and teaching, never for protecting real traffic.
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8 } from '../codec/hex';
+import { cryptoProvider } from './provider';
 
 export type Rng = (n: number) => Uint8Array;
 
 export function systemRng(): Rng {
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let o = 0; o < n; o += 65536) crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
-    return out;
-  };
+  return (n) => cryptoProvider().randomBytes(n);
 }
 
 /** A deterministic stream from `seed`; `label` separates independent streams of one seed. */
 export function seededRng(seed: string, label = ''): Rng {
-  const key = sha256(utf8.encode(`tlslab seed:${seed}`));
+  const key = cryptoProvider().hash('sha256', utf8.encode(`tlslab seed:${seed}`));
   const info = utf8.encode(label);
   let counter = 0;
-  let pool = new Uint8Array(0);
+  let pool: Uint8Array = new Uint8Array(0);
   return (n) => {
     const out = new Uint8Array(n);
     let o = 0;
@@ -32,7 +27,7 @@ export function seededRng(seed: string, label = ''): Rng {
         const block = new Uint8Array(info.length + 4);
         block.set(info);
         new DataView(block.buffer).setUint32(info.length, counter++);
-        pool = hmac(sha256, key, block);
+        pool = cryptoProvider().hmac('sha256', key, block);
       }
       const take = Math.min(pool.length, n - o);
       out.set(pool.subarray(0, take), o);

@@ -10,16 +10,16 @@
  * JavaScript bigint arithmetic is not constant-time: this is a teaching engine, not a product
  * that protects real traffic. Every function is synchronous and deterministic for a seeded Rng.
  */
-import { sha1, md5 } from '@noble/hashes/legacy.js';
-import { sha256, sha384, sha512, sha224 } from '@noble/hashes/sha2.js';
+import { bitLength, gcd, i2osp, millerRabin, modInverse, os2ip, SMALL_PRIMES } from './bigint';
 import type { PrivateKey, PublicKey } from './keys';
+import { cryptoProvider, type HashAlgorithm } from './provider';
 import type { Rng } from './rng';
 
 export type RsaPublicKey = Extract<PublicKey, { type: 'rsa' }>;
 export type RsaPrivateKey = Extract<PrivateKey, { type: 'rsa' }>;
 
 /** Hash names usable with RSA signatures (md5 only to recognise weak legacy certificates). */
-export type HashName = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type HashName = HashAlgorithm;
 
 interface HashInfo {
   fn: (m: Uint8Array) => Uint8Array;
@@ -32,12 +32,12 @@ const hx = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) =>
 
 /** Hash functions and their DigestInfo prefixes (RFC 8017 §9.2, note 1). */
 export const HASHES: Record<HashName, HashInfo> = {
-  md5: { fn: md5, len: 16, digestInfoPrefix: hx('3020300c06082a864886f70d020505000410') },
-  sha1: { fn: sha1, len: 20, digestInfoPrefix: hx('3021300906052b0e03021a05000414') },
-  sha224: { fn: sha224, len: 28, digestInfoPrefix: hx('302d300d06096086480165030402040500041c') },
-  sha256: { fn: sha256, len: 32, digestInfoPrefix: hx('3031300d060960864801650304020105000420') },
-  sha384: { fn: sha384, len: 48, digestInfoPrefix: hx('3041300d060960864801650304020205000430') },
-  sha512: { fn: sha512, len: 64, digestInfoPrefix: hx('3051300d060960864801650304020305000440') },
+  md5: { fn: (m) => cryptoProvider().hash('md5', m), len: 16, digestInfoPrefix: hx('3020300c06082a864886f70d020505000410') },
+  sha1: { fn: (m) => cryptoProvider().hash('sha1', m), len: 20, digestInfoPrefix: hx('3021300906052b0e03021a05000414') },
+  sha224: { fn: (m) => cryptoProvider().hash('sha224', m), len: 28, digestInfoPrefix: hx('302d300d06096086480165030402040500041c') },
+  sha256: { fn: (m) => cryptoProvider().hash('sha256', m), len: 32, digestInfoPrefix: hx('3031300d060960864801650304020105000420') },
+  sha384: { fn: (m) => cryptoProvider().hash('sha384', m), len: 48, digestInfoPrefix: hx('3041300d060960864801650304020205000430') },
+  sha512: { fn: (m) => cryptoProvider().hash('sha512', m), len: 64, digestInfoPrefix: hx('3051300d060960864801650304020305000440') },
 };
 
 /** Hashes `data` with the named hash. */
@@ -46,80 +46,9 @@ export function hash(name: HashName, data: Uint8Array): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Integers
+// Integers (./bigint.ts)
 
-/** Big-endian bytes → bigint (OS2IP, RFC 8017 §4.2). */
-export function os2ip(b: Uint8Array): bigint {
-  let hex = '';
-  for (const x of b) hex += x.toString(16).padStart(2, '0');
-  return hex.length === 0 ? 0n : BigInt('0x' + hex);
-}
-
-/** bigint → big-endian bytes of exactly `len` (I2OSP, RFC 8017 §4.1). Throws if too large. */
-export function i2osp(x: bigint, len: number): Uint8Array {
-  if (x < 0n) throw new Error('I2OSP: negative integer');
-  let hex = x.toString(16);
-  if (hex.length % 2) hex = '0' + hex;
-  if (hex.length / 2 > len) throw new Error(`I2OSP: integer too large for ${len} octets`);
-  const out = new Uint8Array(len);
-  const off = len - hex.length / 2;
-  for (let i = 0; i < hex.length / 2; i++) out[off + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** Bit length of a non-negative bigint. */
-export function bitLength(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
-}
-
-const mod = (a: bigint, m: bigint): bigint => {
-  const r = a % m;
-  return r < 0n ? r + m : r;
-};
-
-/** base^exp mod m with a fixed 4-bit window (left to right). */
-export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
-  if (m === 1n) return 0n;
-  base = mod(base, m);
-  if (exp < 16n) {
-    let r = 1n;
-    for (let i = 0n; i < exp; i++) r = (r * base) % m;
-    return r;
-  }
-  const table: bigint[] = [1n, base];
-  for (let i = 2; i < 16; i++) table.push((table[i - 1]! * base) % m);
-  const hex = exp.toString(16);
-  let r = 1n;
-  for (let i = 0; i < hex.length; i++) {
-    if (i > 0) {
-      r = (r * r) % m;
-      r = (r * r) % m;
-      r = (r * r) % m;
-      r = (r * r) % m;
-    }
-    const w = parseInt(hex[i]!, 16);
-    if (w) r = (r * table[w]!) % m;
-  }
-  return r;
-}
-
-/** Modular inverse by the extended Euclidean algorithm. Throws if not invertible. */
-export function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [mod(a, m), m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new Error('modInverse: not invertible');
-  return mod(oldS, m);
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
+export { bitLength, i2osp, modInverse, modPow, os2ip } from './bigint';
 
 /** Length of the modulus in octets (k in RFC 8017). */
 export function modulusLength(key: { n: bigint }): number {
@@ -129,18 +58,16 @@ export function modulusLength(key: { n: bigint }): number {
 /** RSAEP / RSAVP1 (RFC 8017 §5.1.1, §5.2.2). */
 function publicOp(key: { n: bigint; e: bigint }, m: bigint): bigint {
   if (m < 0n || m >= key.n) throw new Error('message representative out of range');
-  return modPow(m, key.e, key.n);
+  return cryptoProvider().rsaPublic(key, m);
 }
 
 /** RSADP / RSASP1 with CRT (RFC 8017 §5.1.2 2.b), result checked against the public op. */
 function privateOp(key: RsaPrivateKey, c: bigint): bigint {
   if (c < 0n || c >= key.n) throw new Error('ciphertext representative out of range');
-  const m1 = modPow(c, key.dp, key.p);
-  const m2 = modPow(c, key.dq, key.q);
-  const h = mod(key.qi * (m1 - m2), key.p);
-  const m = m2 + h * key.q;
+  const provider = cryptoProvider();
+  const m = provider.rsaPrivate(key, c);
   // Fault check (a CRT fault would leak a factor of n).
-  if (modPow(m, key.e, key.n) !== c) throw new Error('RSA CRT result check failed');
+  if (provider.rsaPublic(key, m) !== c) throw new Error('RSA CRT result check failed');
   return m;
 }
 
@@ -288,12 +215,15 @@ export function rsaVerifyPss(
 // ---------------------------------------------------------------------------------------------
 // RSAES-PKCS1-v1_5 (RFC 8017 §7.2)
 
-/** RSAES-PKCS1-v1_5 encryption: EM = 0x00 ‖ 0x02 ‖ PS (non-zero random) ‖ 0x00 ‖ M. */
-export function rsaEncryptPkcs1v15(key: { n: bigint; e: bigint }, message: Uint8Array, rng: Rng): Uint8Array {
+/**
+ * RSAES-PKCS1-v1_5 encryption: EM = 0x00 ‖ 0x02 ‖ PS (non-zero random) ‖ 0x00 ‖ M.
+ * `blockType` other than 2 makes a deliberately malformed block (the bad-padding teaching fault).
+ */
+export function rsaEncryptPkcs1v15(key: { n: bigint; e: bigint }, message: Uint8Array, rng: Rng, blockType = 0x02): Uint8Array {
   const k = modulusLength(key);
   if (message.length > k - 11) throw new Error(`message too long for RSA-${bitLength(key.n)} PKCS#1 v1.5`);
   const em = new Uint8Array(k);
-  em[1] = 0x02;
+  em[1] = blockType;
   const psLen = k - message.length - 3;
   let filled = 0;
   while (filled < psLen) {
@@ -406,52 +336,16 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 // ---------------------------------------------------------------------------------------------
 // Key generation (FIPS 186-5 style, simplified: e = 65537, probable primes)
 
-const SMALL_PRIMES: number[] = (() => {
-  const limit = 20000;
-  const sieve = new Uint8Array(limit);
-  const out: number[] = [];
-  for (let i = 2; i < limit; i++) {
-    if (sieve[i]) continue;
-    out.push(i);
-    for (let j = i * i; j < limit; j += i) sieve[j] = 1;
-  }
-  return out;
-})();
-
-/** Miller–Rabin with `rounds` bases drawn from `rng` (plus base 2). */
+/** Miller–Rabin with `rounds` bases drawn from `rng` (plus base 2), in bigint arithmetic. */
 export function isProbablePrime(n: bigint, rng: Rng, rounds = 8): boolean {
-  if (n < 2n) return false;
-  for (const p of SMALL_PRIMES.slice(0, 50)) {
-    const bp = BigInt(p);
-    if (n === bp) return true;
-    if (n % bp === 0n) return false;
-  }
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  const byteLen = Math.ceil(bitLength(n) / 8);
-  const witness = (a: bigint): boolean => {
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) return false;
-    for (let r = 1; r < s; r++) {
-      x = (x * x) % n;
-      if (x === n - 1n) return false;
-    }
-    return true; // composite
-  };
-  if (witness(2n)) return false;
-  for (let i = 0; i < rounds; i++) {
-    const a = 2n + (os2ip(rng(byteLen + 8)) % (n - 3n));
-    if (witness(a)) return false;
-  }
-  return true;
+  return millerRabin(n, rng, rounds);
 }
 
-/** A random prime of exactly `bits` bits (top two bits set so p·q has 2·bits bits), p ≢ 1 mod e. */
-function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
+/**
+ * A random prime of exactly `bits` bits (top two bits set so p·q has 2·bits bits), p ≢ 1 mod e.
+ * A generator: it pauses after each candidate it tests, so a caller can spread the work.
+ */
+function* generatePrime(bits: number, e: bigint, rng: Rng): Generator<void, bigint> {
   const byteLen = Math.ceil(bits / 8);
   for (;;) {
     let start = os2ip(rng(byteLen)) >> BigInt(byteLen * 8 - bits);
@@ -473,23 +367,36 @@ function generatePrime(bits: number, e: bigint, rng: Rng): bigint {
       const c = start + 2n * BigInt(i);
       if (bitLength(c) !== bits) break;
       if ((c - 1n) % e === 0n) continue; // need gcd(e, p-1) = 1
-      // Fermat base 2 first (cheap rejection), then Miller–Rabin.
-      if (modPow(2n, c - 1n, c) !== 1n) continue;
-      if (isProbablePrime(c, rng, bits >= 1024 ? 4 : 8)) return c;
+      if (cryptoProvider().isProbablePrime(c, rng, bits >= 1024 ? 4 : 8)) return c;
+      yield;
     }
   }
 }
 
 /**
  * Generates an RSA key of `bits` bits (e = 65537) deterministically from `rng`.
- * 2048 bits takes a few hundred ms in Node; callers that need the same key often should cache it.
+ * 2048 bits takes a few hundred ms with noble (tens with node:crypto); callers that need the
+ * same key often should cache it.
  */
 export function generateRsaKey(bits: number, rng: Rng): RsaPrivateKey {
+  const steps = rsaKeySteps(bits, rng);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * generateRsaKey in small steps: each `next()` tests about one candidate prime, and the last
+ * returns the key — the same key from the same Rng. A Worker runs it between messages to make
+ * a key in the background without ever being busy for long.
+ */
+export function* rsaKeySteps(bits: number, rng: Rng): Generator<void, RsaPrivateKey> {
   if (bits < 512 || bits % 2) throw new Error(`RSA key size ${bits} not supported (even, ≥ 512)`);
   const e = 65537n;
   for (;;) {
-    const p0 = generatePrime(bits / 2, e, rng);
-    const q0 = generatePrime(bits / 2, e, rng);
+    const p0 = yield* generatePrime(bits / 2, e, rng);
+    const q0 = yield* generatePrime(bits / 2, e, rng);
     if (p0 === q0) continue;
     const [p, q] = p0 > q0 ? [p0, q0] : [q0, p0];
     const n = p * q;

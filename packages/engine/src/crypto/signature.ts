@@ -3,15 +3,16 @@
  * ServerKeyExchange, and X.509 signature algorithms (RFC 5280 §4.1.1.2, RFC 4055, RFC 5758,
  * RFC 8410) for the certificate verifier.
  *
- * ECDSA (P-256, P-384) and Ed25519 come from @noble/curves; RSA from ./rsa. ECDSA signatures
+ * ECDSA (P-256, P-384) and Ed25519 come from the crypto provider; RSA from ./rsa. ECDSA signatures
  * are DER-encoded (Ecdsa-Sig-Value), as both TLS and X.509 carry them. Verification never
  * throws: malformed keys or signatures verify as false.
  */
-import { p256, p384 } from '@noble/curves/nist.js';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { isValidScalar } from './ec';
+import { verifyX509SignatureCached } from './signature-cache';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from './keys';
 import type { Rng } from './rng';
-import { hash, type HashName, rsaSignPkcs1v15, rsaSignPss, rsaVerifyPkcs1v15, rsaVerifyPss } from './rsa';
+import { cryptoProvider, type EcCurve } from './provider';
+import { type HashName, rsaSignPkcs1v15, rsaSignPss, rsaVerifyPkcs1v15, rsaVerifyPss } from './rsa';
 
 /** Every scheme the engine can sign and verify. */
 export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
@@ -128,7 +129,7 @@ export function sign(scheme: SignatureSchemeName, key: PrivateKey, message: Uint
       return ecdsaSign(key, schemeHash(scheme), message, rng);
     case 'ed25519':
       if (key.type !== 'ed25519') throw new Error('ed25519 needs an Ed25519 key');
-      return ed25519.sign(message, key.seed);
+      return cryptoProvider().ed25519Sign(key.seed, message);
     case 'rsa_pss_rsae_sha256':
     case 'rsa_pss_rsae_sha384':
     case 'rsa_pss_rsae_sha512':
@@ -169,25 +170,23 @@ export function verify(scheme: SignatureSchemeName, key: PublicKey, message: Uin
 // ---------------------------------------------------------------------------------------------
 // ECDSA and Ed25519 primitives (hash chosen by the caller: X.509 may pair any hash with a curve)
 
-function curveOf(type: 'ecdsa-p256' | 'ecdsa-p384') {
-  return type === 'ecdsa-p256' ? p256 : p384;
+function curveOf(type: 'ecdsa-p256' | 'ecdsa-p384'): EcCurve {
+  return type === 'ecdsa-p256' ? 'p256' : 'p384';
 }
 
 /** ECDSA signature (DER) of hash(message) with the key's curve. */
 export function ecdsaSign(key: PrivateKey, hashName: HashName, message: Uint8Array, rng: Rng): Uint8Array {
   if (key.type !== 'ecdsa-p256' && key.type !== 'ecdsa-p384') throw new Error(`ECDSA needs an EC key, got ${key.type}`);
-  const digest = hash(hashName, message);
-  // prehash: false — we hash ourselves (X.509 may pair SHA-384 with P-256); noble truncates.
-  // lowS: false — standard ECDSA (OpenSSL neither produces nor requires low-S).
-  return curveOf(key.type).sign(digest, key.d, { prehash: false, format: 'der', lowS: false, extraEntropy: rng(32) });
+  // Any hash with any curve (X.509 may pair SHA-384 with P-256); not low-S (OpenSSL neither
+  // produces nor requires it).
+  return cryptoProvider().ecdsaSign(curveOf(key.type), key.d, hashName, message, rng(32));
 }
 
 /** ECDSA verification of a DER signature over hash(message). Never throws. */
 export function ecdsaVerify(key: PublicKey, hashName: HashName, message: Uint8Array, derSignature: Uint8Array): boolean {
   try {
     if (key.type !== 'ecdsa-p256' && key.type !== 'ecdsa-p384') return false;
-    const digest = hash(hashName, message);
-    return curveOf(key.type).verify(derSignature, digest, key.point, { prehash: false, format: 'der', lowS: false });
+    return cryptoProvider().ecdsaVerify(curveOf(key.type), key.point, hashName, message, derSignature);
   } catch {
     return false;
   }
@@ -195,11 +194,7 @@ export function ecdsaVerify(key: PublicKey, hashName: HashName, message: Uint8Ar
 
 /** Strict RFC 8032 Ed25519 verification (no ZIP-215 leniency). Never throws. */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  try {
-    return ed25519.verify(signature, message, publicKey, { zip215: false });
-  } catch {
-    return false;
-  }
+  return cryptoProvider().ed25519Verify(publicKey, message, signature);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,8 +250,16 @@ export const SIG_ALG_OID_BY_NAME = {
 /**
  * Verifies an X.509 signature (over the DER of tbsCertificate) made with `alg` by `key`.
  * Never throws. Weakness (MD5, SHA-1) is the verifier's separate check, not decided here.
+ *
+ * Like a browser, the engine remembers signatures it has verified: a process-wide (Worker-wide)
+ * cache keyed by (issuer key, algorithm, signed bytes, signature), bounded in size (./signature-
+ * cache.ts). Whether this call's answer came from there: `lastX509SignatureCached()`.
  */
-export function verifyX509Signature(
+export function verifyX509Signature(alg: X509SignatureAlgorithm, key: PublicKey, tbs: Uint8Array, signature: Uint8Array): boolean {
+  return verifyX509SignatureCached(alg, key, tbs, signature, verifyX509SignatureUncached);
+}
+
+function verifyX509SignatureUncached(
   alg: X509SignatureAlgorithm,
   key: PublicKey,
   tbs: Uint8Array,
@@ -288,7 +291,7 @@ export function signX509(key: PrivateKey, tbs: Uint8Array, rng: Rng): { oid: str
     case 'ecdsa-p384':
       return { oid: SIG_ALG_OID_BY_NAME.ecdsaWithSHA384, signature: ecdsaSign(key, 'sha384', tbs, rng) };
     case 'ed25519':
-      return { oid: SIG_ALG_OID_BY_NAME.ed25519, signature: ed25519.sign(tbs, key.seed) };
+      return { oid: SIG_ALG_OID_BY_NAME.ed25519, signature: cryptoProvider().ed25519Sign(key.seed, tbs) };
     case 'rsa':
       return { oid: SIG_ALG_OID_BY_NAME.sha256WithRSAEncryption, signature: rsaSignPkcs1v15(key, 'sha256', tbs) };
   }
@@ -296,25 +299,25 @@ export function signX509(key: PrivateKey, tbs: Uint8Array, rng: Rng): { oid: str
 
 /** Derives the public key of a private key from its secret part (EC / Ed25519). */
 export function ecPublicPoint(type: 'ecdsa-p256' | 'ecdsa-p384', d: Uint8Array): Uint8Array {
-  return curveOf(type).getPublicKey(d, false);
+  return cryptoProvider().ecPublicKey(curveOf(type), d);
 }
 
 /** Ed25519 public key from its 32-byte seed. */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  return ed25519.getPublicKey(seed);
+  return cryptoProvider().ed25519PublicKey(seed);
 }
 
 /** Deterministic EC / Ed25519 private key from an Rng (rejection-samples a valid scalar). */
 export function generateKeyFromRng(type: 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519', rng: Rng): PrivateKey {
   if (type === 'ed25519') {
     const seed = rng(32);
-    return { type, seed, publicKey: { type, key: ed25519.getPublicKey(seed) } };
+    return { type, seed, publicKey: { type, key: cryptoProvider().ed25519PublicKey(seed) } };
   }
   const curve = curveOf(type);
   const len = type === 'ecdsa-p256' ? 32 : 48;
   for (;;) {
     const d = rng(len);
-    if (!curve.utils.isValidSecretKey(d)) continue;
-    return { type, d, publicKey: { type, point: curve.getPublicKey(d, false) } };
+    if (!isValidScalar(curve, d)) continue;
+    return { type, d, publicKey: { type, point: cryptoProvider().ecPublicKey(curve, d) } };
   }
 }

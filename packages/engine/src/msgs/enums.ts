@@ -12,15 +12,24 @@ function hex(v: number, digits: number): string {
   return `0x${v.toString(16).padStart(digits, '0')}`;
 }
 
-/** `TLS_AES_128_GCM_SHA256 (0x1301)` or `unknown (0xabcd)`. */
+/**
+ * GREASE (RFC 8701 §2): the sixteen reserved values 0x0A0A, 0x1A1A, ... 0xFAFA that clients
+ * send in cipher suites, extensions, groups, signature algorithms and versions so that servers
+ * keep ignoring values they do not know.
+ */
+export function isGrease(v: number): boolean {
+  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
+}
+
+/** `TLS_AES_128_GCM_SHA256 (0x1301)`, `GREASE (0x1a1a)` or `unknown (0xabcd)`. */
 export function describe(table: NameTable, v: number, digits = 4): string {
-  const name = table[v];
+  const name = table[v] ?? (digits === 4 && isGrease(v) ? 'GREASE' : undefined);
   return name ? `${name} (${hex(v, digits)})` : `unknown (${hex(v, digits)})`;
 }
 
-/** The IANA name, or hex for unknown values. */
+/** The IANA name (or GREASE), or hex for unknown values. */
 export function nameOf(table: NameTable, v: number, digits = 4): string {
-  return table[v] ?? hex(v, digits);
+  return table[v] ?? (digits === 4 && isGrease(v) ? `GREASE (${hex(v, digits)})` : hex(v, digits));
 }
 
 /** Reverse lookup: IANA name → code (undefined if unknown). */
@@ -50,6 +59,7 @@ export const HANDSHAKE_TYPES: NameTable = {
   0: 'HelloRequest',
   1: 'ClientHello',
   2: 'ServerHello',
+  3: 'HelloVerifyRequest',
   4: 'NewSessionTicket',
   5: 'EndOfEarlyData',
   8: 'EncryptedExtensions',
@@ -60,7 +70,12 @@ export const HANDSHAKE_TYPES: NameTable = {
   15: 'CertificateVerify',
   16: 'ClientKeyExchange',
   20: 'Finished',
+  21: 'CertificateURL',
+  22: 'CertificateStatus',
+  23: 'SupplementalData',
   24: 'KeyUpdate',
+  25: 'CompressedCertificate',
+  26: 'EKTKey',
   254: 'message_hash',
 };
 
@@ -111,6 +126,27 @@ export const CIPHER_SUITES: NameTable = {
   0xc030: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
   0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
   0xcca8: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  // Suites we do not speak, named so a capture of a real client reads well (IANA TLS Cipher Suites).
+  0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+  0x002f: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+  0x0033: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+  0x0035: 'TLS_RSA_WITH_AES_256_CBC_SHA',
+  0x0039: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA',
+  0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256',
+  0x003d: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
+  0x0067: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256',
+  0x006b: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256',
+  0x009e: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+  0x009f: 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+  0xc009: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+  0xc00a: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+  0xc013: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+  0xc014: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  0xc023: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+  0xc024: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+  0xc027: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+  0xc028: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+  0xccaa: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
   0x00ff: 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
   0x5600: 'TLS_FALLBACK_SCSV',
 };
@@ -127,7 +163,20 @@ export const GROUPS: NameTable = {
   0x0102: 'ffdhe4096',
   0x0103: 'ffdhe6144',
   0x0104: 'ffdhe8192',
+  0x001a: 'brainpoolP256r1',
+  0x001b: 'brainpoolP384r1',
+  0x001c: 'brainpoolP512r1',
+  0x001f: 'brainpoolP256r1tls13',
+  0x0020: 'brainpoolP384r1tls13',
+  0x0021: 'brainpoolP512r1tls13',
+  0x0200: 'MLKEM512',
+  0x0201: 'MLKEM768',
+  0x0202: 'MLKEM1024',
+  0x11eb: 'SecP256r1MLKEM768',
   0x11ec: 'X25519MLKEM768',
+  0x11ed: 'SecP384r1MLKEM1024',
+  0x6399: 'X25519Kyber768Draft00',
+  0x639a: 'SecP256r1Kyber768Draft00',
 };
 
 /** SignatureScheme, RFC 8446 §4.2.3. */
@@ -152,26 +201,51 @@ export const SIGNATURE_SCHEMES: NameTable = {
   0x0502: 'dsa_sha384',
   0x0602: 'dsa_sha512',
   0x0202: 'dsa_sha1',
+  0x081a: 'ecdsa_brainpoolP256r1tls13_sha256',
+  0x081b: 'ecdsa_brainpoolP384r1tls13_sha384',
+  0x081c: 'ecdsa_brainpoolP512r1tls13_sha512',
+  0x0904: 'mldsa44',
+  0x0905: 'mldsa65',
+  0x0906: 'mldsa87',
 };
 
 /** ExtensionType, RFC 8446 §4.2 and the IANA registry. */
 export const EXTENSION_TYPES: NameTable = {
   0: 'server_name',
   1: 'max_fragment_length',
+  2: 'client_certificate_url',
+  3: 'trusted_ca_keys',
+  4: 'truncated_hmac',
   5: 'status_request',
+  6: 'user_mapping',
+  7: 'client_authz',
+  8: 'server_authz',
+  9: 'cert_type',
   10: 'supported_groups',
   11: 'ec_point_formats',
   13: 'signature_algorithms',
   14: 'use_srtp',
   15: 'heartbeat',
+  12: 'srp',
   16: 'application_layer_protocol_negotiation',
+  17: 'status_request_v2',
   18: 'signed_certificate_timestamp',
   19: 'client_certificate_type',
   20: 'server_certificate_type',
   21: 'padding',
   22: 'encrypt_then_mac',
   23: 'extended_master_secret',
+  24: 'token_binding',
+  25: 'cached_info',
+  26: 'tls_lts',
+  27: 'compress_certificate',
   28: 'record_size_limit',
+  29: 'pwd_protect',
+  30: 'pwd_clear',
+  31: 'password_salt',
+  32: 'ticket_pinning',
+  33: 'tls_cert_with_extern_psk',
+  34: 'delegated_credential',
   35: 'session_ticket',
   41: 'pre_shared_key',
   42: 'early_data',
@@ -183,6 +257,18 @@ export const EXTENSION_TYPES: NameTable = {
   49: 'post_handshake_auth',
   50: 'signature_algorithms_cert',
   51: 'key_share',
+  52: 'transparency_info',
+  54: 'connection_id',
+  55: 'external_id_hash',
+  56: 'external_session_id',
+  57: 'quic_transport_parameters',
+  58: 'ticket_request',
+  59: 'dnssec_chain',
+  // Not in the IANA registry: the ALPS draft's code points (Chrome sends 0x44cd, older ones 0x4469).
+  0x4469: 'application_settings (ALPS draft, old code point)',
+  0x44cd: 'application_settings (ALPS draft)',
+  0xfd00: 'ech_outer_extensions',
+  0xfe0d: 'encrypted_client_hello',
   0xff01: 'renegotiation_info',
 };
 

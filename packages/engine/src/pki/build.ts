@@ -190,6 +190,11 @@ export interface CertificateSpec {
   nameConstraints?: { permittedDns?: string[]; excludedDns?: string[] };
   /** Extra extensions (e.g. an unknown critical one for tests). */
   extraExtensions?: { oid: string; critical: boolean; value: Uint8Array }[];
+  /** Test corpora: leave out standard extensions, or flip their criticality (by OID). */
+  omit?: ('subjectKeyIdentifier' | 'authorityKeyIdentifier' | 'basicConstraints')[];
+  critical?: Record<string, boolean>;
+  /** X.509 version (default 3); a v1 certificate carries no extensions. */
+  version?: 1 | 3;
   rng: Rng;
 }
 
@@ -248,29 +253,33 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
     if (x) nc.excludedSubtrees = x;
     extensions.push(ext(OID.nameConstraints, true, nc));
   }
-  extensions.push(ext(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(ab(keyIdentifier(spec.publicKey)))));
-  extensions.push(
-    ext(
-      OID.authorityKeyIdentifier,
-      false,
-      new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(ab(keyIdentifier(signer.publicKey))) }),
-    ),
-  );
+  if (!spec.omit?.includes('subjectKeyIdentifier'))
+    extensions.push(ext(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(ab(keyIdentifier(spec.publicKey)))));
+  if (!spec.omit?.includes('authorityKeyIdentifier'))
+    extensions.push(
+      ext(
+        OID.authorityKeyIdentifier,
+        false,
+        new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(ab(keyIdentifier(signer.publicKey))) }),
+      ),
+    );
+  const kept = extensions.filter((e) => !(spec.omit as string[] | undefined)?.some((o) => OID[o as keyof typeof OID] === e.extnID));
+  for (const e of kept) if (spec.critical?.[e.extnID] !== undefined) e.critical = spec.critical[e.extnID]!;
   for (const e of spec.extraExtensions ?? [])
-    extensions.push(new Extension({ extnID: e.oid, critical: e.critical, extnValue: new OctetString(ab(e.value)) }));
+    kept.push(new Extension({ extnID: e.oid, critical: e.critical, extnValue: new OctetString(ab(e.value)) }));
 
   const sigOid = signatureOidFor(signer);
   const sigAlg = () =>
     new AlgorithmIdentifier(signer.type === 'rsa' ? { algorithm: sigOid, parameters: NULL_PARAMS } : { algorithm: sigOid });
   const tbs = new TBSCertificate({
-    version: Version.v3,
+    version: spec.version === 1 ? Version.v1 : Version.v3,
     serialNumber: ab(serial),
     signature: sigAlg(),
     issuer: buildName(spec.issuer?.name ?? spec.subject),
     validity: new Validity({ notBefore: spec.notBefore, notAfter: spec.notAfter }),
     subject: buildName(spec.subject),
     subjectPublicKeyInfo: spkiStructure(spec.publicKey),
-    extensions: new Extensions(extensions),
+    ...(spec.version === 1 ? {} : { extensions: new Extensions(kept) }),
   });
   const tbsDer = u8(AsnConvert.serialize(tbs));
   const { oid, signature } = signX509(signer, tbsDer, spec.rng);

@@ -1,11 +1,8 @@
 /**
- * Host name and name-constraint matching.
- * - Reference identity vs presented identifiers: RFC 6125 §6.4 (DNS, wildcards) and RFC 5280
- *   §4.2.1.6 (iPAddress); the CN is consulted only when the certificate has no subjectAltName
- *   at all (RFC 6125 §6.4.4), never when a SAN is present.
- * - Name constraints: RFC 5280 §4.2.1.10 (dNSName, iPAddress, rfc822Name, directoryName).
+ * Host name matching: a reference identity against one presented identifier, RFC 6125 §6.4 /
+ * RFC 9525 §6.3 (DNS, wildcards) and RFC 5280 §4.2.1.6 (iPAddress). Which identifiers are
+ * presented (SAN only, or the CN as a legacy fallback under rfc5280) is decided in identity.ts.
  */
-import type { GeneralSubtreeBase, NameAttribute } from './parse';
 import { parseIpAddress } from './parse';
 
 /**
@@ -34,6 +31,8 @@ export type DnsMatch = { match: true; how: string } | { match: false; why: strin
  * browsers do.
  */
 export function matchDnsName(host: string, presented: string): DnsMatch {
+  // A dNSName is IA5 (ASCII) with IDNs as A-labels (RFC 5280 §7.2): a U-label in a certificate matches nothing.
+  if (/[^\x21-\x7e]/.test(presented)) return { match: false, why: `${presented}: not an ASCII host name (IDNs are stored as xn-- A-labels)` };
   const h = normalizeDnsName(host);
   const p = normalizeDnsName(presented);
   if (!p.includes('*')) return h === p ? { match: true, how: `exact match with ${presented}` } : { match: false, why: 'different name' };
@@ -63,95 +62,5 @@ export function ipEquals(a: Uint8Array, b: Uint8Array): boolean {
   return equal(a, b);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Name constraints (RFC 5280 §4.2.1.10)
-
-/** dNSName constraint: "example.com" covers it and subdomains; ".example.com" subdomains only. */
-export function dnsWithinSubtree(name: string, base: string): boolean {
-  const n = normalizeDnsName(name).replace(/^\*\./, 'x.');
-  const b = normalizeDnsName(base);
-  if (b === '') return true;
-  if (b.startsWith('.')) return n.endsWith(b);
-  return n === b || n.endsWith('.' + b);
-}
-
-export function ipWithinSubtree(ip: Uint8Array, address: Uint8Array, mask: Uint8Array): boolean {
-  if (ip.length !== address.length) return false;
-  for (let i = 0; i < ip.length; i++) if ((ip[i]! & mask[i]!) !== (address[i]! & mask[i]!)) return false;
-  return true;
-}
-
-export function emailWithinSubtree(email: string, base: string): boolean {
-  const e = email.toLowerCase();
-  const b = base.toLowerCase();
-  if (b.includes('@')) return e === b;
-  const host = e.slice(e.lastIndexOf('@') + 1);
-  if (b.startsWith('.')) return host.endsWith(b);
-  return host === b;
-}
-
-/** directoryName constraint: the name's RDN sequence starts with the base's (RFC 5280 §7.1 comparison). */
-export function dnWithinSubtree(name: NameAttribute[][], base: NameAttribute[][]): boolean {
-  if (base.length > name.length) return false;
-  const norm = (rdn: NameAttribute[]) =>
-    rdn
-      .map((a) => `${a.oid}=${a.value.toLowerCase().trim().replace(/\s+/g, ' ')}`)
-      .sort()
-      .join('+');
-  return base.every((rdn, i) => norm(rdn) === norm(name[i]!));
-}
-
-export interface NamesToConstrain {
-  dns: string[];
-  ips: Uint8Array[];
-  emails: string[];
-  subject: NameAttribute[][];
-}
-
-/** Checks names against one CA's permitted / excluded subtrees. Returns the violations. */
-export function nameConstraintViolations(
-  names: NamesToConstrain,
-  permitted: GeneralSubtreeBase[],
-  excluded: GeneralSubtreeBase[],
-): string[] {
-  const problems: string[] = [];
-  const ofKind = <K extends GeneralSubtreeBase['kind']>(list: GeneralSubtreeBase[], k: K) =>
-    list.filter((s): s is Extract<GeneralSubtreeBase, { kind: K }> => s.kind === k);
-  const ipText = (b: Uint8Array) => (b.length === 4 ? Array.from(b).join('.') : Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''));
-
-  const pDns = ofKind(permitted, 'dns');
-  const xDns = ofKind(excluded, 'dns');
-  for (const d of names.dns) {
-    if (pDns.length && !pDns.some((s) => dnsWithinSubtree(d, s.value)))
-      problems.push(`DNS:${d} is outside the permitted subtrees [${pDns.map((s) => s.value).join(', ')}]`);
-    const x = xDns.find((s) => dnsWithinSubtree(d, s.value));
-    if (x) problems.push(`DNS:${d} is inside the excluded subtree ${x.value}`);
-  }
-  const pIp = ofKind(permitted, 'ip');
-  const xIp = ofKind(excluded, 'ip');
-  for (const ip of names.ips) {
-    const same = (s: { address: Uint8Array }) => s.address.length === ip.length;
-    const pSame = pIp.filter(same);
-    if (pIp.length && !pSame.some((s) => ipWithinSubtree(ip, s.address, s.mask)))
-      problems.push(`IP:${ipText(ip)} is outside the permitted subtrees [${pIp.map((s) => s.text).join(', ')}]`);
-    const x = xIp.filter(same).find((s) => ipWithinSubtree(ip, s.address, s.mask));
-    if (x) problems.push(`IP:${ipText(ip)} is inside the excluded subtree ${x.text}`);
-  }
-  const pMail = ofKind(permitted, 'email');
-  const xMail = ofKind(excluded, 'email');
-  for (const e of names.emails) {
-    if (pMail.length && !pMail.some((s) => emailWithinSubtree(e, s.value)))
-      problems.push(`email:${e} is outside the permitted subtrees [${pMail.map((s) => s.value).join(', ')}]`);
-    const x = xMail.find((s) => emailWithinSubtree(e, s.value));
-    if (x) problems.push(`email:${e} is inside the excluded subtree ${x.value}`);
-  }
-  const pDn = ofKind(permitted, 'dn');
-  const xDn = ofKind(excluded, 'dn');
-  if (names.subject.length) {
-    if (pDn.length && !pDn.some((s) => dnWithinSubtree(names.subject, s.attributes)))
-      problems.push(`subject is outside the permitted directoryName subtrees [${pDn.map((s) => s.text).join('; ')}]`);
-    const x = xDn.find((s) => dnWithinSubtree(names.subject, s.attributes));
-    if (x) problems.push(`subject is inside the excluded directoryName subtree ${x.text}`);
-  }
-  return problems;
-}
+// Name constraints live in name-constraints.ts; re-exported for the callers that import them here.
+export { dnsWithinSubtree, dnWithinSubtree, emailWithinSubtree, ipWithinSubtree, nameConstraintViolations, type NamesToConstrain } from './name-constraints';

@@ -14,11 +14,7 @@ import {
   BasicConstraints,
   Certificate,
   ExtendedKeyUsage,
-  GeneralName,
   KeyUsage,
-  Name,
-  NameConstraints,
-  SubjectAlternativeName,
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
   type KeyUsageType,
@@ -26,10 +22,13 @@ import {
 import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo, EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { p256, p384 } from '@noble/curves/nist.js';
 import { toHex } from '../codec/hex';
-import { certificateParts, decodeName } from './der';
+import { certificateParts, children, decodeName, readTlv } from './der';
+import { decodePolicyExtension, type PolicyInfo } from './policies';
+import { decodeGeneralNames, decodeNameConstraints, describeRawName, ipText, type RawGeneralName, type RawSubtree } from './general-names';
 import type { PrivateKey, PublicKey } from '../crypto/keys';
+import { isValidScalar } from '../crypto/ec';
+import { cryptoProvider } from '../crypto/provider';
 import { bitLength, hash, os2ip, rsaPrivateKeyFromComponents, type HashName } from '../crypto/rsa';
 import {
   ecPublicPoint,
@@ -61,6 +60,8 @@ export const OID = {
   nameConstraints: '2.5.29.30',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  policyConstraints: '2.5.29.36',
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   anyExtendedKeyUsage: '2.5.29.37.0',
@@ -75,8 +76,8 @@ export const EXTENSION_NAMES: Record<string, { name: string; processed: boolean 
   '2.5.29.30': { name: 'nameConstraints', processed: true },
   '2.5.29.14': { name: 'subjectKeyIdentifier', processed: true },
   '2.5.29.35': { name: 'authorityKeyIdentifier', processed: true },
-  // Policies: processed with the initial policy set any-policy and no explicit policy required
-  // (RFC 5280 §6.1.1 defaults as a browser uses them), which accepts every policy.
+  // Policies: processed by pki/policies.ts with the RFC 5280 §6.1.1 defaults a browser uses
+  // (any initial policy, no explicit policy required by the caller).
   '2.5.29.32': { name: 'certificatePolicies', processed: true },
   '2.5.29.36': { name: 'policyConstraints', processed: true },
   '2.5.29.54': { name: 'inhibitAnyPolicy', processed: true },
@@ -84,7 +85,7 @@ export const EXTENSION_NAMES: Record<string, { name: string; processed: boolean 
   '2.5.29.31': { name: 'cRLDistributionPoints', processed: false },
   '2.5.29.18': { name: 'issuerAltName', processed: false },
   '2.5.29.9': { name: 'subjectDirectoryAttributes', processed: false },
-  '1.3.6.1.5.5.7.1.1': { name: 'authorityInfoAccess', processed: false },
+  '1.3.6.1.5.5.7.1.1': { name: 'authorityInfoAccess', processed: true },
   '1.3.6.1.5.5.7.1.11': { name: 'subjectInfoAccess', processed: false },
   '1.3.6.1.4.1.11129.2.4.2': { name: 'signedCertificateTimestampList', processed: false },
   '1.3.6.1.5.5.7.1.24': { name: 'tlsFeature', processed: false },
@@ -133,14 +134,18 @@ export interface NameAttribute {
   value: string;
 }
 
-/** A name constraint subtree base (RFC 5280 §4.2.1.10). */
+/**
+ * A name constraint subtree base (RFC 5280 §4.2.1.10). `unprocessable`: a form or encoding the
+ * verifier cannot apply (otherName, x400Address, a dNSName with a leading dot, an iPAddress
+ * without a proper mask, a minimum/maximum): a chain under it fails, never silently passes.
+ */
 export type GeneralSubtreeBase =
   | { kind: 'dns'; value: string }
   | { kind: 'email'; value: string }
   | { kind: 'uri'; value: string }
   | { kind: 'ip'; address: Uint8Array; mask: Uint8Array; text: string }
   | { kind: 'dn'; attributes: NameAttribute[][]; text: string }
-  | { kind: 'other'; text: string };
+  | { kind: 'unprocessable'; text: string; why: string };
 
 export interface ParsedExtension {
   oid: string;
@@ -160,6 +165,8 @@ export interface ParsedCertificate {
   version: number;
   /** Serial number as hex (colon-free, as on the wire). */
   serial: string;
+  /** Contents octets of the serialNumber INTEGER (two's complement, as encoded). */
+  serialBytes: Uint8Array;
   subject: string;
   issuer: string;
   subjectAttributes: NameAttribute[][];
@@ -194,11 +201,19 @@ export interface ParsedCertificate {
     email: string[];
     uri: string[];
     other: string[];
+    /** directoryName entries. */
+    dn: NameAttribute[][][];
+    /** Every entry as encoded (malformed ones included, with their problem). */
+    names: RawGeneralName[];
     critical: boolean;
   };
   nameConstraints?: { permitted: GeneralSubtreeBase[]; excluded: GeneralSubtreeBase[]; critical: boolean };
   subjectKeyId?: string;
   authorityKeyId?: string;
+  /** certificatePolicies, policyMappings, policyConstraints, inhibitAnyPolicy (pki/policies.ts). */
+  policies?: PolicyInfo;
+  /** The authorityKeyIdentifier also names the issuer's issuer and serial (authorityCertIssuer / SerialNumber). */
+  authorityKeyIdIssuerSerial?: boolean;
   /** SHA-256 fingerprint, uppercase hex with colons (as browsers show it). */
   sha256: string;
   /** subject equals issuer (RFC 5280 §6.1: self-issued). */
@@ -216,6 +231,14 @@ export class PkiParseError extends Error {
 const u8 = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
   b instanceof Uint8Array ? b : ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
 
+/** DER length octets for a length. */
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  for (let x = n; x > 0; x = Math.floor(x / 256)) out.unshift(x & 0xff);
+  return [0x80 | out.length, ...out];
+}
+
 function colonHex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
@@ -223,21 +246,6 @@ function colonHex(b: Uint8Array): string {
 /** SHA-256 fingerprint as browsers show it (the format of ParsedCertificate.sha256). */
 export function fingerprint(der: Uint8Array): string {
   return colonHex(hash('sha256', der));
-}
-
-/** The attributes of a Name, RDN by RDN. */
-function nameAttributes(name: Name): NameAttribute[][] {
-  return Array.from(name, (rdn) =>
-    Array.from(rdn, (atv) => {
-      let value: string;
-      try {
-        value = atv.value.toString();
-      } catch {
-        value = '#' + toHex(u8(AsnConvert.serialize(atv.value)));
-      }
-      return { oid: atv.type, type: ATTR_NAMES[atv.type] ?? atv.type, value };
-    }),
-  );
 }
 
 /** The attributes of a DER Name (decoded by pki/der.ts, the same code the trust index uses). */
@@ -327,44 +335,62 @@ export function formatIpAddress(b: Uint8Array): string {
   return toHex(b);
 }
 
-function describeGeneralName(g: GeneralName): string {
-  if (g.dNSName !== undefined) return `DNS:${g.dNSName}`;
-  if (g.iPAddress !== undefined) return `IP:${g.iPAddress}`;
-  if (g.rfc822Name !== undefined) return `email:${g.rfc822Name}`;
-  if (g.uniformResourceIdentifier !== undefined) return `URI:${g.uniformResourceIdentifier}`;
-  if (g.directoryName) return `DirName:${formatName(nameAttributes(g.directoryName))}`;
-  if (g.registeredID) return `RID:${g.registeredID}`;
-  if (g.otherName) return `othername:${g.otherName.typeId}`;
-  return 'unknown name form';
+const attrsOf = (rdns: { oid: string; value: string }[][]): NameAttribute[][] =>
+  rdns.map((rdn) => rdn.map((a) => ({ oid: a.oid, type: ATTR_NAMES[a.oid] ?? a.oid, value: a.value })));
+
+/** A mask is a run of 1 bits then 0 bits (a CIDR prefix); null when not. */
+function prefixLength(mask: Uint8Array): number | null {
+  let len = 0;
+  let seenZero = false;
+  for (const byte of mask)
+    for (let bit = 7; bit >= 0; bit--) {
+      const one = (byte >> bit) & 1;
+      if (one && seenZero) return null;
+      if (one) len++;
+      else seenZero = true;
+    }
+  return len;
 }
 
-function subtreeBase(g: GeneralName): GeneralSubtreeBase {
-  if (g.dNSName !== undefined) return { kind: 'dns', value: g.dNSName };
-  if (g.rfc822Name !== undefined) return { kind: 'email', value: g.rfc822Name };
-  if (g.uniformResourceIdentifier !== undefined) return { kind: 'uri', value: g.uniformResourceIdentifier };
-  if (g.directoryName) {
-    const attributes = nameAttributes(g.directoryName);
-    return { kind: 'dn', attributes, text: formatName(attributes) };
-  }
-  if (g.iPAddress !== undefined) {
-    // asn1-x509 renders address+mask as "a.b.c.d/len" or "v6/len"
-    const [addrText, lenText] = g.iPAddress.split('/');
-    const address = parseIpAddress(addrText ?? '');
-    const len = Number(lenText);
-    if (address && Number.isInteger(len)) {
-      const mask = new Uint8Array(address.length);
-      for (let i = 0; i < mask.length * 8 && i < len; i++) mask[i >> 3]! |= 0x80 >> (i & 7);
-      return { kind: 'ip', address, mask, text: g.iPAddress };
+function subtreeBase(st: RawSubtree): GeneralSubtreeBase {
+  const g = st.base;
+  const text = describeRawName(g, (a) => formatName(attrsOf(a)));
+  const bad = (why: string): GeneralSubtreeBase => ({ kind: 'unprocessable', text, why });
+  if (st.problem) return bad(st.problem);
+  if (g.problem) return bad(g.problem);
+  switch (g.kind) {
+    case 'dns':
+      if (g.value.startsWith('.')) return bad('a dNSName constraint has no leading-dot form (RFC 5280 §4.2.1.10)');
+      if (/[^a-z0-9.-]/i.test(g.value) || g.value.includes('..')) return bad('not a valid dNSName');
+      return { kind: 'dns', value: g.value };
+    case 'email':
+      // A mailbox, a host, or a domain with a leading dot (RFC 5280 §4.2.1.10).
+      if (!/^([^@\s]+@)?[^@\s]+$/.test(g.value)) return bad('not a mailbox, host or domain');
+      return { kind: 'email', value: g.value };
+    case 'uri':
+      return { kind: 'uri', value: g.value };
+    case 'ip': {
+      if (g.bytes.length !== 8 && g.bytes.length !== 32) return bad(`an iPAddress constraint is an address and a mask (8 or 32 octets), not ${g.bytes.length} octets`);
+      const half = g.bytes.length / 2;
+      const address = g.bytes.slice(0, half);
+      const mask = g.bytes.slice(half);
+      const len = prefixLength(mask);
+      if (len === null) return bad('the iPAddress mask is not a contiguous prefix');
+      return { kind: 'ip', address, mask, text: `${ipText(address)}/${len}` };
     }
-    return { kind: 'other', text: `IP:${g.iPAddress}` };
+    case 'dn': {
+      const attributes = attrsOf(g.attributes);
+      return { kind: 'dn', attributes, text: formatName(attributes) };
+    }
+    case 'other':
+      return bad(`${g.form} constraints are not supported`);
   }
-  return { kind: 'other', text: describeGeneralName(g) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Public keys
 
-const CURVES = { 'ecdsa-p256': p256, 'ecdsa-p384': p384 } as const;
+const CURVES = { 'ecdsa-p256': 'p256', 'ecdsa-p384': 'p384' } as const;
 
 function curveName(oid: string | undefined): string {
   switch (oid) {
@@ -400,9 +426,10 @@ export function publicKeyFromSpki(spki: Uint8Array | SubjectPublicKeyInfo): Publ
       if (!info.algorithm.parameters) throw new PkiParseError('EC public key without curve parameters');
       const params = AsnParser.parse(info.algorithm.parameters, ECParameters);
       const type = params.namedCurve === OID.prime256v1 ? 'ecdsa-p256' : params.namedCurve === OID.secp384r1 ? 'ecdsa-p384' : null;
+      if (!params.namedCurve) throw new PkiParseError('EC key with explicit parameters: only named curves are allowed (RFC 5480 §2.1.1; CABF BR §6.1.5)');
       if (!type) throw new PkiParseError(`EC curve ${curveName(params.namedCurve)} is not supported (P-256 and P-384 are)`);
       try {
-        const point = CURVES[type].Point.fromBytes(bits).toBytes(false);
+        const point = cryptoProvider().ecPointDecode(CURVES[type], bits);
         return { type, point };
       } catch {
         throw new PkiParseError(`EC public key is not a valid ${curveName(params.namedCurve)} point`);
@@ -464,7 +491,8 @@ function describeSpkiAlgorithm(info: SubjectPublicKeyInfo): string {
 // ---------------------------------------------------------------------------------------------
 // Signature algorithm
 
-function decodeSignatureAlgorithm(oid: string, params: ArrayBuffer | null | undefined): X509SignatureAlgorithm {
+/** Decodes a signatureAlgorithm (certificates and CRLs, RFC 5280 §4.1.1.2, §5.1.1.2). */
+export function decodeSignatureAlgorithm(oid: string, params: ArrayBuffer | null | undefined): X509SignatureAlgorithm {
   const known = SIG_ALG_OIDS[oid];
   if (!known) return { kind: 'unsupported', oid, name: oid };
   switch (known.kind) {
@@ -543,6 +571,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     tbs,
     version: tbsC.version + 1,
     serial: toHex(u8(tbsC.serialNumber)),
+    serialBytes: u8(tbsC.serialNumber).slice(),
     subject: formatName(subjectAttributes),
     issuer: formatName(issuerAttributes),
     subjectAttributes,
@@ -605,28 +634,26 @@ function decodeExtension(c: ParsedCertificate, oid: string, critical: boolean, v
       return;
     }
     case OID.subjectAltName: {
-      const san = AsnParser.parse(value, SubjectAlternativeName);
-      const out = { dns: [] as string[], ip: [] as string[], ipBytes: [] as Uint8Array[], email: [] as string[], uri: [] as string[], other: [] as string[], critical };
-      for (const g of san) {
-        if (g.dNSName !== undefined) out.dns.push(g.dNSName);
-        else if (g.iPAddress !== undefined) {
-          const b = parseIpAddress(g.iPAddress);
-          out.ip.push(b ? formatIpAddress(b) : g.iPAddress);
-          if (b) out.ipBytes.push(b);
-        } else if (g.rfc822Name !== undefined) out.email.push(g.rfc822Name);
-        else if (g.uniformResourceIdentifier !== undefined) out.uri.push(g.uniformResourceIdentifier);
-        else out.other.push(describeGeneralName(g));
+      const names = decodeGeneralNames(value);
+      const out = { dns: [] as string[], ip: [] as string[], ipBytes: [] as Uint8Array[], email: [] as string[], uri: [] as string[], other: [] as string[], dn: [] as NameAttribute[][][], names, critical };
+      for (const g of names) {
+        if (g.kind === 'dns') out.dns.push(g.value);
+        else if (g.kind === 'ip') {
+          out.ip.push(ipText(g.bytes));
+          if (g.bytes.length === 4 || g.bytes.length === 16) out.ipBytes.push(g.bytes);
+        } else if (g.kind === 'email') out.email.push(g.value);
+        else if (g.kind === 'uri') out.uri.push(g.value);
+        else if (g.kind === 'dn') {
+          out.dn.push(attrsOf(g.attributes));
+          out.other.push(describeRawName(g, (x) => formatName(attrsOf(x))));
+        } else out.other.push(g.text);
       }
       c.subjectAltName = out;
       return;
     }
     case OID.nameConstraints: {
-      const nc = AsnParser.parse(value, NameConstraints);
-      c.nameConstraints = {
-        permitted: Array.from(nc.permittedSubtrees ?? [], (s) => subtreeBase(s.base)),
-        excluded: Array.from(nc.excludedSubtrees ?? [], (s) => subtreeBase(s.base)),
-        critical,
-      };
+      const nc = decodeNameConstraints(value);
+      c.nameConstraints = { permitted: nc.permitted.map(subtreeBase), excluded: nc.excluded.map(subtreeBase), critical };
       return;
     }
     case OID.subjectKeyIdentifier: {
@@ -636,8 +663,28 @@ function decodeExtension(c: ParsedCertificate, oid: string, critical: boolean, v
     case OID.authorityKeyIdentifier: {
       const aki = AsnParser.parse(value, AuthorityKeyIdentifier);
       if (aki.keyIdentifier) c.authorityKeyId = toHex(u8(aki.keyIdentifier.buffer));
+      if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) c.authorityKeyIdIssuerSerial = true;
       return;
     }
+    case OID.authorityInfoAccess: {
+      // RFC 5280 §4.2.2.1: SEQUENCE SIZE (1..MAX) OF AccessDescription { accessMethod OID, accessLocation GeneralName }
+      const seq = readTlv(value, 0);
+      if (seq.tag !== 0x30 || seq.end !== value.length) throw new Error('not a SEQUENCE');
+      const items = children(value, seq);
+      if (items.length === 0) throw new Error('no AccessDescription (SIZE (1..MAX))');
+      for (const ad of items) {
+        const [method, location, extra] = ad.tag === 0x30 ? children(value, ad) : [];
+        if (!method || method.tag !== 0x06 || !location || extra) throw new Error('malformed AccessDescription');
+        decodeGeneralNames(Uint8Array.of(0x30, ...derLength(location.end - location.start), ...value.subarray(location.start, location.end)));
+      }
+      return;
+    }
+    case '2.5.29.32':
+    case '2.5.29.33':
+    case '2.5.29.36':
+    case '2.5.29.54':
+      decodePolicyExtension(oid, value, (c.policies ??= {}));
+      return;
     default:
       return;
   }
@@ -677,7 +724,7 @@ function ecKeyFromD(type: 'ecdsa-p256' | 'ecdsa-p384', dRaw: Uint8Array): Privat
   if (dRaw.length > len) throw new PkiParseError(`EC private key is ${dRaw.length} bytes, expected ${len}`);
   const d = new Uint8Array(len);
   d.set(dRaw, len - dRaw.length);
-  if (!CURVES[type].utils.isValidSecretKey(d)) throw new PkiParseError('EC private key is out of range');
+  if (!isValidScalar(CURVES[type], d)) throw new PkiParseError('EC private key is out of range');
   return { type, d, publicKey: { type, point: ecPublicPoint(type, d) } };
 }
 
@@ -774,7 +821,8 @@ export interface PemBundle {
   problems: string[];
 }
 
-function decodeBase64(text: string): Uint8Array | null {
+/** Base64 (whitespace ignored) to bytes, or null when it is not base64. */
+export function decodeBase64(text: string): Uint8Array | null {
   const clean = text.replace(/\s+/g, '');
   if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return null;
   const bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));

@@ -19,6 +19,7 @@ import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../ms
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
 import { citeTls12Hello } from '../tls12/handshake';
+import { citeTls12Record } from '../tls12/record';
 import type { RecordProtection } from './protection';
 
 /** Largest handshake message we accept (a long certificate chain fits easily). */
@@ -36,7 +37,7 @@ export interface HandshakeIo {
   emit(e: SidelessEvent): void;
   note(text: string, rfc?: string): void;
   /** Emits a `secret` event (the key schedule's sink). */
-  secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string }): void;
+  secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string; parents?: string[] }): void;
   /** Returns the id of the record the message starts in (known before the record is written). */
   queueHandshake(enc: EncodedMessage<unknown>): string;
   flush(): void;
@@ -99,9 +100,14 @@ export abstract class Connection {
     this.emit({ type: 'note', text, ...(rfc ? { rfc } : {}) });
   }
 
-  /** The hellos are read and written by the version-independent codec; in TLS 1.2 they cite RFC 5246. */
+  /**
+   * The hellos are read and written by the version-independent codec; in TLS 1.2 they use
+   * RFC 5246's names. A ClientHello that does not offer TLS 1.3 is a TLS 1.2 one (what a
+   * server that speaks both reads after a downgrade).
+   */
   private cite(spans: ByteSpan[], name: string): ByteSpan[] {
-    return this.version === 'TLS 1.2' ? citeTls12Hello(spans, name) : spans;
+    const v12 = this.version === 'TLS 1.2' || (this.version === undefined && name === 'ClientHello' && !spans.some((s) => s.label === 'ProtocolVersion' && s.value?.startsWith('TLS 1.3')));
+    return v12 ? citeTls12Hello(spans, name) : spans;
   }
 
   private dir(sent: boolean): string {
@@ -183,10 +189,18 @@ export abstract class Connection {
     return this.takeOutput();
   }
 
-  /** Sends application data (fragmented into records of at most 2^14 bytes). Before Connected: throws a TlsError (a caller bug; nothing is sent). */
+  /**
+   * Whether `send` may be called now: once connected; a TLS 1.3 server also right after its
+   * Finished (0.5-RTT data, RFC 8446 §4.4.4), before it has the client's Finished.
+   */
+  get canSend(): boolean {
+    return this.connected;
+  }
+
+  /** Sends application data (fragmented into records of at most 2^14 bytes). Before `canSend`: throws a TlsError (a caller bug; nothing is sent). */
   send(data: Uint8Array): Uint8Array[] {
     if (this.isClosed) return [];
-    if (!this.connected) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
+    if (!this.canSend) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
     try {
       this.writeAppData(data);
     } catch (err) {
@@ -507,6 +521,7 @@ export abstract class Connection {
   }
 
   private emitRecord(direction: 'sent' | 'received', recordId: string, bytes: Uint8Array, spans: ByteSpan[], messages: string[], info: import('../events').ProtectedRecordInfo | undefined): void {
+    if (this.version === 'TLS 1.2' && !info) spans = citeTls12Record(spans);
     this.emit({
       type: 'record',
       direction,

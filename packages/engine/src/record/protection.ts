@@ -18,6 +18,7 @@ import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
 import { aeadOpen, aeadSeal, TAG_LEN } from '../crypto/aead';
 import type { Suite13 } from '../crypto/cipher-suites';
+import { trafficKeyNames } from '../crypto/key-schedule';
 import { CONTENT_TYPES, ContentType, describe, nameOf, TLS12 } from '../msgs/enums';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN } from '../msgs/record';
 
@@ -139,6 +140,8 @@ export class Protection13 implements RecordProtection {
   ): ProtectedRecordInfo {
     return {
       keyName: this.keyName,
+      ...trafficKeyNames(this.keyName, this.key.length, this.iv.length),
+      trafficSecret: this.keyName,
       key: this.key,
       iv: this.iv,
       sequence: seq,

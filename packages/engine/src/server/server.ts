@@ -77,6 +77,24 @@ export class TlsServer extends Connection implements Endpoint {
     return this.st.name !== 'Connected' && this.st.name !== 'Closed';
   }
 
+  /**
+   * RFC 8446 §4.4.4: "Servers MAY send data after sending their first flight" — 0.5-RTT data
+   * under the server application key, before the client's Finished (so before the server knows
+   * who the client is, or that it is live). Every state after our Finished allows it.
+   */
+  override get canSend(): boolean {
+    switch (this.st.name) {
+      case 'Connected':
+      case 'ExpectEndOfEarlyData':
+      case 'ExpectClientCertificate':
+      case 'ExpectClientCertificateVerify':
+      case 'ExpectClientFinished':
+        return true;
+      default:
+        return this.connected;
+    }
+  }
+
   protected canReceiveAppData(): boolean {
     return this.connected || this.st.name === 'ExpectEndOfEarlyData';
   }

@@ -4,7 +4,7 @@
  *
  * Our choice: tickets are SELF-CONTAINED — the server keeps no session store. Everything it
  * needs to resume is sealed into the ticket with the server's ticket key (`ServerConfig.ticketKey`,
- * AES-GCM from @noble/ciphers), so any connection given the same key can open it:
+ * AES-GCM from the crypto provider), so any connection given the same key can open it:
  *
  *   struct {
  *     uint8  format = 1;
@@ -23,9 +23,9 @@
  * differs from the one negotiated is declined: the handshake goes on as a full one (RFC 8446
  * §4.2.11). A ticket that opens but whose binder is wrong ends in decrypt_error (§4.2.11.2).
  */
-import { gcm } from '@noble/ciphers/aes.js';
 import { concatBytes, equalBytes, toHex, utf8 } from '../codec/hex';
 import type { ServerConfig } from '../config';
+import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { suite13ByCode, suite13ByName, type Suite13 } from '../crypto/cipher-suites';
 import { hash, hashLen } from '../crypto/hash';
 import { KeySchedule } from '../crypto/key-schedule';
@@ -82,18 +82,19 @@ export function sealTicket(key: Uint8Array, nonce: Uint8Array, t: TicketContents
     new Uint8Array([utf8.encode(t.alpn ?? '').length]),
     utf8.encode(t.alpn ?? ''),
   );
-  return concatBytes(nonce, gcm(key, nonce, TICKET_AAD).encrypt(body));
+  return concatBytes(nonce, aeadSeal(ticketAead(key), key, nonce, TICKET_AAD, body));
+}
+
+/** AES-128-GCM or AES-256-GCM, by the length of the ticket key (16 or 32 bytes: checkTicketKey). */
+function ticketAead(key: Uint8Array): 'AES-128-GCM' | 'AES-256-GCM' {
+  return key.length === 16 ? 'AES-128-GCM' : 'AES-256-GCM';
 }
 
 /** Opens a ticket sealed by `sealTicket`; undefined if it does not open or parse. */
 export function openTicket(key: Uint8Array, ticket: Uint8Array): TicketContents | undefined {
   if (ticket.length < 12 + 16) return undefined;
-  let body: Uint8Array;
-  try {
-    body = gcm(key, ticket.subarray(0, 12), TICKET_AAD).decrypt(ticket.subarray(12));
-  } catch {
-    return undefined;
-  }
+  const body = aeadOpen(ticketAead(key), key, ticket.subarray(0, 12), TICKET_AAD, ticket.subarray(12));
+  if (!body) return undefined;
   if (body.length < 20 || body[0] !== TICKET_FORMAT) return undefined;
   const suite = suite13ByCode((body[1]! << 8) | body[2]!);
   const issuedAt = Number(new DataView(body.buffer, body.byteOffset + 3, 8).getBigUint64(0));

@@ -34,7 +34,7 @@ import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
 import { encodeHandshake12, type Encoded12, type Tls12Message } from '../tls12/handshake';
 import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
 import { ClientCertificateType, encodeServerEcdhParams, serverKeyExchangeSignedContent } from '../tls12/msgs';
 import { verifyPeerChain } from '../tls12/peer-cert';
 import { digest } from '../tls12/prf';
@@ -239,7 +239,7 @@ function firstFlight(start: Tls12ServerStart): State {
     serverRandom,
     clientVersion: [ch.legacyVersion >> 8, ch.legacyVersion & 0xff],
     transcript: [start.clientHello.bytes],
-    report: (name, value, formula, inputs, rfc) => io.secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' }),
+    report: tls12Reporter((s) => io.secret(s)),
     ...(certKey ? { key: certKey } : {}),
   };
 
@@ -250,6 +250,7 @@ function firstFlight(start: Tls12ServerStart): State {
     cipherSuite: suite.name,
     keyExchange: suite.keyExchange,
     extendedMasterSecret: params.ems,
+    masterSecretReason: params.ems ? 'both' : (config.extendedMasterSecret ?? true) ? 'client-did-not-offer' : 'server-did-not-accept',
     clientAuth: clientAuth === 'none' ? 'none' : clientAuth === 'require' ? 'required' : 'requested',
     ...(params.group ? { group: params.group } : {}),
     ...(params.scheme ? { signatureScheme: params.scheme } : {}),
@@ -333,7 +334,7 @@ function step(state: State, input: Tls12Input): State {
         hs.io.note('The client sent an empty Certificate: continuing without client authentication.', 'RFC 5246 §7.4.6');
         return { name: 'ExpectClientKeyExchange', ...base };
       }
-      const clientKey = verifyPeerChain(hs.io, { chain: m.chain, purpose: 'client', anchors: hs.config.clientTrustAnchors ?? [], now: hs.config.now ?? new Date() });
+      const clientKey = verifyPeerChain(hs.io, { chain: m.chain, purpose: 'client', anchors: hs.config.clientTrustAnchors ?? [], now: hs.config.now ?? new Date(), ...hs.config.peerVerification });
       return { name: 'ExpectClientKeyExchange', ...base, clientKey };
     }
     case 'ExpectClientKeyExchange': {

@@ -210,6 +210,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
     ...(params.serverName ? { serverName: params.serverName } : {}),
     // RFC 8446 §4.3.2: no CertificateRequest in a handshake authenticated with a PSK.
     clientAuth: resumed ? 'none' : cfg.clientAuth === 'require' ? 'required' : cfg.clientAuth === 'request' ? 'requested' : 'none',
+    ...(resumed && (cfg.clientAuth ?? 'none') !== 'none' ? { clientAuthSkipped: 'psk-resumption' as const } : {}),
     ...(offersPsk ? { resumed } : {}),
     ...(offersEarly ? { earlyData: earlyAccepted ? ('accepted' as const) : ('rejected' as const) } : {}),
   });
@@ -255,7 +256,7 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   const hs: ServerHs13 = { suite, ks, transcript, clientHs: hsSecrets.client, clientAppSecret: new Uint8Array(), serverAppSecret: new Uint8Array(), ...(resumed ? { resumed } : {}), ...(params.alpn ? { alpn: params.alpn } : {}) };
   if (resumed) {
     // RFC 8446 §2.2: the PSK authenticates the server; its Finished follows EncryptedExtensions.
-    sendFinished(io, hs, hsSecrets.server, 'ClientHello...EncryptedExtensions');
+    sendFinished(io, hs, hsSecrets.server, 'ClientHello...EncryptedExtensions', cfg.faults?.includes('tls13-bad-finished'));
     if (earlyAccepted && psk) return { name: 'ExpectEndOfEarlyData', hs, handshakeRead, maxEarlyData: Math.min(psk.maxEarlyData, cfg.maxEarlyData ?? 0), earlyReceived: 0 };
     return { name: 'ExpectClientFinished', hs };
   }
@@ -291,11 +292,15 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
   }
   const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(suite.hash));
   const signature = timed(io, `CertificateVerify ${scheme} signature`, () => sign(scheme, key, content, cfg.rng));
+  if (cfg.faults?.includes('tls13-bad-signature')) {
+    signature[signature.length - 1]! ^= 0x01;
+    io.note('Fault: the server flips one bit of its CertificateVerify signature after signing.', 'RFC 8446 §4.4.3');
+  }
   const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[scheme], signature });
   transcript.add(cv.bytes);
   io.queueHandshake(cv);
 
-  sendFinished(io, hs, hsSecrets.server, 'ClientHello...CertificateVerify');
+  sendFinished(io, hs, hsSecrets.server, 'ClientHello...CertificateVerify', cfg.faults?.includes('tls13-bad-finished'));
   return clientAuth !== 'none' ? { name: 'ExpectClientCertificate', hs } : { name: 'ExpectClientFinished', hs };
 }
 
@@ -303,9 +308,13 @@ export function onClientHello13(io: HandshakeIo, cfg: ServerConfig, enc: Encoded
  * The server's Finished over the transcript so far (`covers` names it, for the secret event),
  * then the master secret, the application traffic secrets and the server's new write key.
  */
-function sendFinished(io: HandshakeIo, hs: ServerHs13, serverHsSecret: Uint8Array, covers: string): void {
+function sendFinished(io: HandshakeIo, hs: ServerHs13, serverHsSecret: Uint8Array, covers: string, faulty = false): void {
   const { ks, transcript, suite } = hs;
   const verifyData = ks.finished(serverHsSecret, 'server_handshake_traffic_secret', 'server', transcript.hash(suite.hash), covers);
+  if (faulty) {
+    verifyData[verifyData.length - 1]! ^= 0x01;
+    io.note('Fault: the server flips one bit of its Finished verify_data after computing it.', 'RFC 8446 §4.4.4');
+  }
   const fin = encodeHandshake({ type: 'Finished', verifyData });
   transcript.add(fin.bytes);
   io.queueHandshake(fin);
@@ -349,7 +358,7 @@ export function onClientCertificate(io: HandshakeIo, cfg: ServerConfig, hs: Serv
     return { name: 'ExpectClientFinished', hs };
   }
   const chain = m.entries.map((e) => e.certData);
-  const leafKey = verifyPeerChain(io, { chain, purpose: 'client', anchors: cfg.clientTrustAnchors ?? [], now: cfg.now ?? new Date() });
+  const leafKey = verifyPeerChain(io, { chain, purpose: 'client', anchors: cfg.clientTrustAnchors ?? [], now: cfg.now ?? new Date(), ...cfg.peerVerification });
   return { name: 'ExpectClientCertificateVerify', hs, leafKey };
 }
 

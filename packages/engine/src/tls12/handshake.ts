@@ -113,13 +113,28 @@ export function summarize12(m: Tls12Message): Record<string, string> {
   }
 }
 
+/** RFC 5246 §7.4.1.2-3 names for the fields RFC 8446 calls legacy_* (by message). */
+const HELLO_FIELDS_12: Record<'ClientHello' | 'ServerHello', Record<string, string>> = {
+  ClientHello: { legacy_version: 'client_version', legacy_session_id: 'session_id', legacy_compression_methods: 'compression_methods' },
+  ServerHello: { legacy_version: 'server_version', legacy_session_id_echo: 'session_id', legacy_compression_method: 'compression_method' },
+};
+
 /**
- * The shared hello codec (msgs/handshake.ts) cites RFC 8446; in a TLS 1.2 handshake the
- * framing of ClientHello / ServerHello cites RFC 5246 instead.
+ * The shared hello codec (msgs/handshake.ts) uses RFC 8446's names and sections; in a TLS 1.2
+ * handshake ClientHello / ServerHello wear RFC 5246's: client_version, session_id,
+ * compression_methods, and extensions per RFC 5246 §7.4.1.4.
  */
 export function citeTls12Hello(spans: ByteSpan[], name: string): ByteSpan[] {
   if (name !== 'ClientHello' && name !== 'ServerHello') return spans;
-  return spans.map((sp) => (sp.depth !== 0 ? sp : sp.label === 'msg_type' ? { ...sp, rfc: 'RFC 5246 §7.4' } : sp.label === name ? { ...sp, rfc: RFC[name]! } : sp));
+  const fields = HELLO_FIELDS_12[name];
+  return spans.map((sp) => {
+    if (sp.label === 'msg_type' && sp.depth === 0) return { ...sp, rfc: 'RFC 5246 §7.4' };
+    if (sp.label === name && sp.depth === 0) return { ...sp, rfc: RFC[name]! };
+    const label = fields[sp.label];
+    if (label) return { ...sp, label, rfc: RFC[name]! };
+    if (sp.rfc === 'RFC 8446 §4.2') return { ...sp, rfc: 'RFC 5246 §7.4.1.4' };
+    return sp;
+  });
 }
 
 /** Encodes a TLS 1.2 handshake message with spans. */

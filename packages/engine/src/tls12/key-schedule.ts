@@ -31,10 +31,24 @@ import type { PrfHash, Tls12Suite } from './suites';
 /** Reports one derived value; `undefined` means nobody is listening. */
 export type SecretReporter = ((name: string, value: Uint8Array, formula: string, inputs: DerivationInput[], rfc: string) => void) | undefined;
 
-/** A reporter that turns derived values into `secret` events of `side`. */
+/**
+ * A reporter that turns derived values into `secret` events of `side`. Every input named
+ * after a value reported before (master_secret, key_block) is one of the new value's `parents`.
+ */
 export function secretReporter(sink: EventSink, side: Side): NonNullable<SecretReporter> {
-  return (name, value, formula, inputs, rfc) =>
-    sink({ type: 'secret', side, name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' });
+  return tls12Reporter((s) => sink({ type: 'secret', side, ...s }));
+}
+
+/** A reporter over an endpoint's secret sink, with the `parents` of each value (see secretReporter). */
+export function tls12Reporter(
+  secret: (s: { name: string; value: Uint8Array; formula: string; inputs: DerivationInput[]; rfc: string; stage: 'tls12'; parents: string[] }) => void,
+): NonNullable<SecretReporter> {
+  const reported = new Set<string>();
+  return (name, value, formula, inputs, rfc) => {
+    const parents = inputs.map((i) => i.name).filter((n) => reported.has(n));
+    reported.add(name);
+    secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12', parents });
+  };
 }
 
 /** Reports the premaster secret (made by RSA key transport or ECDHE). */

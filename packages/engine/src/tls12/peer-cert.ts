@@ -6,12 +6,13 @@
  * an event, and the leaf's public key, which authenticates ServerKeyExchange /
  * CertificateVerify or receives the RSA-encrypted premaster.
  */
+import type { PeerVerification } from '../config';
 import type { PublicKey } from '../crypto/keys';
 import { TlsError, type AlertDescription, type TlsErrorKind } from '../errors';
 import { parseCertificateCached, verifyChain } from '../pki/verify';
 import type { HandshakeIo } from '../record/connection';
 
-export interface PeerChainCheck {
+export interface PeerChainCheck extends PeerVerification {
   chain: Uint8Array[];
   purpose: 'server' | 'client';
   anchors: Uint8Array[];
@@ -50,8 +51,12 @@ export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
       anchors: c.anchors,
       at: c.now,
       purpose: c.purpose,
+      // A browser's rules for a server; the RFC alone for a client (mutual TLS in a private PKI).
+      policy: c.policy ?? (c.purpose === 'server' ? 'webpki' : 'rfc5280'),
       ...(c.host !== undefined ? { host: c.host } : {}),
-      ...(c.keyExchange ? { keyExchange: c.keyExchange } : {}),
+      ...(c.keyExchange || c.purpose === 'client' ? { keyExchange: c.keyExchange ?? 'ecdhe' } : {}),
+      ...(c.crls?.length ? { crls: c.crls } : {}),
+      ...(c.email !== undefined ? { email: c.email } : {}),
     });
   } catch (e) {
     // verifyChain reports bad input as failed checks; anything it still throws is a chain it cannot process.

@@ -177,8 +177,19 @@ export class Tls12RecordProtection implements RecordProtection {
     type: number,
     plaintextSpans: ByteSpan[],
   ): ProtectedRecordInfo {
+    // RFC 5246 §6.3: key_block = client_write_key ‖ server_write_key ‖ client_write_IV ‖ server_write_IV (AEAD: no MAC keys).
+    const k = this.suite.keyLength;
+    const ivLen = this.suite.fixedIvLength;
+    const server = this.keyName.startsWith('server');
+    const keyAt = server ? k : 0;
+    const ivAt = 2 * k + (server ? ivLen : 0);
+    const who = server ? 'server' : 'client';
     return {
       keyName: this.keyName,
+      keyLabel: `${who}_write_key`,
+      keyFormula: `key_block[${keyAt}..${keyAt + k - 1}] (RFC 5246 §6.3)`,
+      ivLabel: `${who}_write_IV`,
+      ivFormula: `key_block[${ivAt}..${ivAt + ivLen - 1}] (RFC 5246 §6.3)`,
       key: this.key.slice(),
       iv: this.iv.slice(),
       sequence: Number(seq),
@@ -213,4 +224,18 @@ export function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordIn
   spans.push({ start: o, end: tagStart, depth: 1, label: 'aead-ciphered content', value: `${tagStart - o} bytes` });
   spans.push({ start: tagStart, end: record.length, depth: 1, label: 'tag', value: `${record.length - tagStart} bytes` });
   return spans;
+}
+
+/**
+ * A plaintext record's spans as RFC 5246 names them: the shared record codec (msgs/record.ts)
+ * says legacy_record_version and cites RFC 8446; a TLS 1.2 record has a `version` (§6.2.1),
+ * and its alerts are RFC 5246 §7.2's.
+ */
+export function citeTls12Record(spans: ByteSpan[]): ByteSpan[] {
+  return spans.map((sp) => {
+    if (sp.label === 'legacy_record_version') return { ...sp, label: 'version', rfc: 'RFC 5246 §6.2.1' };
+    if (sp.rfc === 'RFC 8446 §5.1') return { ...sp, rfc: 'RFC 5246 §6.2.1' };
+    if (sp.rfc === 'RFC 8446 §6') return { ...sp, rfc: 'RFC 5246 §7.2' };
+    return sp;
+  });
 }

@@ -26,10 +26,13 @@ export function makeRsaPremaster(rng: Rng, clientVersion: [number, number] = [3,
   return pms;
 }
 
-/** EncryptedPreMasterSecret = RSAES-PKCS1-v1_5-Encrypt(server public key, premaster). */
-export function encryptPremaster(serverKey: PublicKey, premaster: Uint8Array, rng: Rng): Uint8Array {
+/**
+ * EncryptedPreMasterSecret = RSAES-PKCS1-v1_5-Encrypt(server public key, premaster).
+ * `badPadding` (a teaching fault): the block starts 00 01 instead of 00 02 (RFC 8017 §7.2.1).
+ */
+export function encryptPremaster(serverKey: PublicKey, premaster: Uint8Array, rng: Rng, badPadding = false): Uint8Array {
   if (serverKey.type !== 'rsa') throw new TlsError('PeerIllegalParameter', `RSA key transport needs an RSA server certificate, got ${serverKey.type}`);
-  return rsaEncryptPkcs1v15(serverKey, premaster, rng);
+  return rsaEncryptPkcs1v15(serverKey, premaster, rng, badPadding ? 0x01 : 0x02);
 }
 
 export interface ServerPremaster {

@@ -8,13 +8,17 @@
  */
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
+import { prepareDemoKey } from '../pki/demo';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
-import { verifyChain } from '../pki/verify';
-import type { FromWorker, PemInspection, ToWorker } from './protocol';
+import { createTrustStore, verifyChain, type Policy, type TrustStore } from '../pki/verify';
+import { parseCrlBundle } from '../pki/crl';
+import { openCapture, type OpenedCapture } from '../observe/index';
+import { captureSummary } from '../observe/summary';
+import type { CaptureView, FromWorker, PemInspection, ToWorker } from './protocol';
 import { runLive } from '../live';
 import { relayTransport, type RelaySocket } from '../io/websocket';
 
-export type { FromWorker, PemInspection, ToWorker } from './protocol';
+export type { CaptureView, FromWorker, PemInspection, ToWorker } from './protocol';
 
 /** The part of a Worker scope (or a MessagePort) that serve needs. */
 export interface WorkerPort {
@@ -23,6 +27,9 @@ export interface WorkerPort {
 }
 
 const BATCH = 200;
+
+/** Background work runs in slices this long, so a command waits at most about this much. */
+const SLICE_MS = 8;
 
 function message(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
@@ -99,6 +106,17 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
     }
   }
 
+  /** Advances a prepared key in short slices between messages (setTimeout yields to them). */
+  function prepare(msg: Extract<ToWorker, { type: 'prepare' }>): void {
+    const { step } = prepareDemoKey(msg.seed, msg.serverKeyType);
+    const slice = (): void => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < SLICE_MS) if (step()) return;
+      setTimeout(slice, 0);
+    };
+    setTimeout(slice, 0);
+  }
+
   function inspect(msg: Extract<ToWorker, { type: 'inspect-pem' }>): PemInspection {
     const bundle = parsePemBundle(msg.chainPem);
     const problems = [...bundle.problems];
@@ -131,14 +149,83 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
         /* the report below says what is wrong with the leaf */
       }
     }
+    const crls = readCrls(msg.crlPem, problems);
+    const judge = (policy: Policy | undefined) =>
+      verifyChain({
+        chain: bundle.certificates,
+        anchors,
+        host: purpose === 'server' ? msg.host || undefined : undefined,
+        purpose,
+        at: msg.at ? new Date(msg.at) : undefined,
+        ...(policy ? { policy } : {}),
+        ...(crls.length ? { crls } : {}),
+        ...(msg.email ? { email: msg.email } : {}),
+      });
+    // Without a policy the verifier's default judges; the comparison is with the other one.
+    const report = judge(msg.policy);
+    const other: Policy = (report.policy ?? msg.policy ?? 'webpki') === 'webpki' ? 'rfc5280' : 'webpki';
+    return {
+      certificates: bundle.certificates.length,
+      keys: keys.map((k) => describePublicKey(k.publicKey)),
+      problems,
+      report,
+      comparison: { policy: other, report: judge(other) },
+      ...(msg.crlPem?.trim() ? { crls: crls.length } : {}),
+    };
+  }
+
+  /** CRLs of a CRL box; what cannot be used goes to `problems`. */
+  function readCrls(pem: string | undefined, problems: string[]): Uint8Array[] {
+    if (!pem?.trim()) return [];
+    const cb = parseCrlBundle(pem);
+    problems.push(...cb.problems.map((p) => `CRL box: ${p}`));
+    return cb.crls;
+  }
+
+  function reverify(msg: Extract<ToWorker, { type: 'verify' }>): FromWorker {
+    const problems: string[] = [];
+    const crls = readCrls(msg.crlPem, problems);
     const report = verifyChain({
-      chain: bundle.certificates,
-      anchors,
-      host: purpose === 'server' ? msg.host || undefined : undefined,
-      purpose,
-      at: msg.at ? new Date(msg.at) : undefined,
+      chain: msg.chain,
+      anchors: msg.anchors,
+      purpose: msg.purpose,
+      policy: msg.policy,
+      ...(msg.at ? { at: new Date(msg.at) } : {}),
+      ...(msg.host !== undefined ? { host: msg.host } : {}),
+      ...(msg.keyExchange ? { keyExchange: msg.keyExchange } : {}),
+      ...(crls.length ? { crls } : {}),
+      ...(msg.email ? { email: msg.email } : {}),
     });
-    return { certificates: bundle.certificates.length, keys: keys.map((k) => describePublicKey(k.publicKey)), problems, report };
+    return { type: 'verified', id: msg.id, report };
+  }
+
+  /** The last capture opened (a connection picker asks for others), and the last trust store built. */
+  let lastCapture: OpenedCapture | undefined;
+  let lastTrust: { pem: string; store: TrustStore } | undefined;
+
+  function captureView(c: OpenedCapture, connection: number | undefined): CaptureView {
+    const n = c.connections.length === 0 ? null : Math.min(Math.max(1, connection ?? 1), c.connections.length);
+    const events = n === null ? [] : c.events(n);
+    return {
+      format: c.format,
+      packets: c.packets,
+      connections: c.connections,
+      problems: c.problems,
+      keyLog: c.keyLog,
+      connection: n,
+      events,
+      summary: captureSummary(events),
+    };
+  }
+
+  function openCaptureCommand(msg: Extract<ToWorker, { type: 'open-capture' }>): CaptureView {
+    let trust: TrustStore | undefined;
+    if (msg.trustPem) {
+      if (lastTrust?.pem !== msg.trustPem) lastTrust = { pem: msg.trustPem, store: createTrustStore(parsePemBundle(msg.trustPem).certificates) };
+      trust = lastTrust.store;
+    }
+    lastCapture = openCapture(msg.capture, { ...(msg.keyLog ? { keyLog: msg.keyLog } : {}), ...(trust ? { trust } : {}), ...(msg.trustName ? { trustName: msg.trustName } : {}) });
+    return captureView(lastCapture, msg.connection);
   }
 
   port.onmessage = (ev) => {
@@ -150,6 +237,24 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
           return;
         case 'inspect-pem':
           port.postMessage({ type: 'pem', id: msg.id, result: inspect(msg) });
+          return;
+        case 'open-capture': {
+          const t0 = performance.now();
+          const result = openCaptureCommand(msg);
+          port.postMessage({ type: 'capture', id: msg.id, result, ms: performance.now() - t0 });
+          return;
+        }
+        case 'capture-connection': {
+          if (!lastCapture) throw new Error('no capture is open');
+          const t0 = performance.now();
+          port.postMessage({ type: 'capture', id: msg.id, result: captureView(lastCapture, msg.connection), ms: performance.now() - t0 });
+          return;
+        }
+        case 'verify':
+          port.postMessage(reverify(msg));
+          return;
+        case 'prepare':
+          prepare(msg);
           return;
         case 'live':
           live(msg);

@@ -32,7 +32,9 @@ root() {
 issue() {
   local name=$1 issuer=$2 days=$3 ext=$4 digest=${5:--sha256}; shift 5 || shift $#
   printf '%s\n' "$ext" > "$name.ext"
-  openssl req -new -key "$name.key" -subj "${SUBJ:-/O=TLS Lab Corpus/CN=$name}" -out "$name.csr"
+  # A leaf's CN is a copy of its first DNS SAN (CABF BR §7.1.4.3), so the corpus is valid under webpki too.
+  local cn; cn=$(printf '%s\n' "$ext" | sed -n 's/^subjectAltName=\(.*,\)\{0,1\}DNS:\([^,]*\).*/\2/p' | head -1)
+  openssl req -new -key "$name.key" -subj "${SUBJ:-/O=TLS Lab Corpus/CN=${cn:-$name}}" -out "$name.csr"
   openssl x509 -req -in "$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" -CAcreateserial -days "$days" \
     "$digest" "$@" -extfile "$name.ext" -out "$name.pem" 2>&1 | grep -v "^Certificate request self-signature ok\|^subject=" >&2 || true
   [ -s "$name.pem" ] || { echo "failed to issue $name" >&2; exit 1; }

@@ -1,0 +1,127 @@
+/**
+ * Integers for RSA over JavaScript bigint (RFC 8017 §4): OS2IP / I2OSP, modular exponentiation
+ * and inverse, Miller–Rabin. Provider-independent; the noble provider's RSA runs on these.
+ * Not constant-time (see rsa.ts).
+ */
+import type { Rng } from './rng';
+
+/** Big-endian bytes → bigint (OS2IP, RFC 8017 §4.2). */
+export function os2ip(b: Uint8Array): bigint {
+  let hex = '';
+  for (const x of b) hex += x.toString(16).padStart(2, '0');
+  return hex.length === 0 ? 0n : BigInt('0x' + hex);
+}
+
+/** bigint → big-endian bytes of exactly `len` (I2OSP, RFC 8017 §4.1). Throws if too large. */
+export function i2osp(x: bigint, len: number): Uint8Array {
+  if (x < 0n) throw new Error('I2OSP: negative integer');
+  let hex = x.toString(16);
+  if (hex.length % 2) hex = '0' + hex;
+  if (hex.length / 2 > len) throw new Error(`I2OSP: integer too large for ${len} octets`);
+  const out = new Uint8Array(len);
+  const off = len - hex.length / 2;
+  for (let i = 0; i < hex.length / 2; i++) out[off + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Bit length of a non-negative bigint. */
+export function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+export const mod = (a: bigint, m: bigint): bigint => {
+  const r = a % m;
+  return r < 0n ? r + m : r;
+};
+
+/** base^exp mod m with a fixed 4-bit window (left to right). */
+export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
+  if (m === 1n) return 0n;
+  base = mod(base, m);
+  if (exp < 16n) {
+    let r = 1n;
+    for (let i = 0n; i < exp; i++) r = (r * base) % m;
+    return r;
+  }
+  const table: bigint[] = [1n, base];
+  for (let i = 2; i < 16; i++) table.push((table[i - 1]! * base) % m);
+  const hex = exp.toString(16);
+  let r = 1n;
+  for (let i = 0; i < hex.length; i++) {
+    if (i > 0) {
+      r = (r * r) % m;
+      r = (r * r) % m;
+      r = (r * r) % m;
+      r = (r * r) % m;
+    }
+    const w = parseInt(hex[i]!, 16);
+    if (w) r = (r * table[w]!) % m;
+  }
+  return r;
+}
+
+/** Modular inverse by the extended Euclidean algorithm. Throws if not invertible. */
+export function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [mod(a, m), m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new Error('modInverse: not invertible');
+  return mod(oldS, m);
+}
+
+export function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primes
+
+/** The primes below 20000 (trial division and the key-generation sieve). */
+export const SMALL_PRIMES: number[] = (() => {
+  const limit = 20000;
+  const sieve = new Uint8Array(limit);
+  const out: number[] = [];
+  for (let i = 2; i < limit; i++) {
+    if (sieve[i]) continue;
+    out.push(i);
+    for (let j = i * i; j < limit; j += i) sieve[j] = 1;
+  }
+  return out;
+})();
+
+/** Miller–Rabin with `rounds` bases drawn from `rng` (plus base 2). */
+export function millerRabin(n: bigint, rng: Rng, rounds = 8): boolean {
+  if (n < 2n) return false;
+  for (const p of SMALL_PRIMES.slice(0, 50)) {
+    const bp = BigInt(p);
+    if (n === bp) return true;
+    if (n % bp === 0n) return false;
+  }
+  let d = n - 1n;
+  let s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  const byteLen = Math.ceil(bitLength(n) / 8);
+  const witness = (a: bigint): boolean => {
+    let x = modPow(a, d, n);
+    if (x === 1n || x === n - 1n) return false;
+    for (let r = 1; r < s; r++) {
+      x = (x * x) % n;
+      if (x === n - 1n) return false;
+    }
+    return true; // composite
+  };
+  if (witness(2n)) return false;
+  for (let i = 0; i < rounds; i++) {
+    const a = 2n + (os2ip(rng(byteLen + 8)) % (n - 3n));
+    if (witness(a)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,104 @@
+/**
+ * The `noble` crypto provider: @noble/hashes, @noble/ciphers and @noble/curves in pure
+ * JavaScript, RSA over bigint (./bigint.ts). Runs in the browser, a Worker and Node; the
+ * engine's default. See ./provider.ts for the contract.
+ */
+import { gcm } from '@noble/ciphers/aes.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { p256, p384 } from '@noble/curves/nist.js';
+import { expand, extract } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { millerRabin, mod, modPow } from './bigint';
+import type { AeadName } from './cipher-suites';
+import type { CryptoProvider, EcCurve, HashAlgorithm, RsaPrivateNumbers } from './provider';
+
+const HASHES = { md5, sha1, sha224, sha256, sha384, sha512 } as const;
+const CURVES = { p256, p384 } as const;
+
+function aead(name: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array) {
+  return name === 'CHACHA20-POLY1305' ? chacha20poly1305(key, nonce, aad) : gcm(key, nonce, aad);
+}
+
+function hashOf(alg: HashAlgorithm) {
+  return HASHES[alg];
+}
+
+export const nobleCryptoProvider: CryptoProvider = {
+  name: 'noble',
+
+  hash: (alg, data) => hashOf(alg)(data),
+  hmac: (alg, key, data) => hmac(hashOf(alg), key, data),
+  hkdfExtract: (alg, salt, ikm) => extract(hashOf(alg), ikm, salt),
+  hkdfExpand: (alg, prk, info, length) => expand(hashOf(alg), prk, info, length),
+
+  aeadSeal: (name, key, nonce, aad, plaintext) => aead(name, key, nonce, aad).encrypt(plaintext),
+  aeadOpen(name, key, nonce, aad, sealed) {
+    try {
+      return aead(name, key, nonce, aad).decrypt(sealed);
+    } catch {
+      return null;
+    }
+  },
+
+  x25519PublicKey: (privateKey) => x25519.getPublicKey(privateKey),
+  x25519SharedSecret(privateKey, peerPublic) {
+    try {
+      return x25519.getSharedSecret(privateKey, peerPublic);
+    } catch {
+      // noble refuses a low-order point itself (its result would be all zeros).
+      return new Uint8Array(32);
+    }
+  },
+
+  ecPublicKey: (curve, d) => CURVES[curve].getPublicKey(d, false),
+  ecPointDecode: (curve, point) => CURVES[curve].Point.fromBytes(point).toBytes(false),
+  ecdhSharedSecret(curve: EcCurve, d, peerPoint) {
+    CURVES[curve].Point.fromBytes(peerPoint).assertValidity();
+    return CURVES[curve].getSharedSecret(d, peerPoint, true).slice(1);
+  },
+  ecdsaSign(curve, d, hashAlg, message, extraEntropy) {
+    // prehash: false — we hash ourselves (X.509 may pair SHA-384 with P-256); noble truncates.
+    // lowS: false — standard ECDSA (OpenSSL neither produces nor requires low-S).
+    return CURVES[curve].sign(hashOf(hashAlg)(message), d, { prehash: false, format: 'der', lowS: false, extraEntropy });
+  },
+  ecdsaVerify(curve, point, hashAlg, message, derSignature) {
+    try {
+      return CURVES[curve].verify(derSignature, hashOf(hashAlg)(message), point, { prehash: false, format: 'der', lowS: false });
+    } catch {
+      return false;
+    }
+  },
+
+  ed25519PublicKey: (seed) => ed25519.getPublicKey(seed),
+  ed25519Sign: (seed, message) => ed25519.sign(message, seed),
+  ed25519Verify(publicKey, message, signature) {
+    try {
+      return ed25519.verify(signature, message, publicKey, { zip215: false });
+    } catch {
+      return false;
+    }
+  },
+
+  rsaPublic: (key, m) => modPow(m, key.e, key.n),
+  rsaPrivate(key: RsaPrivateNumbers, c) {
+    // RFC 8017 §5.1.2 2.b: the Chinese Remainder Theorem.
+    const m1 = modPow(c, key.dp, key.p);
+    const m2 = modPow(c, key.dq, key.q);
+    const h = mod(key.qi * (m1 - m2), key.p);
+    return m2 + h * key.q;
+  },
+  isProbablePrime(candidate, rng, rounds) {
+    // Fermat base 2 first (cheap rejection), then Miller–Rabin.
+    if (modPow(2n, candidate - 1n, candidate) !== 1n) return false;
+    return millerRabin(candidate, rng, rounds);
+  },
+
+  randomBytes(n) {
+    const out = new Uint8Array(n);
+    for (let o = 0; o < n; o += 65536) crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
+    return out;
+  },
+};
