@@ -25,8 +25,8 @@
 import { equalBytes, toHex } from '../codec/hex';
 import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
-import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
+import type { PrivateKey, PublicKey } from '../crypto/keys';
+import { signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
 import { pickOfferedTls12, schemesForKeyTls12, signTls12, tls12SchemeCode, tls12SchemeFitsKey, type Tls12SchemeName } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
 import { GROUPS, HandshakeType, nameOf } from '../msgs/enums';

@@ -24,7 +24,7 @@
 import { equalBytes, toHex } from '../codec/hex';
 import type { GroupName, ServerConfig } from '../config';
 import { computeSharedSecret, generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
-import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
+import type { PrivateKey, PublicKey } from '../crypto/keys';
 import { SIGNATURE_SCHEMES, SIGNATURE_SCHEME_CODES, signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
 import { schemesForKeyTls12, signTls12, tls12SchemeCode, type Tls12SchemeName } from '../tls12/signing';
 import { assertNever, TlsError } from '../errors';
