@@ -7,16 +7,11 @@ import { keyLogText } from '@tlslab/engine/keylog';
 import { runToPcapng } from '@tlslab/engine/pcap';
 import { useAppStore } from '../store';
 import { scenarioFileName } from '../store/url';
+import { download } from '../diagram/export';
 
-function download(name: string, data: Uint8Array | string, type: string): void {
-  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** Saves `data` as a file (through the diagram export's one download helper). */
+function save(name: string, data: Uint8Array | string, type: string): void {
+  download(name, new Blob([data as BlobPart], { type }));
 }
 
 export function ExportRun() {
@@ -31,10 +26,10 @@ export function ExportRun() {
       <p className="small">
         Open this run in Wireshark: the capture holds all {records} records (as TCP to port 443) and the key log, so it opens
         decrypted.{' '}
-        <button type="button" onClick={() => download(`${base}.pcapng`, runToPcapng(run.events), 'application/octet-stream')}>
+        <button type="button" onClick={() => save(`${base}.pcapng`, runToPcapng(run.events), 'application/octet-stream')}>
           Download capture (.pcapng)
         </button>{' '}
-        <button type="button" disabled={!keyLog} onClick={() => download(`${base}.keylog`, keyLog, 'text/plain')}>
+        <button type="button" disabled={!keyLog} onClick={() => save(`${base}.keylog`, keyLog, 'text/plain')}>
           Download key log
         </button>
       </p>
