@@ -18,6 +18,36 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
+    // Layers (README "Layout"): lower layers never import the endpoints, the server never
+    // imports the client (nor the client the server), and only crypto/ touches @noble/*.
+    files: ['packages/engine/src/**/*.ts'],
+    ignores: ['packages/engine/src/crypto/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@noble/*'], message: 'Only crypto/ imports @noble/*: go through crypto/.' }] }],
+    },
+  },
+  {
+    files: ['packages/engine/src/{codec,msgs,record,crypto,handshake,pki}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*: go through crypto/.' },
+        { group: ['**/client/*', '**/server/*', '**/session', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/engine/src/server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/*'], message: 'The server never imports the client: shared code goes in handshake/.' }, { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' }] }] },
+  },
+  {
+    files: ['packages/engine/src/client/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*'], message: 'The client never imports the server: shared code goes in handshake/.' }, { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' }] }] },
+  },
+  {
+    files: ['packages/engine/src/crypto/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/*', '**/server/*', '**/session', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' }] }] },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

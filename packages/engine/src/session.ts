@@ -7,8 +7,8 @@
  */
 import { utf8 } from './codec/hex';
 import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ResumptionTicket, ServerConfig } from './config';
-import { TLS13_SUITES } from './crypto/cipher-suites';
-import { TLS12_SUITES } from './tls12/suites';
+import { TLS13_SUITES } from './crypto/tls13-suites';
+import { TLS12_SUITES } from './crypto/tls12-suites';
 import type { PrivateKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
 import type { AppDataPhase, EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
@@ -288,7 +288,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (sc.fault === 'bad-signature') serverCfg.faults = ['tls13-bad-signature'];
   }
   if (sc.version === 'TLS 1.2') {
-    // TLS 1.2 faults the endpoints commit themselves (tls12/): inside records a MITM cannot rewrite.
+    // TLS 1.2 faults the endpoints commit themselves (client/tls12.ts, server/tls12.ts): inside records a MITM cannot rewrite.
     const clientFaults: EndpointFault[] = [];
     const serverFaults: EndpointFault[] = [];
     if (sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') {

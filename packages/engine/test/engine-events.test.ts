@@ -12,7 +12,7 @@ import { seededRng } from '../src/crypto/rng';
 import { createClient } from '../src/client/client';
 import { createServer } from '../src/server/server';
 import { generateDemoPki } from '../src/pki/demo';
-import { prf } from '../src/tls12/prf';
+import { prf } from '../src/crypto/prf';
 import type { TlsEventBody } from '../src/events';
 
 const AT = '2026-11-25T12:00:00Z';

@@ -27,7 +27,7 @@ import { seededRng } from '../src/crypto/rng';
 import { ALERT_CODES } from '../src/errors';
 import type { ProtectedRecordInfo, TlsEventBody, TlsVersionName } from '../src/events';
 import { aeadSeal } from '../src/crypto/aead';
-import type { AeadName } from '../src/crypto/cipher-suites';
+import type { AeadName } from '../src/crypto/tls13-suites';
 import { privateKeyFromPem } from '../src/pki/parse';
 import { makeOpensslPki, pemCertsToDer, type OpensslPki } from './interop-helpers';
 

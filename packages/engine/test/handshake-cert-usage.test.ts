@@ -17,7 +17,7 @@ import { buildCertificate, type CertificateSpec, type NameSpec } from '../src/pk
 type KeyUsageType = NonNullable<CertificateSpec['keyUsage']>[number];
 import { demoKey } from '../src/pki/demo';
 import { OID } from '../src/pki/parse';
-import { certError, verifyPeerChain } from '../src/tls12/peer-cert';
+import { certError, verifyPeerChain } from '../src/handshake/peer-cert';
 import type { HandshakeIo } from '../src/record/connection';
 import { createClient } from '../src/client/client';
 import { createServer } from '../src/server/server';

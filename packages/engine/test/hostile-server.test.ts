@@ -10,7 +10,7 @@ import type { ServerKeyType } from '../src/crypto/keys';
 import { ecdsaVerify } from '../src/crypto/signature';
 import { rsaVerifyPkcs1v15, type HashName } from '../src/crypto/rsa';
 import type { TlsEventBody } from '../src/events';
-import { serverKeyExchangeSignedContent } from '../src/tls12/msgs';
+import { serverKeyExchangeSignedContent } from '../src/msgs/tls12';
 import { makePair, pki } from './tls13-helpers';
 import { editedClientHello, TLS12_ONLY, type ClientHello } from './last-alerts-helpers';
 

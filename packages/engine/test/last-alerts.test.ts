@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { concatBytes, utf8 } from '../src/codec/hex';
 import type { ClientConfig, ServerConfig } from '../src/config';
-import { TLS13_SUITES } from '../src/crypto/cipher-suites';
+import { TLS13_SUITES } from '../src/crypto/tls13-suites';
 import type { TlsEventBody } from '../src/events';
 import { encodeHandshake } from '../src/msgs/handshake';
-import { Protection13 } from '../src/record/protection';
-import { Tls12RecordProtection } from '../src/tls12/record';
-import { TLS12_SUITES } from '../src/tls12/suites';
+import { Protection13 } from '../src/record/tls13';
+import { Tls12RecordProtection } from '../src/record/tls12';
+import { TLS12_SUITES } from '../src/crypto/tls12-suites';
 import { handshake, makePair, pki, pump, type Pair } from './tls13-helpers';
 import { decodeRecordMessage, editedClientHello, hsMsg, rec, sealAs, BOTH, TLS12_ONLY, type ClientHello, type ServerHello } from './last-alerts-helpers';
 

@@ -24,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../src/codec/hex';
 import type { ClientConfig, ResumptionTicket, ServerConfig } from '../src/config';
 import type { TlsEventBody } from '../src/events';
-import type { RecordProtection } from '../src/record/protection';
+import type { RecordProtection } from '../src/record/tls13';
 import type { TlsClient } from '../src/client/client';
 import type { TlsServer } from '../src/server/server';
 import { handshake, makePair, pki, type Pair } from './tls13-helpers';

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import vectors from './vectors/rfc8448.json';
 import { fromHex, toHex } from '../src/codec/hex';
-import { KeySchedule, type SecretReport } from '../src/crypto/key-schedule';
+import { KeySchedule, type SecretReport } from '../src/crypto/tls13-key-schedule';
 import { Transcript } from '../src/crypto/transcript';
 import { computeSharedSecret, generateKeyShare } from '../src/crypto/ecdhe';
-import { suite13ByName } from '../src/crypto/cipher-suites';
-import { Protection13 } from '../src/record/protection';
+import { suite13ByName } from '../src/crypto/tls13-suites';
+import { Protection13 } from '../src/record/tls13';
 import { decodeHandshake, encodeHandshake } from '../src/msgs/handshake';
 import { ContentType } from '../src/msgs/enums';
 

@@ -1,7 +1,7 @@
 /** The dependency-free name lists in scenario.ts must offer exactly what the engine implements. */
 import { describe, expect, it } from 'vitest';
-import { TLS13_SUITES } from '../src/crypto/cipher-suites';
-import { TLS12_SUITES } from '../src/tls12/suites';
+import { TLS13_SUITES } from '../src/crypto/tls13-suites';
+import { TLS12_SUITES } from '../src/crypto/tls12-suites';
 import { TLS12_SUITE_NAMES, TLS13_SUITE_NAMES } from '../src/scenario';
 
 describe('scenario name lists', () => {

@@ -10,7 +10,7 @@ import { seededRng } from '../src/crypto/rng';
 import type { TlsEventBody } from '../src/events';
 import { generateDemoPki } from '../src/pki/demo';
 import { createServer, type TlsServer } from '../src/server/server';
-import { TLS12_SUITES, type Tls12Suite } from '../src/tls12/suites';
+import { TLS12_SUITES, type Tls12Suite } from '../src/crypto/tls12-suites';
 
 const AT = new Date('2026-11-25T12:00:00Z');
 const HOST = 'server.tlslab.test';

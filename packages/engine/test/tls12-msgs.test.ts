@@ -24,8 +24,8 @@ import {
   writeClientKeyExchange,
   writeFinished12,
   writeServerKeyExchangeEcdhe,
-} from '../src/tls12/msgs';
-import { decryptPremaster, encryptPremaster, makeRsaPremaster } from '../src/tls12/rsa-kx';
+} from '../src/msgs/tls12';
+import { decryptPremaster, encryptPremaster, makeRsaPremaster } from '../src/crypto/rsa-kx';
 
 function b64u(s: string): bigint {
   return BigInt('0x' + Buffer.from(s, 'base64url').toString('hex'));

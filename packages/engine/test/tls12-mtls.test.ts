@@ -8,7 +8,7 @@ import { seededRng } from '../src/crypto/rng';
 import type { TlsEventBody } from '../src/events';
 import { generateDemoPki } from '../src/pki/demo';
 import { createServer, type TlsServer } from '../src/server/server';
-import { subjectNameDer } from '../src/tls12/x509-name';
+import { subjectNameDer } from '../src/pki/x509-name';
 
 const AT = new Date('2026-11-25T12:00:00Z');
 const HOST = 'server.tlslab.test';

@@ -3,9 +3,9 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex, utf8 } from '../src/codec/hex';
 import type { TlsEventBody } from '../src/events';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, secretReporter } from '../src/tls12/key-schedule';
-import { prf } from '../src/tls12/prf';
-import { TLS12_SUITES, tls12SuiteByName, type PrfHash } from '../src/tls12/suites';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, secretReporter } from '../src/crypto/tls12-key-schedule';
+import { prf } from '../src/crypto/prf';
+import { TLS12_SUITES, tls12SuiteByName, type PrfHash } from '../src/crypto/tls12-suites';
 import vectors from './vectors/tls12-prf-vectors.json';
 
 /** P_hash written again with node:crypto, straight from RFC 5246 §5, as an independent check. */

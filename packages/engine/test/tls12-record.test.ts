@@ -3,8 +3,8 @@ import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex, utf8 } from '../src/codec/hex';
 import { TlsError, alertFor } from '../src/errors';
-import { additionalData, CONTENT_TYPE, Tls12RecordProtection } from '../src/tls12/record';
-import { TLS12_SUITES } from '../src/tls12/suites';
+import { additionalData, CONTENT_TYPE, Tls12RecordProtection } from '../src/record/tls12';
+import { TLS12_SUITES } from '../src/crypto/tls12-suites';
 
 function pair(suiteIndex: number) {
   const suite = TLS12_SUITES[suiteIndex]!;

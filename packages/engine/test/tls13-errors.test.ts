@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../src/codec/hex';
 import { aeadSeal } from '../src/crypto/aead';
-import { suite13ByName } from '../src/crypto/cipher-suites';
+import { suite13ByName } from '../src/crypto/tls13-suites';
 import type { TlsEventBody } from '../src/events';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../src/msgs/handshake';
 import type { Extension } from '../src/msgs/extensions';

@@ -12,10 +12,10 @@ import { Connection, type HandshakeIo } from '../record/connection';
 import { Transcript } from '../crypto/transcript';
 import { checkServerHello, makeOffer, type Offer, type ServerHelloMsg } from './hello';
 import { earlyDataPossible, encodeClientHello, onNewSessionTicket, preparePsk } from './resume';
-import { Protection13 } from '../record/protection';
+import { Protection13 } from '../record/tls13';
 import type { ResumptionTicket } from '../config';
+import { nextTrafficKeys } from '../handshake/tls13';
 import {
-  nextTrafficKeys,
   onCertificateRequest,
   onEncryptedExtensions,
   onHelloRetryRequest,

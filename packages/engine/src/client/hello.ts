@@ -5,12 +5,12 @@
  */
 import { equalBytes } from '../codec/hex';
 import type { ClientConfig, GroupName, ResumptionTicket } from '../config';
-import type { KeySchedule } from '../crypto/key-schedule';
-import type { Suite13 } from '../crypto/cipher-suites';
+import type { KeySchedule } from '../crypto/tls13-key-schedule';
+import type { Suite13 } from '../crypto/tls13-suites';
 import type { SignatureSchemeName } from '../crypto/keys';
 import { SIGNATURE_SCHEME_CODES, SIGNATURE_SCHEMES } from '../crypto/signature';
-import { TLS13_SUITES } from '../crypto/cipher-suites';
-import { TLS12_SUITES } from '../tls12/suites';
+import { TLS13_SUITES } from '../crypto/tls13-suites';
+import { TLS12_SUITES } from '../crypto/tls12-suites';
 import { drawPrivateKey, generateKeyShare, GROUP_CODES, type KeyShareKeys } from '../crypto/ecdhe';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
@@ -69,7 +69,7 @@ export function makeOffer(cfg: ClientConfig): Offer {
   const versions = (cfg.versions ?? ['TLS 1.3']).map(versionCode);
   const suiteNames = cfg.cipherSuites ?? [
     ...(versions.includes(TLS13) ? TLS13_SUITES.map((s) => s.name) : []),
-    // TLS 1.2 suites in tls12/suites.ts preference order (ECDHE first, RSA key transport last).
+    // TLS 1.2 suites in crypto/tls12-suites.ts preference order (ECDHE first, RSA key transport last).
     ...(versions.includes(TLS12) ? TLS12_SUITES.map((s) => s.name) : []),
   ];
   const suites = suiteNames.map((n) => {

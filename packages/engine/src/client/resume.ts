@@ -10,9 +10,9 @@
  */
 import { concatBytes } from '../codec/hex';
 import type { ClientConfig, ResumptionTicket } from '../config';
-import { suite13ByName, TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
+import { suite13ByName, TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
 import { hash } from '../crypto/hash';
-import { KeySchedule } from '../crypto/key-schedule';
+import { KeySchedule } from '../crypto/tls13-key-schedule';
 import { TlsError } from '../errors';
 import { CIPHER_SUITES, nameOf } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';

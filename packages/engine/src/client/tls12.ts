@@ -27,21 +27,21 @@ import type { ClientConfig, GroupName } from '../config';
 import { computeSharedSecret, generateKeyShare, groupByCode } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey } from '../crypto/keys';
 import { signatureSchemeFromCode, schemeFitsKeyTls12, verifyTls12 } from '../crypto/signature';
-import { pickOfferedTls12, schemesForKeyTls12, signTls12, tls12SchemeCode, tls12SchemeFitsKey, type Tls12SchemeName } from '../tls12/signing';
+import { pickOfferedTls12, schemesForKeyTls12, signTls12, tls12SchemeCode, tls12SchemeFitsKey, type Tls12SchemeName } from '../crypto/tls12-signing';
 import { assertNever, TlsError } from '../errors';
 import { GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { findExt, type Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
-import { encodeHandshake12, type Tls12Message } from '../tls12/handshake';
-import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../tls12/flow';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../tls12/key-schedule';
-import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../tls12/msgs';
-import { verifyPeerChain } from '../tls12/peer-cert';
-import { digest } from '../tls12/prf';
-import { Tls12RecordProtection } from '../tls12/record';
-import { encryptPremaster, makeRsaPremaster } from '../tls12/rsa-kx';
-import { suiteAcceptsKey, tls12SuiteByCode, type Tls12Suite } from '../tls12/suites';
+import { encodeHandshake12, type Tls12Message } from '../msgs/handshake12';
+import { expectMessage, StepFlow, transcriptBytes, unexpectedInput, type Tls12Flow, type Tls12Input } from '../handshake/flow';
+import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../crypto/tls12-key-schedule';
+import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../msgs/tls12';
+import { verifyPeerChain } from '../handshake/peer-cert';
+import { digest } from '../crypto/prf';
+import { Tls12RecordProtection } from '../record/tls12';
+import { encryptPremaster, makeRsaPremaster } from '../crypto/rsa-kx';
+import { suiteAcceptsKey, tls12SuiteByCode, type Tls12Suite } from '../crypto/tls12-suites';
 import { tls12HelloExtensions, type Offer, type ServerHelloMsg } from './hello';
 
 export interface Tls12ClientStart {
@@ -306,7 +306,7 @@ function chooseClientCert(hs: Hs, request: CertificateRequest12): { chain: Uint8
     hs.io.note(`our ${key.type} client certificate is not among the requested certificate_types; sending none`, 'RFC 5246 §7.4.6');
     return undefined;
   }
-  // TLS 1.2: an ECDSA key signs with any hash the server lists for ECDSA (tls12/signing.ts).
+  // TLS 1.2: an ECDSA key signs with any hash the server lists for ECDSA (crypto/tls12-signing.ts).
   const mine = (hs.config.signatureSchemes ?? schemesForKeyTls12(key.publicKey)).filter((s) => tls12SchemeFitsKey(s, key.publicKey));
   // In TLS 1.2, PKCS#1 v1.5 is the interoperable choice for RSA CertificateVerify; prefer what the server lists first.
   const scheme = pickOfferedTls12(request.signatureAlgorithms, mine);

@@ -10,22 +10,23 @@
  * Resumed (RFC 8446 §2.2, the server accepted our ticket's PSK): ExpectServerHello →
  * ExpectEncryptedExtensions → ExpectFinished → Connected — no certificate messages.
  */
-import { concatBytes, equalBytes, utf8 } from '../codec/hex';
-import type { ClientConfig, GroupName } from '../config';
-import { suite13ByCode, type Suite13 } from '../crypto/cipher-suites';
-import { computeSharedSecret, generateKeyShare, groupByCode, GROUP_CODES } from '../crypto/ecdhe';
+import { equalBytes } from '../codec/hex';
+import type { ClientConfig } from '../config';
+import { suite13ByCode, type Suite13 } from '../crypto/tls13-suites';
+import { generateKeyShare, groupByCode, GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen } from '../crypto/hash';
-import { KeySchedule } from '../crypto/key-schedule';
+import { KeySchedule } from '../crypto/tls13-key-schedule';
 import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
-import { schemeMatchesKey, schemesForKey, sign, signatureSchemeFromCode, verify, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
+import { schemesForKey, sign, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
 import { Transcript } from '../crypto/transcript';
 import { TlsError } from '../errors';
-import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, nameOf, SIGNATURE_SCHEMES } from '../msgs/enums';
+import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, nameOf } from '../msgs/enums';
 import { extensionCode, findExt } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
-import { Protection13 } from '../record/protection';
-import { verifyPeerChain } from '../tls12/peer-cert';
+import { Protection13 } from '../record/tls13';
+import { verifyPeerChain } from '../handshake/peer-cert';
+import { certificateVerifyContent, checkCertificateVerify, ecdheSharedSecret, CLIENT_CV_CONTEXT, SERVER_CV_CONTEXT, tls13Scheme, type AppSecrets13 } from '../handshake/tls13';
 import { type Offer, type ServerHelloMsg } from './hello';
 import { encodeClientHello, pskAfterRetry } from './resume';
 
@@ -57,18 +58,6 @@ export type ClientState13 =
   | { name: 'ExpectFinished'; hs: Hs13 }
   | { name: 'Connected'; app: AppSecrets13 };
 
-/** Post-handshake: what a KeyUpdate needs. */
-export interface AppSecrets13 {
-  suite: Suite13;
-  ks: KeySchedule;
-  clientSecret: Uint8Array;
-  serverSecret: Uint8Array;
-  clientGeneration: number;
-  serverGeneration: number;
-  /** For the PSKs of NewSessionTickets (RFC 8446 §4.6.1). */
-  resumptionMasterSecret?: Uint8Array;
-  alpn?: string;
-}
 
 /** What the client carries between ClientHello and ServerHello. */
 export interface HelloState {
@@ -79,37 +68,6 @@ export interface HelloState {
   ccsSent: boolean;
 }
 
-const SERVER_CV_CONTEXT = 'TLS 1.3, server CertificateVerify';
-const CLIENT_CV_CONTEXT = 'TLS 1.3, client CertificateVerify';
-
-/** The content covered by a CertificateVerify signature (RFC 8446 §4.4.3). */
-export function certificateVerifyContent(context: string, transcriptHash: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array(64).fill(0x20), utf8.encode(context), new Uint8Array([0]), transcriptHash);
-}
-
-/** The (EC)DHE shared secret (RFC 8446 §7.4) from our private key and the peer's key_share, reported as a secret. */
-export function ecdheSharedSecret(io: HandshakeIo, group: GroupName, ourPrivate: Uint8Array, peerShare: Uint8Array): Uint8Array {
-  const shared = computeSharedSecret(group, ourPrivate, peerShare);
-  const peer = io.side === 'client' ? 'server' : 'client';
-  io.secret({
-    name: 'ecdhe_shared_secret',
-    value: shared,
-    formula: `${group === 'x25519' ? 'X25519' : 'ECDH-P256 (x-coordinate)'}(${io.side} private key, ${peer} key_share)`,
-    inputs: [
-      { name: `${io.side} private key`, value: ourPrivate },
-      { name: `${peer} key_exchange`, value: peerShare },
-    ],
-    rfc: 'RFC 8446 §7.4',
-    stage: 'handshake',
-    parents: [],
-  });
-  return shared;
-}
-
-/** TLS 1.3 forbids PKCS#1 v1.5 in CertificateVerify (RFC 8446 §4.4.3). */
-export function tls13Scheme(s: SignatureSchemeName): boolean {
-  return !s.startsWith('rsa_pkcs1');
-}
 
 /**
  * HelloRetryRequest (RFC 8446 §4.1.4): check it, replace ClientHello1 in the transcript by
@@ -316,29 +274,6 @@ export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13
   return { name: 'ExpectCertificateVerify', hs, leafKey };
 }
 
-/** Verifies a CertificateVerify from the peer (RFC 8446 §4.4.3). */
-export function checkCertificateVerify(
-  io: HandshakeIo,
-  transcript: Transcript,
-  suite: Suite13,
-  m: Extract<EncodedMessage['msg'], { type: 'CertificateVerify' }>,
-  leafKey: PublicKey,
-  offered: readonly number[],
-  context: string,
-): SignatureSchemeName {
-  const scheme = signatureSchemeFromCode(m.scheme);
-  // RFC 8446 §4.4.3: the scheme must be one offered in signature_algorithms and fit the key.
-  if (!scheme || !offered.includes(m.scheme) || !tls13Scheme(scheme)) {
-    throw new TlsError('PeerIllegalParameter', `CertificateVerify uses ${nameOf(SIGNATURE_SCHEMES, m.scheme)}, which was not offered for TLS 1.3`);
-  }
-  if (!schemeMatchesKey(scheme, leafKey)) throw new TlsError('PeerIllegalParameter', `CertificateVerify scheme ${scheme} does not match the ${leafKey.type} certificate key`);
-  const th = transcript.hash(suite.hash);
-  const content = certificateVerifyContent(context, th);
-  const ok = timed(io, `CertificateVerify ${scheme} verification`, () => verify(scheme, leafKey, content, m.signature));
-  // RFC 8446 §4.4.3: a signature that does not verify is a decrypt_error.
-  if (!ok) throw new TlsError('PeerBadSignature', `CertificateVerify ${scheme} signature does not verify`);
-  return scheme;
-}
 
 export function onServerCertificateVerify(io: HandshakeIo, offer: Offer, st: Extract<ClientState13, { name: 'ExpectCertificateVerify' }>, enc: EncodedMessage): ClientState13 {
   const m = expectMessage(enc, 'CertificateVerify');
@@ -424,16 +359,3 @@ function sendClientCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13): vo
     hs.transcript.add(cv.bytes);
   }
 }
-
-/** KeyUpdate (RFC 8446 §4.6.3), either side: next read secret; answer if asked. */
-export function nextTrafficKeys(app: AppSecrets13, which: 'client' | 'server'): Protection13 {
-  const cur = which === 'client' ? app.clientSecret : app.serverSecret;
-  const gen = which === 'client' ? app.clientGeneration++ : app.serverGeneration++;
-  const next = app.ks.nextApplicationSecret(cur, `${which}_application_traffic_secret_${gen}`, `${which}_application_traffic_secret_${gen + 1}`);
-  if (which === 'client') app.clientSecret = next;
-  else app.serverSecret = next;
-  const k = app.ks.trafficKeys(next, `${which}_application_traffic_secret_${gen + 1}`, `${which}_application`, app.suite.keyLen, app.suite.ivLen);
-  return new Protection13(app.suite, k.key, k.iv, `${which}_application_traffic_secret_${gen + 1}`);
-}
-
-export { SERVER_CV_CONTEXT, CLIENT_CV_CONTEXT };

@@ -2,7 +2,7 @@
  * AEAD ciphers (RFC 5116), from the crypto provider: AES-GCM and ChaCha20-Poly1305 (RFC 8439).
  * Output of seal is ciphertext ‖ 16-byte tag; open returns null when authentication fails.
  */
-import type { AeadName } from './cipher-suites';
+import type { AeadName } from './tls13-suites';
 import { cryptoProvider } from './provider';
 
 export const TAG_LEN = 16;

@@ -12,7 +12,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { millerRabin, mod, modPow } from './bigint';
-import type { AeadName } from './cipher-suites';
+import type { AeadName } from './tls13-suites';
 import type { CryptoProvider, EcCurve, HashAlgorithm, RsaPrivateNumbers } from './provider';
 
 const HASHES = { md5, sha1, sha224, sha256, sha384, sha512 } as const;

@@ -18,7 +18,7 @@
  *   import { nodeCryptoProvider } from '@tlslab/engine/crypto/node';
  *   installCryptoProvider(nodeCryptoProvider);
  */
-import type { AeadName } from './cipher-suites';
+import type { AeadName } from './tls13-suites';
 import { nobleCryptoProvider } from './provider-noble';
 
 /** Every hash a provider computes (md5 / sha1 only to recognise and reject weak certificates). */

@@ -1,7 +1,7 @@
 /**
  * TLS 1.3 handshake messages (RFC 8446 §4): typed values, and their reading and writing
  * through the annotated codec. Handshake framing (`msg_type ‖ uint24 length ‖ body`) is
- * shared with TLS 1.2; the TLS 1.2 bodies live in tls12/.
+ * shared with TLS 1.2; the TLS 1.2 bodies live in msgs/tls12.ts and msgs/handshake12.ts.
  */
 import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';

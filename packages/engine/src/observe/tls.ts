@@ -1,8 +1,8 @@
 /**
  * A passive TLS observer: the two byte streams of a captured connection (and, when there is
  * one, the NSS key log) become the same events our endpoints emit — every record with its
- * ByteSpans, each handshake message of either version decoded by the wire codecs (msgs/,
- * tls12/), alerts, application data, the peer's certificate chain verified like our client
+ * ByteSpans, each handshake message of either version decoded by the wire codecs
+ * (msgs/), alerts, application data, the peer's certificate chain verified like our client
  * would, and with the key log the records decrypted, the keys derived, and each Finished
  * checked against the transcript.
  *
@@ -17,26 +17,26 @@ import { concatBytes, equalBytes, toHex } from '../codec/hex';
 import { alertName } from '../errors';
 import type { AppDataPhase, DerivationInput, Side, TlsEvent, TlsEventBody, TlsVersionName } from '../events';
 import { hash as hashBytes, type HashName } from '../crypto/hash';
-import { suite13ByCode, TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
-import { KeySchedule, type SecretReport } from '../crypto/key-schedule';
+import { suite13ByCode, TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
+import { KeySchedule, type SecretReport } from '../crypto/tls13-key-schedule';
 import { CIPHER_SUITES, CONTENT_TYPES, ContentType, GROUPS, HANDSHAKE_TYPES, HandshakeType, nameOf, VERSIONS } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';
 import { decodeHandshake, type HandshakeFrame, type HandshakeMessage } from '../msgs/handshake';
 import { RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { contentSpans, fragmentSpans } from '../record/content-spans';
-import { Protection13, type OpenedRecord } from '../record/protection';
-import { citeTls12Hello, decodeHandshake12, type Tls12Message } from '../tls12/handshake';
-import { deriveKeyBlock, finishedVerifyData } from '../tls12/key-schedule';
-import { digest } from '../tls12/prf';
-import { Tls12RecordProtection } from '../tls12/record';
-import { tls12SuiteByCode, type Tls12Suite } from '../tls12/suites';
+import { Protection13, type OpenedRecord } from '../record/tls13';
+import { citeTls12Hello, decodeHandshake12, type Tls12Message } from '../msgs/handshake12';
+import { deriveKeyBlock, finishedVerifyData } from '../crypto/tls12-key-schedule';
+import { digest } from '../crypto/prf';
+import { Tls12RecordProtection } from '../record/tls12';
+import { tls12SuiteByCode, type Tls12Suite } from '../crypto/tls12-suites';
 import { verifyChain, type TrustStore } from '../pki/verify';
 import type { ParsedKeyLog } from '../keylog';
 import { parseCertificate } from '../pki/parse';
 import type { PublicKey } from '../crypto/keys';
 import { schemeMatchesKey, signatureSchemeFromCode, verify, verifyTls12 } from '../crypto/signature';
-import { certificateVerifyContent } from '../client/tls13';
-import { serverKeyExchangeSignedContent } from '../tls12/msgs';
+import { certificateVerifyContent } from '../handshake/tls13';
+import { serverKeyExchangeSignedContent } from '../msgs/tls12';
 import { SIGNATURE_SCHEMES } from '../msgs/enums';
 import type { ByteStream } from './tcp';
 

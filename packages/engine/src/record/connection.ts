@@ -18,9 +18,9 @@ import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../m
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
-import { citeTls12Hello } from '../tls12/handshake';
-import { citeTls12Record } from '../tls12/record';
-import type { RecordProtection } from './protection';
+import { citeTls12Hello } from '../msgs/handshake12';
+import { citeTls12Record } from './tls12';
+import type { RecordProtection } from './tls13';
 
 /** Largest handshake message we accept (a long certificate chain fits easily). */
 export const MAX_HANDSHAKE_MESSAGE = 1 << 18;
@@ -29,7 +29,7 @@ export const MAX_HANDSHAKE_MESSAGE = 1 << 18;
 export type SidelessEvent = TlsEventBody extends infer T ? (T extends unknown ? Omit<T, 'side'> : never) : never;
 
 /**
- * What a handshake flow (TLS 1.3 here, TLS 1.2 in tls12/) may do to its connection: emit
+ * What a handshake flow (TLS 1.3 here, TLS 1.2 in client/tls12.ts and server/tls12.ts) may do to its connection: emit
  * events, queue and flush handshake messages, switch keys. Flows never touch bytes directly.
  */
 export interface HandshakeIo {

@@ -4,7 +4,7 @@
  * The TLS 1.3 flow continues in tls13.ts, the TLS 1.2 flow in tls12.ts.
  */
 import type { GroupName, ServerConfig } from '../config';
-import { TLS13_SUITES, type Suite13 } from '../crypto/cipher-suites';
+import { TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
 import { groupByCode, GROUP_CODES } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { schemesForKey, SIGNATURE_SCHEME_CODES } from '../crypto/signature';

@@ -7,7 +7,7 @@ import { assertNever, TlsError } from '../errors';
 import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { HandshakeType } from '../msgs/enums';
 import { Connection, type HandshakeIo } from '../record/connection';
-import { nextTrafficKeys } from '../client/tls13';
+import { nextTrafficKeys } from '../handshake/tls13';
 import { checkLegacyVersion, chooseVersion, type ClientHelloMsg } from './hello';
 import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, onEndOfEarlyData, type ServerState13 } from './tls13';
 import { continueTls12, type Tls12ServerFlow } from './tls12';

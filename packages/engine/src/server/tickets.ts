@@ -26,9 +26,9 @@
 import { concatBytes, equalBytes, toHex, utf8 } from '../codec/hex';
 import type { ServerConfig } from '../config';
 import { aeadOpen, aeadSeal } from '../crypto/aead';
-import { suite13ByCode, suite13ByName, type Suite13 } from '../crypto/cipher-suites';
+import { suite13ByCode, suite13ByName, type Suite13 } from '../crypto/tls13-suites';
 import { hash, hashLen } from '../crypto/hash';
-import { KeySchedule } from '../crypto/key-schedule';
+import { KeySchedule } from '../crypto/tls13-key-schedule';
 import { TlsError } from '../errors';
 import { findExt } from '../msgs/extensions';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../msgs/handshake';

@@ -14,18 +14,18 @@ import { equalBytes, toHex } from '../codec/hex';
 import type { ServerConfig } from '../config';
 import { generateKeyShare, GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen, hmac } from '../crypto/hash';
-import { subjectNameDer } from '../tls12/x509-name';
-import { KeySchedule } from '../crypto/key-schedule';
+import { subjectNameDer } from '../pki/x509-name';
+import { KeySchedule } from '../crypto/tls13-key-schedule';
 import type { PublicKey } from '../crypto/keys';
 import { sign, SIGNATURE_SCHEMES as SIG_LIST, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
 import { Transcript } from '../crypto/transcript';
-import type { Suite13 } from '../crypto/cipher-suites';
+import type { Suite13 } from '../crypto/tls13-suites';
 import { TlsError } from '../errors';
 import { HRR_RANDOM, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
-import { Protection13 } from '../record/protection';
+import { Protection13 } from '../record/tls13';
 import {
   certificateVerifyContent,
   checkCertificateVerify,
@@ -34,8 +34,8 @@ import {
   SERVER_CV_CONTEXT,
   tls13Scheme,
   type AppSecrets13,
-} from '../client/tls13';
-import { verifyPeerChain } from '../tls12/peer-cert';
+} from '../handshake/tls13';
+import { verifyPeerChain } from '../handshake/peer-cert';
 import { serverSigningKey, chooseParams13, type ClientHelloMsg, type Params13 } from './hello';
 import { ZERO_RTT_RECORD_MS, ZERO_RTT_WINDOW_MS } from './antireplay';
 import { choosePsk, offeredPsks, sendNewSessionTickets, type AcceptedPsk } from './tickets';

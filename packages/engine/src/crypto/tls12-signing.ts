@@ -9,11 +9,11 @@
  * offers only those gets handshake_failure. Verification of the peer's is crypto/signature.ts
  * `verifyTls12`.
  */
-import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
-import type { HashName } from '../crypto/rsa';
-import { rsaSignPkcs1v15 } from '../crypto/rsa';
-import { ecdsaSign, SIGNATURE_SCHEME_CODES, schemeFitsKeyTls12, schemeHash, schemesForKey, sign } from '../crypto/signature';
-import type { Rng } from '../crypto/rng';
+import type { PrivateKey, PublicKey, SignatureSchemeName } from './keys';
+import type { HashName } from './rsa';
+import { rsaSignPkcs1v15 } from './rsa';
+import { ecdsaSign, SIGNATURE_SCHEME_CODES, schemeFitsKeyTls12, schemeHash, schemesForKey, sign } from './signature';
+import type { Rng } from './rng';
 
 /** TLS 1.2 (hash, signature) pairs we sign with that have no TLS 1.3 scheme on our keys. */
 const TLS12_ONLY_PAIRS = {

@@ -11,7 +11,7 @@ import type { Reader } from '../codec/reader';
 import type { Writer } from '../codec/writer';
 import { concatBytes } from '../codec/hex';
 import { TlsError } from '../errors';
-import { describe, GROUPS, SIGNATURE_SCHEMES } from '../msgs/enums';
+import { describe, GROUPS, SIGNATURE_SCHEMES } from './enums';
 
 const RFC_ECC = 'RFC 8422 §5.4';
 

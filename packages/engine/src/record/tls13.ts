@@ -8,7 +8,7 @@
  *   additional_data = TLSCiphertext.opaque_type ‖ legacy_record_version ‖ length
  *
  * `RecordProtection` is the seam between the record layer and a version: TLS 1.3 is here,
- * TLS 1.2 AEAD (tls12/) implements the same interface.
+ * TLS 1.2 AEAD (record/tls12.ts) implements the same interface.
  */
 import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
@@ -17,8 +17,8 @@ import { contentSpans, fragmentSpans } from './content-spans';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
 import { aeadOpen, aeadSeal, TAG_LEN } from '../crypto/aead';
-import type { Suite13 } from '../crypto/cipher-suites';
-import { trafficKeyNames } from '../crypto/key-schedule';
+import type { Suite13 } from '../crypto/tls13-suites';
+import { trafficKeyNames } from '../crypto/tls13-key-schedule';
 import { CONTENT_TYPES, ContentType, describe, nameOf, TLS12 } from '../msgs/enums';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN } from '../msgs/record';
 

@@ -26,7 +26,7 @@
 import { concatBytes } from '../codec/hex';
 import type { DerivationInput, EventSink, Side } from '../events';
 import { hashLength, prf } from './prf';
-import type { PrfHash, Tls12Suite } from './suites';
+import type { PrfHash, Tls12Suite } from './tls12-suites';
 
 /** Reports one derived value; `undefined` means nobody is listening. */
 export type SecretReporter = ((name: string, value: Uint8Array, formula: string, inputs: DerivationInput[], rfc: string) => void) | undefined;

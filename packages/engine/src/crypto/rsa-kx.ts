@@ -10,9 +10,9 @@
  * any other key mismatch. The bigint RSA and the constant-flow decryption live in
  * crypto/rsa.ts; this file binds them to the TLS message.
  */
-import { rsaDecryptPremaster, rsaEncryptPkcs1v15, type RsaPrivateKey } from '../crypto/rsa';
-import type { PublicKey } from '../crypto/keys';
-import type { Rng } from '../crypto/rng';
+import { rsaDecryptPremaster, rsaEncryptPkcs1v15, type RsaPrivateKey } from './rsa';
+import type { PublicKey } from './keys';
+import type { Rng } from './rng';
 import { TlsError } from '../errors';
 
 export const PREMASTER_LENGTH = 48;

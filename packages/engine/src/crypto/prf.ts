@@ -10,8 +10,8 @@
  * *_SHA256 suites, SHA-384 for the *_SHA384 suites (RFC 5288 §3, RFC 5289 §3).
  */
 import { concatBytes, utf8 } from '../codec/hex';
-import { hash as hashOf, hmac, type HashName } from '../crypto/hash';
-import type { PrfHash } from './suites';
+import { hash as hashOf, hmac, type HashName } from './hash';
+import type { PrfHash } from './tls12-suites';
 
 /** The crypto/hash name of a PRF hash. */
 export function hashName(hash: PrfHash): HashName {

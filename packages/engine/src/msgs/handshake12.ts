@@ -1,15 +1,15 @@
 /**
  * TLS 1.2 handshake messages as typed values, framed as `msg_type ‖ uint24 length ‖ body`
  * (RFC 5246 §7.4). ClientHello and ServerHello have the same shape in both versions and use
- * msgs/handshake.ts; the bodies that exist only in TLS 1.2 (or differ) use tls12/msgs.ts.
+ * msgs/handshake.ts; the bodies that exist only in TLS 1.2 (or differ) use msgs/tls12.ts.
  */
 import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
 import { Writer } from '../codec/writer';
 import { toHex } from '../codec/hex';
 import { TlsError } from '../errors';
-import { GROUPS, HANDSHAKE_TYPES, HandshakeType, nameOf, SIGNATURE_SCHEMES } from '../msgs/enums';
-import { decodeHandshake, encodeHandshake, summarize, type HandshakeFrame, type HandshakeMessage } from '../msgs/handshake';
+import { GROUPS, HANDSHAKE_TYPES, HandshakeType, nameOf, SIGNATURE_SCHEMES } from './enums';
+import { decodeHandshake, encodeHandshake, summarize, type HandshakeFrame, type HandshakeMessage } from './handshake';
 import {
   readCertificate12,
   readCertificateRequest12,
@@ -29,7 +29,7 @@ import {
   type ClientKeyExchange,
   type DigitallySigned,
   type ServerKeyExchangeEcdhe,
-} from './msgs';
+} from './tls12';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 export type ServerHelloMsg = Extract<HandshakeMessage, { legacySessionIdEcho: Uint8Array }> & { type: 'ServerHello' };

@@ -6,8 +6,8 @@
  * the ECDHE ones), so the key block has no MAC keys (RFC 5246 §6.3 with mac_key_length 0).
  */
 import type { CipherSuiteName } from '../config';
-import type { AeadName } from '../crypto/cipher-suites';
-import type { PublicKey } from '../crypto/keys';
+import type { AeadName } from './tls13-suites';
+import type { PublicKey } from './keys';
 
 export type Tls12SuiteName = Extract<
   CipherSuiteName,

@@ -18,9 +18,9 @@ import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
 import { CONTENT_TYPES, describe, nameOf, VERSIONS } from '../msgs/enums';
-import { contentSpans } from '../record/content-spans';
-import type { OpenedRecord, RecordProtection, SealedRecord } from '../record/protection';
-import type { Tls12Suite } from './suites';
+import { contentSpans } from './content-spans';
+import type { OpenedRecord, RecordProtection, SealedRecord } from './tls13';
+import type { Tls12Suite } from '../crypto/tls12-suites';
 
 /** ContentType (RFC 5246 §6.2.1), the same table as TLS 1.3's. */
 export { ContentType as CONTENT_TYPE } from '../msgs/enums';
