@@ -45,6 +45,29 @@ export interface Tls12Flow {
   handleChangeCipherSpec(body: Uint8Array, recordId: string): void;
 }
 
+/**
+ * RFC 5246 §7.1: a ChangeCipherSpec message is the single byte 1; anything else (empty, two
+ * bytes, another value) is not one at all: unexpected_message (RFC 5246 §6.2.1 forbids
+ * zero-length change_cipher_spec fragments).
+ */
+export function checkChangeCipherSpec(body: Uint8Array): void {
+  if (body.length !== 1 || body[0] !== 1) {
+    throw new TlsError('PeerUnexpectedMessage', `a change_cipher_spec record of ${body.length} byte${body.length === 1 ? '' : 's'}${body.length === 1 ? ` (value ${body[0]})` : ''}: it must be the single byte 1 (RFC 5246 §7.1)`);
+  }
+}
+
+/**
+ * A TLS 1.2 handshake message arrives: its type must be one the state takes (checked before the
+ * body is parsed, RFC 5246 §7.4), it is decoded (ClientKeyExchange's format depends on the
+ * suite's key exchange) and reported as received in record `recordId`.
+ */
+export function receive12(io: HandshakeIo, frame: HandshakeFrame, state: string, expects: readonly number[], keyExchange: 'RSA' | 'ECDHE' | undefined, recordId: string): Tls12Input {
+  expectType(frame, state, expects);
+  const message = decodeHandshake12(frame, keyExchange);
+  io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
+  return { kind: 'handshake', message };
+}
+
 /** A flow over a closed union of states `S` and its `step` function. */
 export class StepFlow<S extends { name: string }> implements Tls12Flow {
   constructor(
@@ -74,19 +97,11 @@ export class StepFlow<S extends { name: string }> implements Tls12Flow {
   }
 
   handleHandshake(frame: HandshakeFrame, recordId: string): void {
-    expectType(frame, this.st.name, this.expects(this.st));
-    const message = decodeHandshake12(frame, this.keyExchange(this.st));
-    this.io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
-    this.go({ kind: 'handshake', message });
+    this.go(receive12(this.io, frame, this.st.name, this.expects(this.st), this.keyExchange(this.st), recordId));
   }
 
   handleChangeCipherSpec(body: Uint8Array, _recordId: string): void {
-    // RFC 5246 §7.1: the message consists of a single byte of value 1; anything else (empty,
-    // two bytes, another value) is not a ChangeCipherSpec message at all: unexpected_message
-    // (RFC 5246 §6.2.1 forbids zero-length change_cipher_spec fragments).
-    if (body.length !== 1 || body[0] !== 1) {
-      throw new TlsError('PeerUnexpectedMessage', `a change_cipher_spec record of ${body.length} byte${body.length === 1 ? '' : 's'}${body.length === 1 ? ` (value ${body[0]})` : ''}: it must be the single byte 1 (RFC 5246 §7.1)`);
-    }
+    checkChangeCipherSpec(body);
     this.go({ kind: 'change_cipher_spec' });
   }
 }
