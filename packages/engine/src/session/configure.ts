@@ -10,10 +10,16 @@ import { TLS13_SUITES } from '../crypto/tls13-suites';
 import { seededRng } from '../crypto/rng';
 import type { EventSink, TlsVersionName } from '../events';
 import type { Scenario } from '../scenario';
-import type { ClientCredentials, Note, ServerCredentials } from './credentials';
+import type { ClientCredentials, ServerCredentials } from './credentials';
+import type { Note } from './event-log';
 
 const TLS13_NAMES = TLS13_SUITES.map((s) => s.name);
 const TLS12_NAMES: CipherSuiteName[] = TLS12_SUITES.map((s) => s.name);
+
+/** The name the client asks for and checks its peer's certificate for: the host, unless the wrong-host fault changes it (RFC 6125 §6). */
+export function askedName(sc: Scenario, host: string): string {
+  return sc.fault === 'wrong-host' ? `wrong-host.${host}` : host;
+}
 
 /** What the two sides offer and accept. */
 export interface Offer {
@@ -47,7 +53,7 @@ export function offerOf(sc: Scenario, host: string, note: Note): Offer {
   } else if (sc.fault === 'downgrade') {
     note('client', 'The downgrade fault needs a TLS 1.3 run (a client and server that could have used TLS 1.3); this TLS 1.2 run is unaffected.');
   }
-  const serverName = sc.fault === 'wrong-host' ? `wrong-host.${host}` : host;
+  const serverName = askedName(sc, host);
   if (sc.fault === 'wrong-host') note('client', `Fault: the client asks for "${serverName}", a name the certificate does not hold.`);
   return { versions, ...(clientSuites ? { clientSuites } : {}), ...(serverSuites ? { serverSuites } : {}), serverName };
 }

@@ -10,11 +10,7 @@ import { generateDemoPki, type DemoPki } from '../pki/demo';
 import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual, type ParsedCertificate } from '../pki/parse';
 import { hostnameCheck } from '../pki/verify';
 import type { Scenario } from '../scenario';
-
-export type Note = (side: Side, text: string, rfc?: string) => void;
-
-/** A run's setup problem: the run stops with this error. */
-export type SetupError = { error: string };
+import type { Note, SetupError } from './event-log';
 
 /** The demo PKI of the run (RFC 5280 certificates for `host`, valid at `at` unless the fault expires them). */
 export function demoPki(sc: Scenario, host: string, at: Date): DemoPki {

@@ -32,6 +32,12 @@ export function createEventLog(forward?: (e: TlsEvent) => void): EventLog {
   };
 }
 
+/** A note from one side of the run (with the RFC that backs it). */
+export type Note = (side: Side, text: string, rfc?: string) => void;
+
+/** A run's setup problem: the run stops with this error (said as a note). */
+export type SetupError = { error: string };
+
 /** The endpoints of a run, once made (the sink asks them whether they are connected yet). */
 export type RunEndpoints = { client?: { readonly connected: boolean }; server?: { readonly connected: boolean } };
 

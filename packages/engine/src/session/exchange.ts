@@ -9,7 +9,7 @@ import { utf8 } from '../codec/hex';
 import type { TlsClient } from '../client/client';
 import type { TlsServer } from '../server/server';
 import type { Negotiated } from './summary';
-import type { Note } from './credentials';
+import type { Note } from './event-log';
 import type { Push } from './wire';
 
 /** The HTTP/1.1 answer of the simulated server (echoes what was negotiated). */

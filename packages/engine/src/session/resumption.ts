@@ -10,7 +10,7 @@ import type { EventSink } from '../events';
 import type { Scenario } from '../scenario';
 import { MemoryAntiReplay } from '../server/antireplay';
 import { createServer } from '../server/server';
-import type { Note } from './credentials';
+import type { Note } from './event-log';
 import { requestOf } from './exchange';
 import { pump } from './wire';
 

@@ -11,9 +11,9 @@ import { makeMitm, onPathReporter, type Mitm, type RecordEventOf } from '../faul
 import { setupFault } from '../faults/reports';
 import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type Scenario } from '../scenario';
 import { createServer, type TlsServer } from '../server/server';
-import { endpointConfigs, endpointFaults, offerOf } from './configure';
-import { clientCredentials, clientTrust, demoPki, serverCredentials, type Note, type SetupError } from './credentials';
-import { createEventLog, runSink } from './event-log';
+import { askedName, endpointConfigs, endpointFaults, offerOf } from './configure';
+import { clientCredentials, clientTrust, demoPki, serverCredentials } from './credentials';
+import { createEventLog, runSink, type Note, type SetupError } from './event-log';
 import { httpExchange, requestOf } from './exchange';
 import { setUpResumption } from './resumption';
 import { negotiatedOf, summarizeRun, type RunSummary } from './summary';
@@ -90,7 +90,7 @@ function startRun(sc: Scenario, sink: EventSink, note: Note): RunStart | SetupEr
     at: at.toISOString(),
     atSource: sc.at ? 'scenario' : 'seed',
     serverName: sendSni ? name.forms : null,
-    checkedName: sc.fault === 'wrong-host' ? `wrong-host.${host}` : host,
+    checkedName: askedName(sc, host),
     clientAuth: !mutual ? 'off' : sc.mutual ? 'mutual-setting' : 'no-client-certificate-fault',
     offersExtendedMasterSecret: sc.extendedMasterSecret !== false,
   });
