@@ -31,7 +31,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*: go through crypto/.' },
-        { group: ['**/client/*', '**/server/*', '**/session', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' },
+        { group: ['**/client/*', '**/server/*', '**/session', '**/session/*', '**/faults/*', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' },
       ] }],
     },
   },
@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/engine/src/crypto/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/*', '**/server/*', '**/session', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/*', '**/server/*', '**/session', '**/session/*', '**/faults/*', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' }] }] },
   },
   {
     rules: {
