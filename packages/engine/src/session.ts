@@ -23,6 +23,7 @@ import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
 import { MemoryAntiReplay } from './server/antireplay';
+import { createFaultyServer, type ServerFault } from './faults/faulty-server';
 import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type Scenario } from './scenario';
 
 /** What a run ended with. */
@@ -282,15 +283,16 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   if ((sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') && sc.version === 'TLS 1.3') {
     note('client', `The ${sc.fault} fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.`);
   }
+  // Faults the server commits itself: a FaultyServer (faults/faulty-server.ts) is made for them.
+  const serverFaults: ServerFault[] = [];
   if (sc.version === 'TLS 1.3') {
     // The server computes the wrong value itself: inside its own record protection (RFC 8446 §5.2).
-    if (sc.fault === 'bad-server-finished') serverCfg.faults = ['tls13-bad-finished'];
-    if (sc.fault === 'bad-signature') serverCfg.faults = ['tls13-bad-signature'];
+    if (sc.fault === 'bad-server-finished') serverFaults.push('tls13-bad-finished');
+    if (sc.fault === 'bad-signature') serverFaults.push('tls13-bad-signature');
   }
   if (sc.version === 'TLS 1.2') {
-    // TLS 1.2 faults the endpoints commit themselves (client/tls12.ts, server/tls12.ts): inside records a MITM cannot rewrite.
+    // TLS 1.2 faults the endpoints commit themselves (client/tls12.ts, faults/faulty-server.ts): inside records a MITM cannot rewrite.
     const clientFaults: EndpointFault[] = [];
-    const serverFaults: EndpointFault[] = [];
     if (sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') {
       clientFaults.push(sc.fault === 'bad-premaster' ? 'tls12-corrupt-premaster' : 'tls12-bad-premaster-padding');
       if (!sc.cipherSuite?.startsWith('TLS_RSA_')) {
@@ -302,7 +304,6 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (sc.fault === 'bad-server-finished') serverFaults.push('tls12-bad-finished');
     if (sc.fault === 'bad-signature') serverFaults.push('tls12-bad-signature');
     if (clientFaults.length > 0) clientCfg.faults = clientFaults;
-    if (serverFaults.length > 0) serverCfg.faults = serverFaults;
   }
 
   if (sc.earlyData && !sc.resumption) note('client', '0-RTT early data needs a resumed session: turn on resumption too. This run sends no early data.', 'RFC 8446 §2.3');
@@ -331,7 +332,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   }
 
   const c = createClient(clientCfg);
-  const s = createServer(serverCfg);
+  const s = createFaultyServer(serverCfg, serverFaults);
   endpoints.client = c;
   endpoints.server = s;
 
@@ -426,7 +427,7 @@ function earlierTicket(clientCfg: ClientConfig, serverCfg: ServerConfig, seed: s
   };
   // The earlier connection is a good one: the run's faults are for the run shown.
   const client = createClient({ ...clientCfg, rng: seededRng(seed, 'earlier client'), sink: quiet, faults: [] });
-  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet, faults: [] });
+  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet });
   const queue: { from: Side; bytes: Uint8Array }[] = client.start().map((bytes) => ({ from: 'client' as const, bytes }));
   for (let steps = 0; queue.length > 0 && steps < 1000; steps++) {
     const item = queue.shift()!;
