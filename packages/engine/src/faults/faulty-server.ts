@@ -25,13 +25,6 @@ import { TlsServer } from '../server/server';
 /** The faults a server commits itself. */
 export type ServerFault = Extract<EndpointFault, 'tls12-bad-signature' | 'tls12-bad-finished' | 'tls13-bad-signature' | 'tls13-bad-finished'>;
 
-const SERVER_FAULTS: readonly ServerFault[] = ['tls12-bad-signature', 'tls12-bad-finished', 'tls13-bad-signature', 'tls13-bad-finished'];
-
-/** Whether an endpoint fault is one the server commits. */
-export function isServerFault(f: EndpointFault): f is ServerFault {
-  return (SERVER_FAULTS as readonly EndpointFault[]).includes(f);
-}
-
 interface FaultSpec {
   version: TlsVersionName;
   /** The handshake message whose value is wrong. */
