@@ -74,6 +74,7 @@ interface CommonConfig {
  *   so the server's Bleichenbacher countermeasure substitutes a random one (RFC 5246 §7.4.7.1).
  * - `tls12-bad-premaster-padding` (client): the RSA block's PKCS#1 v1.5 padding is wrong
  *   (block type 01 instead of 02, RFC 8017 §7.2.1); the same countermeasure applies.
+ * Server faults (committed by faults/faulty-server.ts `FaultyServer`; a ServerConfig carries none):
  * - `tls12-bad-finished` (server): one bit of the server's Finished verify_data is flipped.
  * - `tls12-bad-signature` (server): one bit of the ServerKeyExchange signature is flipped.
  * - `tls13-bad-finished` (server): one bit of the server's Finished verify_data is flipped
@@ -146,6 +147,8 @@ export interface ResumptionTicket {
 }
 
 export interface ServerConfig extends CommonConfig {
+  /** A server commits no fault of its own configuration: a FaultyServer does (faults/faulty-server.ts). */
+  faults?: never;
   cert: CertifiedKey;
   /** Mutual TLS: none, optional ('request') or 'require'. */
   clientAuth?: 'none' | 'request' | 'require';

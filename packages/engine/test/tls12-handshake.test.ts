@@ -10,6 +10,7 @@ import { seededRng } from '../src/crypto/rng';
 import type { TlsEventBody } from '../src/events';
 import { generateDemoPki } from '../src/pki/demo';
 import { createServer, type TlsServer } from '../src/server/server';
+import { createFaultyServer, type ServerFault } from '../src/faults/faulty-server';
 import { TLS12_SUITES, type Tls12Suite } from '../src/crypto/tls12-suites';
 
 const AT = new Date('2026-11-25T12:00:00Z');
@@ -26,15 +27,17 @@ function pki(keyType: ServerKeyType, seed = 'tls12') {
   return generateDemoPki({ seed, serverKeyType: keyType, serverName: HOST, now: AT });
 }
 
-function makeRun(keyType: ServerKeyType, client: Partial<ClientConfig> = {}, server: Partial<ServerConfig> = {}, seed = 's'): Run {
+/** `server.faults`: the server is a FaultyServer committing them (faults/faulty-server.ts). */
+function makeRun(keyType: ServerKeyType, client: Partial<ClientConfig> = {}, server: Omit<Partial<ServerConfig>, 'faults'> & { faults?: ServerFault[] } = {}, seed = 's'): Run {
   const p = pki(keyType);
+  const { faults = [], ...serverCfg } = server;
   const ce: TlsEventBody[] = [];
   const se: TlsEventBody[] = [];
   return {
     ce,
     se,
     client: createClient({ rng: seededRng(seed, 'client'), sink: (e) => ce.push(e), trustAnchors: [p.rootDer], serverName: HOST, now: AT, versions: ['TLS 1.2'], ...client }),
-    server: createServer({ rng: seededRng(seed, 'server'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: AT, versions: ['TLS 1.2'], ...server }),
+    server: createFaultyServer({ rng: seededRng(seed, 'server'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: AT, versions: ['TLS 1.2'], ...serverCfg }, faults),
   };
 }
 

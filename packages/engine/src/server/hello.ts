@@ -1,13 +1,17 @@
 /**
- * The server's view of ClientHello (RFC 8446 §4.1.2): which version to speak, and the
- * TLS 1.3 parameter choices (suite, group / HelloRetryRequest, signature scheme, ALPN).
- * The TLS 1.3 flow continues in tls13.ts, the TLS 1.2 flow in tls12.ts.
+ * The server's view of ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2): which version to
+ * speak, and each version's parameter choices in server preference order — TLS 1.3: suite,
+ * group (or HelloRetryRequest), signature scheme, ALPN; TLS 1.2: suite, group, signature
+ * scheme, extended master secret, renegotiation_info, ALPN. The TLS 1.3 states continue in
+ * tls13.ts, the TLS 1.2 states in tls12.ts; both are handed a `ServerContext`.
  */
 import type { GroupName, ServerConfig } from '../config';
 import { TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
-import { groupByCode, GROUP_CODES } from '../crypto/ecdhe';
+import { GROUP_CODES } from '../crypto/ecdhe';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { schemesForKey, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
+import { schemesForKeyTls12, tls12SchemeCode, type Tls12SchemeName } from '../crypto/tls12-signing';
+import { suiteAcceptsKey, TLS12_SUITES, type Tls12Suite } from '../crypto/tls12-suites';
 import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
 import { SSL3, TLS12, TLS13 } from '../msgs/enums';
@@ -17,6 +21,12 @@ import { describePublicKey, parseCertificateCached, publicKeysEqual } from '../p
 import type { HandshakeIo } from '../record/connection';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
+
+/** What every server state handler is given: the connection's handle and the server's configuration. */
+export interface ServerContext {
+  io: HandshakeIo;
+  config: ServerConfig;
+}
 
 /**
  * RFC 8446 §D.5: a ClientHello.legacy_version of 0x0300 (SSL 3.0) or less is refused with
@@ -145,6 +155,97 @@ export function chooseParams13(cfg: ServerConfig, ch: ClientHelloMsg): Params13 
   const alpn = chooseAlpn(cfg, ch);
   const sni = findExt(ch.extensions, 'server_name');
   const serverName = sni?.hostNames[0];
-  void groupByCode;
   return { suite, group, ...(share ? { share } : {}), ...(scheme ? { scheme } : {}), ...(alpn ? { alpn } : {}), ...(serverName ? { serverName } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS 1.2 (server preference order)
+
+/** The TLS 1.2 renegotiation SCSV (RFC 5746 §3.3). */
+const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+/** Signals a downgraded retry (RFC 7507 §2). */
+const TLS_FALLBACK_SCSV = 0x5600;
+
+export interface Params12 {
+  suite: Tls12Suite;
+  group?: GroupName;
+  /** ServerKeyExchange signature scheme (ECDHE suites). */
+  scheme?: Tls12SchemeName;
+  ems: boolean;
+  /** The client signalled secure renegotiation (extension or SCSV): answer with renegotiation_info. */
+  renegotiationInfo: boolean;
+  /** The client sent ec_point_formats: answer with ours (RFC 8422 §5.2). */
+  ecPointFormats: boolean;
+  alpn?: string;
+}
+
+/** Picks suite, group, signature scheme, EMS and ALPN for a TLS 1.2 ClientHello. */
+export function chooseParams12(cfg: ServerConfig, ch: ClientHelloMsg, key: PublicKey): Params12 {
+  // RFC 5246 §7.4.1.2: the null compression method must be offered.
+  if (!ch.legacyCompressionMethods.includes(0)) throw new TlsError('PeerIllegalParameter', 'compression_methods does not include null (RFC 5246 §7.4.1.2)');
+  // RFC 7507 §3: a fallback retry (TLS_FALLBACK_SCSV) to a server that could have spoken a
+  // higher version than the client's highest is an inappropriate_fallback.
+  if (ch.cipherSuites.includes(TLS_FALLBACK_SCSV) && (cfg.versions ?? ['TLS 1.3']).includes('TLS 1.3')) {
+    throw new TlsError('PeerInappropriateFallback', 'TLS_FALLBACK_SCSV from a client offering at most TLS 1.2, and we speak TLS 1.3 (RFC 7507 §3)');
+  }
+  const ri = findExt(ch.extensions, 'renegotiation_info');
+  // RFC 5746 §3.6: on an initial handshake renegotiated_connection must be empty.
+  if (ri && ri.renegotiatedConnection.length !== 0) throw new TlsError('IncompatibleParameters', 'renegotiation_info not empty on an initial handshake (RFC 5746 §3.6)');
+  const renegotiationInfo = ri !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  const clientEms = findExt(ch.extensions, 'extended_master_secret') !== undefined;
+  const pf = findExt(ch.extensions, 'ec_point_formats');
+  // RFC 8422 §5.1.2: uncompressed must be among them.
+  if (pf && !pf.formats.includes(0)) throw new TlsError('PeerIllegalParameter', 'ec_point_formats without uncompressed (RFC 8422 §5.1.2)');
+  const ecPointFormats = pf !== undefined;
+
+  const ourGroups = cfg.groups ?? ['x25519', 'secp256r1'];
+  const sg = findExt(ch.extensions, 'supported_groups');
+  // RFC 8422 §4: without supported_groups the client is assumed to support any curve.
+  const group = ourGroups.find((g) => !sg || sg.groups.includes(GROUP_CODES[g]));
+  const sa = findExt(ch.extensions, 'signature_algorithms');
+  const allowed = cfg.signatureSchemes;
+  // RFC 5246 §7.4.1.4.1: without signature_algorithms the client only accepts SHA-1, which we do not sign with.
+  // An ECDSA key signs with any hash the client offers for ECDSA (RFC 8422 §5.1.1): signing/schemesForKeyTls12.
+  // SHA-224/SHA-512 pairs too; never SHA-1 (RFC 9155 §2), so a SHA-1-only offer leaves no scheme → handshake_failure.
+  const scheme = sa ? schemesForKeyTls12(key).find((s) => sa.schemes.includes(tls12SchemeCode(s)) && (!allowed || (allowed as readonly string[]).includes(s))) : undefined;
+
+  const ours = TLS12_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort((a, b) =>
+    cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0,
+  );
+  const reasons: string[] = [];
+  let suite: Tls12Suite | undefined;
+  for (const s of ours) {
+    if (!ch.cipherSuites.includes(s.code)) continue;
+    if (!suiteAcceptsKey(s, key)) {
+      reasons.push(`${s.name}: our certificate key is ${key.type}`);
+      continue;
+    }
+    // RFC 8422 §5.1: respect the client's curves — an ECDSA certificate's curve must be among them too.
+    const certCurve = key.type === 'ecdsa-p256' ? 0x0017 : key.type === 'ecdsa-p384' ? 0x0018 : undefined;
+    if (s.auth === 'ecdsa' && sg && certCurve !== undefined && !sg.groups.includes(certCurve)) {
+      reasons.push(`${s.name}: the client's supported_groups lacks our certificate's curve`);
+      continue;
+    }
+    if (s.keyExchange === 'ECDHE' && !group) {
+      reasons.push(`${s.name}: no common group`);
+      continue;
+    }
+    if (s.keyExchange === 'ECDHE' && !scheme) {
+      reasons.push(`${s.name}: no common signature scheme for our ${key.type} key`);
+      continue;
+    }
+    suite = s;
+    break;
+  }
+  if (!suite) throw new TlsError('IncompatibleParameters', `no TLS 1.2 cipher suite in common${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+
+  const alpn = chooseAlpn(cfg, ch);
+  return {
+    suite,
+    ...(suite.keyExchange === 'ECDHE' ? { group: group!, scheme: scheme! } : {}),
+    ems: clientEms && (cfg.extendedMasterSecret ?? true),
+    renegotiationInfo,
+    ecPointFormats: ecPointFormats && suite.keyExchange === 'ECDHE',
+    ...(alpn ? { alpn } : {}),
+  };
 }

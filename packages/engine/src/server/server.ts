@@ -1,67 +1,53 @@
 /**
- * The TLS server endpoint (sans-IO): a closed union of states and one `switch` routing each
- * handshake message to hello.ts / tls13.ts, or to the TLS 1.2 flow (tls12.ts).
+ * The TLS server endpoint (sans-IO): ONE closed union of states, both versions' included.
+ *
+ *   ExpectClientHello ──ClientHello──▶ hello.ts chooseVersion
+ *     ├─ TLS 1.3 ─▶ tls13.ts states  (ExpectSecondClientHello … ExpectClientFinished, Connected)
+ *     └─ TLS 1.2 ─▶ tls12.ts states  (ExpectCertificate … ExpectFinished, Connected)
+ *   any error ─▶ Closed (after the alert the one table in errors.ts picks)
+ *
+ * A state's `version` says whose it is (both versions have a `Connected`); its `name` is what
+ * `state` events report. This file checks the message type a state takes, decodes the message
+ * with that version's codec, hands it to `handle13` / `handle12`, and reports the transition.
+ * It contains no fault code: a server that misbehaves on purpose is faults/faulty-server.ts.
  */
 import type { Endpoint, ServerConfig } from '../config';
 import { assertNever, TlsError } from '../errors';
-import { encodeHandshake, expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
+import { expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { HandshakeType } from '../msgs/enums';
-import { Connection, type HandshakeIo } from '../record/connection';
-import { nextTrafficKeys } from '../handshake/tls13';
-import { checkLegacyVersion, chooseVersion, type ClientHelloMsg } from './hello';
-import { onClientCertificate, onClientCertificateVerify, onClientFinished, onClientHello13, onEndOfEarlyData, type ServerState13 } from './tls13';
-import { continueTls12, type Tls12ServerFlow } from './tls12';
+import { Connection } from '../record/connection';
+import { checkChangeCipherSpec, receive12, type Tls12Input } from '../handshake/flow';
+import { chooseVersion, type ClientHelloMsg, type ServerContext } from './hello';
+import { expects13, handle13, type ServerState13 } from './tls13';
+import { onClientHello13 } from './tls13-flight';
+import { expects12, handle12, keyExchange12, sendFirstFlight12, type ServerState12 } from './tls12';
 
-export type ServerState =
-  | { name: 'ExpectClientHello' }
-  | ServerState13
-  | { name: 'Tls12'; flow: Tls12ServerFlow }
-  | { name: 'Closed' };
+/** Before the version is known, and after the end. */
+type VersionlessState = { version: 'none'; name: 'ExpectClientHello' } | { version: 'none'; name: 'Closed' };
 
-/** The handshake message types each TLS 1.3 state takes (checked before the body is parsed). */
-function expectedTypes(st: Exclude<ServerState, { name: 'Tls12' }>): readonly number[] {
-  switch (st.name) {
-    case 'ExpectClientHello':
-    case 'ExpectSecondClientHello':
-      return [HandshakeType.client_hello];
-    case 'ExpectEndOfEarlyData':
-      return [HandshakeType.end_of_early_data];
-    case 'ExpectClientCertificate':
-      return [HandshakeType.certificate];
-    case 'ExpectClientCertificateVerify':
-      return [HandshakeType.certificate_verify];
-    case 'ExpectClientFinished':
-      return [HandshakeType.finished];
-    case 'Connected':
-      // RFC 8446 §4.6: the only post-handshake message a server accepts is KeyUpdate.
-      return [HandshakeType.key_update];
-    case 'Closed':
-      return [];
-    default:
-      return assertNever(st);
-  }
-}
+export type ServerState = VersionlessState | ServerState13 | ServerState12;
+
+const CLOSED: ServerState = { version: 'none', name: 'Closed' };
 
 export class TlsServer extends Connection implements Endpoint {
-  private st: ServerState = { name: 'ExpectClientHello' };
-  private readonly io: HandshakeIo;
+  private st: ServerState = { version: 'none', name: 'ExpectClientHello' };
+  private readonly cx: ServerContext;
 
   constructor(readonly config: ServerConfig) {
     super('server', config.sink);
     if (config.versions?.length === 1) this.version = config.versions[0];
-    this.io = this.makeIo();
+    this.cx = { io: this.makeIo(), config };
     this.recordPadding = config.recordPadding ?? 0;
   }
 
   get state(): string {
-    return this.st.name === 'Tls12' ? this.st.flow.state : this.st.name;
+    return this.st.name;
   }
 
   private go(next: ServerState): void {
-    const from = this.state;
+    const from = this.st.name;
     this.st = next;
-    const to = this.state;
-    if (from !== to) this.emit({ type: 'state', from, to });
+    if (from !== next.name) this.emit({ type: 'state', from, to: next.name });
   }
 
   /** The server speaks second: nothing to send before the ClientHello. */
@@ -70,7 +56,7 @@ export class TlsServer extends Connection implements Endpoint {
   }
 
   protected enterClosed(): void {
-    this.go({ name: 'Closed' });
+    this.go(CLOSED);
   }
 
   protected handshaking(): boolean {
@@ -80,18 +66,22 @@ export class TlsServer extends Connection implements Endpoint {
   /**
    * RFC 8446 §4.4.4: "Servers MAY send data after sending their first flight" — 0.5-RTT data
    * under the server application key, before the client's Finished (so before the server knows
-   * who the client is, or that it is live). Every state after our Finished allows it.
+   * who the client is, or that it is live). Every TLS 1.3 state after our Finished allows it.
    */
   override get canSend(): boolean {
-    switch (this.st.name) {
+    const st = this.st;
+    if (st.version !== 'TLS 1.3') return this.connected;
+    switch (st.name) {
       case 'Connected':
       case 'ExpectEndOfEarlyData':
       case 'ExpectClientCertificate':
       case 'ExpectClientCertificateVerify':
       case 'ExpectClientFinished':
         return true;
+      case 'ExpectSecondClientHello':
+        return false;
       default:
-        return this.connected;
+        return assertNever(st);
     }
   }
 
@@ -101,89 +91,88 @@ export class TlsServer extends Connection implements Endpoint {
 
   /** 0-RTT: more early data than max_early_data_size is an unexpected_message (RFC 8446 §4.2.10). */
   protected override appDataReceived(len: number): void {
-    if (this.st.name !== 'ExpectEndOfEarlyData') return;
-    this.st.earlyReceived += len;
-    if (this.st.earlyReceived > this.st.maxEarlyData) {
-      throw new TlsError('PeerUnexpectedMessage', `${this.st.earlyReceived} bytes of early data, more than max_early_data_size ${this.st.maxEarlyData}`);
+    const st = this.st;
+    if (st.name !== 'ExpectEndOfEarlyData') return;
+    const earlyReceived = st.earlyReceived + len;
+    this.st = { ...st, earlyReceived };
+    if (earlyReceived > st.maxEarlyData) {
+      throw new TlsError('PeerUnexpectedMessage', `${earlyReceived} bytes of early data, more than max_early_data_size ${st.maxEarlyData}`);
     }
   }
 
   protected override handleChangeCipherSpec(body: Uint8Array, recordId: string): void {
-    if (this.st.name === 'Tls12') {
-      this.st.flow.handleChangeCipherSpec(body, recordId);
-      this.flush();
+    const st = this.st;
+    if (st.version === 'TLS 1.2') {
+      // RFC 5246 §7.1: in TLS 1.2 a ChangeCipherSpec is a step of the handshake.
+      checkChangeCipherSpec(body);
+      this.step12(st, { kind: 'change_cipher_spec' });
       return;
     }
     // RFC 8446 §D.4: a CCS before the first ClientHello is not middlebox compatibility.
-    if (this.st.name === 'ExpectClientHello') throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec before ClientHello');
+    if (st.name === 'ExpectClientHello') throw new TlsError('PeerUnexpectedMessage', 'change_cipher_spec before ClientHello');
     super.handleChangeCipherSpec(body, recordId);
   }
 
   protected handleHandshake(frame: HandshakeFrame, recordId: string): void {
     const st = this.st;
-    if (st.name === 'Tls12') {
-      st.flow.handleHandshake(frame, recordId);
-      this.flush();
-      return;
+    switch (st.version) {
+      case 'none':
+        this.onVersionless(st, frame, recordId);
+        return;
+      case 'TLS 1.3': {
+        expectType(frame, st.name, expects13(st));
+        const next = handle13(st, this.decodeReceived(frame, recordId), this.cx);
+        this.go(next);
+        this.flush();
+        if (st.name === 'ExpectClientFinished') this.emit({ type: 'timing', what: 'handshake (server)', ms: this.cx.io.elapsed() });
+        return;
+      }
+      case 'TLS 1.2':
+        this.step12(st, receive12(this.cx.io, frame, st.name, expects12(st), keyExchange12(st), recordId));
+        return;
+      default:
+        assertNever(st);
     }
-    const cfg = this.config;
-    expectType(frame, st.name, expectedTypes(st));
+  }
+
+  /** The first ClientHello picks the version and so the states that follow. */
+  private onVersionless(st: VersionlessState, frame: HandshakeFrame, recordId: string): void {
+    expectType(frame, st.name, st.name === 'ExpectClientHello' ? [HandshakeType.client_hello] : []);
     const enc = this.decodeReceived(frame, recordId);
     switch (st.name) {
       case 'Closed':
         throw new TlsError('PeerUnexpectedMessage', `handshake message ${enc.name} after close`);
       case 'ExpectClientHello': {
         expectMessage(enc, 'ClientHello');
-        const chEnc = enc as EncodedMessage<ClientHelloMsg>;
-        const version = chooseVersion(cfg, chEnc.msg);
-        if (version === 'TLS 1.2') {
-          const flow = continueTls12({ io: this.io, config: cfg, clientHello: chEnc });
-          this.go({ name: 'Tls12', flow });
-          this.flush();
-          return;
+        const ch = enc as EncodedMessage<ClientHelloMsg>;
+        if (chooseVersion(this.config, ch.msg) === 'TLS 1.2') {
+          this.go(sendFirstFlight12(this.cx, ch));
+        } else {
+          this.emit({ type: 'negotiated', version: 'TLS 1.3' });
+          this.go(onClientHello13(this.cx, ch));
         }
-        this.emit({ type: 'negotiated', version: 'TLS 1.3' });
-        this.go(onClientHello13(this.io, cfg, chEnc));
         this.flush();
-        return;
-      }
-      case 'ExpectSecondClientHello': {
-        checkLegacyVersion(expectMessage(enc, 'ClientHello'));
-        // RFC 8446 §4.2.10: rejected 0-RTT records are skipped only until the second ClientHello;
-        // the client sends none after it, so from here a record that does not open is bad_record_mac (§5.2).
-        this.io.skipEarlyData(0);
-        this.go(onClientHello13(this.io, cfg, enc as EncodedMessage<ClientHelloMsg>, st.first));
-        this.flush();
-        return;
-      }
-      case 'ExpectEndOfEarlyData':
-        this.go(onEndOfEarlyData(this.io, st, enc));
-        return;
-      case 'ExpectClientCertificate':
-        this.go(onClientCertificate(this.io, cfg, st.hs, enc));
-        return;
-      case 'ExpectClientCertificateVerify':
-        this.go(onClientCertificateVerify(this.io, st, enc));
-        return;
-      case 'ExpectClientFinished': {
-        const next = onClientFinished(this.io, cfg, st.hs, enc);
-        this.go(next);
-        this.emit({ type: 'timing', what: 'handshake (server)', ms: this.io.elapsed() });
-        return;
-      }
-      case 'Connected': {
-        // RFC 8446 §4.6: the only post-handshake message a server accepts here is KeyUpdate.
-        const m = expectMessage(enc, 'KeyUpdate');
-        this.setReadProtection(nextTrafficKeys(st.app, 'client'));
-        if (m.requestUpdate === 1) {
-          this.queueHandshake(encodeHandshake({ type: 'KeyUpdate', requestUpdate: 0 }));
-          this.setWriteProtection(nextTrafficKeys(st.app, 'server'));
-        }
         return;
       }
       default:
         assertNever(st);
     }
+  }
+
+  /**
+   * A TLS 1.2 step. A state that rejects its input ends the handshake at once: Closed, with
+   * no transition reported from the state that failed (what the TLS 1.2 flow always did).
+   */
+  private step12(st: ServerState12, input: Tls12Input): void {
+    let next: ServerState12;
+    try {
+      next = handle12(st, input, this.cx);
+    } catch (e) {
+      this.st = CLOSED;
+      throw e;
+    }
+    this.go(next);
+    this.flush();
   }
 }
 
