@@ -64,16 +64,13 @@ interface CommonConfig {
   extendedMasterSecret?: boolean;
   /**
    * Faults the endpoint commits itself, for teaching runs (scenario.ts FaultName) where a man
-   * in the middle could not do it: e.g. the client encrypting a malformed TLS 1.2 premaster.
+   * in the middle could not do it: e.g. the server flipping a bit of its own Finished. (The
+   * client's faults are faults/faulty-client.ts, a client made for the purpose.)
    */
   faults?: EndpointFault[];
 }
 
 /**
- * - `tls12-corrupt-premaster` (client): the RSA-encrypted premaster carries a wrong client_version,
- *   so the server's Bleichenbacher countermeasure substitutes a random one (RFC 5246 §7.4.7.1).
- * - `tls12-bad-premaster-padding` (client): the RSA block's PKCS#1 v1.5 padding is wrong
- *   (block type 01 instead of 02, RFC 8017 §7.2.1); the same countermeasure applies.
  * - `tls12-bad-finished` (server): one bit of the server's Finished verify_data is flipped.
  * - `tls12-bad-signature` (server): one bit of the ServerKeyExchange signature is flipped.
  * - `tls13-bad-finished` (server): one bit of the server's Finished verify_data is flipped
@@ -81,8 +78,6 @@ interface CommonConfig {
  * - `tls13-bad-signature` (server): one bit of the CertificateVerify signature is flipped.
  */
 export type EndpointFault =
-  | 'tls12-corrupt-premaster'
-  | 'tls12-bad-premaster-padding'
   | 'tls12-bad-finished'
   | 'tls12-bad-signature'
   | 'tls13-bad-finished'

@@ -21,6 +21,7 @@ import { hostnameCheck } from './pki/verify';
 import { parseCrlBundle } from './pki/crl';
 import { now } from './record/connection';
 import { createClient, type TlsClient } from './client/client';
+import { FaultyClient, type ClientFault } from './faults/faulty-client';
 import { createServer, type TlsServer } from './server/server';
 import { MemoryAntiReplay } from './server/antireplay';
 import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type Scenario } from './scenario';
@@ -287,9 +288,10 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     if (sc.fault === 'bad-server-finished') serverCfg.faults = ['tls13-bad-finished'];
     if (sc.fault === 'bad-signature') serverCfg.faults = ['tls13-bad-signature'];
   }
+  // A faulty client is a client made for the purpose (faults/faulty-client.ts).
+  const clientFaults: ClientFault[] = [];
   if (sc.version === 'TLS 1.2') {
-    // TLS 1.2 faults the endpoints commit themselves (client/tls12.ts, server/tls12.ts): inside records a MITM cannot rewrite.
-    const clientFaults: EndpointFault[] = [];
+    // TLS 1.2 faults a peer commits itself (faults/faulty-client.ts, server/tls12.ts): inside records a MITM cannot rewrite.
     const serverFaults: EndpointFault[] = [];
     if (sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') {
       clientFaults.push(sc.fault === 'bad-premaster' ? 'tls12-corrupt-premaster' : 'tls12-bad-premaster-padding');
@@ -301,7 +303,6 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     }
     if (sc.fault === 'bad-server-finished') serverFaults.push('tls12-bad-finished');
     if (sc.fault === 'bad-signature') serverFaults.push('tls12-bad-signature');
-    if (clientFaults.length > 0) clientCfg.faults = clientFaults;
     if (serverFaults.length > 0) serverCfg.faults = serverFaults;
   }
 
@@ -330,7 +331,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     }
   }
 
-  const c = createClient(clientCfg);
+  const c = clientFaults.length > 0 ? new FaultyClient(clientCfg, clientFaults) : createClient(clientCfg);
   const s = createServer(serverCfg);
   endpoints.client = c;
   endpoints.server = s;

@@ -1,7 +1,10 @@
 /**
- * The client's hello: building ClientHello (RFC 8446 §4.1.2) and the version-independent
- * checks of ServerHello (§4.1.3) that decide which flow continues — TLS 1.3 (tls13.ts) or
- * TLS 1.2 (tls12.ts).
+ * The client's hello: the offer (what the ClientHello proposes), building the ClientHello
+ * (RFC 8446 §4.1.2, with the TLS 1.2 extensions of RFC 5246 §7.4.1.4 when TLS 1.2 is offered)
+ * and the version-independent checks of ServerHello (§4.1.3) that decide which flow continues —
+ * TLS 1.3 (tls13.ts) or TLS 1.2 (tls12.ts). Nothing here changes its inputs: building a
+ * ClientHello returns the message and the extensions it carries; a HelloRetryRequest makes a
+ * new offer (tls13.ts).
  */
 import { equalBytes } from '../codec/hex';
 import type { ClientConfig, GroupName, ResumptionTicket } from '../config';
@@ -17,11 +20,24 @@ import type { TlsVersionName } from '../events';
 import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, nameOf, SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
+import type { Encoded12 } from '../msgs/handshake12';
+import type { HandshakeIo } from '../record/connection';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 export type ServerHelloMsg = Extract<HandshakeMessage, { type: 'ServerHello' | 'HelloRetryRequest' }>;
 
-/** What the client offered (kept to check the server's choices against). */
+/** What a client state handler works with: the connection's io and the client's configuration. */
+export interface ClientContext {
+  io: HandshakeIo;
+  config: ClientConfig;
+  /**
+   * A TLS 1.2 message we send, on its way out before it joins the transcript: itself — unless
+   * the client is one made to commit a fault (faults/faulty-client.ts), which rewrites it.
+   */
+  outgoing(enc: Encoded12): Encoded12;
+}
+
+/** What the client offered (kept to check the server's choices against). Never changed once made. */
 export interface Offer {
   random: Uint8Array;
   sessionId: Uint8Array;
@@ -32,16 +48,19 @@ export interface Offer {
   schemes: SignatureSchemeName[];
   alpn: string[];
   serverName?: string;
-  /** Extension codes sent in the last ClientHello (a reply may only contain these). */
-  sentExtensions: Set<number>;
+  /** Extension codes sent in the ClientHello (a reply may only contain these); filled by `encodeClientHello`. */
+  sentExtensions: ReadonlySet<number>;
   cookie?: Uint8Array;
   /** Set once a HelloRetryRequest was answered. */
   retried?: boolean;
   /** The ticket offered for resumption (client/resume.ts), with its key schedule. */
   psk?: OfferedPsk;
-  /** 0-RTT: sent with the first ClientHello, then accepted or rejected (RFC 8446 §4.2.10). */
-  earlyData?: 'offered' | 'accepted' | 'rejected';
+  /** 0-RTT data goes with this (first) ClientHello: early_data is offered (RFC 8446 §4.2.10). */
+  earlyData?: boolean;
 }
+
+/** 0-RTT as the handshake goes: offered with the ClientHello, then accepted or rejected (RFC 8446 §4.2.10). */
+export type EarlyDataStatus = 'offered' | 'accepted' | 'rejected';
 
 /** A ticket's PSK as offered in pre_shared_key (RFC 8446 §4.2.11). */
 export interface OfferedPsk {
@@ -51,7 +70,7 @@ export interface OfferedPsk {
   ks: KeySchedule;
   binderKey: Uint8Array;
   /** obfuscated_ticket_age = (ticket age in ms + ticket_age_add) mod 2^32. */
-  obfuscatedAge: number;
+  readonly obfuscatedAge: number;
 }
 
 export const DEFAULT_GROUPS: GroupName[] = ['x25519', 'secp256r1'];
@@ -102,23 +121,35 @@ export function makeOffer(cfg: ClientConfig): Offer {
   };
 }
 
-/** Extra ClientHello extensions a TLS 1.2 offer needs (filled by the TLS 1.2 flow). */
-export const tls12HelloExtensions: { build: (cfg: ClientConfig) => Extension[] } = { build: () => [] };
+/**
+ * The extensions only TLS 1.2 needs (supported_groups, signature_algorithms, server_name and
+ * ALPN serve both versions): ec_point_formats (RFC 8422 §5.1.2), extended_master_secret
+ * (RFC 7627 §5.1) and an empty renegotiation_info (RFC 5746 §3.4).
+ */
+export function tls12ClientExtensions(cfg: ClientConfig): Extension[] {
+  const exts: Extension[] = [{ type: 'ec_point_formats', formats: [0] }];
+  if (cfg.extendedMasterSecret ?? true) exts.push({ type: 'extended_master_secret' });
+  exts.push({ type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) });
+  return exts;
+}
 
-/** Builds the ClientHello for an offer (RFC 8446 §4.1.2); `cookie` after a HelloRetryRequest. */
+/**
+ * Builds the ClientHello for an offer (RFC 8446 §4.1.2); `cookie` after a HelloRetryRequest.
+ * With a PSK the binder is zeros, to be filled by client/resume.ts `encodeClientHello`.
+ */
 export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMsg {
   const own: Extension[] = [];
   if (offer.serverName) own.push({ type: 'server_name', hostNames: [offer.serverName] });
   own.push({ type: 'supported_groups', groups: offer.groups.map((g) => GROUP_CODES[g]) });
   own.push({ type: 'signature_algorithms', schemes: offer.schemes.map((s) => SIGNATURE_SCHEME_CODES[s]) });
   if (offer.alpn.length > 0) own.push({ type: 'alpn', protocols: offer.alpn });
-  if (offer.versions.includes(TLS12)) own.push(...tls12HelloExtensions.build(cfg));
+  if (offer.versions.includes(TLS12)) own.push(...tls12ClientExtensions(cfg));
   if (offer.versions.includes(TLS13)) {
     own.push({ type: 'supported_versions', versions: offer.versions });
     own.push({ type: 'key_share', shares: offer.keyShares.map((k) => ({ group: GROUP_CODES[k.group], keyExchange: k.publicKey })) });
     if (offer.cookie) own.push({ type: 'cookie', cookie: offer.cookie });
     // RFC 8446 §4.2.10: early_data only in a first ClientHello.
-    if (offer.earlyData === 'offered' && !offer.retried) own.push({ type: 'early_data' });
+    if (offer.earlyData && !offer.retried) own.push({ type: 'early_data' });
     if (offer.psk) {
       // RFC 8446 §4.2.9, §4.2.11: psk_dhe_ke only; the binder is filled in once the rest is encoded (client/resume.ts).
       own.push({ type: 'psk_key_exchange_modes', modes: [1] });
@@ -129,6 +160,20 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
       });
     }
   }
+  const extensions = shapeExtensions(cfg, offer, own);
+  return {
+    type: 'ClientHello',
+    legacyVersion: TLS12,
+    random: offer.random,
+    legacySessionId: offer.sessionId,
+    cipherSuites: offer.suites,
+    legacyCompressionMethods: new Uint8Array([0]),
+    extensions,
+  };
+}
+
+/** `fixed.extensions` (a pasted ClientHello's order and opaque extensions) applied to our own; pre_shared_key last. */
+function shapeExtensions(cfg: ClientConfig, offer: Offer, own: Extension[]): Extension[] {
   let extensions = own;
   const shape = (offer.cookie || offer.retried ? cfg.fixed?.retryExtensions : undefined) ?? cfg.fixed?.extensions;
   if (shape) {
@@ -152,16 +197,7 @@ export function buildClientHello(cfg: ClientConfig, offer: Offer): ClientHelloMs
   // RFC 8446 §4.2.11: pre_shared_key MUST be the last extension.
   const pskAt = extensions.findIndex((e) => e.type === 'pre_shared_key');
   if (pskAt >= 0 && pskAt !== extensions.length - 1) extensions.push(...extensions.splice(pskAt, 1));
-  offer.sentExtensions = new Set(extensions.map(extensionCode));
-  return {
-    type: 'ClientHello',
-    legacyVersion: TLS12,
-    random: offer.random,
-    legacySessionId: offer.sessionId,
-    cipherSuites: offer.suites,
-    legacyCompressionMethods: new Uint8Array([0]),
-    extensions,
-  };
+  return extensions;
 }
 
 /**
