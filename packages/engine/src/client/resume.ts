@@ -6,34 +6,29 @@
  * - with `ClientConfig.resume`, the ClientHello offers that PSK: psk_key_exchange_modes
  *   (psk_dhe_ke) and, last, pre_shared_key with the ticket, its obfuscated age and a binder
  *   HMAC(finished_key(binder_key), Transcript-Hash(Truncate(ClientHello))) (§4.2.11.2), where
- *   binder_key = Derive-Secret(Early Secret(PSK), "res binder", "").
+ *   binder_key = Derive-Secret(Early Secret(PSK), "res binder", ""). `preparePsk` decides
+ *   whether to offer it and starts its key schedule; hello.ts `encodeClientHello` computes the
+ *   binder; `earlyDataPossible` whether 0-RTT data goes with it.
  *
  * After ServerHello: the key schedule goes on from the PSK if the server selected it, and
  * EncryptedExtensions answers our 0-RTT data (RFC 8446 §4.2.10).
  *
- * Every function here returns new values (a PSK, an encoded ClientHello with the offer it
- * makes, a ticket); none changes the offer it is given.
+ * Every function here returns new values (a PSK, a key schedule, a ticket); none changes the
+ * offer it is given.
  */
-import { concatBytes } from '../codec/hex';
 import type { ClientConfig, ResumptionTicket } from '../config';
 import { suite13ByName, TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
-import { hash } from '../crypto/hash';
 import { KeySchedule } from '../crypto/tls13-key-schedule';
 import { TlsError } from '../errors';
 import { CIPHER_SUITES, nameOf } from '../msgs/enums';
-import { extensionCode, findExt } from '../msgs/extensions';
-import { encodeHandshake, type EncodedMessage, type HandshakeMessage } from '../msgs/handshake';
+import { findExt } from '../msgs/extensions';
+import type { HandshakeMessage } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
 import type { Protection13 } from '../record/tls13';
-import { buildClientHello, type Offer, type OfferedPsk } from './hello';
+import { clientNow, type Offer, type OfferedPsk } from './hello';
 
 /** RFC 8446 §4.6.1: ticket_lifetime is at most seven days. */
 const MAX_TICKET_LIFETIME = 604800;
-
-/** The client's clock for ticket ages: the configured `now`, else the system time. */
-export function clientNow(cfg: ClientConfig): number {
-  return (cfg.now ?? new Date()).getTime();
-}
 
 /**
  * Decides whether `cfg.resume` can be offered (RFC 8446 §4.2.11, §4.6.1) and, if so, starts
@@ -102,46 +97,6 @@ export function earlyDataPossible(io: HandshakeIo, cfg: ClientConfig, offer: Off
     return false;
   }
   return true;
-}
-
-/** A ClientHello as encoded, and the offer it makes (with the extensions it carries). */
-export interface SentClientHello {
-  hello: EncodedMessage;
-  offer: Offer;
-}
-
-/**
- * Encodes the ClientHello for `offer`. With a PSK, the binder is computed over
- * Transcript-Hash(prefix ‖ Truncate(ClientHello)) — `prefix` is empty for the first
- * ClientHello, message_hash ‖ HelloRetryRequest for the second — and the message encoded
- * again with it (same length, so the truncated part is unchanged). RFC 8446 §4.2.11.2.
- */
-export function encodeClientHello(cfg: ClientConfig, offer: Offer, prefix: Uint8Array): SentClientHello {
-  const msg = buildClientHello(cfg, offer);
-  const sent: Offer = { ...offer, sentExtensions: new Set(msg.extensions.map(extensionCode)) };
-  const psk = offer.psk;
-  const enc = encodeHandshake(msg);
-  if (!psk) return { hello: enc, offer: sent };
-  const ext = findExt(msg.extensions, 'pre_shared_key')!;
-  const bindersLen = 2 + ext.binders.reduce((n, b) => n + 1 + b.length, 0);
-  const truncated = enc.bytes.subarray(0, enc.bytes.length - bindersLen);
-  const th = hash(psk.suite.hash, concatBytes(prefix, truncated));
-  const binder = psk.ks.binder(psk.binderKey, th, prefix.length > 0 ? 'ClientHello1, HelloRetryRequest, Truncate(ClientHello2)' : 'Truncate(ClientHello)');
-  const extensions = msg.extensions.map((e) => (e === ext ? { ...ext, binders: [binder] } : e));
-  return { hello: encodeHandshake({ ...msg, extensions }), offer: sent };
-}
-
-/**
- * After a HelloRetryRequest (RFC 8446 §4.1.4): the PSK to offer in the second ClientHello —
- * only if the retry's suite has the ticket's hash, with a new obfuscated age (undefined: none).
- */
-export function pskAfterRetry(io: HandshakeIo, cfg: ClientConfig, psk: OfferedPsk | undefined, suite: Suite13): OfferedPsk | undefined {
-  if (!psk) return undefined;
-  if (psk.suite.hash !== suite.hash) {
-    io.note(`The server asks for ${suite.name} (${suite.hash}); the ticket is for ${psk.suite.hash}: the second ClientHello does not offer it.`, 'RFC 8446 §4.1.4');
-    return undefined;
-  }
-  return { ...psk, obfuscatedAge: (clientNow(cfg) - psk.ticket.receivedAt + psk.ticket.ageAdd) >>> 0 };
 }
 
 /**

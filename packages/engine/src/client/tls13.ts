@@ -1,37 +1,28 @@
 /**
- * The TLS 1.3 client flow (RFC 8446 §2, §4): from the ServerHello (or HelloRetryRequest) to
- * Connected. Each state is a value named after the message it expects and holds what the
- * next steps need; `handle13(state, message, cx)` returns the next state's value (states are
- * never edited in place). The transcript is handed from state to state, each adding the
- * message it took.
+ * The TLS 1.3 client flow (RFC 8446 §2, §4), from ServerHello to Connected. Each state is a
+ * value named after the message it expects, holding what the next steps need;
+ * `handle13(state, message, cx)` returns the next state's value (states are never edited in
+ * place). The transcript is handed on from state to state, each adding the message it took.
  *
- *   ExpectServerHello ──HelloRetryRequest──▶ ExpectServerHello (client.ts; ClientHello2 sent)
- *        │ ServerHello
- *        ▼
- *   ExpectEncryptedExtensions ──(resumed: PSK accepted)──────────────────────┐
- *        │                                                                    │
- *        ▼                                                                    │
+ *   ExpectServerHello ──HelloRetryRequest (hello.ts; ClientHello2 sent)──▶ ExpectServerHello
+ *   ExpectServerHello ──ServerHello (TLS 1.3, `onServerHello13`)──▶ ExpectEncryptedExtensions
+ *   ExpectEncryptedExtensions ──EncryptedExtensions──▶ ExpectCertificateOrCertificateRequest
+ *                             └─(resumed: our PSK accepted, RFC 8446 §2.2)──▶ ExpectFinished
  *   ExpectCertificateOrCertificateRequest ──CertificateRequest──▶ ExpectCertificate
- *        │ Certificate                                                 │ Certificate
- *        ▼                                                             │
- *   ExpectCertificateVerify ◀─────────────────────────────────────────┘   │
- *        │ CertificateVerify                                                  │
- *        ▼                                                                    │
- *   ExpectFinished ◀──────────────────────────────────────────────────────────┘
- *        │ Finished (our second flight: [CCS] [EndOfEarlyData] [Certificate CertificateVerify] Finished)
- *        ▼
+ *                                         └─Certificate──▶ ExpectCertificateVerify
+ *   ExpectCertificate ──Certificate──▶ ExpectCertificateVerify
+ *   ExpectCertificateVerify ──CertificateVerify──▶ ExpectFinished
+ *   ExpectFinished ──Finished; we send [CCS] [EndOfEarlyData] [Certificate CertificateVerify] Finished──▶ Connected
  *   Connected ──NewSessionTicket / KeyUpdate (client.ts)──▶ Connected
- *
- * Resumed (RFC 8446 §2.2, the server accepted our ticket's PSK): no certificate messages.
  */
 import { equalBytes } from '../codec/hex';
 import { suite13ByCode, type Suite13 } from '../crypto/tls13-suites';
-import { generateKeyShare, groupByCode, GROUP_CODES } from '../crypto/ecdhe';
+import { GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen } from '../crypto/hash';
 import { KeySchedule } from '../crypto/tls13-key-schedule';
 import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { schemesForKey, sign, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
-import { Transcript } from '../crypto/transcript';
+import type { Transcript } from '../crypto/transcript';
 import { assertNever, TlsError } from '../errors';
 import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { extensionCode, findExt } from '../msgs/extensions';
@@ -40,8 +31,8 @@ import { timed, type HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/tls13';
 import { verifyPeerChain } from '../handshake/peer-cert';
 import { certificateVerifyContent, checkCertificateVerify, ecdheSharedSecret, CLIENT_CV_CONTEXT, SERVER_CV_CONTEXT, tls13Scheme, type AppSecrets13 } from '../handshake/tls13';
-import type { ClientContext, Offer, ServerHelloMsg } from './hello';
-import { earlyDataAnswer, encodeClientHello, pskAfterRetry, pskSchedule } from './resume';
+import type { ClientContext, HelloState, Offer, ServerHelloMsg } from './hello';
+import { earlyDataAnswer, pskSchedule } from './resume';
 
 /** Fixed from ServerHello on: the suite, the key schedule and the handshake traffic secrets (RFC 8446 §7.1). */
 export interface Keys13 {
@@ -100,19 +91,6 @@ export type Connected13 = V13 & {
 /** The TLS 1.3 client states after ServerHello. */
 export type ClientState13 = ExpectEncryptedExtensions | ExpectCertificateOrCertificateRequest | ExpectCertificate | ExpectCertificateVerify | ExpectFinished | Connected13;
 
-/** What the client carries between ClientHello and ServerHello. */
-export interface HelloState {
-  offer: Offer;
-  transcript: Transcript;
-  /** The first ClientHello as sent (msg_type ‖ length ‖ body): a TLS 1.2 transcript starts with it. */
-  clientHello: Uint8Array;
-  /** Set after a HelloRetryRequest. */
-  hrr?: { suite: number; group: number };
-  ccsSent: boolean;
-  /** 0-RTT data was sent with the first ClientHello; 'rejected' once a HelloRetryRequest rejected it. */
-  early?: 'offered' | 'rejected';
-}
-
 /** The handshake message types each state takes, checked before the body is parsed (RFC 8446 §4). */
 export function expects13(st: ClientState13): readonly number[] {
   switch (st.name) {
@@ -156,69 +134,6 @@ export function handle13(st: Exclude<ClientState13, Connected13>, enc: EncodedMe
     default:
       return assertNever(st);
   }
-}
-
-/**
- * HelloRetryRequest (RFC 8446 §4.1.4): check it, replace ClientHello1 in the transcript by
- * message_hash, and send ClientHello2 for a new offer (a key share for the requested group,
- * the cookie). Returns the new ExpectServerHello data.
- */
-export function onHelloRetryRequest(cx: ClientContext, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): HelloState {
-  const { io, config: cfg } = cx;
-  const hrr = enc.msg;
-  // RFC 8446 §4.1.4: a second HelloRetryRequest is an unexpected_message.
-  if (st.hrr) throw new TlsError('PeerUnexpectedMessage', 'a second HelloRetryRequest');
-  const suite = suite13ByCode(hrr.cipherSuite);
-  if (!suite) throw new TlsError('PeerIllegalParameter', `HelloRetryRequest chose ${nameOf(CIPHER_SUITES, hrr.cipherSuite)}`);
-  const ks = findExt(hrr.extensions, 'key_share_hrr');
-  const cookie = findExt(hrr.extensions, 'cookie');
-  for (const e of hrr.extensions) {
-    if (!['key_share_hrr', 'cookie', 'supported_versions_selected'].includes(e.type)) {
-      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest may not carry ${nameOf(EXTENSION_TYPES, extensionCode(e))}`);
-    }
-  }
-  if (!ks && !cookie) throw new TlsError('PeerIllegalParameter', 'HelloRetryRequest would not change the ClientHello');
-  const first = st.offer;
-  let keyShares = first.keyShares;
-  if (ks) {
-    const group = groupByCode(ks.selectedGroup);
-    // RFC 8446 §4.2.8: the group must be offered in supported_groups and not already have a share.
-    if (!group || !first.groups.includes(group)) {
-      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest asks for ${nameOf(GROUPS, ks.selectedGroup)}, which was not offered`);
-    }
-    if (first.keyShares.some((k) => k.group === group)) {
-      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
-    }
-    keyShares = [generateKeyShare(group, cfg.rng, cfg.fixed?.keyShares?.[group])];
-  }
-  let early = st.early;
-  if (early === 'offered') {
-    // RFC 8446 §4.2.10: a HelloRetryRequest rejects 0-RTT; ClientHello2 goes in the clear, without early_data.
-    early = 'rejected';
-    io.setWriteProtection(null);
-    io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: 'rejected' });
-    io.note('The HelloRetryRequest rejects our 0-RTT data: send it again once connected.', 'RFC 8446 §4.2.10');
-  }
-  const psk = pskAfterRetry(io, cfg, first.psk, suite);
-  const { psk: _firstPsk, earlyData: _firstEarly, ...rest } = first;
-  const retry: Offer = { ...rest, keyShares, retried: true, ...(cookie ? { cookie: cookie.cookie } : {}), ...(psk ? { psk } : {}) };
-  const mh = st.transcript.replaceWithMessageHash(suite.hash);
-  io.note(`HelloRetryRequest: ClientHello1 is replaced in the transcript by message_hash (${mh.length} bytes).`, 'RFC 8446 §4.4.1');
-  st.transcript.add(enc.bytes);
-  io.emit({ type: 'negotiated', version: 'TLS 1.3', cipherSuite: suite.name, ...(ks ? { group: groupByCode(ks.selectedGroup)! } : {}), helloRetry: true });
-  // RFC 8446 §D.4: in compatibility mode the client sends its CCS before its second flight.
-  let ccsSent = st.ccsSent;
-  if ((cfg.middleboxCompat ?? true) && !ccsSent) {
-    io.sendCcs();
-    ccsSent = true;
-  }
-  // With a PSK, the new binder covers message_hash ‖ HelloRetryRequest ‖ Truncate(ClientHello2) (RFC 8446 §4.2.11.2).
-  const ch2 = encodeClientHello(cfg, retry, st.transcript.bytes());
-  st.transcript.add(ch2.hello.bytes);
-  io.queueHandshake(ch2.hello);
-  io.flush();
-  const hrrGroup = ks?.selectedGroup ?? GROUP_CODES[keyShares[0]!.group];
-  return { offer: ch2.offer, transcript: st.transcript, clientHello: st.clientHello, hrr: { suite: hrr.cipherSuite, group: hrrGroup }, ccsSent, ...(early ? { early } : {}) };
 }
 
 /** ServerHello (TLS 1.3): key share → handshake secrets → handshake keys. */
