@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/engine/src/client/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*'], message: 'The client never imports the server: shared code goes in handshake/.' }, { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*'], message: 'The client never imports the server: shared code goes in handshake/.' }, { group: ['**/faults/*'], message: 'The client holds no fault code: a faulty client is faults/faulty-client.ts.' }, { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' }] }] },
   },
   {
     files: ['packages/engine/src/crypto/**/*.ts'],

@@ -62,32 +62,7 @@ interface CommonConfig {
   recordPadding?: number;
   /** Offer/accept extended master secret in TLS 1.2 (RFC 7627). Default true. */
   extendedMasterSecret?: boolean;
-  /**
-   * Faults the endpoint commits itself, for teaching runs (scenario.ts FaultName) where a man
-   * in the middle could not do it: e.g. the client encrypting a malformed TLS 1.2 premaster.
-   */
-  faults?: EndpointFault[];
 }
-
-/**
- * - `tls12-corrupt-premaster` (client): the RSA-encrypted premaster carries a wrong client_version,
- *   so the server's Bleichenbacher countermeasure substitutes a random one (RFC 5246 §7.4.7.1).
- * - `tls12-bad-premaster-padding` (client): the RSA block's PKCS#1 v1.5 padding is wrong
- *   (block type 01 instead of 02, RFC 8017 §7.2.1); the same countermeasure applies.
- * Server faults (committed by faults/faulty-server.ts `FaultyServer`; a ServerConfig carries none):
- * - `tls12-bad-finished` (server): one bit of the server's Finished verify_data is flipped.
- * - `tls12-bad-signature` (server): one bit of the ServerKeyExchange signature is flipped.
- * - `tls13-bad-finished` (server): one bit of the server's Finished verify_data is flipped
- *   (the server computes a wrong value; its record protection is intact).
- * - `tls13-bad-signature` (server): one bit of the CertificateVerify signature is flipped.
- */
-export type EndpointFault =
-  | 'tls12-corrupt-premaster'
-  | 'tls12-bad-premaster-padding'
-  | 'tls12-bad-finished'
-  | 'tls12-bad-signature'
-  | 'tls13-bad-finished'
-  | 'tls13-bad-signature';
 
 export interface ClientConfig extends CommonConfig {
   /** The host we connect to (A-label form): sent as server_name and checked against the certificate. */
@@ -147,8 +122,6 @@ export interface ResumptionTicket {
 }
 
 export interface ServerConfig extends CommonConfig {
-  /** A server commits no fault of its own configuration: a FaultyServer does (faults/faulty-server.ts). */
-  faults?: never;
   cert: CertifiedKey;
   /** Mutual TLS: none, optional ('request') or 'require'. */
   clientAuth?: 'none' | 'request' | 'require';

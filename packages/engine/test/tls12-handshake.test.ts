@@ -1,6 +1,7 @@
 /** In-process TLS 1.2 handshakes between our client and server: every suite × group, RSA and ECDHE, EMS, faults. */
 import { describe, expect, it } from 'vitest';
 import { createClient, type TlsClient } from '../src/client/client';
+import { FaultyClient, type ClientFault } from '../src/faults/faulty-client';
 import { concatBytes, equalBytes, toHex, utf8 } from '../src/codec/hex';
 import { encodeHandshake } from '../src/msgs/handshake';
 import type { Extension } from '../src/msgs/extensions';
@@ -27,16 +28,17 @@ function pki(keyType: ServerKeyType, seed = 'tls12') {
   return generateDemoPki({ seed, serverKeyType: keyType, serverName: HOST, now: AT });
 }
 
-/** `server.faults`: the server is a FaultyServer committing them (faults/faulty-server.ts). */
-function makeRun(keyType: ServerKeyType, client: Partial<ClientConfig> = {}, server: Omit<Partial<ServerConfig>, 'faults'> & { faults?: ServerFault[] } = {}, seed = 's'): Run {
+/** `server.faults`: the server is a FaultyServer committing them (faults/faulty-server.ts); `clientFaults`: the client is a FaultyClient (faults/faulty-client.ts). */
+function makeRun(keyType: ServerKeyType, client: Partial<ClientConfig> = {}, server: Partial<ServerConfig> & { faults?: ServerFault[] } = {}, seed = 's', clientFaults: ClientFault[] = []): Run {
   const p = pki(keyType);
   const { faults = [], ...serverCfg } = server;
   const ce: TlsEventBody[] = [];
   const se: TlsEventBody[] = [];
+  const clientCfg: ClientConfig = { rng: seededRng(seed, 'client'), sink: (e) => ce.push(e), trustAnchors: [p.rootDer], serverName: HOST, now: AT, versions: ['TLS 1.2'], ...client };
   return {
     ce,
     se,
-    client: createClient({ rng: seededRng(seed, 'client'), sink: (e) => ce.push(e), trustAnchors: [p.rootDer], serverName: HOST, now: AT, versions: ['TLS 1.2'], ...client }),
+    client: clientFaults.length > 0 ? new FaultyClient(clientCfg, clientFaults) : createClient(clientCfg),
     server: createFaultyServer({ rng: seededRng(seed, 'server'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: AT, versions: ['TLS 1.2'], ...serverCfg }, faults),
   };
 }
@@ -152,7 +154,7 @@ describe('TLS 1.2 in-process handshakes', () => {
   });
 
   it('Bleichenbacher: a corrupted premaster makes the server continue with a random one; the handshake fails at Finished, not with a padding alert', () => {
-    const r = makeRun('rsa-2048', { cipherSuites: ['TLS_RSA_WITH_AES_128_GCM_SHA256'], faults: ['tls12-corrupt-premaster'] });
+    const r = makeRun('rsa-2048', { cipherSuites: ['TLS_RSA_WITH_AES_128_GCM_SHA256'] }, {}, 's', ['tls12-corrupt-premaster']);
     pump(r, r.client.start());
     // The server decrypted the ClientKeyExchange without any complaint on the wire…
     const notes = r.se.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text);

@@ -6,27 +6,29 @@
  * - with `ClientConfig.resume`, the ClientHello offers that PSK: psk_key_exchange_modes
  *   (psk_dhe_ke) and, last, pre_shared_key with the ticket, its obfuscated age and a binder
  *   HMAC(finished_key(binder_key), Transcript-Hash(Truncate(ClientHello))) (§4.2.11.2), where
- *   binder_key = Derive-Secret(Early Secret(PSK), "res binder", "").
+ *   binder_key = Derive-Secret(Early Secret(PSK), "res binder", ""). `preparePsk` decides
+ *   whether to offer it and starts its key schedule; hello.ts `encodeClientHello` computes the
+ *   binder; `earlyDataPossible` whether 0-RTT data goes with it.
+ *
+ * After ServerHello: the key schedule goes on from the PSK if the server selected it, and
+ * EncryptedExtensions answers our 0-RTT data (RFC 8446 §4.2.10).
+ *
+ * Every function here returns new values (a PSK, a key schedule, a ticket); none changes the
+ * offer it is given.
  */
-import { concatBytes } from '../codec/hex';
 import type { ClientConfig, ResumptionTicket } from '../config';
 import { suite13ByName, TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
-import { hash } from '../crypto/hash';
 import { KeySchedule } from '../crypto/tls13-key-schedule';
 import { TlsError } from '../errors';
 import { CIPHER_SUITES, nameOf } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';
-import { encodeHandshake, type EncodedMessage, type HandshakeMessage } from '../msgs/handshake';
+import type { HandshakeMessage } from '../msgs/handshake';
 import type { HandshakeIo } from '../record/connection';
-import { buildClientHello, type Offer, type OfferedPsk } from './hello';
+import type { Protection13 } from '../record/tls13';
+import { clientNow, type Offer, type OfferedPsk } from './hello';
 
 /** RFC 8446 §4.6.1: ticket_lifetime is at most seven days. */
 const MAX_TICKET_LIFETIME = 604800;
-
-/** The client's clock for ticket ages: the configured `now`, else the system time. */
-export function clientNow(cfg: ClientConfig): number {
-  return (cfg.now ?? new Date()).getTime();
-}
 
 /**
  * Decides whether `cfg.resume` can be offered (RFC 8446 §4.2.11, §4.6.1) and, if so, starts
@@ -98,38 +100,50 @@ export function earlyDataPossible(io: HandshakeIo, cfg: ClientConfig, offer: Off
 }
 
 /**
- * Encodes the ClientHello for `offer`. With a PSK, the binder is computed over
- * Transcript-Hash(prefix ‖ Truncate(ClientHello)) — `prefix` is empty for the first
- * ClientHello, message_hash ‖ HelloRetryRequest for the second — and the message re-encoded
- * with it (same length, so the truncated part is unchanged). RFC 8446 §4.2.11.2.
+ * The key schedule the handshake goes on with: the one our PSK started (the server selected
+ * it, RFC 8446 §4.2.11), else a fresh one with Early Secret = HKDF-Extract(0, 0).
  */
-export function encodeClientHello(cfg: ClientConfig, offer: Offer, prefix: Uint8Array): EncodedMessage {
-  const msg = buildClientHello(cfg, offer);
-  const psk = offer.psk;
-  const enc = encodeHandshake(msg);
-  if (!psk) return enc;
-  const ext = findExt(msg.extensions, 'pre_shared_key')!;
-  const bindersLen = 2 + ext.binders.reduce((n, b) => n + 1 + b.length, 0);
-  const truncated = enc.bytes.subarray(0, enc.bytes.length - bindersLen);
-  const th = hash(psk.suite.hash, concatBytes(prefix, truncated));
-  const binder = psk.ks.binder(psk.binderKey, th, prefix.length > 0 ? 'ClientHello1, HelloRetryRequest, Truncate(ClientHello2)' : 'Truncate(ClientHello)');
-  ext.binders = [binder];
-  return encodeHandshake(msg);
+export function pskSchedule(io: HandshakeIo, offer: Offer, suite: Suite13, selectedIdentity: number | undefined): KeySchedule {
+  if (selectedIdentity !== undefined) {
+    // RFC 8446 §4.2.11: selected_identity within what we offered (one identity), and a suite of the PSK's hash.
+    if (!offer.psk) throw new TlsError('PeerIllegalParameter', 'ServerHello selects a PSK, but we offered none');
+    if (selectedIdentity !== 0) throw new TlsError('PeerIllegalParameter', `ServerHello selects PSK identity ${selectedIdentity}, but we offered only identity 0`);
+    if (suite.hash !== offer.psk.suite.hash) {
+      throw new TlsError('PeerIllegalParameter', `ServerHello selects the PSK with ${suite.name} (${suite.hash}); the ticket is for ${offer.psk.suite.hash}`);
+    }
+    io.note('The server accepted our ticket (pre_shared_key selected_identity 0): this handshake resumes the earlier session, authenticated by the PSK — no certificate.', 'RFC 8446 §2.2');
+    return offer.psk.ks; // Early Secret from the PSK, derived for the binder
+  }
+  if (offer.psk) io.note('The server did not accept our ticket: this is a full handshake.', 'RFC 8446 §4.2.11');
+  const ks = new KeySchedule(suite.hash, (s) => io.secret(s));
+  ks.deriveEarlySecret();
+  return ks;
 }
 
 /**
- * After a HelloRetryRequest (RFC 8446 §4.1.4): keep the PSK only if the retry's suite has the
- * ticket's hash; the second ClientHello gets a new obfuscated age and binder.
+ * The server's answer to our 0-RTT data (RFC 8446 §4.2.10): accepted (early_data in
+ * EncryptedExtensions) returns the handshake write key to use after EndOfEarlyData; rejected
+ * switches to it now and returns undefined.
  */
-export function pskAfterRetry(io: HandshakeIo, cfg: ClientConfig, offer: Offer, suite: Suite13): void {
-  const psk = offer.psk;
-  if (!psk) return;
-  if (psk.suite.hash !== suite.hash) {
-    delete offer.psk;
-    io.note(`The server asks for ${suite.name} (${suite.hash}); the ticket is for ${psk.suite.hash}: the second ClientHello does not offer it.`, 'RFC 8446 §4.1.4');
-    return;
+export function earlyDataAnswer(
+  io: HandshakeIo,
+  hs: { resumed: boolean; alpn: string | undefined; ticketAlpn: string | undefined },
+  handshakeWrite: Protection13,
+  accepted: boolean,
+): Protection13 | undefined {
+  if (accepted) {
+    // RFC 8446 §4.2.10: early data goes with the first PSK (we offer one) and the ticket's ALPN.
+    if (!hs.resumed) throw new TlsError('PeerIllegalParameter', 'EncryptedExtensions accepts early data, but the server did not accept our PSK');
+    const ticketAlpn = hs.ticketAlpn;
+    if ((ticketAlpn ?? '') !== (hs.alpn ?? '')) throw new TlsError('PeerIllegalParameter', `0-RTT accepted with ALPN "${hs.alpn ?? ''}", the ticket's is "${ticketAlpn ?? ''}"`);
+    io.note('The server accepted our 0-RTT data; EndOfEarlyData will close it before our Finished.', 'RFC 8446 §4.2.10');
+    io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: 'accepted' });
+    return handshakeWrite;
   }
-  psk.obfuscatedAge = (clientNow(cfg) - psk.ticket.receivedAt + psk.ticket.ageAdd) >>> 0;
+  io.setWriteProtection(handshakeWrite);
+  io.note('The server rejected our 0-RTT data (no early_data in EncryptedExtensions): send it again once connected.', 'RFC 8446 §4.2.10');
+  io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: 'rejected' });
+  return undefined;
 }
 
 /**

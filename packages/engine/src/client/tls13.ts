@@ -1,134 +1,143 @@
 /**
- * The TLS 1.3 client flow (RFC 8446 §2, §4): from the ServerHello (or HelloRetryRequest) to
- * Connected. Each handler takes the state it was in and the message, and returns the next
- * state; the states carry the handshake data (`Hs13`).
+ * The TLS 1.3 client flow (RFC 8446 §2, §4), from ServerHello to Connected. Each state is a
+ * value named after the message it expects, holding what the next steps need;
+ * `handle13(state, message, cx)` returns the next state's value (states are never edited in
+ * place). The transcript is handed on from state to state, each adding the message it took.
  *
- *   ExpectServerHello → (HelloRetryRequest → ExpectServerHello) → ExpectEncryptedExtensions
- *   → ExpectCertificateOrCertificateRequest → [ExpectCertificate] → ExpectCertificateVerify
- *   → ExpectFinished → Connected
- *
- * Resumed (RFC 8446 §2.2, the server accepted our ticket's PSK): ExpectServerHello →
- * ExpectEncryptedExtensions → ExpectFinished → Connected — no certificate messages.
+ *   ExpectServerHello ──HelloRetryRequest (hello.ts; ClientHello2 sent)──▶ ExpectServerHello
+ *   ExpectServerHello ──ServerHello (TLS 1.3, `onServerHello13`)──▶ ExpectEncryptedExtensions
+ *   ExpectEncryptedExtensions ──EncryptedExtensions──▶ ExpectCertificateOrCertificateRequest
+ *                             └─(resumed: our PSK accepted, RFC 8446 §2.2)──▶ ExpectFinished
+ *   ExpectCertificateOrCertificateRequest ──CertificateRequest──▶ ExpectCertificate
+ *                                         └─Certificate──▶ ExpectCertificateVerify
+ *   ExpectCertificate ──Certificate──▶ ExpectCertificateVerify
+ *   ExpectCertificateVerify ──CertificateVerify──▶ ExpectFinished
+ *   ExpectFinished ──Finished; we send [CCS] [EndOfEarlyData] [Certificate CertificateVerify] Finished──▶ Connected
+ *   Connected ──NewSessionTicket / KeyUpdate (client.ts)──▶ Connected
  */
 import { equalBytes } from '../codec/hex';
-import type { ClientConfig } from '../config';
 import { suite13ByCode, type Suite13 } from '../crypto/tls13-suites';
-import { generateKeyShare, groupByCode, GROUP_CODES } from '../crypto/ecdhe';
+import { GROUP_CODES } from '../crypto/ecdhe';
 import { hashLen } from '../crypto/hash';
 import { KeySchedule } from '../crypto/tls13-key-schedule';
 import type { PublicKey, SignatureSchemeName } from '../crypto/keys';
 import { schemesForKey, sign, SIGNATURE_SCHEME_CODES } from '../crypto/signature';
-import { Transcript } from '../crypto/transcript';
-import { TlsError } from '../errors';
-import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, nameOf } from '../msgs/enums';
+import type { Transcript } from '../crypto/transcript';
+import { assertNever, TlsError } from '../errors';
+import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { extensionCode, findExt } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/connection';
 import { Protection13 } from '../record/tls13';
 import { verifyPeerChain } from '../handshake/peer-cert';
 import { certificateVerifyContent, checkCertificateVerify, ecdheSharedSecret, CLIENT_CV_CONTEXT, SERVER_CV_CONTEXT, tls13Scheme, type AppSecrets13 } from '../handshake/tls13';
-import { type Offer, type ServerHelloMsg } from './hello';
-import { encodeClientHello, pskAfterRetry } from './resume';
+import type { ClientContext, HelloState, Offer, ServerHelloMsg } from './hello';
+import { earlyDataAnswer, pskSchedule } from './resume';
 
-/** Handshake data shared by the TLS 1.3 client states. */
+/** Fixed from ServerHello on: the suite, the key schedule and the handshake traffic secrets (RFC 8446 §7.1). */
+export interface Keys13 {
+  readonly suite: Suite13;
+  readonly ks: KeySchedule;
+  readonly clientHs: Uint8Array;
+  readonly serverHs: Uint8Array;
+}
+
+/** What every TLS 1.3 state after ServerHello hands on to the next. */
 export interface Hs13 {
-  suite: Suite13;
-  ks: KeySchedule;
-  transcript: Transcript;
-  clientHs: Uint8Array;
-  serverHs: Uint8Array;
-  helloRetry: boolean;
-  ccsSent: boolean;
-  certRequest?: { context: Uint8Array; schemes: number[] };
+  readonly keys: Keys13;
+  /** Handed from state to state; each adds the message it took (RFC 8446 §4.4.1). */
+  readonly transcript: Transcript;
+  readonly offer: Offer;
+  /** Our middlebox-compatibility change_cipher_spec is out (RFC 8446 §D.4). */
+  readonly ccsSent: boolean;
   /** The server accepted our ticket's PSK (RFC 8446 §2.2): no certificate messages follow. */
-  resumed?: boolean;
+  readonly resumed: boolean;
+  /** The ALPN protocol the server selected (EncryptedExtensions). */
+  readonly alpn?: string;
+}
+
+/** A CertificateRequest's context and signature_algorithms (RFC 8446 §4.3.2). */
+export interface CertRequest13 {
+  readonly context: Uint8Array;
+  readonly schemes: readonly number[];
+}
+
+type V13 = { readonly version: 'TLS 1.3' };
+
+export type ExpectEncryptedExtensions = V13 & {
+  name: 'ExpectEncryptedExtensions';
+  hs: Hs13;
   /** 0-RTT sent: our handshake write key, used from EndOfEarlyData (accepted) or EncryptedExtensions (rejected) on. */
-  handshakeWrite?: Protection13;
-  /** 0-RTT accepted: EndOfEarlyData goes before our Finished (RFC 8446 §4.5). */
-  earlyAccepted?: boolean;
-  /** The ALPN protocol the server selected. */
-  alpn?: string;
+  early?: { handshakeWrite: Protection13 };
+};
+export type ExpectCertificateOrCertificateRequest = V13 & { name: 'ExpectCertificateOrCertificateRequest'; hs: Hs13 };
+export type ExpectCertificate = V13 & { name: 'ExpectCertificate'; hs: Hs13; certRequest: CertRequest13 };
+export type ExpectCertificateVerify = V13 & { name: 'ExpectCertificateVerify'; hs: Hs13; certRequest?: CertRequest13; leafKey: PublicKey };
+export type ExpectFinished = V13 & {
+  name: 'ExpectFinished';
+  hs: Hs13;
+  certRequest?: CertRequest13;
+  /** 0-RTT accepted: EndOfEarlyData goes before our Finished, then this write key (RFC 8446 §4.5). */
+  afterEarlyData?: Protection13;
+};
+export type Connected13 = V13 & {
+  name: 'Connected';
+  app: AppSecrets13;
+  /** The server_name we offered (kept in the tickets we receive, RFC 8446 §4.6.1). */
+  serverName?: string;
+  ticketsReceived: number;
+};
+
+/** The TLS 1.3 client states after ServerHello. */
+export type ClientState13 = ExpectEncryptedExtensions | ExpectCertificateOrCertificateRequest | ExpectCertificate | ExpectCertificateVerify | ExpectFinished | Connected13;
+
+/** The handshake message types each state takes, checked before the body is parsed (RFC 8446 §4). */
+export function expects13(st: ClientState13): readonly number[] {
+  switch (st.name) {
+    case 'ExpectEncryptedExtensions':
+      return [HandshakeType.encrypted_extensions];
+    case 'ExpectCertificateOrCertificateRequest':
+      return [HandshakeType.certificate, HandshakeType.certificate_request];
+    case 'ExpectCertificate':
+      return [HandshakeType.certificate];
+    case 'ExpectCertificateVerify':
+      return [HandshakeType.certificate_verify];
+    case 'ExpectFinished':
+      return [HandshakeType.finished];
+    case 'Connected':
+      // RFC 8446 §4.6 (no post_handshake_auth offered, §4.6.2): tickets and key updates only.
+      return [HandshakeType.new_session_ticket, HandshakeType.key_update];
+    default:
+      return assertNever(st);
+  }
 }
-
-export type ClientState13 =
-  | { name: 'ExpectEncryptedExtensions'; hs: Hs13 }
-  | { name: 'ExpectCertificateOrCertificateRequest'; hs: Hs13 }
-  | { name: 'ExpectCertificate'; hs: Hs13 }
-  | { name: 'ExpectCertificateVerify'; hs: Hs13; leafKey: PublicKey }
-  | { name: 'ExpectFinished'; hs: Hs13 }
-  | { name: 'Connected'; app: AppSecrets13 };
-
-
-/** What the client carries between ClientHello and ServerHello. */
-export interface HelloState {
-  offer: Offer;
-  transcript: Transcript;
-  /** Set after a HelloRetryRequest. */
-  hrr?: { suite: number; group: number };
-  ccsSent: boolean;
-}
-
 
 /**
- * HelloRetryRequest (RFC 8446 §4.1.4): check it, replace ClientHello1 in the transcript by
- * message_hash, and send ClientHello2 with a key share for the requested group.
+ * A handshake message in a TLS 1.3 state after ServerHello: the next state. Connected's
+ * messages (NewSessionTicket, KeyUpdate) are the endpoint's (client.ts), which keeps the tickets.
  */
-export function onHelloRetryRequest(io: HandshakeIo, cfg: ClientConfig, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): HelloState {
-  const hrr = enc.msg;
-  // RFC 8446 §4.1.4: a second HelloRetryRequest is an unexpected_message.
-  if (st.hrr) throw new TlsError('PeerUnexpectedMessage', 'a second HelloRetryRequest');
-  const suite = suite13ByCode(hrr.cipherSuite);
-  if (!suite) throw new TlsError('PeerIllegalParameter', `HelloRetryRequest chose ${nameOf(CIPHER_SUITES, hrr.cipherSuite)}`);
-  const ks = findExt(hrr.extensions, 'key_share_hrr');
-  const cookie = findExt(hrr.extensions, 'cookie');
-  for (const e of hrr.extensions) {
-    if (!['key_share_hrr', 'cookie', 'supported_versions_selected'].includes(e.type)) {
-      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest may not carry ${nameOf(EXTENSION_TYPES, extensionCode(e))}`);
+export function handle13(st: Exclude<ClientState13, Connected13>, enc: EncodedMessage, cx: ClientContext): ClientState13 {
+  switch (st.name) {
+    case 'ExpectEncryptedExtensions':
+      return onEncryptedExtensions(cx.io, st, enc);
+    case 'ExpectCertificateOrCertificateRequest': {
+      const m = expectMessage(enc, 'Certificate', 'CertificateRequest');
+      if (m.type === 'CertificateRequest') return onCertificateRequest(cx.io, st, m, enc.bytes);
+      return onServerCertificate(cx, st.hs, undefined, enc);
     }
+    case 'ExpectCertificate':
+      return onServerCertificate(cx, st.hs, st.certRequest, enc);
+    case 'ExpectCertificateVerify':
+      return onServerCertificateVerify(cx.io, st, enc);
+    case 'ExpectFinished':
+      return onServerFinished(cx, st, enc);
+    default:
+      return assertNever(st);
   }
-  if (!ks && !cookie) throw new TlsError('PeerIllegalParameter', 'HelloRetryRequest would not change the ClientHello');
-  const offer = st.offer;
-  if (ks) {
-    const group = groupByCode(ks.selectedGroup);
-    // RFC 8446 §4.2.8: the group must be offered in supported_groups and not already have a share.
-    if (!group || !offer.groups.includes(group)) {
-      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest asks for ${nameOf(GROUPS, ks.selectedGroup)}, which was not offered`);
-    }
-    if (offer.keyShares.some((k) => k.group === group)) {
-      throw new TlsError('PeerIllegalParameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
-    }
-    offer.keyShares = [generateKeyShare(group, cfg.rng, cfg.fixed?.keyShares?.[group])];
-  }
-  if (cookie) offer.cookie = cookie.cookie;
-  offer.retried = true;
-  if (offer.earlyData === 'offered') {
-    // RFC 8446 §4.2.10: a HelloRetryRequest rejects 0-RTT; ClientHello2 goes in the clear, without early_data.
-    offer.earlyData = 'rejected';
-    io.setWriteProtection(null);
-    io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: 'rejected' });
-    io.note('The HelloRetryRequest rejects our 0-RTT data: send it again once connected.', 'RFC 8446 §4.2.10');
-  }
-  pskAfterRetry(io, cfg, offer, suite);
-  const mh = st.transcript.replaceWithMessageHash(suite.hash);
-  io.note(`HelloRetryRequest: ClientHello1 is replaced in the transcript by message_hash (${mh.length} bytes).`, 'RFC 8446 §4.4.1');
-  st.transcript.add(enc.bytes);
-  io.emit({ type: 'negotiated', version: 'TLS 1.3', cipherSuite: suite.name, ...(ks ? { group: groupByCode(ks.selectedGroup)! } : {}), helloRetry: true });
-  // RFC 8446 §D.4: in compatibility mode the client sends its CCS before its second flight.
-  let ccsSent = st.ccsSent;
-  if ((cfg.middleboxCompat ?? true) && !ccsSent) {
-    io.sendCcs();
-    ccsSent = true;
-  }
-  // With a PSK, the new binder covers message_hash ‖ HelloRetryRequest ‖ Truncate(ClientHello2) (RFC 8446 §4.2.11.2).
-  const ch2 = encodeClientHello(cfg, offer, st.transcript.bytes());
-  st.transcript.add(ch2.bytes);
-  io.queueHandshake(ch2);
-  io.flush();
-  return { offer, transcript: st.transcript, hrr: { suite: hrr.cipherSuite, group: ks?.selectedGroup ?? GROUP_CODES[offer.keyShares[0]!.group] }, ccsSent };
 }
 
 /** ServerHello (TLS 1.3): key share → handshake secrets → handshake keys. */
-export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): ClientState13 {
+export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMessage<ServerHelloMsg>): ExpectEncryptedExtensions {
   const sh = enc.msg;
   const offer = st.offer;
   // RFC 8446 §4.1.3: legacy_session_id_echo must echo ours.
@@ -150,21 +159,7 @@ export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMes
   if (!mine) throw new TlsError('PeerIllegalParameter', `server key share for ${nameOf(GROUPS, ks.share.group)}, for which we sent no share`);
   const shared = ecdheSharedSecret(io, mine.group, mine.privateKey, ks.share.keyExchange);
   const psk = findExt(sh.extensions, 'pre_shared_key_selected');
-  let keySchedule: KeySchedule;
-  if (psk) {
-    // RFC 8446 §4.2.11: selected_identity within what we offered (one identity), and a suite of the PSK's hash.
-    if (!offer.psk) throw new TlsError('PeerIllegalParameter', 'ServerHello selects a PSK, but we offered none');
-    if (psk.selectedIdentity !== 0) throw new TlsError('PeerIllegalParameter', `ServerHello selects PSK identity ${psk.selectedIdentity}, but we offered only identity 0`);
-    if (suite.hash !== offer.psk.suite.hash) {
-      throw new TlsError('PeerIllegalParameter', `ServerHello selects the PSK with ${suite.name} (${suite.hash}); the ticket is for ${offer.psk.suite.hash}`);
-    }
-    keySchedule = offer.psk.ks; // Early Secret from the PSK, derived for the binder
-    io.note('The server accepted our ticket (pre_shared_key selected_identity 0): this handshake resumes the earlier session, authenticated by the PSK — no certificate.', 'RFC 8446 §2.2');
-  } else {
-    if (offer.psk) io.note('The server did not accept our ticket: this is a full handshake.', 'RFC 8446 §4.2.11');
-    keySchedule = new KeySchedule(suite.hash, (s) => io.secret(s));
-    keySchedule.deriveEarlySecret();
-  }
+  const keySchedule = pskSchedule(io, offer, suite, psk?.selectedIdentity);
   st.transcript.add(enc.bytes);
   const hsSecrets = keySchedule.deriveHandshakeSecrets(shared, st.transcript.hash(suite.hash));
   const sk = keySchedule.trafficKeys(hsSecrets.server, 'server_handshake_traffic_secret', 'server_handshake', suite.keyLen, suite.ivLen);
@@ -180,87 +175,74 @@ export function onServerHello13(io: HandshakeIo, st: HelloState, enc: EncodedMes
     ...(offer.psk ? { resumed: psk !== undefined } : {}),
   });
   const hs: Hs13 = {
-    suite,
-    ks: keySchedule,
+    keys: { suite, ks: keySchedule, clientHs: hsSecrets.client, serverHs: hsSecrets.server },
     transcript: st.transcript,
-    clientHs: hsSecrets.client,
-    serverHs: hsSecrets.server,
-    helloRetry: st.hrr !== undefined,
+    offer,
     ccsSent: st.ccsSent,
-    ...(psk ? { resumed: true } : {}),
+    resumed: psk !== undefined,
   };
   // Our own write key switches when we send our second flight; until then alerts go in the clear
   // only if the server could not read them otherwise — RFC 8446 §5: use the current write key.
   // After 0-RTT data our write key stays the early one until EncryptedExtensions says more.
   const handshakeWrite = new Protection13(suite, ck.key, ck.iv, 'client_handshake_traffic_secret');
-  if (offer.earlyData === 'offered') hs.handshakeWrite = handshakeWrite;
-  else io.setWriteProtection(handshakeWrite);
-  return { name: 'ExpectEncryptedExtensions', hs };
+  if (st.early === 'offered') return { version: 'TLS 1.3', name: 'ExpectEncryptedExtensions', hs, early: { handshakeWrite } };
+  io.setWriteProtection(handshakeWrite);
+  return { version: 'TLS 1.3', name: 'ExpectEncryptedExtensions', hs };
 }
 
 /** Extensions allowed in EncryptedExtensions (RFC 8446 §4.2 table): anything else is illegal. */
 const EE_FORBIDDEN = new Set([13, 43, 44, 45, 41, 51, 47, 50]);
 
-export function onEncryptedExtensions(io: HandshakeIo, offer: Offer, st: Extract<ClientState13, { name: 'ExpectEncryptedExtensions' }>, enc: EncodedMessage): ClientState13 {
+/** EncryptedExtensions: only extensions we offered, ALPN, and the answer to our 0-RTT data. */
+export function onEncryptedExtensions(io: HandshakeIo, st: ExpectEncryptedExtensions, enc: EncodedMessage): ClientState13 {
   const m = expectMessage(enc, 'EncryptedExtensions');
-  const early = findExt(m.extensions, 'early_data');
+  const offer = st.hs.offer;
   for (const e of m.extensions) {
     const code = extensionCode(e);
     if (EE_FORBIDDEN.has(code)) throw new TlsError('PeerIllegalParameter', `EncryptedExtensions may not carry ${nameOf(EXTENSION_TYPES, code)}`);
     if (!offer.sentExtensions.has(code)) throw new TlsError('PeerUnsupportedExtension', `EncryptedExtensions carries ${nameOf(EXTENSION_TYPES, code)}, which we did not offer`);
   }
-  const alpn = findExt(m.extensions, 'alpn');
-  if (alpn) {
+  const alpnExt = findExt(m.extensions, 'alpn');
+  let alpn: string | undefined;
+  if (alpnExt) {
     // RFC 7301 §3.1: exactly one protocol, one we offered.
-    if (alpn.protocols.length !== 1 || !offer.alpn.includes(alpn.protocols[0]!)) {
-      throw new TlsError('PeerIllegalParameter', `server selected ALPN ${JSON.stringify(alpn.protocols)}, not one we offered`);
+    if (alpnExt.protocols.length !== 1 || !offer.alpn.includes(alpnExt.protocols[0]!)) {
+      throw new TlsError('PeerIllegalParameter', `server selected ALPN ${JSON.stringify(alpnExt.protocols)}, not one we offered`);
     }
-    io.emit({ type: 'negotiated', version: 'TLS 1.3', alpn: alpn.protocols[0]! });
-    st.hs.alpn = alpn.protocols[0]!;
+    alpn = alpnExt.protocols[0]!;
+    io.emit({ type: 'negotiated', version: 'TLS 1.3', alpn });
   }
-  if (offer.earlyData === 'offered') {
-    if (early) {
-      // RFC 8446 §4.2.10: early data goes with the first PSK (we offer one) and the ticket's ALPN.
-      if (!st.hs.resumed) throw new TlsError('PeerIllegalParameter', 'EncryptedExtensions accepts early data, but the server did not accept our PSK');
-      const ticketAlpn = offer.psk?.ticket.alpn;
-      if ((ticketAlpn ?? '') !== (st.hs.alpn ?? '')) throw new TlsError('PeerIllegalParameter', `0-RTT accepted with ALPN "${st.hs.alpn ?? ''}", the ticket's is "${ticketAlpn ?? ''}"`);
-      offer.earlyData = 'accepted';
-      st.hs.earlyAccepted = true;
-      io.note('The server accepted our 0-RTT data; EndOfEarlyData will close it before our Finished.', 'RFC 8446 §4.2.10');
-    } else {
-      offer.earlyData = 'rejected';
-      io.setWriteProtection(st.hs.handshakeWrite!);
-      io.note('The server rejected our 0-RTT data (no early_data in EncryptedExtensions): send it again once connected.', 'RFC 8446 §4.2.10');
-    }
-    io.emit({ type: 'negotiated', version: 'TLS 1.3', earlyData: offer.earlyData });
-  }
+  const hs: Hs13 = { ...st.hs, ...(alpn !== undefined ? { alpn } : {}) };
+  const accepted = findExt(m.extensions, 'early_data') !== undefined;
+  const afterEarlyData = st.early ? earlyDataAnswer(io, { resumed: hs.resumed, alpn: hs.alpn, ticketAlpn: offer.psk?.ticket.alpn }, st.early.handshakeWrite, accepted) : undefined;
   if (offer.serverName && findExt(m.extensions, 'server_name')) io.emit({ type: 'negotiated', version: 'TLS 1.3', serverName: offer.serverName });
-  st.hs.transcript.add(enc.bytes);
+  hs.transcript.add(enc.bytes);
   // RFC 8446 §2.2: a resumed handshake has no CertificateRequest, Certificate or CertificateVerify.
-  if (st.hs.resumed) return { name: 'ExpectFinished', hs: st.hs };
-  return { name: 'ExpectCertificateOrCertificateRequest', hs: st.hs };
+  if (hs.resumed) return { version: 'TLS 1.3', name: 'ExpectFinished', hs, ...(afterEarlyData ? { afterEarlyData } : {}) };
+  return { version: 'TLS 1.3', name: 'ExpectCertificateOrCertificateRequest', hs };
 }
 
-export function onCertificateRequest(io: HandshakeIo, st: Extract<ClientState13, { name: 'ExpectCertificateOrCertificateRequest' }>, m: Extract<EncodedMessage['msg'], { type: 'CertificateRequest' }>, bytes: Uint8Array): ClientState13 {
+/** CertificateRequest (RFC 8446 §4.3.2): we answer it in our second flight. */
+export function onCertificateRequest(io: HandshakeIo, st: ExpectCertificateOrCertificateRequest, m: Extract<EncodedMessage['msg'], { type: 'CertificateRequest' }>, bytes: Uint8Array): ExpectCertificate {
   // RFC 8446 §4.3.2: in the handshake, the context is empty.
   if (m.context.length !== 0) throw new TlsError('PeerIllegalParameter', 'certificate_request_context must be empty during the handshake');
   const sa = findExt(m.extensions, 'signature_algorithms');
   if (!sa) throw new TlsError('PeerMissingExtension', 'CertificateRequest without signature_algorithms');
-  st.hs.certRequest = { context: m.context, schemes: sa.schemes };
   st.hs.transcript.add(bytes);
   io.emit({ type: 'negotiated', version: 'TLS 1.3', clientAuth: 'requested' });
-  return { name: 'ExpectCertificate', hs: st.hs };
+  return { version: 'TLS 1.3', name: 'ExpectCertificate', hs: st.hs, certRequest: { context: m.context, schemes: sa.schemes } };
 }
 
 /** The server's Certificate: verified against our trust anchors (chain, validity, host name). */
-export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13, enc: EncodedMessage): ClientState13 {
+export function onServerCertificate(cx: ClientContext, hs: Hs13, certRequest: CertRequest13 | undefined, enc: EncodedMessage): ExpectCertificateVerify {
+  const cfg = cx.config;
   const m = expectMessage(enc, 'Certificate');
   if (m.context.length !== 0) throw new TlsError('PeerIllegalParameter', 'server Certificate with a non-empty certificate_request_context');
   // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error.
   if (m.entries.length === 0) throw new TlsError('DecodeError', 'the server sent an empty Certificate message');
   const chain = m.entries.map((e) => e.certData);
   // RFC 8446 §4.4.2.2: the server key signs CertificateVerify, so keyUsage must allow digitalSignature.
-  const leafKey = verifyPeerChain(io, {
+  const leafKey = verifyPeerChain(cx.io, {
     chain,
     purpose: 'server',
     anchors: cfg.trustAnchors,
@@ -271,71 +253,65 @@ export function onServerCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13
     ...cfg.peerVerification,
   });
   hs.transcript.add(enc.bytes);
-  return { name: 'ExpectCertificateVerify', hs, leafKey };
+  return { version: 'TLS 1.3', name: 'ExpectCertificateVerify', hs, ...(certRequest ? { certRequest } : {}), leafKey };
 }
 
-
-export function onServerCertificateVerify(io: HandshakeIo, offer: Offer, st: Extract<ClientState13, { name: 'ExpectCertificateVerify' }>, enc: EncodedMessage): ClientState13 {
+/** The server's CertificateVerify (RFC 8446 §4.4.3): a scheme we offered, over the transcript so far. */
+export function onServerCertificateVerify(io: HandshakeIo, st: ExpectCertificateVerify, enc: EncodedMessage): ExpectFinished {
   const m = expectMessage(enc, 'CertificateVerify');
-  const offered = offer.schemes.map((s) => SIGNATURE_SCHEME_CODES[s]);
-  const scheme = checkCertificateVerify(io, st.hs.transcript, st.hs.suite, m, st.leafKey, offered, SERVER_CV_CONTEXT);
+  const hs = st.hs;
+  const offered = hs.offer.schemes.map((s) => SIGNATURE_SCHEME_CODES[s]);
+  const scheme = checkCertificateVerify(io, hs.transcript, hs.keys.suite, m, st.leafKey, offered, SERVER_CV_CONTEXT);
   io.emit({ type: 'negotiated', version: 'TLS 1.3', signatureScheme: scheme });
-  st.hs.transcript.add(enc.bytes);
-  return { name: 'ExpectFinished', hs: st.hs };
+  hs.transcript.add(enc.bytes);
+  return { version: 'TLS 1.3', name: 'ExpectFinished', hs, ...(st.certRequest ? { certRequest: st.certRequest } : {}) };
 }
 
 /** Server Finished: check it, derive application secrets, send our second flight. */
-export function onServerFinished(io: HandshakeIo, cfg: ClientConfig, st: Extract<ClientState13, { name: 'ExpectFinished' }>, enc: EncodedMessage): ClientState13 {
+export function onServerFinished(cx: ClientContext, st: ExpectFinished, enc: EncodedMessage): Connected13 {
+  const { io, config: cfg } = cx;
   const m = expectMessage(enc, 'Finished');
-  const hs = st.hs;
-  const h = hs.suite.hash;
+  const { hs, certRequest } = st;
+  const { suite, ks } = hs.keys;
+  const h = suite.hash;
   if (m.verifyData.length !== hashLen(h)) throw new TlsError('DecodeError', `Finished.verify_data is ${m.verifyData.length} bytes, expected ${hashLen(h)}`);
-  const expected = hs.ks.finished(hs.serverHs, 'server_handshake_traffic_secret', 'server', hs.transcript.hash(h), hs.resumed ? 'ClientHello...EncryptedExtensions' : 'ClientHello...CertificateVerify');
+  const expected = ks.finished(hs.keys.serverHs, 'server_handshake_traffic_secret', 'server', hs.transcript.hash(h), hs.resumed ? 'ClientHello...EncryptedExtensions' : 'ClientHello...CertificateVerify');
   // RFC 8446 §4.4.4: a wrong verify_data is a decrypt_error.
   if (!equalBytes(expected, m.verifyData)) throw new TlsError('PeerBadFinished', 'server Finished.verify_data does not match');
   hs.transcript.add(enc.bytes);
-  const app = hs.ks.deriveMasterSecrets(hs.transcript.hash(h));
-  const sk = hs.ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', hs.suite.keyLen, hs.suite.ivLen);
-  io.setReadProtection(new Protection13(hs.suite, sk.key, sk.iv, 'server_application_traffic_secret_0'));
+  const app = ks.deriveMasterSecrets(hs.transcript.hash(h));
+  const sk = ks.trafficKeys(app.server, 'server_application_traffic_secret_0', 'server_application', suite.keyLen, suite.ivLen);
+  io.setReadProtection(new Protection13(suite, sk.key, sk.iv, 'server_application_traffic_secret_0'));
 
-  // Second flight: [CCS] [Certificate CertificateVerify] Finished (RFC 8446 §4.4, §D.4).
-  if ((cfg.middleboxCompat ?? true) && !hs.ccsSent) {
-    io.sendCcs();
-    hs.ccsSent = true;
-  }
-  if (hs.earlyAccepted) {
+  // Second flight: [CCS] [EndOfEarlyData] [Certificate CertificateVerify] Finished (RFC 8446 §4.4, §4.5, §D.4).
+  if ((cfg.middleboxCompat ?? true) && !hs.ccsSent) io.sendCcs();
+  if (st.afterEarlyData) {
     // RFC 8446 §4.5: EndOfEarlyData, still under client_early_traffic_secret, then our handshake key.
     const eoed = encodeHandshake({ type: 'EndOfEarlyData' });
     io.queueHandshake(eoed);
     hs.transcript.add(eoed.bytes);
-    io.setWriteProtection(hs.handshakeWrite!);
+    io.setWriteProtection(st.afterEarlyData);
   }
-  if (hs.certRequest) sendClientCertificate(io, cfg, hs);
-  const verifyData = hs.ks.finished(hs.clientHs, 'client_handshake_traffic_secret', 'client', hs.transcript.hash(h), hs.certRequest ? 'ClientHello...client CertificateVerify' : 'ClientHello...server Finished');
+  if (certRequest) sendClientCertificate(cx, hs, certRequest);
+  const verifyData = ks.finished(hs.keys.clientHs, 'client_handshake_traffic_secret', 'client', hs.transcript.hash(h), certRequest ? 'ClientHello...client CertificateVerify' : 'ClientHello...server Finished');
   const fin = encodeHandshake({ type: 'Finished', verifyData });
   io.queueHandshake(fin);
   hs.transcript.add(fin.bytes);
-  const ck = hs.ks.trafficKeys(app.client, 'client_application_traffic_secret_0', 'client_application', hs.suite.keyLen, hs.suite.ivLen);
-  io.setWriteProtection(new Protection13(hs.suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
-  const resumptionMasterSecret = hs.ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
+  const ck = ks.trafficKeys(app.client, 'client_application_traffic_secret_0', 'client_application', suite.keyLen, suite.ivLen);
+  io.setWriteProtection(new Protection13(suite, ck.key, ck.iv, 'client_application_traffic_secret_0'));
+  const resumptionMasterSecret = ks.deriveResumptionMasterSecret(hs.transcript.hash(h));
   return {
+    version: 'TLS 1.3',
     name: 'Connected',
-    app: {
-      suite: hs.suite,
-      ks: hs.ks,
-      clientSecret: app.client,
-      serverSecret: app.server,
-      clientGeneration: 0,
-      serverGeneration: 0,
-      resumptionMasterSecret,
-      ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}),
-    },
+    app: { suite, ks, clientSecret: app.client, serverSecret: app.server, clientGeneration: 0, serverGeneration: 0, resumptionMasterSecret, ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}) },
+    ...(hs.offer.serverName !== undefined ? { serverName: hs.offer.serverName } : {}),
+    ticketsReceived: 0,
   };
 }
 
 /** Client Certificate (+ CertificateVerify) in answer to a CertificateRequest (RFC 8446 §4.4.2). */
-function sendClientCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13): void {
-  const req = hs.certRequest!;
+function sendClientCertificate(cx: ClientContext, hs: Hs13, req: CertRequest13): void {
+  const { io, config: cfg } = cx;
   const cert = cfg.clientCert;
   let scheme: SignatureSchemeName | undefined;
   if (cert?.key) {
@@ -351,7 +327,7 @@ function sendClientCertificate(io: HandshakeIo, cfg: ClientConfig, hs: Hs13): vo
   io.queueHandshake(c);
   hs.transcript.add(c.bytes);
   if (scheme && cert?.key) {
-    const content = certificateVerifyContent(CLIENT_CV_CONTEXT, hs.transcript.hash(hs.suite.hash));
+    const content = certificateVerifyContent(CLIENT_CV_CONTEXT, hs.transcript.hash(hs.keys.suite.hash));
     const key = cert.key;
     const signature = timed(io, `CertificateVerify ${scheme} signature`, () => sign(scheme, key, content, cfg.rng));
     const cv = encodeHandshake({ type: 'CertificateVerify', scheme: SIGNATURE_SCHEME_CODES[scheme], signature });

@@ -16,14 +16,21 @@
  * the `handshake` event that reports them, on which the Session hangs its `fault` event) carry
  * the flipped bit.
  */
-import type { EndpointFault, ServerConfig } from '../config';
+import type { ServerConfig } from '../config';
 import type { TlsVersionName } from '../events';
 import { decodeHandshake, encodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { decodeHandshake12, encodeHandshake12 } from '../msgs/handshake12';
 import { TlsServer } from '../server/server';
 
 /** The faults a server commits itself. */
-export type ServerFault = Extract<EndpointFault, 'tls12-bad-signature' | 'tls12-bad-finished' | 'tls13-bad-signature' | 'tls13-bad-finished'>;
+/**
+ * - `tls12-bad-finished`: one bit of the server's Finished verify_data is flipped.
+ * - `tls12-bad-signature`: one bit of the ServerKeyExchange signature is flipped.
+ * - `tls13-bad-finished`: one bit of the server's Finished verify_data is flipped (the server
+ *   computes a wrong value; its record protection is intact).
+ * - `tls13-bad-signature`: one bit of the CertificateVerify signature is flipped.
+ */
+export type ServerFault = 'tls12-bad-finished' | 'tls12-bad-signature' | 'tls13-bad-finished' | 'tls13-bad-signature';
 
 interface FaultSpec {
   version: TlsVersionName;

@@ -4,7 +4,9 @@
  * session/credentials.ts, and the faults a peer commits itself. Each choice a fault or an
  * option forces is said in a note.
  */
-import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ServerConfig } from '../config';
+import type { CipherSuiteName, ClientConfig, GroupName, ServerConfig } from '../config';
+import type { ClientFault } from '../faults/faulty-client';
+import type { ServerFault } from '../faults/faulty-server';
 import { TLS12_SUITES } from '../crypto/tls12-suites';
 import { TLS13_SUITES } from '../crypto/tls13-suites';
 import { seededRng } from '../crypto/rng';
@@ -109,32 +111,36 @@ export function endpointConfigs(s: EndpointSetup): { clientCfg: ClientConfig; se
   return { clientCfg, serverCfg };
 }
 
+/** The faults each peer commits itself: a faulty client / faulty server is made for them (faults/). */
+export interface PeerFaults {
+  client: ClientFault[];
+  server: ServerFault[];
+}
+
 /**
- * The faults a peer commits itself (faulty client / faulty server): set on the endpoint's
- * configuration, as values it computes wrong inside its own record protection (RFC 8446 §5.2),
- * where a man in the middle could not change them.
+ * The faults a peer commits itself (faulty client / faulty server): values it computes wrong
+ * inside its own record protection (RFC 8446 §5.2), where a man in the middle could not change
+ * them. A fault may also change the server's configuration (RSA key transport).
  */
-export function endpointFaults(sc: Scenario, clientCfg: ClientConfig, serverCfg: ServerConfig, note: Note): void {
+export function endpointFaults(sc: Scenario, serverCfg: ServerConfig, note: Note): PeerFaults {
+  const faults: PeerFaults = { client: [], server: [] };
   if (sc.version === 'TLS 1.3') {
     // The server computes the wrong value itself: inside its own record protection (RFC 8446 §5.2).
-    if (sc.fault === 'bad-server-finished') serverCfg.faults = ['tls13-bad-finished'];
-    if (sc.fault === 'bad-signature') serverCfg.faults = ['tls13-bad-signature'];
+    if (sc.fault === 'bad-server-finished') faults.server.push('tls13-bad-finished');
+    if (sc.fault === 'bad-signature') faults.server.push('tls13-bad-signature');
   }
   if (sc.version === 'TLS 1.2') {
-    // TLS 1.2 faults the endpoints commit themselves (client/tls12.ts, server/tls12.ts): inside records a MITM cannot rewrite.
-    const clientFaults: EndpointFault[] = [];
-    const serverFaults: EndpointFault[] = [];
+    // TLS 1.2 faults the peers commit themselves (faults/faulty-client.ts, faults/faulty-server.ts): inside records a MITM cannot rewrite.
     if (sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') {
-      clientFaults.push(sc.fault === 'bad-premaster' ? 'tls12-corrupt-premaster' : 'tls12-bad-premaster-padding');
+      faults.client.push(sc.fault === 'bad-premaster' ? 'tls12-corrupt-premaster' : 'tls12-bad-premaster-padding');
       if (!sc.cipherSuite?.startsWith('TLS_RSA_')) {
         serverCfg.cipherSuites = ['TLS_RSA_WITH_AES_128_GCM_SHA256'];
         note('client', `The ${sc.fault} fault needs RSA key transport: this run uses TLS_RSA_WITH_AES_128_GCM_SHA256.`);
       }
       if (sc.serverKeyType !== 'rsa-2048') note('client', `The ${sc.fault} fault needs an RSA server certificate (choose the RSA key type).`);
     }
-    if (sc.fault === 'bad-server-finished') serverFaults.push('tls12-bad-finished');
-    if (sc.fault === 'bad-signature') serverFaults.push('tls12-bad-signature');
-    if (clientFaults.length > 0) clientCfg.faults = clientFaults;
-    if (serverFaults.length > 0) serverCfg.faults = serverFaults;
+    if (sc.fault === 'bad-server-finished') faults.server.push('tls12-bad-finished');
+    if (sc.fault === 'bad-signature') faults.server.push('tls12-bad-signature');
   }
+  return faults;
 }

@@ -54,8 +54,8 @@ function earlierTicket(clientCfg: ClientConfig, serverCfg: ServerConfig, seed: s
     if (e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') alert ??= `${e.side} sent ${String(e.description)}${e.reason ? ` (${e.reason})` : ''}`;
   };
   // The earlier connection is a good one: the run's faults are for the run shown.
-  const client = createClient({ ...clientCfg, rng: seededRng(seed, 'earlier client'), sink: quiet, faults: [] });
-  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet, faults: [] });
+  const client = createClient({ ...clientCfg, rng: seededRng(seed, 'earlier client'), sink: quiet });
+  const server = createServer({ ...serverCfg, rng: seededRng(seed, 'earlier server'), sink: quiet });
   pump({ client, server }, client.start(), { maxSteps: 1000 });
   const t = client.tickets[0];
   if (!t) return { summary: alert ? `failed: ${alert}` : 'ended without a NewSessionTicket' };

@@ -10,8 +10,10 @@ import type { EventSink, Side, TlsEvent } from '../events';
 import { makeMitm, onPathReporter, type Mitm, type RecordEventOf } from '../faults/mitm';
 import { setupFault } from '../faults/reports';
 import { checkServerName, clockFromSeed, DEFAULT_SCENARIO, type Scenario } from '../scenario';
-import { createServer, type TlsServer } from '../server/server';
-import { askedName, endpointConfigs, endpointFaults, offerOf } from './configure';
+import type { TlsServer } from '../server/server';
+import { createFaultyServer } from '../faults/faulty-server';
+import { FaultyClient } from '../faults/faulty-client';
+import { askedName, endpointConfigs, endpointFaults, offerOf, type PeerFaults } from './configure';
 import { clientCredentials, clientTrust, demoPki, serverCredentials } from './credentials';
 import { createEventLog, runSink, type Note, type SetupError } from './event-log';
 import { httpExchange, requestOf } from './exchange';
@@ -47,8 +49,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
   const configs = configure(sc, start, sink, note);
   if ('error' in configs) return fail(configs.error);
 
-  const c = createClient(configs.clientCfg);
-  const s = createServer(configs.serverCfg);
+  const c = configs.faults.client.length > 0 ? new FaultyClient(configs.clientCfg, configs.faults.client) : createClient(configs.clientCfg);
+  const s = createFaultyServer(configs.serverCfg, configs.faults.server);
   endpoints.client = c;
   endpoints.server = s;
   const exchange = httpExchange({
@@ -101,7 +103,7 @@ function startRun(sc: Scenario, sink: EventSink, note: Note): RunStart | SetupEr
 }
 
 /** The certificates, the two configurations, the faults the peers commit and the resumption, in that order (their notes too). */
-function configure(sc: Scenario, start: RunStart, sink: EventSink, note: Note): { clientCfg: ClientConfig; serverCfg: ServerConfig } | SetupError {
+function configure(sc: Scenario, start: RunStart, sink: EventSink, note: Note): { clientCfg: ClientConfig; serverCfg: ServerConfig; faults: PeerFaults } | SetupError {
   const { at, host, mutual } = start;
   const pki = demoPki(sc, host, at);
   const server = serverCredentials(sc, pki, host, at, note);
@@ -115,9 +117,9 @@ function configure(sc: Scenario, start: RunStart, sink: EventSink, note: Note): 
   if ((sc.fault === 'bad-premaster' || sc.fault === 'bad-premaster-padding') && sc.version === 'TLS 1.3') {
     note('client', `The ${sc.fault} fault applies to TLS 1.2 RSA key exchange only; this TLS 1.3 run is unaffected.`);
   }
-  endpointFaults(sc, clientCfg, serverCfg, note);
+  const faults = endpointFaults(sc, serverCfg, note);
   setUpResumption(sc, clientCfg, serverCfg, host, note);
-  return { clientCfg, serverCfg };
+  return { clientCfg, serverCfg, faults };
 }
 
 /** What a record becomes on its way: the scenario's man in the middle, then the caller's own (RunOptions.mitm). */
