@@ -1,9 +1,9 @@
 /**
  * What the TLS 1.2 client and server flows share: the input a state consumes (a handshake
  * message or a ChangeCipherSpec), the one guard that pulls out the expected message or fails
- * with "expected X, got Y" (RFC 5246 §7.4 → unexpected_message), and the flow object the
- * version-neutral endpoints (client/client.ts, server/server.ts) drive. A flow decodes each
- * frame, reports it, hands it to `step`, and reports its own state transitions.
+ * with "expected X, got Y" (RFC 5246 §7.4 → unexpected_message), `receive12` (type check,
+ * decode, report) and the ChangeCipherSpec check. The endpoints (client/client.ts,
+ * server/server.ts) hold the TLS 1.2 states in their own state unions and call these.
  */
 import { concatBytes } from '../codec/hex';
 import { TlsError } from '../errors';
@@ -37,14 +37,6 @@ export function expectMessage<T extends Tls12Message['type']>(
   return { ...(input.message.msg as Extract<Tls12Message, { type: T }>), bytes: input.message.bytes };
 }
 
-/** The flow object an endpoint drives once TLS 1.2 is negotiated. */
-export interface Tls12Flow {
-  /** Current state name (ExpectCertificate, ..., Connected). */
-  readonly state: string;
-  handleHandshake(frame: HandshakeFrame, recordId: string): void;
-  handleChangeCipherSpec(body: Uint8Array, recordId: string): void;
-}
-
 /**
  * RFC 5246 §7.1: a ChangeCipherSpec message is the single byte 1; anything else (empty, two
  * bytes, another value) is not one at all: unexpected_message (RFC 5246 §6.2.1 forbids
@@ -66,42 +58,4 @@ export function receive12(io: HandshakeIo, frame: HandshakeFrame, state: string,
   const message = decodeHandshake12(frame, keyExchange);
   io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
   return { kind: 'handshake', message };
-}
-
-/** A flow over a closed union of states `S` and its `step` function. */
-export class StepFlow<S extends { name: string }> implements Tls12Flow {
-  constructor(
-    private readonly io: HandshakeIo,
-    private st: S,
-    private readonly step: (state: S, input: Tls12Input) => S,
-    /** How ClientKeyExchange is read in a state (its format depends on the suite). */
-    private readonly keyExchange: (state: S) => 'RSA' | 'ECDHE' | undefined,
-    private readonly closed: S,
-    /** The handshake message types a state takes, checked before the body is parsed (RFC 5246 §7.4). */
-    private readonly expects: (state: S) => readonly number[],
-  ) {}
-
-  get state(): string {
-    return this.st.name;
-  }
-
-  private go(input: Tls12Input): void {
-    const from = this.st.name;
-    try {
-      this.st = this.step(this.st, input);
-    } catch (e) {
-      this.st = this.closed;
-      throw e;
-    }
-    if (this.st.name !== from) this.io.emit({ type: 'state', from, to: this.st.name });
-  }
-
-  handleHandshake(frame: HandshakeFrame, recordId: string): void {
-    this.go(receive12(this.io, frame, this.st.name, this.expects(this.st), this.keyExchange(this.st), recordId));
-  }
-
-  handleChangeCipherSpec(body: Uint8Array, _recordId: string): void {
-    checkChangeCipherSpec(body);
-    this.go({ kind: 'change_cipher_spec' });
-  }
 }
