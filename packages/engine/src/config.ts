@@ -5,6 +5,7 @@
  * EventSink. It never touches a socket, a timer or the DOM, so the same code runs in the
  * Worker (Session), over TCP (CLI, interop tests) and in Vitest.
  */
+import type { CryptoProvider } from './crypto/provider';
 import type { EventSink, TlsVersionName } from './events';
 import type { PrivateKey, SignatureSchemeName } from './crypto/keys';
 import type { Rng } from './crypto/rng';
@@ -43,6 +44,12 @@ export interface PeerVerification {
 }
 
 interface CommonConfig {
+  /**
+   * The crypto provider this endpoint computes with (crypto/provider.ts: `nobleCryptoProvider`,
+   * `nodeCryptoProvider` from '@tlslab/engine/crypto/node'); default: the installed one.
+   * Seeded runs give the same bytes with either.
+   */
+  cryptoProvider?: CryptoProvider;
   /** Policy, CRLs and expected e-mail for verifying the peer's chain. */
   peerVerification?: PeerVerification;
   /** Versions to offer / accept, preferred first. Default ['TLS 1.3']. */

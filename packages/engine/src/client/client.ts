@@ -53,6 +53,7 @@ export class TlsClient extends Connection implements Endpoint {
     this.io = this.makeIo();
     this.cx = { io: this.io, config, outgoing: (enc) => this.outgoing12(enc) };
     this.recordPadding = config.recordPadding ?? 0;
+    this.cryptoProvider = config.cryptoProvider;
   }
 
   /** 0-RTT (`config.earlyData`): offered, then accepted or rejected by the server; undefined if not sent. */
@@ -82,6 +83,10 @@ export class TlsClient extends Connection implements Endpoint {
 
   /** Builds and sends the ClientHello (and 0-RTT data with it, RFC 8446 §2.3). */
   start(): Uint8Array[] {
+    return this.usingProvider(() => this.sendClientHello());
+  }
+
+  private sendClientHello(): Uint8Array[] {
     if (this.st.name !== 'Start') return this.takeOutput();
     try {
       const first = makeOffer(this.config);

@@ -10,6 +10,7 @@
  * Record ids: the Nth record sent client→server is `c2s:N`, server→client `s2c:N`, counted
  * by both the sender and the receiver, so both sides' `record` events name the same record.
  */
+import { withCryptoProvider, type CryptoProvider } from '../crypto/provider';
 import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes } from '../codec/hex';
 import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, warningFor, type AlertDescription, type TlsDeclineKind } from '../errors';
@@ -169,6 +170,14 @@ export abstract class Connection {
 
   // ---- Endpoint API ------------------------------------------------------------------------
 
+  /** The endpoint's own crypto provider (config.cryptoProvider); otherwise the installed one. */
+  protected cryptoProvider: CryptoProvider | undefined;
+
+  /** Runs one Endpoint API call with this endpoint's provider (crypto/provider.ts). */
+  protected usingProvider<T>(fn: () => T): T {
+    return this.cryptoProvider ? withCryptoProvider(this.cryptoProvider, fn) : fn();
+  }
+
   get connected(): boolean {
     return this.state === 'Connected';
   }
@@ -179,14 +188,16 @@ export abstract class Connection {
 
   /** Feeds bytes from the wire (any chunking). Never throws: errors become alerts + Closed. */
   receive(bytes: Uint8Array): Uint8Array[] {
-    if (this.isClosed) return [];
-    try {
-      this.inbuf = this.inbuf.length === 0 ? bytes.slice() : concatBytes(this.inbuf, bytes);
-      this.processInput();
-    } catch (err) {
-      this.fail(err);
-    }
-    return this.takeOutput();
+    return this.usingProvider(() => {
+      if (this.isClosed) return [];
+      try {
+        this.inbuf = this.inbuf.length === 0 ? bytes.slice() : concatBytes(this.inbuf, bytes);
+        this.processInput();
+      } catch (err) {
+        this.fail(err);
+      }
+      return this.takeOutput();
+    });
   }
 
   /**
@@ -199,14 +210,16 @@ export abstract class Connection {
 
   /** Sends application data (fragmented into records of at most 2^14 bytes). Before `canSend`: throws a TlsError (a caller bug; nothing is sent). */
   send(data: Uint8Array): Uint8Array[] {
-    if (this.isClosed) return [];
-    if (!this.canSend) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
-    try {
-      this.writeAppData(data);
-    } catch (err) {
-      this.fail(err);
-    }
-    return this.takeOutput();
+    return this.usingProvider(() => {
+      if (this.isClosed) return [];
+      if (!this.canSend) throw new TlsError('LocalInternal', `cannot send application data in state ${this.state}`);
+      try {
+        this.writeAppData(data);
+      } catch (err) {
+        this.fail(err);
+      }
+      return this.takeOutput();
+    });
   }
 
   /** Application data in records of at most maxFragment bytes, under the current write key. */
@@ -221,15 +234,17 @@ export abstract class Connection {
 
   /** Sends close_notify (RFC 8446 §6.1). The connection closes when the peer's arrives. */
   close(): Uint8Array[] {
-    if (this.isClosed || this.sentCloseNotify) return this.takeOutput();
-    try {
-      this.sendAlert(1, 'close_notify');
-      this.sentCloseNotify = true;
-      if (!this.connected) this.finishClose('close_notify');
-    } catch (err) {
-      this.fail(err);
-    }
-    return this.takeOutput();
+    return this.usingProvider(() => {
+      if (this.isClosed || this.sentCloseNotify) return this.takeOutput();
+      try {
+        this.sendAlert(1, 'close_notify');
+        this.sentCloseNotify = true;
+        if (!this.connected) this.finishClose('close_notify');
+      } catch (err) {
+        this.fail(err);
+      }
+      return this.takeOutput();
+    });
   }
 
   /** Application data received so far and not yet read (also reported as `appdata` events). */

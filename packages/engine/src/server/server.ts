@@ -38,6 +38,7 @@ export class TlsServer extends Connection implements Endpoint {
     if (config.versions?.length === 1) this.version = config.versions[0];
     this.cx = { io: this.makeIo(), config };
     this.recordPadding = config.recordPadding ?? 0;
+    this.cryptoProvider = config.cryptoProvider;
   }
 
   get state(): string {

@@ -4,6 +4,7 @@
  * real client and a real server over the in-memory wire (with the man in the middle of
  * faults/mitm.ts on it), runs the application exchange and sums up how the run ended.
  */
+import { withCryptoProvider, type CryptoProvider } from '../crypto/provider';
 import type { ClientConfig, ServerConfig } from '../config';
 import { createClient, type TlsClient } from '../client/client';
 import type { EventSink, Side, TlsEvent } from '../events';
@@ -27,6 +28,8 @@ export interface RunOptions {
    * and returns the bytes to deliver, or null to drop the record.
    */
   mitm?: (from: Side, record: Uint8Array) => Uint8Array | null;
+  /** The crypto provider of the whole run (demo PKI, both endpoints); default: the installed one. */
+  cryptoProvider?: CryptoProvider;
 }
 
 /**
@@ -35,6 +38,11 @@ export interface RunOptions {
  * PEM) end the run with `ok: false` and `error`.
  */
 export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions = {}): RunSummary {
+  const provider = options.cryptoProvider;
+  return provider ? withCryptoProvider(provider, () => run(scenario, emit, options)) : run(scenario, emit, options);
+}
+
+function run(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions): RunSummary {
   const sc: Scenario = { ...DEFAULT_SCENARIO, ...scenario };
   const log = createEventLog(emit);
   const endpoints: { client?: TlsClient; server?: TlsServer } = {};
