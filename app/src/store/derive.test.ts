@@ -3,7 +3,7 @@
  * states, and the message spans placed inside records.
  */
 import { describe, expect, it } from 'vitest';
-import { runScenario, type Scenario, type TlsEvent } from '@tlslab/engine';
+import { observedSteps, runScenario, type Scenario, type TlsEvent } from '@tlslab/engine';
 import { DEFAULT_SCENARIO } from '@tlslab/engine/scenario';
 import { buildRunView, currentStates, visibleCount, type HandshakeEvent } from './derive';
 import { withMessageSpans } from '../inspector/spans';
@@ -153,7 +153,7 @@ describe('withMessageSpans', () => {
 });
 
 describe('a live run (one side a real peer)', () => {
-  /** Our server's side of a run, as live.ts reports it: the client's records as they arrived. */
+  /** Our server's side of a run, as live.ts reports it: the client's records as they arrived, stamped with the steps our side observed. */
   function liveServerLog(): TlsEvent[] {
     const out: TlsEvent[] = [{ type: 'note', side: 'server', text: 'real client', realPeer: { side: 'client', address: '127.0.0.1:5555' }, seq: 0, t: 0 }];
     for (const e of run({})) {
@@ -161,7 +161,8 @@ describe('a live run (one side a real peer)', () => {
       if (e.type === 'record' && e.direction === 'received') out.push({ ...e, side: 'client', direction: 'sent' });
       out.push(e);
     }
-    return out.map((e, i) => ({ ...e, seq: i }));
+    const stepped = observedSteps();
+    return out.map((e, i) => stepped({ ...e, seq: i }));
   }
 
   it('keeps the order our side observed: the real client\'s Finished and request come after the server\'s flight', () => {

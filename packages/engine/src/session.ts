@@ -11,7 +11,7 @@ import { TLS13_SUITES } from './crypto/tls13-suites';
 import { TLS12_SUITES } from './crypto/tls12-suites';
 import type { PrivateKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
-import type { AppDataPhase, EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
+import { mergeNegotiated, type AppDataPhase, type EventSink, type TlsEvent, type TlsEventBody, type TlsVersionName, type Side } from './events';
 import type { AlertDescription } from './errors';
 import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
@@ -19,7 +19,8 @@ import { generateDemoPki } from './pki/demo';
 import { describePublicKey, parseCertificateCached, parsePemBundle, publicKeysEqual, type ParsedCertificate } from './pki/parse';
 import { hostnameCheck } from './pki/verify';
 import { parseCrlBundle } from './pki/crl';
-import { now } from './record/connection';
+import { createEventLog } from './io/stamp';
+import { inDeliveryOrder } from './steps';
 import { createClient, type TlsClient } from './client/client';
 import { createServer, type TlsServer } from './server/server';
 import { MemoryAntiReplay } from './server/antireplay';
@@ -40,27 +41,6 @@ export interface RunSummary {
   events: number;
   /** A resumption run: whether the handshake resumed with the ticket's PSK. */
   resumed?: boolean;
-}
-
-export interface EventLog {
-  readonly events: TlsEvent[];
-  /** Stamps `seq` and `t` (ms since the log was created) and records the event. */
-  readonly sink: EventSink;
-}
-
-/** An event log; `forward` also receives every stamped event as it happens. */
-export function createEventLog(forward?: (e: TlsEvent) => void): EventLog {
-  const events: TlsEvent[] = [];
-  const t0 = now();
-  let seq = 0;
-  return {
-    events,
-    sink: (e) => {
-      const ev = { ...e, seq: seq++, t: Math.round((now() - t0) * 1000) / 1000 } as TlsEvent;
-      events.push(ev);
-      forward?.(ev);
-    },
-  };
 }
 
 type RecordEvent = Extract<TlsEventBody, { type: 'record' }>;
@@ -88,6 +68,15 @@ export interface RunOptions {
 }
 
 export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions = {}): RunSummary {
+  const log: TlsEvent[] = [];
+  const summary = runInEngineOrder(scenario, (e) => log.push(e), options);
+  // The endpoints report in the order they ran; the run reports in the order records are read (steps.ts).
+  for (const e of inDeliveryOrder(log)) emit(e);
+  return summary;
+}
+
+/** The run itself: both endpoints' events in the order the engine produced them. */
+function runInEngineOrder(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions): RunSummary {
   const sc: Scenario = { ...DEFAULT_SCENARIO, ...scenario };
   const log = createEventLog(emit);
   // The run's clock comes from the scenario (the link's t=) or the seed, never from the machine.
@@ -386,7 +375,7 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
             'RFC 8446 §2.3',
           );
         }
-        const neg = negotiatedOf(log.events, 'server');
+        const neg = mergeNegotiated(log.events, 'server');
         push('server', s.send(httpResponse(neg.version ?? sc.version, neg.cipherSuite ?? '?')));
       }
     }
@@ -400,7 +389,8 @@ export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, opt
     }
   }
 
-  const neg = negotiatedOf(log.events, 'client');
+  const { version, cipherSuite, group, resumed } = mergeNegotiated(log.events, 'client');
+  const neg = { ...(version ? { version } : {}), ...(cipherSuite ? { cipherSuite } : {}), ...(group ? { group } : {}), ...(resumed !== undefined ? { resumed } : {}) };
   const firstAlert = log.events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') as
     | Extract<TlsEvent, { type: 'alert' }>
     | undefined;
@@ -474,18 +464,6 @@ function parsedLeaf(der: Uint8Array): ParsedCertificate | undefined {
   } catch {
     return undefined;
   }
-}
-
-function negotiatedOf(events: TlsEvent[], side: Side): { version?: TlsVersionName; cipherSuite?: string; group?: string; resumed?: boolean } {
-  const out: { version?: TlsVersionName; cipherSuite?: string; group?: string; resumed?: boolean } = {};
-  for (const e of events) {
-    if (e.type !== 'negotiated' || e.side !== side) continue;
-    if (e.version) out.version = e.version;
-    if (e.cipherSuite) out.cipherSuite = e.cipherSuite;
-    if (e.group) out.group = e.group;
-    if (e.resumed !== undefined) out.resumed = e.resumed;
-  }
-  return out;
 }
 
 /**

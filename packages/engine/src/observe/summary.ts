@@ -3,18 +3,12 @@
  * what was negotiated, the first fatal alert, and whether the handshake completed (both
  * Finished messages seen) and the connection closed with close_notify both ways.
  */
-import type { TlsEvent } from '../events';
+import { mergeNegotiated, type TlsEvent } from '../events';
 import type { RunSummary } from '../session';
 
 export function captureSummary(events: readonly TlsEvent[]): RunSummary {
-  const n: { version?: RunSummary['version']; cipherSuite?: string; group?: string; resumed?: boolean } = {};
-  for (const e of events) {
-    if (e.type !== 'negotiated' || e.side !== 'client') continue;
-    if (e.version) n.version = e.version;
-    if (e.cipherSuite) n.cipherSuite = e.cipherSuite;
-    if (e.group) n.group = e.group;
-    if (e.resumed !== undefined) n.resumed = e.resumed;
-  }
+  const { version, cipherSuite, group, resumed } = mergeNegotiated(events, 'client');
+  const n = { ...(version ? { version } : {}), ...(cipherSuite ? { cipherSuite } : {}), ...(group ? { group } : {}), ...(resumed !== undefined ? { resumed } : {}) };
   const finished = events.filter((e) => e.type === 'handshake' && e.direction === 'sent' && e.name === 'Finished').length;
   const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
   const closes = new Set(events.filter((e) => e.type === 'alert' && e.direction === 'sent' && e.description === 'close_notify').map((e) => e.side));
