@@ -65,9 +65,15 @@ export interface RunOptions {
    * and returns the bytes to deliver, or null to drop the record.
    */
   mitm?: (from: Side, record: Uint8Array) => Uint8Array | null;
+  /**
+   * Emit the events in the order the endpoints produced them, without steps, instead of in
+   * delivery order (steps.ts): for tests of the ordering itself.
+   */
+  engineOrder?: boolean;
 }
 
 export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions = {}): RunSummary {
+  if (options.engineOrder) return runInEngineOrder(scenario, emit, options);
   const log: TlsEvent[] = [];
   const summary = runInEngineOrder(scenario, (e) => log.push(e), options);
   // The endpoints report in the order they ran; the run reports in the order records are read (steps.ts).
