@@ -19,7 +19,7 @@ import type { AppDataPhase, DerivationInput, RecordMessageName, SecretStage, Sid
 import { hash as hashBytes, type HashName } from '../crypto/hash';
 import { suite13ByCode, TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
 import { KeySchedule, type SecretReport } from '../crypto/tls13-key-schedule';
-import { CIPHER_SUITES, CONTENT_TYPES, ContentType, contentTypeName, handshakeMessageName, type HandshakeMessageName, GROUPS, HANDSHAKE_TYPES, HandshakeType, nameOf, VERSIONS } from '../msgs/enums';
+import { CIPHER_SUITES, ContentType, contentTypeName, handshakeMessageName, type HandshakeMessageName, GROUPS, HandshakeType, nameOf, VERSIONS } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';
 import { decodeHandshake, type HandshakeFrame, type HandshakeMessage } from '../msgs/handshake';
 import { RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';

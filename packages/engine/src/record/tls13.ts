@@ -19,7 +19,7 @@ import type { ProtectedRecordInfo } from '../events';
 import { aeadOpen, aeadSeal, TAG_LEN } from '../crypto/aead';
 import type { Suite13 } from '../crypto/tls13-suites';
 import { trafficKeyNames } from '../crypto/tls13-key-schedule';
-import { CONTENT_TYPES, ContentType, contentTypeName, describe, nameOf, TLS12 } from '../msgs/enums';
+import { CONTENT_TYPES, ContentType, contentTypeName, describe, TLS12 } from '../msgs/enums';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN } from '../msgs/record';
 
 export interface SealedRecord {
