@@ -38,8 +38,8 @@ export interface Arrow {
   label: string;
   /** Accessible name: "ClientHello, client to server". */
   ariaLabel: string;
-  messages: string[];
-  contentType: string;
+  messages: RecordEvent['messages'];
+  contentType: RecordEvent['contentType'];
   keyName?: string;
   /** `reason`: why the sender sent it (the engine's words). */
   alert?: { description: string; level: string; reason?: string };
