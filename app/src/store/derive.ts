@@ -8,7 +8,7 @@
  * stamped with its `step`; these views only read them.
  */
 import type { Side, TlsEvent } from '@tlslab/engine';
-import { mergeNegotiated, type Negotiated } from '@tlslab/engine/events';
+import { mergeNegotiated, type Negotiated } from '@tlslab/engine/negotiated';
 
 export type RecordEvent = Extract<TlsEvent, { type: 'record' }>;
 /** The codec's field span (the engine's ByteSpan, as carried by records). */

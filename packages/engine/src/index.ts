@@ -9,7 +9,8 @@ export { createKeyLog, keyLogText, keyLogLabel, type KeyLogBuilder } from './key
 export { runScenario, type RunSummary, type RunOptions } from './session';
 export { createEventLog, type EventLog } from './io/stamp';
 export { inDeliveryOrder, observedSteps } from './steps';
-export { mergeNegotiated, SECRET_STAGES } from './events';
+export { SECRET_STAGES } from './events';
+export { mergeNegotiated, type Negotiated } from './negotiated';
 export { DEFAULT_SCENARIO, type Scenario, type FaultName } from './scenario';
 export { runLive, type LiveRequest, type LiveOptions } from './live';
 export { driveTransport, type Transport, type TransportHandlers, type Driver, type Outcome } from './io/driver';

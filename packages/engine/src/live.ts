@@ -12,7 +12,8 @@
 import { utf8 } from './codec/hex';
 import type { ClientConfig, GroupName, ServerConfig } from './config';
 import { systemRng } from './crypto/rng';
-import { mergeNegotiated, type EventSink, type Side, type TlsEvent, type TlsEventBody, type TlsVersionName } from './events';
+import type { EventSink, Side, TlsEvent, TlsEventBody, TlsVersionName } from './events';
+import { mergeNegotiated } from './negotiated';
 import { observedSteps } from './steps';
 import { httpResponseComplete, readRequest } from './io/http';
 import { driveTransport, type Driver, type Outcome, type Transport } from './io/driver';

@@ -17,7 +17,8 @@ import type { CertifiedKey, ServerConfig } from '../config';
 import { MemoryAntiReplay } from '../server/antireplay';
 import { systemRng } from '../crypto/rng';
 import { utf8 } from '../codec/hex';
-import { mergeNegotiated, type TlsEvent } from '../events';
+import type { TlsEvent } from '../events';
+import { mergeNegotiated } from '../negotiated';
 import {
   ALL_SUITES,
   GROUPS,

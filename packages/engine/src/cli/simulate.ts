@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { runScenario } from '../index';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario';
-import { mergeNegotiated, type TlsEvent } from '../events';
+import type { TlsEvent } from '../events';
+import { mergeNegotiated } from '../negotiated';
 import { newSeed } from '../crypto/rng';
 import {
   ALL_SUITES,

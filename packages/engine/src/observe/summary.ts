@@ -3,7 +3,8 @@
  * what was negotiated, the first fatal alert, and whether the handshake completed (both
  * Finished messages seen) and the connection closed with close_notify both ways.
  */
-import { mergeNegotiated, type TlsEvent } from '../events';
+import type { TlsEvent } from '../events';
+import { mergeNegotiated } from '../negotiated';
 import type { RunSummary } from '../session';
 
 export function captureSummary(events: readonly TlsEvent[]): RunSummary {
