@@ -1,9 +1,10 @@
 /**
  * A Session runs a client and a server in one process over an in-memory wire and reports
- * everything both sides do as one ordered event stream. This is what the app (in its Worker)
- * and `tlslab simulate` run: a real handshake between two real endpoints, each record
- * delivered on its own, with an optional man-in-the-middle that breaks the run on purpose
- * (scenario.fault). Same scenario + same seed → the same bytes.
+ * everything both sides do as one ordered event stream, in delivery order with its steps
+ * (steps.ts). This is what the app (in its Worker) and `tlslab simulate` run: a real handshake
+ * between two real endpoints, each record delivered on its own, with an optional man in the
+ * middle that breaks the run on purpose (scenario.fault). Same scenario + same seed → the same
+ * bytes.
  */
 import { utf8 } from './codec/hex';
 import type { CipherSuiteName, ClientConfig, EndpointFault, GroupName, ResumptionTicket, ServerConfig } from './config';
@@ -12,7 +13,7 @@ import { TLS12_SUITES } from './crypto/tls12-suites';
 import type { PrivateKey } from './crypto/keys';
 import { seededRng } from './crypto/rng';
 import type { AppDataPhase, EventSink, TlsEvent, TlsEventBody, TlsVersionName, Side } from './events';
-import { mergeNegotiated } from './negotiated';
+import { mergeNegotiated, negotiatedForSummary } from './negotiated';
 import type { AlertDescription } from './errors';
 import { ContentType, HandshakeType } from './msgs/enums';
 import { RECORD_HEADER_LEN } from './msgs/record';
@@ -396,8 +397,7 @@ function runInEngineOrder(scenario: Scenario, emit: (e: TlsEvent) => void, optio
     }
   }
 
-  const { version, cipherSuite, group, resumed } = mergeNegotiated(log.events, 'client');
-  const neg = { ...(version ? { version } : {}), ...(cipherSuite ? { cipherSuite } : {}), ...(group ? { group } : {}), ...(resumed !== undefined ? { resumed } : {}) };
+  const neg = negotiatedForSummary(log.events, 'client');
   const firstAlert = log.events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') as
     | Extract<TlsEvent, { type: 'alert' }>
     | undefined;

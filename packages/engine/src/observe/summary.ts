@@ -4,12 +4,11 @@
  * Finished messages seen) and the connection closed with close_notify both ways.
  */
 import type { TlsEvent } from '../events';
-import { mergeNegotiated } from '../negotiated';
+import { negotiatedForSummary } from '../negotiated';
 import type { RunSummary } from '../session';
 
 export function captureSummary(events: readonly TlsEvent[]): RunSummary {
-  const { version, cipherSuite, group, resumed } = mergeNegotiated(events, 'client');
-  const n = { ...(version ? { version } : {}), ...(cipherSuite ? { cipherSuite } : {}), ...(group ? { group } : {}), ...(resumed !== undefined ? { resumed } : {}) };
+  const n = negotiatedForSummary(events, 'client');
   const finished = events.filter((e) => e.type === 'handshake' && e.direction === 'sent' && e.name === 'Finished').length;
   const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
   const closes = new Set(events.filter((e) => e.type === 'alert' && e.direction === 'sent' && e.description === 'close_notify').map((e) => e.side));
