@@ -59,9 +59,8 @@ export function SequenceDiagram() {
     const out = new Map<string, boolean>();
     for (let i = 0; i < count; i++) {
       const e = run.events[i];
-      if (e?.type !== 'cert-report') continue;
-      const carrier = [...run.arrows].reverse().find((a) => a.eventIndex < i && a.from !== e.side && a.messages.some((m) => m.startsWith('Certificate') && !m.startsWith('CertificateVerify') && !m.startsWith('CertificateRequest')));
-      if (carrier) out.set(carrier.id, e.report.ok);
+      // The engine names the record that carried the checked chain.
+      if (e?.type === 'cert-report' && e.recordId !== undefined) out.set(e.recordId, e.report.ok);
     }
     return out;
   }, [run, count]);

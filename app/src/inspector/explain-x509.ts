@@ -2,6 +2,7 @@
  * Plain-language explanations of a certificate's ASN.1 fields (RFC 5280 §4.1), and which of
  * the verifier's checks used each one (by the check ids the engine reports).
  */
+import type { CheckId } from '@tlslab/engine';
 import type { CertCheckEvent } from '../store/derive';
 import type { Explanation } from './explain';
 
@@ -11,7 +12,7 @@ interface X509Text {
   what: string;
   why: string;
   /** The check ids (engine's cert-check ids) that read this part. */
-  checks?: string[];
+  checks?: CheckId[];
 }
 
 export const X509_FIELDS: Record<string, X509Text> = {
@@ -38,7 +39,7 @@ export const X509_FIELDS: Record<string, X509Text> = {
 };
 
 /** Checks by extension name (the value of an Extension span). */
-const EXTENSION_CHECKS: Record<string, string[]> = {
+const EXTENSION_CHECKS: Record<string, CheckId[]> = {
   basicConstraints: ['basic-constraints', 'path-length'],
   keyUsage: ['key-usage'],
   extKeyUsage: ['ext-key-usage'],
@@ -56,7 +57,7 @@ export interface CertExplanation extends Explanation {
 export function explainCertField(label: string, value: string | undefined, checks: readonly CertCheck[]): CertExplanation {
   const t = X509_FIELDS[label];
   const extName = label === 'Extension' ? (value ?? '').replace(/ \(critical\)$/, '') : undefined;
-  const ids = [...(t?.checks ?? []), ...(extName ? (EXTENSION_CHECKS[extName] ?? []) : [])];
+  const ids: CheckId[] = [...(t?.checks ?? []), ...(extName ? (EXTENSION_CHECKS[extName] ?? []) : [])];
   const used = checks.filter((c) => ids.includes(c.id));
   if (t) return { what: t.what, why: t.why, ...(value ? { value: `${value}.` } : {}), checks: used };
   if (ASN1_TYPES.has(label) || /^\[\d+\]$/.test(label))

@@ -9,6 +9,7 @@
  * records it protects.
  */
 import { useMemo, useDeferredValue } from 'react';
+import { SECRET_STAGES, type SecretStage } from '@tlslab/engine/events';
 import { useAppStore } from '../store';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
@@ -27,15 +28,12 @@ interface SecretNode {
 }
 
 /**
- * The trunk is the chain the schedule extracts along: HKDF-Extract outputs and the "derived"
- * salts between them, and the inputs that enter it from outside (no parents: the (EC)DHE shared
- * secret, the premaster); in TLS 1.2 premaster → master_secret → key_block. Everything else is
- * a branch of its first parent (exporter_master_secret is a branch of master_secret, not a link
- * in the chain, though its name ends the same).
+ * The trunk is the chain the schedule runs along and the inputs that enter it from outside, as
+ * the engine reports each secret's `position`. Everything else is a branch of its first parent
+ * (exporter_master_secret is a branch of master_secret, not a link in the chain).
  */
 function isTrunk(s: SecretEvent): boolean {
-  if (s.stage === 'tls12') return /^(pre_master_secret|master_secret|key_block)$/.test(s.name);
-  return /^HKDF-Extract/i.test(s.formula) || /^Derive-Secret\([^,]*, "derived"/.test(s.formula) || (s.parents !== undefined && s.parents.length === 0);
+  return s.position !== 'branch';
 }
 
 function valueText(v: Uint8Array | string): string {
@@ -133,7 +131,7 @@ function Input({ name, value }: { name: string; value: string }) {
   );
 }
 
-const STAGE_TITLES: Record<string, string> = {
+const STAGE_TITLES: Record<SecretStage, string> = {
   early: 'Early secret (RFC 8446 §7.1)',
   handshake: 'Handshake secret and handshake traffic secrets',
   master: 'Master secret and application traffic secrets',
@@ -174,16 +172,14 @@ export function KeysPanel() {
         if (!n.sideIndex.has(e.side)) n.sideIndex.set(e.side, i);
       } else nodes.set(e.name, { name: e.name, first: e, index: i, sides: new Set([e.side]), sideIndex: new Map([[e.side, i]]), trunk: isTrunk(e) });
     });
-    const byStage = new Map<string, SecretNode[]>();
+    const byStage = new Map<SecretStage, SecretNode[]>();
     for (const n of nodes.values()) {
       const list = byStage.get(n.first.stage) ?? [];
       list.push(n);
       byStage.set(n.first.stage, list);
     }
-    // The RFC's order: early → handshake → master → traffic keys (TLS 1.2 stages after).
-    const ORDER = ['early', 'handshake', 'master', 'traffic'];
-    const rank = (st: string) => (ORDER.includes(st) ? ORDER.indexOf(st) : ORDER.length);
-    return [...byStage.entries()].sort((a, b) => rank(a[0]) - rank(b[0]));
+    // The RFC's order: early → handshake → master → traffic keys (TLS 1.2's stage after).
+    return [...byStage.entries()].sort((a, b) => SECRET_STAGES.indexOf(a[0]) - SECRET_STAGES.indexOf(b[0]));
   }, [run]);
 
   const protectedBy = useMemo(() => {
@@ -212,7 +208,7 @@ export function KeysPanel() {
         const branches = nodes.filter((n) => !n.trunk);
         return (
           <section className="stage" key={stage} aria-label={`${stage} stage`}>
-            <h3 className="stage-name">{STAGE_TITLES[stage] ?? stage}</h3>
+            <h3 className="stage-name">{STAGE_TITLES[stage]}</h3>
             <div className="stage-grid">
               <div className="trunk-col">
                 {trunk.map((n, i) => (

@@ -3,7 +3,7 @@
  * given span label inside it, the step in which an event happened. Nothing here knows step
  * numbers; every stop is found from the run's events, so a lesson works for any seed.
  */
-import type { TlsEvent } from '@tlslab/engine';
+import type { HandshakeMessageName, TlsEvent } from '@tlslab/engine';
 import type { Arrow, ByteSpan, RunView } from '../store/derive';
 import { ancestorsOf, arrowSpans } from '../inspector/record-spans';
 
@@ -24,7 +24,7 @@ export interface Target {
 }
 
 /** The first arrow that carries handshake message `name` (optionally from one side, after another arrow). */
-export function carrying(run: RunView, name: string, from?: Arrow['from'], after = -1): Arrow | undefined {
+export function carrying(run: RunView, name: HandshakeMessageName, from?: Arrow['from'], after = -1): Arrow | undefined {
   return run.arrows.find((a) => a.index > after && a.messages.includes(name) && (!from || a.from === from));
 }
 

@@ -3,16 +3,19 @@
  * states, and the message spans placed inside records.
  */
 import { describe, expect, it } from 'vitest';
-import { runScenario, type Scenario, type TlsEvent } from '@tlslab/engine';
+import { inDeliveryOrder, observedSteps, runScenario, type Scenario, type TlsEvent } from '@tlslab/engine';
 import { DEFAULT_SCENARIO } from '@tlslab/engine/scenario';
 import { buildRunView, currentStates, visibleCount, type HandshakeEvent } from './derive';
 import { withMessageSpans } from '../inspector/spans';
 
-function run(patch: Partial<Scenario>): TlsEvent[] {
+function run(patch: Partial<Scenario>, engineOrder = false): TlsEvent[] {
   const events: TlsEvent[] = [];
-  runScenario({ ...DEFAULT_SCENARIO, seed: 'derive-test', ...patch }, (e) => events.push(e));
+  runScenario({ ...DEFAULT_SCENARIO, seed: 'derive-test', ...patch }, (e) => events.push(e), { engineOrder });
   return events;
 }
+
+/** An event without what the delivery order stamps (`seq` renumbered, `step`). */
+const unstamped = ({ seq: _seq, step: _step, ...e }: TlsEvent) => e;
 
 describe('buildRunView', () => {
   it('TLS 1.2 bad-premaster: the fault note sits on the arrow that carries the ClientKeyExchange', () => {
@@ -45,14 +48,15 @@ describe('buildRunView', () => {
 
   it('a record is read in the step it is sent: the ServerHello step shows both sides\' handshake secrets', () => {
     for (const patch of [{}, { helloRetry: true }, { version: 'TLS 1.2' as const, mutual: true }, { fault: 'expired-certificate' as const }]) {
-      const events = run(patch);
-      const view = buildRunView(events);
+      // The endpoints' own order, and the same run in the delivery order a Session emits.
+      const raw = run(patch, true);
+      const view = buildRunView(inDeliveryOrder(raw));
       // Same events; each side's own order kept (a state change may move earlier, within the
       // flight it belongs to); nothing read before it was sent.
-      expect(view.events).toHaveLength(events.length);
+      expect(view.events).toHaveLength(raw.length);
       for (const side of ['client', 'server'] as const) {
         for (const keep of [(e: TlsEvent) => e.type !== 'state', (e: TlsEvent) => e.type === 'state'])
-          expect(view.events.filter((e) => e.side === side && keep(e))).toEqual(events.filter((e) => e.side === side && keep(e)));
+          expect(view.events.filter((e) => e.side === side && keep(e)).map(unstamped)).toEqual(raw.filter((e) => e.side === side && keep(e)).map(unstamped));
       }
       const sentAt = new Map<string, number>();
       view.events.forEach((e, i) => {
@@ -153,7 +157,7 @@ describe('withMessageSpans', () => {
 });
 
 describe('a live run (one side a real peer)', () => {
-  /** Our server's side of a run, as live.ts reports it: the client's records as they arrived. */
+  /** Our server's side of a run, as live.ts reports it: the client's records as they arrived, stamped with the steps our side observed. */
   function liveServerLog(): TlsEvent[] {
     const out: TlsEvent[] = [{ type: 'note', side: 'server', text: 'real client', realPeer: { side: 'client', address: '127.0.0.1:5555' }, seq: 0, t: 0 }];
     for (const e of run({})) {
@@ -161,7 +165,8 @@ describe('a live run (one side a real peer)', () => {
       if (e.type === 'record' && e.direction === 'received') out.push({ ...e, side: 'client', direction: 'sent' });
       out.push(e);
     }
-    return out.map((e, i) => ({ ...e, seq: i }));
+    const stepped = observedSteps();
+    return out.map((e, i) => stepped({ ...e, seq: i }));
   }
 
   it('keeps the order our side observed: the real client\'s Finished and request come after the server\'s flight', () => {

@@ -3,13 +3,12 @@
  *
  * Nothing here keeps state: every panel asks these functions about "the events up to the
  * cursor". A step is one record on the wire: what its sender computed before sending it
- * (secrets, checks, state changes), the record, and what the receiver did on reading it.
- * The engine runs one side until it waits for the other, so its log has the server's whole
- * flight before the client reads any of it; `deliveryOrder` re-merges the two sides' event
- * streams (each side's own order kept, except that a side's state change shows from the first
- * record of the flight it decided) so each record is read as soon as it is sent.
+ * (secrets, checks, state changes), the record, and what the receiver did on reading it. The
+ * engine decides the steps (its steps.ts): it emits a run in delivery order, each event
+ * stamped with its `step`; these views only read them.
  */
 import type { Side, TlsEvent } from '@tlslab/engine';
+import { mergeNegotiated, type Negotiated } from '@tlslab/engine/negotiated';
 
 export type RecordEvent = Extract<TlsEvent, { type: 'record' }>;
 /** The codec's field span (the engine's ByteSpan, as carried by records). */
@@ -39,8 +38,8 @@ export interface Arrow {
   label: string;
   /** Accessible name: "ClientHello, client to server". */
   ariaLabel: string;
-  messages: string[];
-  contentType: string;
+  messages: RecordEvent['messages'];
+  contentType: RecordEvent['contentType'];
   keyName?: string;
   /** `reason`: why the sender sent it (the engine's words). */
   alert?: { description: string; level: string; reason?: string };
@@ -80,102 +79,25 @@ export interface RunView {
   handshakeRtts: number | null;
 }
 
-const peerOf = (side: Side): Side => (side === 'client' ? 'server' : 'client');
-
 /**
- * The engine's events re-merged so that each record is read as soon as it arrives: after a
- * record is sent (and its sender's bookkeeping), the receiver processes it — up to the moment it
- * prepares a message of its own. Each side's own events keep their order; a side only reads a
- * record after it was sent. Returns the events in that order and, for each record (first send
- * of its id), the index of the last event of its step.
+ * The index of the last event of each step, read from the events' `step` (the engine emits a run
+ * in delivery order with its steps set, steps.ts). An event without one joins the step before it.
  */
-export function deliveryOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnds: number[] } {
-  if (events.some((e) => e.type === 'note' && e.realPeer)) return observedOrder(events);
-  const queues: Record<Side, TlsEvent[]> = { client: [], server: [] };
-  for (const e of events) queues[e.side].push(e);
-  const at: Record<Side, number> = { client: 0, server: 0 };
-  const next = (side: Side) => queues[side][at[side]];
-  const out: TlsEvent[] = [];
-  const emit = (side: Side) => out.push(queues[side][at[side]++]!);
-  const sent = new Set<string>();
-  const stepEnds: number[] = [];
-  const waiting = (side: Side) => {
-    const e = next(side);
-    return e === undefined || (e.type === 'record' && e.direction === 'received' && !sent.has(e.recordId));
-  };
-  const readsArrived = (side: Side) => {
-    const e = next(side);
-    return e?.type === 'record' && e.direction === 'received' && sent.has(e.recordId);
-  };
-  // The receiver stops before anything it does for its own next message.
-  const ownMove = (e: TlsEvent | undefined) =>
-    e === undefined || e.type === 'record' || ((e.type === 'handshake' || e.type === 'alert' || e.type === 'appdata') && e.direction === 'sent');
-  let actor: Side | undefined = events[0]?.side;
-  while (actor !== undefined) {
-    if (waiting(actor)) {
-      const other = peerOf(actor);
-      if (waiting(other)) break;
-      actor = other;
-    }
-    const e = next(actor)!;
-    emit(actor);
-    if (e.type !== 'record' || e.direction !== 'sent') continue;
-    const first = !sent.has(e.recordId);
-    sent.add(e.recordId);
-    // The engine reports a side's new state after it has written its whole flight; the state
-    // was decided before the flight's first record, so the lifeline shows it from there.
-    if (first) hoistStates(queues[actor], at[actor]);
-    // The sender's bookkeeping right after the record (new state, secrets it now holds).
-    for (let n = next(actor); n && n.type !== 'record' && n.type !== 'handshake' && n.type !== 'alert'; n = next(actor)) emit(actor);
-    // The receiver reads what has arrived.
-    const peer = peerOf(actor);
-    while (readsArrived(peer)) {
-      emit(peer);
-      while (!ownMove(next(peer))) emit(peer);
-    }
-    if (first) stepEnds.push(out.length - 1);
-    else if (stepEnds.length > 0) stepEnds[stepEnds.length - 1] = out.length - 1;
-  }
-  // Anything left (a side waiting for a record that never came): in the engine's order.
-  const done = new Set(out);
-  for (const e of events) if (!done.has(e)) out.push(e);
-  return { events: out, stepEnds };
-}
-
-/**
- * A live run (one side a real peer): the log is already in the order our side observed it — the
- * peer's records appear as they arrived — so it is not re-merged. A step is a record and what
- * happened after it, up to the next record.
- */
-function observedOrder(events: TlsEvent[]): { events: TlsEvent[]; stepEnds: number[] } {
-  const stepEnds: number[] = [];
-  const seen = new Set<string>();
+function stepEndsOf(events: readonly TlsEvent[]): number[] {
+  const ends: number[] = [];
+  let step = 1;
   events.forEach((e, i) => {
-    if (e.type !== 'record' || e.direction !== 'sent' || seen.has(e.recordId)) return;
-    if (seen.size > 0) stepEnds.push(i - 1);
-    seen.add(e.recordId);
+    step = Math.max(step, e.step ?? step);
+    ends[step - 1] = i;
   });
-  if (seen.size > 0) stepEnds.push(events.length - 1);
-  return { events, stepEnds };
+  // A step no event names (none in practice) ends where the one before it does.
+  for (let k = 0; k < ends.length; k++) ends[k] ??= k > 0 ? ends[k - 1]! : -1;
+  return ends;
 }
 
-/**
- * Moves the state events a side emits before it next reads a record up to `from`, keeping
- * their order (everything else stays where it was).
- */
-function hoistStates(queue: TlsEvent[], from: number): void {
-  const states: TlsEvent[] = [];
-  for (let i = from; i < queue.length; i++) {
-    const e = queue[i]!;
-    if (e.type === 'record' && e.direction === 'received') break;
-    if (e.type === 'state') states.push(...queue.splice(i--, 1));
-  }
-  queue.splice(from, 0, ...states);
-}
-
-/** Splits the log into steps and arrows (after putting it in delivery order). */
-export function buildRunView(engineEvents: TlsEvent[]): RunView {
-  const { events, stepEnds } = deliveryOrder(engineEvents);
+/** Splits the log (in delivery order, as the engine emits it) into its steps and arrows. */
+export function buildRunView(events: TlsEvent[]): RunView {
+  const stepEnds = stepEndsOf(events);
   const arrows: Arrow[] = [];
   const alertsBySide: Record<Side, AlertEvent[]> = { client: [], server: [] };
   for (const e of events) if (e.type === 'alert' && e.direction === 'sent') alertsBySide[e.side].push(e);
@@ -253,12 +175,6 @@ export function buildRunView(engineEvents: TlsEvent[]): RunView {
     if (a.tampered) a.ariaLabel += ', changed in transit';
     else if (a.fault?.actor === 'faulty-peer') a.ariaLabel += `, wrong ${a.fault.message ?? 'value'} from the ${a.fault.culprit}`;
   }
-  // Trailing events (the last receiver's processing, closed) belong to the last step.
-  if (events.length > 0) {
-    if (stepEnds.length === 0) stepEnds.push(events.length - 1);
-    else stepEnds[stepEnds.length - 1] = events.length - 1;
-  }
-
   const flights: Flight[] = [];
   for (const a of arrows) {
     const cur = flights[flights.length - 1];
@@ -321,17 +237,11 @@ export function currentStates(events: TlsEvent[], count: number): Record<Side, s
   return out;
 }
 
-/** Negotiated parameters merged per side among the first `count` events. */
-export function negotiated(events: TlsEvent[], count: number): Partial<Record<Side, Omit<NegotiatedEvent, 'type' | 'side' | 'seq' | 't'>>> {
-  const out: Partial<Record<Side, Omit<NegotiatedEvent, 'type' | 'side' | 'seq' | 't'>>> = {};
-  for (let i = 0; i < count; i++) {
-    const e = events[i];
-    if (e?.type !== 'negotiated') continue;
-    const { type: _t, side, seq: _s, t: _tt, ...rest } = e;
-    const prev = out[side] ?? {};
-    const merged: Record<string, unknown> = { ...prev };
-    for (const [k, v] of Object.entries(rest)) if (v !== undefined) merged[k] = v;
-    out[side] = merged as Omit<NegotiatedEvent, 'type' | 'side' | 'seq' | 't'>;
+/** Negotiated parameters merged per side among the first `count` events (a side that reported none is absent). */
+export function negotiated(events: TlsEvent[], count: number): Partial<Record<Side, Negotiated>> {
+  const out: Partial<Record<Side, Negotiated>> = {};
+  for (const side of ['client', 'server'] as const) {
+    if (events.slice(0, count).some((e) => e.type === 'negotiated' && e.side === side)) out[side] = mergeNegotiated(events, side, count);
   }
   return out;
 }

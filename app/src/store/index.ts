@@ -10,7 +10,8 @@ import { create, type StateCreator } from 'zustand';
 import type { RunSummary, Scenario, TlsEvent } from '@tlslab/engine';
 import { buildRunView, type RunView } from './derive';
 import { freshSeed, scenarioFromUrl } from './url';
-import { FAULTS, KEY_TYPE_LABELS, suiteNeedsEcdsa, suiteNeedsRsa, SUITES_12, SUITES_13 } from './options';
+import { normalizeScenario as normalizeByEngine, type ScenarioChange } from '@tlslab/engine/scenario';
+import { FAULTS, KEY_TYPE_LABELS } from './options';
 import type { PemInspection } from '@tlslab/engine/worker';
 
 export interface ScenarioSlice {
@@ -101,54 +102,37 @@ export interface ViewSlice {
 export type AppState = ScenarioSlice & TimelineSlice & SelectionSlice & ViewSlice;
 
 /**
- * Keeps a scenario consistent: suites belong to the version, key types fit the suite, options
- * and faults belong to their version. What the person just changed (`patch`) wins; whatever
- * else has to change is listed, with why, so nothing changes silently.
+ * Keeps a scenario consistent by the engine's rules (scenario.ts `normalizeScenario`): what the
+ * person just changed (`patch`) wins; whatever else has to change is said, with why, so nothing
+ * changes silently.
  */
 export function normalizeScenario(s: Scenario, patch: Partial<Scenario> = {}): { scenario: Scenario; changes: string[] } {
-  const out = { ...s };
-  const changes: string[] = [];
-  const suites: readonly string[] = out.version === 'TLS 1.2' ? SUITES_12 : SUITES_13;
-  if (out.cipherSuite && !suites.includes(out.cipherSuite)) {
-    changes.push(`Cipher suite back to the client's preference list: ${out.cipherSuite} is not a ${out.version} suite.`);
-    delete out.cipherSuite;
+  const { scenario, changes } = normalizeByEngine(s, patch);
+  return { scenario, changes: changes.map(changeText) };
+}
+
+/** One change the engine made, in words. */
+function changeText(c: ScenarioChange): string {
+  switch (c.kind) {
+    case 'suite-not-in-version':
+      return `Cipher suite back to the client's preference list: ${c.suite} is not a ${c.version} suite.`;
+    case 'fault-needs-version':
+      return `Break something back to Nothing: "${FAULTS.find((f) => f.id === c.fault)!.label}" needs ${c.needs}.`;
+    case 'hello-retry-off':
+      return 'HelloRetryRequest turned off: TLS 1.2 has no HelloRetryRequest.';
+    case 'resumption-off':
+      return 'Resume (PSK) turned off: ticket resumption is a TLS 1.3 option here.';
+    case 'premaster-fault-needs-rsa-key':
+      return `Break something back to Nothing: the premaster fault needs RSA key transport, and so an RSA server key, not ${KEY_TYPE_LABELS[c.keyType]}.`;
+    case 'premaster-fault-suite':
+      return `Cipher suite set to ${c.suite}: the premaster fault needs RSA key transport.`;
+    case 'suite-needs-key':
+      return `Cipher suite back to the client's preference list: ${c.suite} needs a ${KEY_TYPE_LABELS[c.needs]} server key, not ${KEY_TYPE_LABELS[c.keyType]}.`;
+    case 'key-follows-suite':
+      return `Server key set to ${KEY_TYPE_LABELS[c.keyType]}: ${c.suite} needs one.`;
+    case 'early-data-off':
+      return '0-RTT data turned off: it needs a resumed TLS 1.3 session (Resume).';
   }
-  const only = FAULTS.find((f) => f.id === out.fault)?.only;
-  if (only && only !== out.version) {
-    changes.push(`Break something back to Nothing: "${FAULTS.find((f) => f.id === out.fault)!.label}" needs ${only}.`);
-    out.fault = 'none';
-  }
-  if (out.version === 'TLS 1.2') {
-    if (out.helloRetry) changes.push('HelloRetryRequest turned off: TLS 1.2 has no HelloRetryRequest.');
-    if (out.resumption) changes.push('Resume (PSK) turned off: ticket resumption is a TLS 1.3 option here.');
-    out.helloRetry = false;
-    out.resumption = false;
-    const keyChosen = patch.serverKeyType !== undefined && patch.fault === undefined;
-    const premasterFault = out.fault === 'bad-premaster' || out.fault === 'bad-premaster-padding';
-    if (premasterFault && keyChosen && out.serverKeyType !== 'rsa-2048') {
-      changes.push(`Break something back to Nothing: the premaster fault needs RSA key transport, and so an RSA server key, not ${KEY_TYPE_LABELS[out.serverKeyType]}.`);
-      out.fault = 'none';
-    }
-    // The premaster fault needs RSA key transport: pick an RSA suite (and so an RSA key).
-    if (premasterFault && out.fault !== 'none' && !out.cipherSuite?.startsWith('TLS_RSA_')) {
-      changes.push('Cipher suite set to TLS_RSA_WITH_AES_128_GCM_SHA256: the premaster fault needs RSA key transport.');
-      out.cipherSuite = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
-    }
-    const want = suiteNeedsRsa(out.cipherSuite) ? 'rsa-2048' : suiteNeedsEcdsa(out.cipherSuite) ? 'ecdsa-p256' : undefined;
-    if (want && out.serverKeyType !== want) {
-      if (keyChosen) {
-        changes.push(`Cipher suite back to the client's preference list: ${out.cipherSuite} needs a ${KEY_TYPE_LABELS[want]} server key, not ${KEY_TYPE_LABELS[out.serverKeyType]}.`);
-        delete out.cipherSuite;
-      } else {
-        changes.push(`Server key set to ${KEY_TYPE_LABELS[want]}: ${out.cipherSuite} needs one.`);
-        out.serverKeyType = want;
-      }
-    }
-  }
-  // 0-RTT data rides on a resumed TLS 1.3 session.
-  if (!out.resumption && out.earlyData) changes.push('0-RTT data turned off: it needs a resumed TLS 1.3 session (Resume).');
-  if (!out.resumption) out.earlyData = false;
-  return { scenario: out, changes };
 }
 
 const initialScenario = normalizeScenario(scenarioFromUrl(typeof location === 'undefined' ? '' : location.search));

@@ -8,8 +8,18 @@
  */
 import type { ByteSpan } from './codec/bytespan';
 import type { AlertDescription } from './errors';
+import type { ContentTypeName, HandshakeMessageName } from './msgs/enums';
 import type { CheckId, Policy } from './pki/checks';
 import type { FaultName } from './scenario';
+
+export type { ContentTypeName, HandshakeMessageName } from './msgs/enums';
+
+/**
+ * The stages the key schedules report their secrets in, in the order RFC 8446 §7.1 draws them
+ * (crypto/tls13-key-schedule.ts); TLS 1.2's single one (RFC 5246 §8.1, crypto/tls12-key-schedule.ts) last.
+ */
+export const SECRET_STAGES = ['early', 'handshake', 'master', 'traffic', 'tls12'] as const;
+export type SecretStage = (typeof SECRET_STAGES)[number];
 
 export type Side = 'client' | 'server';
 export type TlsVersionName = 'TLS 1.2' | 'TLS 1.3';
@@ -59,7 +69,7 @@ export interface ProtectedRecordInfo {
   /** The opened plaintext: TLS 1.3 TLSInnerPlaintext (content ‖ type ‖ zeros) or TLS 1.2 plaintext. */
   plaintext: Uint8Array;
   /** The real content type carried inside (TLS 1.3 inner type), e.g. `handshake`. */
-  innerContentType: string;
+  innerContentType: ContentTypeName;
   /** Field spans over `plaintext`. */
   plaintextSpans: ByteSpan[];
   /** Number of zero padding bytes (TLS 1.3). */
@@ -79,11 +89,11 @@ export type TlsEventBody =
        */
       recordId: string;
       /** Outer content type name: handshake, alert, application_data, change_cipher_spec. */
-      contentType: string;
+      contentType: ContentTypeName;
       bytes: Uint8Array;
       spans: ByteSpan[];
       /** Handshake message names the record carries (after decryption), e.g. ['EncryptedExtensions', 'Certificate']. */
-      messages: string[];
+      messages: RecordMessageName[];
       protected?: ProtectedRecordInfo;
       /**
        * A passive observer (a capture) could not open this protected record: why, in words
@@ -97,7 +107,7 @@ export type TlsEventBody =
       side: Side;
       direction: 'sent' | 'received';
       /** RFC name: ClientHello, ServerHello, HelloRetryRequest, EncryptedExtensions, ... */
-      name: string;
+      name: HandshakeMessageName;
       /** The whole message: msg_type ‖ length ‖ body. */
       bytes: Uint8Array;
       spans: ByteSpan[];
@@ -151,7 +161,7 @@ export type TlsEventBody =
       /** Section defining it, e.g. `RFC 8446 §7.1`. */
       rfc: string;
       /** Which stage it belongs to: early, handshake, master, traffic, tls12. */
-      stage: string;
+      stage: SecretStage;
       /**
        * The secrets (by their `name` in this run's secret events) this value is computed from,
        * the first being the one it branches off: `exporter_master_secret` and
@@ -159,11 +169,25 @@ export type TlsEventBody =
        * has `['server_handshake_traffic_secret']`. The key panel draws the schedule from these.
        */
       parents?: string[];
+      /** Where it sits in its key schedule: the chain the schedule runs along, or a branch off it. */
+      position: SecretPosition;
     }
   /** A certificate check done by this side on the peer's chain (or a pasted chain). */
-  | { type: 'cert-check'; side: Side; check: CertCheck }
+  | {
+      type: 'cert-check';
+      side: Side;
+      check: CertCheck;
+      /** The record whose arrival completed the Certificate message checked (absent for a pasted chain). */
+      recordId?: string;
+    }
   /** The whole verification report (after the individual checks). */
-  | { type: 'cert-report'; side: Side; report: VerificationReportSummary }
+  | {
+      type: 'cert-report';
+      side: Side;
+      report: VerificationReportSummary;
+      /** The record whose arrival completed the Certificate message checked: the arrow that carried the chain. */
+      recordId?: string;
+    }
   | {
       type: 'alert';
       side: Side;
@@ -286,8 +310,29 @@ export type AppDataPhase = 'early' | 'half-rtt' | 'application';
 
 export type TlsEventType = TlsEventBody['type'];
 
-/** A stamped event: `seq` orders events of both sides in one run; `t` is ms since run start. */
-export type TlsEvent = TlsEventBody & { seq: number; t: number };
+/**
+ * A stamped event: `seq` orders events of both sides in one run; `t` is ms since run start;
+ * `step` (1-based) is the step of the run it belongs to (steps.ts): a Session, a live run and a
+ * capture emit their events in delivery order with their steps set.
+ */
+export type TlsEvent = TlsEventBody & { seq: number; t: number; step?: number };
+
+/**
+ * A name in a record's `messages`: a whole handshake message, or the part of one the record
+ * carries (`Certificate (fragment)`); `Handshake` when the record's bytes do not say which.
+ */
+export type RecordMessageName = HandshakeMessageName | `${HandshakeMessageName} (fragment)` | 'Handshake';
+
+/**
+ * Where a secret sits in its key schedule, as the RFCs draw it (RFC 8446 §7.1, RFC 5246 §8.1):
+ * - `input`: enters the schedule from outside (the (EC)DHE shared secret, the premaster secret);
+ * - `chain`: a link of the chain the schedule runs along — TLS 1.3 the HKDF-Extract outputs and
+ *   the "derived" salts between them; TLS 1.2 master_secret → key_block;
+ * - `branch`: expanded off a link (traffic secrets, keys and IVs, finished keys, binders,
+ *   verify_data, ticket PSKs), or read from a key log.
+ */
+export type SecretPosition = 'input' | 'chain' | 'branch';
+
 
 export type EventSink = (e: TlsEventBody) => void;
 

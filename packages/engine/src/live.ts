@@ -13,6 +13,8 @@ import { utf8 } from './codec/hex';
 import type { ClientConfig, GroupName, ServerConfig } from './config';
 import { systemRng } from './crypto/rng';
 import type { EventSink, Side, TlsEvent, TlsEventBody, TlsVersionName } from './events';
+import { mergeNegotiated } from './negotiated';
+import { observedSteps } from './steps';
 import { httpResponseComplete, readRequest } from './io/http';
 import { driveTransport, type Driver, type Outcome, type Transport } from './io/driver';
 import { createClient } from './client/client';
@@ -130,7 +132,9 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
   const ours: Side = req.mode;
   const peer = peerOf(ours);
   let seq = 0;
-  const out = (e: TlsEvent): void => emit({ ...e, seq: seq++ });
+  // The log is in the order our side observed it: a step is a record and what followed it.
+  const stepped = observedSteps();
+  const out = (e: TlsEvent): void => emit(stepped({ ...e, seq: seq++ }));
   const notes: TlsEventBody[] = [];
   const note = (text: string): void => void notes.push({ type: 'note', side: ours, text });
   const where = opts.peerLabel ?? (req.target ? req.target : 'the relay');
@@ -212,13 +216,8 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
 }
 
 function summarize(o: Outcome, events: TlsEvent[], ours: Side, gotData: boolean): RunSummary {
-  const neg: { version?: TlsVersionName; cipherSuite?: string; group?: string } = {};
-  for (const e of events) {
-    if (e.type !== 'negotiated' || e.side !== ours) continue;
-    if (e.version) neg.version = e.version;
-    if (e.cipherSuite) neg.cipherSuite = e.cipherSuite;
-    if (e.group) neg.group = e.group;
-  }
+  const { version, cipherSuite, group } = mergeNegotiated(events, ours);
+  const neg = { ...(version ? { version } : {}), ...(cipherSuite ? { cipherSuite } : {}), ...(group ? { group } : {}) };
   const alert = o.alertSent ?? o.alertReceived;
   const ok = o.connected && gotData && !alert && !o.endpointThrew;
   const error = o.endpointThrew ?? alert?.reason ?? alert?.description ?? o.socketError ?? (ok ? undefined : `the peer closed the connection (our ${ours} was in state ${o.finalState})`);

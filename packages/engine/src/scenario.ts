@@ -158,3 +158,95 @@ export function clockFromSeed(seed: string): string {
   for (const b of new TextEncoder().encode(seed)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return new Date(SEED_CLOCK_BASE + (h % (365 * 24 * 60)) * 60_000).toISOString().replace('.000Z', 'Z');
 }
+
+// ---- the rules a scenario keeps --------------------------------------------------------------
+
+/** Faults that exist in one version only: the downgrade strips TLS 1.3; the premaster faults need TLS 1.2 RSA key transport. */
+export const FAULT_VERSIONS: Readonly<Partial<Record<FaultName, TlsVersionName>>> = {
+  downgrade: 'TLS 1.3',
+  'bad-premaster': 'TLS 1.2',
+  'bad-premaster-padding': 'TLS 1.2',
+};
+
+/** The server key a TLS 1.2 suite needs (RSA key transport and ECDHE_RSA an RSA key, ECDHE_ECDSA an ECDSA one), or undefined. */
+export function suiteKeyType(suite: CipherSuiteName | undefined): ServerKeyType | undefined {
+  if (suite === undefined) return undefined;
+  if (/^TLS_(RSA|ECDHE_RSA)_/.test(suite)) return 'rsa-2048';
+  if (suite.startsWith('TLS_ECDHE_ECDSA_')) return 'ecdsa-p256';
+  return undefined;
+}
+
+/** The suite the premaster faults pick when the scenario has none that uses RSA key transport. */
+export const PREMASTER_FAULT_SUITE: CipherSuiteName = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+
+/** One thing `normalizeScenario` changed, and why (the app says it in words). */
+export type ScenarioChange =
+  /** `suite` is not a `version` suite: back to the client's preference list. */
+  | { kind: 'suite-not-in-version'; suite: CipherSuiteName; version: TlsVersionName }
+  /** `fault` exists only in `needs`: back to none. */
+  | { kind: 'fault-needs-version'; fault: FaultName; needs: TlsVersionName }
+  /** TLS 1.2 has no HelloRetryRequest (RFC 5246). */
+  | { kind: 'hello-retry-off' }
+  /** Ticket resumption is a TLS 1.3 option here. */
+  | { kind: 'resumption-off' }
+  /** The key just chosen is not RSA: the premaster fault (RSA key transport) goes back to none. */
+  | { kind: 'premaster-fault-needs-rsa-key'; keyType: ServerKeyType }
+  /** The premaster fault needs RSA key transport: `suite` picked. */
+  | { kind: 'premaster-fault-suite'; suite: CipherSuiteName }
+  /** The key just chosen does not fit `suite` (it needs `needs`): back to the preference list. */
+  | { kind: 'suite-needs-key'; suite: CipherSuiteName; needs: ServerKeyType; keyType: ServerKeyType }
+  /** `suite` needs a `keyType` server key: the key follows the suite. */
+  | { kind: 'key-follows-suite'; suite: CipherSuiteName; keyType: ServerKeyType }
+  /** 0-RTT data rides on a resumed TLS 1.3 session. */
+  | { kind: 'early-data-off' };
+
+/**
+ * Keeps a scenario consistent: suites belong to the version, key types fit the suite, options
+ * and faults belong to their version. What was just changed (`patch`) wins; whatever else has to
+ * change is listed, so nothing changes silently.
+ */
+export function normalizeScenario(s: Scenario, patch: Partial<Scenario> = {}): { scenario: Scenario; changes: ScenarioChange[] } {
+  const out = { ...s };
+  const changes: ScenarioChange[] = [];
+  const suites = out.version === 'TLS 1.2' ? TLS12_SUITE_NAMES : TLS13_SUITE_NAMES;
+  if (out.cipherSuite && !suites.includes(out.cipherSuite)) {
+    changes.push({ kind: 'suite-not-in-version', suite: out.cipherSuite, version: out.version });
+    delete out.cipherSuite;
+  }
+  const needs = FAULT_VERSIONS[out.fault];
+  if (needs && needs !== out.version) {
+    changes.push({ kind: 'fault-needs-version', fault: out.fault, needs });
+    out.fault = 'none';
+  }
+  if (out.version === 'TLS 1.2') normalizeTls12(out, patch, changes);
+  if (!out.resumption && out.earlyData) changes.push({ kind: 'early-data-off' });
+  if (!out.resumption) out.earlyData = false;
+  return { scenario: out, changes };
+}
+
+/** The TLS 1.2 rules: no HelloRetryRequest nor resumption; the premaster faults need RSA key transport; the key fits the suite. */
+function normalizeTls12(out: Scenario, patch: Partial<Scenario>, changes: ScenarioChange[]): void {
+  if (out.helloRetry) changes.push({ kind: 'hello-retry-off' });
+  if (out.resumption) changes.push({ kind: 'resumption-off' });
+  out.helloRetry = false;
+  out.resumption = false;
+  const keyChosen = patch.serverKeyType !== undefined && patch.fault === undefined;
+  const premasterFault = out.fault === 'bad-premaster' || out.fault === 'bad-premaster-padding';
+  if (premasterFault && keyChosen && out.serverKeyType !== 'rsa-2048') {
+    changes.push({ kind: 'premaster-fault-needs-rsa-key', keyType: out.serverKeyType });
+    out.fault = 'none';
+  }
+  if (premasterFault && out.fault !== 'none' && !out.cipherSuite?.startsWith('TLS_RSA_')) {
+    changes.push({ kind: 'premaster-fault-suite', suite: PREMASTER_FAULT_SUITE });
+    out.cipherSuite = PREMASTER_FAULT_SUITE;
+  }
+  const want = suiteKeyType(out.cipherSuite);
+  if (!want || !out.cipherSuite || out.serverKeyType === want) return;
+  if (keyChosen) {
+    changes.push({ kind: 'suite-needs-key', suite: out.cipherSuite, needs: want, keyType: out.serverKeyType });
+    delete out.cipherSuite;
+  } else {
+    changes.push({ kind: 'key-follows-suite', suite: out.cipherSuite, keyType: want });
+    out.serverKeyType = want;
+  }
+}

@@ -86,6 +86,7 @@ const events: TlsEvent[] = [
     ],
     rfc: 'RFC 8446 §7.1',
     stage: 'handshake',
+    position: 'branch',
   },
   {
     seq: 4,
@@ -98,6 +99,7 @@ const events: TlsEvent[] = [
     inputs: [],
     rfc: 'RFC 8446 §7.1',
     stage: 'handshake',
+    position: 'branch',
   },
   {
     seq: 5,

@@ -18,6 +18,7 @@ import { MemoryAntiReplay } from '../server/antireplay';
 import { systemRng } from '../crypto/rng';
 import { utf8 } from '../codec/hex';
 import type { TlsEvent } from '../events';
+import { mergeNegotiated } from '../negotiated';
 import {
   ALL_SUITES,
   GROUPS,
@@ -147,12 +148,7 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
 
 /** What the server negotiated, from its own events. */
 function negotiated(events: readonly TlsEvent[]): Record<string, string> {
-  const n: Record<string, string> = {};
-  for (const e of events) {
-    if (e.type !== 'negotiated' || e.side !== 'server') continue;
-    for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'type' && k !== 'side' && k !== 'seq' && k !== 't') n[k] = String(v);
-  }
-  return n;
+  return Object.fromEntries(Object.entries(mergeNegotiated(events, 'server')).map(([k, v]) => [k, String(v)]));
 }
 
 function clientCertText(events: readonly TlsEvent[]): string {

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { runScenario } from '../index';
 import { DEFAULT_SCENARIO, type Scenario } from '../scenario';
 import type { TlsEvent } from '../events';
+import { mergeNegotiated } from '../negotiated';
 import { newSeed } from '../crypto/rng';
 import {
   ALL_SUITES,
@@ -144,8 +145,7 @@ export async function runSimulate(argv: readonly string[], io: Io): Promise<numb
   const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
   if (mode === 'plain') {
     for (const l of flowLines(events)) io.out(`${l}\n`);
-    const n: Record<string, unknown> = {};
-    for (const e of events) if (e.type === 'negotiated' && e.side === 'client') Object.assign(n, e);
+    const n = mergeNegotiated(events, 'client');
     const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme].filter((x): x is string => typeof x === 'string');
     if (parts.length > 0) io.out(`negotiated: ${parts.join(', ')}${n.helloRetry ? ', after HelloRetryRequest' : ''}${n.resumed === true ? ', resumed with a session ticket (PSK)' : n.resumed === false ? ', ticket declined: full handshake' : ''}${n.earlyData ? `, 0-RTT data ${String(n.earlyData)}` : ''}\n`);
     const answer = [...events].reverse().find((e) => e.type === 'appdata' && e.side === 'client' && e.direction === 'received');

@@ -24,7 +24,7 @@
  * Every value is reported as a `secret` event (stage 'tls12') with its formula and inputs.
  */
 import { concatBytes } from '../codec/hex';
-import type { DerivationInput, EventSink, Side } from '../events';
+import type { DerivationInput, EventSink, SecretPosition, Side } from '../events';
 import { hashLength, prf } from './prf';
 import type { PrfHash, Tls12Suite } from './tls12-suites';
 
@@ -39,15 +39,23 @@ export function secretReporter(sink: EventSink, side: Side): NonNullable<SecretR
   return tls12Reporter((s) => sink({ type: 'secret', side, ...s }));
 }
 
+/** The chain of RFC 5246 §8.1 and §6.3: pre_master_secret enters it, master_secret → key_block; every other value branches off. */
+const TLS12_CHAIN: Readonly<Record<string, SecretPosition>> = { pre_master_secret: 'input', master_secret: 'chain', key_block: 'chain' };
+
+/** Where a TLS 1.2 value sits in its key schedule (see TLS12_CHAIN). */
+export function tls12Position(name: string): SecretPosition {
+  return TLS12_CHAIN[name] ?? 'branch';
+}
+
 /** A reporter over an endpoint's secret sink, with the `parents` of each value (see secretReporter). */
 export function tls12Reporter(
-  secret: (s: { name: string; value: Uint8Array; formula: string; inputs: DerivationInput[]; rfc: string; stage: 'tls12'; parents: string[] }) => void,
+  secret: (s: { name: string; value: Uint8Array; formula: string; inputs: DerivationInput[]; rfc: string; stage: 'tls12'; parents: string[]; position: SecretPosition }) => void,
 ): NonNullable<SecretReporter> {
   const reported = new Set<string>();
   return (name, value, formula, inputs, rfc) => {
     const parents = inputs.map((i) => i.name).filter((n) => reported.has(n));
     reported.add(name);
-    secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12', parents });
+    secret({ name, value: value.slice(), formula, inputs, rfc, stage: 'tls12', parents, position: tls12Position(name) });
   };
 }
 

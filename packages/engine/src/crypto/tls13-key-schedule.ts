@@ -59,7 +59,7 @@
  * Hash.length) is the IKM of the next connection's Early Secret, and the ClientHello proves it
  * holds it with a binder (§4.2.11.2): HMAC(finished_key(binder_key), Transcript-Hash(Truncate(ClientHello))).
  */
-import type { DerivationInput } from '../events';
+import type { DerivationInput, SecretPosition, SecretStage } from '../events';
 import { hash, hashLen, hmac, type HashName } from './hash';
 import { deriveSecret, hkdfExpandLabel, hkdfExtract, hkdfLabel } from './hkdf';
 
@@ -70,7 +70,9 @@ export interface SecretReport {
   formula: string;
   inputs: DerivationInput[];
   rfc: string;
-  stage: string;
+  stage: SecretStage;
+  /** The RFC 8446 §7.1 diagram: the HKDF-Extract outputs and the "derived" salts are its chain; the rest branch off it. */
+  position: SecretPosition;
   /** The secrets (by event name) this one is computed from, the one it branches off first. */
   parents: string[];
 }
@@ -135,6 +137,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §7.1',
       stage: name === 'derived_for_handshake' ? 'early' : 'handshake',
       parents: [eventName(fromName)],
+      position: 'chain',
     });
     return v;
   }
@@ -155,6 +158,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §7.1',
       stage: 'early',
       parents: [],
+      position: 'chain',
     });
     return this.early;
   }
@@ -182,6 +186,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §4.2.11.2',
       stage: 'early',
       parents: ['binder_key'],
+      position: 'branch',
     });
     const binder = hmac(this.hashName, finishedKey, truncatedHash);
     this.out({
@@ -195,6 +200,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §4.2.11.2',
       stage: 'early',
       parents: ['binder_finished_key'],
+      position: 'branch',
     });
     return binder;
   }
@@ -229,6 +235,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §4.6.1',
       stage: 'master',
       parents: ['resumption_master_secret'],
+      position: 'branch',
     });
     return v;
   }
@@ -249,6 +256,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §7.1',
       stage: 'handshake',
       parents: ['derived_for_handshake', 'ecdhe_shared_secret'],
+      position: 'chain',
     });
     const client = this.traffic(this.handshake, 'Handshake Secret', 'c hs traffic', helloHash, 'ClientHello...ServerHello', 'client_handshake_traffic_secret', 'handshake');
     const server = this.traffic(this.handshake, 'Handshake Secret', 's hs traffic', helloHash, 'ClientHello...ServerHello', 'server_handshake_traffic_secret', 'handshake');
@@ -272,6 +280,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §7.1',
       stage: 'master',
       parents: ['derived_for_master'],
+      position: 'chain',
     });
     const ctx = 'ClientHello...server Finished';
     const client = this.traffic(this.master, 'Master Secret', 'c ap traffic', serverFinishedHash, ctx, 'client_application_traffic_secret_0', 'master');
@@ -286,7 +295,7 @@ export class KeySchedule {
     return this.traffic(this.master, 'Master Secret', 'res master', clientFinishedHash, 'ClientHello...client Finished', 'resumption_master_secret', 'master');
   }
 
-  private traffic(secret: Uint8Array, secretName: string, label: string, th: Uint8Array, ctxName: string, name: string, stage: string): Uint8Array {
+  private traffic(secret: Uint8Array, secretName: string, label: string, th: Uint8Array, ctxName: string, name: string, stage: SecretStage): Uint8Array {
     const v = deriveSecret(this.hashName, secret, label, th);
     this.out({
       name,
@@ -301,6 +310,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §7.1',
       stage,
       parents: [eventName(secretName)],
+      position: 'branch',
     });
     return v;
   }
@@ -323,6 +333,7 @@ export class KeySchedule {
         rfc: 'RFC 8446 §7.3',
         stage: 'traffic',
         parents: [secretName],
+        position: 'branch',
       });
       return value;
     };
@@ -343,6 +354,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §4.4.4',
       stage: 'handshake',
       parents: [baseKeyName],
+      position: 'branch',
     });
     const verifyData = hmac(this.hashName, finishedKey, transcriptHash);
     this.out({
@@ -356,6 +368,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §4.4.4',
       stage: 'handshake',
       parents: [`${who}_finished_key`],
+      position: 'branch',
     });
     return verifyData;
   }
@@ -371,6 +384,7 @@ export class KeySchedule {
       rfc: 'RFC 8446 §7.2',
       stage: 'traffic',
       parents: [currentName],
+      position: 'branch',
     });
     return v;
   }

@@ -53,6 +53,7 @@ export function ecdheSharedSecret(io: HandshakeIo, group: GroupName, ourPrivate:
     rfc: 'RFC 8446 §7.4',
     stage: 'handshake',
     parents: [],
+    position: 'input',
   });
   return shared;
 }

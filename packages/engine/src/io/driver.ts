@@ -10,7 +10,7 @@
  */
 import type { Endpoint } from '../config';
 import type { EventSink, TlsEvent } from '../events';
-import { stampingSink } from './stamp';
+import { createEventLog } from './stamp';
 
 export interface AlertInfo {
   level: 'warning' | 'fatal';
@@ -96,7 +96,7 @@ export function driveTransport(transport: Transport, create: (sink: EventSink) =
   let connectedNotified = false;
   let closing = false;
 
-  const stamped = stampingSink((e) => {
+  const stamped = createEventLog((e) => {
     if (e.type === 'alert') {
       const info: AlertInfo = { level: e.level, description: String(e.description), code: e.code, reason: e.reason };
       if (e.direction === 'sent' && e.level === 'fatal') outcome.alertSent ??= info;

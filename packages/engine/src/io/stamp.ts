@@ -1,24 +1,29 @@
 /**
- * Event stamping for the CLI: turns an endpoint's `EventSink` calls into `TlsEvent`s with a
- * run-wide `seq` and `t` (ms since the run started), and hands them to one listener.
+ * The one event-stamping sink: turns an endpoint's `EventSink` calls into `TlsEvent`s with a
+ * run-wide `seq` and `t` (ms since the log was created, to the microsecond), keeps them in order
+ * and hands each to one listener. A Session, the CLI drivers and live runs all stamp through it.
  */
-import type { EventSink, TlsEvent, TlsEventBody } from '../events';
+import type { EventSink, TlsEvent } from '../events';
+import { now } from '../record/connection';
 
-export interface StampingSink {
-  sink: EventSink;
-  /** Every event stamped so far, in order. */
-  events: TlsEvent[];
+export interface EventLog {
+  /** Every event stamped so far, in order (empty when the log does not keep them). */
+  readonly events: TlsEvent[];
+  /** Stamps `seq` and `t` and records the event. */
+  readonly sink: EventSink;
 }
 
-/** A sink that stamps events and forwards them; `keep` retains them in `events` (default true). */
-export function stampingSink(onEvent: (e: TlsEvent) => void = () => {}, keep = true): StampingSink {
-  const start = performance.now();
+/** An event log; `forward` also receives every stamped event as it happens; `keep` retains them in `events` (default true). */
+export function createEventLog(forward?: (e: TlsEvent) => void, keep = true): EventLog {
   const events: TlsEvent[] = [];
+  const t0 = now();
   let seq = 0;
-  const sink: EventSink = (body: TlsEventBody) => {
-    const e = { ...body, seq: seq++, t: performance.now() - start } as TlsEvent;
-    if (keep) events.push(e);
-    onEvent(e);
+  return {
+    events,
+    sink: (e) => {
+      const ev = { ...e, seq: seq++, t: Math.round((now() - t0) * 1000) / 1000 } as TlsEvent;
+      if (keep) events.push(ev);
+      forward?.(ev);
+    },
   };
-  return { sink, events };
 }

@@ -39,13 +39,25 @@ export function codeOf(table: NameTable, name: string): number | undefined {
 }
 
 /** ContentType, RFC 8446 §5.1. */
-export const CONTENT_TYPES: NameTable = {
+const CONTENT_TYPE_NAMES = {
   20: 'change_cipher_spec',
   21: 'alert',
   22: 'handshake',
   23: 'application_data',
   24: 'heartbeat',
-};
+} as const;
+export const CONTENT_TYPES: NameTable = CONTENT_TYPE_NAMES;
+
+/** A record's content type as events name it: the registry's name, or hex for an unknown one (`0x2a`). */
+export type ContentTypeName = (typeof CONTENT_TYPE_NAMES)[keyof typeof CONTENT_TYPE_NAMES] | HexCode;
+
+/** An unknown code, printed as hex (`nameOf`). */
+export type HexCode = `0x${string}`;
+
+/** `nameOf(CONTENT_TYPES, v, 2)`, typed. */
+export function contentTypeName(v: number): ContentTypeName {
+  return nameOf(CONTENT_TYPES, v, 2) as ContentTypeName;
+}
 
 export const ContentType = {
   change_cipher_spec: 20,
@@ -55,7 +67,7 @@ export const ContentType = {
 } as const;
 
 /** HandshakeType, RFC 8446 §4 (plus TLS 1.2 types, RFC 5246 §7.4). */
-export const HANDSHAKE_TYPES: NameTable = {
+const HANDSHAKE_TYPE_NAMES = {
   0: 'HelloRequest',
   1: 'ClientHello',
   2: 'ServerHello',
@@ -77,7 +89,21 @@ export const HANDSHAKE_TYPES: NameTable = {
   25: 'CompressedCertificate',
   26: 'EKTKey',
   254: 'message_hash',
-};
+} as const;
+
+export const HANDSHAKE_TYPES: NameTable = HANDSHAKE_TYPE_NAMES;
+
+/**
+ * A handshake message's name as events give it: the HandshakeType registry's name,
+ * HelloRetryRequest (a ServerHello with the special random, RFC 8446 §4.1.3), or
+ * `unknown(N)` for a type the registry does not have.
+ */
+export type HandshakeMessageName = (typeof HANDSHAKE_TYPE_NAMES)[keyof typeof HANDSHAKE_TYPE_NAMES] | 'HelloRetryRequest' | `unknown(${number})`;
+
+/** The name of handshake message type `t` (`unknown(t)` when the registry does not have it). */
+export function handshakeMessageName(t: number): HandshakeMessageName {
+  return (HANDSHAKE_TYPES[t] ?? `unknown(${t})`) as HandshakeMessageName;
+}
 
 export const HandshakeType = {
   hello_request: 0,

@@ -17,6 +17,8 @@ import {
   nameOf,
   SIGNATURE_SCHEMES,
   VERSIONS,
+  handshakeMessageName,
+  type HandshakeMessageName,
 } from './enums';
 import { readExtensions, writeExtensions, type ExtContext, type Extension } from './extensions';
 
@@ -74,7 +76,7 @@ export interface HandshakeFrame {
 /** An encoded or decoded message with its spans (offsets relative to `bytes`). */
 export interface EncodedMessage<M = HandshakeMessage> {
   msg: M;
-  name: string;
+  name: HandshakeMessageName;
   bytes: Uint8Array;
   spans: ByteSpan[];
   /** Short readable summary of the important fields. */
@@ -213,7 +215,7 @@ export function decodeHandshake(frame: HandshakeFrame): EncodedMessage {
   const r = new Reader(frame.bytes);
   const t = r.u8('msg_type', (v) => `${nameOf(HANDSHAKE_TYPES, v, 2)} (${v})`);
   const isHrr = t === HandshakeType.server_hello && frame.body.length >= 34 && equalBytes(frame.body.subarray(2, 34), HRR_RANDOM);
-  const name = isHrr ? 'HelloRetryRequest' : HANDSHAKE_TYPES[t] ?? `unknown(${t})`;
+  const name: HandshakeMessageName = isHrr ? 'HelloRetryRequest' : handshakeMessageName(t);
   const body = r.vector24(name, { rfc: RFC_MSG[name] ?? 'RFC 8446 §4', value: name });
   let m: HandshakeMessage;
   switch (t) {

@@ -8,7 +8,7 @@ import { Reader } from '../codec/reader';
 import { Writer } from '../codec/writer';
 import { toHex } from '../codec/hex';
 import { TlsError } from '../errors';
-import { GROUPS, HANDSHAKE_TYPES, HandshakeType, nameOf, SIGNATURE_SCHEMES } from './enums';
+import { GROUPS, HANDSHAKE_TYPES, handshakeMessageName, HandshakeType, nameOf, SIGNATURE_SCHEMES, type HandshakeMessageName } from './enums';
 import { decodeHandshake, encodeHandshake, summarize, type HandshakeFrame, type HandshakeMessage } from './handshake';
 import {
   readCertificate12,
@@ -48,7 +48,7 @@ export type Tls12Message =
 
 export interface Encoded12 {
   msg: Tls12Message;
-  name: string;
+  name: HandshakeMessageName;
   /** msg_type ‖ length ‖ body */
   bytes: Uint8Array;
   spans: ByteSpan[];
@@ -191,7 +191,7 @@ export function decodeHandshake12(frame: HandshakeFrame, keyExchange?: 'RSA' | '
   }
   const r = new Reader(frame.bytes);
   const t = r.u8('msg_type', (v) => `${nameOf(HANDSHAKE_TYPES, v, 2)} (${v})`);
-  const name = (HANDSHAKE_TYPES[t] ?? `unknown(${t})`) as string;
+  const name = handshakeMessageName(t);
   const body = r.vector24(name, { rfc: RFC[name] ?? 'RFC 5246 §7.4', value: name });
   let m: Tls12Message;
   switch (t) {

@@ -4,17 +4,11 @@
  * Finished messages seen) and the connection closed with close_notify both ways.
  */
 import type { TlsEvent } from '../events';
+import { negotiatedForSummary } from '../negotiated';
 import type { RunSummary } from '../session';
 
 export function captureSummary(events: readonly TlsEvent[]): RunSummary {
-  const n: { version?: RunSummary['version']; cipherSuite?: string; group?: string; resumed?: boolean } = {};
-  for (const e of events) {
-    if (e.type !== 'negotiated' || e.side !== 'client') continue;
-    if (e.version) n.version = e.version;
-    if (e.cipherSuite) n.cipherSuite = e.cipherSuite;
-    if (e.group) n.group = e.group;
-    if (e.resumed !== undefined) n.resumed = e.resumed;
-  }
+  const n = negotiatedForSummary(events, 'client');
   const finished = events.filter((e) => e.type === 'handshake' && e.direction === 'sent' && e.name === 'Finished').length;
   const fatal = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
   const closes = new Set(events.filter((e) => e.type === 'alert' && e.direction === 'sent' && e.description === 'close_notify').map((e) => e.side));

@@ -15,18 +15,18 @@ import type { ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
 import { concatBytes, equalBytes, toHex } from '../codec/hex';
 import { alertName } from '../errors';
-import type { AppDataPhase, DerivationInput, Side, TlsEvent, TlsEventBody, TlsVersionName } from '../events';
+import type { AppDataPhase, DerivationInput, RecordMessageName, SecretStage, Side, TlsEvent, TlsEventBody, TlsVersionName } from '../events';
 import { hash as hashBytes, type HashName } from '../crypto/hash';
 import { suite13ByCode, TLS13_SUITES, type Suite13 } from '../crypto/tls13-suites';
 import { KeySchedule, type SecretReport } from '../crypto/tls13-key-schedule';
-import { CIPHER_SUITES, CONTENT_TYPES, ContentType, GROUPS, HANDSHAKE_TYPES, HandshakeType, nameOf, VERSIONS } from '../msgs/enums';
+import { CIPHER_SUITES, ContentType, contentTypeName, handshakeMessageName, type HandshakeMessageName, GROUPS, HandshakeType, nameOf, VERSIONS } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';
 import { decodeHandshake, type HandshakeFrame, type HandshakeMessage } from '../msgs/handshake';
 import { RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { contentSpans, fragmentSpans } from '../record/content-spans';
 import { Protection13, type OpenedRecord } from '../record/tls13';
 import { citeTls12Hello, decodeHandshake12, type Tls12Message } from '../msgs/handshake12';
-import { deriveKeyBlock, finishedVerifyData } from '../crypto/tls12-key-schedule';
+import { deriveKeyBlock, finishedVerifyData, tls12Position } from '../crypto/tls12-key-schedule';
 import { digest } from '../crypto/prf';
 import { Tls12RecordProtection } from '../record/tls12';
 import { tls12SuiteByCode, type Tls12Suite } from '../crypto/tls12-suites';
@@ -136,7 +136,7 @@ function splitRecords(dir: Dir, s: ByteStream, problems: string[]): RawRecord[] 
 
 /** A decoded handshake message as the observer reports it. */
 interface Decoded {
-  name: string;
+  name: HandshakeMessageName;
   bytes: Uint8Array;
   spans: ByteSpan[];
   summary: Record<string, string>;
@@ -163,7 +163,7 @@ function decodeTicket12(frame: HandshakeFrame): Decoded {
 }
 
 /** The secrets a key log line gives, by the names the key schedule uses. */
-const TLS13_KEYLOG: Record<string, { name: string; stage: string }> = {
+const TLS13_KEYLOG: Record<string, { name: string; stage: SecretStage }> = {
   CLIENT_EARLY_TRAFFIC_SECRET: { name: 'client_early_traffic_secret', stage: 'early' },
   CLIENT_HANDSHAKE_TRAFFIC_SECRET: { name: 'client_handshake_traffic_secret', stage: 'handshake' },
   SERVER_HANDSHAKE_TRAFFIC_SECRET: { name: 'server_handshake_traffic_secret', stage: 'handshake' },
@@ -240,7 +240,7 @@ class Observer {
     return new KeySchedule(h, (s: SecretReport) => this.emit('client', { type: 'secret', ...s }));
   }
 
-  private keyLogSecret(label: string, name: string, stage: string, value: Uint8Array, rfc: string): void {
+  private keyLogSecret(label: string, name: string, stage: SecretStage, value: Uint8Array, rfc: string): void {
     this.emit('client', {
       type: 'secret',
       name,
@@ -253,6 +253,7 @@ class Observer {
       ] satisfies DerivationInput[],
       rfc,
       stage,
+      position: stage === 'tls12' ? tls12Position(name) : 'branch',
     });
   }
 
@@ -272,7 +273,7 @@ class Observer {
     const type = r.bytes[0]!;
     const fragment = r.bytes.subarray(RECORD_HEADER_LEN);
     const sentRecord = (spans: ByteSpan[], messages: string[], info?: OpenedRecord['info']) =>
-      ({ type: 'record', recordId, contentType: nameOf(CONTENT_TYPES, type, 2), bytes: r.bytes, spans, messages, ...(info ? { protected: info } : {}) }) as const;
+      ({ type: 'record', recordId, contentType: contentTypeName(type), bytes: r.bytes, spans, messages: messages as RecordMessageName[], ...(info ? { protected: info } : {}) }) as const;
 
     if (type === ContentType.change_cipher_spec) {
       const rec = sentRecord(this.plainSpans(r.bytes, type, fragment, r.dir), []);
@@ -458,7 +459,7 @@ class Observer {
       const d = decodeHandshake(frame);
       return { name: d.name, bytes: d.bytes, spans: d.spans, summary: d.summary ?? {}, m13: d.msg };
     } catch (err) {
-      const name = HANDSHAKE_TYPES[frame.msgType] ?? `unknown(${frame.msgType})`;
+      const name = handshakeMessageName(frame.msgType);
       return { name, bytes: frame.bytes, spans: contentSpans(ContentType.handshake, frame.bytes), summary: {}, error: err instanceof Error ? err.message : String(err) };
     }
   }
@@ -517,7 +518,7 @@ class Observer {
         return;
       case 'Certificate': {
         const chain = 'entries' in m ? m.entries.map((e) => e.certData) : m.chain;
-        this.verifyCertificate(dir, chain);
+        this.verifyCertificate(dir, chain, recordId);
         try {
           const key = chain[0] ? parseCertificate(chain[0]).publicKey : undefined;
           if (key) this.leafKey[dir] = key;
@@ -695,7 +696,7 @@ class Observer {
       return;
     }
     const report = (name: string, value: Uint8Array, formula: string, inputs: DerivationInput[], rfc: string) =>
-      this.emit('client', { type: 'secret', name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' });
+      this.emit('client', { type: 'secret', name, value: value.slice(), formula, inputs, rfc, stage: 'tls12', position: tls12Position(name) });
     const keys = deriveKeyBlock({ suite, masterSecret: ms, clientRandom: this.clientRandom!, serverRandom: this.serverRandom!, report });
     this.pending12.c2s = new Tls12RecordProtection(suite, keys.clientWriteKey, keys.clientWriteIv, 'client_write_key');
     this.pending12.s2c = new Tls12RecordProtection(suite, keys.serverWriteKey, keys.serverWriteIv, 'server_write_key');
@@ -720,7 +721,7 @@ class Observer {
       if (dir === 's2c') this.applicationKeys13();
     } else if (this.version === 'TLS 1.2' && this.suite12 && this.masterSecret12) {
       const report = (name: string, value: Uint8Array, formula: string, inputs: DerivationInput[], rfc: string) =>
-        this.emit('client', { type: 'secret', name, value: value.slice(), formula, inputs, rfc, stage: 'tls12' });
+        this.emit('client', { type: 'secret', name, value: value.slice(), formula, inputs, rfc, stage: 'tls12', position: tls12Position(name) });
       expected = finishedVerifyData({ hash: this.suite12.hash, masterSecret: this.masterSecret12, side: S, handshakeHash: digest(this.suite12.hash, concatBytes(...before)), report });
       how = `PRF(master_secret, "${S} finished", Hash(handshake_messages))`;
     }
@@ -754,7 +755,7 @@ class Observer {
     this.note(RECEIVER[dir], `The ${S} moved to ${name(cur.n + 1)}${requestUpdate ? ' and asked its peer to update too' : ''}; its next records are read with the new key.`, 'RFC 8446 §4.6.3', recordId);
   }
 
-  private verifyCertificate(dir: Dir, chain: Uint8Array[]): void {
+  private verifyCertificate(dir: Dir, chain: Uint8Array[], recordId: string): void {
     const R = RECEIVER[dir];
     if (this.opts.listOnly) return;
     if (chain.length === 0) {
@@ -770,8 +771,8 @@ class Observer {
       ...(purpose === 'server' && this.serverName ? { host: this.serverName } : {}),
       ...(this.version === 'TLS 1.2' && this.kx ? { keyExchange: this.kx === 'RSA' ? 'rsa' : 'ecdhe' } : {}),
     });
-    for (const check of report.checks) this.emit(R, { type: 'cert-check', check });
-    this.emit(R, { type: 'cert-report', report });
+    for (const check of report.checks) this.emit(R, { type: 'cert-check', check, recordId });
+    this.emit(R, { type: 'cert-report', report, recordId });
     if (this.opts.trustName) this.note(R, `The ${purpose}'s chain was checked against ${this.opts.trustName}, at the capture's time ${new Date(this.now).toISOString()}.`);
   }
 

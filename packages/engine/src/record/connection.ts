@@ -14,8 +14,8 @@ import { withCryptoProvider, type CryptoProvider } from '../crypto/provider';
 import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes } from '../codec/hex';
 import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, warningFor, type AlertDescription, type TlsDeclineKind } from '../errors';
-import type { EventSink, Side, TlsEventBody, TlsVersionName } from '../events';
-import { CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, nameOf, TLS12 } from '../msgs/enums';
+import type { EventSink, RecordMessageName, Side, TlsEventBody, TlsVersionName } from '../events';
+import { CONTENT_TYPES, ContentType, contentTypeName, HANDSHAKE_TYPES, nameOf, TLS12, type HandshakeMessageName } from '../msgs/enums';
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
@@ -38,7 +38,7 @@ export interface HandshakeIo {
   emit(e: SidelessEvent): void;
   note(text: string, rfc?: string): void;
   /** Emits a `secret` event (the key schedule's sink). */
-  secret(s: { name: string; value: Uint8Array; formula: string; inputs: import('../events').DerivationInput[]; rfc: string; stage: string; parents?: string[] }): void;
+  secret(s: Omit<Extract<TlsEventBody, { type: 'secret' }>, 'type' | 'side'>): void;
   /** Returns the id of the record the message starts in (known before the record is written). */
   queueHandshake(enc: EncodedMessage<unknown>): string;
   flush(): void;
@@ -64,12 +64,14 @@ export abstract class Connection {
   private inbuf: Uint8Array = new Uint8Array(0);
   private hsBuf: Uint8Array = new Uint8Array(0);
   private hsRecordId = '';
+  /** While a handshake message is handled: the record that completed it (the one the checks it causes belong to). */
+  private completingRecordId: string | undefined;
   protected readProtection: RecordProtection | null = null;
   protected writeProtection: RecordProtection | null = null;
   private sent = 0;
   private received = 0;
   /** Handshake messages waiting to be put into records (coalesced under one key). */
-  private pending: { bytes: Uint8Array; name: string }[] = [];
+  private pending: { bytes: Uint8Array; name: HandshakeMessageName }[] = [];
   private pendingLen = 0;
   /** Legacy record version for the next plaintext records (0x0301 for an initial ClientHello). */
   protected plaintextRecordVersion = TLS12;
@@ -94,6 +96,11 @@ export abstract class Connection {
 
   protected emit(e: SidelessEvent): void {
     if (e.type === 'negotiated' && e.version) this.version = e.version;
+    // A check of the peer's chain belongs to the record whose arrival completed its Certificate message.
+    if ((e.type === 'cert-check' || e.type === 'cert-report') && e.recordId === undefined && this.completingRecordId !== undefined) {
+      this.sink({ ...e, recordId: this.completingRecordId, side: this.side });
+      return;
+    }
     this.sink({ ...e, side: this.side } as TlsEventBody);
   }
 
@@ -392,10 +399,11 @@ export abstract class Connection {
     return false;
   }
 
-  private messageNames(spans: ByteSpan[]): string[] {
+  /** The codec labels each message it finds in a record with its name (or `Name (fragment)`). */
+  private messageNames(spans: ByteSpan[]): RecordMessageName[] {
     return spans
       .filter((s) => s.label === 'Handshake' || s.label === 'Handshake (fragment)')
-      .map((s) => s.value ?? 'Handshake');
+      .map((s) => (s.value ?? 'Handshake') as RecordMessageName);
   }
 
   private handleHandshakeContent(content: Uint8Array, recordId: string): void {
@@ -413,7 +421,12 @@ export abstract class Connection {
       this.hsBuf = this.hsBuf.slice(4 + len);
       const firstRecord = this.hsRecordId;
       this.hsRecordId = recordId;
-      this.handleHandshake({ msgType: bytes[0]!, bytes, body: bytes.subarray(4) }, firstRecord);
+      this.completingRecordId = recordId;
+      try {
+        this.handleHandshake({ msgType: bytes[0]!, bytes, body: bytes.subarray(4) }, firstRecord);
+      } finally {
+        this.completingRecordId = undefined;
+      }
     }
   }
 
@@ -470,7 +483,7 @@ export abstract class Connection {
   protected flush(): void {
     if (this.pending.length === 0) return;
     const all = concatBytes(...this.pending.map((p) => p.bytes));
-    const bounds: { start: number; end: number; name: string }[] = [];
+    const bounds: { start: number; end: number; name: HandshakeMessageName }[] = [];
     let o = 0;
     for (const p of this.pending) {
       bounds.push({ start: o, end: o + p.bytes.length, name: p.name });
@@ -481,7 +494,7 @@ export abstract class Connection {
     const allSpans = contentSpans(ContentType.handshake, all, this.version);
     for (let start = 0; start < all.length; start += this.maxFragment) {
       const end = Math.min(all.length, start + this.maxFragment);
-      const names = bounds.filter((b) => b.start < end && b.end > start).map((b) => (b.start >= start && b.end <= end ? b.name : `${b.name} (fragment)`));
+      const names = bounds.filter((b) => b.start < end && b.end > start).map((b): RecordMessageName => (b.start >= start && b.end <= end ? b.name : `${b.name} (fragment)`));
       this.writeRecord(ContentType.handshake, all.slice(start, end), names, clipSpans(allSpans, start, end));
     }
   }
@@ -493,7 +506,7 @@ export abstract class Connection {
   }
 
   /** Writes one record now; returns its record id. */
-  protected writeRecord(type: number, content: Uint8Array, messages: string[], spans?: ByteSpan[]): string {
+  protected writeRecord(type: number, content: Uint8Array, messages: RecordMessageName[], spans?: ByteSpan[]): string {
     const recordId = `${this.dir(true)}:${this.sent++}`;
     if (this.writeProtection && type !== ContentType.change_cipher_spec) {
       const sealed = this.writeProtection.seal(type, content, this.paddingFor(type, content.length), spans);
@@ -535,13 +548,13 @@ export abstract class Connection {
     this.writeRecord(ContentType.alert, new Uint8Array([level, ALERT_CODES[description]]), []);
   }
 
-  private emitRecord(direction: 'sent' | 'received', recordId: string, bytes: Uint8Array, spans: ByteSpan[], messages: string[], info: import('../events').ProtectedRecordInfo | undefined): void {
+  private emitRecord(direction: 'sent' | 'received', recordId: string, bytes: Uint8Array, spans: ByteSpan[], messages: RecordMessageName[], info: import('../events').ProtectedRecordInfo | undefined): void {
     if (this.version === 'TLS 1.2' && !info) spans = citeTls12Record(spans);
     this.emit({
       type: 'record',
       direction,
       recordId,
-      contentType: nameOf(CONTENT_TYPES, bytes[0]!, 2),
+      contentType: contentTypeName(bytes[0]!),
       bytes,
       spans,
       messages,

@@ -17,7 +17,7 @@ import { concatBytes, toHex } from '../codec/hex';
 import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
-import { CONTENT_TYPES, describe, nameOf, VERSIONS } from '../msgs/enums';
+import { CONTENT_TYPES, contentTypeName, describe, VERSIONS } from '../msgs/enums';
 import { contentSpans } from './content-spans';
 import type { OpenedRecord, RecordProtection, SealedRecord } from './tls13';
 import type { Tls12Suite } from '../crypto/tls12-suites';
@@ -200,7 +200,7 @@ export class Tls12RecordProtection implements RecordProtection {
       ciphertext,
       tag,
       plaintext: plaintext.slice(),
-      innerContentType: nameOf(CONTENT_TYPES, type, 2),
+      innerContentType: contentTypeName(type),
       plaintextSpans,
       padding: 0,
     };

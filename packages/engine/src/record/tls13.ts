@@ -19,7 +19,7 @@ import type { ProtectedRecordInfo } from '../events';
 import { aeadOpen, aeadSeal, TAG_LEN } from '../crypto/aead';
 import type { Suite13 } from '../crypto/tls13-suites';
 import { trafficKeyNames } from '../crypto/tls13-key-schedule';
-import { CONTENT_TYPES, ContentType, describe, nameOf, TLS12 } from '../msgs/enums';
+import { CONTENT_TYPES, ContentType, contentTypeName, describe, TLS12 } from '../msgs/enums';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN } from '../msgs/record';
 
 export interface SealedRecord {
@@ -151,7 +151,7 @@ export class Protection13 implements RecordProtection {
       ciphertext: sealed.slice(0, sealed.length - TAG_LEN),
       tag: sealed.slice(sealed.length - TAG_LEN),
       plaintext: inner,
-      innerContentType: nameOf(CONTENT_TYPES, contentType, 2),
+      innerContentType: contentTypeName(contentType),
       plaintextSpans: innerSpans(content, contentType, padding, contentSpans),
       padding,
     };

@@ -1,36 +1,14 @@
 /**
- * The run's event stream. `createEventLog` stamps every event (`seq`, `t`) and keeps it;
- * `runSink` is the sink both endpoints of a run write to: it numbers the flights records travel
+ * The run's event stream (stamped by io/stamp.ts `createEventLog`). `runSink` is the sink both endpoints of a run write to: it numbers the flights records travel
  * in, tells when in the handshake application data goes (0-RTT, 0.5-RTT, RFC 8446 §2.3),
  * remembers each sent record's event for the man in the middle, and reports a faulty peer's
  * fault on the message that carries the wrong value.
  */
-import type { AppDataPhase, EventSink, Side, TlsEvent } from '../events';
+import type { AppDataPhase, EventSink, Side } from '../events';
 import type { RecordEvent, RecordEventOf } from '../faults/mitm';
+import type { EventLog } from '../io/stamp';
 import { endpointFaultFor } from '../faults/reports';
-import { now } from '../record/connection';
 import type { Scenario } from '../scenario';
-
-export interface EventLog {
-  readonly events: TlsEvent[];
-  /** Stamps `seq` and `t` (ms since the log was created) and records the event. */
-  readonly sink: EventSink;
-}
-
-/** An event log; `forward` also receives every stamped event as it happens. */
-export function createEventLog(forward?: (e: TlsEvent) => void): EventLog {
-  const events: TlsEvent[] = [];
-  const t0 = now();
-  let seq = 0;
-  return {
-    events,
-    sink: (e) => {
-      const ev = { ...e, seq: seq++, t: Math.round((now() - t0) * 1000) / 1000 } as TlsEvent;
-      events.push(ev);
-      forward?.(ev);
-    },
-  };
-}
 
 /** A note from one side of the run (with the RFC that backs it). */
 export type Note = (side: Side, text: string, rfc?: string) => void;

@@ -8,7 +8,7 @@
 import { utf8 } from '../codec/hex';
 import type { TlsClient } from '../client/client';
 import type { TlsServer } from '../server/server';
-import type { Negotiated } from './summary';
+import type { Negotiated } from '../negotiated';
 import type { Note } from './event-log';
 import type { Push } from './wire';
 

@@ -16,10 +16,13 @@ import { createFaultyServer } from '../faults/faulty-server';
 import { FaultyClient } from '../faults/faulty-client';
 import { askedName, endpointConfigs, endpointFaults, offerOf, type PeerFaults } from './configure';
 import { clientCredentials, clientTrust, demoPki, serverCredentials } from './credentials';
-import { createEventLog, runSink, type Note, type SetupError } from './event-log';
+import { createEventLog } from '../io/stamp';
+import { runSink, type Note, type SetupError } from './event-log';
 import { httpExchange, requestOf } from './exchange';
 import { setUpResumption } from './resumption';
-import { negotiatedOf, summarizeRun, type RunSummary } from './summary';
+import { mergeNegotiated } from '../negotiated';
+import { inDeliveryOrder } from '../steps';
+import { summarizeRun, type RunSummary } from './summary';
 import { pump } from './wire';
 
 export interface RunOptions {
@@ -28,6 +31,11 @@ export interface RunOptions {
    * and returns the bytes to deliver, or null to drop the record.
    */
   mitm?: (from: Side, record: Uint8Array) => Uint8Array | null;
+  /**
+   * Emit the events in the order the endpoints produced them, without steps, instead of in
+   * delivery order (steps.ts): for tests of the ordering itself.
+   */
+  engineOrder?: boolean;
   /** The crypto provider of the whole run (demo PKI, both endpoints); default: the installed one. */
   cryptoProvider?: CryptoProvider;
 }
@@ -39,9 +47,19 @@ export interface RunOptions {
  */
 export function runScenario(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions = {}): RunSummary {
   const provider = options.cryptoProvider;
-  return provider ? withCryptoProvider(provider, () => run(scenario, emit, options)) : run(scenario, emit, options);
+  return provider ? withCryptoProvider(provider, () => inOrder(scenario, emit, options)) : inOrder(scenario, emit, options);
 }
 
+/** The endpoints report in the order they ran; the run reports in the order records are read (steps.ts). */
+function inOrder(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions): RunSummary {
+  if (options.engineOrder) return run(scenario, emit, options);
+  const log: TlsEvent[] = [];
+  const summary = run(scenario, (e) => log.push(e), options);
+  for (const e of inDeliveryOrder(log)) emit(e);
+  return summary;
+}
+
+/** The run itself: both endpoints' events in the order the engine produced them. */
 function run(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOptions): RunSummary {
   const sc: Scenario = { ...DEFAULT_SCENARIO, ...scenario };
   const log = createEventLog(emit);
@@ -66,7 +84,7 @@ function run(scenario: Scenario, emit: (e: TlsEvent) => void, options: RunOption
     server: s,
     request: requestOf(sc.request, start.host),
     sentEarly: configs.clientCfg.earlyData !== undefined,
-    serverNegotiated: () => negotiatedOf(log.events, 'server'),
+    serverNegotiated: () => mergeNegotiated(log.events, 'server'),
     fallbackVersion: sc.version,
     note,
   });

@@ -3,7 +3,8 @@
  * merged in order, RFC 8446 §4.1 / RFC 5246 §7.4.1), the first fatal alert (RFC 8446 §6.2),
  * and whether the exchange completed and both sides closed with close_notify (RFC 8446 §6.1).
  */
-import type { Side, TlsEvent, TlsVersionName } from '../events';
+import type { TlsEvent, TlsVersionName } from '../events';
+import { negotiatedForSummary } from '../negotiated';
 
 /** What a run ended with. */
 export interface RunSummary {
@@ -22,22 +23,6 @@ export interface RunSummary {
   resumed?: boolean;
 }
 
-/** The negotiated parameters a summary carries. */
-export type Negotiated = Pick<RunSummary, 'version' | 'cipherSuite' | 'group' | 'resumed'>;
-
-/** One side's `negotiated` events merged: each later event adds or replaces what it knows. */
-export function negotiatedOf(events: readonly TlsEvent[], side: Side): Negotiated {
-  const out: Negotiated = {};
-  for (const e of events) {
-    if (e.type !== 'negotiated' || e.side !== side) continue;
-    if (e.version) out.version = e.version;
-    if (e.cipherSuite) out.cipherSuite = e.cipherSuite;
-    if (e.group) out.group = e.group;
-    if (e.resumed !== undefined) out.resumed = e.resumed;
-  }
-  return out;
-}
-
 /** How the run's exchange went (session/exchange.ts) and whether each side closed. */
 export interface RunOutcome {
   gotResponse: boolean;
@@ -47,7 +32,7 @@ export interface RunOutcome {
 
 /** The summary of a run that went on the wire: ok only with the response, no fatal alert and both sides closed. */
 export function summarizeRun(events: readonly TlsEvent[], outcome: RunOutcome): RunSummary {
-  const neg = negotiatedOf(events, 'client');
+  const neg = negotiatedForSummary(events, 'client');
   const firstAlert = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal') as Extract<TlsEvent, { type: 'alert' }> | undefined;
   const ok = outcome.gotResponse && !firstAlert && outcome.clientClosed && outcome.serverClosed;
   return {

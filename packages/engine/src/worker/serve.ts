@@ -8,6 +8,7 @@
  */
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
+import { inDeliveryOrder } from '../steps';
 import { prepareDemoKey } from '../pki/demo';
 import { describePublicKey, parseCertificate, parsePemBundle, publicKeysEqual } from '../pki/parse';
 import { createTrustStore, verifyChain, type Policy, type TrustStore } from '../pki/verify';
@@ -205,7 +206,8 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
 
   function captureView(c: OpenedCapture, connection: number | undefined): CaptureView {
     const n = c.connections.length === 0 ? null : Math.min(Math.max(1, connection ?? 1), c.connections.length);
-    const events = n === null ? [] : c.events(n);
+    // Played like a run: each record read as soon as it is sent, with its steps (steps.ts).
+    const events = n === null ? [] : inDeliveryOrder(c.events(n));
     return {
       format: c.format,
       packets: c.packets,
