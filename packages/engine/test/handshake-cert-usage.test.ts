@@ -18,7 +18,7 @@ type KeyUsageType = NonNullable<CertificateSpec['keyUsage']>[number];
 import { demoKey } from '../src/pki/demo';
 import { OID } from '../src/pki/parse';
 import { certError, verifyPeerChain } from '../src/handshake/peer-cert';
-import type { HandshakeIo } from '../src/record/connection';
+import type { HandshakeIo } from '../src/record/handshake-io';
 import { createClient } from '../src/client/client';
 import { createServer } from '../src/server/server';
 

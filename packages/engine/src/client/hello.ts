@@ -26,7 +26,7 @@ import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPE
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
 import { encodeHandshake, type EncodedMessage, type HandshakeMessage } from '../msgs/handshake';
 import type { Encoded12 } from '../msgs/handshake12';
-import type { HandshakeIo } from '../record/connection';
+import type { HandshakeIo } from '../record/handshake-io';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 export type ServerHelloMsg = Extract<HandshakeMessage, { type: 'ServerHello' | 'HelloRetryRequest' }>;

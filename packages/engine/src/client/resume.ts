@@ -23,7 +23,7 @@ import { TlsError } from '../errors';
 import { CIPHER_SUITES, nameOf } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import type { HandshakeIo } from '../record/handshake-io';
 import type { Protection13 } from '../record/tls13';
 import { clientNow, type Offer, type OfferedPsk } from './hello';
 

@@ -27,7 +27,7 @@ import { assertNever, TlsError } from '../errors';
 import { CIPHER_SUITES, EXTENSION_TYPES, GROUPS, HandshakeType, nameOf } from '../msgs/enums';
 import { extensionCode, findExt } from '../msgs/extensions';
 import { encodeHandshake, expectMessage, type EncodedMessage } from '../msgs/handshake';
-import { timed, type HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/handshake-io';
 import { Protection13 } from '../record/tls13';
 import { verifyPeerChain } from '../handshake/peer-cert';
 import { certificateVerifyContent, checkCertificateVerify, ecdheSharedSecret, CLIENT_CV_CONTEXT, SERVER_CV_CONTEXT, tls13Scheme, type AppSecrets13 } from '../handshake/tls13';

@@ -26,7 +26,7 @@ import { TlsError } from '../errors';
 import type { EncodedMessage } from '../msgs/handshake';
 import { decodeHandshake12, encodeHandshake12, type Encoded12 } from '../msgs/handshake12';
 import { parseCertificateCached } from '../pki/verify';
-import type { SidelessEvent } from '../record/connection';
+import type { SidelessEvent } from '../record/handshake-io';
 
 /** The faults a client commits itself (inside its own records, where a man in the middle could not). */
 export type ClientFault = 'tls12-corrupt-premaster' | 'tls12-bad-premaster-padding';

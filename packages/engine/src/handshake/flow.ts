@@ -8,7 +8,7 @@
 import { concatBytes } from '../codec/hex';
 import { TlsError } from '../errors';
 import { expectType, type HandshakeFrame } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import type { HandshakeIo } from '../record/handshake-io';
 import { decodeHandshake12, type Encoded12, type Tls12Message } from '../msgs/handshake12';
 
 export type Tls12Input = { kind: 'handshake'; message: Encoded12 } | { kind: 'change_cipher_spec' };

@@ -10,7 +10,7 @@ import type { PeerVerification } from '../config';
 import type { PublicKey } from '../crypto/keys';
 import { TlsError, type AlertDescription, type TlsErrorKind } from '../errors';
 import { parseCertificateCached, verifyChain } from '../pki/verify';
-import type { HandshakeIo } from '../record/connection';
+import type { HandshakeIo } from '../record/handshake-io';
 
 export interface PeerChainCheck extends PeerVerification {
   chain: Uint8Array[];

@@ -14,7 +14,7 @@ import type { Transcript } from '../crypto/transcript';
 import { TlsError } from '../errors';
 import { nameOf, SIGNATURE_SCHEMES } from '../msgs/enums';
 import type { EncodedMessage } from '../msgs/handshake';
-import { timed, type HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/handshake-io';
 import { Protection13 } from '../record/tls13';
 
 /** Post-handshake: what a KeyUpdate needs. */

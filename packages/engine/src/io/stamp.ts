@@ -4,7 +4,7 @@
  * and hands each to one listener. A Session, the CLI drivers and live runs all stamp through it.
  */
 import type { EventSink, TlsEvent } from '../events';
-import { now } from '../record/connection';
+import { now } from '../record/handshake-io';
 
 export interface EventLog {
   /** Every event stamped so far, in order (empty when the log does not keep them). */

@@ -15,55 +15,21 @@ import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes } from '../codec/hex';
 import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, warningFor, type AlertDescription, type TlsDeclineKind } from '../errors';
 import type { EventSink, RecordMessageName, Side, TlsEventBody, TlsVersionName } from '../events';
-import { CONTENT_TYPES, ContentType, contentTypeName, HANDSHAKE_TYPES, nameOf, TLS12, type HandshakeMessageName } from '../msgs/enums';
+import { CONTENT_TYPES, ContentType, contentTypeName, nameOf, TLS12, type HandshakeMessageName } from '../msgs/enums';
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
 import { citeTls12Hello } from '../msgs/handshake12';
+import { HandshakeReassembly } from './reassembly';
 import { citeTls12Record } from './tls12';
 import type { RecordProtection } from './tls13';
+import { now, type HandshakeIo, type SidelessEvent } from './handshake-io';
 
-/** Largest handshake message we accept (a long certificate chain fits easily). */
-export const MAX_HANDSHAKE_MESSAGE = 1 << 18;
-
-/** Events without `side` (the connection adds it). */
-export type SidelessEvent = TlsEventBody extends infer T ? (T extends unknown ? Omit<T, 'side'> : never) : never;
-
-/**
- * What a handshake flow (TLS 1.3 here, TLS 1.2 in client/tls12.ts and server/tls12.ts) may do to its connection: emit
- * events, queue and flush handshake messages, switch keys. Flows never touch bytes directly.
- */
-export interface HandshakeIo {
-  readonly side: Side;
-  emit(e: SidelessEvent): void;
-  note(text: string, rfc?: string): void;
-  /** Emits a `secret` event (the key schedule's sink). */
-  secret(s: Omit<Extract<TlsEventBody, { type: 'secret' }>, 'type' | 'side'>): void;
-  /** Returns the id of the record the message starts in (known before the record is written). */
-  queueHandshake(enc: EncodedMessage<unknown>): string;
-  flush(): void;
-  sendCcs(): void;
-  setReadProtection(p: RecordProtection | null): void;
-  setWriteProtection(p: RecordProtection | null): void;
-  /** Milliseconds since the endpoint was created (for timing events). */
-  elapsed(): number;
-  /** TLS 1.3 0-RTT (client): sends application data under the current (early) write key. */
-  sendEarlyData(data: Uint8Array): void;
-  /**
-   * TLS 1.3 0-RTT rejected (server, RFC 8446 §4.2.10): drop application_data records that do
-   * not open with the read key (or, with none yet, after a HelloRetryRequest, all of them), up
-   * to `maxBytes`; the first record that opens ends the skipping.
-   */
-  skipEarlyData(maxBytes: number): void;
-  /** Declines a request with a warning alert (errors.ts `warningFor`); the connection goes on. */
-  decline(kind: TlsDeclineKind, reason: string): void;
-}
 
 export abstract class Connection {
   protected readonly out: Uint8Array[] = [];
   private inbuf: Uint8Array = new Uint8Array(0);
-  private hsBuf: Uint8Array = new Uint8Array(0);
-  private hsRecordId = '';
+  private readonly handshakeIn = new HandshakeReassembly();
   /** While a handshake message is handled: the record that completed it (the one the checks it causes belong to). */
   private completingRecordId: string | undefined;
   protected readProtection: RecordProtection | null = null;
@@ -135,7 +101,6 @@ export abstract class Connection {
       setReadProtection: (p) => this.setReadProtection(p),
       setWriteProtection: (p) => this.setWriteProtection(p),
       elapsed: () => now() - this.startedAt,
-      sendEarlyData: (d) => this.writeAppData(d),
       skipEarlyData: (n) => {
         this.earlySkipBudget = n;
       },
@@ -309,7 +274,7 @@ export abstract class Connection {
     if (this.readProtection && this.isProtectedOuterType(outerType)) {
       let opened: ReturnType<RecordProtection['open']>;
       try {
-        opened = early ?? this.readProtection.open(record, this.hsBuf);
+        opened = early ?? this.readProtection.open(record, this.handshakeIn.buffered);
       } catch (err) {
         // Still a record that arrived (e.g. changed on the way): show its bytes, then fail.
         this.emitRecord('received', recordId, record, recordHeaderSpans(record, 'encrypted_record'), [], undefined);
@@ -317,7 +282,7 @@ export abstract class Connection {
       }
       type = opened.contentType;
       content = opened.content;
-      this.emitRecord('received', recordId, record, opened.spans, this.messageNames(fragmentSpans(type, content, this.hsBuf)), opened.info);
+      this.emitRecord('received', recordId, record, opened.spans, this.messageNames(fragmentSpans(type, content, this.handshakeIn.buffered)), opened.info);
     } else {
       // RFC 8446 §5: once keys are in use, only change_cipher_spec (and, leniently, an alert
       // from a peer that could not derive keys) may arrive unprotected.
@@ -328,13 +293,13 @@ export abstract class Connection {
         throw new TlsError('PeerUnexpectedMessage', 'application_data record before any keys were established');
       }
       const spans = recordHeaderSpans(record, 'fragment');
-      const inner = fragmentSpans(outerType, fragment, this.hsBuf, this.version);
+      const inner = fragmentSpans(outerType, fragment, this.handshakeIn.buffered, this.version);
       for (const s of inner) spans.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
       this.emitRecord('received', recordId, record, spans, this.messageNames(inner), undefined);
     }
 
     // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
-    if (type !== ContentType.handshake && this.hsBuf.length > 0) {
+    if (type !== ContentType.handshake && this.handshakeIn.midMessage) {
       throw new TlsError('PeerUnexpectedMessage', `${nameOf(CONTENT_TYPES, type, 2)} record in the middle of a fragmented handshake message`);
     }
     switch (type) {
@@ -366,7 +331,7 @@ export abstract class Connection {
   private skipEarlyRecord(record: Uint8Array, recordId: string): 'dropped' | ReturnType<RecordProtection['open']> {
     if (this.readProtection) {
       try {
-        const opened = this.readProtection.open(record, this.hsBuf);
+        const opened = this.readProtection.open(record, this.handshakeIn.buffered);
         this.earlySkipBudget = 0; // it opens: the client has moved on to its handshake keys
         return opened;
       } catch (err) {
@@ -407,20 +372,11 @@ export abstract class Connection {
   }
 
   private handleHandshakeContent(content: Uint8Array, recordId: string): void {
-    // RFC 8446 §5.1: zero-length handshake fragments MUST NOT be sent.
-    if (content.length === 0) throw new TlsError('PeerUnexpectedMessage', 'zero-length handshake record');
-    if (this.hsBuf.length === 0) this.hsRecordId = recordId;
-    this.hsBuf = this.hsBuf.length === 0 ? content.slice() : concatBytes(this.hsBuf, content);
-    while (!this.isClosed && this.hsBuf.length >= 4) {
-      const len = (this.hsBuf[1]! << 16) | (this.hsBuf[2]! << 8) | this.hsBuf[3]!;
-      if (len > MAX_HANDSHAKE_MESSAGE) {
-        throw new TlsError('DecodeError', `${nameOf(HANDSHAKE_TYPES, this.hsBuf[0]!, 2)} of ${len} bytes is larger than we accept`);
-      }
-      if (this.hsBuf.length < 4 + len) break;
-      const bytes = this.hsBuf.slice(0, 4 + len);
-      this.hsBuf = this.hsBuf.slice(4 + len);
-      const firstRecord = this.hsRecordId;
-      this.hsRecordId = recordId;
+    this.handshakeIn.add(content, recordId);
+    while (!this.isClosed) {
+      const message = this.handshakeIn.next(recordId);
+      if (!message) break;
+      const { bytes, firstRecord } = message;
       this.completingRecordId = recordId;
       try {
         this.handleHandshake({ msgType: bytes[0]!, bytes, body: bytes.subarray(4) }, firstRecord);
@@ -464,7 +420,7 @@ export abstract class Connection {
 
   /** Switches read keys. RFC 8446 §5.1: a handshake message may not span a key change. */
   protected setReadProtection(p: RecordProtection | null): void {
-    if (this.hsBuf.length > 0) throw new TlsError('PeerUnexpectedMessage', 'handshake data not at a record boundary when keys change');
+    if (this.handshakeIn.midMessage) throw new TlsError('PeerUnexpectedMessage', 'handshake data not at a record boundary when keys change');
     this.readProtection = p;
   }
 
@@ -593,17 +549,4 @@ export abstract class Connection {
 
 function summaryOf(enc: EncodedMessage<unknown>): Record<string, string> {
   return enc.summary ?? {};
-}
-
-/** Runs `fn` and reports how long it took as a `timing` event (signatures, RSA, verification). */
-export function timed<T>(io: Pick<HandshakeIo, 'emit' | 'elapsed'>, what: string, fn: () => T): T {
-  const t0 = io.elapsed();
-  const out = fn();
-  io.emit({ type: 'timing', what, ms: io.elapsed() - t0 });
-  return out;
-}
-
-/** Milliseconds from a monotonic clock (reading a clock is not I/O; no timers are used). */
-export function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }

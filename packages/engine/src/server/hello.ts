@@ -18,7 +18,7 @@ import { SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { findExt, type KeyShareEntry } from '../msgs/extensions';
 import type { HandshakeMessage } from '../msgs/handshake';
 import { describePublicKey, parseCertificateCached, publicKeysEqual } from '../pki/parse';
-import type { HandshakeIo } from '../record/connection';
+import type { HandshakeIo } from '../record/handshake-io';
 
 export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 

@@ -32,7 +32,7 @@ import { KeySchedule } from '../crypto/tls13-key-schedule';
 import { TlsError } from '../errors';
 import { findExt } from '../msgs/extensions';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from '../msgs/handshake';
-import type { HandshakeIo } from '../record/connection';
+import type { HandshakeIo } from '../record/handshake-io';
 import type { ClientHelloMsg } from './hello';
 
 const TICKET_AAD = utf8.encode('tlslab ticket v1');

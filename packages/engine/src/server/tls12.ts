@@ -27,7 +27,7 @@ import { assertNever, TlsError } from '../errors';
 import { DOWNGRADE_TLS12, HandshakeType, TLS12 } from '../msgs/enums';
 import type { Extension } from '../msgs/extensions';
 import type { EncodedMessage } from '../msgs/handshake';
-import { timed, type HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/handshake-io';
 import { encodeHandshake12, type Tls12Message } from '../msgs/handshake12';
 import { expectMessage, transcriptBytes, unexpectedInput, type Tls12Input } from '../handshake/flow';
 import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../crypto/tls12-key-schedule';

@@ -27,7 +27,7 @@ import { TlsError } from '../errors';
 import { HRR_RANDOM, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension, type KeyShareEntry } from '../msgs/extensions';
 import { encodeHandshake, type EncodedMessage } from '../msgs/handshake';
-import { timed, type HandshakeIo } from '../record/connection';
+import { timed, type HandshakeIo } from '../record/handshake-io';
 import { Protection13 } from '../record/tls13';
 import { certificateVerifyContent, ecdheSharedSecret, SERVER_CV_CONTEXT, tls13Scheme } from '../handshake/tls13';
 import { serverSigningKey, chooseParams13, type ClientHelloMsg, type Params13, type ServerContext } from './hello';
