@@ -173,7 +173,6 @@ export function updateArrow(g: SVGGElement, d: Arrow, selectedId: string | null,
 
 export interface ArrowsParams extends ArrowLayout {
   arrows: readonly Arrow[];
-  gen: number;
   selectedId: string | null;
   certChecks: ReadonlyMap<string, boolean>;
   onSelect: (id: string) => void;
@@ -188,7 +187,7 @@ export function drawArrows(layer: Selection<SVGGElement, unknown, any, unknown>,
   let entered!: Selection<SVGGElement, Arrow, SVGGElement, unknown>;
   const groups = layer
     .selectAll<SVGGElement, Arrow>('g.arrow')
-    .data(p.arrows, (d) => `${p.gen}:${d.id}`)
+    .data(p.arrows, (d) => d.id)
     .join(
       (enter) => {
         entered = enter.append('g').each(function (d) {

@@ -42,7 +42,7 @@ export interface DrawParams {
 
 /** What a drawn diagram was laid out for, and what is still moving in it. */
 interface DrawState {
-  /** Bumped when the layout changes: every arrow and band of an older layout is replaced. */
+  /** Bumped when the layout changes: every arrow and band of an older layout is removed. */
   gen: number;
   key: string;
   flights: readonly Flight[] | null;
@@ -111,9 +111,13 @@ function drawFrame(root: Selection<SVGSVGElement, unknown, null, undefined>, wid
 export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
   const root = ensureSkeleton(svg);
   const font = fontOf(svg);
+  const gen = drawn.get(svg)?.gen;
   const state = stateFor(svg, p, `${font.px}|${font.family}`);
+  // A new layout: what was drawn for the old one goes (its arrows are other records, or the
+  // same records at other places).
+  if (state.gen !== gen) root.selectAll('g.flights > *, g.arrows > *').remove();
   drawFrame(root, p.width, p.total);
-  drawFlights(root.select<SVGGElement>('g.flights'), { flights: p.flights, arrows: p.arrows, width: p.width, gen: state.gen, captureTimes: !!p.captureTimes });
+  drawFlights(root.select<SVGGElement>('g.flights'), { flights: p.flights, arrows: p.arrows, width: p.width, captureTimes: !!p.captureTimes });
   const arrowLayer = root.select<SVGGElement>('g.arrows');
   // A step taken while the previous record still travels: it arrives at once.
   if (state.moving.size > 0) {
@@ -124,7 +128,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       }
     });
   }
-  const entered = drawArrows(arrowLayer, { arrows: p.arrows, gen: state.gen, width: p.width, font, selectedId: p.selectedId, certChecks: p.certChecks, onSelect: p.onSelect });
+  const entered = drawArrows(arrowLayer, { arrows: p.arrows, width: p.width, font, selectedId: p.selectedId, certChecks: p.certChecks, onSelect: p.onSelect });
   const fresh = entered.filter((d) => d.step > p.animateAfterStep);
   entered.filter((d) => d.step <= p.animateAfterStep).each(function (d) {
     settle(this, d, p.width);

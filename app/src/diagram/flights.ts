@@ -13,8 +13,6 @@ export interface FlightParams {
   /** The arrows on screen, in order. */
   arrows: readonly Arrow[];
   width: number;
-  /** Layout generation: bands of an older layout are replaced, not updated. */
-  gen: number;
   /** A captured connection: label each flight with its capture time (ms since the first packet). */
   captureTimes: boolean;
 }
@@ -35,7 +33,7 @@ export function drawFlights(layer: Selection<SVGGElement, unknown, any, unknown>
   const flights = p.flights.filter((f) => lastShown.has(f.n) && p.arrows.some((a) => a.index === f.first));
   const bands = layer
     .selectAll<SVGGElement, Flight>('g.flight')
-    .data(flights, (d) => `${p.gen}:${d.n}`)
+    .data(flights, (d) => String(d.n))
     .join((enter) =>
       enter.append('g').each(function (d) {
         buildBand(this, d, p);
