@@ -17,7 +17,12 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 export interface ArrowLayout {
   width: number;
   font: DiagramFont;
+  /** For the first arrow of each flight: how many label lines its band has in the left margin. */
+  marginLines: ReadonlyMap<number, number>;
 }
+
+/** A mark's line height: 1.1em of the marks' 0.75em type (styles.css). */
+const markLine = (font: DiagramFont) => 1.1 * 0.75 * font.px;
 
 /** Where an arrow's shaft starts and ends. */
 export function shaftEnds(d: Arrow, width: number): { x1: number; y1: number; x2: number; y2: number } {
@@ -111,23 +116,29 @@ function layoutLabel(t: SVGTextElement, d: Arrow, width: number, font: DiagramFo
  * Marks at the receiving end sit outside the lifelines, clear of the key's name under the
  * arrow: who is at fault for a record — changed on the wire, or a wrong value its sender
  * computed (the engine's fault event) — and when application data travels (0-RTT, 0.5-RTT)
- * and when the answer arrives.
+ * and when the answer arrives. They stack upwards from the arrow's line, except beside the
+ * first arrow of a flight whose band labels ("Flight 2", "round trip 1") fill the left margin
+ * down to that line: there they stack downwards, and the certificate verdict moves below them.
  */
-function layoutMarks(g: SVGGElement, d: Arrow, width: number): void {
-  const x = lifelineX(width);
+function layoutMarks(g: SVGGElement, d: Arrow, layout: ArrowLayout): void {
+  const x = lifelineX(layout.width);
   const outside = d.to === 'client' ? x.client - 8 : x.server + 8;
   const anchor = d.to === 'client' ? 'end' : 'start';
   const y = rowY(d.index) + SLOPE / 2 + 4;
   const fault = faultMark(d);
+  const lines = fault?.lines ?? dataTiming(d) ?? [];
+  const down = d.to === 'client' && (layout.marginLines.get(d.index) ?? 0) >= 2;
   const tamper = g.querySelector<SVGTextElement>('text.tamper')!;
   for (const [k, v] of [['x', outside], ['y', y], ['text-anchor', anchor], ['class', `tamper ${fault?.kind ?? ''}`]] as const) setAttr(tamper, k, v);
-  setLines(tamper, fault?.lines ?? [], outside, true);
+  setLines(tamper, fault?.lines ?? [], outside, !down);
   const timing = g.querySelector<SVGTextElement>('text.timing')!;
   for (const [k, v] of [['x', outside], ['y', y], ['text-anchor', anchor]] as const) setAttr(timing, k, v);
-  setLines(timing, fault ? [] : (dataTiming(d) ?? []), outside, true);
+  setLines(timing, fault ? [] : (dataTiming(d) ?? []), outside, !down);
   // Where a certificate chain arrived, the receiver's verdict (filled in by updateArrow).
+  // (Below the last mark line by a line and a little more: the verdict is bold.)
+  const certY = down && lines.length > 0 ? y + (lines.length - 1) * markLine(layout.font) + 1.3 * markLine(layout.font) : rowY(d.index) + SLOPE / 2 + 20;
   const cert = g.querySelector<SVGTextElement>('text.certcheck')!;
-  for (const [k, v] of [['x', outside], ['y', rowY(d.index) + SLOPE / 2 + 20], ['text-anchor', anchor]] as const) setAttr(cert, k, v);
+  for (const [k, v] of [['x', outside], ['y', certY], ['text-anchor', anchor]] as const) setAttr(cert, k, v);
 }
 
 /** Lays out one arrow for `layout`: everything about it that no step changes. */
@@ -158,7 +169,7 @@ export function layoutArrow(g: SVGGElement, d: Arrow, layout: ArrowLayout): void
   const lock = g.querySelector('g.lock')!;
   setAttr(lock, 'display', d.keyName ? null : 'none');
   setAttr(lock, 'transform', `translate(${mid - w / 2 - 10},${rowY(d.index) + SLOPE / 2 + 7})`);
-  layoutMarks(g, d, width);
+  layoutMarks(g, d, layout);
 }
 
 /** What a step may change on an arrow already drawn: selected or not, a certificate verdict. */

@@ -13,7 +13,7 @@
 import { select, type Selection } from 'd3';
 import type { Arrow, Flight } from '../store/derive';
 import { drawArrows } from './arrows';
-import { drawFlights } from './flights';
+import { drawFlights, flightLineCount } from './flights';
 import { diagramHeight, lifelineX } from './geometry';
 import { fontOf, setAttr } from './measure';
 import { settle, travel } from './travel';
@@ -48,6 +48,8 @@ interface DrawState {
   flights: readonly Flight[] | null;
   /** Arrows whose travel animation is still running. */
   moving: Set<string>;
+  /** For the first arrow of each flight: its band's label lines in the left margin. */
+  marginLines: Map<number, number>;
 }
 
 const drawn = new WeakMap<SVGSVGElement, DrawState>();
@@ -83,7 +85,8 @@ function stateFor(svg: SVGSVGElement, p: DrawParams, fontKey: string): DrawState
   const key = `${p.width}|${p.total}|${fontKey}|${p.captureTimes ? 1 : 0}`;
   const prev = drawn.get(svg);
   if (prev && prev.key === key && prev.flights === p.flights) return prev;
-  const next: DrawState = { gen: (prev?.gen ?? 0) + 1, key, flights: p.flights, moving: new Set() };
+  const marginLines = new Map(p.flights.map((f) => [f.first, flightLineCount(f, !!p.captureTimes)]));
+  const next: DrawState = { gen: (prev?.gen ?? 0) + 1, key, flights: p.flights, moving: new Set(), marginLines };
   drawn.set(svg, next);
   return next;
 }
@@ -128,7 +131,7 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       }
     });
   }
-  const entered = drawArrows(arrowLayer, { arrows: p.arrows, width: p.width, font, selectedId: p.selectedId, certChecks: p.certChecks, onSelect: p.onSelect });
+  const entered = drawArrows(arrowLayer, { arrows: p.arrows, width: p.width, font, marginLines: state.marginLines, selectedId: p.selectedId, certChecks: p.certChecks, onSelect: p.onSelect });
   const fresh = entered.filter((d) => d.step > p.animateAfterStep);
   entered.filter((d) => d.step <= p.animateAfterStep).each(function (d) {
     settle(this, d, p.width);

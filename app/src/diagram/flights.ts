@@ -26,6 +26,11 @@ export function flightLines(f: Flight, first: Arrow | undefined, captureTimes: b
   return out;
 }
 
+/** How many lines a flight's band has in the left margin (flightLines, without the texts). */
+export function flightLineCount(f: Flight, captureTimes: boolean): number {
+  return 1 + (f.rtt ? 1 : 0) + (captureTimes ? 1 : 0);
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function drawFlights(layer: Selection<SVGGElement, unknown, any, unknown>, p: FlightParams): void {
   const lastShown = new Map<number, number>();
