@@ -27,6 +27,8 @@ test('the glossary words on the settings bar are explained on the controls that 
   for (const [control, text] of cases) {
     await expect(control).toHaveAccessibleDescription(text);
   }
+  // The definitions behind the controls add no text to the page (a search for "0-RTT" finds what is shown).
+  await expect(page.getByText(/^0-RTT \(early data\):/)).toHaveCount(0);
   // The tooltip says the same (a disabled control's tooltip says why it is disabled instead).
   await expect(settings.getByRole('checkbox', { name: 'HelloRetryRequest' })).toHaveAttribute('title', /^HelloRetryRequest: .*\(RFC 8446 §4\.1\.4\)$/);
   await expect(settings.getByRole('combobox', { name: /^Group/ }).locator('option[value="x25519"]')).toHaveAttribute('title', /^x25519: Diffie-Hellman on Curve25519/);
