@@ -1,11 +1,34 @@
 /**
  * Run settings: version, mutual TLS, cipher suite, group, HelloRetryRequest, server key type,
- * server name, a fault to inject, and the seed. Each change re-runs with the same seed.
+ * server name, a fault to inject, and the seed. Each change re-runs with the same seed. Each
+ * control that uses a glossary word carries its definition: as its tooltip (unless the control
+ * is disabled, when the tooltip says why) and as its accessible description.
  */
 import { useEffect, useId, useState } from 'react';
 import { checkServerName, clockFromSeed } from '@tlslab/engine/scenario';
 import { useAppStore } from '../store';
+import { GLOSSARY, glossaryLine, type GlossaryId } from '../lessons/glossary';
 import { FAULTS, GROUPS, KEY_TYPE_LABELS, KEY_TYPES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type ServerKeyType } from '../store/options';
+
+/** A control's glossary props: the definition as tooltip (or `why`, when given) and as description. */
+function gloss(id: GlossaryId, why?: string): { title: string; 'aria-describedby': string } {
+  return { title: why ?? glossaryLine(id), 'aria-describedby': `glossary-${id}` };
+}
+
+/**
+ * The glossary's definitions, hidden, for the controls' aria-describedby. Each is an empty
+ * element named by aria-label, so the definitions add no text to the page (a search of the
+ * page's text finds what is shown, not the glossary behind the controls).
+ */
+function GlossaryDescriptions() {
+  return (
+    <div hidden>
+      {GLOSSARY.map((t) => (
+        <span key={t.id} id={`glossary-${t.id}`} aria-label={glossaryLine(t.id)} />
+      ))}
+    </div>
+  );
+}
 
 /**
  * A text field that commits on Enter or blur (so each keystroke doesn't start a run). With
@@ -20,6 +43,7 @@ function CommitField(props: {
   placeholder?: string;
   check?: (v: string) => string | null;
   hint?: string;
+  glossary?: GlossaryId;
 }) {
   const [draft, setDraft] = useState(props.value);
   const [problem, setProblem] = useState<string | null>(null);
@@ -45,7 +69,8 @@ function CommitField(props: {
         placeholder={props.placeholder}
         // The field's name is its label alone; the hint or problem describes it.
         aria-label={props.label}
-        aria-describedby={problem || props.hint ? descId : undefined}
+        title={props.glossary ? glossaryLine(props.glossary) : undefined}
+        aria-describedby={[problem || props.hint ? descId : '', props.glossary ? `glossary-${props.glossary}` : ''].filter(Boolean).join(' ') || undefined}
         aria-invalid={problem ? true : undefined}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
@@ -115,11 +140,12 @@ export function Settings() {
   const name = checkServerName(s.serverName);
   return (
     <form className="settings" aria-label="Run settings" onSubmit={(e) => e.preventDefault()}>
-      <fieldset className="segmented">
+      <GlossaryDescriptions />
+      <fieldset className="segmented" aria-describedby="glossary-versions">
         <legend className="sr-only">Protocol version</legend>
         {(['TLS 1.3', 'TLS 1.2'] as const).map((v) => (
-          <label key={v} className={s.version === v ? 'seg active' : 'seg'}>
-            <input type="radio" name="version" value={v} checked={s.version === v} onChange={() => setScenario({ version: v })} />
+          <label key={v} className={s.version === v ? 'seg active' : 'seg'} title={glossaryLine('versions')}>
+            <input type="radio" name="version" value={v} checked={s.version === v} aria-describedby="glossary-versions" onChange={() => setScenario({ version: v })} />
             {v}
           </label>
         ))}
@@ -129,7 +155,7 @@ export function Settings() {
         role="switch"
         aria-checked={mutualByFault || s.mutual}
         disabled={mutualByFault}
-        title={mutualByFault ? 'The fault “Mutual TLS without a client certificate” makes the server require one' : undefined}
+        {...gloss('mutual', mutualByFault ? 'The fault “Mutual TLS without a client certificate” makes the server require one' : undefined)}
         className={mutualByFault || s.mutual ? 'switch on' : 'switch'}
         onClick={() => setScenario({ mutual: !s.mutual })}
       >
@@ -138,7 +164,7 @@ export function Settings() {
       </button>
       <label>
         Cipher suite
-        <select value={s.cipherSuite ?? ''} onChange={(e) => setScenario({ cipherSuite: (e.target.value || undefined) as CipherSuiteName | undefined })}>
+        <select value={s.cipherSuite ?? ''} {...gloss('suite')} onChange={(e) => setScenario({ cipherSuite: (e.target.value || undefined) as CipherSuiteName | undefined })}>
           <option value="">Client's preference list</option>
           {suites.map((x) => (
             <option key={x} value={x}>
@@ -152,11 +178,11 @@ export function Settings() {
         <select
           value={s.group}
           disabled={rsaTransport}
-          title={rsaTransport ? 'RSA key transport: the client encrypts the premaster secret to the server key, no key exchange group' : undefined}
+          {...gloss('group', rsaTransport ? 'RSA key transport: the client encrypts the premaster secret to the server key, no key exchange group' : undefined)}
           onChange={(e) => setScenario({ group: e.target.value as GroupName })}
         >
           {GROUPS.map((g) => (
-            <option key={g} value={g}>
+            <option key={g} value={g} title={g === 'x25519' || g === 'secp256r1' ? glossaryLine(g) : undefined}>
               {g}
             </option>
           ))}
@@ -164,25 +190,25 @@ export function Settings() {
       </label>
       {s.version === 'TLS 1.3' && (
         <label className="check">
-          <input type="checkbox" checked={s.helloRetry} onChange={(e) => setScenario({ helloRetry: e.target.checked })} />
+          <input type="checkbox" checked={s.helloRetry} {...gloss('hrr')} onChange={(e) => setScenario({ helloRetry: e.target.checked })} />
           HelloRetryRequest
         </label>
       )}
       {s.version === 'TLS 1.3' && (
         <label className="check" title="Resume an earlier session with its ticket: a pre-shared key replaces the certificate (RFC 8446 §2.2)">
-          <input type="checkbox" checked={!!s.resumption} onChange={(e) => setScenario({ resumption: e.target.checked })} />
+          <input type="checkbox" checked={!!s.resumption} {...gloss('psk')} onChange={(e) => setScenario({ resumption: e.target.checked })} />
           Resume (PSK)
         </label>
       )}
       {s.version === 'TLS 1.3' && s.resumption && (
         <label className="check" title="The client sends its request in its first flight, before the server answers, under the client_early_traffic_secret (RFC 8446 §2.3)">
-          <input type="checkbox" checked={!!s.earlyData} onChange={(e) => setScenario({ earlyData: e.target.checked })} />
+          <input type="checkbox" checked={!!s.earlyData} {...gloss('early-data')} onChange={(e) => setScenario({ earlyData: e.target.checked })} />
           0-RTT data
         </label>
       )}
       <label>
         Server key
-        <select value={s.serverKeyType} disabled={pasted} title={pasted ? 'The pasted certificate decides the key' : undefined} onChange={(e) => setScenario({ serverKeyType: e.target.value as ServerKeyType })}>
+        <select value={s.serverKeyType} disabled={pasted} {...gloss('server-key', pasted ? 'The pasted certificate decides the key' : undefined)} onChange={(e) => setScenario({ serverKeyType: e.target.value as ServerKeyType })}>
           {KEY_TYPES.map((k) => (
             <option key={k} value={k}>
               {KEY_TYPE_LABELS[k]}
@@ -195,22 +221,23 @@ export function Settings() {
         className="sni"
         value={s.serverName}
         check={serverNameProblem}
+        glossary="sni"
         hint={name.ok && name.forms.idn ? `sent as ${name.forms.aLabel}` : undefined}
         onCommit={(v) => setScenario({ serverName: v.trim() })}
       />
       <label className="check" title="Off: the client sends no server_name extension (RFC 6066 §3); it still checks the certificate for the name">
-        <input type="checkbox" checked={s.sni !== false} onChange={(e) => setScenario({ sni: e.target.checked ? undefined : false })} />
+        <input type="checkbox" checked={s.sni !== false} {...gloss('sni')} onChange={(e) => setScenario({ sni: e.target.checked ? undefined : false })} />
         Send SNI
       </label>
       {s.version === 'TLS 1.2' && (
         <label className="check" title="Off: the client does not offer extended_master_secret (RFC 7627), so the classic master secret over the two randoms is used (RFC 5246 §8.1)">
-          <input type="checkbox" checked={s.extendedMasterSecret !== false} onChange={(e) => setScenario({ extendedMasterSecret: e.target.checked ? undefined : false })} />
+          <input type="checkbox" checked={s.extendedMasterSecret !== false} {...gloss('ems')} onChange={(e) => setScenario({ extendedMasterSecret: e.target.checked ? undefined : false })} />
           Extended master secret
         </label>
       )}
       <label>
         Break something
-        <select value={s.fault} onChange={(e) => setScenario({ fault: e.target.value as FaultName })}>
+        <select value={s.fault} {...gloss('fault')} onChange={(e) => setScenario({ fault: e.target.value as FaultName })}>
           {FAULTS.filter((f) => !f.only || f.only === s.version).map((f) => (
             <option key={f.id} value={f.id}>
               {f.label}
@@ -219,7 +246,7 @@ export function Settings() {
         </select>
       </label>
       <div className="seed-group">
-        <CommitField label="Seed" className="seed" value={s.seed} maxLength={64} onCommit={(v) => v.trim() && setScenario({ seed: v.trim() })} />
+        <CommitField label="Seed" className="seed" value={s.seed} maxLength={64} glossary="seed" onCommit={(v) => v.trim() && setScenario({ seed: v.trim() })} />
         <CommitField
           label="Clock"
           className="clock"
@@ -227,10 +254,11 @@ export function Settings() {
           maxLength={40}
           placeholder={clockFromSeed(s.seed)}
           check={clockProblem}
+          glossary="clock"
           hint={s.at ? undefined : 'from the seed'}
           onCommit={(v) => setScenario({ at: v.trim() || undefined })}
         />
-        <button type="button" onClick={newHandshake} title="Fresh randomness: a new seed with the same settings">
+        <button type="button" onClick={newHandshake} title="Fresh randomness: a new seed with the same settings" aria-describedby="glossary-seed">
           New handshake
         </button>
         <CopyLink />

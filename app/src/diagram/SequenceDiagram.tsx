@@ -101,14 +101,16 @@ export function SequenceDiagram() {
         st.setTab('inspector');
       },
     });
-    // Keep the newest arrow in view.
+    // Keep the newest arrow in view. Scrolling needs an up-to-date layout: asked for at the
+    // next frame, it uses the layout that frame makes anyway instead of forcing one here.
     const wrap = wrapRef.current;
     const last = visible[visible.length - 1];
     if (wrap && last && cursor !== prev.cursor) {
       const y = rowY(last.index);
       const { top, height } = view.current;
       if (y + 60 > top + height || y - 60 < top) {
-        wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+        const behavior = prefersReducedMotion() ? 'auto' : 'smooth';
+        requestAnimationFrame(() => wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior }));
       }
     }
   }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes]);

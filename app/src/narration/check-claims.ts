@@ -32,6 +32,16 @@ export function helloExtensions(b: Uint8Array): Map<number, Uint8Array> {
   return out;
 }
 
+/**
+ * A handshake message whose sending or reading is a public-key operation: a hello with a
+ * key_share (RFC 8446 §4.2.8), Certificate (11), ServerKeyExchange (12), CertificateVerify (15),
+ * ClientKeyExchange (16).
+ */
+function publicKeyMessage(b: Uint8Array): boolean {
+  if (b[0] === 1 || b[0] === 2) return helloExtensions(b).has(EXT.key_share);
+  return b[0] === 11 || b[0] === 12 || b[0] === 15 || b[0] === 16;
+}
+
 /** A ServerHello's cipher suite code. */
 function serverHelloSuite(b: Uint8Array): number {
   const o = 4 + 2 + 32 + 1 + (b[4 + 2 + 32] ?? 0);
@@ -305,6 +315,10 @@ function checkOne(f: RunFacts, c: Claim): string | null {
       const v = sh ? serverHelloVersion(sh.bytes) : hrr ? serverHelloVersion(hrr.bytes) : undefined;
       return v === c.version ? null : `the ServerHello selects ${v}`;
     }
+    case 'first-sealed':
+    case 'last-public-key':
+    case 'client-auth':
+      return checkTurningPoint(f, c, need());
     case 'outcome': {
       const alerts = f.fatalSent();
       const key = (xs: { side: Side; description: string }[]) => xs.map((a) => `${a.side}:${a.description}`).sort().join(',');
@@ -313,6 +327,31 @@ function checkOne(f: RunFacts, c: Claim): string | null {
       const closed = (side: Side) => f.events.some((e) => e.type === 'alert' && e.direction === 'sent' && e.side === side && e.description === 'close_notify');
       const answered = f.events.some((e) => e.type === 'appdata' && e.direction === 'received' && e.side === 'client');
       return f.handshakeCompleted() && closed('client') && closed('server') && answered ? null : 'the run did not complete, answer and close';
+    }
+  }
+}
+
+/** The claims of milestones.ts: the first sealed record, the last public-key operation, one-way or mutual. */
+function checkTurningPoint(f: RunFacts, c: Extract<Claim, { kind: 'first-sealed' | 'last-public-key' | 'client-auth' }>, r: RecordEvent): string | null {
+  switch (c.kind) {
+    case 'first-sealed': {
+      if (!f.isSealed(r)) return 'the record travels in the clear';
+      const earlier = f.sent.find((x) => x.side === r.side && x.seq < r.seq && f.isSealed(x));
+      return earlier ? `the ${r.side} sealed ${earlier.recordId} before it` : null;
+    }
+    case 'last-public-key': {
+      const pk = (x: RecordEvent) => f.handshakes((h) => h.direction === 'sent' && h.side === x.side && h.recordId === x.recordId).some((h) => publicKeyMessage(h.bytes));
+      if (!pk(r)) return 'the record carries no key exchange, certificate or signature';
+      const later = f.sent.find((x) => x.seq > r.seq && pk(x));
+      return later ? `${later.recordId} carries one after it` : null;
+    }
+    case 'client-auth': {
+      const types = (x: RecordEvent) => f.handshakes((h) => h.direction === 'sent' && h.side === x.side && h.recordId === x.recordId).map((h) => h.bytes[0]);
+      const requests = f.handshakes((h) => h.direction === 'sent' && h.side === 'server' && h.bytes[0] === 13);
+      if (c.value === 'mutual') return r.side === 'server' && types(r).includes(13) ? null : 'the record carries no CertificateRequest';
+      if (requests.length > 0) return `the server sent a CertificateRequest (${requests[0]!.recordId})`;
+      // The end of the server's handshake flight: ServerHelloDone (14) or Finished (20).
+      return r.side === 'server' && types(r).some((t) => t === 14 || t === 20) ? null : 'the record does not end the server’s handshake flight';
     }
   }
 }

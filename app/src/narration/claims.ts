@@ -55,6 +55,12 @@ export type ClaimBody =
   | { kind: 'flight-rtt'; value: number }
   /** Run level: the version the connection negotiated (the server's choice in its ServerHello). */
   | { kind: 'negotiated-version'; version: TlsVersionName }
+  /** The first record its sender seals (its earlier records all travelled in the clear). */
+  | { kind: 'first-sealed' }
+  /** Reading this record is the run's last public-key operation: no later record carries a key exchange, certificate or signature. */
+  | { kind: 'last-public-key' }
+  /** The server asks for a client certificate (`mutual`, this record has the CertificateRequest), or never does (`one-way`, this record ends its handshake flight). */
+  | { kind: 'client-auth'; value: 'mutual' | 'one-way' }
   /** Run level: the fatal alerts sent, in order (none: the run ended well). */
   | { kind: 'outcome'; ok: boolean; alerts: { side: Side; description: string }[] };
 

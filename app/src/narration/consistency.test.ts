@@ -132,6 +132,7 @@ describe('narration and badges agree with the bytes over the settings matrix', (
     for (const kind of [
       'version', 'plaintext', 'encrypted', 'offers-ticket', 'after-retry', 'resumed', 'handshake-encrypted-after', 'next-encrypted', 'last-of-flight',
       'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'certificates', 'retry-group', 'completed', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
+      'first-sealed', 'last-public-key', 'client-auth',
     ]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import type { RunSummary, Side, TlsVersionName } from '@tlslab/engine';
 import { handshakeCompleted, visibleCount, type Arrow, type HandshakeEvent, type RunView } from '../store/derive';
 import { runSetup, stepFacts } from '../store/facts';
 import type { Claim, ClaimBody } from './claims';
+import { explainClientAuth, explainSymmetric } from './milestones';
 import { explainAlert, explainAppData, explainEarlyData, explainEarlyDataVerdict, MESSAGES, type Ctx, type Explanation } from './texts';
 
 export interface StepNarration {
@@ -124,12 +125,20 @@ function narrateArrow(view: RunView, arrow: Arrow): Explanation[] {
     const afterData = view.events.slice(0, arrow.eventIndex).some((e) => e.type === 'appdata' && e.direction === 'received');
     return [explainAlert(arrow.alert.description, arrow.from, version, afterData, arrow.alert.reason, !!arrow.keyName)];
   }
-  if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret') return [explainEarlyData()];
+  if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret') return [explainEarlyData(), ...explainSymmetric(view, arrow, keyExchange)];
   if (arrow.appdata) return [explainAppData(arrow.from, version, handshakeDoneFor(view, arrow), arrow.dataFlight)];
   // A captured record without its key: the observer says what it is and how to get the key.
   if (arrow.record.undecrypted) return [{ title: 'An encrypted record', text: arrow.record.undecrypted, rfc: version === 'TLS 1.2' ? 'RFC 5246 §6.2.3' : 'RFC 8446 §5.2', claims: [] }];
   if (arrow.changeCipherSpec) return [MESSAGES.ChangeCipherSpec!(ctx)];
   const parts: Explanation[] = [];
+  pushMessages(parts, view, arrow, ctx, msgs);
+  // Where this record changes the kind of cryptography, or tells one-way from mutual TLS.
+  parts.push(...explainClientAuth(view, arrow), ...explainSymmetric(view, arrow, keyExchange));
+  return parts;
+}
+
+/** The explanation of each handshake message the record carries. */
+function pushMessages(parts: Explanation[], view: RunView, arrow: Arrow, ctx: Ctx, msgs: HandshakeEvent[]): void {
   for (const m of arrow.messages) {
     let name = m.replace(/ \(fragment\)$/, '');
     const msg = msgs.find((x) => x.name === name);
@@ -145,7 +154,6 @@ function narrateArrow(view: RunView, arrow: Arrow): Explanation[] {
       }),
     );
   }
-  return parts;
 }
 
 /** The narration at `cursor` (0: before the first step). */

@@ -1,0 +1,63 @@
+/**
+ * The sequence diagram's own layout (issue 12): the marks at an arrow's receiving end stay
+ * clear of the flight labels in the margin, and a step leaves the arrows already drawn alone.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { shot, waitForRun } from './helpers';
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+/** The drawn texts matching `selector`, as boxes in the diagram's own coordinates (the view may be scrolling). */
+const boxesOf = (page: Page, selector: string) =>
+  page.evaluate((sel) => {
+    const svg = document.querySelector('.diagram-scroll svg.seq')!.getBoundingClientRect();
+    return [...document.querySelectorAll(sel)]
+      .map((e) => e.getBoundingClientRect())
+      .filter((b) => b.width > 0)
+      .map((b) => ({ x: b.x - svg.x, y: b.y - svg.y, width: b.width, height: b.height }));
+  }, selector);
+
+test('a fault mark on the first arrow of a flight stays clear of "round trip 1"', async ({ page }, info) => {
+  for (const q of ['v=1.2&fault=bad-signature', 'v=1.3&fault=downgrade', 'v=1.3&fault=bad-signature', 'v=1.2&fault=bad-server-finished']) {
+    await page.goto(`/?seed=e2e-marks&${q}`);
+    await waitForRun(page);
+    await page.keyboard.press('End');
+    const marks = await boxesOf(page, 'svg.seq text.tamper, svg.seq text.timing, svg.seq text.certcheck');
+    const labels = await boxesOf(page, 'svg.seq .flight text');
+    expect(marks.length, q).toBeGreaterThan(0);
+    for (const m of marks) for (const l of labels) expect(overlaps(m, l), `${q}: a mark over a flight label`).toBe(false);
+    // The marks of one arrow do not overlap each other either (the verdict moved below the fault).
+    for (let i = 0; i < marks.length; i++) for (let j = i + 1; j < marks.length; j++) expect(overlaps(marks[i]!, marks[j]!), `${q}: two marks overlap`).toBe(false);
+  }
+  await page.goto('/?seed=e2e-marks&v=1.2&fault=bad-signature');
+  await waitForRun(page);
+  await page.keyboard.press('End');
+  await expect(page.locator('svg.seq text.tamper.faulty')).toHaveText('faulty server:wrong signature');
+  await shot(page, info, 'diagram-01-fault-mark-clear-of-round-trip');
+});
+
+test('a step adds one arrow and leaves the ones drawn before it untouched', async ({ page }) => {
+  await page.goto('/?seed=e2e-steps&v=1.3');
+  await waitForRun(page);
+  await page.keyboard.press('Home');
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.locator('svg.seq g.arrow')).toHaveCount(2);
+  await page.waitForTimeout(900); // the second record has arrived
+  // Watch the arrows drawn so far: the next step must not rewrite them (no attribute changes).
+  await page.evaluate(() => {
+    const w = window as unknown as { __changed: string[] };
+    w.__changed = [];
+    const seen = [...document.querySelectorAll('svg.seq g.arrow')];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const arrow = (r.target instanceof Element ? r.target : r.target.parentElement)?.closest('g.arrow');
+        if (arrow && seen.includes(arrow)) w.__changed.push(`${r.type} ${r.attributeName ?? ''} on ${(r.target as Element).nodeName}`);
+      }
+    }).observe(document.querySelector('.diagram-scroll svg.seq')!, { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(page.locator('svg.seq g.arrow')).toHaveCount(3);
+  await page.waitForTimeout(900);
+  expect(await page.evaluate(() => (window as unknown as { __changed: string[] }).__changed)).toEqual([]);
+});
