@@ -5,7 +5,7 @@
  * each of these texts when it is put on a record the events disagree with.
  */
 import { describe, expect, it } from 'vitest';
-import { runScenario, type RunSummary, type Scenario, type TlsEvent } from '@tlslab/engine';
+import { runScenario, type RunSummary, type Scenario, type TlsEvent, type RecordMessageName } from '@tlslab/engine';
 import { DEFAULT_SCENARIO } from '@tlslab/engine/scenario';
 import { buildRunView, type Arrow, type RunView } from '../store/derive';
 import { narrate } from './narrate';
@@ -34,7 +34,7 @@ function told(view: RunView, title: RegExp): Arrow[] {
   return out;
 }
 
-const has = (a: Arrow | undefined, m: string) => !!a && a.messages.includes(m);
+const has = (a: Arrow | undefined, m: RecordMessageName) => !!a && a.messages.includes(m);
 const ONE_WAY = /^One-way TLS/;
 const MUTUAL = /^Mutual TLS, not one-way/;
 const SEALED = /^Symmetric from here/;
