@@ -7,27 +7,12 @@
 import { useEffect, useId, useState } from 'react';
 import { checkServerName, clockFromSeed } from '@tlslab/engine/scenario';
 import { useAppStore } from '../store';
-import { GLOSSARY, glossaryLine, type GlossaryId } from '../lessons/glossary';
+import { glossaryLine, type GlossaryId } from '../lessons/glossary';
 import { FAULTS, GROUPS, KEY_TYPE_LABELS, KEY_TYPES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type ServerKeyType } from '../store/options';
 
 /** A control's glossary props: the definition as tooltip (or `why`, when given) and as description. */
-function gloss(id: GlossaryId, why?: string): { title: string; 'aria-describedby': string } {
-  return { title: why ?? glossaryLine(id), 'aria-describedby': `glossary-${id}` };
-}
-
-/**
- * The glossary's definitions, hidden, for the controls' aria-describedby. Each is an empty
- * element named by aria-label, so the definitions add no text to the page (a search of the
- * page's text finds what is shown, not the glossary behind the controls).
- */
-function GlossaryDescriptions() {
-  return (
-    <div hidden>
-      {GLOSSARY.map((t) => (
-        <span key={t.id} id={`glossary-${t.id}`} aria-label={glossaryLine(t.id)} />
-      ))}
-    </div>
-  );
+function gloss(id: GlossaryId, why?: string): { title: string; 'aria-description': string } {
+  return { title: why ?? glossaryLine(id), 'aria-description': glossaryLine(id) };
 }
 
 /**
@@ -70,7 +55,9 @@ function CommitField(props: {
         // The field's name is its label alone; the hint or problem describes it.
         aria-label={props.label}
         title={props.glossary ? glossaryLine(props.glossary) : undefined}
-        aria-describedby={[problem || props.hint ? descId : '', props.glossary ? `glossary-${props.glossary}` : ''].filter(Boolean).join(' ') || undefined}
+        // The description is the hint (or problem) and the glossary's definition, as one string
+        // (aria-description: the definition adds no text to the page).
+        aria-description={[problem ?? props.hint, props.glossary ? glossaryLine(props.glossary) : undefined].filter(Boolean).join(' ') || undefined}
         aria-invalid={problem ? true : undefined}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
@@ -140,12 +127,11 @@ export function Settings() {
   const name = checkServerName(s.serverName);
   return (
     <form className="settings" aria-label="Run settings" onSubmit={(e) => e.preventDefault()}>
-      <GlossaryDescriptions />
-      <fieldset className="segmented" aria-describedby="glossary-versions">
+      <fieldset className="segmented" aria-description={glossaryLine('versions')}>
         <legend className="sr-only">Protocol version</legend>
         {(['TLS 1.3', 'TLS 1.2'] as const).map((v) => (
           <label key={v} className={s.version === v ? 'seg active' : 'seg'} title={glossaryLine('versions')}>
-            <input type="radio" name="version" value={v} checked={s.version === v} aria-describedby="glossary-versions" onChange={() => setScenario({ version: v })} />
+            <input type="radio" name="version" value={v} checked={s.version === v} aria-description={glossaryLine('versions')} onChange={() => setScenario({ version: v })} />
             {v}
           </label>
         ))}
@@ -258,7 +244,7 @@ export function Settings() {
           hint={s.at ? undefined : 'from the seed'}
           onCommit={(v) => setScenario({ at: v.trim() || undefined })}
         />
-        <button type="button" onClick={newHandshake} title="Fresh randomness: a new seed with the same settings" aria-describedby="glossary-seed">
+        <button type="button" onClick={newHandshake} title="Fresh randomness: a new seed with the same settings" aria-description={glossaryLine('seed')}>
           New handshake
         </button>
         <CopyLink />
