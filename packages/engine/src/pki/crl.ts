@@ -34,7 +34,6 @@ import {
   type Extension,
   type GeneralName,
 } from '@peculiar/asn1-x509';
-import type { AlertDescription } from '../errors';
 import type { CertCheck } from '../events';
 import type { Policy } from './verify';
 import { toHex } from '../codec/hex';
@@ -429,13 +428,6 @@ export function parseCrlBundle(input: string | Uint8Array): CrlBundle {
 
 // ---------------------------------------------------------------------------------------------
 // Revocation checks
-
-/** Alerts of the checks defined here (merged into the verifier's table; RFC 8446 §6.2). */
-export const REVOCATION_CHECK_ALERTS: Record<'revocation' | 'crl' | 'email', AlertDescription> = {
-  revocation: 'certificate_revoked',
-  crl: 'certificate_unknown',
-  email: 'bad_certificate',
-};
 
 const iso = (d: Date) => (Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().replace('.000Z', 'Z'));
 

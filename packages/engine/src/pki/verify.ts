@@ -23,7 +23,7 @@ import { lastX509SignatureCached } from '../crypto/signature-cache';
 import { clearParseCache, nameAttributesFromDer, nameKey, parseCertificateCached, type ParsedCertificate } from './parse';
 import { certificateParts } from './der';
 import { equalBytes } from '../codec/hex';
-import { CHECK_ALERT, decisiveFailure, withSubject, type CheckInput, type Policy, type Purpose, type RuleContext } from './checks';
+import { checkAlert, decisiveFailure, withSubject, type CheckInput, type Policy, type Purpose, type RuleContext } from './checks';
 import { nameConstraintsCheck } from './name-constraints';
 import { policyCheck } from './policies';
 import { emailChecks, pathRevocationChecks } from './crl';
@@ -444,7 +444,7 @@ function validatePath(ctx: PathContext): CertCheck[] {
 type ReportBase = Pick<VerificationReportSummary, 'purpose' | 'policy' | 'at' | 'host'>;
 
 function failedReport(base: ReportBase, check: CertCheck): VerificationReportSummary {
-  return { ...base, ok: false, alert: CHECK_ALERT[check.id], verdict: check.reason, certificates: [], checks: [check] };
+  return { ...base, ok: false, alert: checkAlert(check), verdict: check.reason, certificates: [], checks: [check] };
 }
 
 /** Parses the presented extras (duplicates dropped; unreadable ones become notes). */
@@ -522,7 +522,7 @@ function verifyChainUnsafe(opts: VerifyChainOptions, at: Date, base: ReportBase)
     return { ...base, ok: true, verdict, certificates, checks: allChecks };
   }
   const verdict = first.subject && first.cert !== null ? `${first.reason} (${first.subject})` : first.reason;
-  return { ...base, ok: false, alert: CHECK_ALERT[first.id], verdict, certificates, checks: allChecks };
+  return { ...base, ok: false, alert: checkAlert(first), verdict, certificates, checks: allChecks };
 }
 
 /** Why a link's signature check failed, most specific cause first. */

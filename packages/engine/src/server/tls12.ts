@@ -329,7 +329,7 @@ function step(state: State, input: Tls12Input): State {
       if (m.chain.length === 0) {
         // RFC 5246 §7.4.6: no certificate; if we require one, handshake_failure.
         if (hs.config.clientAuth === 'require') {
-          throw new TlsError('PeerNoCertificateTls12', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)');
+          throw new TlsError('PeerNoCertificate', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)', { version: 'TLS 1.2' });
         }
         hs.io.note('The client sent an empty Certificate: continuing without client authentication.', 'RFC 5246 §7.4.6');
         return { name: 'ExpectClientKeyExchange', ...base };
