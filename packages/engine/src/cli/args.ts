@@ -116,7 +116,7 @@ export function helpText(usage: string, description: string, specs: FlagSpecs): 
 // IANA names
 
 export const TLS13_SUITES = TLS13_SUITE_NAMES;
-export const TLS12_SUITES = TLS12_SUITE_NAMES;
+const TLS12_SUITES = TLS12_SUITE_NAMES;
 
 export const ALL_SUITES: readonly CipherSuiteName[] = [...TLS13_SUITES, ...TLS12_SUITES];
 

@@ -15,7 +15,6 @@ import type { PrivateKey, PublicKey } from './keys';
 import { cryptoProvider, type HashAlgorithm } from './provider';
 import type { Rng } from './rng';
 
-export type RsaPublicKey = Extract<PublicKey, { type: 'rsa' }>;
 export type RsaPrivateKey = Extract<PrivateKey, { type: 'rsa' }>;
 
 /** Hash names usable with RSA signatures (md5 only to recognise weak legacy certificates). */
@@ -31,7 +30,7 @@ interface HashInfo {
 const hx = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
 
 /** Hash functions and their DigestInfo prefixes (RFC 8017 §9.2, note 1). */
-export const HASHES: Record<HashName, HashInfo> = {
+const HASHES: Record<HashName, HashInfo> = {
   md5: { fn: (m) => cryptoProvider().hash('md5', m), len: 16, digestInfoPrefix: hx('3020300c06082a864886f70d020505000410') },
   sha1: { fn: (m) => cryptoProvider().hash('sha1', m), len: 20, digestInfoPrefix: hx('3021300906052b0e03021a05000414') },
   sha224: { fn: (m) => cryptoProvider().hash('sha224', m), len: 28, digestInfoPrefix: hx('302d300d06096086480165030402040500041c') },
@@ -48,10 +47,10 @@ export function hash(name: HashName, data: Uint8Array): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Integers (./bigint.ts)
 
-export { bitLength, i2osp, modInverse, modPow, os2ip } from './bigint';
+export { bitLength, i2osp, modPow, os2ip } from './bigint';
 
 /** Length of the modulus in octets (k in RFC 8017). */
-export function modulusLength(key: { n: bigint }): number {
+function modulusLength(key: { n: bigint }): number {
   return Math.ceil(bitLength(key.n) / 8);
 }
 
@@ -337,7 +336,7 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 // Key generation (FIPS 186-5 style, simplified: e = 65537, probable primes)
 
 /** Miller–Rabin with `rounds` bases drawn from `rng` (plus base 2), in bigint arithmetic. */
-export function isProbablePrime(n: bigint, rng: Rng, rounds = 8): boolean {
+function isProbablePrime(n: bigint, rng: Rng, rounds = 8): boolean {
   return millerRabin(n, rng, rounds);
 }
 

@@ -221,7 +221,7 @@ export const HASH_OIDS: Record<string, HashName> = {
 };
 
 /** OIDs for signing with our own keys (the demo PKI). */
-export const SIG_ALG_OID_BY_NAME = {
+const SIG_ALG_OID_BY_NAME = {
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',

@@ -13,7 +13,7 @@ export type { Tls12SuiteName } from '../msgs/registry';
 
 export type PrfHash = 'sha256' | 'sha384';
 /** The same AEADs as TLS 1.3 (crypto/aead.ts); only the nonce construction differs (record.ts). */
-export type Tls12Aead = AeadName;
+type Tls12Aead = AeadName;
 
 export interface Tls12Suite {
   name: Tls12SuiteName;

@@ -19,7 +19,7 @@ function hex(v: number, digits: number): string {
  * send in cipher suites, extensions, groups, signature algorithms and versions so that servers
  * keep ignoring values they do not know.
  */
-export function isGrease(v: number): boolean {
+function isGrease(v: number): boolean {
   return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
 }
 

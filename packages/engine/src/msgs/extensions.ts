@@ -27,7 +27,7 @@ export interface KeyShareEntry {
 }
 
 /** PskIdentity (RFC 8446 §4.2.11): a ticket (or external identity) and its obfuscated age. */
-export interface PskIdentity {
+interface PskIdentity {
   identity: Uint8Array;
   obfuscatedTicketAge: number;
 }
@@ -338,7 +338,7 @@ function writeU16List(w: Writer, lenBytes: 1 | 2, label: string, item: string, v
   done();
 }
 
-export function writeExtension(w: Writer, e: Extension): void {
+function writeExtension(w: Writer, e: Extension): void {
   const code = extensionCode(e);
   const g = w.group('extension', { value: nameOf(EXTENSION_TYPES, code) });
   w.u16(code, 'extension_type', { value: describe(EXTENSION_TYPES, code) });

@@ -20,7 +20,7 @@ import {
 } from './enums';
 import { readExtensions, writeExtensions, type ExtContext, type Extension } from './extensions';
 
-export interface CertificateEntry {
+interface CertificateEntry {
   certData: Uint8Array;
   extensions: Extension[];
 }

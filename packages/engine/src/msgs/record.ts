@@ -48,14 +48,6 @@ export function recordHeaderSpans(bytes: Uint8Array, fragmentLabel: string): Byt
   return r.spans;
 }
 
-/** Alert { AlertLevel level; AlertDescription description; } — bytes and spans. */
-export function encodeAlert(level: 1 | 2, code: number): { bytes: Uint8Array; spans: ByteSpan[] } {
-  const w = new Writer();
-  w.u8(level, 'level', { value: describe(ALERT_LEVELS, level, 2), rfc: 'RFC 8446 §6' });
-  w.u8(code, 'description', { value: `${alertName(code)} (${code})` });
-  return { bytes: w.finish(), spans: w.spans };
-}
-
 export function alertSpans(body: Uint8Array): ByteSpan[] {
   const r = new Reader(body);
   if (body.length >= 1) r.u8('level', (v) => describe(ALERT_LEVELS, v, 2));

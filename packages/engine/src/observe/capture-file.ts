@@ -9,7 +9,7 @@
  */
 
 /** One captured frame. */
-export interface CapturedPacket {
+interface CapturedPacket {
   /** 0-based position in the file. */
   index: number;
   /** Capture time, ms since the epoch (fractional: µs or ns precision kept). */

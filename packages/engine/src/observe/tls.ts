@@ -11,7 +11,7 @@
  * milliseconds since the connection's first packet. An observer never sends alerts: what a
  * peer did wrong is a note, and decoding goes on.
  */
-import type { ByteSpan } from '../codec/bytespan';
+import { shiftSpans, type ByteSpan } from '../codec/bytespan';
 import { Reader } from '../codec/reader';
 import { concatBytes, equalBytes, toHex } from '../codec/hex';
 import { alertName } from '../errors';
@@ -369,7 +369,7 @@ class Observer {
   private plainSpans(record: Uint8Array, type: number, fragment: Uint8Array, dir: Dir): ByteSpan[] {
     const spans = recordHeaderSpans(record, 'fragment');
     const version = this.version === 'older' ? 'TLS 1.2' : this.version;
-    for (const s of fragmentSpans(type, fragment, this.hs[dir].buf, version)) spans.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+    spans.push(...shiftSpans(fragmentSpans(type, fragment, this.hs[dir].buf, version), RECORD_HEADER_LEN, 1));
     return spans;
   }
 

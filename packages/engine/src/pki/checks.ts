@@ -97,5 +97,3 @@ export interface RuleContext {
   purpose: Purpose;
 }
 
-/** Index of the trust anchor in the path, or -1. */
-export const anchorIndex = (ctx: RuleContext) => (ctx.anchored ? ctx.path.length - 1 : -1);

@@ -87,7 +87,7 @@ const REASONS: Record<number, string> = {
   10: 'aACompromise',
 };
 
-export interface CrlEntry {
+interface CrlEntry {
   /** Serial number as hex, without leading zero octets (compare with `serialKey`). */
   serial: string;
   revocationDate: Date;
@@ -357,7 +357,7 @@ function derSequence(parts: Uint8Array[]): Uint8Array {
 
 const parsedCrls = new WeakMap<Uint8Array, ParsedCrl>();
 /** parseCrl, cached by array identity (a path builder asks about the same CRLs for every path). */
-export function parseCrlCached(der: Uint8Array): ParsedCrl {
+function parseCrlCached(der: Uint8Array): ParsedCrl {
   let p = parsedCrls.get(der);
   if (!p) {
     p = parseCrl(der);
@@ -432,7 +432,7 @@ export function parseCrlBundle(input: string | Uint8Array): CrlBundle {
 const iso = (d: Date) => (Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().replace('.000Z', 'Z'));
 
 /** `CRL of "issuer" (thisUpdate …, #number)`: how a CRL is named in the report. */
-export function describeCrl(crl: ParsedCrl): string {
+function describeCrl(crl: ParsedCrl): string {
   const n = crl.crlNumber;
   const number = n === undefined ? '' : `, number ${n.length <= 12 ? parseInt(n, 16) : `0x${n}`}`;
   return `CRL of "${crl.issuer}" issued ${iso(crl.thisUpdate)}${number}`;

@@ -68,7 +68,7 @@ export const OID = {
 } as const;
 
 /** Names of extensions (for the report); `processed` ones are understood by the verifier. */
-export const EXTENSION_NAMES: Record<string, { name: string; processed: boolean }> = {
+const EXTENSION_NAMES: Record<string, { name: string; processed: boolean }> = {
   '2.5.29.19': { name: 'basicConstraints', processed: true },
   '2.5.29.15': { name: 'keyUsage', processed: true },
   '2.5.29.37': { name: 'extKeyUsage', processed: true },
@@ -93,7 +93,7 @@ export const EXTENSION_NAMES: Record<string, { name: string; processed: boolean 
   '2.16.840.1.113730.1.13': { name: 'nsComment', processed: false },
 };
 
-export const EKU_NAMES: Record<string, string> = {
+const EKU_NAMES: Record<string, string> = {
   '1.3.6.1.5.5.7.3.1': 'serverAuth',
   '1.3.6.1.5.5.7.3.2': 'clientAuth',
   '1.3.6.1.5.5.7.3.3': 'codeSigning',
@@ -221,7 +221,7 @@ export interface ParsedCertificate {
 }
 
 /** A parse failure with a message meant for people. */
-export class PkiParseError extends Error {
+class PkiParseError extends Error {
   override readonly name = 'PkiParseError';
 }
 
@@ -777,10 +777,10 @@ function fromPkcs8(der: Uint8Array): PrivateKey {
   }
 }
 
-export type PrivateKeyFormat = 'pkcs8' | 'sec1' | 'pkcs1';
+type PrivateKeyFormat = 'pkcs8' | 'sec1' | 'pkcs1';
 
 /** Parses a DER private key; without `format`, tries PKCS#8, then SEC1, then PKCS#1. */
-export function privateKeyFromDer(der: Uint8Array, format?: PrivateKeyFormat): PrivateKey {
+function privateKeyFromDer(der: Uint8Array, format?: PrivateKeyFormat): PrivateKey {
   const attempts: [PrivateKeyFormat, (d: Uint8Array) => PrivateKey][] = [
     ['pkcs8', fromPkcs8],
     ['sec1', (d) => fromSec1(d)],

@@ -113,7 +113,7 @@ export function createTrustStore(ders: Uint8Array[], opts: { curated?: boolean }
 }
 
 /** True when this exact certificate is in the store. */
-export function isTrustAnchor(store: TrustStore, c: ParsedCertificate): boolean {
+function isTrustAnchor(store: TrustStore, c: ParsedCertificate): boolean {
   return (store.bySubject.get(c.subjectKey) ?? []).some((d) => equalBytes(d, c.der));
 }
 

@@ -206,7 +206,7 @@ export class Tls12RecordProtection implements RecordProtection {
 }
 
 /** Spans over a protected TLS 1.2 record: header, nonce_explicit (GCM), ciphertext, tag (RFC 5246 §6.2.3.3). */
-export function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordInfo): ByteSpan[] {
+function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordInfo): ByteSpan[] {
   const spans: ByteSpan[] = [
     { start: 0, end: 1, depth: 0, label: 'type', value: describe(CONTENT_TYPES, record[0]!, 2), rfc: 'RFC 5246 §6.2.1' },
     { start: 1, end: 3, depth: 0, label: 'version', value: describe(VERSIONS, (record[1]! << 8) | record[2]!) },
