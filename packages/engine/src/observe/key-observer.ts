@@ -18,6 +18,7 @@ import { Tls12RecordProtection } from '../record/tls12';
 import { tls12SuiteByCode } from '../crypto/tls12-suites';
 
 import { hashLen } from '../crypto/hash';
+import type { Suite13 } from '../crypto/tls13-suites';
 import { RECEIVER, SENDER, TLS13_KEYLOG, type Dir, type DistributiveOmit } from './tls-stream';
 import { RecordObserver } from './record-observer';
 
@@ -89,16 +90,25 @@ export abstract class KeyObserver extends RecordObserver {
       ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 's2c'],
       ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'c2s'],
     ] as const) {
-      const secret = this.secrets?.get(label);
-      const meta = TLS13_KEYLOG[label]!;
-      if (!secret) {
-        this.note('client', `The key log has no ${label} for this connection: the ${SENDER[dir]}'s handshake records stay encrypted.`);
-        continue;
-      }
-      this.keyLogSecret(label, meta.name, meta.stage, secret, 'RFC 8446 §7.1');
-      const k = this.schedule(suite.hash).trafficKeys(secret, meta.name, meta.name.replace('_traffic_secret', ''), suite.keyLen, suite.ivLen);
-      this.candidates[dir].push(new Protection13(suite, k.key, k.iv, meta.name));
+      this.trafficKeyFromLog(suite, label, dir, 'handshake records stay', '_traffic_secret', '');
     }
+  }
+
+  /**
+   * A TLS 1.3 traffic secret from the key log becomes a `secret` event and the keys a direction
+   * may be under next (RFC 8446 §7.1, §7.3); a missing one is said. Returns the secret.
+   */
+  protected trafficKeyFromLog(suite: Suite13, label: string, dir: Dir, what: string, suffix: string, keyName: string): Uint8Array | undefined {
+    const secret = this.secrets?.get(label);
+    const meta = TLS13_KEYLOG[label]!;
+    if (!secret) {
+      this.note('client', `The key log has no ${label} for this connection: the ${SENDER[dir]}'s ${what} encrypted.`);
+      return undefined;
+    }
+    this.keyLogSecret(label, meta.name, meta.stage, secret, 'RFC 8446 §7.1');
+    const k = this.schedule(suite.hash).trafficKeys(secret, meta.name, meta.name.replace(suffix, keyName), suite.keyLen, suite.ivLen);
+    this.candidates[dir].push(new Protection13(suite, k.key, k.iv, meta.name));
+    return secret;
   }
 
   protected applicationKeys13(): void {
@@ -108,16 +118,8 @@ export abstract class KeyObserver extends RecordObserver {
       ['SERVER_TRAFFIC_SECRET_0', 's2c'],
       ['CLIENT_TRAFFIC_SECRET_0', 'c2s'],
     ] as const) {
-      const secret = this.secrets.get(label);
-      const meta = TLS13_KEYLOG[label]!;
-      if (!secret) {
-        this.note('client', `The key log has no ${label} for this connection: the ${SENDER[dir]}'s application data stays encrypted.`);
-        continue;
-      }
-      this.keyLogSecret(label, meta.name, meta.stage, secret, 'RFC 8446 §7.1');
-      const k = this.schedule(suite.hash).trafficKeys(secret, meta.name, meta.name.replace('_traffic_secret_0', '_application'), suite.keyLen, suite.ivLen);
-      this.candidates[dir].push(new Protection13(suite, k.key, k.iv, meta.name));
-      this.appSecret[dir] = { value: secret, n: 0 };
+      const secret = this.trafficKeyFromLog(suite, label, dir, 'application data stays', '_traffic_secret_0', '_application');
+      if (secret) this.appSecret[dir] = { value: secret, n: 0 };
     }
     const exporter = this.secrets.get('EXPORTER_SECRET');
     if (exporter) this.keyLogSecret('EXPORTER_SECRET', 'exporter_master_secret', 'master', exporter, 'RFC 8446 §7.5');
