@@ -22,6 +22,13 @@ import type { PublicKey } from '../crypto/keys';
 
 import { KEY_LOG_HINT, RECEIVER, SENDER, type Decoded, type Dir, type DistributiveOmit, type ObserveOptions, type RawRecord, type Version } from './tls-stream';
 
+/** A handshake message a record completed, and the receiver's events about it (reported after the record). */
+interface DecodedMessage {
+  d: Decoded;
+  first: string;
+  after: TlsEvent[];
+}
+
 export abstract class RecordObserver {
   readonly events: TlsEvent[] = [];
   /** Where emitted events go: the log, or a message's deferred list (reported after the record). */
@@ -125,16 +132,7 @@ export abstract class RecordObserver {
       ({ type: 'record', recordId, contentType: nameOf(CONTENT_TYPES, type, 2), bytes: r.bytes, spans, messages, ...(info ? { protected: info } : {}) }) as const;
 
     if (type === ContentType.change_cipher_spec) {
-      const rec = sentRecord(this.plainSpans(r.bytes, type, fragment, r.dir), []);
-      this.emit(S, { ...rec, direction: 'sent' });
-      this.emit(R, { ...rec, direction: 'received' });
-      this.ccs[r.dir] = true;
-      if (this.version === 'TLS 1.2' || this.version === 'older') {
-        const p = this.pending12[r.dir];
-        if (p) this.read12[r.dir] = p;
-      } else if (this.version === 'TLS 1.3' || this.offeredEarly) {
-        this.noteOnce(`ccs-${r.dir}`, R, `The ${S}'s change_cipher_spec carries no meaning in TLS 1.3: it is sent for middlebox compatibility and ignored.`, 'RFC 8446 §D.4', recordId);
-      }
+      this.changeCipherSpec(r, recordId, sentRecord(this.plainSpans(r.bytes, type, fragment, r.dir), []));
       return;
     }
 
@@ -163,35 +161,11 @@ export abstract class RecordObserver {
     }
 
     // What the record carries, before the sender reports it.
-    const messages: string[] = [];
-    const decoded: { d: Decoded; first: string; after: TlsEvent[] }[] = [];
+    let messages: string[] = [];
+    let decoded: DecodedMessage[] = [];
     let alert: { level: 'warning' | 'fatal'; code: number } | undefined;
     if (innerType === ContentType.handshake) {
-      const inner = fragmentSpans(ContentType.handshake, content, prefix, this.version === 'older' ? 'TLS 1.2' : this.version);
-      for (const s of inner) if (s.depth === 0 && (s.label === 'Handshake' || s.label === 'Handshake (fragment)')) messages.push(s.value ?? 'Handshake');
-      const h = this.hs[r.dir];
-      if (h.buf.length === 0) h.first = recordId;
-      h.buf = concatBytes(h.buf, content);
-      while (h.buf.length >= 4) {
-        const len = (h.buf[1]! << 16) | (h.buf[2]! << 8) | h.buf[3]!;
-        if (h.buf.length < 4 + len) break;
-        const bytes = h.buf.slice(0, 4 + len);
-        h.buf = h.buf.slice(4 + len);
-        const frame: HandshakeFrame = { msgType: bytes[0]!, bytes, body: bytes.subarray(4) };
-        const d = this.decode(frame);
-        // What the receiver makes of the message is reported after it has the record; it is
-        // worked out now, as the next message of the record may depend on it (the version).
-        const after: TlsEvent[] = [];
-        this.target = after;
-        try {
-          if (d.error) this.note(R, `The ${S}'s ${d.name} could not be decoded: ${d.error}. Its bytes are shown as they are.`, undefined, h.first);
-          this.onMessage(r.dir, d, frame, h.first);
-        } finally {
-          this.target = this.events;
-        }
-        decoded.push({ d, first: h.first, after });
-        h.first = recordId;
-      }
+      ({ messages, decoded } = this.handshakeMessages(r, content, prefix, recordId));
     } else if (innerType === ContentType.alert && content.length === 2) {
       alert = { level: content[0] === 1 ? 'warning' : 'fatal', code: content[1]! };
     }
@@ -214,6 +188,58 @@ export abstract class RecordObserver {
       this.note(R, `An alert of ${content.length} bytes (an alert is 2 bytes: level and description).`, 'RFC 8446 §6', recordId);
     }
     if (data) this.emit(R, { type: 'appdata', direction: 'received', ...data });
+  }
+
+  /** ChangeCipherSpec: TLS 1.2 switches the direction to its pending keys (RFC 5246 §7.1); TLS 1.3 ignores it (RFC 8446 §D.4). */
+  protected changeCipherSpec(r: RawRecord, recordId: string, rec: Omit<Extract<TlsEventBody, { type: 'record' }>, 'side' | 'direction'>): void {
+    const S = SENDER[r.dir];
+    const R = RECEIVER[r.dir];
+    this.emit(S, { ...rec, direction: 'sent' });
+    this.emit(R, { ...rec, direction: 'received' });
+    this.ccs[r.dir] = true;
+    if (this.version === 'TLS 1.2' || this.version === 'older') {
+      const p = this.pending12[r.dir];
+      if (p) this.read12[r.dir] = p;
+    } else if (this.version === 'TLS 1.3' || this.offeredEarly) {
+      this.noteOnce(`ccs-${r.dir}`, R, `The ${S}'s change_cipher_spec carries no meaning in TLS 1.3: it is sent for middlebox compatibility and ignored.`, 'RFC 8446 §D.4', recordId);
+    }
+  }
+
+  /**
+   * The handshake messages a record completes (a message may span records, RFC 8446 §5.1), each
+   * decoded and acted on; what the receiver makes of it is kept to report after the record.
+   */
+  protected handshakeMessages(r: RawRecord, content: Uint8Array, prefix: Uint8Array, recordId: string): { messages: string[]; decoded: DecodedMessage[] } {
+    const S = SENDER[r.dir];
+    const R = RECEIVER[r.dir];
+    const messages: string[] = [];
+    const decoded: DecodedMessage[] = [];
+    const inner = fragmentSpans(ContentType.handshake, content, prefix, this.version === 'older' ? 'TLS 1.2' : this.version);
+    for (const s of inner) if (s.depth === 0 && (s.label === 'Handshake' || s.label === 'Handshake (fragment)')) messages.push(s.value ?? 'Handshake');
+    const h = this.hs[r.dir];
+    if (h.buf.length === 0) h.first = recordId;
+    h.buf = concatBytes(h.buf, content);
+    while (h.buf.length >= 4) {
+      const len = (h.buf[1]! << 16) | (h.buf[2]! << 8) | h.buf[3]!;
+      if (h.buf.length < 4 + len) break;
+      const bytes = h.buf.slice(0, 4 + len);
+      h.buf = h.buf.slice(4 + len);
+      const frame: HandshakeFrame = { msgType: bytes[0]!, bytes, body: bytes.subarray(4) };
+      const d = this.decode(frame);
+      // What the receiver makes of the message is reported after it has the record; it is
+      // worked out now, as the next message of the record may depend on it (the version).
+      const after: TlsEvent[] = [];
+      this.target = after;
+      try {
+        if (d.error) this.note(R, `The ${S}'s ${d.name} could not be decoded: ${d.error}. Its bytes are shown as they are.`, undefined, h.first);
+        this.onMessage(r.dir, d, frame, h.first);
+      } finally {
+        this.target = this.events;
+      }
+      decoded.push({ d, first: h.first, after });
+      h.first = recordId;
+    }
+    return { messages, decoded };
   }
 
   protected plainSpans(record: Uint8Array, type: number, fragment: Uint8Array, dir: Dir): ByteSpan[] {
