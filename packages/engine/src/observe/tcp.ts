@@ -155,18 +155,10 @@ class StreamAssembler {
   }
 }
 
-interface FlowBuilder {
-  a: string;
-  b: string;
-  aIp: string;
-  aPort: number;
-  bIp: string;
-  bPort: number;
-  start: number;
-  firstPacket: number;
+/** A connection while its packets are read: the streams are still being assembled. */
+interface FlowBuilder extends Omit<TcpConnection, 'ab' | 'ba'> {
   ab: StreamAssembler;
   ba: StreamAssembler;
-  reset: boolean;
   /** Whether a SYN without ACK came from b (b opened it: swap at the end). */
   bOpened: boolean;
 }
