@@ -13,32 +13,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/../../public/samples"
+. "$here/../../packages/engine/scripts/openssl-ca.sh"
 mkdir -p "$out"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-export OPENSSL_CONF=/dev/null
 
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-touch index.txt
-echo 3000 > serial
-echo 01 > crlnumber
-cat > ca.cnf <<CNF
-[ ca ]
-default_ca = sample
-[ sample ]
-dir = .
-database = index.txt
-new_certs_dir = .
-serial = serial
-crlnumber = crlnumber
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[ any ]
-commonName = supplied
-organizationName = optional
+cat > ext.cnf <<CNF
 [ root ]
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
@@ -58,30 +39,23 @@ authorityKeyIdentifier = keyid:always
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
 CNF
+# The root's database, and the intermediate's own: the leaf is the only certificate it issued.
+ca_db root 3000 ext.cnf
+ca_db inter 4000 ext.cnf
 
-key root.key
-openssl req -new -key root.key -subj "/O=TLS Lab samples/CN=TLS Lab Revocation Sample Root" -out root.csr
-openssl ca -batch -preserveDN -selfsign -config ca.cnf -in root.csr -keyfile root.key -extensions root \
-  -startdate 20240101000000Z -enddate 20440101000000Z -notext -out root.pem 2>/dev/null
-key inter.key
-openssl req -new -key inter.key -subj "/O=TLS Lab samples/CN=TLS Lab Revocation Sample CA" -out inter.csr
-openssl ca -batch -preserveDN -config ca.cnf -in inter.csr -cert root.pem -keyfile root.key -extensions inter \
-  -startdate 20240101000000Z -enddate 20440101000000Z -notext -out inter.pem 2>/dev/null
-# The intermediate's own database: the leaf is the only certificate it issued.
-mkdir db && touch db/index.txt && echo 4000 > db/serial && echo 01 > db/crlnumber
-sed -e 's#^dir = .#dir = db#' -e 's#^database = index.txt#database = db/index.txt#' -e 's#^serial = serial#serial = db/serial#' \
-  -e 's#^crlnumber = crlnumber#crlnumber = db/crlnumber#' -e 's#^new_certs_dir = .#new_certs_dir = db#' ca.cnf > inter.cnf
-key leaf.key
-openssl req -new -key leaf.key -subj "/CN=server.tlslab.test" -out leaf.csr
-openssl ca -batch -preserveDN -config inter.cnf -in leaf.csr -cert inter.pem -keyfile inter.key -extensions leaf \
-  -startdate 20250101000000Z -enddate 20350101000000Z -notext -out leaf.pem 2>/dev/null
-# Revoked on a fixed date (index.txt written by hand: openssl ca -revoke would use today).
-awk 'BEGIN{FS=OFS="\t"} {$1="R"; $3="250501000000Z,keyCompromise"; print}' db/index.txt > db/index.new && mv db/index.new db/index.txt
-openssl ca -gencrl -config inter.cnf -cert inter.pem -keyfile inter.key -crlexts crl_ext \
-  -crl_lastupdate 20250601000000Z -crl_nextupdate 20350101000000Z -out leaf.crl 2>/dev/null
-
-openssl ca -gencrl -config ca.cnf -cert root.pem -keyfile root.key -crlexts crl_ext \
-  -crl_lastupdate 20250601000000Z -crl_nextupdate 20350101000000Z -out root.crl 2>/dev/null
+ca_key root.key
+ca_csr root.key "/O=TLS Lab samples/CN=TLS Lab Revocation Sample Root" root.csr
+ca_selfsign root root.csr root.key "" root 20240101000000Z 20440101000000Z root.pem
+ca_key inter.key
+ca_csr inter.key "/O=TLS Lab samples/CN=TLS Lab Revocation Sample CA" inter.csr
+ca_sign root inter.csr root.pem root.key "" inter 20240101000000Z 20440101000000Z inter.pem
+ca_key leaf.key
+ca_csr leaf.key "/CN=server.tlslab.test" leaf.csr
+ca_sign inter leaf.csr inter.pem inter.key "" leaf 20250101000000Z 20350101000000Z leaf.pem
+# Revoked on a fixed date.
+ca_revoke inter leaf.pem 250501000000Z keyCompromise
+ca_gencrl inter inter.pem inter.key 20250601000000Z 20350101000000Z leaf.crl crl_ext
+ca_gencrl root root.pem root.key 20250601000000Z 20350101000000Z root.crl crl_ext
 
 cp root.pem "$out/revoked-root.pem"
 cat leaf.pem inter.pem > "$out/revoked.pem"; cp leaf.key "$out/revoked.key"

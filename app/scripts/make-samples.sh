@@ -16,12 +16,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/../../public/samples"
+. "$here/../../packages/engine/scripts/openssl-ca.sh"
 mkdir -p "$out"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
 cat > ext.cnf <<'CNF'
 [ root ]
@@ -67,41 +66,21 @@ subjectAltName = DNS:server.tlslab.test
 subjectKeyIdentifier = hash
 CNF
 
-# `openssl ca` is the one 3.0 command that takes explicit start and end dates (for "expired").
-cat > ca.cnf <<'CNF'
-[ ca ]
-default_ca = sample
-[ sample ]
-dir = .
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[ any ]
-commonName = supplied
-organizationName = optional
-CNF
-touch index.txt
-echo 1000 > serial
-
+# One `openssl ca` database for every sample (packages/engine/scripts/openssl-ca.sh).
+ca_db db 1000
+key() { ca_key "$1"; }
+csr() { ca_csr "$@"; }
 sign() { # sign CSR ISSUER_CERT ISSUER_KEY EXT START END OUT
-  openssl ca -batch -preserveDN -config ca.cnf -in "$1" -cert "$2" -keyfile "$3" -extfile ext.cnf -extensions "$4" \
-    -startdate "$5" -enddate "$6" -notext -out "$7" 2>/dev/null
+  ca_sign db "$1" "$2" "$3" ext.cnf "$4" "$5" "$6" "$7"
 }
-csr() { openssl req -new -key "$1" -subj "$2" -out "$3"; }
 selfsign() { # selfsign CSR KEY EXT OUT: a self-signed certificate valid 2025..2035
-  openssl ca -batch -preserveDN -selfsign -config ca.cnf -in "$1" -keyfile "$2" -extfile ext.cnf -extensions "$3" \
-    -startdate 20250101000000Z -enddate 20350101000000Z -notext -out "$4" 2>/dev/null
+  ca_selfsign db "$1" "$2" ext.cnf "$3" 20250101000000Z 20350101000000Z "$4"
 }
 
 # The root signs itself with fixed dates (2024..2044), so it is valid at any time the samples are.
 key root.key
 csr root.key "/O=TLS Lab samples/CN=TLS Lab Sample Root CA" root.csr
-openssl ca -batch -preserveDN -selfsign -config ca.cnf -in root.csr -keyfile root.key -extfile ext.cnf -extensions root \
-  -startdate 20240101000000Z -enddate 20440101000000Z -notext -out root.pem 2>/dev/null
+ca_selfsign db root.csr root.key ext.cnf root 20240101000000Z 20440101000000Z root.pem
 
 key inter.key
 csr inter.key "/O=TLS Lab samples/CN=TLS Lab Sample Intermediate CA" inter.csr

@@ -12,20 +12,9 @@ import type { Rng } from './crypto/rng';
 import type { AntiReplay } from './server/antireplay';
 import type { Policy } from './pki/verify';
 
-export type CipherSuiteName =
-  | 'TLS_AES_128_GCM_SHA256'
-  | 'TLS_AES_256_GCM_SHA384'
-  | 'TLS_CHACHA20_POLY1305_SHA256'
-  | 'TLS_RSA_WITH_AES_128_GCM_SHA256'
-  | 'TLS_RSA_WITH_AES_256_GCM_SHA384'
-  | 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
-  | 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
-  | 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'
-  | 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
-  | 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'
-  | 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256';
-
-export type GroupName = 'x25519' | 'secp256r1';
+/** The names come from the one table per registry (msgs/registry.ts). */
+export type { CipherSuiteName, GroupName } from './msgs/registry';
+import type { CipherSuiteName, GroupName } from './msgs/registry';
 
 /** A certificate chain (DER, leaf first) with its private key (absent: cannot sign / decrypt). */
 export interface CertifiedKey {

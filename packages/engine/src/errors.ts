@@ -3,9 +3,13 @@
  *
  * Every failure inside an endpoint is a `TlsError`. Its `kind` says what went wrong (grouped
  * by who is at fault, as in rustls); `alertFor` is the ONE place that decides which alert
- * goes on the wire for it (RFC 8446 §6.2, RFC 5246 §7.2.2). What an endpoint declines without
- * failing (a renegotiation) is a `TlsDeclineKind`, and `warningFor` picks its warning alert.
+ * goes on the wire for it (RFC 8446 §6.2, RFC 5246 §7.2.2) — there are no overrides: a failed
+ * certificate check maps to a `Cert*` kind (pki/checks.ts), and the table below maps that kind
+ * to its alert. Where the two versions differ (TLS 1.2 has no certificate_required), the table
+ * holds both alerts and the error says which version it happened in. What an endpoint declines
+ * without failing (a renegotiation) is a `TlsDeclineKind`, and `warningFor` picks its warning.
  */
+import type { TlsVersionName } from './events';
 
 /** Alert descriptions, RFC 8446 §6 (plus the TLS 1.2 ones we may receive). */
 export const ALERT_CODES = {
@@ -52,7 +56,7 @@ export function alertName(code: number): string {
  * - `Decode*`: the peer sent bytes that do not parse (bad lengths, truncation, trailing bytes).
  * - `Peer*`: the peer sent something well-formed but wrong for the protocol.
  * - `Incompatible*`: nothing in common (version, suite, group, ALPN).
- * - `Cert*`: the certificate checks failed; the alert is carried by the report.
+ * - `Cert*`: the certificate checks failed; pki/checks.ts says which kind each failing check is.
  * - `Local*`: our own configuration or a bug.
  */
 export type TlsErrorKind =
@@ -68,35 +72,47 @@ export type TlsErrorKind =
   | 'PeerUnsupportedExtension' // an extension that may not appear here
   | 'PeerSentAlert' // the peer sent a fatal alert; we close without answering
   | 'PeerNoCertificate' // a required client certificate is missing
-  | 'PeerNoCertificateTls12' // the same in TLS 1.2, which has no certificate_required (RFC 5246 §7.4.6)
   | 'PeerInappropriateFallback' // TLS_FALLBACK_SCSV while we support a higher version (RFC 7507 §3)
   | 'IncompatibleVersion' // no common protocol version
   | 'IncompatibleParameters' // no common suite / group / signature scheme
   | 'IncompatibleAlpn' // no common application protocol
   | 'IncompatibleServerName' // server does not serve that name
   | 'InsufficientSecurity' // downgrade or too-weak parameters
-  | 'CertBad' // bad_certificate
-  | 'CertUnsupported'
-  | 'CertExpired'
-  | 'CertUnknownCa'
-  | 'CertUnknown'
+  | CertErrorKind
   | 'LocalConfig' // our configuration cannot do this (e.g. no private key)
   | 'LocalInternal'; // a bug: should never happen
 
+/** Why a certificate path failed (the kinds a failing check maps to, pki/checks.ts). */
+export type CertErrorKind =
+  | 'CertBad' // bad_certificate
+  | 'CertUnsupported' // unsupported_certificate: a key, usage or extension we cannot accept
+  | 'CertRevoked' // certificate_revoked: listed on a CRL
+  | 'CertExpired' // certificate_expired: outside its validity period
+  | 'CertUnknownCa' // unknown_ca: no path to a trust anchor
+  | 'CertUnknown'; // certificate_unknown: e.g. revocation status cannot be determined
+
 export class TlsError extends Error {
   override readonly name = 'TlsError';
+  /** The protocol version the error happened in, where it decides the alert (see the table). */
+  readonly version: TlsVersionName | undefined;
   constructor(
     readonly kind: TlsErrorKind,
     readonly reason: string,
-    /** Set when the alert is decided elsewhere (a certificate report, a received alert). */
-    readonly alertOverride?: AlertDescription,
+    opts: { version?: TlsVersionName } = {},
   ) {
     super(`${kind}: ${reason}`);
+    this.version = opts.version;
   }
 }
 
+/** An alert that depends on the version: TLS 1.3's, and TLS 1.2's where that has no such alert. */
+interface ByVersion {
+  tls13: AlertDescription;
+  tls12: AlertDescription;
+}
+
 /** The one error → alert table. */
-const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription> = {
+const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription | ByVersion> = {
   DecodeError: 'decode_error',
   DecodeRecordOverflow: 'record_overflow',
   PeerUnexpectedMessage: 'unexpected_message',
@@ -108,8 +124,8 @@ const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription> = {
   PeerMissingExtension: 'missing_extension',
   PeerUnsupportedExtension: 'unsupported_extension',
   PeerSentAlert: 'close_notify', // never sent: a received fatal alert is not answered
-  PeerNoCertificate: 'certificate_required',
-  PeerNoCertificateTls12: 'handshake_failure',
+  // RFC 8446 §4.4.2.4: certificate_required; TLS 1.2 has no such alert: handshake_failure (RFC 5246 §7.4.6).
+  PeerNoCertificate: { tls13: 'certificate_required', tls12: 'handshake_failure' },
   PeerInappropriateFallback: 'inappropriate_fallback',
   IncompatibleVersion: 'protocol_version',
   IncompatibleParameters: 'handshake_failure',
@@ -118,6 +134,7 @@ const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription> = {
   InsufficientSecurity: 'insufficient_security',
   CertBad: 'bad_certificate',
   CertUnsupported: 'unsupported_certificate',
+  CertRevoked: 'certificate_revoked',
   CertExpired: 'certificate_expired',
   CertUnknownCa: 'unknown_ca',
   CertUnknown: 'certificate_unknown',
@@ -143,9 +160,15 @@ export function warningFor(kind: TlsDeclineKind): AlertDescription {
   return WARNING_FOR_DECLINE[kind];
 }
 
+/** The alert for an error kind, in the given version (TLS 1.3 when absent). */
+export function alertForKind(kind: TlsErrorKind, version?: TlsVersionName): AlertDescription {
+  const a = ALERT_FOR_KIND[kind];
+  return typeof a === 'string' ? a : version === 'TLS 1.2' ? a.tls12 : a.tls13;
+}
+
 /** The alert to send for an error. Anything that is not a TlsError is an internal_error. */
 export function alertFor(err: unknown): AlertDescription {
-  if (err instanceof TlsError) return err.alertOverride ?? ALERT_FOR_KIND[err.kind];
+  if (err instanceof TlsError) return alertForKind(err.kind, err.version);
   return 'internal_error';
 }
 

@@ -6,6 +6,7 @@
 import type { CipherSuiteName, GroupName } from './config';
 import type { ServerKeyType } from './crypto/keys';
 import type { TlsVersionName } from './events';
+import { GROUP_CODES, namesOf, TLS12_SUITE_CODES, TLS13_SUITE_CODES } from './msgs/registry';
 import type { Policy } from './pki/verify';
 
 /** Ways to break a run on purpose; each ends in a specific alert. */
@@ -103,28 +104,15 @@ export const DEFAULT_SCENARIO: Scenario = {
   fault: 'none',
 };
 
-// The names a run can be set up with, as IANA registers them. Kept here, free of engine code, so
-// the app's main thread and the CLI offer exactly what the engine supports (a test checks these
-// lists against the engine's suite tables).
+// The names a run can be set up with, as IANA registers them: from the one table per registry
+// (msgs/registry.ts, pure data), so the app's main thread and the CLI offer exactly what the
+// engine supports without loading engine code.
 
-export const TLS13_SUITE_NAMES: readonly CipherSuiteName[] = [
-  'TLS_AES_128_GCM_SHA256',
-  'TLS_AES_256_GCM_SHA384',
-  'TLS_CHACHA20_POLY1305_SHA256',
-];
+export const TLS13_SUITE_NAMES: readonly CipherSuiteName[] = namesOf(TLS13_SUITE_CODES);
 
-export const TLS12_SUITE_NAMES: readonly CipherSuiteName[] = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_RSA_WITH_AES_256_GCM_SHA384',
-];
+export const TLS12_SUITE_NAMES: readonly CipherSuiteName[] = namesOf(TLS12_SUITE_CODES);
 
-export const GROUP_NAMES: readonly GroupName[] = ['x25519', 'secp256r1'];
+export const GROUP_NAMES: readonly GroupName[] = namesOf(GROUP_CODES);
 
 export const SERVER_KEY_TYPES: readonly ServerKeyType[] = ['ecdsa-p256', 'rsa-2048', 'ed25519'];
 

@@ -17,7 +17,7 @@ import { buildCertificate, type CertificateSpec, type NameSpec } from '../src/pk
 type KeyUsageType = NonNullable<CertificateSpec['keyUsage']>[number];
 import { demoKey } from '../src/pki/demo';
 import { OID } from '../src/pki/parse';
-import { certError, verifyPeerChain } from '../src/handshake/peer-cert';
+import { reportError, verifyPeerChain } from '../src/handshake/peer-cert';
 import type { HandshakeIo } from '../src/record/handshake-io';
 import { createClient } from '../src/client/client';
 import { createServer } from '../src/server/server';
@@ -139,19 +139,29 @@ describe('extendedKeyUsage by purpose', () => {
 
 describe('the error kind follows the report alert (one alert table in errors.ts)', () => {
   it('each certificate alert has its own kind and maps back to the same alert', async () => {
-    const { alertFor } = await import('../src/errors');
+    const { alertFor, alertForKind } = await import('../src/errors');
+    const { CHECK_IDS, checkAlert, checkError } = await import('../src/pki/checks');
     const cases = [
       ['bad_certificate', 'CertBad'],
       ['unsupported_certificate', 'CertUnsupported'],
+      ['certificate_revoked', 'CertRevoked'],
       ['certificate_expired', 'CertExpired'],
       ['unknown_ca', 'CertUnknownCa'],
       ['certificate_unknown', 'CertUnknown'],
     ] as const;
     for (const [alert, kind] of cases) {
-      const e = certError(alert, 'x');
+      const e = new TlsError(kind, 'x');
       expect(e.kind).toBe(kind);
-      expect(e.alertOverride).toBeUndefined();
+      // No override: the error carries only its kind (and no version for a certificate error).
+      expect('alertOverride' in e).toBe(false);
+      expect(e.version).toBeUndefined();
       expect(alertFor(e)).toBe(alert);
+    }
+    // Every check maps to one of those kinds, and its alert is the table's.
+    const kinds = new Set<string>(cases.map(([, k]) => k));
+    for (const id of CHECK_IDS) {
+      expect(kinds.has(checkError({ id })), id).toBe(true);
+      expect(checkAlert({ id })).toBe(alertForKind(checkError({ id })));
     }
   });
   it('verifyPeerChain throws a TlsError of kind CertUnsupported for a keyUsage failure', () => {
@@ -167,6 +177,10 @@ describe('the error kind follows the report alert (one alert table in errors.ts)
     expect(err).toBeInstanceOf(TlsError);
     expect((err as TlsError).kind).toBe('CertUnsupported');
     expect(events.some((e) => (e as { type: string }).type === 'cert-report')).toBe(true);
+    // The report's alert is the one the thrown kind maps to.
+    const report = (events.find((e) => (e as { type: string }).type === 'cert-report') as { report: Parameters<typeof reportError>[0] }).report;
+    expect(reportError(report)).toBe('CertUnsupported');
+    expect(report.alert).toBe('unsupported_certificate');
   });
 });
 

@@ -10,6 +10,7 @@ import type { CipherSuiteName } from '../config';
 import type { SignatureSchemeName } from '../crypto/keys';
 import type { TlsVersionName } from '../events';
 import { FAULT_NAMES, GROUP_NAMES, SERVER_KEY_TYPES, TLS12_SUITE_NAMES, TLS13_SUITE_NAMES } from '../scenario';
+import { namesOf, SIGNATURE_SCHEME_CODES } from '../msgs/registry';
 
 /** A usage error: printed as one line `tlslab: <message>` with exit code 2. */
 export class UsageError extends Error {
@@ -115,23 +116,14 @@ export function helpText(usage: string, description: string, specs: FlagSpecs): 
 // IANA names
 
 export const TLS13_SUITES = TLS13_SUITE_NAMES;
-export const TLS12_SUITES = TLS12_SUITE_NAMES;
+const TLS12_SUITES = TLS12_SUITE_NAMES;
 
 export const ALL_SUITES: readonly CipherSuiteName[] = [...TLS13_SUITES, ...TLS12_SUITES];
 
 export const GROUPS = GROUP_NAMES;
 
-export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
-  'ecdsa_secp256r1_sha256',
-  'ecdsa_secp384r1_sha384',
-  'rsa_pss_rsae_sha256',
-  'rsa_pss_rsae_sha384',
-  'rsa_pss_rsae_sha512',
-  'rsa_pkcs1_sha256',
-  'rsa_pkcs1_sha384',
-  'rsa_pkcs1_sha512',
-  'ed25519',
-];
+/** The engine's schemes, in its offer order (msgs/registry.ts). */
+export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = namesOf(SIGNATURE_SCHEME_CODES);
 
 export const KEY_TYPES = SERVER_KEY_TYPES;
 

@@ -23,7 +23,7 @@ function readText(file: string, what: string): string {
 }
 
 /** The DER of every CERTIFICATE block in a PEM text. */
-export function certificatesFromPem(pem: string): Uint8Array[] {
+function certificatesFromPem(pem: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   const re = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
   for (let m = re.exec(pem); m; m = re.exec(pem)) {

@@ -22,7 +22,7 @@ export function certificatesFromPemText(input: string | Uint8Array): { certifica
 }
 
 /** The names the demo server certificate is issued for (besides a --servername). */
-export const DEMO_SERVER_NAMES = ['localhost', '127.0.0.1', '::1'];
+const DEMO_SERVER_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 const DAY = 24 * 3600 * 1000;
 

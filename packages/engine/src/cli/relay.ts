@@ -114,6 +114,67 @@ function pipe(ws: WebSocket, tcp: Socket, remote: string, log: (line: string) =>
   tcp.resume();
 }
 
+/** A TCP client waiting for a page on /accept. */
+interface WaitingClient {
+  socket: Socket;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** With --listen: TCP clients wait (paused, at most MAX_WAITING_CLIENTS, for CLIENT_WAIT_MS) until a page takes one over. */
+function clientServer(waitingClients: WaitingClient[], handOver: () => void, log: (line: string) => void): ReturnType<typeof netCreateServer> {
+  const server = netCreateServer((socket) => {
+    if (waitingClients.length >= MAX_WAITING_CLIENTS) {
+      socket.destroy();
+      return;
+    }
+    // Its bytes (the ClientHello) wait in the socket until a page takes it over.
+    socket.pause();
+    const entry = {
+      socket,
+      timer: setTimeout(() => {
+        const i = waitingClients.indexOf(entry);
+        if (i >= 0) waitingClients.splice(i, 1);
+        log(`dropped ${socket.remoteAddress}:${socket.remotePort}: no page waited on /accept`);
+        socket.destroy();
+      }, CLIENT_WAIT_MS),
+    };
+    waitingClients.push(entry);
+    handOver();
+  });
+  return server;
+}
+
+/** A page's /connect?to=HOST:PORT: a TCP connection to an allowed target, piped to the page. */
+function connectPage(ws: WebSocket, url: URL, allow: RelayOptions['allow'], log: (line: string) => void): void {
+  let target: { host: string; port: number };
+  try {
+    target = parseHostPort(url.searchParams.get('to') ?? '');
+  } catch {
+    ws.close(RELAY_CLOSE.badRequest, 'expected /connect?to=HOST:PORT');
+    return;
+  }
+  const remote = `${target.host}:${target.port}`;
+  if (!targetAllowed(target.host, target.port, allow)) {
+    log(`refused ${remote}: not 127.0.0.1/localhost and not in --allow`);
+    ws.close(RELAY_CLOSE.notAllowed, `${remote} is not allowed (start the relay with --allow ${remote})`);
+    return;
+  }
+  const tcp = netConnect({ host: target.host, port: target.port });
+  const onError = (err: NodeJS.ErrnoException): void => {
+    log(`could not reach ${remote}: ${err.code ?? err.message}`);
+    ws.close(RELAY_CLOSE.connectFailed, `could not reach ${remote}: ${err.code ?? err.message}`.slice(0, 120));
+  };
+  tcp.once('error', onError);
+  tcp.once('connect', () => {
+    tcp.off('error', onError);
+    log(`page connected to ${remote}`);
+    pipe(ws, tcp, remote, log);
+  });
+  ws.once('close', () => {
+    if (tcp.connecting) tcp.destroy();
+  });
+}
+
 /** Starts the relay; resolves once both sockets are listening. */
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? (() => {});
@@ -122,7 +183,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   const wss = new WebSocketServer({ server: http, maxPayload: 1 << 20, verifyClient: ({ req }: { req: IncomingMessage }) => originAllowed(req) });
   const waitingPages: WebSocket[] = [];
-  const waitingClients: { socket: Socket; timer: ReturnType<typeof setTimeout> }[] = [];
+  const waitingClients: WaitingClient[] = [];
   let tcpServer: ReturnType<typeof netCreateServer> | undefined;
 
   const handOver = (): void => {
@@ -144,33 +205,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   wss.on('connection', (ws, req) => {
     const url = new URL(req.url ?? '/', 'ws://relay');
     if (url.pathname === '/connect') {
-      let target: { host: string; port: number };
-      try {
-        target = parseHostPort(url.searchParams.get('to') ?? '');
-      } catch {
-        ws.close(RELAY_CLOSE.badRequest, 'expected /connect?to=HOST:PORT');
-        return;
-      }
-      const remote = `${target.host}:${target.port}`;
-      if (!targetAllowed(target.host, target.port, opts.allow)) {
-        log(`refused ${remote}: not 127.0.0.1/localhost and not in --allow`);
-        ws.close(RELAY_CLOSE.notAllowed, `${remote} is not allowed (start the relay with --allow ${remote})`);
-        return;
-      }
-      const tcp = netConnect({ host: target.host, port: target.port });
-      const onError = (err: NodeJS.ErrnoException): void => {
-        log(`could not reach ${remote}: ${err.code ?? err.message}`);
-        ws.close(RELAY_CLOSE.connectFailed, `could not reach ${remote}: ${err.code ?? err.message}`.slice(0, 120));
-      };
-      tcp.once('error', onError);
-      tcp.once('connect', () => {
-        tcp.off('error', onError);
-        log(`page connected to ${remote}`);
-        pipe(ws, tcp, remote, log);
-      });
-      ws.once('close', () => {
-        if (tcp.connecting) tcp.destroy();
-      });
+      connectPage(ws, url, opts.allow, log);
       return;
     }
     if (url.pathname === '/accept') {
@@ -196,25 +231,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const addresses = [(http.address() as AddressInfo).address];
   let listenPort: number | undefined;
   if (opts.listen !== undefined) {
-    tcpServer = netCreateServer((socket) => {
-      if (waitingClients.length >= MAX_WAITING_CLIENTS) {
-        socket.destroy();
-        return;
-      }
-      // Its bytes (the ClientHello) wait in the socket until a page takes it over.
-      socket.pause();
-      const entry = {
-        socket,
-        timer: setTimeout(() => {
-          const i = waitingClients.indexOf(entry);
-          if (i >= 0) waitingClients.splice(i, 1);
-          log(`dropped ${socket.remoteAddress}:${socket.remotePort}: no page waited on /accept`);
-          socket.destroy();
-        }, CLIENT_WAIT_MS),
-      };
-      waitingClients.push(entry);
-      handOver();
-    });
+    tcpServer = clientServer(waitingClients, handOver, log);
     await new Promise<void>((resolve, reject) => {
       tcpServer!.once('error', reject);
       tcpServer!.listen(opts.listen, '127.0.0.1', () => resolve());

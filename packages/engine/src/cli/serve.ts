@@ -190,6 +190,42 @@ function parseRequestTimeout(arg: string | undefined): number {
 }
 
 /**
+ * Reads one HTTP request from a connection's application data and answers it once: 408 when it
+ * does not end within `requestTimeoutMs` of its first byte (RFC 9110 §15.5.9), 431 for a head
+ * over MAX_REQUEST_HEAD bytes, else the page. `say` reports what was answered.
+ */
+function httpAnswerer(say: (line: string) => void, requestTimeoutMs: number): { onAppData: (data: Uint8Array, d: Driver) => void; stop: () => void } {
+  let buf = '';
+  let answered = false;
+  let requestTimer: ReturnType<typeof setTimeout> | undefined;
+  // One decoder per connection: a character split across records is read whole.
+  const decoder = new TextDecoder();
+  const onAppData = (data: Uint8Array, d: Driver): void => {
+    if (answered) return;
+    buf += decoder.decode(data, { stream: true });
+    const answer = (response: string, line: string): void => {
+      answered = true;
+      clearTimeout(requestTimer);
+      say(line);
+      d.send(utf8.encode(response));
+      d.close();
+    };
+    // The bound on time runs from the request's first byte (RFC 9110 §15.5.9: 408).
+    requestTimer ??= setTimeout(() => {
+      if (!answered) answer(errorResponse('408 Request Timeout', `The request did not end (an empty line after its headers) within ${requestTimeoutMs / 1000} s.`), `request incomplete after ${requestTimeoutMs / 1000} s: 408`);
+    }, requestTimeoutMs);
+    const r = readRequest(buf);
+    if (r.kind === 'incomplete') return;
+    if (r.kind === 'too-large') {
+      answer(errorResponse('431 Request Header Fields Too Large', `The request head is larger than ${MAX_REQUEST_HEAD} bytes.`), `request head over ${MAX_REQUEST_HEAD} bytes: 431`);
+      return;
+    }
+    answer(responseFor(r.head, d.events), JSON.stringify(r.head.split(/\r?\n/, 1)[0]));
+  };
+  return { onAppData, stop: () => clearTimeout(requestTimer) };
+}
+
+/**
  * Runs the server until `signal` aborts (or, with --once, the first connection ends).
  * `cwd` is where the demo root file goes (default: the process's working directory).
  */
@@ -229,12 +265,8 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
         socket.destroy();
       });
       if (once) server.close();
-      let buf = '';
-      let answered = false;
-      let requestTimer: ReturnType<typeof setTimeout> | undefined;
-      // One decoder per connection: a character split across records is read whole.
-      const decoder = new TextDecoder();
-      socket.on('close', () => clearTimeout(requestTimer));
+      const http = httpAnswerer((line) => status(`#${id} ${peer}: ${line}`), requestTimeoutMs);
+      socket.on('close', () => http.stop());
       const printer = eventPrinter(io, mode, mode === 'trace' ? `#${id} ` : '', { connection: id });
       const keyLog = keyLogFile ? keyLogAppender(keyLogFile, 'server', (m) => status(`#${id} ${m}`)) : undefined;
       if (mode === 'trace') io.out(`── connection #${id} from ${peer} ──\n`);
@@ -249,28 +281,7 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
           const early = n.earlyData ? `0-RTT data ${n.earlyData}` : undefined;
           status(`#${id} ${peer}: handshake done: ${[n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn, resumed, early].filter(Boolean).join(', ')}`);
         },
-        onAppData: (data, d) => {
-          if (answered) return;
-          buf += decoder.decode(data, { stream: true });
-          const answer = (response: string, line: string): void => {
-            answered = true;
-            clearTimeout(requestTimer);
-            status(`#${id} ${peer}: ${line}`);
-            d.send(utf8.encode(response));
-            d.close();
-          };
-          // The bound on time runs from the request's first byte (RFC 9110 §15.5.9: 408).
-          requestTimer ??= setTimeout(() => {
-            if (!answered) answer(errorResponse('408 Request Timeout', `The request did not end (an empty line after its headers) within ${requestTimeoutMs / 1000} s.`), `request incomplete after ${requestTimeoutMs / 1000} s: 408`);
-          }, requestTimeoutMs);
-          const r = readRequest(buf);
-          if (r.kind === 'incomplete') return;
-          if (r.kind === 'too-large') {
-            answer(errorResponse('431 Request Header Fields Too Large', `The request head is larger than ${MAX_REQUEST_HEAD} bytes.`), `request head over ${MAX_REQUEST_HEAD} bytes: 431`);
-            return;
-          }
-          answer(responseFor(r.head, d.events), JSON.stringify(r.head.split(/\r?\n/, 1)[0]));
-        },
+        onAppData: http.onAppData,
       });
       void driver.finished.then((o) => {
         if (mode === 'trace') io.out(`${summaryLines(driver.events).map((l) => `#${id} ${l}`).join('\n')}\n`);

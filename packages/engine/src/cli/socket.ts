@@ -7,10 +7,10 @@ import type { Endpoint } from '../config';
 import type { EventSink } from '../events';
 import { driveTransport, type Driver, type DriverHooks, type Outcome, type Transport } from '../io/driver';
 
-export type { AlertInfo, Driver, DriverHooks, Outcome } from '../io/driver';
+export type { Driver, DriverHooks, Outcome } from '../io/driver';
 
 /** A node:net socket as a driver transport. */
-export function socketTransport(socket: Socket): Transport {
+function socketTransport(socket: Socket): Transport {
   return {
     write: (bytes) => socket.write(bytes),
     end: () => socket.end(),

@@ -54,6 +54,61 @@ function readInput(path: string, what: string): { certificates: Uint8Array[]; pr
   return { certificates: bundle.certificates, problems: bundle.problems.map((p) => `${what} ${path}: ${p}`) };
 }
 
+/** The checks' options from the flags (a bad value is a UsageError). */
+function verifyFlags(args: ReturnType<typeof parseArgs>) {
+  const purpose = getString(args, 'purpose') ?? 'server';
+  if (purpose !== 'server' && purpose !== 'client') throw new UsageError(`--purpose must be server or client, not "${purpose}"`);
+  const keyx = getString(args, 'keyx');
+  if (keyx !== undefined && keyx !== 'rsa' && keyx !== 'ecdhe') throw new UsageError(`--keyx must be rsa or ecdhe, not "${keyx}"`);
+  const atText = getString(args, 'at');
+  const at = atText === undefined ? new Date() : new Date(atText);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not an ISO time (e.g. 2026-01-31T12:00:00Z)`);
+  const host = getString(args, 'host');
+  const policy = getString(args, 'policy') ?? (purpose === 'client' ? 'rfc5280' : 'webpki');
+  if (policy !== 'webpki' && policy !== 'rfc5280') throw new UsageError(`--policy must be webpki or rfc5280, not "${policy}"`);
+  const depthText = getString(args, 'max-depth');
+  const maxDepth = depthText === undefined ? undefined : Number(depthText);
+  if (maxDepth !== undefined && (!/^\d+$/.test(depthText!) || maxDepth > 64)) throw new UsageError(`--max-depth must be a whole number from 0 to 64, not "${depthText}"`);
+  const email = getString(args, 'email');
+  return { purpose, keyx, at, host, policy, maxDepth, email } as const;
+}
+
+/** The chain, the trust anchors and the CRLs from their files (an unusable file is an InputError). */
+function verifyInputs(args: ReturnType<typeof parseArgs>): { chain: Uint8Array[]; anchors: Uint8Array[]; trustName: string; crls: Uint8Array[]; problems: string[] } {
+  const problems: string[] = [];
+  let anchors: Uint8Array[];
+  let trustName: string;
+  const crls: Uint8Array[] = [];
+  for (const file of getStrings(args, 'crl')) {
+    const found = parseCrlBundle(readBytes(file, '--crl'));
+    if (found.crls.length === 0) throw new InputError(`--crl ${file}: ${found.problems[0] ?? 'no CRL found'}`);
+    problems.push(...found.problems.map((p) => `--crl ${file}: ${p}`));
+    crls.push(...found.crls);
+  }
+  const cert = readInput(args.positional[0]!, 'CERT');
+  problems.push(...cert.problems);
+  if (cert.certificates.length === 0) throw new InputError(cert.problems[0] ?? `CERT ${args.positional[0]}: no certificate found`);
+  const chain = [...cert.certificates];
+  const chainFile = getString(args, 'chain');
+  if (chainFile !== undefined) {
+    const more = readInput(chainFile, '--chain');
+    problems.push(...more.problems);
+    chain.push(...more.certificates);
+  }
+  const trustFile = getString(args, 'trust');
+  if (trustFile !== undefined) {
+    const t = readInput(trustFile, '--trust');
+    problems.push(...t.problems);
+    if (t.certificates.length === 0) throw new InputError(t.problems[0] ?? `--trust ${trustFile}: no certificate found`);
+    anchors = t.certificates;
+    trustName = `${anchors.length} root(s) from ${trustFile}`;
+  } else {
+    anchors = parsePemBundle(rootCertificates.join('\n')).certificates;
+    trustName = `${anchors.length} Mozilla roots (Node ${process.version})`;
+  }
+  return { chain, anchors, trustName, crls, problems };
+}
+
 /** Runs `tlslab verify`; resolves to the exit code. */
 export async function runVerify(argv: readonly string[], io: Io = processIo): Promise<number> {
   const args = parseArgs(argv, FLAGS);
@@ -70,54 +125,11 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
   }
   if (args.positional.length !== 1) throw new UsageError(`verify needs exactly one CERT file (usage: ${USAGE})`);
   if (getString(args, 'trust') !== undefined && getBool(args, 'mozilla')) throw new UsageError('use either --trust FILE or --mozilla, not both');
-  const purpose = getString(args, 'purpose') ?? 'server';
-  if (purpose !== 'server' && purpose !== 'client') throw new UsageError(`--purpose must be server or client, not "${purpose}"`);
-  const keyx = getString(args, 'keyx');
-  if (keyx !== undefined && keyx !== 'rsa' && keyx !== 'ecdhe') throw new UsageError(`--keyx must be rsa or ecdhe, not "${keyx}"`);
-  const atText = getString(args, 'at');
-  const at = atText === undefined ? new Date() : new Date(atText);
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not an ISO time (e.g. 2026-01-31T12:00:00Z)`);
-  const host = getString(args, 'host');
-  const policy = getString(args, 'policy') ?? (purpose === 'client' ? 'rfc5280' : 'webpki');
-  if (policy !== 'webpki' && policy !== 'rfc5280') throw new UsageError(`--policy must be webpki or rfc5280, not "${policy}"`);
-  const depthText = getString(args, 'max-depth');
-  const maxDepth = depthText === undefined ? undefined : Number(depthText);
-  if (maxDepth !== undefined && (!/^\d+$/.test(depthText!) || maxDepth > 64)) throw new UsageError(`--max-depth must be a whole number from 0 to 64, not "${depthText}"`);
-  const email = getString(args, 'email');
+  const { purpose, keyx, at, host, policy, maxDepth, email } = verifyFlags(args);
 
-  const problems: string[] = [];
-  let chain: Uint8Array[];
-  let anchors: Uint8Array[];
-  let trustName: string;
-  const crls: Uint8Array[] = [];
+  let inputs: ReturnType<typeof verifyInputs>;
   try {
-    for (const file of getStrings(args, 'crl')) {
-      const found = parseCrlBundle(readBytes(file, '--crl'));
-      if (found.crls.length === 0) throw new InputError(`--crl ${file}: ${found.problems[0] ?? 'no CRL found'}`);
-      problems.push(...found.problems.map((p) => `--crl ${file}: ${p}`));
-      crls.push(...found.crls);
-    }
-    const cert = readInput(args.positional[0]!, 'CERT');
-    problems.push(...cert.problems);
-    if (cert.certificates.length === 0) throw new InputError(cert.problems[0] ?? `CERT ${args.positional[0]}: no certificate found`);
-    chain = [...cert.certificates];
-    const chainFile = getString(args, 'chain');
-    if (chainFile !== undefined) {
-      const more = readInput(chainFile, '--chain');
-      problems.push(...more.problems);
-      chain.push(...more.certificates);
-    }
-    const trustFile = getString(args, 'trust');
-    if (trustFile !== undefined) {
-      const t = readInput(trustFile, '--trust');
-      problems.push(...t.problems);
-      if (t.certificates.length === 0) throw new InputError(t.problems[0] ?? `--trust ${trustFile}: no certificate found`);
-      anchors = t.certificates;
-      trustName = `${anchors.length} root(s) from ${trustFile}`;
-    } else {
-      anchors = parsePemBundle(rootCertificates.join('\n')).certificates;
-      trustName = `${anchors.length} Mozilla roots (Node ${process.version})`;
-    }
+    inputs = verifyInputs(args);
   } catch (e) {
     if (e instanceof InputError) {
       io.err(`tlslab verify: ${e.message}\n`);
@@ -125,6 +137,7 @@ export async function runVerify(argv: readonly string[], io: Io = processIo): Pr
     }
     throw e;
   }
+  const { chain, anchors, trustName, crls, problems } = inputs;
 
   const t0 = performance.now();
   const report = verifyChain({

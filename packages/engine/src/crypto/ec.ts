@@ -17,7 +17,7 @@ interface CurveFacts {
   drbgHash: HashAlgorithm;
 }
 
-export const CURVE_FACTS: Record<EcCurve, CurveFacts> = {
+const CURVE_FACTS: Record<EcCurve, CurveFacts> = {
   p256: { n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n, len: 32, drbgHash: 'sha256' },
   p384: {
     n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
@@ -59,7 +59,7 @@ function derInteger(x: bigint): Uint8Array {
 }
 
 /** Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (both < 2^384, so short lengths). */
-export function derEcdsaSignature(r: bigint, s: bigint): Uint8Array {
+function derEcdsaSignature(r: bigint, s: bigint): Uint8Array {
   const body = concat(derInteger(r), derInteger(s));
   return concat(new Uint8Array([0x30, body.length]), body);
 }

@@ -9,6 +9,7 @@ import { TlsError } from '../errors';
 import { isValidScalar } from './ec';
 import { cryptoProvider } from './provider';
 import type { Rng } from './rng';
+import { GROUP_CODES as GROUP_TABLE, namesOf } from '../msgs/registry';
 
 export interface KeyShareKeys {
   group: GroupName;
@@ -17,12 +18,11 @@ export interface KeyShareKeys {
   publicKey: Uint8Array;
 }
 
-export const GROUP_CODES: Record<GroupName, number> = { x25519: 0x001d, secp256r1: 0x0017 };
+/** NamedGroup code points (msgs/registry.ts). */
+export const GROUP_CODES: Readonly<Record<GroupName, number>> = GROUP_TABLE;
 
 export function groupByCode(code: number): GroupName | undefined {
-  if (code === 0x001d) return 'x25519';
-  if (code === 0x0017) return 'secp256r1';
-  return undefined;
+  return namesOf(GROUP_CODES).find((g) => GROUP_CODES[g] === code);
 }
 
 /** Makes a key pair; `fixedPrivate` (RFC 8448 vectors) replaces the random private key. */

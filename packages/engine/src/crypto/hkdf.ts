@@ -18,7 +18,7 @@ export function hkdfExtract(h: HashName, salt: Uint8Array, ikm: Uint8Array): Uin
 }
 
 /** HKDF-Expand(PRK, info, L). */
-export function hkdfExpand(h: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+function hkdfExpand(h: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   if (prk.length < hashLen(h)) throw new Error(`"prk" must be at least HashLen (${hashLen(h)}) octets, got ${prk.length}`);
   if (length > 255 * hashLen(h)) throw new Error(`HKDF-Expand: L must be at most 255·HashLen, got ${length}`);
   return cryptoProvider().hkdfExpand(hashAlgorithm(h), prk, info, length);

@@ -31,14 +31,5 @@ export type PrivateKey =
 /** The server certificate key types a run can choose (names used in CLI, URL and UI). */
 export type ServerKeyType = 'ecdsa-p256' | 'rsa-2048' | 'ed25519';
 
-/** TLS SignatureScheme names (IANA), RFC 8446 §4.2.3. */
-export type SignatureSchemeName =
-  | 'ecdsa_secp256r1_sha256'
-  | 'ecdsa_secp384r1_sha384'
-  | 'rsa_pss_rsae_sha256'
-  | 'rsa_pss_rsae_sha384'
-  | 'rsa_pss_rsae_sha512'
-  | 'rsa_pkcs1_sha256'
-  | 'rsa_pkcs1_sha384'
-  | 'rsa_pkcs1_sha512'
-  | 'ed25519';
+/** TLS SignatureScheme names (IANA), RFC 8446 §4.2.3: the registry table is msgs/registry.ts. */
+export type { SignatureSchemeName } from '../msgs/registry';

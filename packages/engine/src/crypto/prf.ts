@@ -14,7 +14,7 @@ import { hash as hashOf, hmac, type HashName } from './hash';
 import type { PrfHash } from './tls12-suites';
 
 /** The crypto/hash name of a PRF hash. */
-export function hashName(hash: PrfHash): HashName {
+function hashName(hash: PrfHash): HashName {
   switch (hash) {
     case 'sha256':
       return 'SHA-256';
@@ -38,7 +38,7 @@ export function digest(hash: PrfHash, data: Uint8Array): Uint8Array {
  *
  * @example pHash('sha256', secret, seed, 48)
  */
-export function pHash(hash: PrfHash, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+function pHash(hash: PrfHash, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 0) throw new Error(`"length" must be a non-negative integer, got ${length}`);
   const h = hashName(hash);
   const out = new Uint8Array(length);

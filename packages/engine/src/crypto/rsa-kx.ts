@@ -15,7 +15,7 @@ import type { PublicKey } from './keys';
 import type { Rng } from './rng';
 import { TlsError } from '../errors';
 
-export const PREMASTER_LENGTH = 48;
+const PREMASTER_LENGTH = 48;
 
 /** client_version ‖ random[46]; `clientVersion` is ClientHello.client_version (legacy_version). */
 export function makeRsaPremaster(rng: Rng, clientVersion: [number, number] = [3, 3]): Uint8Array {

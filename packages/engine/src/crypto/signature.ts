@@ -11,34 +11,15 @@ import { isValidScalar } from './ec';
 import { verifyX509SignatureCached } from './signature-cache';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from './keys';
 import type { Rng } from './rng';
+import { namesOf, SIGNATURE_SCHEME_CODES as SCHEME_TABLE } from '../msgs/registry';
 import { cryptoProvider, type EcCurve } from './provider';
 import { type HashName, rsaSignPkcs1v15, rsaSignPss, rsaVerifyPkcs1v15, rsaVerifyPss } from './rsa';
 
-/** Every scheme the engine can sign and verify. */
-export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
-  'ecdsa_secp256r1_sha256',
-  'ecdsa_secp384r1_sha384',
-  'ed25519',
-  'rsa_pss_rsae_sha256',
-  'rsa_pss_rsae_sha384',
-  'rsa_pss_rsae_sha512',
-  'rsa_pkcs1_sha256',
-  'rsa_pkcs1_sha384',
-  'rsa_pkcs1_sha512',
-];
+/** IANA code points of the schemes (RFC 8446 §4.2.3): the registry table, msgs/registry.ts. */
+export const SIGNATURE_SCHEME_CODES: Readonly<Record<SignatureSchemeName, number>> = SCHEME_TABLE;
 
-/** IANA code points of the schemes (RFC 8446 §4.2.3). */
-export const SIGNATURE_SCHEME_CODES: Record<SignatureSchemeName, number> = {
-  rsa_pkcs1_sha256: 0x0401,
-  rsa_pkcs1_sha384: 0x0501,
-  rsa_pkcs1_sha512: 0x0601,
-  ecdsa_secp256r1_sha256: 0x0403,
-  ecdsa_secp384r1_sha384: 0x0503,
-  rsa_pss_rsae_sha256: 0x0804,
-  rsa_pss_rsae_sha384: 0x0805,
-  rsa_pss_rsae_sha512: 0x0806,
-  ed25519: 0x0807,
-};
+/** Every scheme the engine can sign and verify, in the order we offer them. */
+export const SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = namesOf(SIGNATURE_SCHEME_CODES);
 
 /** Scheme name for a code point, or undefined when the engine does not support it. */
 export function signatureSchemeFromCode(code: number): SignatureSchemeName | undefined {
@@ -240,7 +221,7 @@ export const HASH_OIDS: Record<string, HashName> = {
 };
 
 /** OIDs for signing with our own keys (the demo PKI). */
-export const SIG_ALG_OID_BY_NAME = {
+const SIG_ALG_OID_BY_NAME = {
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',

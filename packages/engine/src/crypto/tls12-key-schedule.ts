@@ -72,8 +72,8 @@ export function reportPremaster(report: SecretReporter, premaster: Uint8Array, h
   );
 }
 
-export const MASTER_SECRET_LENGTH = 48;
-export const VERIFY_DATA_LENGTH = 12;
+const MASTER_SECRET_LENGTH = 48;
+const VERIFY_DATA_LENGTH = 12;
 
 /**
  * master_secret from the premaster. With `sessionHash` the RFC 7627 extended master secret,
@@ -221,9 +221,4 @@ export function finishedVerifyData(args: {
     'RFC 5246 §7.4.9',
   );
   return vd;
-}
-
-/** Sanity: the hash output length (session hash / transcript hash size) of a suite. */
-export function transcriptHashLength(suite: Tls12Suite): number {
-  return hashLength(suite.hash);
 }

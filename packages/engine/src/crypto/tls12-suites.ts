@@ -5,25 +5,15 @@
  * All are AEAD suites (RFC 5288 AES-GCM, RFC 7905 ChaCha20-Poly1305; RFC 5289 / RFC 8422 for
  * the ECDHE ones), so the key block has no MAC keys (RFC 5246 §6.3 with mac_key_length 0).
  */
-import type { CipherSuiteName } from '../config';
+import { namesOf, TLS12_SUITE_CODES, type Tls12SuiteName } from '../msgs/registry';
 import type { AeadName } from './tls13-suites';
 import type { PublicKey } from './keys';
 
-export type Tls12SuiteName = Extract<
-  CipherSuiteName,
-  | 'TLS_RSA_WITH_AES_128_GCM_SHA256'
-  | 'TLS_RSA_WITH_AES_256_GCM_SHA384'
-  | 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'
-  | 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
-  | 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'
-  | 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
-  | 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'
-  | 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'
->;
+export type { Tls12SuiteName } from '../msgs/registry';
 
 export type PrfHash = 'sha256' | 'sha384';
 /** The same AEADs as TLS 1.3 (crypto/aead.ts); only the nonce construction differs (record.ts). */
-export type Tls12Aead = AeadName;
+type Tls12Aead = AeadName;
 
 export interface Tls12Suite {
   name: Tls12SuiteName;
@@ -43,10 +33,10 @@ export interface Tls12Suite {
   rfc: string;
 }
 
-function gcm(name: Tls12SuiteName, code: number, kx: 'RSA' | 'ECDHE', auth: 'rsa' | 'ecdsa', bits: 128 | 256): Tls12Suite {
+function gcm(name: Tls12SuiteName, kx: 'RSA' | 'ECDHE', auth: 'rsa' | 'ecdsa', bits: 128 | 256): Tls12Suite {
   return {
     name,
-    code,
+    code: TLS12_SUITE_CODES[name],
     keyExchange: kx,
     auth,
     aead: bits === 128 ? 'AES-128-GCM' : 'AES-256-GCM',
@@ -58,10 +48,10 @@ function gcm(name: Tls12SuiteName, code: number, kx: 'RSA' | 'ECDHE', auth: 'rsa
   };
 }
 
-function chacha(name: Tls12SuiteName, code: number, auth: 'rsa' | 'ecdsa'): Tls12Suite {
+function chacha(name: Tls12SuiteName, auth: 'rsa' | 'ecdsa'): Tls12Suite {
   return {
     name,
-    code,
+    code: TLS12_SUITE_CODES[name],
     keyExchange: 'ECDHE',
     auth,
     aead: 'CHACHA20-POLY1305',
@@ -73,17 +63,20 @@ function chacha(name: Tls12SuiteName, code: number, auth: 'rsa' | 'ecdsa'): Tls1
   };
 }
 
-/** Every TLS 1.2 suite, in our default preference order (ECDHE first, RSA key transport last). */
-export const TLS12_SUITES: readonly Tls12Suite[] = [
-  gcm('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 0xc02b, 'ECDHE', 'ecdsa', 128),
-  gcm('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 0xc02f, 'ECDHE', 'rsa', 128),
-  gcm('TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 0xc02c, 'ECDHE', 'ecdsa', 256),
-  gcm('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 0xc030, 'ECDHE', 'rsa', 256),
-  chacha('TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 0xcca9, 'ecdsa'),
-  chacha('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 0xcca8, 'rsa'),
-  gcm('TLS_RSA_WITH_AES_128_GCM_SHA256', 0x009c, 'RSA', 'rsa', 128),
-  gcm('TLS_RSA_WITH_AES_256_GCM_SHA384', 0x009d, 'RSA', 'rsa', 256),
-];
+/** What each TLS 1.2 suite of the registry (msgs/registry.ts) uses. */
+const SUITES: Record<Tls12SuiteName, Tls12Suite> = {
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: gcm('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE', 'ecdsa', 128),
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: gcm('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE', 'rsa', 128),
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: gcm('TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE', 'ecdsa', 256),
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: gcm('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE', 'rsa', 256),
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: chacha('TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ecdsa'),
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: chacha('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'rsa'),
+  TLS_RSA_WITH_AES_128_GCM_SHA256: gcm('TLS_RSA_WITH_AES_128_GCM_SHA256', 'RSA', 'rsa', 128),
+  TLS_RSA_WITH_AES_256_GCM_SHA384: gcm('TLS_RSA_WITH_AES_256_GCM_SHA384', 'RSA', 'rsa', 256),
+};
+
+/** Every TLS 1.2 suite, in the registry's (our default preference) order: ECDHE first, RSA key transport last. */
+export const TLS12_SUITES: readonly Tls12Suite[] = namesOf(TLS12_SUITE_CODES).map((name) => SUITES[name]);
 
 /** Whether a certificate key can authenticate this suite (RFC 5246 §7.4.2, RFC 8422 §5.3): RSA suites need RSA, ECDSA suites ECDSA or EdDSA. */
 export function suiteAcceptsKey(suite: Tls12Suite, key: PublicKey): boolean {
@@ -97,8 +90,4 @@ export function tls12SuiteByName(name: string): Tls12Suite | undefined {
 
 export function tls12SuiteByCode(code: number): Tls12Suite | undefined {
   return TLS12_SUITES.find((s) => s.code === code);
-}
-
-export function isTls12Suite(name: string): name is Tls12SuiteName {
-  return tls12SuiteByName(name) !== undefined;
 }

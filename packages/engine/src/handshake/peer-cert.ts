@@ -8,8 +8,10 @@
  */
 import type { PeerVerification } from '../config';
 import type { PublicKey } from '../crypto/keys';
-import { TlsError, type AlertDescription, type TlsErrorKind } from '../errors';
+import { TlsError, type CertErrorKind } from '../errors';
+import { checkError, decisiveFailure } from '../pki/checks';
 import { parseCertificateCached, verifyChain } from '../pki/verify';
+import type { VerificationReportSummary } from '../events';
 import type { HandshakeIo } from '../record/handshake-io';
 
 export interface PeerChainCheck extends PeerVerification {
@@ -27,18 +29,10 @@ export interface PeerChainCheck extends PeerVerification {
   insecure?: boolean;
 }
 
-/** The error kind for the alert a failed report names (errors.ts maps it back to that alert). */
-const CERT_ERROR_KIND: Partial<Record<AlertDescription, TlsErrorKind>> = {
-  bad_certificate: 'CertBad',
-  unsupported_certificate: 'CertUnsupported',
-  certificate_expired: 'CertExpired',
-  unknown_ca: 'CertUnknownCa',
-  certificate_unknown: 'CertUnknown',
-};
-
-export function certError(alert: AlertDescription, verdict: string): TlsError {
-  const kind = CERT_ERROR_KIND[alert];
-  return kind ? new TlsError(kind, verdict) : new TlsError('CertBad', verdict, alert);
+/** The error kind of a failed report: that of its decisive failing check (pki/checks.ts). */
+export function reportError(report: VerificationReportSummary): CertErrorKind {
+  const first = decisiveFailure(report.checks.filter((c) => !c.pass));
+  return first ? checkError(first) : 'CertBad';
 }
 
 /** Validates the chain and returns the leaf's public key; a failed report throws its alert. */
@@ -69,7 +63,8 @@ export function verifyPeerChain(io: HandshakeIo, c: PeerChainCheck): PublicKey {
     if (c.insecure) {
       io.note(`Certificate verification failed (${report.verdict}) — ignored because verification is disabled.`);
     } else {
-      throw certError(report.alert ?? 'bad_certificate', report.verdict);
+      // The one table in errors.ts turns the kind into the alert (the report's `alert` is the same).
+      throw new TlsError(reportError(report), report.verdict);
     }
   }
   let leaf;

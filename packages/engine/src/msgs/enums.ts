@@ -5,6 +5,8 @@
  * a trace of a peer that speaks something we do not know is still readable.
  */
 
+import { byCode, GROUP_CODES, SIGNATURE_SCHEME_CODES, TLS12_SUITE_CODES, TLS13_SUITE_CODES } from './registry';
+
 /** A name table: code → IANA name. */
 export type NameTable = Readonly<Record<number, string>>;
 
@@ -17,7 +19,7 @@ function hex(v: number, digits: number): string {
  * send in cipher suites, extensions, groups, signature algorithms and versions so that servers
  * keep ignoring values they do not know.
  */
-export function isGrease(v: number): boolean {
+function isGrease(v: number): boolean {
   return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
 }
 
@@ -139,19 +141,11 @@ export const TLS13 = 0x0304;
 
 /** CipherSuite, RFC 8446 §B.4 and the TLS 1.2 AEAD suites. */
 export const CIPHER_SUITES: NameTable = {
-  0x1301: 'TLS_AES_128_GCM_SHA256',
-  0x1302: 'TLS_AES_256_GCM_SHA384',
-  0x1303: 'TLS_CHACHA20_POLY1305_SHA256',
+  // The suites we speak (msgs/registry.ts), then ones we only name.
+  ...byCode(TLS13_SUITE_CODES),
+  ...byCode(TLS12_SUITE_CODES),
   0x1304: 'TLS_AES_128_CCM_SHA256',
   0x1305: 'TLS_AES_128_CCM_8_SHA256',
-  0x009c: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  0x009d: 'TLS_RSA_WITH_AES_256_GCM_SHA384',
-  0xc02b: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  0xc02f: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  0xc02c: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  0xc030: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-  0xcca8: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
   // Suites we do not speak, named so a capture of a real client reads well (IANA TLS Cipher Suites).
   0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
   0x002f: 'TLS_RSA_WITH_AES_128_CBC_SHA',
@@ -179,10 +173,9 @@ export const CIPHER_SUITES: NameTable = {
 
 /** NamedGroup, RFC 8446 §4.2.7. */
 export const GROUPS: NameTable = {
-  0x0017: 'secp256r1',
+  ...byCode(GROUP_CODES),
   0x0018: 'secp384r1',
   0x0019: 'secp521r1',
-  0x001d: 'x25519',
   0x001e: 'x448',
   0x0100: 'ffdhe2048',
   0x0101: 'ffdhe3072',
@@ -207,16 +200,8 @@ export const GROUPS: NameTable = {
 
 /** SignatureScheme, RFC 8446 §4.2.3. */
 export const SIGNATURE_SCHEMES: NameTable = {
-  0x0401: 'rsa_pkcs1_sha256',
-  0x0501: 'rsa_pkcs1_sha384',
-  0x0601: 'rsa_pkcs1_sha512',
-  0x0403: 'ecdsa_secp256r1_sha256',
-  0x0503: 'ecdsa_secp384r1_sha384',
+  ...byCode(SIGNATURE_SCHEME_CODES),
   0x0603: 'ecdsa_secp521r1_sha512',
-  0x0804: 'rsa_pss_rsae_sha256',
-  0x0805: 'rsa_pss_rsae_sha384',
-  0x0806: 'rsa_pss_rsae_sha512',
-  0x0807: 'ed25519',
   0x0808: 'ed448',
   0x0809: 'rsa_pss_pss_sha256',
   0x080a: 'rsa_pss_pss_sha384',

@@ -22,7 +22,7 @@ import {
 } from './enums';
 import { readExtensions, writeExtensions, type ExtContext, type Extension } from './extensions';
 
-export interface CertificateEntry {
+interface CertificateEntry {
   certData: Uint8Array;
   extensions: Extension[];
 }
@@ -219,32 +219,12 @@ export function decodeHandshake(frame: HandshakeFrame): EncodedMessage {
   const body = r.vector24(name, { rfc: RFC_MSG[name] ?? 'RFC 8446 §4', value: name });
   let m: HandshakeMessage;
   switch (t) {
-    case HandshakeType.client_hello: {
-      const legacyVersion = r.u16('legacy_version', (v) => describe(VERSIONS, v));
-      const random = r.bytesN(32, 'random');
-      const legacySessionId = r.opaque(1, 'legacy_session_id', { max: 32 });
-      const cipherSuites: number[] = [];
-      const cs = r.vector16('cipher_suites', { min: 2 });
-      if (r.remaining() % 2 !== 0) throw new TlsError('DecodeError', 'cipher_suites: odd length');
-      while (r.inScope()) cipherSuites.push(r.u16('CipherSuite', (v) => describe(CIPHER_SUITES, v)));
-      cs();
-      const legacyCompressionMethods = r.opaque(1, 'legacy_compression_methods', { min: 1 });
-      // RFC 8446 §4.1.2: a ClientHello without extensions is TLS 1.2-or-older.
-      const extensions = r.inScope() ? readExtensions(r, 'client_hello') : [];
-      m = { type: 'ClientHello', legacyVersion, random, legacySessionId, cipherSuites, legacyCompressionMethods, extensions };
+    case HandshakeType.client_hello:
+      m = readClientHello(r);
       break;
-    }
-    case HandshakeType.server_hello: {
-      const legacyVersion = r.u16('legacy_version', (v) => describe(VERSIONS, v));
-      const random = r.bytesN(32, 'random', isHrr ? { value: 'SHA-256("HelloRetryRequest")' } : {});
-      const legacySessionIdEcho = r.opaque(1, 'legacy_session_id_echo', { max: 32 });
-      const cipherSuite = r.u16('cipher_suite', (v) => describe(CIPHER_SUITES, v));
-      const legacyCompressionMethod = r.u8('legacy_compression_method');
-      const ctx: ExtContext = isHrr ? 'hello_retry_request' : 'server_hello';
-      const extensions = r.inScope() ? readExtensions(r, ctx) : [];
-      m = { type: isHrr ? 'HelloRetryRequest' : 'ServerHello', legacyVersion, random, legacySessionIdEcho, cipherSuite, legacyCompressionMethod, extensions };
+    case HandshakeType.server_hello:
+      m = readServerHello(r, isHrr);
       break;
-    }
     case HandshakeType.encrypted_extensions:
       m = { type: 'EncryptedExtensions', extensions: readExtensions(r, 'encrypted_extensions') };
       break;
@@ -253,21 +233,9 @@ export function decodeHandshake(frame: HandshakeFrame): EncodedMessage {
       m = { type: 'CertificateRequest', context, extensions: readExtensions(r, 'certificate_request') };
       break;
     }
-    case HandshakeType.certificate: {
-      const context = r.opaque(1, 'certificate_request_context');
-      const entries: CertificateEntry[] = [];
-      const list = r.vector24('certificate_list');
-      while (r.inScope()) {
-        const g = r.group('CertificateEntry', { value: entries.length === 0 ? 'end-entity' : `chain[${entries.length}]` });
-        const certData = r.opaque(3, 'cert_data', { min: 1 });
-        const extensions = readExtensions(r, 'certificate');
-        g();
-        entries.push({ certData, extensions });
-      }
-      list();
-      m = { type: 'Certificate', context, entries };
+    case HandshakeType.certificate:
+      m = readCertificate(r);
       break;
-    }
     case HandshakeType.certificate_verify: {
       const scheme = r.u16('algorithm', (v) => describe(SIGNATURE_SCHEMES, v));
       const signature = r.opaque(2, 'signature');
@@ -303,6 +271,50 @@ export function decodeHandshake(frame: HandshakeFrame): EncodedMessage {
   body();
   r.expectEnd(name);
   return { msg: m, name, bytes: frame.bytes, spans: r.spans, summary: summarize(m) };
+}
+
+/** ClientHello (RFC 8446 §4.1.2). */
+function readClientHello(r: Reader): HandshakeMessage {
+  const legacyVersion = r.u16('legacy_version', (v) => describe(VERSIONS, v));
+  const random = r.bytesN(32, 'random');
+  const legacySessionId = r.opaque(1, 'legacy_session_id', { max: 32 });
+  const cipherSuites: number[] = [];
+  const cs = r.vector16('cipher_suites', { min: 2 });
+  if (r.remaining() % 2 !== 0) throw new TlsError('DecodeError', 'cipher_suites: odd length');
+  while (r.inScope()) cipherSuites.push(r.u16('CipherSuite', (v) => describe(CIPHER_SUITES, v)));
+  cs();
+  const legacyCompressionMethods = r.opaque(1, 'legacy_compression_methods', { min: 1 });
+  // RFC 8446 §4.1.2: a ClientHello without extensions is TLS 1.2-or-older.
+  const extensions = r.inScope() ? readExtensions(r, 'client_hello') : [];
+  return { type: 'ClientHello', legacyVersion, random, legacySessionId, cipherSuites, legacyCompressionMethods, extensions };
+}
+
+/** ServerHello or HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
+function readServerHello(r: Reader, isHrr: boolean): HandshakeMessage {
+  const legacyVersion = r.u16('legacy_version', (v) => describe(VERSIONS, v));
+  const random = r.bytesN(32, 'random', isHrr ? { value: 'SHA-256("HelloRetryRequest")' } : {});
+  const legacySessionIdEcho = r.opaque(1, 'legacy_session_id_echo', { max: 32 });
+  const cipherSuite = r.u16('cipher_suite', (v) => describe(CIPHER_SUITES, v));
+  const legacyCompressionMethod = r.u8('legacy_compression_method');
+  const ctx: ExtContext = isHrr ? 'hello_retry_request' : 'server_hello';
+  const extensions = r.inScope() ? readExtensions(r, ctx) : [];
+  return { type: isHrr ? 'HelloRetryRequest' : 'ServerHello', legacyVersion, random, legacySessionIdEcho, cipherSuite, legacyCompressionMethod, extensions };
+}
+
+/** Certificate (RFC 8446 §4.4.2): the request context and the certificate entries with their extensions. */
+function readCertificate(r: Reader): HandshakeMessage {
+  const context = r.opaque(1, 'certificate_request_context');
+  const entries: CertificateEntry[] = [];
+  const list = r.vector24('certificate_list');
+  while (r.inScope()) {
+    const g = r.group('CertificateEntry', { value: entries.length === 0 ? 'end-entity' : `chain[${entries.length}]` });
+    const certData = r.opaque(3, 'cert_data', { min: 1 });
+    const extensions = readExtensions(r, 'certificate');
+    g();
+    entries.push({ certData, extensions });
+  }
+  list();
+  return { type: 'Certificate', context, entries };
 }
 
 /** A short readable summary of the important fields (for the `handshake` event). */

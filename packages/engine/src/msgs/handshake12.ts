@@ -80,7 +80,7 @@ const MSG_TYPE: Record<Exclude<Tls12Message['type'], 'ClientHello' | 'ServerHell
 };
 
 /** A short readable summary of a message (for the `handshake` event). */
-export function summarize12(m: Tls12Message): Record<string, string> {
+function summarize12(m: Tls12Message): Record<string, string> {
   switch (m.type) {
     case 'ClientHello':
     case 'ServerHello':

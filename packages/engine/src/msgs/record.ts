@@ -7,6 +7,7 @@ import type { ByteSpan } from '../codec/bytespan';
 import { Writer } from '../codec/writer';
 import { Reader } from '../codec/reader';
 import { alertName } from '../errors';
+import type { TlsVersionName } from '../events';
 import { ALERT_LEVELS, CONTENT_TYPES, describe, VERSIONS } from './enums';
 
 export const RECORD_HEADER_LEN = 5;
@@ -14,6 +15,18 @@ export const RECORD_HEADER_LEN = 5;
 export const MAX_PLAINTEXT = 1 << 14;
 /** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
 export const MAX_CIPHERTEXT = (1 << 14) + 256;
+/** RFC 5246 §6.2.3: in TLS 1.2, TLSCiphertext.length MUST NOT exceed 2^14 + 2048. */
+export const MAX_CIPHERTEXT_TLS12 = (1 << 14) + 2048;
+
+/**
+ * The TLSCiphertext length limit of a version, checked before a record's body is read. While
+ * the version is not known yet, TLS 1.3's (the stricter one).
+ */
+export function ciphertextLimit(version: TlsVersionName | undefined): { max: number; text: string; rfc: string } {
+  return version === 'TLS 1.2'
+    ? { max: MAX_CIPHERTEXT_TLS12, text: '2^14 + 2048', rfc: 'RFC 5246 §6.2.3' }
+    : { max: MAX_CIPHERTEXT, text: '2^14 + 256', rfc: 'RFC 8446 §5.2' };
+}
 
 /** Writes a record header + fragment, returning bytes and spans. */
 export function encodeRecord(contentType: number, legacyVersion: number, fragment: Uint8Array, fragmentLabel = 'fragment'): { bytes: Uint8Array; spans: ByteSpan[] } {
@@ -33,14 +46,6 @@ export function recordHeaderSpans(bytes: Uint8Array, fragmentLabel: string): Byt
   r.u16('length');
   r.bytesN(bytes.length - RECORD_HEADER_LEN, fragmentLabel, { value: `${bytes.length - RECORD_HEADER_LEN} bytes` });
   return r.spans;
-}
-
-/** Alert { AlertLevel level; AlertDescription description; } — bytes and spans. */
-export function encodeAlert(level: 1 | 2, code: number): { bytes: Uint8Array; spans: ByteSpan[] } {
-  const w = new Writer();
-  w.u8(level, 'level', { value: describe(ALERT_LEVELS, level, 2), rfc: 'RFC 8446 §6' });
-  w.u8(code, 'description', { value: `${alertName(code)} (${code})` });
-  return { bytes: w.finish(), spans: w.spans };
 }
 
 export function alertSpans(body: Uint8Array): ByteSpan[] {

@@ -29,7 +29,7 @@ export const CLIENT_CERTIFICATE_TYPES: Readonly<Record<number, string>> = {
 export const ClientCertificateType = { rsa_sign: 1, ecdsa_sign: 64 } as const;
 
 /** ECCurveType named_curve (RFC 8422 §5.4); explicit curves are deprecated and refused. */
-export const NAMED_CURVE = 3;
+const NAMED_CURVE = 3;
 
 // ---------------------------------------------------------------------------------------------
 // digitally-signed (RFC 5246 §4.7): SignatureAndHashAlgorithm algorithm; opaque signature<0..2^16-1>
@@ -40,7 +40,7 @@ export interface DigitallySigned {
   signature: Uint8Array;
 }
 
-export function readDigitallySigned(r: Reader, label = 'signed_params'): DigitallySigned {
+function readDigitallySigned(r: Reader, label = 'signed_params'): DigitallySigned {
   const g = r.group(label, { rfc: 'RFC 5246 §4.7' });
   const algorithm = r.u16('algorithm', (v) => describe(SIGNATURE_SCHEMES, v));
   const signature = r.opaque(2, 'signature');
@@ -48,7 +48,7 @@ export function readDigitallySigned(r: Reader, label = 'signed_params'): Digital
   return { algorithm, signature };
 }
 
-export function writeDigitallySigned(w: Writer, s: DigitallySigned, label = 'signed_params'): void {
+function writeDigitallySigned(w: Writer, s: DigitallySigned, label = 'signed_params'): void {
   const g = w.group(label, { rfc: 'RFC 5246 §4.7' });
   w.u16(s.algorithm, 'algorithm', { value: describe(SIGNATURE_SCHEMES, s.algorithm) });
   w.opaque(2, s.signature, 'signature');

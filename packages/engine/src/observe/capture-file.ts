@@ -9,7 +9,7 @@
  */
 
 /** One captured frame. */
-export interface CapturedPacket {
+interface CapturedPacket {
   /** 0-based position in the file. */
   index: number;
   /** Capture time, ms since the epoch (fractional: µs or ns precision kept). */
@@ -140,7 +140,6 @@ function readPcapng(bytes: Uint8Array, whole: DataView): CaptureFile {
   let little = true;
   let interfaces: Interface[] = [];
   let o = 0;
-  const decoder = new TextDecoder();
   while (o < bytes.length) {
     if (bytes.length - o < 12) {
       out.problems.push(`The file is truncated: it ends inside a block header (byte ${o} of ${bytes.length}).`);
@@ -171,70 +170,75 @@ function readPcapng(bytes: Uint8Array, whole: DataView): CaptureFile {
     const bodyBytes = bytes.subarray(o + 8, o + length - 4);
     const blockType = whole.getUint32(o, little);
     try {
-      switch (blockType) {
-        case 0x00000001: {
-          // Interface Description Block: linktype, reserved, snaplen, options.
-          const iface: Interface = { linkType: body.getUint16(0, little), unitsPerSecond: 1e6, offsetSeconds: 0 };
-          forEachOption(bodyBytes, 8, little, (code, value) => {
-            if (code === 9 && value.length >= 1) {
-              const r = value[0]!;
-              iface.unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
-            } else if (code === 14 && value.length >= 8) {
-              iface.offsetSeconds = Number(new DataView(value.buffer, value.byteOffset, 8).getBigInt64(0, little));
-            }
-          });
-          interfaces.push(iface);
-          break;
-        }
-        case 0x00000006:
-        case 0x00000002: {
-          // Enhanced Packet Block (and the obsolete Packet Block: a 16-bit interface id and drops count).
-          const enhanced = blockType === 6;
-          const ifId = enhanced ? body.getUint32(0, little) : body.getUint16(0, little);
-          const iface = interfaces[ifId];
-          if (!iface) {
-            out.problems.push(`A packet at byte ${o} names interface ${ifId}, which the file never described; skipped.`);
-            break;
-          }
-          const ts = (BigInt(body.getUint32(4, little)) << 32n) | BigInt(body.getUint32(8, little));
-          const caplen = body.getUint32(12, little);
-          const origlen = body.getUint32(16, little);
-          if (20 + caplen > bodyBytes.length) {
-            out.problems.push(`A packet at byte ${o} claims ${caplen} captured bytes, more than its block holds; skipped.`);
-            break;
-          }
-          out.packets.push({ index: out.packets.length, time: timeMs(ts, iface), linkType: iface.linkType, data: bodyBytes.subarray(20, 20 + caplen), originalLength: origlen });
-          break;
-        }
-        case 0x00000003: {
-          // Simple Packet Block: interface 0, no timestamp.
-          const iface = interfaces[0];
-          if (!iface) break;
-          const origlen = body.getUint32(0, little);
-          const caplen = Math.min(origlen, bodyBytes.length - 4);
-          out.packets.push({ index: out.packets.length, time: out.packets[out.packets.length - 1]?.time ?? 0, linkType: iface.linkType, data: bodyBytes.subarray(4, 4 + caplen), originalLength: origlen });
-          break;
-        }
-        case 0x0000000a: {
-          // Decryption Secrets Block: secrets type, length, data.
-          const secretsType = body.getUint32(0, little);
-          const len = body.getUint32(4, little);
-          if (secretsType === SECRETS_TLS_KEYLOG && 8 + len <= bodyBytes.length) {
-            const text = decoder.decode(bodyBytes.subarray(8, 8 + len));
-            out.keyLog += text.endsWith('\n') ? text : `${text}\n`;
-          }
-          break;
-        }
-        default:
-          // Name resolution, statistics, custom blocks...: nothing TLS needs.
-          break;
-      }
+      readPcapngBlock(blockType, body, bodyBytes, little, o, interfaces, out);
     } catch {
       out.problems.push(`The block at byte ${o} is too short for its type; skipped.`);
     }
     o += length;
   }
   return out;
+}
+
+/** One pcapng block by its type (draft-ietf-opsawg-pcapng §4): interfaces, packets, decryption secrets. */
+function readPcapngBlock(blockType: number, body: DataView, bodyBytes: Uint8Array, little: boolean, o: number, interfaces: Interface[], out: CaptureFile): void {
+  switch (blockType) {
+    case 0x00000001: {
+      // Interface Description Block: linktype, reserved, snaplen, options.
+      const iface: Interface = { linkType: body.getUint16(0, little), unitsPerSecond: 1e6, offsetSeconds: 0 };
+      forEachOption(bodyBytes, 8, little, (code, value) => {
+        if (code === 9 && value.length >= 1) {
+          const r = value[0]!;
+          iface.unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+        } else if (code === 14 && value.length >= 8) {
+          iface.offsetSeconds = Number(new DataView(value.buffer, value.byteOffset, 8).getBigInt64(0, little));
+        }
+      });
+      interfaces.push(iface);
+      return;
+    }
+    case 0x00000006:
+    case 0x00000002: {
+      // Enhanced Packet Block (and the obsolete Packet Block: a 16-bit interface id and drops count).
+      const enhanced = blockType === 6;
+      const ifId = enhanced ? body.getUint32(0, little) : body.getUint16(0, little);
+      const iface = interfaces[ifId];
+      if (!iface) {
+        out.problems.push(`A packet at byte ${o} names interface ${ifId}, which the file never described; skipped.`);
+        return;
+      }
+      const ts = (BigInt(body.getUint32(4, little)) << 32n) | BigInt(body.getUint32(8, little));
+      const caplen = body.getUint32(12, little);
+      const origlen = body.getUint32(16, little);
+      if (20 + caplen > bodyBytes.length) {
+        out.problems.push(`A packet at byte ${o} claims ${caplen} captured bytes, more than its block holds; skipped.`);
+        return;
+      }
+      out.packets.push({ index: out.packets.length, time: timeMs(ts, iface), linkType: iface.linkType, data: bodyBytes.subarray(20, 20 + caplen), originalLength: origlen });
+      return;
+    }
+    case 0x00000003: {
+      // Simple Packet Block: interface 0, no timestamp.
+      const iface = interfaces[0];
+      if (!iface) return;
+      const origlen = body.getUint32(0, little);
+      const caplen = Math.min(origlen, bodyBytes.length - 4);
+      out.packets.push({ index: out.packets.length, time: out.packets[out.packets.length - 1]?.time ?? 0, linkType: iface.linkType, data: bodyBytes.subarray(4, 4 + caplen), originalLength: origlen });
+      return;
+    }
+    case 0x0000000a: {
+      // Decryption Secrets Block: secrets type, length, data.
+      const secretsType = body.getUint32(0, little);
+      const len = body.getUint32(4, little);
+      if (secretsType === SECRETS_TLS_KEYLOG && 8 + len <= bodyBytes.length) {
+        const text = new TextDecoder().decode(bodyBytes.subarray(8, 8 + len));
+        out.keyLog += text.endsWith('\n') ? text : `${text}\n`;
+      }
+      return;
+    }
+    default:
+      // Name resolution, statistics, custom blocks...: nothing TLS needs.
+      return;
+  }
 }
 
 function timeMs(ts: bigint, iface: Interface): number {

@@ -152,7 +152,7 @@ function ipv4(b: Uint8Array): string {
 }
 
 /** RFC 5952 text form: lower case, longest run of zero groups as "::". */
-export function ipv6(b: Uint8Array): string {
+function ipv6(b: Uint8Array): string {
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
   let best = -1;

@@ -11,13 +11,13 @@
 import { endpointName, TCP_FLAGS, type TcpSegment } from './packets';
 
 /** A delivered range: bytes [.., end) were complete once packet `packet` (captured at `time`) arrived. */
-export interface Delivery {
+interface Delivery {
   end: number;
   time: number;
   packet: number;
 }
 
-export interface StreamGap {
+interface StreamGap {
   /** Offset in the stream where bytes are missing. */
   at: number;
   /** How many bytes are missing before the next segment we have. */
@@ -62,7 +62,7 @@ function signed(d: number): number {
 }
 
 /** Reassembles one direction's segments. */
-export class StreamAssembler {
+class StreamAssembler {
   private synSeq: number | undefined;
   private readonly raw: { seq: number; data: Uint8Array; time: number; packet: number }[] = [];
   private delivered = 0;
@@ -155,18 +155,10 @@ export class StreamAssembler {
   }
 }
 
-interface FlowBuilder {
-  a: string;
-  b: string;
-  aIp: string;
-  aPort: number;
-  bIp: string;
-  bPort: number;
-  start: number;
-  firstPacket: number;
+/** A connection while its packets are read: the streams are still being assembled. */
+interface FlowBuilder extends Omit<TcpConnection, 'ab' | 'ba'> {
   ab: StreamAssembler;
   ba: StreamAssembler;
-  reset: boolean;
   /** Whether a SYN without ACK came from b (b opened it: swap at the end). */
   bOpened: boolean;
 }

@@ -115,7 +115,7 @@ function spkiStructure(key: PublicKey): SubjectPublicKeyInfo {
 }
 
 /** DER PKCS#8 PrivateKeyInfo (RFC 5958) of a private key. */
-export function privateKeyToPkcs8(key: PrivateKey): Uint8Array {
+function privateKeyToPkcs8(key: PrivateKey): Uint8Array {
   let algorithm: AlgorithmIdentifier;
   let inner: ArrayBuffer;
   switch (key.type) {
@@ -162,7 +162,7 @@ export function privateKeyToPem(key: PrivateKey): string {
 }
 
 /** Key identifier: SHA-1 of the subjectPublicKey bits (RFC 5280 §4.2.1.2 method 1). */
-export function keyIdentifier(key: PublicKey): Uint8Array {
+function keyIdentifier(key: PublicKey): Uint8Array {
   const spki = spkiStructure(key);
   return hash('sha1', u8(spki.subjectPublicKey));
 }

@@ -1,9 +1,9 @@
 /**
  * The vocabulary of a verification report: the policies a chain can be judged by, the id of
- * every check (a closed union the app groups and filters by), which TLS alert each failing check
- * sends, and the order in which failures decide that alert.
+ * every check (a closed union the app groups and filters by), which error kind each failing
+ * check is (errors.ts maps kinds to alerts), and the order in which failures decide it.
  */
-import type { AlertDescription } from '../errors';
+import { alertForKind, type AlertDescription, type CertErrorKind } from '../errors';
 import type { CertCheck } from '../events';
 import type { ParsedCertificate } from './parse';
 
@@ -17,48 +17,51 @@ export const POLICIES: readonly Policy[] = ['webpki', 'rfc5280'];
 
 export type Purpose = 'server' | 'client';
 
-/** Which alert each failing check sends; the key order is the priority that picks the report's alert. */
-export const CHECK_ALERT = {
-  parse: 'bad_certificate',
-  'trust-anchor': 'unknown_ca',
-  'self-signed-leaf': 'unknown_ca',
-  'missing-intermediate': 'unknown_ca',
-  'path-depth': 'unknown_ca',
-  revocation: 'certificate_revoked',
-  crl: 'certificate_unknown',
-  signature: 'bad_certificate',
-  'signature-algorithm': 'bad_certificate',
-  'weak-signature': 'bad_certificate',
-  'key-supported': 'unsupported_certificate',
-  'key-strength': 'bad_certificate',
-  validity: 'certificate_expired',
-  'name-chaining': 'bad_certificate',
-  version: 'bad_certificate',
-  'serial-number': 'bad_certificate',
-  'basic-constraints': 'bad_certificate',
-  'path-length': 'bad_certificate',
-  'key-usage': 'unsupported_certificate',
-  'ext-key-usage': 'unsupported_certificate',
-  'critical-extensions': 'unsupported_certificate',
-  'key-identifiers': 'bad_certificate',
-  profile: 'bad_certificate',
-  'name-constraints': 'bad_certificate',
-  'certificate-policies': 'bad_certificate',
-  'subject-alt-name': 'bad_certificate',
-  'common-name': 'bad_certificate',
-  hostname: 'bad_certificate',
-  email: 'bad_certificate',
-  'extra-ignored': 'bad_certificate',
+/**
+ * Which error kind each failing check is; errors.ts maps the kind to its alert (the one table).
+ * The key order is the priority that picks the report's decisive failure.
+ */
+export const CHECK_ERROR = {
+  parse: 'CertBad',
+  'trust-anchor': 'CertUnknownCa',
+  'self-signed-leaf': 'CertUnknownCa',
+  'missing-intermediate': 'CertUnknownCa',
+  'path-depth': 'CertUnknownCa',
+  revocation: 'CertRevoked',
+  crl: 'CertUnknown',
+  signature: 'CertBad',
+  'signature-algorithm': 'CertBad',
+  'weak-signature': 'CertBad',
+  'key-supported': 'CertUnsupported',
+  'key-strength': 'CertBad',
+  validity: 'CertExpired',
+  'name-chaining': 'CertBad',
+  version: 'CertBad',
+  'serial-number': 'CertBad',
+  'basic-constraints': 'CertBad',
+  'path-length': 'CertBad',
+  'key-usage': 'CertUnsupported',
+  'ext-key-usage': 'CertUnsupported',
+  'critical-extensions': 'CertUnsupported',
+  'key-identifiers': 'CertBad',
+  profile: 'CertBad',
+  'name-constraints': 'CertBad',
+  'certificate-policies': 'CertBad',
+  'subject-alt-name': 'CertBad',
+  'common-name': 'CertBad',
+  hostname: 'CertBad',
+  email: 'CertBad',
+  'extra-ignored': 'CertBad',
   /** A given CRL that applies to no certificate of the path (a note, never a failure). */
-  'crl-unused': 'certificate_unknown',
-} as const satisfies Record<string, AlertDescription>;
+  'crl-unused': 'CertUnknown',
+} as const satisfies Record<string, CertErrorKind>;
 
 /**
  * Stable id of a check. `revocation`, `crl` and `email` are produced by the CRL / e-mail checks
  * (pki/crl.ts); the rest by the path validation in this folder.
  */
-export type CheckId = keyof typeof CHECK_ALERT;
-export const CHECK_IDS = Object.keys(CHECK_ALERT) as CheckId[];
+export type CheckId = keyof typeof CHECK_ERROR;
+export const CHECK_IDS = Object.keys(CHECK_ERROR) as CheckId[];
 
 /** A check about certificate `cert` of the path (null: about the chain as a whole). */
 export type CheckInput = Omit<CertCheck, 'subject'>;
@@ -68,9 +71,19 @@ export function withSubject(c: CheckInput, path: readonly ParsedCertificate[]): 
   return c.cert === null || !path[c.cert] ? c : { ...c, subject: path[c.cert]!.subject };
 }
 
-/** The check that decides the alert of a failed report: the first failure in CHECK_ALERT order. */
+/** The check that decides the error (and so the alert) of a failed report: the first failure in CHECK_ERROR order. */
 export function decisiveFailure(failed: readonly CertCheck[]): CertCheck | undefined {
   return [...failed].sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id))[0];
+}
+
+/** The error kind of a failed check. */
+export function checkError(check: Pick<CertCheck, 'id'>): CertErrorKind {
+  return CHECK_ERROR[check.id];
+}
+
+/** The alert a TLS endpoint sends for a failed check (errors.ts decides it from the kind). */
+export function checkAlert(check: Pick<CertCheck, 'id'>): AlertDescription {
+  return alertForKind(checkError(check));
 }
 
 /** What every rule sees about the path it judges. */
@@ -84,5 +97,3 @@ export interface RuleContext {
   purpose: Purpose;
 }
 
-/** Index of the trust anchor in the path, or -1. */
-export const anchorIndex = (ctx: RuleContext) => (ctx.anchored ? ctx.path.length - 1 : -1);

@@ -1,6 +1,8 @@
 /**
- * Revocation from CRLs the user gives (RFC 5280 §5 profile, §6.3 processing), and the e-mail
- * identity of a client certificate (RFC 5280 §4.2.1.6).
+ * CRLs the user gives (RFC 5280 §5 profile): one DER CRL into a `ParsedCrl` (issuer, dates,
+ * entries with reason and date, the extensions revocation needs), and a pasted bundle of PEM /
+ * DER CRLs. The checks that use them are in revocation.ts (RFC 5280 §6.3) and email.ts (the
+ * e-mail identity of a client certificate, §4.2.1.6), re-exported here.
  *
  * A CRL applies to a certificate when its issuer name equals the certificate's issuer (and,
  * where both are present, its authorityKeyIdentifier equals the issuer's subjectKeyIdentifier)
@@ -14,45 +16,17 @@
  * one its status is undetermined and the chain fails. A CRL that cannot be read or breaks the
  * profile's structure is ignored, as if it had not been given.
  *
- * Every decision is a `CertCheck`: `crl` (this CRL can be used for this certificate),
- * `revocation` (not revoked), `crl-unused` (a CRL that covers no certificate of the path) and
- * `email` (the expected address is an rfc822Name of the leaf).
- *
  * @example
  *   const { crls, problems } = parseCrlBundle(pemText);
  *   const report = verifyChain({ chain, anchors, purpose: 'server', crls });
  */
 import { AsnParser } from '@peculiar/asn1-schema';
-import {
-  AuthorityKeyIdentifier,
-  Certificate,
-  CertificateList,
-  CRLDistributionPoints,
-  CRLReason,
-  IssuingDistributionPoint,
-  Extensions,
-  type Extension,
-  type GeneralName,
-} from '@peculiar/asn1-x509';
-import type { AlertDescription } from '../errors';
-import type { CertCheck } from '../events';
-import type { Policy } from './verify';
+import { AuthorityKeyIdentifier, CertificateList, CRLReason, IssuingDistributionPoint, Extensions, type Extension, type GeneralName } from '@peculiar/asn1-x509';
 import { toHex } from '../codec/hex';
-import { verifyX509Signature, type X509SignatureAlgorithm } from '../crypto/signature';
+import { type X509SignatureAlgorithm } from '../crypto/signature';
 import { children, readTlv, type Tlv } from './der';
-import { normalizeDnsName } from './hostname';
-import {
-  decodeBase64,
-  decodeSignatureAlgorithm,
-  fingerprint,
-  formatName,
-  MAX_INPUT_BYTES,
-  nameAttributesFromDer,
-  nameKey,
-  type NameAttribute,
-  type ParsedCertificate,
-  type ParsedExtension,
-} from './parse';
+import { derLength, u8 } from './asn1-util';
+import { decodeSignatureAlgorithm, fingerprint, formatName, nameAttributesFromDer, nameKey, type NameAttribute, type ParsedExtension } from './parse';
 
 // ---------------------------------------------------------------------------------------------
 // Parsed form
@@ -88,7 +62,7 @@ const REASONS: Record<number, string> = {
   10: 'aACompromise',
 };
 
-export interface CrlEntry {
+interface CrlEntry {
   /** Serial number as hex, without leading zero octets (compare with `serialKey`). */
   serial: string;
   revocationDate: Date;
@@ -142,16 +116,13 @@ export interface ParsedCrl {
   sha256: string;
 }
 
-const u8 = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
-  b instanceof Uint8Array ? b : ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
-
 /** Hex of an INTEGER's content octets without leading zero octets: the comparison form of a serial number. */
 export function serialKey(hex: string): string {
   const h = hex.toLowerCase().replace(/^(00)+(?=..)/, '');
   return h === '' ? '00' : h;
 }
 
-function generalNameText(g: GeneralName): string {
+export function generalNameText(g: GeneralName): string {
   if (g.uniformResourceIdentifier !== undefined) return `URI:${g.uniformResourceIdentifier}`;
   if (g.dNSName !== undefined) return `DNS:${g.dNSName}`;
   if (g.rfc822Name !== undefined) return `email:${g.rfc822Name}`;
@@ -178,11 +149,21 @@ function readExtensions(
   return out;
 }
 
-/**
- * Parses one DER CRL (RFC 5280 §5.1). Throws an Error with a readable message when the
- * structure is not a CertificateList; problems inside extensions are kept in `decodeProblems`.
- */
-export function parseCrl(der: Uint8Array): ParsedCrl {
+/** What the DER walk of a CertificateList finds (RFC 5280 §5.1), before the extensions are decoded. */
+interface CrlStructure {
+  list: CertificateList;
+  tbs: Uint8Array;
+  unusedBits: number;
+  issuerAttributes: NameAttribute[][];
+  outerAlg: Uint8Array;
+  innerAlg: Uint8Array;
+  crlNumberHex: string | undefined;
+  entryDers: Uint8Array[];
+  malformed: string[];
+}
+
+/** Walks the CertificateList; throws a readable Error when it is not one. */
+function readCrlStructure(der: Uint8Array): CrlStructure {
   let list: CertificateList;
   let tbs: Uint8Array;
   let unusedBits: number;
@@ -238,6 +219,15 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   } catch (e) {
     throw new Error(`not a DER X.509 CRL: ${(e as Error).message}`);
   }
+  return { list, tbs, unusedBits, issuerAttributes, outerAlg, innerAlg, crlNumberHex, entryDers, malformed };
+}
+
+/**
+ * Parses one DER CRL (RFC 5280 §5.1). Throws an Error with a readable message when the
+ * structure is not a CertificateList; problems inside extensions are kept in `decodeProblems`.
+ */
+export function parseCrl(der: Uint8Array): ParsedCrl {
+  const { list, tbs, unusedBits, issuerAttributes, outerAlg, innerAlg, crlNumberHex, entryDers, malformed } = readCrlStructure(der);
   const t = list.tbsCertList;
   const decodeProblems: string[] = [];
   let signatureAlgorithm: X509SignatureAlgorithm;
@@ -266,8 +256,14 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   if (t.nextUpdate) crl.nextUpdate = t.nextUpdate.getTime();
   if (malformed.length) crl.malformed = malformed.join('; ');
   if (crlNumberHex) crl.crlNumber = crlNumberHex;
+  decodeCrlExtensions(crl, t.crlExtensions, crlNumberHex !== undefined);
+  for (const [k, entryDer] of entryDers.entries()) crl.entries.push(decodeEntry(entryDer, k, decodeProblems));
+  return crl;
+}
 
-  for (const { ext, value } of readExtensions(t.crlExtensions, CRL_EXTENSIONS, '', decodeProblems)) {
+/** The CRL's own extensions (RFC 5280 §5.2): authorityKeyIdentifier, issuingDistributionPoint, cRLNumber. */
+function decodeCrlExtensions(crl: ParsedCrl, list: Extension[] | undefined, crlNumberRead: boolean): void {
+  for (const { ext, value } of readExtensions(list, CRL_EXTENSIONS, '', crl.decodeProblems)) {
     crl.extensions.push(ext);
     try {
       if (ext.oid === '2.5.29.35') {
@@ -284,48 +280,48 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
           someReasons: idp.onlySomeReasons !== undefined,
           indirect: idp.indirectCRL,
         };
-      } else if (ext.oid === '2.5.29.20' && crlNumberHex === undefined) {
+      } else if (ext.oid === '2.5.29.20' && !crlNumberRead) {
         throw new Error('not an INTEGER');
       }
     } catch (e) {
-      decodeProblems.push(`cannot decode the CRL's ${ext.name} extension: ${(e as Error).message}`);
+      crl.decodeProblems.push(`cannot decode the CRL's ${ext.name} extension: ${(e as Error).message}`);
     }
   }
+}
 
-  for (const [k, entryDer] of entryDers.entries()) {
-    // RevokedCertificate ::= SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions OPTIONAL }
-    let serial: string;
-    let revocationDate: Date;
-    let entryExtensions: Extension[] | undefined;
-    try {
-      const f = children(entryDer, readTlv(entryDer, 0));
-      if (f.length < 2 || f.length > 3 || f[0]!.tag !== 0x02 || f[0]!.end === f[0]!.contentStart || (f[2] && f[2].tag !== 0x30)) throw new Error('not a RevokedCertificate');
-      serial = serialKey(toHex(entryDer.subarray(f[0]!.contentStart, f[0]!.end)));
-      revocationDate = decodeTime(entryDer, f[1]!);
-      if (f[2]) entryExtensions = Array.from(AsnParser.parse(entryDer.subarray(f[2].start, f[2].end), Extensions));
-    } catch (e) {
-      throw new Error(`not a DER X.509 CRL: revoked entry #${k + 1} cannot be read: ${(e as Error).message}`);
-    }
-    const entry: CrlEntry = { serial, revocationDate, extensions: [] };
-    for (const { ext, value } of readExtensions(entryExtensions, ENTRY_EXTENSIONS, `entry ${serial}: `, decodeProblems)) {
-      entry.extensions.push(ext);
-      try {
-        if (ext.oid === '2.5.29.21') {
-          const code = AsnParser.parse(value, CRLReason).reason;
-          entry.reason = REASONS[code] ?? `unknown reason ${code}`;
-        } else if (ext.oid === '2.5.29.24') {
-          // InvalidityDate ::= GeneralizedTime
-          const tlv = readTlv(value, 0);
-          if (tlv.tag !== 0x18) throw new Error('not a GeneralizedTime');
-          entry.invalidityDate = decodeTime(value, tlv);
-        }
-      } catch (e) {
-        decodeProblems.push(`entry ${serial}: cannot decode ${ext.name}: ${(e as Error).message}`);
-      }
-    }
-    crl.entries.push(entry);
+/** One revoked entry (RFC 5280 §5.1.2.6) and its extensions (§5.3: reasonCode, invalidityDate). */
+function decodeEntry(entryDer: Uint8Array, k: number, decodeProblems: string[]): CrlEntry {
+  // RevokedCertificate ::= SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions OPTIONAL }
+  let serial: string;
+  let revocationDate: Date;
+  let entryExtensions: Extension[] | undefined;
+  try {
+    const f = children(entryDer, readTlv(entryDer, 0));
+    if (f.length < 2 || f.length > 3 || f[0]!.tag !== 0x02 || f[0]!.end === f[0]!.contentStart || (f[2] && f[2].tag !== 0x30)) throw new Error('not a RevokedCertificate');
+    serial = serialKey(toHex(entryDer.subarray(f[0]!.contentStart, f[0]!.end)));
+    revocationDate = decodeTime(entryDer, f[1]!);
+    if (f[2]) entryExtensions = Array.from(AsnParser.parse(entryDer.subarray(f[2].start, f[2].end), Extensions));
+  } catch (e) {
+    throw new Error(`not a DER X.509 CRL: revoked entry #${k + 1} cannot be read: ${(e as Error).message}`);
   }
-  return crl;
+  const entry: CrlEntry = { serial, revocationDate, extensions: [] };
+  for (const { ext, value } of readExtensions(entryExtensions, ENTRY_EXTENSIONS, `entry ${serial}: `, decodeProblems)) {
+    entry.extensions.push(ext);
+    try {
+      if (ext.oid === '2.5.29.21') {
+        const code = AsnParser.parse(value, CRLReason).reason;
+        entry.reason = REASONS[code] ?? `unknown reason ${code}`;
+      } else if (ext.oid === '2.5.29.24') {
+        // InvalidityDate ::= GeneralizedTime
+        const tlv = readTlv(value, 0);
+        if (tlv.tag !== 0x18) throw new Error('not a GeneralizedTime');
+        entry.invalidityDate = decodeTime(value, tlv);
+      }
+    } catch (e) {
+      decodeProblems.push(`entry ${serial}: cannot decode ${ext.name}: ${(e as Error).message}`);
+    }
+  }
+  return entry;
 }
 
 /** A Time (RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ, years 1950–2049, or GeneralizedTime YYYYMMDDHHMMSSZ). */
@@ -343,9 +339,7 @@ function decodeTime(der: Uint8Array, t: Tlv): Date {
 /** DER SEQUENCE of the given encodings (X.690 §8.9, definite length). */
 function derSequence(parts: Uint8Array[]): Uint8Array {
   const len = parts.reduce((n, p) => n + p.length, 0);
-  const lenBytes: number[] = [];
-  for (let v = len; v > 0; v = Math.floor(v / 256)) lenBytes.unshift(v & 0xff);
-  const header = len < 0x80 ? [0x30, len] : [0x30, 0x80 | lenBytes.length, ...lenBytes];
+  const header = [0x30, ...derLength(len)];
   const out = new Uint8Array(header.length + len);
   out.set(header);
   let o = header.length;
@@ -367,372 +361,7 @@ export function parseCrlCached(der: Uint8Array): ParsedCrl {
   return p;
 }
 
-export interface CrlBundle {
-  /** DER of each CRL that parses. */
-  crls: Uint8Array[];
-  /** One readable message per thing that could not be used. */
-  problems: string[];
-}
-
-const CRL_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
-/**
- * Reads CRLs from pasted text or file bytes: PEM "X509 CRL" blocks (with any text around
- * them, as `openssl crl` prints them), a binary DER CRL, or base64 DER. Never throws.
- */
-export function parseCrlBundle(input: string | Uint8Array): CrlBundle {
-  const out: CrlBundle = { crls: [], problems: [] };
-  const take = (der: Uint8Array, where: string) => {
-    try {
-      parseCrlCached(der);
-      out.crls.push(der);
-    } catch (e) {
-      out.problems.push(`${where}: ${(e as Error).message}`);
-    }
-  };
-  if (input.length > MAX_INPUT_BYTES) {
-    out.problems.push(`the CRL input is ${(input.length / 1024 / 1024).toFixed(1)} MB, over the 1 MB limit`);
-    return out;
-  }
-  if (typeof input !== 'string' && input.length > 0 && input[0] === 0x30) {
-    take(input, 'binary input');
-    return out;
-  }
-  const text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: false }).decode(input);
-  if (!text.trim()) {
-    out.problems.push('the CRL input is empty; expected PEM (-----BEGIN X509 CRL-----) or DER');
-    return out;
-  }
-  let blocks = 0;
-  for (const m of text.matchAll(CRL_BLOCK)) {
-    blocks++;
-    const [, label, body] = m as unknown as [string, string, string];
-    const where = `block ${blocks} (${label})`;
-    if (label !== 'X509 CRL') {
-      out.problems.push(
-        label === 'CERTIFICATE' ? `${where}: this is a certificate, not a CRL; paste the CRL (-----BEGIN X509 CRL-----)` : `${where}: not a CRL; expected -----BEGIN X509 CRL-----`,
-      );
-      continue;
-    }
-    const der = decodeBase64(body);
-    if (!der) out.problems.push(`${where}: the base64 inside is damaged (invalid characters or length)`);
-    else take(der, where);
-  }
-  if (blocks === 0) {
-    const der = /-----BEGIN /.test(text) ? null : decodeBase64(text);
-    if (der && der[0] === 0x30) take(der, 'base64 input');
-    else if (/-----BEGIN X509 CRL-----/.test(text)) out.problems.push('the X509 CRL block is truncated: "-----END X509 CRL-----" is missing');
-    else out.problems.push('no CRL found; expected "-----BEGIN X509 CRL-----" (as printed by openssl crl or openssl ca -gencrl) or DER');
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Revocation checks
-
-/** Alerts of the checks defined here (merged into the verifier's table; RFC 8446 §6.2). */
-export const REVOCATION_CHECK_ALERTS: Record<'revocation' | 'crl' | 'email', AlertDescription> = {
-  revocation: 'certificate_revoked',
-  crl: 'certificate_unknown',
-  email: 'bad_certificate',
-};
-
-const iso = (d: Date) => (Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().replace('.000Z', 'Z'));
-
-/** `CRL of "issuer" (thisUpdate …, #number)`: how a CRL is named in the report. */
-export function describeCrl(crl: ParsedCrl): string {
-  const n = crl.crlNumber;
-  const number = n === undefined ? '' : `, number ${n.length <= 12 ? parseInt(n, 16) : `0x${n}`}`;
-  return `CRL of "${crl.issuer}" issued ${iso(crl.thisUpdate)}${number}`;
-}
-
-const DP_OID = '2.5.29.31';
-const certDps = new WeakMap<ParsedCertificate, string[] | null>();
-/** The fullName URIs/names of a certificate's cRLDistributionPoints, or null when it has none. */
-function distributionPointNames(cert: ParsedCertificate): string[] | null {
-  if (certDps.has(cert)) return certDps.get(cert)!;
-  let names: string[] | null = null;
-  if (cert.extensions.some((e) => e.oid === DP_OID)) {
-    try {
-      const c = AsnParser.parse(cert.der, Certificate);
-      const ext = c.tbsCertificate.extensions?.find((e) => e.extnID === DP_OID);
-      if (ext) {
-        const dps = AsnParser.parse(ext.extnValue.buffer, CRLDistributionPoints);
-        names = Array.from(dps).flatMap((dp) => (dp.distributionPoint?.fullName ?? []).map(generalNameText));
-      }
-    } catch {
-      names = [];
-    }
-  }
-  certDps.set(cert, names);
-  return names;
-}
-
-/**
- * Why this CRL does not cover this certificate (issuer and scope, §6.3.3 (b)), or null when it
- * does. An issuingDistributionPoint that names points must name one the certificate's
- * cRLDistributionPoints names; under webpki only URIs, compared byte for byte (CABF BR
- * 7.1.2.11.2, 7.2.2.1).
- */
-function notApplicable(crl: ParsedCrl, cert: ParsedCertificate, issuer: ParsedCertificate, policy: Policy): string | null {
-  if (crl.issuerKey !== cert.issuerKey) return `its issuer "${crl.issuer}" is not the certificate's issuer "${cert.issuer}"`;
-  if (crl.issuerKey !== issuer.subjectKey) return `its issuer "${crl.issuer}" is not the issuing CA "${issuer.subject}"`;
-  if (crl.authorityKeyId && issuer.subjectKeyId && crl.authorityKeyId !== issuer.subjectKeyId) {
-    return `its authorityKeyIdentifier ${crl.authorityKeyId} is not the issuer's subjectKeyIdentifier ${issuer.subjectKeyId}: another key of a CA with this name signed it`;
-  }
-  const idp = crl.idp;
-  if (idp) {
-    const isCa = cert.basicConstraints?.ca === true;
-    if (idp.onlyUser && isCa) return 'its issuingDistributionPoint says it lists only end-entity certificates, and this is a CA certificate';
-    if (idp.onlyCA && !isCa) return 'its issuingDistributionPoint says it lists only CA certificates, and this is an end-entity certificate';
-    if (idp.onlyAttribute) return 'its issuingDistributionPoint says it lists only attribute certificates';
-    const dps = distributionPointNames(cert) ?? [];
-    if (idp.fullNames.length > 0) {
-      const list = `its issuingDistributionPoint [${idp.fullNames.join(', ')}]`;
-      if (dps.length === 0) return `${list} names a distribution point, and the certificate has no cRLDistributionPoints to match it`;
-      const nonUri = [...idp.fullNames, ...dps].filter((n) => !n.startsWith('URI:'));
-      if (policy === 'webpki' && nonUri.length > 0) return `${list} vs the certificate's cRLDistributionPoints [${dps.join(', ')}]: only URIs may name distribution points (CABF BR 7.1.2.11.2, 7.2.2.1), not ${nonUri.join(', ')}`;
-      if (!idp.fullNames.some((n) => dps.includes(n))) return `${list} is none of the certificate's cRLDistributionPoints [${dps.join(', ')}]`;
-    }
-  }
-  return null;
-}
-
-interface Problem {
-  text: string;
-  rfc: string;
-}
-
-/** Why this (applicable) CRL cannot be used to judge a certificate of `issuer` at `at`. */
-function crlProblems(crl: ParsedCrl, issuer: ParsedCertificate, at: Date): Problem[] {
-  const out: Problem[] = [];
-  // §6.3.3 (f): the CRL issuer's key must be allowed to sign CRLs.
-  if (issuer.keyUsage && !issuer.keyUsage.usages.includes('crlSign')) {
-    out.push({ text: `the issuer's keyUsage [${issuer.keyUsage.usages.join(', ')}] does not allow cRLSign, so its key may not sign CRLs`, rfc: 'RFC 5280 §4.2.1.3, §6.3.3 (f)' });
-  }
-  // §6.3.3 (g): the signature, with the issuer's key.
-  let sigOk = false;
-  if (!crl.signatureAlgorithmsMatch) out.push({ text: 'the signature algorithm inside tbsCertList differs from the outer one', rfc: 'RFC 5280 §5.1.1.2' });
-  else if (crl.signatureUnusedBits !== 0) out.push({ text: `the signatureValue BIT STRING declares ${crl.signatureUnusedBits} unused bits, so the encoding was altered`, rfc: 'RFC 5280 §5.1.1.3' });
-  else if (crl.signatureAlgorithm.kind === 'unsupported') out.push({ text: `signature algorithm ${crl.signatureAlgorithm.name} is not supported`, rfc: 'RFC 5280 §5.1.1.2' });
-  else if (!issuer.publicKey) out.push({ text: `the issuer's key (${issuer.keyDescription}) is not supported`, rfc: 'RFC 5280 §6.3.3 (g)' });
-  else if (!(sigOk = verifyX509Signature(crl.signatureAlgorithm, issuer.publicKey, crl.tbs, crl.signature))) {
-    out.push({ text: `the signature does not verify with the key of "${issuer.subject}": the CRL was signed by another key or altered`, rfc: 'RFC 5280 §6.3.3 (g)' });
-  }
-  const h = 'hash' in crl.signatureAlgorithm ? crl.signatureAlgorithm.hash : undefined;
-  if (sigOk && (h === 'md5' || h === 'sha1')) {
-    out.push({ text: `it is signed with ${crl.signatureAlgorithm.name}; ${h === 'md5' ? 'MD5' : 'SHA-1'} collisions make such a signature forgeable`, rfc: 'RFC 9155; RFC 6151' });
-  }
-  // §5.1.2.4 / §5.1.2.5 / §6.3.3 (a): current at the validation time.
-  if (Number.isNaN(at.getTime()) || Number.isNaN(crl.thisUpdate.getTime()) || (crl.nextUpdate && Number.isNaN(crl.nextUpdate.getTime()))) {
-    out.push({ text: 'its dates or the validation time cannot be read', rfc: 'RFC 5280 §5.1.2.4' });
-  } else {
-    if (at < crl.thisUpdate) out.push({ text: `it was issued ${iso(crl.thisUpdate)}, after the validation time ${iso(at)}`, rfc: 'RFC 5280 §5.1.2.4' });
-    if (crl.nextUpdate && at > crl.nextUpdate) {
-      out.push({ text: `it is out of date: its nextUpdate ${iso(crl.nextUpdate)} has passed (validation time ${iso(at)}); a newer CRL is needed`, rfc: 'RFC 5280 §5.1.2.5, §6.3.3 (a)' });
-    }
-  }
-  // §5.1.2.1: extensions only in v2 CRLs.
-  if (crl.version !== 2 && (crl.extensions.length > 0 || crl.entries.some((e) => e.extensions.length > 0))) {
-    out.push({ text: `it is a version ${crl.version} CRL with extensions (only v2 may have them)`, rfc: 'RFC 5280 §5.1.2.1' });
-  }
-  for (const p of crl.decodeProblems) out.push({ text: p, rfc: 'RFC 5280 §5.2, §5.3' });
-  // §5.2.3: every CRL carries a non-critical cRLNumber.
-  const number = crl.extensions.find((e) => e.oid === '2.5.29.20');
-  if (!number) out.push({ text: 'it has no cRLNumber extension, which every CRL must carry', rfc: 'RFC 5280 §5.2.3' });
-  else if (number.critical) out.push({ text: 'its cRLNumber extension is marked critical; it must not be', rfc: 'RFC 5280 §5.2.3' });
-  // A serial listed twice: which entry (reason, date) holds is ambiguous.
-  const serials = new Set<string>();
-  const twice = new Set<string>();
-  for (const e of crl.entries) (serials.has(e.serial) ? twice : serials).add(e.serial);
-  if (twice.size > 0) out.push({ text: `it lists the serial number${twice.size > 1 ? 's' : ''} ${[...twice].slice(0, 3).join(', ')} more than once`, rfc: 'RFC 5280 §5.1.2.6; CABF BR §7.2.2' });
-  // §5.2: critical extensions we do not process make the CRL unusable; some by name.
-  for (const e of crl.extensions) {
-    if (e.oid === '2.5.29.27') out.push({ text: 'it is a delta CRL (deltaCRLIndicator); delta CRLs are not supported, give the complete CRL', rfc: 'RFC 5280 §5.2.4' });
-    else if (e.critical && !e.processed) out.push({ text: `it has the critical extension ${e.name}, which this verifier does not process`, rfc: 'RFC 5280 §5.2' });
-  }
-  if (crl.idp?.indirect) out.push({ text: 'it is an indirect CRL (issuingDistributionPoint indirectCRL); indirect CRLs are not supported', rfc: 'RFC 5280 §5.2.5' });
-  if (crl.idp?.someReasons) out.push({ text: 'it covers only some revocation reasons (issuingDistributionPoint onlySomeReasons); a CRL covering all reasons is needed', rfc: 'RFC 5280 §5.2.5, §6.3.3 (d)' });
-  if (crl.idp?.relativeName) out.push({ text: 'its issuingDistributionPoint names the point relative to the issuer, which is not supported', rfc: 'RFC 5280 §5.2.5' });
-  const entryCritical = new Set<string>();
-  for (const en of crl.entries) for (const e of en.extensions) if (e.critical && !e.processed) entryCritical.add(e.name);
-  for (const name of entryCritical) out.push({ text: `an entry has the critical extension ${name}, which this verifier does not process`, rfc: 'RFC 5280 §5.3' });
-  return out;
-}
-
-const sections = (ps: Problem[]) => [...new Set(ps.map((p) => p.rfc))].join('; ');
-
-/**
- * The revocation checks of one certificate against the CRLs given: a `crl` check for each CRL
- * of its issuer (usable or not, and why), and a `revocation` check when a usable one decides.
- * Returns no checks when no CRL covers the certificate. `cert` and `issuer` are the child and
- * the next certificate of a path (the issuer's key must have signed the CRL); `index` is the
- * position of `cert` in the report's certificates; `policy` decides how distribution points
- * are matched.
- */
-export function revocationChecks(cert: ParsedCertificate, issuer: ParsedCertificate, crls: ParsedCrl[], at: Date, index = 0, policy: Policy = 'webpki'): CertCheck[] {
-  const base = { subject: cert.subject };
-  const applicable = crls.filter((c) => notApplicable(c, cert, issuer, policy) === null);
-  if (applicable.length === 0) return [];
-  const judged = applicable.map((crl) => ({ crl, problems: crlProblems(crl, issuer, at) }));
-  const usable = judged.filter((j) => j.problems.length === 0).map((j) => j.crl);
-  const checks: CertCheck[] = [];
-  for (const { crl, problems } of judged) {
-    const ok = problems.length === 0;
-    checks.push({
-      id: 'crl',
-      title: ok ? 'CRL usable' : usable.length > 0 ? 'Unusable CRL ignored' : 'CRL rejected',
-      cert: index,
-      ...base,
-      compared: `${describeCrl(crl)}, next update ${crl.nextUpdate ? iso(crl.nextUpdate) : 'not given'} vs issuer key (${issuer.keyDescription}) of "${issuer.subject}" at ${iso(at)}`,
-      // An unusable CRL fails the chain only when no usable one decides (status undetermined, §6.3.3).
-      pass: ok || usable.length > 0,
-      reason: ok
-        ? `signed by the issuer's key, current at the validation time${crl.nextUpdate ? '' : ' (it has no nextUpdate, so it never goes out of date)'}, no unprocessed critical extension`
-        : `the CRL is rejected: ${problems.map((p) => p.text).join('; ')}${usable.length > 0 ? '. Another CRL of this issuer decides instead' : '. With no usable CRL the revocation status cannot be determined'}`,
-      rfc: ok ? 'RFC 5280 §6.3.3' : sections(problems),
-    });
-  }
-  if (usable.length > 0) {
-    const mine = serialKey(cert.serial);
-    const hits = usable.flatMap((crl) => crl.entries.filter((e) => e.serial === mine).map((entry) => ({ crl, entry })));
-    const revoked = hits.find((h) => h.entry.reason !== 'removeFromCRL');
-    const newest = usable.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
-    const shown = revoked?.crl ?? newest;
-    const r = revoked?.entry;
-    checks.push({
-      id: 'revocation',
-      title: 'Not revoked',
-      cert: index,
-      ...base,
-      compared: `serial ${cert.serial} vs ${shown.entries.length} revoked serial(s) on the ${describeCrl(shown)}`,
-      pass: !revoked,
-      reason: r
-        ? `revoked on ${iso(r.revocationDate)}, reason ${r.reason ?? 'not given (no reasonCode entry extension)'}${r.reason === 'certificateHold' ? ' (on hold: suspended, may be released)' : ''}${r.invalidityDate ? `; the key is considered compromised since ${iso(r.invalidityDate)}` : ''}`
-        : hits.length > 0
-          ? 'the serial number is listed with reason removeFromCRL: it is no longer revoked'
-          : `the serial number is not on the CRL (next update ${shown.nextUpdate ? iso(shown.nextUpdate) : 'not given'})`,
-      rfc: r ? 'RFC 5280 §6.3.3 (i), §5.3.1' : 'RFC 5280 §6.3.3 (i)',
-    });
-  }
-  return checks;
-}
-
-/**
- * Every revocation check of a path (leaf … top). A CRL that cannot be read, or that breaks the
- * profile's structure, is ignored (a passing chain-level `crl` note says why), as if it had not
- * been given. When at least one CRL is left, revocation is checked for every certificate whose
- * issuer is in the path (the trust anchor itself is trusted as it is): a usable CRL of its
- * issuer must cover it, or the check fails because its status cannot be determined (RFC 5280
- * §6.3.3: UNDETERMINED), and a listed serial fails with the reason and date. A CRL that covers
- * no certificate of the path gets a passing chain-level `crl-unused` note saying why. No CRLs:
- * no checks.
- */
-export function pathRevocationChecks(path: readonly ParsedCertificate[], crlDers: readonly Uint8Array[], at: Date, policy: Policy = 'webpki'): CertCheck[] {
-  const checks: CertCheck[] = [];
-  const crls: ParsedCrl[] = [];
-  const ignored = (k: number, compared: string, why: string, rfc: string) =>
-    checks.push({ id: 'crl', title: 'CRL ignored', cert: null, compared, pass: true, reason: `CRL #${k + 1} is ignored, as if it had not been given: ${why}`, rfc });
-  crlDers.forEach((der, k) => {
-    try {
-      const c = parseCrlCached(der);
-      if (c.malformed) ignored(k, describeCrl(c), c.malformed, 'RFC 5280 §5.1.2');
-      else crls.push(c);
-    } catch (e) {
-      ignored(k, `CRL #${k + 1}: ${der.length} bytes of DER`, `it cannot be read (${(e as Error).message})`, 'RFC 5280 §5.1');
-    }
-  });
-  if (crls.length === 0) return checks;
-  const used = new Set<ParsedCrl>();
-  for (let i = 0; i + 1 < path.length; i++) {
-    const cert = path[i]!;
-    const issuer = path[i + 1]!;
-    const mine = crls.filter((c) => notApplicable(c, cert, issuer, policy) === null);
-    for (const c of mine) used.add(c);
-    if (mine.length > 0) {
-      checks.push(...revocationChecks(cert, issuer, crls, at, i, policy));
-      continue;
-    }
-    checks.push({
-      id: 'crl',
-      title: 'CRL of the issuer given',
-      cert: i,
-      subject: cert.subject,
-      compared: `serial ${cert.serial} of "${cert.subject}" vs ${crls.length} CRL(s) given`,
-      pass: false,
-      reason: `no CRL given covers this certificate, so whether "${issuer.subject}" revoked it cannot be determined (${crls.map((c) => `${describeCrl(c)}: ${notApplicable(c, cert, issuer, policy)}`).join('; ')})`,
-      rfc: 'RFC 5280 §6.3.3',
-    });
-  }
-  for (const c of crls) {
-    if (used.has(c)) continue;
-    const whys = path.slice(0, -1).map((cert, i) => `"${cert.subject}": ${notApplicable(c, cert, path[i + 1]!, policy)}`);
-    checks.push({
-      id: 'crl-unused',
-      title: 'CRL does not apply',
-      cert: null,
-      compared: `${describeCrl(c)} vs the issuers of the path`,
-      pass: true,
-      reason:
-        whys.length > 0
-          ? `not used: it covers no certificate of this path (${whys.join('; ')})`
-          : 'not used: the path has no certificate with its issuer in the path',
-      rfc: 'RFC 5280 §6.3.3 (b)',
-    });
-  }
-  return checks;
-}
-
-// ---------------------------------------------------------------------------------------------
-// E-mail identity (client certificates)
-
-/** Splits a Mailbox (RFC 5321 §4.1.2) at its last "@"; null when it is not local@domain. */
-function mailbox(addr: string): { local: string; domain: string } | null {
-  const at = addr.lastIndexOf('@');
-  if (at <= 0 || at === addr.length - 1) return null;
-  const local = addr.slice(0, at);
-  const domain = addr.slice(at + 1);
-  if (/\s/.test(domain) || domain.startsWith('.') || domain.endsWith('.') || domain.includes('..')) return null;
-  return { local, domain };
-}
-
-/**
- * The e-mail identity check of a leaf: `email` must equal one of its rfc822Name SANs, the
- * local part exactly (case-sensitive) and the domain case-insensitively (RFC 5280 §4.2.1.6,
- * §7.5; RFC 5321 §2.4). The subject's legacy emailAddress attribute is not used.
- */
-export function emailChecks(leaf: ParsedCertificate, email: string): CertCheck[] {
-  const sans = leaf.subjectAltName?.email ?? [];
-  const base = {
-    id: 'email' as const,
-    title: `E-mail address matches "${email}"`,
-    cert: 0,
-    subject: leaf.subject,
-    compared: `"${email}" vs SAN [${sans.map((s) => `email:${s}`).join(', ')}]`,
-    rfc: 'RFC 5280 §4.2.1.6, §7.5',
-  };
-  const want = mailbox(email);
-  if (!want) return [{ ...base, pass: false, reason: `"${email}" is not an e-mail address (local-part@domain)` }];
-  const wantDomain = normalizeDnsName(want.domain);
-  const caseOnly: string[] = [];
-  for (const s of sans) {
-    const got = mailbox(s);
-    if (!got || normalizeDnsName(got.domain) !== wantDomain) continue;
-    if (got.local === want.local) {
-      return [{ ...base, pass: true, reason: `the rfc822Name ${s} is this address${got.domain !== want.domain ? ' (domains compare case-insensitively)' : ''}` }];
-    }
-    if (got.local.toLowerCase() === want.local.toLowerCase()) caseOnly.push(s);
-  }
-  const legacy = leaf.subjectAttributes.flat().find((a) => a.oid === '1.2.840.113549.1.9.1');
-  const why =
-    sans.length === 0
-      ? 'the certificate has no rfc822Name in its subjectAltName'
-      : `no rfc822Name in the subjectAltName is this address${caseOnly.length ? ` (${caseOnly.join(', ')} differs only in the case of the local part, which is case-sensitive)` : ''}`;
-  return [
-    {
-      ...base,
-      pass: false,
-      reason: `${why}${legacy ? `; the subject's emailAddress attribute (${legacy.value}) is a legacy form and is not used` : ''}`,
-    },
-  ];
-}
+// The pasted-input reader and the checks that use CRLs, re-exported so `from './crl'` keeps working.
+export { parseCrlBundle, type CrlBundle } from './crl-bundle';
+export { pathRevocationChecks, revocationChecks } from './revocation';
+export { emailChecks } from './email';

@@ -23,7 +23,7 @@ function ia5(b: Uint8Array): { value: string; problem?: string } {
 }
 
 /** Decodes one GeneralName TLV (context-specific tags [0]..[8]). */
-export function decodeGeneralName(der: Uint8Array, t: Tlv): RawGeneralName {
+function decodeGeneralName(der: Uint8Array, t: Tlv): RawGeneralName {
   const body = der.subarray(t.contentStart, t.end);
   switch (t.tag) {
     case 0x81: {

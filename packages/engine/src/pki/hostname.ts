@@ -63,4 +63,4 @@ export function ipEquals(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 // Name constraints live in name-constraints.ts; re-exported for the callers that import them here.
-export { dnsWithinSubtree, dnWithinSubtree, emailWithinSubtree, ipWithinSubtree, nameConstraintViolations, type NamesToConstrain } from './name-constraints';
+export { dnsWithinSubtree, ipWithinSubtree, nameConstraintViolations } from './name-constraints';

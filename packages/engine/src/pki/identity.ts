@@ -16,7 +16,7 @@ import { ipText } from './general-names';
 
 const CN = '2.5.4.3';
 
-export function commonNames(c: ParsedCertificate): string[] {
+function commonNames(c: ParsedCertificate): string[] {
   return c.subjectAttributes.flat().filter((a) => a.oid === CN).map((a) => a.value);
 }
 
@@ -27,7 +27,7 @@ function cnOf(c: ParsedCertificate): string | undefined {
 }
 
 /** True when `suffix` is a public suffix (ICANN section of the PSL) or a single label. */
-export function isPublicSuffix(suffix: string): boolean {
+function isPublicSuffix(suffix: string): boolean {
   const s = suffix.toLowerCase().replace(/\.$/, '');
   if (!s.includes('.')) return true;
   return getPublicSuffix(s) === s && parseDomain(s).isIcann === true;

@@ -60,7 +60,7 @@ export function emailWithinSubtree(email: string, base: string): boolean {
 }
 
 /** URI constraint: on the host part; `.example.com` means hosts under it (RFC 5280 §4.2.1.10). */
-export function uriWithinSubtree(uri: string, base: string): boolean {
+function uriWithinSubtree(uri: string, base: string): boolean {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
   if (!m || !m[1]) return false;
   const host = lower(m[1]);
@@ -142,7 +142,7 @@ export function dnsNameSyntaxProblem(name: string): string | undefined {
 const EMAIL_ATTR = '1.2.840.113549.1.9.1';
 
 /** An rfc822Name mailbox: exactly one "@", a local part, a domain (RFC 5280 §4.2.1.6). */
-export const isMailbox = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
+const isMailbox = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
 
 /** What a certificate below a constrained CA presents, and what about it cannot be checked. */
 function namesOf(sub: ParsedCertificate, isLeaf: boolean): { names: NamesToConstrain; malformed: { kind: string; text: string }[] } {

@@ -17,7 +17,7 @@ import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, warningFor, typ
 import type { EventSink, RecordMessageName, Side, TlsEventBody, TlsVersionName } from '../events';
 import { CONTENT_TYPES, ContentType, contentTypeName, nameOf, TLS12, type HandshakeMessageName } from '../msgs/enums';
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
-import { encodeRecord, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
+import { ciphertextLimit, encodeRecord, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
 import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
 import { citeTls12Hello } from '../msgs/handshake12';
 import { HandshakeReassembly } from './reassembly';
@@ -240,8 +240,9 @@ export abstract class Connection {
       if (!(type in CONTENT_TYPES) || type === 24) {
         throw new TlsError('PeerUnexpectedMessage', `record with unknown content type ${type}`);
       }
-      // RFC 8446 §5.1/§5.2: check the length before waiting for the body.
-      if (length > MAX_CIPHERTEXT) throw new TlsError('DecodeRecordOverflow', `record length ${length} exceeds 2^14 + 256`);
+      // RFC 8446 §5.2 / RFC 5246 §6.2.3: check the version's length limit before waiting for the body.
+      const limit = ciphertextLimit(this.version);
+      if (length > limit.max) throw new TlsError('DecodeRecordOverflow', `record length ${length} exceeds ${limit.text}`);
       if (type !== ContentType.application_data && length > MAX_PLAINTEXT && !(this.readProtection && type === ContentType.alert)) {
         throw new TlsError('DecodeRecordOverflow', `${nameOf(CONTENT_TYPES, type, 2)} record length ${length} exceeds 2^14`);
       }

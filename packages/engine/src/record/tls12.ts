@@ -17,7 +17,8 @@ import { concatBytes, toHex } from '../codec/hex';
 import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
-import { CONTENT_TYPES, contentTypeName, describe, VERSIONS } from '../msgs/enums';
+import { CONTENT_TYPES, contentTypeName, describe, nameOf, VERSIONS } from '../msgs/enums';
+import { MAX_CIPHERTEXT_TLS12, MAX_PLAINTEXT } from '../msgs/record';
 import { contentSpans } from './content-spans';
 import type { OpenedRecord, RecordProtection, SealedRecord } from './tls13';
 import type { Tls12Suite } from '../crypto/tls12-suites';
@@ -25,9 +26,6 @@ import type { Tls12Suite } from '../crypto/tls12-suites';
 /** ContentType (RFC 5246 §6.2.1), the same table as TLS 1.3's. */
 export { ContentType as CONTENT_TYPE } from '../msgs/enums';
 
-/** TLSPlaintext.length limit (RFC 5246 §6.2.1) and TLSCiphertext.length limit (§6.2.3). */
-export const MAX_PLAINTEXT = 1 << 14;
-export const MAX_CIPHERTEXT = (1 << 14) + 2048;
 const TAG_LENGTH = 16;
 
 function u64(seq: bigint): Uint8Array {
@@ -120,7 +118,7 @@ export class Tls12RecordProtection implements RecordProtection {
    * bad_record_mac (RFC 5246 §7.2.2); an oversized record is record_overflow.
    */
   unprotect(type: number, version: number, fragment: Uint8Array): { plaintext: Uint8Array; info: ProtectedRecordInfo } {
-    if (fragment.length > MAX_CIPHERTEXT) throw new TlsError('DecodeRecordOverflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 2048 (RFC 5246 §6.2.3)`);
+    if (fragment.length > MAX_CIPHERTEXT_TLS12) throw new TlsError('DecodeRecordOverflow', `TLSCiphertext of ${fragment.length} bytes exceeds 2^14 + 2048 (RFC 5246 §6.2.3)`);
     const explicitLength = this.suite.recordIvLength;
     if (fragment.length < explicitLength + TAG_LENGTH) {
       // Too short to hold nonce_explicit and a tag: cannot authenticate (RFC 5246 §6.2.3.3).
@@ -208,7 +206,7 @@ export class Tls12RecordProtection implements RecordProtection {
 }
 
 /** Spans over a protected TLS 1.2 record: header, nonce_explicit (GCM), ciphertext, tag (RFC 5246 §6.2.3.3). */
-export function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordInfo): ByteSpan[] {
+function protectedRecordSpans(record: Uint8Array, info: ProtectedRecordInfo): ByteSpan[] {
   const spans: ByteSpan[] = [
     { start: 0, end: 1, depth: 0, label: 'type', value: describe(CONTENT_TYPES, record[0]!, 2), rfc: 'RFC 5246 §6.2.1' },
     { start: 1, end: 3, depth: 0, label: 'version', value: describe(VERSIONS, (record[1]! << 8) | record[2]!) },

@@ -56,7 +56,7 @@ export interface RecordProtection {
 }
 
 /** The TLS 1.3 nonce: write_iv XOR seq (left-padded), RFC 8446 §5.3. */
-export function nonce13(iv: Uint8Array, seq: number): Uint8Array {
+function nonce13(iv: Uint8Array, seq: number): Uint8Array {
   const s = paddedSequence(seq, iv.length);
   return iv.map((b, i) => b ^ s[i]!);
 }

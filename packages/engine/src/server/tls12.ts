@@ -264,7 +264,7 @@ function onCertificate(state: Extract<ServerState12, { name: 'ExpectCertificate'
   if (m.chain.length === 0) {
     // RFC 5246 §7.4.6: no certificate; if we require one, handshake_failure.
     if (config.clientAuth === 'require') {
-      throw new TlsError('PeerNoCertificateTls12', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)');
+      throw new TlsError('PeerNoCertificate', 'the client sent no certificate, and one is required (RFC 5246 §7.4.6)', { version: 'TLS 1.2' });
     }
     io.note('The client sent an empty Certificate: continuing without client authentication.', 'RFC 5246 §7.4.6');
     return { version: 'TLS 1.2', name: 'ExpectClientKeyExchange', hs, premaster };

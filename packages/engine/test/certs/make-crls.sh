@@ -26,13 +26,11 @@
 #   sha1.crl            current CRL of the CA signed with SHA-1
 set -euo pipefail
 cd "$(dirname "$0")"
+CA_LIB="$(cd ../../scripts && pwd)/openssl-ca.sh"
 OUT=crl
 rm -rf "$OUT" && mkdir -p "$OUT" && cd "$OUT"
-export OPENSSL_CONF=/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
 cat > "$work/ext.cnf" <<'CNF'
 [ root ]
@@ -81,58 +79,20 @@ authorityKeyIdentifier = keyid:always
 2.5.29.27 = critical, ASN1:INTEGER:1
 CNF
 
-# ca.cnf DIR: an `openssl ca` database in DIR (index.txt is written by hand below, so the
-# revocation dates and reasons are fixed).
-cacnf() {
-  mkdir -p "$work/$1"
-  touch "$work/$1/index.txt"
-  [ -f "$work/$1/serial" ] || echo "${2:-1000}" > "$work/$1/serial"
-  echo 01 > "$work/$1/crlnumber"
-  cat > "$work/$1/ca.cnf" <<CNF
-[ ca ]
-default_ca = x
-[ x ]
-dir = $work/$1
-database = \$dir/index.txt
-new_certs_dir = $work/$1
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[ any ]
-commonName = supplied
-organizationName = optional
-emailAddress = optional
-CNF
-  cat "$work/ext.cnf" >> "$work/$1/ca.cnf"
-}
-# sign DB CSR ISSUER_CERT ISSUER_KEY EXT OUT
-sign() {
-  openssl ca -batch -preserveDN -config "$work/$1/ca.cnf" -in "$2" -cert "$3" -keyfile "$4" -extfile "$work/ext.cnf" -extensions "$5" \
-    -startdate 20250101000000Z -enddate 20350101000000Z -notext -out "$6" 2>/dev/null
-}
-csr() { openssl req -new -key "$1" -subj "$2" -out "$3"; }
-# gencrl DB CERT KEY LAST NEXT OUT [EXT] [MD]
-gencrl() {
-  openssl ca -gencrl -config "$work/$1/ca.cnf" -cert "$2" -keyfile "$3" -crl_lastupdate "$4" -crl_nextupdate "$5" \
-    -md "${8:-sha256}" ${7:+-crlexts "$7"} -out "$6" 2>/dev/null
-}
-serial() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
-subj() { openssl x509 -in "$1" -noout -subject -nameopt compat | sed 's/^subject=//'; }
-# revoke DB CERT DATE REASON [INVALIDITY]: marks CERT revoked in DB's index.txt (by hand: fixed dates)
-revoke() {
-  local db=$work/$1 s; s=$(serial "$2")
-  awk -v s="$s" -v d="$3" -v r="$4${5:+,$5}" 'BEGIN{FS=OFS="\t"} $4==s {$1="R"; $3=d "," r} {print}' "$db/index.txt" > "$db/index.new"
-  mv "$db/index.new" "$db/index.txt"
-}
+# The shared `openssl ca` steps (ca_key, ca_csr, ca_db, ca_sign, ca_gencrl, ca_revoke, ...), and
+# this corpus's shorthands: every database lives in $work/NAME with ext.cnf, every leaf is valid 2025..2035.
+. "$CA_LIB"
+cacnf() { ca_db "$work/$1" "$2" "$work/ext.cnf"; }
+sign() { ca_sign "$work/$1" "$2" "$3" "$4" "$work/ext.cnf" "$5" 20250101000000Z 20350101000000Z "$6"; }
+gencrl() { ca_gencrl "$work/$1" "${@:2}"; }
+revoke() { ca_revoke "$work/$1" "${@:2}"; }
+key() { ca_key "$1"; }
+csr() { ca_csr "$@"; }
 
 cacnf root 1000
 key root.key
 csr root.key "/O=TLS Lab Corpus/CN=TLS Lab CRL Root" "$work/root.csr"
-openssl ca -batch -preserveDN -selfsign -config "$work/root/ca.cnf" -in "$work/root.csr" -keyfile root.key -extfile "$work/ext.cnf" -extensions root \
-  -startdate 20240101000000Z -enddate 20440101000000Z -notext -out root.pem 2>/dev/null
+ca_selfsign "$work/root" "$work/root.csr" root.key "$work/ext.cnf" root 20240101000000Z 20440101000000Z root.pem
 
 key ca.key
 csr ca.key "/O=TLS Lab Corpus/CN=TLS Lab CRL CA" "$work/ca.csr"
