@@ -25,7 +25,7 @@
  */
 import { concatBytes } from '../codec/hex';
 import type { DerivationInput, EventSink, SecretPosition, Side } from '../events';
-import { hashLength, prf } from './prf';
+import { prf } from './prf';
 import type { PrfHash, Tls12Suite } from './tls12-suites';
 
 /** Reports one derived value; `undefined` means nobody is listening. */

@@ -11,7 +11,7 @@ import type { AppDataPhase, DerivationInput, RecordMessageName, SecretStage, Sid
 import { type HashName } from '../crypto/hash';
 import { type Suite13 } from '../crypto/tls13-suites';
 import { KeySchedule, type SecretReport } from '../crypto/tls13-key-schedule';
-import { CIPHER_SUITES, CONTENT_TYPES, ContentType, contentTypeName, nameOf } from '../msgs/enums';
+import { CIPHER_SUITES, ContentType, contentTypeName, nameOf } from '../msgs/enums';
 import { tls12Position } from '../crypto/tls12-key-schedule';
 import { type HandshakeFrame } from '../msgs/handshake';
 import { RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';

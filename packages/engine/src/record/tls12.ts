@@ -17,7 +17,7 @@ import { concatBytes, toHex } from '../codec/hex';
 import { aeadOpen, aeadSeal } from '../crypto/aead';
 import { TlsError } from '../errors';
 import type { ProtectedRecordInfo } from '../events';
-import { CONTENT_TYPES, contentTypeName, describe, nameOf, VERSIONS } from '../msgs/enums';
+import { CONTENT_TYPES, contentTypeName, describe, VERSIONS } from '../msgs/enums';
 import { MAX_CIPHERTEXT_TLS12, MAX_PLAINTEXT } from '../msgs/record';
 import { contentSpans } from './content-spans';
 import type { OpenedRecord, RecordProtection, SealedRecord } from './tls13';
