@@ -47,7 +47,8 @@ import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/handshake-io';
 import { encodeHandshake12, type Tls12Message } from '../msgs/handshake12';
 import { expectMessage, transcriptBytes, unexpectedInput, type Tls12Input } from '../handshake/flow';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../crypto/tls12-key-schedule';
+import { deriveTls12Secrets } from '../handshake/tls12';
+import { finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../crypto/tls12-key-schedule';
 import { ClientCertificateType, serverKeyExchangeSignedContent, type CertificateRequest12, type ServerKeyExchangeEcdhe } from '../msgs/tls12';
 import { verifyPeerChain } from '../handshake/peer-cert';
 import { digest } from '../crypto/prf';
@@ -332,16 +333,7 @@ function sendClientFlight(cx: ClientContext, hs: Hs12, serverKey: PublicKey, ecd
   if (request) send(cx, hs, { type: 'Certificate', chain: client ? client.chain : [] });
   const premaster = sendClientKeyExchange(cx, hs, serverKey, ecdhe);
 
-  // RFC 7627 §4: the session hash covers ClientHello .. ClientKeyExchange.
-  const masterSecret = deriveMasterSecret({
-    hash: suite.hash,
-    premaster,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    ...(hs.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs.transcript)) } : {}),
-    report: hs.report,
-  });
-  const keys = deriveKeyBlock({ suite, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom, report: hs.report });
+  const { masterSecret, keys } = deriveTls12Secrets(suite, premaster, hs);
 
   if (client) {
     // RFC 5246 §7.4.8: the signature covers handshake_messages up to (not including) CertificateVerify.

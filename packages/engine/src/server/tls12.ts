@@ -30,7 +30,8 @@ import type { EncodedMessage } from '../msgs/handshake';
 import { timed, type HandshakeIo } from '../record/handshake-io';
 import { encodeHandshake12, type Tls12Message } from '../msgs/handshake12';
 import { expectMessage, transcriptBytes, unexpectedInput, type Tls12Input } from '../handshake/flow';
-import { deriveKeyBlock, deriveMasterSecret, finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../crypto/tls12-key-schedule';
+import { deriveTls12Secrets } from '../handshake/tls12';
+import { finishedVerifyData, reportPremaster, tls12Reporter, type SecretReporter, type Tls12TrafficKeys } from '../crypto/tls12-key-schedule';
 import { ClientCertificateType, encodeServerEcdhParams, serverKeyExchangeSignedContent } from '../msgs/tls12';
 import { verifyPeerChain } from '../handshake/peer-cert';
 import { digest } from '../crypto/prf';
@@ -314,17 +315,7 @@ function onClientKeyExchange(state: Extract<ServerState12, { name: 'ExpectClient
   } else {
     throw new TlsError('LocalInternal', `${m.cke.kind} ClientKeyExchange for a ${source.keyExchange} key exchange`);
   }
-  // RFC 7627 §4: session_hash = Hash(ClientHello .. ClientKeyExchange).
-  const masterSecret = deriveMasterSecret({
-    hash: suite.hash,
-    premaster,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    ...(hs.ems ? { sessionHash: digest(suite.hash, transcriptBytes(hs.transcript)) } : {}),
-    report: hs.report,
-  });
-  const keys = deriveKeyBlock({ suite, masterSecret, clientRandom: hs.clientRandom, serverRandom: hs.serverRandom, report: hs.report });
-  const secrets = { masterSecret, keys };
+  const secrets = deriveTls12Secrets(suite, premaster, hs);
   if (state.clientCert) return { version: 'TLS 1.2', name: 'ExpectCertificateVerify', hs, clientCert: state.clientCert, secrets };
   return { version: 'TLS 1.2', name: 'ExpectChangeCipherSpec', hs, secrets };
 }
