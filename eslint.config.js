@@ -29,23 +29,64 @@ export default tseslint.config(
   {
     files: ['packages/engine/src/{codec,msgs,record,crypto,handshake,pki}/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*: go through crypto/.' },
-        { group: ['**/client/*', '**/server/*', '**/session', '**/session/*', '**/faults/*', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*: go through crypto/.' },
+            {
+              group: ['**/client/*', '**/server/*', '**/session', '**/session/*', '**/faults/*', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'],
+              message: 'A lower layer must not import an endpoint or a driver.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/engine/src/server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/*'], message: 'The server never imports the client: shared code goes in handshake/.' }, { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/client/*'], message: 'The server never imports the client: shared code goes in handshake/.' },
+            { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/engine/src/client/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/*'], message: 'The client never imports the server: shared code goes in handshake/.' }, { group: ['**/faults/*'], message: 'The client holds no fault code: a faulty client is faults/faulty-client.ts.' }, { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/*'], message: 'The client never imports the server: shared code goes in handshake/.' },
+            { group: ['**/faults/*'], message: 'The client holds no fault code: a faulty client is faults/faulty-client.ts.' },
+            { group: ['@noble/*'], message: 'Only crypto/ imports @noble/*.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/engine/src/crypto/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/*', '**/server/*', '**/session', '**/session/*', '**/faults/*', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'], message: 'A lower layer must not import an endpoint or a driver.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/client/*', '**/server/*', '**/session', '**/session/*', '**/faults/*', '**/scenario', '**/cli/*', '**/io/*', '**/observe/*'],
+              message: 'A lower layer must not import an endpoint or a driver.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     rules: {

@@ -407,8 +407,14 @@ test('the run opens decrypted in Wireshark: the downloaded capture and key log',
   // Wireshark's dissector, with only the file: handshake messages, then the HTTP exchange decrypted.
   const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!tshark && process.env.TLSLAB_REQUIRE_TSHARK !== '1') return test.info().annotations.push({ type: 'skipped', description: 'tshark not installed' });
-  const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'http.request.method', '-e', 'http.response.code'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const rows = out.split('\n').filter((l) => l.trim()).map((l) => l.split('\t'));
+  const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'http.request.method', '-e', 'http.response.code'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const rows = out
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => l.split('\t'));
   expect(rows.flatMap((r) => (r[0] ? r[0].split(',') : []))).toEqual(['1', '2', '11', '14', '16', '20', '20']);
   expect(rows.map((r) => r[1]).filter(Boolean)).toEqual(['GET']);
   expect(rows.map((r) => r[2]).filter(Boolean)).toEqual(['200']);

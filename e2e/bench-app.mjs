@@ -197,17 +197,47 @@ try {
   const lines = [
     ['initial JS (main thread, gzip)', `${kb(initialGz)} (${kb(initialRaw)} raw, ${new Set(initial).size} file(s))`, '≤ 250 KB', initialGz <= 250 * 1024],
     ['engine worker JS (gzip, loaded at start)', kb(workerGz), '', true],
-    ['load → first interactive frame (median of 5)', `${median([...loads].sort((a, b) => a - b)).toFixed(0)} ms (all: ${loads.map((x) => x.toFixed(0)).join(', ')})`, '≤ 1000 ms', median([...loads].sort((a, b) => a - b)) <= 1000],
-    ['load → first handshake drawn (median of 5)', `${median([...firstRuns].sort((a, b) => a - b)).toFixed(0)} ms (all: ${firstRuns.map((x) => x.toFixed(0)).join(', ')})`, '', true],
-    ['step click → painted frame, first pass', `median ${median(coldSorted).toFixed(0)} ms, worst ${coldSorted[coldSorted.length - 1]?.toFixed(0)} ms over ${coldSteps.length} steps`, '≤ 50 ms', (coldSorted[coldSorted.length - 1] ?? 0) <= 50],
-    ['step click → painted frame, second pass', `median ${median(sorted).toFixed(0)} ms, worst ${sorted[sorted.length - 1]?.toFixed(0)} ms (Event Timing; ≤16 = within a frame)`, '≤ 50 ms', (sorted[sorted.length - 1] ?? 0) <= 50],
-    ['longest main-thread task (runs + playback)', longTasks.length ? `${maxTask.toFixed(0)} ms (${longTasks.length} task(s) ≥ 50 ms)` : 'no task ≥ 50 ms', '< 50 ms', longTasks.length === 0],
+    [
+      'load → first interactive frame (median of 5)',
+      `${median([...loads].sort((a, b) => a - b)).toFixed(0)} ms (all: ${loads.map((x) => x.toFixed(0)).join(', ')})`,
+      '≤ 1000 ms',
+      median([...loads].sort((a, b) => a - b)) <= 1000,
+    ],
+    [
+      'load → first handshake drawn (median of 5)',
+      `${median([...firstRuns].sort((a, b) => a - b)).toFixed(0)} ms (all: ${firstRuns.map((x) => x.toFixed(0)).join(', ')})`,
+      '',
+      true,
+    ],
+    [
+      'step click → painted frame, first pass',
+      `median ${median(coldSorted).toFixed(0)} ms, worst ${coldSorted[coldSorted.length - 1]?.toFixed(0)} ms over ${coldSteps.length} steps`,
+      '≤ 50 ms',
+      (coldSorted[coldSorted.length - 1] ?? 0) <= 50,
+    ],
+    [
+      'step click → painted frame, second pass',
+      `median ${median(sorted).toFixed(0)} ms, worst ${sorted[sorted.length - 1]?.toFixed(0)} ms (Event Timing; ≤16 = within a frame)`,
+      '≤ 50 ms',
+      (sorted[sorted.length - 1] ?? 0) <= 50,
+    ],
+    [
+      'longest main-thread task (runs + playback)',
+      longTasks.length ? `${maxTask.toFixed(0)} ms (${longTasks.length} task(s) ≥ 50 ms)` : 'no task ≥ 50 ms',
+      '< 50 ms',
+      longTasks.length === 0,
+    ],
     ['longest gap between frames (same period)', `${maxGap.toFixed(0)} ms`, '', true],
     ['New handshake, RSA 2048 (after 2 s on screen)', nh('rsa'), '≤ 150 ms p95', p95(newHandshakes.rsa) <= 150],
     ['New handshake, RSA 2048 (clicked at once)', nh('rsaNow'), '', true],
     ['floor: New handshake, ECDSA P-256 (no keygen)', nh('ecdsa'), '', true],
   ];
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other jobs slow every figure)`);
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (other jobs slow every figure)`,
+  );
   for (const [what, value, budget, ok] of lines) console.log(`${ok ? 'ok  ' : 'OVER'} ${what.padEnd(46)} ${value}${budget ? `  [budget ${budget}]` : ''}`);
   console.log(`ratio new-handshake rsa/ecdsa-floor ${(p95(newHandshakes.rsa) / p95(newHandshakes.ecdsa)).toFixed(2)}`);
 } finally {

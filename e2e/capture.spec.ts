@@ -79,7 +79,12 @@ test('without a key log the plaintext is shown and the page says how to get one;
   const arrows = await arrowNames(page);
   expect(arrows[1]).toMatch(/^ServerHello/);
   // What the key log would have opened is not passed off as application data.
-  expect(arrows.slice(2).filter((a) => !a.startsWith('ChangeCipherSpec')).every((a) => a.startsWith('Encrypted record'))).toBe(true);
+  expect(
+    arrows
+      .slice(2)
+      .filter((a) => !a.startsWith('ChangeCipherSpec'))
+      .every((a) => a.startsWith('Encrypted record')),
+  ).toBe(true);
   await shot(page, info, 'capture-04-no-keylog');
   const next = await waitForRun(page);
   await openCapture(page, { capture: KEYLOG });

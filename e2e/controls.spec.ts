@@ -34,5 +34,7 @@ test('the glossary words on the settings bar are explained on the controls that 
   await expect(settings.getByRole('combobox', { name: /^Group/ }).locator('option[value="x25519"]')).toHaveAttribute('title', /^x25519: Diffie-Hellman on Curve25519/);
   await settings.getByRole('radio', { name: 'TLS 1.2' }).check({ force: true });
   await waitForRun(page, 0);
-  await expect(settings.getByRole('checkbox', { name: 'Extended master secret' })).toHaveAccessibleDescription(/^Extended master secret: TLS 1\.2: the master secret is computed over the hash/);
+  await expect(settings.getByRole('checkbox', { name: 'Extended master secret' })).toHaveAccessibleDescription(
+    /^Extended master secret: TLS 1\.2: the master secret is computed over the hash/,
+  );
 });

@@ -59,7 +59,21 @@ test("the page's client against openssl s_server, through the relay", async ({ p
   const pems = readFileSync('public/samples/valid.pem', 'utf8').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
   writeFileSync(join(dir, 'leaf.pem'), `${pems[0]}\n`);
   writeFileSync(join(dir, 'chain.pem'), `${pems.slice(1).join('\n')}\n`);
-  const server = run('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'leaf.pem'), '-cert_chain', join(dir, 'chain.pem'), '-key', 'public/samples/valid.key', '-www', '-tls1_3', '-naccept', '1']);
+  const server = run('openssl', [
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    join(dir, 'leaf.pem'),
+    '-cert_chain',
+    join(dir, 'chain.pem'),
+    '-key',
+    'public/samples/valid.key',
+    '-www',
+    '-tls1_3',
+    '-naccept',
+    '1',
+  ]);
   children.push(server.child);
   await server.ready('ACCEPT');
   relay = await startRelay({ port: 0, allow: [] });
@@ -100,7 +114,11 @@ test("openssl s_client against the page's server, through the relay's --listen p
   await expect(page.getByTestId('live-status')).toContainText('Waiting for a TLS client');
   // Give the page's WebSocket a moment to reach the relay's /accept queue.
   await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('Waiting');
-  const client = run('openssl', ['s_client', '-connect', `127.0.0.1:${relay.listenPort}`, '-servername', 'server.tlslab.test', '-tls1_3', '-ign_eof'], 'GET / HTTP/1.1\r\nHost: server.tlslab.test\r\n\r\n');
+  const client = run(
+    'openssl',
+    ['s_client', '-connect', `127.0.0.1:${relay.listenPort}`, '-servername', 'server.tlslab.test', '-tls1_3', '-ign_eof'],
+    'GET / HTTP/1.1\r\nHost: server.tlslab.test\r\n\r\n',
+  );
   children.push(client.child);
   await waitForRun(page, first);
   await client.exited;

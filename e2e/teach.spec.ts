@@ -99,7 +99,12 @@ test('the inspector explains a field and an extension, and takes the suite apart
   await page.keyboard.press('End');
   await page.getByRole('button', { name: /^ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, server to client/ }).click();
   const suite12 = page.getByTestId('suite-anatomy');
-  for (const [role, token] of [['key exchange', 'ECDHE'], ['authentication', 'RSA'], ['bulk cipher', 'AES_256_GCM'], ['hash', 'SHA384']] as const)
+  for (const [role, token] of [
+    ['key exchange', 'ECDHE'],
+    ['authentication', 'RSA'],
+    ['bulk cipher', 'AES_256_GCM'],
+    ['hash', 'SHA384'],
+  ] as const)
     await expect(suite12.locator(`tr[data-role="${role}"]`)).toContainText(token);
   await suite12.scrollIntoViewIfNeeded();
   await shot(page, info, 'teach-05-suite-12');
@@ -294,7 +299,8 @@ test('the certificate as an ASN.1 tree beside its hex, each part linked to the c
   const view = page.getByTestId('certificate-bytes');
   await view.scrollIntoViewIfNeeded();
   const tree = view.getByRole('tree', { name: 'Certificate ASN.1 fields' });
-  for (const l of ['tbsCertificate', 'issuer', 'validity', 'subjectPublicKeyInfo', 'extensions', 'signatureValue']) await expect(tree.locator(`li[data-label="${l}"]`)).toHaveCount(1);
+  for (const l of ['tbsCertificate', 'issuer', 'validity', 'subjectPublicKeyInfo', 'extensions', 'signatureValue'])
+    await expect(tree.locator(`li[data-label="${l}"]`)).toHaveCount(1);
   await tree.locator('li[data-label="notAfter"]').hover();
   // The hovered part lights up its bytes in the DER hex view and says which check used it.
   const hex = view.locator('.hex[data-space="certificate"]');

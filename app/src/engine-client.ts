@@ -101,7 +101,9 @@ function onMessage(msg: FromWorker): void {
       if (useLiveStore.getState().runId === msg.id) {
         const sm = msg.summary;
         useLiveStore.getState().set({
-          status: sm.ok ? `Done: ${[sm.version, sm.cipherSuite].filter(Boolean).join(', ')}, the request answered.` : `Ended: ${sm.alert ? `alert ${sm.alert}` : ''}${sm.alert && sm.error && sm.error !== sm.alert ? ' — ' : ''}${sm.error && sm.error !== sm.alert ? sm.error : ''}.`,
+          status: sm.ok
+            ? `Done: ${[sm.version, sm.cipherSuite].filter(Boolean).join(', ')}, the request answered.`
+            : `Ended: ${sm.alert ? `alert ${sm.alert}` : ''}${sm.alert && sm.error && sm.error !== sm.alert ? ' — ' : ''}${sm.error && sm.error !== sm.alert ? sm.error : ''}.`,
         });
       }
       return;

@@ -17,7 +17,10 @@ const DECRYPTION: Record<ObservedConnection['decryption'], string> = {
 };
 
 function connectionLabel(c: ObservedConnection): string {
-  const time = new Date(c.startMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const time = new Date(c.startMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return `#${c.index} ${c.client} → ${c.server}${c.serverName ? ` (${c.serverName})` : ''} · ${c.version ?? 'version unknown'} · ${time} · ${DECRYPTION[c.decryption]}`;
 }
 
@@ -53,7 +56,9 @@ function CaptureDetails({ st, current }: { st: ReturnType<typeof useCaptureStore
           {st.fileName}
         </span>
         <span className="small muted">
-          {st.keyLog?.given ? `key log: ${st.keyLog.secrets} secrets${st.keyLog.embedded ? ' (some inside the capture)' : ''}${st.keyLogName ? ` from ${st.keyLogName}` : ''}` : 'no key log'}
+          {st.keyLog?.given
+            ? `key log: ${st.keyLog.secrets} secrets${st.keyLog.embedded ? ' (some inside the capture)' : ''}${st.keyLogName ? ` from ${st.keyLogName}` : ''}`
+            : 'no key log'}
           {st.trustName ? ` · certificates checked against ${st.trustName}` : ''}
         </span>
         {st.busy && <span className="small muted">reading…</span>}
@@ -61,7 +66,12 @@ function CaptureDetails({ st, current }: { st: ReturnType<typeof useCaptureStore
         {st.connections.length > 0 && (
           <label className="small">
             Connection{' '}
-            <select data-testid="capture-connection" value={st.connection ?? ''} disabled={st.busy || st.connections.length < 2} onChange={(e) => showConnection(Number(e.target.value))}>
+            <select
+              data-testid="capture-connection"
+              value={st.connection ?? ''}
+              disabled={st.busy || st.connections.length < 2}
+              onChange={(e) => showConnection(Number(e.target.value))}
+            >
               {st.connections.map((c) => (
                 <option key={c.index} value={c.index}>
                   {connectionLabel(c)}
@@ -90,7 +100,9 @@ function CaptureDetails({ st, current }: { st: ReturnType<typeof useCaptureStore
       ))}
       {encrypted && (
         <div className="small muted" data-testid="capture-keylog-hint">
-          {current.decryption === 'no-key-log' ? `The encrypted part of this connection is not shown. ${KEY_LOG_HINT}` : 'The key log has no secrets for this connection: its encrypted records stay encrypted.'}
+          {current.decryption === 'no-key-log'
+            ? `The encrypted part of this connection is not shown. ${KEY_LOG_HINT}`
+            : 'The key log has no secrets for this connection: its encrypted records stay encrypted.'}
         </div>
       )}
     </section>

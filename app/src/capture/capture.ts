@@ -116,10 +116,9 @@ export async function openCaptureFiles(capture: File, keyLog?: File | null, root
   const trustPem = [mozillaPem ?? '', rootsPem ?? ''].join('\n');
   const trustName = [mozillaPem ? 'the Mozilla root store' : '', roots ? `the roots in ${roots.name}` : ''].filter(Boolean).join(' and ') || 'no trust anchors';
   useCaptureStore.setState({ trustName });
-  postToWorker(
-    { type: 'open-capture', id, capture: new Uint8Array(bytes), ...(keyLogText ? { keyLog: keyLogText } : {}), ...(trustPem.trim() ? { trustPem } : {}), trustName },
-    [bytes],
-  );
+  postToWorker({ type: 'open-capture', id, capture: new Uint8Array(bytes), ...(keyLogText ? { keyLog: keyLogText } : {}), ...(trustPem.trim() ? { trustPem } : {}), trustName }, [
+    bytes,
+  ]);
 }
 
 /** Shows another connection of the open capture. */

@@ -265,11 +265,7 @@ function RunReportView({ ev, events }: { ev: CertReportEvent; events: TlsEvent[]
   const asked: Policy = scenario.policy ?? 'webpki';
   // The client checked the server chain for the negotiated key exchange (TLS 1.2 RSA: keyEncipherment).
   const keyExchange =
-    ev.side === 'client'
-      ? events.some((e) => e.type === 'negotiated' && e.side === 'client' && e.keyExchange === 'RSA')
-        ? ('rsa' as const)
-        : ('ecdhe' as const)
-      : undefined;
+    ev.side === 'client' ? (events.some((e) => e.type === 'negotiated' && e.side === 'client' && e.keyExchange === 'RSA') ? ('rsa' as const) : ('ecdhe' as const)) : undefined;
   const comparison = useRunComparison(ev.report, asked, keyExchange, ev.side === 'client' ? scenario.crlPem : undefined, ev.side === 'server' ? scenario.clientEmail : undefined);
   return <ReportView report={ev.report} who={ev.side === 'client' ? "Client's check of the server" : "Server's check of the client"} asked={asked} comparison={comparison} />;
 }
@@ -290,8 +286,8 @@ function PolicyBar() {
         ))}
       </fieldset>
       <p className="small muted">
-        {policy}: {POLICY_TEXT[policy]}. Changing it runs the handshake again; each report also shows how {otherPolicy(policy)} judges the same chain
-        and marks the checks whose outcome it changes.
+        {policy}: {POLICY_TEXT[policy]}. Changing it runs the handshake again; each report also shows how {otherPolicy(policy)} judges the same chain and marks the checks whose
+        outcome it changes.
       </p>
     </section>
   );
@@ -359,8 +355,7 @@ function InspectionView(props: { insp: PemInspection; testId: string; anchors: s
             and {insp.keys.length === 1 ? 'a private key' : `${insp.keys.length} private keys`} ({insp.keys.join(', ')})
           </>
         )}
-        {insp.crls !== undefined && <> and {insp.crls === 1 ? 'a CRL' : `${insp.crls} CRLs`}</>}
-        .
+        {insp.crls !== undefined && <> and {insp.crls === 1 ? 'a CRL' : `${insp.crls} CRLs`}</>}.
       </p>
       {insp.problems.length > 0 && (
         <ul className="problems" role="alert">
@@ -477,8 +472,8 @@ function PasteBox() {
     <section className="card paste" aria-label="Paste a certificate">
       <h3>Try your own certificate</h3>
       <p className="small muted">
-        Paste a PEM chain (leaf first, intermediates after) and, if you have it, its private key. The next run's server presents it
-        and the client checks it. Samples made with <code>openssl</code>:{' '}
+        Paste a PEM chain (leaf first, intermediates after) and, if you have it, its private key. The next run's server presents it and the client checks it. Samples made with{' '}
+        <code>openssl</code>:{' '}
         {SAMPLES.map((s) => (
           <button key={s.id} type="button" className="chip" onClick={() => void loadSample(s)}>
             {s.label}
@@ -495,15 +490,27 @@ function PasteBox() {
       </label>
       <label className="block">
         Extra trust anchors (PEM, optional)
-        <textarea value={paste.trustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ trustPem: e.target.value })} placeholder="a root CA the client should trust besides the run's demo root" />
+        <textarea
+          value={paste.trustPem}
+          rows={3}
+          spellCheck={false}
+          onChange={(e) => setPaste({ trustPem: e.target.value })}
+          placeholder="a root CA the client should trust besides the run's demo root"
+        />
       </label>
       <label className="block">
         CRLs (PEM, optional)
-        <textarea value={paste.crlPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ crlPem: e.target.value })} placeholder="-----BEGIN X509 CRL----- (openssl crl, openssl ca -gencrl): the client checks the server's chain against them" />
+        <textarea
+          value={paste.crlPem}
+          rows={3}
+          spellCheck={false}
+          onChange={(e) => setPaste({ crlPem: e.target.value })}
+          placeholder="-----BEGIN X509 CRL----- (openssl crl, openssl ca -gencrl): the client checks the server's chain against them"
+        />
       </label>
       <label className="check small">
-        <input type="checkbox" checked={paste.mozilla} onChange={(e) => setPaste({ mozilla: e.target.checked })} /> Also trust the Mozilla root store (for a
-        real site's chain, e.g. from <code>openssl s_client -showcerts</code>)
+        <input type="checkbox" checked={paste.mozilla} onChange={(e) => setPaste({ mozilla: e.target.checked })} /> Also trust the Mozilla root store (for a real site's chain, e.g.
+        from <code>openssl s_client -showcerts</code>)
       </label>
       <div className="row">
         <button type="button" onClick={() => void check()} disabled={paste.busy}>
@@ -603,8 +610,8 @@ function ClientPasteBox() {
     <section className="card paste" aria-label="Paste a client certificate">
       <h3>Try your own client certificate</h3>
       <p className="small muted">
-        Mutual TLS: paste a PEM chain (leaf first) and its private key. The next run's client presents it when the server asks, and the
-        server checks it for the clientAuth purpose. Samples made with <code>openssl</code>:{' '}
+        Mutual TLS: paste a PEM chain (leaf first) and its private key. The next run's client presents it when the server asks, and the server checks it for the clientAuth purpose.
+        Samples made with <code>openssl</code>:{' '}
         {CLIENT_SAMPLES.map((s) => (
           <button key={s.id} type="button" className="chip" onClick={() => void loadSample(s.id, s.trusted)}>
             {s.label}
@@ -613,7 +620,13 @@ function ClientPasteBox() {
       </p>
       <label className="block">
         Client certificate (PEM)
-        <textarea value={paste.clientChainPem} rows={6} spellCheck={false} onChange={(e) => setPaste({ clientChainPem: e.target.value })} placeholder="-----BEGIN CERTIFICATE-----" />
+        <textarea
+          value={paste.clientChainPem}
+          rows={6}
+          spellCheck={false}
+          onChange={(e) => setPaste({ clientChainPem: e.target.value })}
+          placeholder="-----BEGIN CERTIFICATE-----"
+        />
       </label>
       <label className="block">
         Client private key (PEM)
@@ -621,11 +634,23 @@ function ClientPasteBox() {
       </label>
       <label className="block">
         Client trust anchors (PEM, optional)
-        <textarea value={paste.clientTrustPem} rows={3} spellCheck={false} onChange={(e) => setPaste({ clientTrustPem: e.target.value })} placeholder="a root CA the server should accept client certificates from, besides the run's demo client root" />
+        <textarea
+          value={paste.clientTrustPem}
+          rows={3}
+          spellCheck={false}
+          onChange={(e) => setPaste({ clientTrustPem: e.target.value })}
+          placeholder="a root CA the server should accept client certificates from, besides the run's demo client root"
+        />
       </label>
       <label className="block">
         Expected e-mail address (optional)
-        <input type="email" value={paste.clientEmail} spellCheck={false} onChange={(e) => setPaste({ clientEmail: e.target.value })} placeholder="alice@tlslab.test: the server requires it as an rfc822Name of the client certificate" />
+        <input
+          type="email"
+          value={paste.clientEmail}
+          spellCheck={false}
+          onChange={(e) => setPaste({ clientEmail: e.target.value })}
+          placeholder="alice@tlslab.test: the server requires it as an rfc822Name of the client certificate"
+        />
       </label>
       <div className="row">
         <button type="button" onClick={() => void check()} disabled={paste.clientBusy}>
@@ -696,20 +721,21 @@ export function CertificatesPanel() {
           const alert = alerts.find((a) => a.side === e.side && a.seq > e.seq);
           const peer = e.side === 'server' ? 'client' : 'server';
           return (
-            <section key={e.seq} className={`card report ${alert ? 'report-bad' : ''}`} data-testid="cert-empty" aria-label={`${e.side === 'server' ? "Server's check of the client" : "Client's check of the server"}: no certificate`}>
+            <section
+              key={e.seq}
+              className={`card report ${alert ? 'report-bad' : ''}`}
+              data-testid="cert-empty"
+              aria-label={`${e.side === 'server' ? "Server's check of the client" : "Client's check of the server"}: no certificate`}
+            >
               <h3>
                 {e.side === 'server' ? "Server's check of the client" : "Client's check of the server"}: ✗ no certificate
                 {alert && <span className="alert-name"> → alert {String(alert.description)}</span>}
               </h3>
               <p className="verdict">
                 The {peer}'s Certificate message carries an empty certificate_list: there is no chain to check.{' '}
-                {alert
-                  ? `The ${e.side} requires one, so it ends the handshake with ${String(alert.description)}.`
-                  : `The handshake goes on without authenticating the ${peer}.`}
+                {alert ? `The ${e.side} requires one, so it ends the handshake with ${String(alert.description)}.` : `The handshake goes on without authenticating the ${peer}.`}
               </p>
-              <p className="muted small">
-                {e.side === 'server' ? 'RFC 8446 §4.4.2.4 · RFC 5246 §7.4.6' : 'RFC 8446 §4.4.2.4 · RFC 5246 §7.4.2'}
-              </p>
+              <p className="muted small">{e.side === 'server' ? 'RFC 8446 §4.4.2.4 · RFC 5246 §7.4.6' : 'RFC 8446 §4.4.2.4 · RFC 5246 §7.4.2'}</p>
             </section>
           );
         })}

@@ -4,10 +4,30 @@ import type { CertCheck, CertSummary, CheckId, VerificationReportSummary } from 
 import { comparePolicies } from './compare';
 
 const cert = (sha256: string): CertSummary => ({
-  subject: sha256, issuer: '', serial: '1', notBefore: '', notAfter: '', key: '', signatureAlgorithm: '', sans: [], sha256, isCA: false, selfSigned: false, der: new Uint8Array(), role: 'leaf',
+  subject: sha256,
+  issuer: '',
+  serial: '1',
+  notBefore: '',
+  notAfter: '',
+  key: '',
+  signatureAlgorithm: '',
+  sans: [],
+  sha256,
+  isCA: false,
+  selfSigned: false,
+  der: new Uint8Array(),
+  role: 'leaf',
 });
 const check = (id: CheckId, certIdx: number | null, pass: boolean, title = id): CertCheck => ({ id, title, cert: certIdx, compared: '', pass, reason: '', rfc: '' });
-const report = (certs: CertSummary[], checks: CertCheck[]): VerificationReportSummary => ({ ok: checks.every((c) => c.pass), verdict: '', certificates: certs, checks, purpose: 'server', policy: 'webpki', at: '' });
+const report = (certs: CertSummary[], checks: CertCheck[]): VerificationReportSummary => ({
+  ok: checks.every((c) => c.pass),
+  verdict: '',
+  certificates: certs,
+  checks,
+  purpose: 'server',
+  policy: 'webpki',
+  at: '',
+});
 
 describe('comparePolicies', () => {
   it('identical reports: nothing differs', () => {

@@ -125,7 +125,10 @@ describe('compute it yourself', () => {
 
   it('a recipe cannot pass by accident: a changed input prints another value', () => {
     const e = run({}).find((x): x is SecretEvent => x.type === 'secret' && x.name === 'client_handshake_traffic_secret')!;
-    const [r] = secretRecipes({ ...e, inputs: e.inputs.map((i) => (i.name === 'HkdfLabel' && typeof i.value !== 'string' ? { ...i, value: i.value.map((b, k) => (k === 5 ? b ^ 1 : b)) } : i)) });
+    const [r] = secretRecipes({
+      ...e,
+      inputs: e.inputs.map((i) => (i.name === 'HkdfLabel' && typeof i.value !== 'string' ? { ...i, value: i.value.map((b, k) => (k === 5 ? b ^ 1 : b)) } : i)),
+    });
     expect(runNodeCodes([nodeCode(r!.command)])[0]).not.toBe(r!.expect);
   });
 });

@@ -74,7 +74,9 @@ function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number, h: 'sha25
     {
       tool: 'node',
       note: 'HKDF-Expand(PRK, HkdfLabel, L): the first L bytes of HMAC-Hash(PRK, HkdfLabel ‖ 01)',
-      command: node(`const c=require("crypto");console.log(c.createHmac("${h}",Buffer.from("${k}","hex")).update(Buffer.from("${i}01","hex")).digest("hex").slice(0,${2 * length}))`),
+      command: node(
+        `const c=require("crypto");console.log(c.createHmac("${h}",Buffer.from("${k}","hex")).update(Buffer.from("${i}01","hex")).digest("hex").slice(0,${2 * length}))`,
+      ),
       expect,
     },
     {
@@ -94,7 +96,12 @@ function hmacRecipe(key: Uint8Array, data: Uint8Array, h: 'sha256' | 'sha384', e
   const k = hex(key);
   const d = hex(data);
   return [
-    { tool: 'node', note: 'HMAC-Hash(key, data)', command: node(`const c=require("crypto");console.log(c.createHmac("${h}",Buffer.from("${k}","hex")).update(Buffer.from("${d}","hex")).digest("hex"))`), expect },
+    {
+      tool: 'node',
+      note: 'HMAC-Hash(key, data)',
+      command: node(`const c=require("crypto");console.log(c.createHmac("${h}",Buffer.from("${k}","hex")).update(Buffer.from("${d}","hex")).digest("hex"))`),
+      expect,
+    },
     { tool: 'python', command: py(`import hmac,hashlib;print(hmac.new(bytes.fromhex("${k}"),bytes.fromhex("${d}"),hashlib.${h}).hexdigest())`), expect },
     { tool: 'openssl', command: `printf '%s' ${d} | xxd -r -p | openssl dgst -${h} -mac HMAC -macopt hexkey:${k} | sed 's/^.*= //'`, expect },
   ];
@@ -211,7 +218,8 @@ export function secretRecipes(e: SecretEvent): Recipe[] {
   if (/^(X25519|ECDH)/.test(f)) {
     const group = stringInput(e, 'group') ?? (/X25519/.test(f) ? 'x25519' : 'secp256r1');
     const priv = bytesInput(e, /private key/);
-    const pub = e.inputs.find((i) => typeof i.value !== 'string' && !/private/.test(i.name) && !/\(ecdh_Yc\)|^client ephemeral public/.test(i.name))?.value as Uint8Array | undefined;
+    const pub = e.inputs.find((i) => typeof i.value !== 'string' && !/private/.test(i.name) && !/\(ecdh_Yc\)|^client ephemeral public/.test(i.name))?.value as
+      Uint8Array | undefined;
     return priv && pub ? ecdh(group, priv, pub, expect) : [];
   }
   return [];
@@ -239,7 +247,9 @@ export function nonceRecipes(p: ProtectedInfo): Recipe[] {
     {
       tool: 'node',
       note: `write_iv XOR the sequence number ${p.sequence}, left-padded to ${p.iv.length} bytes`,
-      command: node(`const iv=Buffer.from("${iv}","hex");const s=Buffer.alloc(iv.length);s.writeBigUInt64BE(${p.sequence}n,iv.length-8);console.log(Buffer.from(iv.map((b,i)=>b^s[i])).toString("hex"))`),
+      command: node(
+        `const iv=Buffer.from("${iv}","hex");const s=Buffer.alloc(iv.length);s.writeBigUInt64BE(${p.sequence}n,iv.length-8);console.log(Buffer.from(iv.map((b,i)=>b^s[i])).toString("hex"))`,
+      ),
       expect,
     },
     {
@@ -267,7 +277,9 @@ export function decryptRecipes(p: ProtectedInfo, aead: Aead): Recipe[] {
     {
       tool: 'python',
       note: 'needs the "cryptography" package',
-      command: py(`from cryptography.hazmat.primitives.ciphers.aead import ${pyClass};print(${pyClass}(bytes.fromhex("${k}")).decrypt(bytes.fromhex("${n}"),bytes.fromhex("${c}${t}"),bytes.fromhex("${a}")).hex())`),
+      command: py(
+        `from cryptography.hazmat.primitives.ciphers.aead import ${pyClass};print(${pyClass}(bytes.fromhex("${k}")).decrypt(bytes.fromhex("${n}"),bytes.fromhex("${c}${t}"),bytes.fromhex("${a}")).hex())`,
+      ),
       expect,
     },
   ];

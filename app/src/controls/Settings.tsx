@@ -194,7 +194,12 @@ export function Settings() {
       )}
       <label>
         Server key
-        <select value={s.serverKeyType} disabled={pasted} {...gloss('server-key', pasted ? 'The pasted certificate decides the key' : undefined)} onChange={(e) => setScenario({ serverKeyType: e.target.value as ServerKeyType })}>
+        <select
+          value={s.serverKeyType}
+          disabled={pasted}
+          {...gloss('server-key', pasted ? 'The pasted certificate decides the key' : undefined)}
+          onChange={(e) => setScenario({ serverKeyType: e.target.value as ServerKeyType })}
+        >
           {KEY_TYPES.map((k) => (
             <option key={k} value={k}>
               {KEY_TYPE_LABELS[k]}
@@ -216,8 +221,16 @@ export function Settings() {
         Send SNI
       </label>
       {s.version === 'TLS 1.2' && (
-        <label className="check" title="Off: the client does not offer extended_master_secret (RFC 7627), so the classic master secret over the two randoms is used (RFC 5246 §8.1)">
-          <input type="checkbox" checked={s.extendedMasterSecret !== false} {...gloss('ems')} onChange={(e) => setScenario({ extendedMasterSecret: e.target.checked ? undefined : false })} />
+        <label
+          className="check"
+          title="Off: the client does not offer extended_master_secret (RFC 7627), so the classic master secret over the two randoms is used (RFC 5246 §8.1)"
+        >
+          <input
+            type="checkbox"
+            checked={s.extendedMasterSecret !== false}
+            {...gloss('ems')}
+            onChange={(e) => setScenario({ extendedMasterSecret: e.target.checked ? undefined : false })}
+          />
           Extended master secret
         </label>
       )}

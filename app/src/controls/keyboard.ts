@@ -31,8 +31,7 @@ export function useKeyboard(): void {
     const onKey = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
       const s = useAppStore.getState();
-      const onControl =
-        e.target instanceof HTMLElement && (e.target.tagName === 'BUTTON' || e.target.tagName === 'INPUT' || e.target.getAttribute('role') === 'button');
+      const onControl = e.target instanceof HTMLElement && (e.target.tagName === 'BUTTON' || e.target.tagName === 'INPUT' || e.target.getAttribute('role') === 'button');
       switch (e.key) {
         case ' ':
           if (onControl) return; // space activates the focused button

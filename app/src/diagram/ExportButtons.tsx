@@ -49,7 +49,11 @@ export function ExportButtons() {
       >
         PNG
       </button>
-      {problem && <span className="bad small" role="alert">{problem}</span>}
+      {problem && (
+        <span className="bad small" role="alert">
+          {problem}
+        </span>
+      )}
     </span>
   );
 }

@@ -94,7 +94,11 @@ function layoutLabel(t: SVGTextElement, d: Arrow, width: number, font: DiagramFo
   const mid = (x.client + x.server) / 2;
   const avail = Math.max(x.server - x.client - 24, x.client + x.server - 2 * 108);
   const sel = select(t).attr('x', mid).attr('text-anchor', 'middle');
-  sel.text(d.label).attr('y', rowY(d.index) - SLOPE / 2 - 6).attr('textLength', null).attr('lengthAdjust', null);
+  sel
+    .text(d.label)
+    .attr('y', rowY(d.index) - SLOPE / 2 - 6)
+    .attr('textLength', null)
+    .attr('lengthAdjust', null);
   if (textWidth(d.label, labelFont(font)) <= avail) return;
   if (d.messages.length < 2) {
     sel.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
@@ -107,7 +111,12 @@ function layoutLabel(t: SVGTextElement, d: Arrow, width: number, font: DiagramFo
   let lines = splits[0]!;
   for (const candidate of splits.slice(1)) if (widest(candidate) < widest(lines)) lines = candidate;
   lines.forEach((line, i) => {
-    const span = sel.append('tspan').attr('x', mid).attr('dy', i === 0 ? '-1em' : '1em').attr('font-size', '0.9em').text(line);
+    const span = sel
+      .append('tspan')
+      .attr('x', mid)
+      .attr('dy', i === 0 ? '-1em' : '1em')
+      .attr('font-size', '0.9em')
+      .text(line);
     if (textWidth(line, small) > avail) span.attr('textLength', avail).attr('lengthAdjust', 'spacingAndGlyphs');
   });
 }
@@ -129,16 +138,32 @@ function layoutMarks(g: SVGGElement, d: Arrow, layout: ArrowLayout): void {
   const lines = fault?.lines ?? dataTiming(d) ?? [];
   const down = d.to === 'client' && (layout.marginLines.get(d.index) ?? 0) >= 2;
   const tamper = g.querySelector<SVGTextElement>('text.tamper')!;
-  for (const [k, v] of [['x', outside], ['y', y], ['text-anchor', anchor], ['class', `tamper ${fault?.kind ?? ''}`]] as const) setAttr(tamper, k, v);
+  for (const [k, v] of [
+    ['x', outside],
+    ['y', y],
+    ['text-anchor', anchor],
+    ['class', `tamper ${fault?.kind ?? ''}`],
+  ] as const)
+    setAttr(tamper, k, v);
   setLines(tamper, fault?.lines ?? [], outside, !down);
   const timing = g.querySelector<SVGTextElement>('text.timing')!;
-  for (const [k, v] of [['x', outside], ['y', y], ['text-anchor', anchor]] as const) setAttr(timing, k, v);
+  for (const [k, v] of [
+    ['x', outside],
+    ['y', y],
+    ['text-anchor', anchor],
+  ] as const)
+    setAttr(timing, k, v);
   setLines(timing, fault ? [] : (dataTiming(d) ?? []), outside, !down);
   // Where a certificate chain arrived, the receiver's verdict (filled in by updateArrow).
   // (Below the last mark line by a line and a little more: the verdict is bold.)
   const certY = down && lines.length > 0 ? y + (lines.length - 1) * markLine(layout.font) + 1.3 * markLine(layout.font) : rowY(d.index) + SLOPE / 2 + 20;
   const cert = g.querySelector<SVGTextElement>('text.certcheck')!;
-  for (const [k, v] of [['x', outside], ['y', certY], ['text-anchor', anchor]] as const) setAttr(cert, k, v);
+  for (const [k, v] of [
+    ['x', outside],
+    ['y', certY],
+    ['text-anchor', anchor],
+  ] as const)
+    setAttr(cert, k, v);
 }
 
 /** Lays out one arrow for `layout`: everything about it that no step changes. */
@@ -152,7 +177,13 @@ export function layoutArrow(g: SVGGElement, d: Arrow, layout: ArrowLayout): void
   g.setAttribute('data-step', String(d.step));
   g.querySelector('title')!.textContent = `${d.ariaLabel} · step ${d.step} · ${d.record.bytes.length} bytes`;
   const bg = g.querySelector('rect.row-bg')!;
-  for (const [k, v] of [['x', x.client - 8], ['width', x.server - x.client + 16], ['y', rowY(d.index) - ROW / 2 + 2], ['height', ROW - 4]] as const) setAttr(bg, k, v);
+  for (const [k, v] of [
+    ['x', x.client - 8],
+    ['width', x.server - x.client + 16],
+    ['y', rowY(d.index) - ROW / 2 + 2],
+    ['height', ROW - 4],
+  ] as const)
+    setAttr(bg, k, v);
   const hit = g.querySelector('line.hit')!;
   for (const [k, v] of Object.entries(e)) setAttr(hit, k, v);
   const shaft = g.querySelector('line.shaft')!;
@@ -162,7 +193,12 @@ export function layoutArrow(g: SVGGElement, d: Arrow, layout: ArrowLayout): void
   layoutLabel(g.querySelector<SVGTextElement>('text.label')!, d, width, font);
   const key = d.keyName ? `key: ${keyShort(d.keyName)}` : '';
   const keyname = g.querySelector('text.keyname')!;
-  for (const [k, v] of [['x', mid], ['y', rowY(d.index) + SLOPE / 2 + 15], ['text-anchor', 'middle']] as const) setAttr(keyname, k, v);
+  for (const [k, v] of [
+    ['x', mid],
+    ['y', rowY(d.index) + SLOPE / 2 + 15],
+    ['text-anchor', 'middle'],
+  ] as const)
+    setAttr(keyname, k, v);
   if (keyname.textContent !== key) keyname.textContent = key;
   // The lock sits just before the key's name, under the arrow.
   const w = d.keyName ? textWidth(key, keyFont(font)) : 0;

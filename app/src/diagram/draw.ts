@@ -107,7 +107,13 @@ function drawFrame(root: Selection<SVGSVGElement, unknown, null, undefined>, wid
     .join('line')
     .attr('class', 'life')
     .each(function (d) {
-      for (const [k, v] of [['x1', d], ['x2', d], ['y1', 0], ['y2', height]] as const) setAttr(this, k, v);
+      for (const [k, v] of [
+        ['x1', d],
+        ['x2', d],
+        ['y1', 0],
+        ['y2', height],
+      ] as const)
+        setAttr(this, k, v);
     });
 }
 
@@ -131,11 +137,21 @@ export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
       }
     });
   }
-  const entered = drawArrows(arrowLayer, { arrows: p.arrows, width: p.width, font, marginLines: state.marginLines, selectedId: p.selectedId, certChecks: p.certChecks, onSelect: p.onSelect });
-  const fresh = entered.filter((d) => d.step > p.animateAfterStep);
-  entered.filter((d) => d.step <= p.animateAfterStep).each(function (d) {
-    settle(this, d, p.width);
+  const entered = drawArrows(arrowLayer, {
+    arrows: p.arrows,
+    width: p.width,
+    font,
+    marginLines: state.marginLines,
+    selectedId: p.selectedId,
+    certChecks: p.certChecks,
+    onSelect: p.onSelect,
   });
+  const fresh = entered.filter((d) => d.step > p.animateAfterStep);
+  entered
+    .filter((d) => d.step <= p.animateAfterStep)
+    .each(function (d) {
+      settle(this, d, p.width);
+    });
   if (p.durationMs > 0 && !fresh.empty()) {
     fresh.each((d) => void state.moving.add(d.id));
     travel(fresh, p.width, p.durationMs, (id) => state.moving.delete(id));

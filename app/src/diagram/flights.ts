@@ -55,7 +55,13 @@ function buildBand(g: SVGGElement, d: Flight, p: FlightParams): void {
   g.setAttribute('class', `flight ${d.from}`);
   const band = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   band.setAttribute('class', 'band');
-  for (const [k, v] of [['x', 4], ['width', p.width - 8], ['y', rowY(d.first) - ROW / 2 - 2], ['rx', 8]] as const) band.setAttribute(k, String(v));
+  for (const [k, v] of [
+    ['x', 4],
+    ['width', p.width - 8],
+    ['y', rowY(d.first) - ROW / 2 - 2],
+    ['rx', 8],
+  ] as const)
+    band.setAttribute(k, String(v));
   g.appendChild(band);
   const first = p.arrows.find((a) => a.index === d.first);
   flightLines(d, first, p.captureTimes).forEach((l, i) => {

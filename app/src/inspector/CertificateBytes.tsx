@@ -22,10 +22,7 @@ interface Props {
 
 export function CertificateBytes({ run, arrow, bytes, spans }: Props) {
   // Each certificate: its cert_data (TLS 1.3) or ASN.1Cert (TLS 1.2), a 3-byte length and the DER.
-  const certs = useMemo(
-    () => spans.filter((s) => s.label === 'cert_data' || s.label === 'ASN.1Cert').map((s) => bytes.subarray(s.start + 3, s.end)),
-    [bytes, spans],
-  );
+  const certs = useMemo(() => spans.filter((s) => s.label === 'cert_data' || s.label === 'ASN.1Cert').map((s) => bytes.subarray(s.start + 3, s.end)), [bytes, spans]);
   const [pick, setPick] = useState(0);
   const der = certs[Math.min(pick, certs.length - 1)];
   const parsed = useMemo(() => (der ? certificateSpans(der) : undefined), [der]);

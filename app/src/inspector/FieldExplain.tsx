@@ -42,9 +42,7 @@ export function FieldExplain({ spans, space, explain }: { spans: readonly ByteSp
   const ext = extensionOf({ ancestors });
   return (
     <div className="explain-field" data-space={space} data-label={shown.label} aria-live="polite" data-testid="field-explanation">
-      <div className="explain-path muted small">
-        {[msg, ext && ext !== shown.value ? `extension ${ext}` : undefined].filter(Boolean).join(' › ')}
-      </div>
+      <div className="explain-path muted small">{[msg, ext && ext !== shown.value ? `extension ${ext}` : undefined].filter(Boolean).join(' › ')}</div>
       <h4>
         <code>{shown.label}</code>
         {shown.label === 'extension' && <span> {String(shown.value ?? '')}</span>}

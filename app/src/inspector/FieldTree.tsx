@@ -105,7 +105,8 @@ export function FieldTree({ spans, space, label, explain }: Props) {
               <span className="fname">{s.label}</span>
               {s.value !== undefined && <span className="fvalue">{s.value}</span>}
               <span className="flen">
-                {s.end - s.start} B{link && (
+                {s.end - s.start} B
+                {link && (
                   <>
                     {' · '}
                     <a href={link} target="_blank" rel="noreferrer noopener" tabIndex={-1}>

@@ -102,13 +102,7 @@ export function HexView({ bytes, spans, space, label }: Props) {
   return (
     <div className="hex" aria-label={label} data-space={space} data-hl-bytes={hlCount} onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
       {rows.map((off) => (
-        <Row
-          key={off}
-          bytes={bytes}
-          offset={off}
-          hlStart={hlEnd > off && hlStart < off + PER_ROW ? hlStart : -1}
-          hlEnd={hlEnd > off && hlStart < off + PER_ROW ? hlEnd : -1}
-        />
+        <Row key={off} bytes={bytes} offset={off} hlStart={hlEnd > off && hlStart < off + PER_ROW ? hlStart : -1} hlEnd={hlEnd > off && hlStart < off + PER_ROW ? hlEnd : -1} />
       ))}
       {!showAll && (
         <button type="button" className="linkish more" onClick={() => setAll(true)}>

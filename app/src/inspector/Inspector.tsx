@@ -28,15 +28,21 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
         <tbody>
           <tr>
             <th>salt (implicit IV)</th>
-            <td><Bytes value={p.iv} /></td>
+            <td>
+              <Bytes value={p.iv} />
+            </td>
           </tr>
           <tr>
             <th>‖ explicit nonce</th>
-            <td><Bytes value={p.explicitNonce} /></td>
+            <td>
+              <Bytes value={p.explicitNonce} />
+            </td>
           </tr>
           <tr className="result">
             <th>= nonce</th>
-            <td><Bytes value={p.nonce} /></td>
+            <td>
+              <Bytes value={p.nonce} />
+            </td>
           </tr>
         </tbody>
       </table>
@@ -48,15 +54,21 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
       <tbody>
         <tr>
           <th>write_iv</th>
-          <td><Bytes value={p.iv} /></td>
+          <td>
+            <Bytes value={p.iv} />
+          </td>
         </tr>
         <tr>
           <th>XOR sequence {p.sequence}</th>
-          <td><Bytes value={seq} /></td>
+          <td>
+            <Bytes value={seq} />
+          </td>
         </tr>
         <tr className="result">
           <th>= nonce</th>
-          <td><Bytes value={p.nonce} /></td>
+          <td>
+            <Bytes value={p.nonce} />
+          </td>
         </tr>
       </tbody>
     </table>
@@ -98,7 +110,9 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
                 (RFC 8446 §7.3)
               </div>
             )}
-            <div><Bytes value={p.key} /></div>
+            <div>
+              <Bytes value={p.key} />
+            </div>
           </dd>
           <dt>IV</dt>
           <dd data-testid="record-iv">
@@ -107,7 +121,9 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
             </button>
             {' = '}
             <span className="mono small">{p.ivFormula}</span>
-            <div><Bytes value={p.iv} /></div>
+            <div>
+              <Bytes value={p.iv} />
+            </div>
           </dd>
           <dt>Nonce</dt>
           <dd>
@@ -132,7 +148,9 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
           <dt>Ciphertext</dt>
           <dd className="muted">{p.ciphertext.length} bytes</dd>
           <dt>Tag</dt>
-          <dd><Bytes value={p.tag} /></dd>
+          <dd>
+            <Bytes value={p.tag} />
+          </dd>
         </dl>
       </section>
       <section className="card">
@@ -161,10 +179,7 @@ export function Inspector() {
   const arrow = pinned ?? visible[visible.length - 1];
   const events = run.events;
   const handshakes = useMemo(() => (arrow ? sentMessages(events, arrow) : []), [events, arrow]);
-  const appdata = useMemo(
-    () => (arrow ? events.find((e) => e.type === 'appdata' && e.direction === 'sent' && e.recordId === arrow.id) : undefined),
-    [events, arrow],
-  );
+  const appdata = useMemo(() => (arrow ? events.find((e) => e.type === 'appdata' && e.direction === 'sent' && e.recordId === arrow.id) : undefined), [events, arrow]);
 
   // What arrived, when a man in the middle changed the record on the way.
   const received = useMemo(() => {
@@ -219,7 +234,11 @@ export function Inspector() {
       </header>
       {arrow.fault && arrow.fault.actor !== 'setup' && (
         <section className="card warn" role="note" data-testid="fault-card" data-actor={arrow.fault.actor}>
-          <h3>{arrow.fault.actor === 'on-path-attacker' ? 'Changed in transit by an on-path attacker' : `A faulty ${arrow.fault.culprit}: wrong ${arrow.fault.message ?? 'value'}, not a change in transit`}</h3>
+          <h3>
+            {arrow.fault.actor === 'on-path-attacker'
+              ? 'Changed in transit by an on-path attacker'
+              : `A faulty ${arrow.fault.culprit}: wrong ${arrow.fault.message ?? 'value'}, not a change in transit`}
+          </h3>
           <p className="small">
             {arrow.fault.text} {arrow.fault.rfc && <span className="muted">({arrow.fault.rfc})</span>}
           </p>
@@ -253,7 +272,9 @@ export function Inspector() {
       {appdata && appdata.type === 'appdata' && (
         <section className="card">
           <h3>Application data ({appdata.data.length} bytes)</h3>
-          <pre className="appdata" data-testid="appdata-text">{utf8Text(appdata.data)}</pre>
+          <pre className="appdata" data-testid="appdata-text">
+            {utf8Text(appdata.data)}
+          </pre>
         </section>
       )}
       {r.protected && <ProtectedView arrow={arrow} p={r.protected} messages={handshakes} />}
@@ -302,4 +323,3 @@ function describeChange(sent: Uint8Array, got: Uint8Array, spans: readonly { sta
   const diff = sent.reduce((n, x, i) => n + (x === got[i] ? 0 : 1), 0);
   return `${diff} byte${diff === 1 ? ' differs' : 's differ'} from what was sent, the first at ${where}.`;
 }
-

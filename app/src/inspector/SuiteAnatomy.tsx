@@ -15,7 +15,8 @@ export function SuiteAnatomy({ run, arrow, serverHello }: { run: RunView; arrow:
   // The ClientHello this ServerHello answers: the client's last one before this arrow.
   const offered = useMemo(() => {
     const hellos = run.events.filter(
-      (e): e is HandshakeEvent => e.type === 'handshake' && e.direction === 'sent' && e.side === 'client' && e.name === 'ClientHello' && run.arrows.find((a) => a.id === e.recordId)!.index < arrow.index,
+      (e): e is HandshakeEvent =>
+        e.type === 'handshake' && e.direction === 'sent' && e.side === 'client' && e.name === 'ClientHello' && run.arrows.find((a) => a.id === e.recordId)!.index < arrow.index,
     );
     const ch = hellos[hellos.length - 1];
     return ch ? ch.spans.filter((s) => s.label === 'CipherSuite').map((s) => suiteName(s.value)) : [];
@@ -52,8 +53,16 @@ export function SuiteAnatomy({ run, arrow, serverHello }: { run: RunView; arrow:
             <strong>Where are key exchange and authentication?</strong> {WHY_13_IS_SHORT}
           </p>
           <p className="small" data-testid="suite-13-here">
-            In this run: key exchange {params?.resumed ? `PSK (resumed)${params.group ? ` + ${params.group} (EC)DHE` : ''}` : `${params?.keyExchange ?? 'ECDHE'} on ${params?.group ?? 'the chosen group'} (key_share)`}
-            {params?.signatureScheme ? `; authentication by a ${params.signatureScheme} signature (signature_algorithms, CertificateVerify)` : params?.resumed ? '; authentication by the resumed session’s PSK (no certificate)' : ''}.
+            In this run: key exchange{' '}
+            {params?.resumed
+              ? `PSK (resumed)${params.group ? ` + ${params.group} (EC)DHE` : ''}`
+              : `${params?.keyExchange ?? 'ECDHE'} on ${params?.group ?? 'the chosen group'} (key_share)`}
+            {params?.signatureScheme
+              ? `; authentication by a ${params.signatureScheme} signature (signature_algorithms, CertificateVerify)`
+              : params?.resumed
+                ? '; authentication by the resumed session’s PSK (no certificate)'
+                : ''}
+            .
           </p>
         </>
       )}
@@ -61,8 +70,8 @@ export function SuiteAnatomy({ run, arrow, serverHello }: { run: RunView; arrow:
         <>
           <p className="small">
             The client offered {offered.length} suite{offered.length === 1 ? '' : 's'}, its favourite first
-            {position >= 0 ? `; the server took number ${position + 1}` : ''}. This server goes through its own list in order of preference and takes the first suite the client also
-            offers{a?.version === 'TLS 1.2' ? ' and that fits its certificate’s key' : ''} (RFC 8446 §4.1.3 and RFC 5246 §7.4.1.3 leave the choice to the server).
+            {position >= 0 ? `; the server took number ${position + 1}` : ''}. This server goes through its own list in order of preference and takes the first suite the client
+            also offers{a?.version === 'TLS 1.2' ? ' and that fits its certificate’s key' : ''} (RFC 8446 §4.1.3 and RFC 5246 §7.4.1.3 leave the choice to the server).
           </p>
           <ol className="offered small">
             {offered.map((s) => (

@@ -20,7 +20,22 @@ describe('certificate ASN.1 spans', () => {
         const { spans, problem } = certificateSpans(cert.der);
         expect(problem).toBeUndefined();
         const get = (label: string) => spans.find((s) => s.label === label);
-        for (const l of ['Certificate', 'tbsCertificate', 'version', 'serialNumber', 'signature', 'issuer', 'validity', 'notBefore', 'notAfter', 'subject', 'subjectPublicKeyInfo', 'extensions', 'signatureAlgorithm', 'signatureValue'])
+        for (const l of [
+          'Certificate',
+          'tbsCertificate',
+          'version',
+          'serialNumber',
+          'signature',
+          'issuer',
+          'validity',
+          'notBefore',
+          'notAfter',
+          'subject',
+          'subjectPublicKeyInfo',
+          'extensions',
+          'signatureAlgorithm',
+          'signatureValue',
+        ])
           expect(get(l), `${l} of certificate ${k}`).toBeDefined();
         expect(get('Certificate')).toMatchObject({ start: 0, end: cert.der.length });
         for (const s of spans) expect(s.start >= 0 && s.end <= cert.der.length && s.start < s.end).toBe(true);

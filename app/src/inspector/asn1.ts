@@ -175,7 +175,7 @@ export function certificateSpans(der: Uint8Array, base = 0): { spans: ByteSpan[]
     let i = 0;
     if (fields[0]?.tag === 0xa0) {
       const v = children(der, fields[0])[0];
-      const n = v ? contents(der, v)[0] ?? 0 : 0;
+      const n = v ? (contents(der, v)[0] ?? 0) : 0;
       push(w, fields[0], 2, 'version', `v${n + 1}`);
       i = 1;
     }

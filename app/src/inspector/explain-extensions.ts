@@ -113,124 +113,124 @@ export const EXTENSIONS: Record<string, ExtensionText> = {
   server_certificate_type: { what: 'Server certificate type (RFC 7250).', why: 'For raw public keys instead of X.509.' },
   // Extensions a captured (real) handshake may carry: named by IANA, not used by our endpoints.
   client_certificate_url: {
-    what: "Client certificate URL (RFC 6066 \u00a75): the client may send URLs of its certificates instead of the certificates.",
-    why: "Saves bandwidth for constrained clients; rarely used today.",
+    what: 'Client certificate URL (RFC 6066 \u00a75): the client may send URLs of its certificates instead of the certificates.',
+    why: 'Saves bandwidth for constrained clients; rarely used today.',
   },
   trusted_ca_keys: {
-    what: "Trusted CA indication (RFC 6066 \u00a76): which root CAs the client trusts.",
-    why: "Lets a server with several chains pick one the client can verify.",
+    what: 'Trusted CA indication (RFC 6066 \u00a76): which root CAs the client trusts.',
+    why: 'Lets a server with several chains pick one the client can verify.',
   },
   truncated_hmac: {
-    what: "Truncated HMAC (RFC 6066 \u00a77): shorter MACs for CBC records.",
-    why: "Saved bytes on constrained links; considered unsafe now, and meaningless with AEAD suites.",
+    what: 'Truncated HMAC (RFC 6066 \u00a77): shorter MACs for CBC records.',
+    why: 'Saved bytes on constrained links; considered unsafe now, and meaningless with AEAD suites.',
   },
   user_mapping: {
-    what: "User mapping (RFC 4681): the client may send user-mapping data during the handshake.",
-    why: "For mapping a TLS client to an account in some enterprise setups.",
+    what: 'User mapping (RFC 4681): the client may send user-mapping data during the handshake.',
+    why: 'For mapping a TLS client to an account in some enterprise setups.',
   },
   client_authz: {
-    what: "Client authorization (RFC 5878): the client offers authorization data formats.",
-    why: "Carries authorization (not authentication) data such as SAML assertions; rarely used.",
+    what: 'Client authorization (RFC 5878): the client offers authorization data formats.',
+    why: 'Carries authorization (not authentication) data such as SAML assertions; rarely used.',
   },
   server_authz: {
-    what: "Server authorization (RFC 5878): the server offers authorization data formats.",
-    why: "The server-side counterpart of client_authz; rarely used.",
+    what: 'Server authorization (RFC 5878): the server offers authorization data formats.',
+    why: 'The server-side counterpart of client_authz; rarely used.',
   },
   cert_type: {
-    what: "Certificate type (RFC 6091): OpenPGP instead of X.509 certificates.",
-    why: "An old alternative to X.509; obsolete.",
+    what: 'Certificate type (RFC 6091): OpenPGP instead of X.509 certificates.',
+    why: 'An old alternative to X.509; obsolete.',
   },
   srp: {
-    what: "SRP (RFC 5054): the user name for Secure Remote Password key exchange.",
-    why: "Password-authenticated key exchange without certificates; TLS 1.2 only.",
+    what: 'SRP (RFC 5054): the user name for Secure Remote Password key exchange.',
+    why: 'Password-authenticated key exchange without certificates; TLS 1.2 only.',
   },
   status_request_v2: {
-    what: "Multiple certificate status requests (RFC 6961): OCSP responses for the whole chain.",
+    what: 'Multiple certificate status requests (RFC 6961): OCSP responses for the whole chain.',
     why: "Superseded by TLS 1.3's per-certificate status_request.",
   },
   token_binding: {
-    what: "Token binding (RFC 8472): negotiates binding security tokens to this TLS connection.",
-    why: "Makes stolen cookies or tokens useless on another connection; little deployed.",
+    what: 'Token binding (RFC 8472): negotiates binding security tokens to this TLS connection.',
+    why: 'Makes stolen cookies or tokens useless on another connection; little deployed.',
   },
   cached_info: {
     what: "Cached information (RFC 7924): the client already has the server's certificate (by hash).",
-    why: "The server may then send a hash instead of the whole chain.",
+    why: 'The server may then send a hash instead of the whole chain.',
   },
   tls_lts: {
-    what: "TLS-LTS (draft): a long-term-support profile of TLS 1.2.",
+    what: 'TLS-LTS (draft): a long-term-support profile of TLS 1.2.',
     why: "A restricted, hardened TLS 1.2 for devices that can't move to 1.3.",
   },
   compress_certificate: {
-    what: "Certificate compression (RFC 8879): the algorithms the sender can decompress (zlib, brotli, zstd).",
-    why: "Chains are large; browsers offer this so the server can send a CompressedCertificate message.",
+    what: 'Certificate compression (RFC 8879): the algorithms the sender can decompress (zlib, brotli, zstd).',
+    why: 'Chains are large; browsers offer this so the server can send a CompressedCertificate message.',
   },
   pwd_protect: {
-    what: "TLS-PWD protected user name (RFC 8492).",
-    why: "Password-based authentication where the user name is protected.",
+    what: 'TLS-PWD protected user name (RFC 8492).',
+    why: 'Password-based authentication where the user name is protected.',
   },
   pwd_clear: {
-    what: "TLS-PWD user name in the clear (RFC 8492).",
-    why: "Password-based authentication; the user name travels unprotected.",
+    what: 'TLS-PWD user name in the clear (RFC 8492).',
+    why: 'Password-based authentication; the user name travels unprotected.',
   },
   password_salt: {
-    what: "TLS-PWD salt (RFC 8492): the salt for the password-based key exchange.",
-    why: "Sent by the server so the client can derive the password element.",
+    what: 'TLS-PWD salt (RFC 8492): the salt for the password-based key exchange.',
+    why: 'Sent by the server so the client can derive the password element.',
   },
   ticket_pinning: {
     what: "Ticket pinning (RFC 8672): pins the server's identity to session tickets.",
-    why: "Lets a client detect a server that was impersonated with a stolen key.",
+    why: 'Lets a client detect a server that was impersonated with a stolen key.',
   },
   tls_cert_with_extern_psk: {
-    what: "Certificate with external PSK (RFC 8773): authenticate with a certificate and an external PSK together.",
-    why: "Adds an external pre-shared key to a certificate-authenticated handshake.",
+    what: 'Certificate with external PSK (RFC 8773): authenticate with a certificate and an external PSK together.',
+    why: 'Adds an external pre-shared key to a certificate-authenticated handshake.',
   },
   delegated_credential: {
     what: "Delegated credentials (RFC 9345): the client accepts short-lived credentials signed by the certificate's key.",
     why: "Lets a server (e.g. a CDN edge) sign handshakes without holding the certificate's private key.",
   },
   transparency_info: {
-    what: "Certificate Transparency 2.0 info (RFC 9162): CT data for the certificate.",
-    why: "Proves the certificate was logged publicly, so mis-issuance can be seen.",
+    what: 'Certificate Transparency 2.0 info (RFC 9162): CT data for the certificate.',
+    why: 'Proves the certificate was logged publicly, so mis-issuance can be seen.',
   },
   connection_id: {
-    what: "Connection ID (RFC 9146): DTLS only, an id for the connection so it survives address changes.",
-    why: "Used by DTLS over UDP; meaningless over TCP.",
+    what: 'Connection ID (RFC 9146): DTLS only, an id for the connection so it survives address changes.',
+    why: 'Used by DTLS over UDP; meaningless over TCP.',
   },
   external_id_hash: {
-    what: "External ID hash (RFC 8844): a hash of an external identity, for WebRTC/SIP.",
-    why: "Binds the TLS handshake to an identity outside it.",
+    what: 'External ID hash (RFC 8844): a hash of an external identity, for WebRTC/SIP.',
+    why: 'Binds the TLS handshake to an identity outside it.',
   },
   external_session_id: {
-    what: "External session ID (RFC 8844): an id of a session outside TLS, for WebRTC/SIP.",
-    why: "Binds the TLS handshake to a session outside it.",
+    what: 'External session ID (RFC 8844): an id of a session outside TLS, for WebRTC/SIP.',
+    why: 'Binds the TLS handshake to a session outside it.',
   },
   quic_transport_parameters: {
     what: "QUIC transport parameters (RFC 9001 \u00a78.2): QUIC's own settings carried in the TLS handshake.",
-    why: "Only in TLS inside QUIC; a TLS-over-TCP server ignores or rejects it.",
+    why: 'Only in TLS inside QUIC; a TLS-over-TCP server ignores or rejects it.',
   },
   ticket_request: {
-    what: "Ticket request (RFC 9149): how many session tickets the client would like.",
-    why: "Lets the server send as many tickets as the client will use.",
+    what: 'Ticket request (RFC 9149): how many session tickets the client would like.',
+    why: 'Lets the server send as many tickets as the client will use.',
   },
   dnssec_chain: {
     what: "DNSSEC chain (RFC 9102): a DNSSEC authentication chain for the server's name.",
     why: "Lets a client check the server's key against DANE records in DNS.",
   },
-  "application_settings (ALPS draft, old code point)": {
-    what: "Application-layer protocol settings (ALPS draft, old code point): HTTP/2 or HTTP/3 settings sent in the handshake.",
+  'application_settings (ALPS draft, old code point)': {
+    what: 'Application-layer protocol settings (ALPS draft, old code point): HTTP/2 or HTTP/3 settings sent in the handshake.',
     why: "Sent by Chrome; lets the server's application settings arrive before the first request.",
   },
-  "application_settings (ALPS draft)": {
-    what: "Application-layer protocol settings (ALPS draft): HTTP/2 or HTTP/3 settings sent in the handshake.",
+  'application_settings (ALPS draft)': {
+    what: 'Application-layer protocol settings (ALPS draft): HTTP/2 or HTTP/3 settings sent in the handshake.',
     why: "Sent by Chrome; lets the server's application settings arrive before the first request.",
   },
   ech_outer_extensions: {
-    what: "ECH outer extensions (draft-ietf-tls-esni): inside the encrypted ClientHello, which extensions are copied from the outer one.",
-    why: "Keeps an Encrypted Client Hello small by not repeating extensions.",
+    what: 'ECH outer extensions (draft-ietf-tls-esni): inside the encrypted ClientHello, which extensions are copied from the outer one.',
+    why: 'Keeps an Encrypted Client Hello small by not repeating extensions.',
   },
   encrypted_client_hello: {
-    what: "Encrypted Client Hello (ECH, draft-ietf-tls-esni): the real ClientHello (with the true SNI), encrypted to a key the server published in DNS.",
-    why: "Hides the server name from on-path observers; a client without a key sends GREASE ECH of random bytes.",
+    what: 'Encrypted Client Hello (ECH, draft-ietf-tls-esni): the real ClientHello (with the true SNI), encrypted to a key the server published in DNS.',
+    why: 'Hides the server name from on-path observers; a client without a key sends GREASE ECH of random bytes.',
   },
 };
 

@@ -16,26 +16,57 @@ interface X509Text {
 }
 
 export const X509_FIELDS: Record<string, X509Text> = {
-  Certificate: { what: 'The whole certificate: the signed part, the algorithm and the signature.', why: 'A certificate is a statement (“this key belongs to this name”) signed by an issuer.' },
+  Certificate: {
+    what: 'The whole certificate: the signed part, the algorithm and the signature.',
+    why: 'A certificate is a statement (“this key belongs to this name”) signed by an issuer.',
+  },
   tbsCertificate: { what: 'The “to be signed” part: everything the issuer vouches for.', why: 'The issuer’s signature covers exactly these bytes.', checks: ['signature'] },
   version: { what: 'The X.509 version.', why: 'v3 is needed for extensions, which every TLS certificate has.' },
   serialNumber: { what: 'The serial number the issuer gave this certificate.', why: 'Unique per issuer; revocation lists name certificates by it.' },
-  signature: { what: 'The signature algorithm the issuer used (inside the signed part).', why: 'It must equal signatureAlgorithm outside, so it cannot be swapped.', checks: ['signature'] },
+  signature: {
+    what: 'The signature algorithm the issuer used (inside the signed part).',
+    why: 'It must equal signatureAlgorithm outside, so it cannot be swapped.',
+    checks: ['signature'],
+  },
   issuer: { what: 'The name of the CA that signed this certificate.', why: 'The next certificate up the chain must have this as its subject.', checks: ['name-chaining'] },
   validity: { what: 'The period the certificate is valid for.', why: 'Outside it the certificate must be rejected (certificate_expired).', checks: ['validity'] },
   notBefore: { what: 'The start of the validity period.', why: 'Before this time the certificate is not yet valid.', checks: ['validity'] },
   notAfter: { what: 'The end of the validity period.', why: 'After this time the certificate has expired.', checks: ['validity'] },
-  subject: { what: 'The name this certificate is for.', why: 'For a CA it is matched with the issuer of the certificates it signed; servers are matched by subjectAltName.', checks: ['name-chaining'] },
-  subjectPublicKeyInfo: { what: 'The public key being certified, with its algorithm.', why: 'It verifies the holder’s signatures (CertificateVerify, or the certificates a CA signed).', checks: ['key-supported', 'key-strength'] },
-  algorithm: { what: 'The key’s algorithm (and curve, for EC keys).', why: 'The verifier must support it and it must be strong enough.', checks: ['key-supported', 'key-strength'] },
+  subject: {
+    what: 'The name this certificate is for.',
+    why: 'For a CA it is matched with the issuer of the certificates it signed; servers are matched by subjectAltName.',
+    checks: ['name-chaining'],
+  },
+  subjectPublicKeyInfo: {
+    what: 'The public key being certified, with its algorithm.',
+    why: 'It verifies the holder’s signatures (CertificateVerify, or the certificates a CA signed).',
+    checks: ['key-supported', 'key-strength'],
+  },
+  algorithm: {
+    what: 'The key’s algorithm (and curve, for EC keys).',
+    why: 'The verifier must support it and it must be strong enough.',
+    checks: ['key-supported', 'key-strength'],
+  },
   subjectPublicKey: { what: 'The public key itself (a BIT STRING).', why: 'The key the peer proves it holds.', checks: ['key-supported', 'key-strength'] },
-  extensions: { what: 'The v3 extensions: constraints and extra names.', why: 'They say what the certificate may be used for; a critical one the verifier does not understand must make it fail.', checks: ['critical-extensions'] },
+  extensions: {
+    what: 'The v3 extensions: constraints and extra names.',
+    why: 'They say what the certificate may be used for; a critical one the verifier does not understand must make it fail.',
+    checks: ['critical-extensions'],
+  },
   Extension: { what: 'One extension: its OID, whether it is critical, and its value.', why: 'See the extension’s name for what it restricts.', checks: ['critical-extensions'] },
   extnID: { what: 'Which extension this is (an OID).', why: 'The verifier looks up how to read the value by it.' },
-  critical: { what: 'Whether the extension is critical.', why: 'A verifier that does not understand a critical extension must reject the certificate.', checks: ['critical-extensions'] },
+  critical: {
+    what: 'Whether the extension is critical.',
+    why: 'A verifier that does not understand a critical extension must reject the certificate.',
+    checks: ['critical-extensions'],
+  },
   extnValue: { what: 'The extension’s value: DER inside an OCTET STRING.', why: 'Its meaning depends on the extension.' },
   signatureAlgorithm: { what: 'The algorithm of the issuer’s signature.', why: 'With the issuer’s public key, it verifies signatureValue.', checks: ['signature'] },
-  signatureValue: { what: 'The issuer’s signature over tbsCertificate.', why: 'Only the issuer’s private key can make it: this is what makes the certificate trustworthy.', checks: ['signature'] },
+  signatureValue: {
+    what: 'The issuer’s signature over tbsCertificate.',
+    why: 'Only the issuer’s private key can make it: this is what makes the certificate trustworthy.',
+    checks: ['signature'],
+  },
 };
 
 /** Checks by extension name (the value of an Extension span). */
@@ -47,7 +78,21 @@ const EXTENSION_CHECKS: Record<string, CheckId[]> = {
   nameConstraints: ['name-constraints'],
 };
 
-const ASN1_TYPES = new Set(['BOOLEAN', 'INTEGER', 'BIT STRING', 'OCTET STRING', 'NULL', 'OBJECT IDENTIFIER', 'UTF8String', 'PrintableString', 'IA5String', 'UTCTime', 'GeneralizedTime', 'SEQUENCE', 'SET']);
+const ASN1_TYPES = new Set([
+  'BOOLEAN',
+  'INTEGER',
+  'BIT STRING',
+  'OCTET STRING',
+  'NULL',
+  'OBJECT IDENTIFIER',
+  'UTF8String',
+  'PrintableString',
+  'IA5String',
+  'UTCTime',
+  'GeneralizedTime',
+  'SEQUENCE',
+  'SET',
+]);
 
 export interface CertExplanation extends Explanation {
   checks: CertCheck[];

@@ -69,7 +69,19 @@ describe('field explanations', () => {
     }
     expect([...missing].sort()).toEqual([]);
     // The walk really covered both versions' messages and the extensions.
-    for (const l of ['ClientHello', 'ServerKeyExchange', 'EncryptedExtensions', 'HelloRetryRequest', 'PskBinderEntry', 'EndOfEarlyData', 'ecdh_Yc', 'pre_master_secret', 'cookie', 'encrypted_record', 'nonce_explicit'])
+    for (const l of [
+      'ClientHello',
+      'ServerKeyExchange',
+      'EncryptedExtensions',
+      'HelloRetryRequest',
+      'PskBinderEntry',
+      'EndOfEarlyData',
+      'ecdh_Yc',
+      'pre_master_secret',
+      'cookie',
+      'encrypted_record',
+      'nonce_explicit',
+    ])
       expect(labels.has(l), l).toBe(true);
   });
 

@@ -25,8 +25,21 @@ export interface Explanation {
 type Explainer = (c: FieldContext) => Explanation;
 
 const MESSAGE_NAMES = new Set([
-  'ClientHello', 'ServerHello', 'HelloRetryRequest', 'EncryptedExtensions', 'Certificate', 'CertificateRequest', 'CertificateVerify',
-  'Finished', 'NewSessionTicket', 'EndOfEarlyData', 'KeyUpdate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'HelloRequest',
+  'ClientHello',
+  'ServerHello',
+  'HelloRetryRequest',
+  'EncryptedExtensions',
+  'Certificate',
+  'CertificateRequest',
+  'CertificateVerify',
+  'Finished',
+  'NewSessionTicket',
+  'EndOfEarlyData',
+  'KeyUpdate',
+  'ServerKeyExchange',
+  'ServerHelloDone',
+  'ClientKeyExchange',
+  'HelloRequest',
 ]);
 
 /** The handshake message the field belongs to (from the enclosing spans). */
@@ -69,17 +82,20 @@ function groupMeaning(name: string): string {
 
 function schemeMeaning(name: string): string {
   if (name.startsWith('ecdsa_')) return `${name}: ECDSA on ${name.split('_')[1]} with ${name.split('_')[2]?.toUpperCase()}`;
-  if (name.startsWith('rsa_pss_')) return `${name}: RSA-PSS signatures with ${name.split('_').pop()?.toUpperCase()} (the key is an ${name.includes('rsae') ? 'ordinary rsaEncryption' : 'RSASSA-PSS'} key)`;
+  if (name.startsWith('rsa_pss_'))
+    return `${name}: RSA-PSS signatures with ${name.split('_').pop()?.toUpperCase()} (the key is an ${name.includes('rsae') ? 'ordinary rsaEncryption' : 'RSASSA-PSS'} key)`;
   if (name.startsWith('rsa_pkcs1_')) return `${name}: RSA PKCS#1 v1.5 signatures with ${name.split('_').pop()?.toUpperCase()} (TLS 1.3 allows them only in certificates)`;
   if (name === 'ed25519' || name === 'ed448') return `${name}: EdDSA (RFC 8032), the hash is part of the algorithm`;
   return `${name}: a scheme this engine does not implement`;
 }
 
-const message = (what: string, why: string): Explainer => (c) => ({
-  what,
-  why,
-  value: `A ${len(c)}-byte ${c.span.label} body in this run.`,
-});
+const message =
+  (what: string, why: string): Explainer =>
+  (c) => ({
+    what,
+    why,
+    value: `A ${len(c)}-byte ${c.span.label} body in this run.`,
+  });
 
 export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
   // --- the record layer (RFC 8446 §5.1, RFC 5246 §6.2) -------------------------------------
@@ -191,18 +207,33 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'It says which message follows, so the receiver can check it is one its state allows.',
     value: `${val(c)}.`,
   }),
-  ClientHello: message('The ClientHello: the client’s opening message.', 'It offers everything the client can do (versions, suites, groups, signature schemes) and, in TLS 1.3, its key shares.'),
+  ClientHello: message(
+    'The ClientHello: the client’s opening message.',
+    'It offers everything the client can do (versions, suites, groups, signature schemes) and, in TLS 1.3, its key shares.',
+  ),
   ServerHello: message('The ServerHello: the server’s choice among the client’s offers.', 'From it both sides know the version, the suite and (TLS 1.3) the key exchange.'),
-  HelloRetryRequest: message('A HelloRetryRequest: a ServerHello with a special random that asks the client to try again.', 'Sent when the client’s key shares do not fit the server (RFC 8446 §4.1.4).'),
-  EncryptedExtensions: message('EncryptedExtensions: the server’s answers to extensions that do not concern the key exchange.', 'Sent encrypted, so things like the ALPN choice are hidden from eavesdroppers.'),
+  HelloRetryRequest: message(
+    'A HelloRetryRequest: a ServerHello with a special random that asks the client to try again.',
+    'Sent when the client’s key shares do not fit the server (RFC 8446 §4.1.4).',
+  ),
+  EncryptedExtensions: message(
+    'EncryptedExtensions: the server’s answers to extensions that do not concern the key exchange.',
+    'Sent encrypted, so things like the ALPN choice are hidden from eavesdroppers.',
+  ),
   Certificate: message('The Certificate message: a certificate chain.', 'It tells the peer who the sender claims to be; the chain must lead to a root the peer trusts.'),
   CertificateRequest: message('CertificateRequest: the server asks the client for a certificate.', 'This is what makes TLS mutual; without it only the server authenticates.'),
   CertificateVerify: message('CertificateVerify: a signature over the handshake so far.', 'It proves the sender holds the private key of the certificate it sent.'),
   Finished: message('Finished: a MAC over the whole handshake, keyed from the shared secret.', 'It confirms both sides saw the same messages and derived the same keys.'),
-  NewSessionTicket: message('NewSessionTicket: a ticket the client can use to resume later.', 'Resumption skips the certificate and, with 0-RTT, lets the client send data at once.'),
+  NewSessionTicket: message(
+    'NewSessionTicket: a ticket the client can use to resume later.',
+    'Resumption skips the certificate and, with 0-RTT, lets the client send data at once.',
+  ),
   EndOfEarlyData: message('EndOfEarlyData: the end of the client’s 0-RTT data.', 'After it the client switches from the early traffic key to its handshake key.'),
   KeyUpdate: message('KeyUpdate: the sender switches to the next generation of traffic keys.', 'Long connections refresh their keys without a new handshake (RFC 8446 §4.6.3).'),
-  ServerKeyExchange: message('ServerKeyExchange (TLS 1.2): the server’s ephemeral key-exchange parameters, signed.', 'With ECDHE suites the server sends its half of the key exchange here.'),
+  ServerKeyExchange: message(
+    'ServerKeyExchange (TLS 1.2): the server’s ephemeral key-exchange parameters, signed.',
+    'With ECDHE suites the server sends its half of the key exchange here.',
+  ),
   ServerHelloDone: message('ServerHelloDone (TLS 1.2): the end of the server’s first flight.', 'It says “your turn”: the client may now send its key exchange.'),
   ClientKeyExchange: message('ClientKeyExchange (TLS 1.2): the client’s half of the key exchange.', 'An ECDHE public key, or the RSA-encrypted premaster secret.'),
   request_update: (c) => ({
@@ -322,7 +353,11 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
   }),
 
   // --- extension contents ----------------------------------------------------------------------
-  server_name_list: (c) => ({ what: 'The list of server names (SNI).', why: 'Lets one address host many sites: the server picks the certificate for the name asked.', value: `${val(c)}.` }),
+  server_name_list: (c) => ({
+    what: 'The list of server names (SNI).',
+    why: 'Lets one address host many sites: the server picks the certificate for the name asked.',
+    value: `${val(c)}.`,
+  }),
   ServerName: (c) => ({ what: 'One server name entry: a type and a name.', why: 'Only host_name (0) is defined.', value: `${len(c)} bytes.` }),
   name_type: (c) => ({ what: 'The kind of server name.', why: 'host_name (0) is the only kind defined (RFC 6066 §3).', value: `${val(c)}.` }),
   host_name: (c) => ({
@@ -330,17 +365,37 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'The server picks its certificate by it, and the client checks the certificate against it. It travels in the clear.',
     value: `${val(c)}: anyone on the path can read it.`,
   }),
-  named_group_list: (c) => ({ what: 'The key-exchange groups the client supports, in preference order.', why: 'The server picks the group of the key exchange from these.', value: `${(len(c) - 2) / 2} groups.` }),
-  NamedGroup: (c) => ({ what: 'One key-exchange group the client supports.', why: 'Elliptic curves (and finite-field groups) for Diffie-Hellman.', value: `${val(c)}: ${groupMeaning(nameOf(val(c)))}.` }),
-  ec_point_format_list: (c) => ({ what: 'The elliptic-curve point formats supported (TLS 1.2).', why: 'Only uncompressed points are in use today (RFC 8422 §5.1.2).', value: `${val(c)}.` }),
+  named_group_list: (c) => ({
+    what: 'The key-exchange groups the client supports, in preference order.',
+    why: 'The server picks the group of the key exchange from these.',
+    value: `${(len(c) - 2) / 2} groups.`,
+  }),
+  NamedGroup: (c) => ({
+    what: 'One key-exchange group the client supports.',
+    why: 'Elliptic curves (and finite-field groups) for Diffie-Hellman.',
+    value: `${val(c)}: ${groupMeaning(nameOf(val(c)))}.`,
+  }),
+  ec_point_format_list: (c) => ({
+    what: 'The elliptic-curve point formats supported (TLS 1.2).',
+    why: 'Only uncompressed points are in use today (RFC 8422 §5.1.2).',
+    value: `${val(c)}.`,
+  }),
   ECPointFormat: (c) => ({ what: 'One point format.', why: 'uncompressed (0) is mandatory.', value: `${val(c)}.` }),
   supported_signature_algorithms: (c) => ({
     what: 'The signature schemes the sender accepts, in preference order (2 bytes each).',
     why: 'The peer must sign (CertificateVerify, ServerKeyExchange) with one of these.',
     value: `${(len(c) - 2) / 2} schemes.`,
   }),
-  SignatureScheme: (c) => ({ what: 'One signature scheme.', why: 'An algorithm, a curve or padding, and a hash, named together.', value: `${val(c)}: ${schemeMeaning(nameOf(val(c)))}.` }),
-  SignatureAndHashAlgorithm: (c) => ({ what: 'One signature algorithm (TLS 1.2 naming: hash and signature).', why: 'The peer signs with one of these.', value: `${val(c)}: ${schemeMeaning(nameOf(val(c)))}.` }),
+  SignatureScheme: (c) => ({
+    what: 'One signature scheme.',
+    why: 'An algorithm, a curve or padding, and a hash, named together.',
+    value: `${val(c)}: ${schemeMeaning(nameOf(val(c)))}.`,
+  }),
+  SignatureAndHashAlgorithm: (c) => ({
+    what: 'One signature algorithm (TLS 1.2 naming: hash and signature).',
+    why: 'The peer signs with one of these.',
+    value: `${val(c)}: ${schemeMeaning(nameOf(val(c)))}.`,
+  }),
   protocol_name_list: (c) => ({
     what: 'Application protocols (ALPN, RFC 7301).',
     why: 'The client lists what it can speak over TLS; the server answers with the one it picked, so HTTP/2 or HTTP/1.1 is settled without another round trip.',
@@ -359,8 +414,16 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'Sending them in the first message is what lets TLS 1.3 finish in one round trip.',
     value: `${val(c)}.`,
   }),
-  KeyShareEntry: (c) => ({ what: 'One key share: a group and a public key on it.', why: 'The peer combines it with its own private key to get the shared secret.', value: `For ${val(c)}.` }),
-  server_share: (c) => ({ what: 'The server’s key share, for one of the groups the client sent a share for.', why: 'With it the client computes the same shared secret as the server.', value: `For ${val(c)}.` }),
+  KeyShareEntry: (c) => ({
+    what: 'One key share: a group and a public key on it.',
+    why: 'The peer combines it with its own private key to get the shared secret.',
+    value: `For ${val(c)}.`,
+  }),
+  server_share: (c) => ({
+    what: 'The server’s key share, for one of the groups the client sent a share for.',
+    why: 'With it the client computes the same shared secret as the server.',
+    value: `For ${val(c)}.`,
+  }),
   group: (c) => ({ what: 'The group of this key share.', why: 'Both sides must compute on the same curve.', value: `${val(c)}: ${groupMeaning(nameOf(val(c)))}.` }),
   key_exchange: (c) => ({
     what: `The ${inMsg(c, 'ClientHello') ? 'client' : 'server'}’s ephemeral Diffie-Hellman public key.`,
@@ -377,14 +440,22 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'The server can keep its state in it (here: a hash of the first ClientHello) and check the client got its HelloRetryRequest; the client echoes it.',
     value: `${val(c)}${inMsg(c, 'ClientHello') ? ', echoed back by the client.' : '.'}`,
   }),
-  ke_modes: (c) => ({ what: 'How a pre-shared key may be used (psk_key_exchange_modes).', why: 'psk_dhe_ke combines the PSK with a fresh (EC)DHE so resumption keeps forward secrecy.', value: `${val(c)}.` }),
+  ke_modes: (c) => ({
+    what: 'How a pre-shared key may be used (psk_key_exchange_modes).',
+    why: 'psk_dhe_ke combines the PSK with a fresh (EC)DHE so resumption keeps forward secrecy.',
+    value: `${val(c)}.`,
+  }),
   PskKeyExchangeMode: (c) => ({
     what: 'One PSK mode.',
     why: 'psk_ke = the PSK alone; psk_dhe_ke = the PSK plus a fresh Diffie-Hellman exchange.',
     value: `${val(c)}${val(c).startsWith('psk_dhe_ke') ? ': resumption still does a fresh key exchange.' : '.'}`,
   }),
   identities: (c) => ({ what: 'The PSK identities the client offers (session tickets).', why: 'The server picks one it can open.', value: `${val(c)}.` }),
-  PskIdentity: (c) => ({ what: 'One offered PSK: the ticket and its obfuscated age.', why: 'The ticket lets a stateless server recover the session’s secret.', value: `${len(c)} bytes.` }),
+  PskIdentity: (c) => ({
+    what: 'One offered PSK: the ticket and its obfuscated age.',
+    why: 'The ticket lets a stateless server recover the session’s secret.',
+    value: `${len(c)} bytes.`,
+  }),
   identity: (c) => ({
     what: 'A session ticket from an earlier connection.',
     why: 'Opaque to the client: the server sealed the resumption secret inside it with a key only it has.',
@@ -401,8 +472,16 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'Without it anyone who copied a ticket could offer it.',
     value: `${val(c)}.`,
   }),
-  selected_identity: (c) => ({ what: 'The index of the PSK the server accepted.', why: 'The handshake then starts from that PSK instead of a certificate.', value: `${val(c)}: offer number ${val(c)} (counting from 0).` }),
-  max_early_data_size: (c) => ({ what: 'The most 0-RTT data the server will accept with this ticket.', why: 'A client must not send more early data than this.', value: `${val(c)} bytes.` }),
+  selected_identity: (c) => ({
+    what: 'The index of the PSK the server accepted.',
+    why: 'The handshake then starts from that PSK instead of a certificate.',
+    value: `${val(c)}: offer number ${val(c)} (counting from 0).`,
+  }),
+  max_early_data_size: (c) => ({
+    what: 'The most 0-RTT data the server will accept with this ticket.',
+    why: 'A client must not send more early data than this.',
+    value: `${val(c)} bytes.`,
+  }),
   renegotiated_connection: (c) => ({
     what: 'The renegotiation_info contents (RFC 5746).',
     why: 'Empty on a first handshake; it shows both sides know the renegotiation attack fix.',
@@ -415,7 +494,11 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'Empty during the handshake; used to match post-handshake certificate requests.',
     value: val(c) === '(empty)' ? 'Empty: this is the handshake’s certificate exchange.' : `${val(c)}.`,
   }),
-  certificate_list: (c) => ({ what: 'The certificate chain, leaf first, with a 3-byte length.', why: 'The peer checks it up to a root it trusts; the root itself is usually not sent.', value: `${val(c)}.` }),
+  certificate_list: (c) => ({
+    what: 'The certificate chain, leaf first, with a 3-byte length.',
+    why: 'The peer checks it up to a root it trusts; the root itself is usually not sent.',
+    value: `${val(c)}.`,
+  }),
   CertificateEntry: (c) => ({
     what: 'One certificate of the chain, with its own extensions (TLS 1.3).',
     why: 'The first is the end-entity (the sender’s own), each next one signed the one before.',
@@ -426,10 +509,22 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
     why: 'It binds a name to a public key, signed by an issuer.',
     value: `${val(c)}; the Certificates tab shows it decoded and checked.`,
   }),
-  'ASN.1Cert': (c) => ({ what: 'One X.509 certificate in DER (TLS 1.2).', why: 'It binds a name to a public key, signed by an issuer.', value: `${val(c)}; the Certificates tab shows it decoded and checked.` }),
-  certificate_types: (c) => ({ what: 'The kinds of client certificate the server accepts (TLS 1.2).', why: 'The client must send a certificate of one of these key types.', value: `${val(c)}.` }),
+  'ASN.1Cert': (c) => ({
+    what: 'One X.509 certificate in DER (TLS 1.2).',
+    why: 'It binds a name to a public key, signed by an issuer.',
+    value: `${val(c)}; the Certificates tab shows it decoded and checked.`,
+  }),
+  certificate_types: (c) => ({
+    what: 'The kinds of client certificate the server accepts (TLS 1.2).',
+    why: 'The client must send a certificate of one of these key types.',
+    value: `${val(c)}.`,
+  }),
   ClientCertificateType: (c) => ({ what: 'One accepted client certificate type.', why: 'rsa_sign: an RSA key; ecdsa_sign: an ECDSA key.', value: `${val(c)}.` }),
-  certificate_authorities: (c) => ({ what: 'The CAs the server trusts for client certificates (TLS 1.2).', why: 'Helps the client pick a certificate the server will accept.', value: `${val(c)}.` }),
+  certificate_authorities: (c) => ({
+    what: 'The CAs the server trusts for client certificates (TLS 1.2).',
+    why: 'Helps the client pick a certificate the server will accept.',
+    value: `${val(c)}.`,
+  }),
   authorities: (c) => ({ what: 'The distinguished names of acceptable CAs.', why: 'The client should send a chain that ends at one of them.', value: `${val(c)}.` }),
   DistinguishedName: (c) => ({ what: 'One CA name, DER-encoded.', why: 'A certificate issuer the server trusts.', value: `${hexLen(val(c)) ?? len(c)} bytes of DER Name.` }),
   algorithm: (c) => ({
@@ -451,8 +546,16 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
   }),
 
   // --- TLS 1.2 key exchange ----------------------------------------------------------------
-  params: (c) => ({ what: 'The ServerKeyExchange parameters: the curve and the server’s ephemeral public key.', why: 'These are what the signature covers.', value: `${len(c)} bytes.` }),
-  signed_params: (c) => ({ what: 'The signature over the parameters and both randoms.', why: 'It proves the parameters come from the certificate’s owner.', value: `${len(c)} bytes.` }),
+  params: (c) => ({
+    what: 'The ServerKeyExchange parameters: the curve and the server’s ephemeral public key.',
+    why: 'These are what the signature covers.',
+    value: `${len(c)} bytes.`,
+  }),
+  signed_params: (c) => ({
+    what: 'The signature over the parameters and both randoms.',
+    why: 'It proves the parameters come from the certificate’s owner.',
+    value: `${len(c)} bytes.`,
+  }),
   curve_params: (c) => ({ what: 'Which curve the ephemeral key is on.', why: 'The client must use the same curve.', value: `${len(c)} bytes.` }),
   curve_type: (c) => ({ what: 'How the curve is named.', why: 'named_curve (3) is the only type in use (RFC 8422).', value: `${val(c)}.` }),
   namedcurve: (c) => ({ what: 'The curve of the ECDHE exchange.', why: 'Chosen from the client’s supported_groups.', value: `${val(c)}: ${groupMeaning(nameOf(val(c)))}.` }),
@@ -474,9 +577,21 @@ export const FIELD_EXPLANATIONS: Record<string, Explainer> = {
 
   // --- tickets -----------------------------------------------------------------------------------
   ticket_lifetime: (c) => ({ what: 'How long the ticket may be used, in seconds.', why: 'At most 7 days (RFC 8446 §4.6.1).', value: `${val(c)} s.` }),
-  ticket_age_add: (c) => ({ what: 'A random number added to the ticket’s age when the client sends it.', why: 'So an eavesdropper cannot link the resumed connection to this one by the age.', value: `${val(c)}.` }),
-  ticket_nonce: (c) => ({ what: 'A per-ticket value.', why: 'Makes each ticket’s PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce).', value: `${val(c)}.` }),
-  ticket: (c) => ({ what: 'The session ticket itself.', why: 'The server sealed the PSK and the session parameters in it, so it needs to remember nothing.', value: `${isHex(val(c)) ? `${hexLen(val(c))} bytes` : val(c)}.` }),
+  ticket_age_add: (c) => ({
+    what: 'A random number added to the ticket’s age when the client sends it.',
+    why: 'So an eavesdropper cannot link the resumed connection to this one by the age.',
+    value: `${val(c)}.`,
+  }),
+  ticket_nonce: (c) => ({
+    what: 'A per-ticket value.',
+    why: 'Makes each ticket’s PSK different: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce).',
+    value: `${val(c)}.`,
+  }),
+  ticket: (c) => ({
+    what: 'The session ticket itself.',
+    why: 'The server sealed the PSK and the session parameters in it, so it needs to remember nothing.',
+    value: `${isHex(val(c)) ? `${hexLen(val(c))} bytes` : val(c)}.`,
+  }),
 };
 
 /** The explanation of a field, or a plain statement that none is written (a gap the tests catch). */

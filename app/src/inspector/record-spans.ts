@@ -36,7 +36,5 @@ export function arrowSpans(events: readonly TlsEvent[], arrow: Arrow): ArrowSpan
 
 /** The spans that enclose `s` (outermost first) among `spans`. */
 export function ancestorsOf(spans: readonly ByteSpan[], s: ByteSpan): ByteSpan[] {
-  return spans
-    .filter((a) => a !== s && a.depth < s.depth && a.start <= s.start && a.end >= s.end)
-    .sort((a, b) => a.depth - b.depth);
+  return spans.filter((a) => a !== s && a.depth < s.depth && a.start <= s.start && a.end >= s.end).sort((a, b) => a.depth - b.depth);
 }

@@ -24,8 +24,7 @@ export function ExportRun() {
   return (
     <section className="card export" aria-label="Open the run in Wireshark">
       <p className="small">
-        Open this run in Wireshark: the capture holds all {records} records (as TCP to port 443) and the key log, so it opens
-        decrypted.{' '}
+        Open this run in Wireshark: the capture holds all {records} records (as TCP to port 443) and the key log, so it opens decrypted.{' '}
         <button type="button" onClick={() => save(`${base}.pcapng`, runToPcapng(run.events), 'application/octet-stream')}>
           Download capture (.pcapng)
         </button>{' '}

@@ -52,7 +52,12 @@ function SecretCard({ node, shown, protects, step, follows }: { node: SecretNode
     setTimeout(() => el?.classList.remove('flash'), 1200);
   };
   return (
-    <article className={`secret ${shown ? 'derived' : 'pending'} ${node.trunk ? 'trunk' : 'branch'}${follows ? ' follows' : ''}`} data-secret={s.name} data-parents={parents.join(' ')} aria-label={s.name}>
+    <article
+      className={`secret ${shown ? 'derived' : 'pending'} ${node.trunk ? 'trunk' : 'branch'}${follows ? ' follows' : ''}`}
+      data-secret={s.name}
+      data-parents={parents.join(' ')}
+      aria-label={s.name}
+    >
       <h4>
         {s.name}
         <span className="muted small"> · {[...node.sides].join(' & ')}</span>
@@ -102,17 +107,17 @@ function SecretCard({ node, shown, protects, step, follows }: { node: SecretNode
             {' · protects: '}
             {protects.map((a, i) => (
               <span key={a.id}>
-              {i > 0 && ', '}
-              <button
-                type="button"
-                className="linkish"
-                onClick={() => {
-                  select(a.id);
-                  setTab('inspector');
-                }}
-              >
-                {a.label} ({a.from})
-              </button>
+                {i > 0 && ', '}
+                <button
+                  type="button"
+                  className="linkish"
+                  onClick={() => {
+                    select(a.id);
+                    setTab('inspector');
+                  }}
+                >
+                  {a.label} ({a.from})
+                </button>
               </span>
             ))}
           </span>
@@ -199,8 +204,8 @@ export function KeysPanel() {
   return (
     <div className="keys" data-testid="keys">
       <p className="muted">
-        {derivedCount} of {total} secrets derived so far. The trunk (left) is the chain of extracted secrets; branches (right) are
-        the secrets and keys expanded from it. Values appear when the step that derives them plays.
+        {derivedCount} of {total} secrets derived so far. The trunk (left) is the chain of extracted secrets; branches (right) are the secrets and keys expanded from it. Values
+        appear when the step that derives them plays.
       </p>
       <ExportRun />
       {stages.map(([stage, nodes]) => {
@@ -212,7 +217,14 @@ export function KeysPanel() {
             <div className="stage-grid">
               <div className="trunk-col">
                 {trunk.map((n, i) => (
-                  <SecretCard key={n.name} node={n} follows={i > 0 && (n.first.parents ?? []).includes(trunk[i - 1]!.name)} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                  <SecretCard
+                    key={n.name}
+                    node={n}
+                    follows={i > 0 && (n.first.parents ?? []).includes(trunk[i - 1]!.name)}
+                    shown={n.index < count}
+                    step={stepOf(run.stepEnds, n.index)}
+                    protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []}
+                  />
                 ))}
               </div>
               <div className="branch-col">
@@ -220,7 +232,13 @@ export function KeysPanel() {
                   <div className="branch-group" key={parent} data-parent={parent}>
                     {parent && <div className="branch-from small muted">branches of {parent}</div>}
                     {group.map((n) => (
-                      <SecretCard key={n.name} node={n} shown={n.index < count} step={stepOf(run.stepEnds, n.index)} protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []} />
+                      <SecretCard
+                        key={n.name}
+                        node={n}
+                        shown={n.index < count}
+                        step={stepOf(run.stepEnds, n.index)}
+                        protects={protectedBy.get(n.name)?.filter((a) => a.step <= cursor) ?? []}
+                      />
                     ))}
                   </div>
                 ))}

@@ -56,8 +56,8 @@ export function LessonPicker() {
         </button>
       </header>
       <p className="small">
-        Each lesson runs a real handshake with the settings it needs and stops at the steps that matter, with the field to look at highlighted. Leave at any
-        point and keep exploring the same run.
+        Each lesson runs a real handshake with the settings it needs and stops at the steps that matter, with the field to look at highlighted. Leave at any point and keep
+        exploring the same run.
       </p>
       <ol className="lesson-list">
         {LESSONS.map((l) => (

@@ -63,7 +63,12 @@ describe('lessons', () => {
 
   it('stops that are not in a run say so instead of pointing elsewhere', () => {
     const hrr = LESSONS.find((l) => l.id === 'hrr')!;
-    const plain = runOf(lessonScenario(LESSONS.find((l) => l.id === 'tls13-1rtt')!, 'x'));
+    const plain = runOf(
+      lessonScenario(
+        LESSONS.find((l) => l.id === 'tls13-1rtt')!,
+        'x',
+      ),
+    );
     const stops = resolveStops(hrr, plain);
     expect(stops.filter((s) => 'missing' in s).length).toBeGreaterThan(0);
   });

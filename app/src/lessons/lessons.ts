@@ -53,7 +53,9 @@ function reportStop(side: 'client' | 'server', title: string, intro: string): St
         `${intro} The ${side} ran ${count(r.checks.length, 'check')} on the chain (the ${count(r.certificates.filter((c) => c.role !== 'anchor' && c.role !== 'unused').length, 'certificate')} it received${anchor ? ' and the root they lead to' : ''})` +
         (failed.length === 0
           ? `; all passed. Verdict: ${r.verdict}.` +
-            (anchor ? ` The chain ends at "${anchor.subject}", a root the ${side} already had in its trust store — that, and not anything the peer says, is why it is trusted.` : '')
+            (anchor
+              ? ` The chain ends at "${anchor.subject}", a root the ${side} already had in its trust store — that, and not anything the peer says, is why it is trusted.`
+              : '')
           : `; ${count(failed.length, 'check')} failed: ${failed.map((c) => `${c.title} (${c.compared})`).join('; ')}. Verdict: ${r.verdict}.`) +
         ' The Certificates tab lists every check with the RFC rule behind it.'
       );
@@ -344,7 +346,11 @@ export const LESSONS: Lesson[] = [
           return `${n?.type === 'note' ? n.text : ''} If the server answered a bad premaster with its own alert, an attacker could send millions of altered ciphertexts and learn from the answers how to decrypt a recorded one (Bleichenbacher, 1998).`;
         },
       },
-      alertStop('The failure shows only at Finished', (d) => `The client's Finished was sealed with keys from the real premaster, the server's keys came from the random one, so the record does not open: ${d} — the same answer any wrong key would get.`),
+      alertStop(
+        'The failure shows only at Finished',
+        (d) =>
+          `The client's Finished was sealed with keys from the real premaster, the server's keys came from the random one, so the record does not open: ${d} — the same answer any wrong key would get.`,
+      ),
     ],
   },
   {
@@ -466,7 +472,10 @@ export const LESSONS: Lesson[] = [
         text: (t) =>
           `${t.arrow.messages.join(', ')} travel in this record as ${bytes(t)} bytes of ciphertext (and a 16-byte authentication tag) under ${t.arrow.keyName}. The attacker does not have the key. But it can still change bytes: ${t.arrow.notes.join(' ')}`,
       },
-      alertStop('A change never goes unnoticed', (d) => `The AEAD tag of the altered record does not verify, so the client rejects it with ${d} and closes. The attacker can stop the connection, never alter it silently.`),
+      alertStop(
+        'A change never goes unnoticed',
+        (d) => `The AEAD tag of the altered record does not verify, so the client rejects it with ${d} and closes. The attacker can stop the connection, never alter it silently.`,
+      ),
     ],
   },
 ];

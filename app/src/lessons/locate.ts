@@ -93,8 +93,7 @@ export function listed(run: RunView, arrow: Arrow | undefined, label: string, wi
 export function sentMessage(run: RunView, arrow: Arrow | undefined, name: string) {
   if (!arrow) return undefined;
   return run.events.find((e) => e.type === 'handshake' && e.direction === 'sent' && e.recordId === arrow.id && e.name === name) as
-    | Extract<TlsEvent, { type: 'handshake' }>
-    | undefined;
+    Extract<TlsEvent, { type: 'handshake' }> | undefined;
 }
 
 /** Plural helper: "1 certificate", "2 certificates". */

@@ -46,8 +46,8 @@ export function RealPeer() {
       <summary>{live.runId !== null && live.runId === shown ? 'Real peer · live run shown' : 'Real peer'}</summary>
       <div className="real-peer-body" role="group" aria-label="Real peer">
         <p className="hint">
-          The engine in this page can talk to a real TLS server, or answer a real TLS client, through <code>tlslab relay</code> on
-          your machine. It only relays bytes: the TLS is done here, and the diagram shows the real peer's records.
+          The engine in this page can talk to a real TLS server, or answer a real TLS client, through <code>tlslab relay</code> on your machine. It only relays bytes: the TLS is
+          done here, and the diagram shows the real peer's records.
         </p>
         <div className="row">
           <Choice label="Server" value={live.server} real="real server" onChange={(v) => live.set({ server: v, ...(v === 'real' ? { client: 'built-in' } : {}) })} />
@@ -65,16 +65,15 @@ export function RealPeer() {
         </div>
         {mode === 'client' && (
           <p className="hint">
-            Start the relay: <code>pnpm tlslab relay --port {relayPort}</code> (a target other than 127.0.0.1/localhost needs{' '}
-            <code>--allow {live.target}</code>). For the client to trust the server, paste its CA into the Certificates tab's trust anchors box.
-            The version, suites, group and server name are this page's settings.
+            Start the relay: <code>pnpm tlslab relay --port {relayPort}</code> (a target other than 127.0.0.1/localhost needs <code>--allow {live.target}</code>). For the client to
+            trust the server, paste its CA into the Certificates tab's trust anchors box. The version, suites, group and server name are this page's settings.
           </p>
         )}
         {mode === 'server' && (
           <p className="hint">
-            Start the relay: <code>pnpm tlslab relay --port {relayPort} --listen 8443</code>, press <strong>Wait for a client</strong>, then
-            connect: <code>curl -k https://127.0.0.1:8443/</code> or <code>openssl s_client -connect 127.0.0.1:8443 -servername {scenario.serverName}</code>.
-            The server presents this page's demo certificate (or the pasted one with its key).
+            Start the relay: <code>pnpm tlslab relay --port {relayPort} --listen 8443</code>, press <strong>Wait for a client</strong>, then connect:{' '}
+            <code>curl -k https://127.0.0.1:8443/</code> or <code>openssl s_client -connect 127.0.0.1:8443 -servername {scenario.serverName}</code>. The server presents this page's
+            demo certificate (or the pasted one with its key).
           </p>
         )}
         {problem && (

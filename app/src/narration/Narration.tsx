@@ -97,7 +97,13 @@ export function Narration() {
           )}
         </p>
       )}
-      {notes.map((n, i) => (n.type === 'note' ? <p key={i} className="small note">Note ({n.side}): {n.text}</p> : null))}
+      {notes.map((n, i) =>
+        n.type === 'note' ? (
+          <p key={i} className="small note">
+            Note ({n.side}): {n.text}
+          </p>
+        ) : null,
+      )}
     </section>
   );
 }

@@ -321,7 +321,11 @@ function checkOne(f: RunFacts, c: Claim): string | null {
       return checkTurningPoint(f, c, need());
     case 'outcome': {
       const alerts = f.fatalSent();
-      const key = (xs: { side: Side; description: string }[]) => xs.map((a) => `${a.side}:${a.description}`).sort().join(',');
+      const key = (xs: { side: Side; description: string }[]) =>
+        xs
+          .map((a) => `${a.side}:${a.description}`)
+          .sort()
+          .join(',');
       if (key(alerts) !== key(c.alerts)) return `the alerts sent were ${key(alerts) || 'none'}`;
       if (!c.ok) return alerts.length > 0 || !f.handshakeCompleted() ? null : 'the run shows no failure';
       const closed = (side: Side) => f.events.some((e) => e.type === 'alert' && e.direction === 'sent' && e.side === side && e.description === 'close_notify');

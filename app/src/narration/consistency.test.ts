@@ -130,10 +130,34 @@ describe('narration and badges agree with the bytes over the settings matrix', (
     expect(problems.slice(0, 20)).toEqual([]);
     // Not vacuous: each kind of claim was made, and checked, somewhere in the matrix.
     for (const kind of [
-      'version', 'plaintext', 'encrypted', 'offers-ticket', 'after-retry', 'resumed', 'handshake-encrypted-after', 'next-encrypted', 'last-of-flight',
-      'alert', 'fatal', 'no-data-before', 'changed-in-transit', 'certificates', 'retry-group', 'completed', 'key-exchange', 'early-data', 'handshake-complete', 'handshake-rtts', 'flight-rtt', 'negotiated-version', 'outcome',
-      'first-sealed', 'last-public-key', 'client-auth',
-    ]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
+      'version',
+      'plaintext',
+      'encrypted',
+      'offers-ticket',
+      'after-retry',
+      'resumed',
+      'handshake-encrypted-after',
+      'next-encrypted',
+      'last-of-flight',
+      'alert',
+      'fatal',
+      'no-data-before',
+      'changed-in-transit',
+      'certificates',
+      'retry-group',
+      'completed',
+      'key-exchange',
+      'early-data',
+      'handshake-complete',
+      'handshake-rtts',
+      'flight-rtt',
+      'negotiated-version',
+      'outcome',
+      'first-sealed',
+      'last-public-key',
+      'client-auth',
+    ])
+      expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 });
 
@@ -176,7 +200,11 @@ describe('the seen bugs (issue 9)', () => {
     const rtt = (patch: Partial<Scenario>) => {
       const { view } = at(patch);
       const end = summaryBadges(view, view.stepEnds.length).badges;
-      return { badge: end.find((b) => b.kind === 'rtt')?.text, labels: view.flights.filter((f) => f.rtt).map((f) => f.rtt), early: end.find((b) => b.text.startsWith('0-RTT'))?.text };
+      return {
+        badge: end.find((b) => b.kind === 'rtt')?.text,
+        labels: view.flights.filter((f) => f.rtt).map((f) => f.rtt),
+        early: end.find((b) => b.text.startsWith('0-RTT'))?.text,
+      };
     };
     expect(rtt({ resumption: true, earlyData: true })).toEqual({ badge: '1-RTT handshake', labels: [1], early: '0-RTT data accepted' });
     expect(rtt({ resumption: true, earlyData: true, helloRetry: true, mutual: true })).toEqual({ badge: '2-RTT handshake', labels: [1, 2], early: '0-RTT data rejected' });

@@ -40,8 +40,11 @@ function publicKeyWork(message: string, from: Side, keyExchange: 'ECDHE' | 'RSA'
   if (message === 'CertificateVerify') return `the ${to} checks the ${from}’s CertificateVerify signature with the public key from its certificate`;
   if (message === 'Certificate') return `the ${to} checks the signatures of the ${from}’s certificate chain`;
   if (message === 'ClientKeyExchange')
-    return keyExchange === 'RSA' ? 'the server decrypts the premaster secret with its RSA private key' : 'the server combines the client’s ephemeral public key with its own private key (ECDHE)';
-  if (message === 'ServerHello') return `the client combines the server’s key share with its own private key (ECDHE)${resumed ? '; the pre-shared key stands in for certificates' : ''}`;
+    return keyExchange === 'RSA'
+      ? 'the server decrypts the premaster secret with its RSA private key'
+      : 'the server combines the client’s ephemeral public key with its own private key (ECDHE)';
+  if (message === 'ServerHello')
+    return `the client combines the server’s key share with its own private key (ECDHE)${resumed ? '; the pre-shared key stands in for certificates' : ''}`;
   return `the ${to} uses the ${from}’s public key`;
 }
 

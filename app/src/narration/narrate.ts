@@ -39,7 +39,9 @@ export function realPeerOf(view: RunView): { side: Side; address: string } | und
 /** Both close_notify alerts are in the log (sent by one side, or, from a real peer, received). */
 function bothClosed(view: RunView): boolean {
   const closeBy = (side: Side) =>
-    view.events.some((e) => e.type === 'alert' && e.description === 'close_notify' && ((e.side === side && e.direction === 'sent') || (e.side !== side && e.direction === 'received')));
+    view.events.some(
+      (e) => e.type === 'alert' && e.description === 'close_notify' && ((e.side === side && e.direction === 'sent') || (e.side !== side && e.direction === 'received')),
+    );
   return closeBy('client') && closeBy('server');
 }
 
@@ -128,7 +130,8 @@ function narrateArrow(view: RunView, arrow: Arrow): Explanation[] {
   if (arrow.appdata && arrow.keyName === 'client_early_traffic_secret') return [explainEarlyData(), ...explainSymmetric(view, arrow, keyExchange)];
   if (arrow.appdata) return [explainAppData(arrow.from, version, handshakeDoneFor(view, arrow), arrow.dataFlight)];
   // A captured record without its key: the observer says what it is and how to get the key.
-  if (arrow.record.undecrypted) return [{ title: 'An encrypted record', text: arrow.record.undecrypted, rfc: version === 'TLS 1.2' ? 'RFC 5246 §6.2.3' : 'RFC 8446 §5.2', claims: [] }];
+  if (arrow.record.undecrypted)
+    return [{ title: 'An encrypted record', text: arrow.record.undecrypted, rfc: version === 'TLS 1.2' ? 'RFC 5246 §6.2.3' : 'RFC 8446 §5.2', claims: [] }];
   if (arrow.changeCipherSpec) return [MESSAGES.ChangeCipherSpec!(ctx)];
   const parts: Explanation[] = [];
   pushMessages(parts, view, arrow, ctx, msgs);

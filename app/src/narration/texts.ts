@@ -82,7 +82,7 @@ export const MESSAGES: Record<string, Entry> = {
       c.version === 'TLS 1.2'
         ? 'The server chooses the version and cipher suite and sends its own server random. Client random and server random will both go into the master secret, so neither side alone decides the keys.'
         : c.resumed
-          ? "The server accepts the ticket: its ServerHello names the pre-shared key it chose (pre_shared_key) and carries its own key share. The key schedule now starts from the PSK instead of zeros, and still mixes in a fresh Diffie-Hellman secret (psk_dhe_ke), so forward secrecy is kept. No Certificate or CertificateVerify will follow: only the server that issued the ticket can know the PSK, and Finished proves it."
+          ? 'The server accepts the ticket: its ServerHello names the pre-shared key it chose (pre_shared_key) and carries its own key share. The key schedule now starts from the PSK instead of zeros, and still mixes in a fresh Diffie-Hellman secret (psk_dhe_ke), so forward secrecy is kept. No Certificate or CertificateVerify will follow: only the server that issued the ticket can know the PSK, and Finished proves it.'
           : "The server chooses the cipher suite, sends its server random and its own key share. Both sides can now compute the same Diffie-Hellman shared secret, and from it the handshake keys. Because these keys are ephemeral, recording today's traffic and stealing the server's key later does not decrypt it: that is forward secrecy. Every handshake message after this one is encrypted.",
     rfc: c.version === 'TLS 1.2' ? `${R12} §7.4.1.3` : `${R13} §4.1.3`,
     claims: [
@@ -164,13 +164,19 @@ export const MESSAGES: Record<string, Entry> = {
     title: 'A ticket for next time',
     text: 'After the handshake the server hands the client a ticket. A later connection can present it: both sides then derive the same pre-shared key from this session’s resumption_master_secret and the ticket nonce, and the server skips its certificate. The ticket itself is opaque to the client — this server seals the PSK inside it with its own key, so it stores nothing.',
     rfc: `${R13} §4.6.1`,
-    claims: [{ kind: 'encrypted', key: 'server_application_traffic_secret' }, { kind: 'handshake-complete', value: true }],
+    claims: [
+      { kind: 'encrypted', key: 'server_application_traffic_secret' },
+      { kind: 'handshake-complete', value: true },
+    ],
   }),
   ServerKeyExchange: () => ({
     title: 'The server’s ephemeral key, signed',
     text: "With an ECDHE suite the server sends a fresh Diffie-Hellman public key and signs it (with client random and server random) using its certificate's key, so the client knows the key really comes from the server. Fresh keys per connection give forward secrecy.",
     rfc: `${R12} §7.4.3 · RFC 8422 §5.4`,
-    claims: [{ kind: 'version', version: 'TLS 1.2' }, { kind: 'key-exchange', value: 'ECDHE' }],
+    claims: [
+      { kind: 'version', version: 'TLS 1.2' },
+      { kind: 'key-exchange', value: 'ECDHE' },
+    ],
   }),
   ServerHelloDone: (c) => ({
     title: 'The server is done talking',
@@ -184,13 +190,19 @@ export const MESSAGES: Record<string, Entry> = {
           title: 'The premaster secret, encrypted to the server',
           text: "RSA key transport: the client makes a random 48-byte premaster secret and encrypts it with the public key from the server's certificate. Only the holder of the private key can decrypt it. Both sides then derive the master secret from the premaster (which formula: see the step that derives it). No forward secrecy: whoever gets the server's key later can decrypt recorded sessions. (If decryption fails, the server carries on with a random premaster so an attacker learns nothing — the failure only shows at Finished.)",
           rfc: `${R12} §7.4.7.1`,
-          claims: [{ kind: 'version', version: 'TLS 1.2' }, { kind: 'key-exchange', value: 'RSA' }],
+          claims: [
+            { kind: 'version', version: 'TLS 1.2' },
+            { kind: 'key-exchange', value: 'RSA' },
+          ],
         }
       : {
           title: 'The client’s ephemeral key',
           text: "The client sends its Diffie-Hellman public key. Each side combines its own private key with the other's public key to get the same premaster secret, which never crosses the wire.",
           rfc: `${R12} §7.4.7 · RFC 8422 §5.7`,
-          claims: [{ kind: 'version', version: 'TLS 1.2' }, { kind: 'key-exchange', value: 'ECDHE' }],
+          claims: [
+            { kind: 'version', version: 'TLS 1.2' },
+            { kind: 'key-exchange', value: 'ECDHE' },
+          ],
         },
   ChangeCipherSpec: (c) =>
     c.version === 'TLS 1.2'
@@ -223,13 +235,19 @@ export function explainAppData(from: Side, version: TlsVersionName | undefined, 
       title: 'The response, already in the server’s first flight (0.5-RTT)',
       text: `The server accepted the 0-RTT request, so it answers at once, right after its Finished and before the client’s Finished arrives: 0.5-RTT data, sealed with the server application traffic key.${at} A full handshake answers a round trip later. The server sends this before it has seen the client’s Finished — it does not yet know the handshake completed.`,
       rfc: `${R13} §2.3, §4.4.4`,
-      claims: [{ kind: 'encrypted', key: keyClaim }, { kind: 'handshake-complete', value: false }],
+      claims: [
+        { kind: 'encrypted', key: keyClaim },
+        { kind: 'handshake-complete', value: false },
+      ],
     };
   return {
     title: from === 'client' ? 'The request, encrypted' : 'The response, encrypted',
     text: `The handshake is over: ${from === 'client' ? 'the client sends its HTTP request' : 'the server answers'} as application data, sealed with ${key}. The network sees only the record header and ciphertext.${at}`,
     rfc: version === 'TLS 1.2' ? `${R12} §6.2.3.3` : `${R13} §5.2`,
-    claims: [{ kind: 'encrypted', key: keyClaim }, { kind: 'handshake-complete', value: true }],
+    claims: [
+      { kind: 'encrypted', key: keyClaim },
+      { kind: 'handshake-complete', value: true },
+    ],
   };
 }
 
@@ -259,7 +277,10 @@ export function explainEarlyData(): Explanation {
     title: 'The request, before the handshake is done (0-RTT)',
     text: 'Resuming, the client does not wait: right after its ClientHello it sends its request as early data, encrypted with the client_early_traffic_secret derived from the ticket’s PSK. If the server accepts it, the request is a round trip sooner — the handshake itself still takes one round trip. The price: early data has no forward secrecy with respect to the PSK, and an attacker can replay it to the server, so only requests that are safe to repeat belong here. Whether the server takes it shows in its answer.',
     rfc: `${R13} §2.3, §8`,
-    claims: [{ kind: 'early-data', value: 'sent' }, { kind: 'encrypted', key: 'client_early_traffic_secret' }],
+    claims: [
+      { kind: 'early-data', value: 'sent' },
+      { kind: 'encrypted', key: 'client_early_traffic_secret' },
+    ],
   };
 }
 
@@ -286,7 +307,14 @@ export function explainEarlyDataVerdict(verdict: 'accepted' | 'rejected', how: '
   };
 }
 
-export function explainAlert(description: string, from: Side, version: TlsVersionName | undefined, afterData: boolean, reason: string | undefined, encrypted: boolean): Explanation {
+export function explainAlert(
+  description: string,
+  from: Side,
+  version: TlsVersionName | undefined,
+  afterData: boolean,
+  reason: string | undefined,
+  encrypted: boolean,
+): Explanation {
   const r = version === 'TLS 1.2' ? R12 : R13;
   const said = [{ kind: 'alert', side: from, description } as const];
   if (reason?.includes('downgrade sentinel'))
@@ -294,9 +322,7 @@ export function explainAlert(description: string, from: Side, version: TlsVersio
       title: 'The client catches a downgrade',
       text:
         'The server random ends with the bytes DOWNGRD\\x01. A server that speaks TLS 1.3 writes them when it answers with TLS 1.2, and this client offered TLS 1.3 — so someone must have removed it from the ClientHello on the way. ' +
-        (encrypted
-          ? 'The client stops with illegal_parameter.'
-          : 'The client stops with illegal_parameter before using any handshake key: the alert goes in the clear.') +
+        (encrypted ? 'The client stops with illegal_parameter.' : 'The client stops with illegal_parameter before using any handshake key: the alert goes in the clear.') +
         ' (Had it gone on, its Finished would have failed too: the server saw a different ClientHello.)',
       rfc: `${R13} §4.1.3`,
       claims: [...said, encrypted ? { kind: 'encrypted' } : { kind: 'plaintext' }],

@@ -45,7 +45,14 @@ export function PresentationToggle() {
   }, [on, inspector]);
   return (
     <span className="presentation-controls">
-      <button type="button" role="switch" aria-checked={on} className={on ? 'present-toggle on' : 'present-toggle'} onClick={() => setPresentation(!on)} title="Full-width diagram and large narration, for a projector (kept in the link)">
+      <button
+        type="button"
+        role="switch"
+        aria-checked={on}
+        className={on ? 'present-toggle on' : 'present-toggle'}
+        onClick={() => setPresentation(!on)}
+        title="Full-width diagram and large narration, for a projector (kept in the link)"
+      >
         Presentation
       </button>
       {on && (

@@ -46,7 +46,7 @@ describe('buildRunView', () => {
     expect(view.arrows.some((a) => a.appdata && a.from === 'server')).toBe(true);
   });
 
-  it('a record is read in the step it is sent: the ServerHello step shows both sides\' handshake secrets', () => {
+  it("a record is read in the step it is sent: the ServerHello step shows both sides' handshake secrets", () => {
     for (const patch of [{}, { helloRetry: true }, { version: 'TLS 1.2' as const, mutual: true }, { fault: 'expired-certificate' as const }]) {
       // The endpoints' own order, and the same run in the delivery order a Session emits.
       const raw = run(patch, true);
@@ -169,7 +169,7 @@ describe('a live run (one side a real peer)', () => {
     return out.map((e, i) => stepped({ ...e, seq: i }));
   }
 
-  it('keeps the order our side observed: the real client\'s Finished and request come after the server\'s flight', () => {
+  it("keeps the order our side observed: the real client's Finished and request come after the server's flight", () => {
     const view = buildRunView(liveServerLog());
     const labels = view.arrows.map((a) => `${a.from}:${a.label}`);
     const sh = labels.indexOf('server:ServerHello');

@@ -125,9 +125,7 @@ export function buildRunView(events: TlsEvent[]): RunView {
     else if (appdata) label = 'Application Data';
     else if (e.undecrypted) label = 'Encrypted record';
     else label = inner;
-    const ariaLabel =
-      `${e.messages.length > 0 ? e.messages.join(', ') : label}, ${from} to ${to}` +
-      (e.protected ? `, encrypted with ${e.protected.keyName}` : '');
+    const ariaLabel = `${e.messages.length > 0 ? e.messages.join(', ') : label}, ${from} to ${to}` + (e.protected ? `, encrypted with ${e.protected.keyName}` : '');
     arrows.push({
       id: e.recordId,
       index: arrows.length,

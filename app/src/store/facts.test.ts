@@ -69,7 +69,10 @@ describe('fault marks: a faulty peer is not a change in transit', () => {
       const fatal = v.arrows.find((a) => a.alert?.level === 'fatal');
       if (!fatal) continue;
       const facts = stepFacts([], fatal, v.events);
-      expect(facts.map((f) => f.title), fault).toEqual([expect.stringMatching(/^Who is at fault: /)]);
+      expect(
+        facts.map((f) => f.title),
+        fault,
+      ).toEqual([expect.stringMatching(/^Who is at fault: /)]);
     }
   });
 

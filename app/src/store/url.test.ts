@@ -53,6 +53,8 @@ describe('scenario ⇄ URL', () => {
 describe('scenarioFileName', () => {
   it('names a download by the run: version, suite, group, key, options, fault, seed', () => {
     expect(scenarioFileName(scenarioFromUrl('?seed=lesson&resume=1&early=1&fault=downgrade'))).toBe('tlslab-tls13-x25519-ecdsa-p256-resume-0rtt-downgrade-seed-lesson');
-    expect(scenarioFileName(scenarioFromUrl('?seed=a/b&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048&mutual=1'))).toBe('tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-mutual-seed-a_b');
+    expect(scenarioFileName(scenarioFromUrl('?seed=a/b&v=1.2&suite=TLS_RSA_WITH_AES_128_GCM_SHA256&key=rsa-2048&mutual=1'))).toBe(
+      'tlslab-tls12-rsa_with_aes_128_gcm_sha256-rsa-2048-mutual-seed-a_b',
+    );
   });
 });

@@ -6,17 +6,7 @@
  */
 // The scenario module alone: the main thread must not pull in the engine itself.
 import { DEFAULT_SCENARIO, type Scenario } from '@tlslab/engine/scenario';
-import {
-  FAULTS,
-  GROUPS,
-  KEY_TYPES,
-  SUITES_12,
-  SUITES_13,
-  type CipherSuiteName,
-  type FaultName,
-  type GroupName,
-  type ServerKeyType,
-} from './options';
+import { FAULTS, GROUPS, KEY_TYPES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type ServerKeyType } from './options';
 
 function randomSeed(): string {
   const b = new Uint8Array(4);

@@ -22,7 +22,11 @@ const COMPARE: { id: string; label: string; patch: Partial<Scenario> }[] = [
 
 /** Other settings to put next to this run (same seed). */
 const VARIANTS: { id: string; label: string; patch: (s: Scenario) => Partial<Scenario> }[] = [
-  { id: 'version', label: 'the other TLS version', patch: (s) => (s.version === 'TLS 1.2' ? { version: 'TLS 1.3' } : { version: 'TLS 1.2', helloRetry: false, resumption: false, earlyData: false }) },
+  {
+    id: 'version',
+    label: 'the other TLS version',
+    patch: (s) => (s.version === 'TLS 1.2' ? { version: 'TLS 1.3' } : { version: 'TLS 1.2', helloRetry: false, resumption: false, earlyData: false }),
+  },
   { id: 'hrr', label: 'TLS 1.3 with HelloRetryRequest', patch: () => ({ version: 'TLS 1.3', helloRetry: true }) },
   { id: 'mutual', label: 'mutual TLS on/off', patch: (s) => ({ mutual: !s.mutual }) },
   { id: 'resume', label: 'TLS 1.3 resumed (PSK)', patch: () => ({ version: 'TLS 1.3', resumption: true, earlyData: false }) },
@@ -30,7 +34,9 @@ const VARIANTS: { id: string; label: string; patch: (s: Scenario) => Partial<Sce
 ];
 
 function describeScenario(s: Scenario): string {
-  return [s.version, s.mutual && 'mutual', s.helloRetry && 'HelloRetryRequest', s.resumption && 'resumed', s.earlyData && '0-RTT', s.fault !== 'none' && s.fault].filter(Boolean).join(', ');
+  return [s.version, s.mutual && 'mutual', s.helloRetry && 'HelloRetryRequest', s.resumption && 'resumed', s.earlyData && '0-RTT', s.fault !== 'none' && s.fault]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function Compare({ scenario, rtt, t }: { scenario: Scenario; rtt: number; t: Timeline }) {
@@ -71,7 +77,11 @@ function Compare({ scenario, rtt, t }: { scenario: Scenario; rtt: number; t: Tim
         <figure data-testid="compare-other">
           <figcaption>{other ? describeScenario(other.s) : 'Computing…'}</figcaption>
           {other?.t && <TimeDiagram t={other.t} rtt={rtt} cursor={Infinity} />}
-          {other && <p className="small">{other.t === null ? 'The engine could not run these settings.' : other.t.firstByte !== undefined ? `First byte at ${ms(other.t.firstByte, rtt)}.` : 'No response.'}</p>}
+          {other && (
+            <p className="small">
+              {other.t === null ? 'The engine could not run these settings.' : other.t.firstByte !== undefined ? `First byte at ${ms(other.t.firstByte, rtt)}.` : 'No response.'}
+            </p>
+          )}
         </figure>
       </div>
     </section>
@@ -97,8 +107,12 @@ function TimeDiagram({ t, rtt, cursor }: { t: Timeline; rtt: number; cursor: num
   const ticks = Array.from({ length: Math.floor(end * 2) + 1 }, (_, i) => i / 2);
   return (
     <svg className="time-diagram" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`The run with time going down, RTT ${rtt} ms`}>
-      <text x={x.client} y={16} textAnchor="middle" className="who">Client</text>
-      <text x={x.server} y={16} textAnchor="middle" className="who">Server</text>
+      <text x={x.client} y={16} textAnchor="middle" className="who">
+        Client
+      </text>
+      <text x={x.server} y={16} textAnchor="middle" className="who">
+        Server
+      </text>
       <line x1={x.client} y1={top} x2={x.client} y2={height - 10} className="life" />
       <line x1={x.server} y1={top} x2={x.server} y2={height - 10} className="life" />
       {ticks.map((v) => (
@@ -115,7 +129,13 @@ function TimeDiagram({ t, rtt, cursor }: { t: Timeline; rtt: number; cursor: num
         const x2 = x[a.arrow.to];
         const label = g.map((r) => r.arrow.label).join(' · ');
         return (
-          <g key={a.arrow.id} className={`t-arrow ${a.arrow.from === 'client' ? 'c2s' : 's2c'}${g.some((r) => r.arrow.appdata) ? ' data' : ''}`} data-depart={a.depart} data-arrive={a.arrive} data-records={g.length}>
+          <g
+            key={a.arrow.id}
+            className={`t-arrow ${a.arrow.from === 'client' ? 'c2s' : 's2c'}${g.some((r) => r.arrow.appdata) ? ' data' : ''}`}
+            data-depart={a.depart}
+            data-arrive={a.arrive}
+            data-records={g.length}
+          >
             <title>{`${label}: ${g.length === 1 ? 'leaves' : `${g.length} records leave`} at ${ms(a.depart, rtt)}, arrive${g.length === 1 ? 's' : ''} at ${ms(a.arrive, rtt)}`}</title>
             <line x1={x1} y1={y(a.depart)} x2={x2} y2={y(a.arrive)} />
             <text x={(x1 + x2) / 2} y={(y(a.depart) + y(a.arrive)) / 2 - 5} textAnchor="middle" className="t-label">
@@ -145,7 +165,9 @@ function compareNote(o: Record<string, Timeline | null>): string {
     parts.push(`TLS 1.3 sends the request ${rtts(t12.requestSent - t13.requestSent)} sooner than TLS 1.2: its key shares travel with the hellos.`);
   if (zero.requestSent === 0) parts.push('With 0-RTT the request leaves with the ClientHello.');
   if (zero.firstByte >= res.firstByte)
-    parts.push('This server answers the early request only after the client’s Finished, so the response comes no sooner than after a resumed handshake; a server may answer with its first flight, at the risk of acting on replayed data (RFC 8446 §8).');
+    parts.push(
+      'This server answers the early request only after the client’s Finished, so the response comes no sooner than after a resumed handshake; a server may answer with its first flight, at the risk of acting on replayed data (RFC 8446 §8).',
+    );
   else parts.push(`The response to early data arrives ${rtts(res.firstByte - zero.firstByte)} before a resumed handshake's.`);
   return parts.join(' ');
 }

@@ -61,7 +61,17 @@ function keyToPem(key: PrivateKey): string {
       jwk = { kty: 'OKP', crv: 'Ed25519', d: b64u(key.seed), x: b64u(key.publicKey.key) };
       break;
     case 'rsa':
-      jwk = { kty: 'RSA', n: bigB64u(key.n), e: bigB64u(key.e), d: bigB64u(key.d), p: bigB64u(key.p), q: bigB64u(key.q), dp: bigB64u(key.dp), dq: bigB64u(key.dq), qi: bigB64u(key.qi) };
+      jwk = {
+        kty: 'RSA',
+        n: bigB64u(key.n),
+        e: bigB64u(key.e),
+        d: bigB64u(key.d),
+        p: bigB64u(key.p),
+        q: bigB64u(key.q),
+        dp: bigB64u(key.dp),
+        dq: bigB64u(key.dq),
+        qi: bigB64u(key.qi),
+      };
       break;
   }
   return createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -100,23 +110,35 @@ async function nodeHandshakes(
   const ciphers = OPENSSL_12[opts.suite] ?? opts.suite;
   // In TLS 1.2 an ECDSA P-256 certificate also needs secp256r1 among the groups (RFC 8422 §5.1).
   const curves = opts.version === 'TLSv1.2' && opts.group === 'x25519' ? 'X25519:P-256' : NODE_CURVE[opts.group];
-  const server = tls.createServer({
-    key: opts.keyPem,
-    cert: opts.chainPem,
-    minVersion: opts.version,
-    maxVersion: opts.version,
-    ciphers,
-    ecdhCurve: curves,
-  }, (sock) => {
-    sock.on('error', () => {});
-    sock.end();
-  });
+  const server = tls.createServer(
+    {
+      key: opts.keyPem,
+      cert: opts.chainPem,
+      minVersion: opts.version,
+      maxVersion: opts.version,
+      ciphers,
+      ecdhCurve: curves,
+    },
+    (sock) => {
+      sock.on('error', () => {});
+      sock.end();
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const sock = tls.connect({ host: '127.0.0.1', port, servername: SERVER_NAME, ca: opts.rootPem, minVersion: opts.version, maxVersion: opts.version, ciphers, ecdhCurve: curves });
+      const sock = tls.connect({
+        host: '127.0.0.1',
+        port,
+        servername: SERVER_NAME,
+        ca: opts.rootPem,
+        minVersion: opts.version,
+        maxVersion: opts.version,
+        ciphers,
+        ecdhCurve: curves,
+      });
       sock.once('secureConnect', () => {
         if (!sock.authorized) reject(new Error(`node:tls did not verify the chain: ${String(sock.authorizationError)}`));
         sock.destroy();
@@ -219,8 +241,23 @@ async function main(): Promise<void> {
     new X509Certificate(Buffer.from(pki.serverChain[0]!)); // node:crypto reads the certificate the engine presents
     const noop = (): void => {};
     const make = (): { c: Endpoint; s: Endpoint } => ({
-      c: createClient({ rng: systemRng(), sink: noop, trustAnchors: [pki.rootDer], serverName: SERVER_NAME, versions: [cfg.version], cipherSuites: [cfg.suite], groups: cfg.groups }),
-      s: createServer({ rng: systemRng(), sink: noop, cert: { chain: pki.serverChain, key: pki.serverKey }, versions: [cfg.version], cipherSuites: [cfg.suite], groups: cfg.groups }),
+      c: createClient({
+        rng: systemRng(),
+        sink: noop,
+        trustAnchors: [pki.rootDer],
+        serverName: SERVER_NAME,
+        versions: [cfg.version],
+        cipherSuites: [cfg.suite],
+        groups: cfg.groups,
+      }),
+      s: createServer({
+        rng: systemRng(),
+        sink: noop,
+        cert: { chain: pki.serverChain, key: pki.serverKey },
+        versions: [cfg.version],
+        cipherSuites: [cfg.suite],
+        groups: cfg.groups,
+      }),
     });
     const engine = providers.map((pr) => engineLoop(seconds, pr, make));
     const node = await nodeHandshakes(seconds, { keyPem, chainPem, rootPem, suite: cfg.suite, group: cfg.groups[0]!, version: cfg.version === 'TLS 1.3' ? 'TLSv1.3' : 'TLSv1.2' });

@@ -85,7 +85,10 @@ console.log(`worst warm: ${worstWarm.toFixed(3)} ms — ${worstWarm <= 1.5 ? 'wi
     issuer: { name: [['CN', 'NC Root']], key: rootKey! },
     ...validity,
     ...ca,
-    nameConstraints: { permittedDns: ['bench.test', ...Array.from({ length: 127 }, (_, i) => `p${i}.example`)], excludedDns: Array.from({ length: 128 }, (_, i) => `x${i}.bench.test`) },
+    nameConstraints: {
+      permittedDns: ['bench.test', ...Array.from({ length: 127 }, (_, i) => `p${i}.example`)],
+      excludedDns: Array.from({ length: 128 }, (_, i) => `x${i}.bench.test`),
+    },
     rng,
   });
   const dns = ['bench.test', ...Array.from({ length: names - 1 }, (_, i) => `h${i}.bench.test`)];

@@ -147,8 +147,7 @@ const ALERT_FOR_KIND: Record<TlsErrorKind, AlertDescription | ByVersion> = {
  * goes on (RFC 5246 §7.2.2: no_renegotiation "is always a warning"; the requester decides
  * whether to continue).
  */
-export type TlsDeclineKind =
-  | 'DeclineRenegotiation'; // a TLS 1.2 ClientHello (server) or HelloRequest (client) after the handshake: we do not renegotiate
+export type TlsDeclineKind = 'DeclineRenegotiation'; // a TLS 1.2 ClientHello (server) or HelloRequest (client) after the handshake: we do not renegotiate
 
 /** The one decline → warning alert table. */
 const WARNING_FOR_DECLINE: Record<TlsDeclineKind, AlertDescription> = {

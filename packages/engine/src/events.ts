@@ -333,7 +333,6 @@ export type RecordMessageName = HandshakeMessageName | `${HandshakeMessageName} 
  */
 export type SecretPosition = 'input' | 'chain' | 'branch';
 
-
 export type EventSink = (e: TlsEventBody) => void;
 
 /** One certificate check (the verifier's unit of report). */

@@ -36,7 +36,17 @@ export {
   type NameTable,
 } from './msgs/enums';
 export type { ByteSpan } from './codec/bytespan';
-export { openCapture, KEY_LOG_HINT, sizeProblem, looksLikeCapture, formatSize, MAX_CAPTURE_BYTES, type ObservedConnection, type OpenedCapture, type OpenCaptureOptions } from './observe/index';
+export {
+  openCapture,
+  KEY_LOG_HINT,
+  sizeProblem,
+  looksLikeCapture,
+  formatSize,
+  MAX_CAPTURE_BYTES,
+  type ObservedConnection,
+  type OpenedCapture,
+  type OpenCaptureOptions,
+} from './observe/index';
 export { toHex, fromHex, utf8 } from './codec/hex';
 export { createTrustStore, verifyChain, DEFAULT_MAX_DEPTH, type TrustStore, type VerifyChainOptions, type KeyExchange } from './pki/verify';
 export { CHECK_IDS, POLICIES, type CheckId, type Policy, type Purpose } from './pki/checks';

@@ -82,7 +82,9 @@ function clientConfig(sc: Scenario, target: string, note: (t: string) => void): 
   const serverName = sc.serverName || host;
   const anchors = pemCerts(sc.extraTrustPem, note, 'Added trust anchors');
   if (anchors.length === 0) {
-    note('No trust anchors were added (Certificates tab: paste the server\'s CA, or tick the Mozilla root store): the client will not trust the real server\'s certificate, and its check says so.');
+    note(
+      "No trust anchors were added (Certificates tab: paste the server's CA, or tick the Mozilla root store): the client will not trust the real server's certificate, and its check says so.",
+    );
   }
   return {
     rng: systemRng(),
@@ -142,9 +144,10 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
     type: 'note',
     side: ours,
     realPeer: { side: peer, address: req.target ?? '' },
-    text: ours === 'client'
-      ? `The server is a real TLS server at ${where}, not TLS Lab's. Its records are drawn as our client received them; what it computed inside (its secrets, its checks) is not known here.`
-      : `The client is a real TLS client (${where}), not TLS Lab's. Its records are drawn as our server received them; what it computed inside is not known here.`,
+    text:
+      ours === 'client'
+        ? `The server is a real TLS server at ${where}, not TLS Lab's. Its records are drawn as our client received them; what it computed inside (its secrets, its checks) is not known here.`
+        : `The client is a real TLS client (${where}), not TLS Lab's. Its records are drawn as our server received them; what it computed inside is not known here.`,
   });
   const base = ours === 'client' ? clientConfig(sc, req.target ?? '', note) : serverConfig(sc, note);
 
@@ -195,8 +198,16 @@ export function runLive(req: LiveRequest, transport: Transport, emit: (e: TlsEve
         } else if (!answered && readRequest(received).kind === 'complete') {
           answered = true;
           const neg = d.events.filter((e): e is Extract<TlsEvent, { type: 'negotiated' }> => e.type === 'negotiated' && e.side === 'server');
-          const version = neg.map((e) => e.version).filter(Boolean).pop() ?? sc.version;
-          const suite = neg.map((e) => e.cipherSuite).filter(Boolean).pop() ?? '?';
+          const version =
+            neg
+              .map((e) => e.version)
+              .filter(Boolean)
+              .pop() ?? sc.version;
+          const suite =
+            neg
+              .map((e) => e.cipherSuite)
+              .filter(Boolean)
+              .pop() ?? '?';
           d.send(httpAnswer(version, suite));
           d.close();
         }
@@ -220,6 +231,7 @@ function summarize(o: Outcome, events: TlsEvent[], ours: Side, gotData: boolean)
   const neg = { ...(version ? { version } : {}), ...(cipherSuite ? { cipherSuite } : {}), ...(group ? { group } : {}) };
   const alert = o.alertSent ?? o.alertReceived;
   const ok = o.connected && gotData && !alert && !o.endpointThrew;
-  const error = o.endpointThrew ?? alert?.reason ?? alert?.description ?? o.socketError ?? (ok ? undefined : `the peer closed the connection (our ${ours} was in state ${o.finalState})`);
+  const error =
+    o.endpointThrew ?? alert?.reason ?? alert?.description ?? o.socketError ?? (ok ? undefined : `the peer closed the connection (our ${ours} was in state ${o.finalState})`);
   return { ok, ...neg, ...(alert ? { alert: alert.description } : {}), ...(error && !ok ? { error } : {}), events: events.length };
 }

@@ -51,7 +51,10 @@ function charDigit(c: number): number {
 /** Punycode encoding of one label (RFC 3492 §6.3), without the `xn--` prefix. */
 export function punycodeEncode(label: string): string {
   const cps = Array.from(label, (c) => c.codePointAt(0)!);
-  let out = cps.filter((c) => c < 0x80).map((c) => String.fromCodePoint(c)).join('');
+  let out = cps
+    .filter((c) => c < 0x80)
+    .map((c) => String.fromCodePoint(c))
+    .join('');
   const b = out.length;
   let h = b;
   if (b > 0) out += '-';
@@ -91,7 +94,7 @@ export function punycodeDecode(input: string): string | null {
   let n = INITIAL_N;
   let i = 0;
   let bias = INITIAL_BIAS;
-  for (let p = cut > 0 ? cut + 1 : 0; p < input.length; ) {
+  for (let p = cut > 0 ? cut + 1 : 0; p < input.length;) {
     const old = i;
     let w = 1;
     for (let k = BASE; ; k += BASE) {
@@ -134,7 +137,11 @@ function isIpLiteral(name: string): boolean {
  */
 export function checkServerName(input: string): ServerNameCheck {
   const name = input.trim();
-  if (name === '') return { ok: false, reason: 'The server name is empty: the client needs a name to check the certificate against. To send no server_name, turn “Send SNI” off instead (nosni=1 in a link).' };
+  if (name === '')
+    return {
+      ok: false,
+      reason: 'The server name is empty: the client needs a name to check the certificate against. To send no server_name, turn “Send SNI” off instead (nosni=1 in a link).',
+    };
   if (isIpLiteral(name)) return { ok: true, ip: true, forms: { input, aLabel: name, uLabel: name, idn: false } };
   // One trailing dot (the DNS root) is allowed in DNS, but not in SNI (RFC 6066 §3).
   if (name.endsWith('.')) return { ok: false, reason: `“${name}” ends with a dot: SNI carries the name without the trailing root dot (RFC 6066 §3).` };
@@ -143,7 +150,8 @@ export function checkServerName(input: string): ServerNameCheck {
   const uLabels: string[] = [];
   for (const label of labels) {
     if (label === '') return { ok: false, reason: `“${name}” has an empty label (two dots in a row or a leading dot): every label needs 1 to 63 characters (RFC 1035 §2.3.4).` };
-    if (label.startsWith('-') || label.endsWith('-')) return { ok: false, reason: `The label “${label}” starts or ends with a hyphen, which a host name may not (RFC 5891 §4.2.3.1, RFC 952).` };
+    if (label.startsWith('-') || label.endsWith('-'))
+      return { ok: false, reason: `The label “${label}” starts or ends with a hyphen, which a host name may not (RFC 5891 §4.2.3.1, RFC 952).` };
     if (isAscii(label)) {
       if (!LDH.test(label)) return { ok: false, reason: `The label “${label}” has a character other than a letter, digit or hyphen (RFC 1123 §2.1, RFC 5890 §2.3.1).` };
       if (label.startsWith('xn--')) {
@@ -158,11 +166,16 @@ export function checkServerName(input: string): ServerNameCheck {
       }
       aLabels.push(label);
     } else {
-      if (!idnChars(label)) return { ok: false, reason: `The label “${label}” has a space, control or unassigned character (or ASCII punctuation): it cannot be an internationalised label (RFC 5890 §2.3.2.1, UTS #46).` };
+      if (!idnChars(label))
+        return {
+          ok: false,
+          reason: `The label “${label}” has a space, control or unassigned character (or ASCII punctuation): it cannot be an internationalised label (RFC 5890 §2.3.2.1, UTS #46).`,
+        };
       aLabels.push(`xn--${punycodeEncode(label)}`);
       uLabels.push(label);
     }
-    if (aLabels[aLabels.length - 1]!.length > 63) return { ok: false, reason: `The label “${label}” is ${aLabels[aLabels.length - 1]!.length} characters long in A-label form; at most 63 (RFC 1035 §2.3.4).` };
+    if (aLabels[aLabels.length - 1]!.length > 63)
+      return { ok: false, reason: `The label “${label}” is ${aLabels[aLabels.length - 1]!.length} characters long in A-label form; at most 63 (RFC 1035 §2.3.4).` };
   }
   const aLabel = aLabels.join('.');
   if (aLabel.length > 253) return { ok: false, reason: `The name is ${aLabel.length} characters long in A-label form; a host name has at most 253 (RFC 1035 §2.3.4).` };

@@ -48,7 +48,9 @@ describe('usage', () => {
     expect(r.err).toBe('tlslab: unknown group "x448" (valid: x25519, secp256r1)\n');
     r = await run(['connect', '127.0.0.1:1', '--suites', 'TLS_AES_128_CCM_SHA256']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^tlslab: unknown cipher suite "TLS_AES_128_CCM_SHA256" \(valid: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_/);
+    expect(r.err).toMatch(
+      /^tlslab: unknown cipher suite "TLS_AES_128_CCM_SHA256" \(valid: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_/,
+    );
     r = await run(['connect']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('connect needs exactly one HOST:PORT');
@@ -181,7 +183,7 @@ describe('tlslab simulate', () => {
   it('--trace shows fields, secrets both sides agree on, nonces and checks', async () => {
     const r = await run(['simulate', '--seed', 'trace', '--trace']);
     expect(r.code).toBe(0);
-    for (const s of ['legacy_version', 'random', 'key_share', 'formula', "(both sides agree)", 'nonce     =', '✓ pass', 'application data']) {
+    for (const s of ['legacy_version', 'random', 'key_share', 'formula', '(both sides agree)', 'nonce     =', '✓ pass', 'application data']) {
       expect(r.out, s).toContain(s);
     }
     expect(r.out).not.toMatch(/≠ the (client|server)'s value/);

@@ -126,7 +126,10 @@ describe('simulate --keylog', () => {
     const lines = keyLogLines(file);
     expect(lines).toHaveLength(5);
     expect(lines.map((l) => l.split(' ')[0])).toEqual(expect.arrayContaining(TLS13_LABELS));
-    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; side: string; name?: string; bytes?: string; value?: string });
+    const events = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; side: string; name?: string; bytes?: string; value?: string });
     const ch = events.find((e) => e.type === 'handshake' && e.side === 'client' && e.name === 'ClientHello')!;
     // msg_type (1) ‖ length (3) ‖ legacy_version (2) ‖ random (32)
     const random = ch.bytes!.slice(12, 76);
@@ -153,7 +156,10 @@ describe('simulate --keylog', () => {
     expect(r.code, r.err).toBe(0);
     const lines = keyLogLines(file);
     expect(lines).toHaveLength(1);
-    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; side: string; name?: string; bytes?: string; value?: string });
+    const events = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; side: string; name?: string; bytes?: string; value?: string });
     const ch = events.find((e) => e.type === 'handshake' && e.side === 'client' && e.name === 'ClientHello')!;
     const master = events.find((e) => e.type === 'secret' && e.side === 'client' && e.name === 'master_secret')!.value!;
     expect(lines[0]).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
@@ -182,7 +188,7 @@ describe('simulate --keylog', () => {
   });
 });
 
-describe.each(['1.3', '1.2'] as const)('TLS %s: our key log = OpenSSL\'s key log for the same connection', (v) => {
+describe.each(['1.3', '1.2'] as const)("TLS %s: our key log = OpenSSL's key log for the same connection", (v) => {
   const labels = v === '1.3' ? TLS13_LABELS : ['CLIENT_RANDOM'];
 
   it('connect --keylog → node:tls server', async () => {
@@ -208,7 +214,14 @@ describe.each(['1.3', '1.2'] as const)('TLS %s: our key log = OpenSSL\'s key log
     let linesAtAnswer: string[] = [];
     const answer = await new Promise<string>((resolve, reject) => {
       const tv = v === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
-      const sock = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: readFileSync(join(cwd, '.tlslab', 'demo-root.pem'), 'utf8'), minVersion: tv, maxVersion: tv });
+      const sock = tls.connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        ca: readFileSync(join(cwd, '.tlslab', 'demo-root.pem'), 'utf8'),
+        minVersion: tv,
+        maxVersion: tv,
+      });
       let got = '';
       sock.on('keylog', (line: Buffer) => nodeLines.push(line.toString('ascii')));
       sock.on('secureConnect', () => sock.write('GET /keylog HTTP/1.1\r\nHost: localhost\r\n\r\n'));

@@ -39,7 +39,18 @@ describe('serve --max-early-data', () => {
     const sess = join(cwd, 'session.pem');
     const early = join(cwd, 'early.txt');
     writeFileSync(early, 'GET /early HTTP/1.1\r\nHost: localhost\r\n\r\n');
-    const common = ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(cwd, '.tlslab', 'demo-root.pem'), '-verify_return_error', '-tls1_3', '-ign_eof'];
+    const common = [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      'localhost',
+      '-CAfile',
+      join(cwd, '.tlslab', 'demo-root.pem'),
+      '-verify_return_error',
+      '-tls1_3',
+      '-ign_eof',
+    ];
     const c1 = spawnProcess('openssl', [...common, '-sess_out', sess], { stdin: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n' });
     expect(await c1.exited, c1.output()).toBe(0);
     expect(c1.output()).toContain('New, TLSv1.3');

@@ -6,17 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatTrace, showText, summaryLines, toJsonLine } from '../src/cli/trace';
-import {
-  parseArgs,
-  parseHostPort,
-  parseNameList,
-  parseVersions,
-  suitesForVersions,
-  GROUPS,
-  TLS13_SUITES,
-  ALL_SUITES,
-  UsageError,
-} from '../src/cli/args';
+import { parseArgs, parseHostPort, parseNameList, parseVersions, suitesForVersions, GROUPS, TLS13_SUITES, ALL_SUITES, UsageError } from '../src/cli/args';
 import type { TlsEvent } from '../src/events';
 
 const ch = new Uint8Array([1, 0, 0, 6, 3, 3, 0xaa, 0xbb, 0x13, 0x01]);
@@ -253,10 +243,7 @@ describe('flag parsing', () => {
   });
 
   it('parses IANA name lists and lists the valid names on error', () => {
-    expect(parseNameList('TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256', ALL_SUITES, 'cipher suite')).toEqual([
-      'TLS_AES_256_GCM_SHA384',
-      'TLS_AES_128_GCM_SHA256',
-    ]);
+    expect(parseNameList('TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256', ALL_SUITES, 'cipher suite')).toEqual(['TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256']);
     expect(parseNameList('secp256r1', GROUPS, 'group')).toEqual(['secp256r1']);
     let err: unknown;
     try {

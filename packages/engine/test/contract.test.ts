@@ -108,7 +108,13 @@ describe('normalizeScenario (the scenario rules the app follows)', () => {
     for (const fault of FAULT_NAMES) {
       const needs = FAULT_VERSIONS[fault];
       for (const version of ['TLS 1.2', 'TLS 1.3'] as const) {
-        const { scenario, changes } = normalizeScenario({ ...DEFAULT_SCENARIO, seed: 's', fault, version, ...(version === 'TLS 1.2' ? { serverKeyType: 'rsa-2048' as const } : {}) });
+        const { scenario, changes } = normalizeScenario({
+          ...DEFAULT_SCENARIO,
+          seed: 's',
+          fault,
+          version,
+          ...(version === 'TLS 1.2' ? { serverKeyType: 'rsa-2048' as const } : {}),
+        });
         const refused = needs !== undefined && needs !== version;
         expect(scenario.fault).toBe(refused ? 'none' : fault);
         expect(changes.some((c) => c.kind === 'fault-needs-version' && c.fault === fault)).toBe(refused);

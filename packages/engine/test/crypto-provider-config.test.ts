@@ -43,7 +43,7 @@ describe('crypto provider in the endpoint configuration', () => {
   const pki = generateDemoPki({ seed: 'provider-config', serverKeyType: 'ecdsa-p256', serverName: 'example.com', now: at });
   const installed = cryptoProvider();
 
-  it("each endpoint computes with its own provider; the installed one is untouched", () => {
+  it('each endpoint computes with its own provider; the installed one is untouched', () => {
     const c = counting();
     const s = counting();
     const client = createClient({ rng: seededRng('p', 'client'), sink: () => {}, trustAnchors: [pki.rootDer], serverName: 'example.com', now: at, cryptoProvider: c.provider });
@@ -63,7 +63,11 @@ describe('crypto provider in the endpoint configuration', () => {
 
   it('RunOptions.cryptoProvider computes the whole run, with the same bytes as the installed provider', () => {
     const sc = { ...DEFAULT_SCENARIO, seed: 'provider-run', serverKeyType: 'ecdsa-p256' as const };
-    const bytesOf = (events: TlsEvent[]) => events.filter((e) => e.type === 'record').map((e) => (e.type === 'record' ? toHex(e.bytes) : '')).join(' ');
+    const bytesOf = (events: TlsEvent[]) =>
+      events
+        .filter((e) => e.type === 'record')
+        .map((e) => (e.type === 'record' ? toHex(e.bytes) : ''))
+        .join(' ');
     const plain: TlsEvent[] = [];
     runScenario(sc, (e) => plain.push(e));
     const c = counting();

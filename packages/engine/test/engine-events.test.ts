@@ -77,7 +77,11 @@ describe('state, negotiated and timing events, both versions', () => {
         const timings = of(events, 'timing', side);
         expect(timings.map((t) => t.what)).toContain(`handshake (${side})`);
         for (const t of timings) expect(t.ms).toBeGreaterThanOrEqual(0);
-        for (const re of c.timings[side]) expect(timings.some((t) => re.test(t.what)), `${side}: ${re}`).toBe(true);
+        for (const re of c.timings[side])
+          expect(
+            timings.some((t) => re.test(t.what)),
+            `${side}: ${re}`,
+          ).toBe(true);
       }
       expect(of(events, 'timing', 'client').some((t) => t.what === 'server certificate verification')).toBe(true);
     });
@@ -89,8 +93,23 @@ function tls12(ems: boolean, suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' | 
   const p = generateDemoPki({ seed: 'ev12', serverKeyType: keyType, serverName: 'ev.test', now: new Date(AT) });
   const ce: TlsEventBody[] = [];
   const se: TlsEventBody[] = [];
-  const client = createClient({ rng: seededRng('ev', 'c'), sink: (e) => ce.push(e), trustAnchors: [p.rootDer], serverName: 'ev.test', now: new Date(AT), versions: ['TLS 1.2'], extendedMasterSecret: ems });
-  const server = createServer({ rng: seededRng('ev', 's'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: new Date(AT), versions: ['TLS 1.2'], cipherSuites: [suite] });
+  const client = createClient({
+    rng: seededRng('ev', 'c'),
+    sink: (e) => ce.push(e),
+    trustAnchors: [p.rootDer],
+    serverName: 'ev.test',
+    now: new Date(AT),
+    versions: ['TLS 1.2'],
+    extendedMasterSecret: ems,
+  });
+  const server = createServer({
+    rng: seededRng('ev', 's'),
+    sink: (e) => se.push(e),
+    cert: { chain: p.serverChain, key: p.serverKey },
+    now: new Date(AT),
+    versions: ['TLS 1.2'],
+    cipherSuites: [suite],
+  });
   const queue = client.start().map((bytes) => ({ to: 'server' as 'client' | 'server', bytes }));
   while (queue.length) {
     const { to, bytes } = queue.shift()!;

@@ -72,18 +72,34 @@ describe('the man in the middle (faults/mitm.ts)', () => {
 
   it('passes through every record it has no fault for, and changes one record at most', () => {
     const record = new Uint8Array([22, 3, 1, 0, 4, 1, 0, 0, 0]);
-    const none = makeMitm({ ...DEFAULT_SCENARIO, fault: 'none' }, () => undefined, () => expect.unreachable());
+    const none = makeMitm(
+      { ...DEFAULT_SCENARIO, fault: 'none' },
+      () => undefined,
+      () => expect.unreachable(),
+    );
     expect(none('client', record)).toBe(record);
     // Not a ClientHello that parses: left as it is.
-    const down = makeMitm({ ...DEFAULT_SCENARIO, fault: 'downgrade' }, () => undefined, () => expect.unreachable());
+    const down = makeMitm(
+      { ...DEFAULT_SCENARIO, fault: 'downgrade' },
+      () => undefined,
+      () => expect.unreachable(),
+    );
     expect(down('client', record)).toBe(record);
     expect(down('server', record)).toBe(record);
     // No record event (bytes no endpoint sent) or no protection: nothing to tamper with.
-    const tamper = makeMitm({ ...DEFAULT_SCENARIO, fault: 'tamper-ciphertext' }, () => undefined, () => expect.unreachable());
+    const tamper = makeMitm(
+      { ...DEFAULT_SCENARIO, fault: 'tamper-ciphertext' },
+      () => undefined,
+      () => expect.unreachable(),
+    );
     expect(tamper('server', record)).toBe(record);
     let reports = 0;
     const ev = { protected: { trafficSecret: 'server_handshake_traffic_secret' }, recordId: 's2c:1' } as unknown as RecordEvent;
-    const once = makeMitm({ ...DEFAULT_SCENARIO, fault: 'tamper-ciphertext' }, () => ev, () => reports++);
+    const once = makeMitm(
+      { ...DEFAULT_SCENARIO, fault: 'tamper-ciphertext' },
+      () => ev,
+      () => reports++,
+    );
     const protectedRecord = new Uint8Array([23, 3, 3, 0, 2, 0xaa, 0xbb]);
     expect([...once('server', protectedRecord)!]).toEqual([23, 3, 3, 0, 2, 0xab, 0xbb]);
     expect(once('server', protectedRecord)).toBe(protectedRecord);

@@ -159,7 +159,7 @@ function recordValidRun(flow: Flow): void {
 /** Offsets of a plaintext handshake record's length-bearing headers: the record's and each message's. */
 function handshakeHeaderBytes(record: Uint8Array): Set<number> {
   const out = new Set([0, 1, 2, 3, 4]);
-  for (let o = 5; o < record.length; ) {
+  for (let o = 5; o < record.length;) {
     for (let k = 0; k < 4; k++) out.add(o + k);
     if (o + 4 > record.length) break;
     o += 4 + ((record[o + 1]! << 16) | (record[o + 2]! << 8) | record[o + 3]!);
@@ -291,7 +291,14 @@ const mutationArb = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('flip' as const), rec: fc.nat(), byte: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate-stream' as const), rec: fc.nat(), keep: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('shorten' as const), rec: fc.nat(), by: fc.integer({ min: 1, max: 64 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('length' as const), rec: fc.nat(), value: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0, 1, 16384, 16385, 16640, 16641, 0xffff)) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('length' as const),
+      rec: fc.nat(),
+      value: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0, 1, 16384, 16385, 16640, 16641, 0xffff)),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('type' as const), rec: fc.nat(), value: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(20, 21, 22, 23, 24)) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('version' as const), rec: fc.nat(), value: fc.integer({ min: 0, max: 0xffff }) }) },
   {
@@ -463,15 +470,20 @@ beforeAll(() => {
   // HelloRetryRequest (x25519 share, server only takes secp256r1) and a required client
   // certificate: CertificateRequest, the client's Certificate and CertificateVerify.
   flows.push(
-    flow('TLS 1.3 HRR + mutual TLS', 'TLS 1.3', {
-      cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'],
-      groups: ['x25519', 'secp256r1'],
-      keyShareGroups: ['x25519'],
-      clientCert: { chain: pemCertsToDer(pki.client.chainPem), key: privateKeyFromPem(pki.client.keyPem) },
-      clientAuth: 'require',
-      clientTrustAnchors: anchors,
-      recordPadding: 5, // RFC 8446 §5.4 zero padding in every protected record
-    }, { groups: ['secp256r1'] }),
+    flow(
+      'TLS 1.3 HRR + mutual TLS',
+      'TLS 1.3',
+      {
+        cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'],
+        groups: ['x25519', 'secp256r1'],
+        keyShareGroups: ['x25519'],
+        clientCert: { chain: pemCertsToDer(pki.client.chainPem), key: privateKeyFromPem(pki.client.keyPem) },
+        clientAuth: 'require',
+        clientTrustAnchors: anchors,
+        recordPadding: 5, // RFC 8446 §5.4 zero padding in every protected record
+      },
+      { groups: ['secp256r1'] },
+    ),
   );
   for (const f of flows) recordValidRun(f);
 }, 60_000);

@@ -42,7 +42,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function splitRecords(bytes: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let o = 0; o + 5 <= bytes.length; ) {
+  for (let o = 0; o + 5 <= bytes.length;) {
     const len = (bytes[o + 3]! << 8) | bytes[o + 4]!;
     out.push(bytes.slice(o, o + 5 + len));
     o += 5 + len;

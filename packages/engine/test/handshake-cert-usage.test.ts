@@ -56,7 +56,13 @@ function leaf(keyType: ServerKeyType, keyUsage: KeyUsageType[], eku: string[], l
   return { chain: [der], key };
 }
 
-function handshake(opts: { version: TlsVersionName; suite?: CipherSuiteName; server: { chain: Uint8Array[]; key: PrivateKey }; client?: Partial<ClientConfig>; serverCfg?: Partial<ServerConfig> }) {
+function handshake(opts: {
+  version: TlsVersionName;
+  suite?: CipherSuiteName;
+  server: { chain: Uint8Array[]; key: PrivateKey };
+  client?: Partial<ClientConfig>;
+  serverCfg?: Partial<ServerConfig>;
+}) {
   const ce: TlsEventBody[] = [];
   const se: TlsEventBody[] = [];
   const client = createClient({ rng: seededRng('u', 'c'), sink: (e) => ce.push(e), trustAnchors: [rootDer], serverName: HOST, now: AT, versions: [opts.version], ...opts.client });
@@ -76,7 +82,8 @@ function handshake(opts: { version: TlsVersionName; suite?: CipherSuiteName; ser
     for (const b of out) queue.push({ to: to === 'server' ? 'client' : 'server', bytes: b });
   }
   const sent = (ev: TlsEventBody[]) => ev.filter((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal').map((e) => (e as { description: string }).description);
-  const kuCheck = (ev: TlsEventBody[]) => ev.find((e) => e.type === 'cert-check' && e.check.id === 'key-usage' && e.check.cert === 0) as Extract<TlsEventBody, { type: 'cert-check' }> | undefined;
+  const kuCheck = (ev: TlsEventBody[]) =>
+    ev.find((e) => e.type === 'cert-check' && e.check.id === 'key-usage' && e.check.cert === 0) as Extract<TlsEventBody, { type: 'cert-check' }> | undefined;
   return { client, server, clientAlerts: sent(ce), serverAlerts: sent(se), clientKu: kuCheck(ce), serverKu: kuCheck(se), ce, se };
 }
 
@@ -196,8 +203,14 @@ describe('a server key that does not belong to its certificate', () => {
       const otherKey = demoKey('usage', `mismatch-other-${c.keyType}`, c.keyType);
       const r = handshake({ version: c.version, ...(c.suite ? { suite: c.suite } : {}), server: { chain: leafAndKey.chain, key: otherKey } });
       const notes = r.se.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text);
-      expect(notes.some((t) => /does not belong to its certificate/.test(t)), notes.join(' | ')).toBe(true);
-      expect(notes.some((t) => c.why.test(t)), notes.join(' | ')).toBe(true);
+      expect(
+        notes.some((t) => /does not belong to its certificate/.test(t)),
+        notes.join(' | '),
+      ).toBe(true);
+      expect(
+        notes.some((t) => c.why.test(t)),
+        notes.join(' | '),
+      ).toBe(true);
       expect(r.serverAlerts).toEqual(['internal_error']);
       // The client checked the (valid) chain and did not have to reject a bad signature.
       expect(r.ce.some((e) => e.type === 'cert-report' && e.report.ok)).toBe(true);

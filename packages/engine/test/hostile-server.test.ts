@@ -35,14 +35,14 @@ function setSigalgs(codes: number[]) {
 /** The handshake messages in a server's plaintext TLS 1.2 flight: [type, body]. */
 function messages(out: Uint8Array): [number, Uint8Array][] {
   const parts: Uint8Array[] = [];
-  for (let i = 0; i + 5 <= out.length; ) {
+  for (let i = 0; i + 5 <= out.length;) {
     const len = (out[i + 3]! << 8) | out[i + 4]!;
     if (out[i] === 22) parts.push(out.subarray(i + 5, i + 5 + len));
     i += 5 + len;
   }
   const hs = concatBytes(...parts);
   const msgs: [number, Uint8Array][] = [];
-  for (let i = 0; i + 4 <= hs.length; ) {
+  for (let i = 0; i + 4 <= hs.length;) {
     const len = (hs[i + 1]! << 16) | (hs[i + 2]! << 8) | hs[i + 3]!;
     msgs.push([hs[i]!, hs.subarray(i + 4, i + 4 + len)]);
     i += 4 + len;

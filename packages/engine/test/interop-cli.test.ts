@@ -75,8 +75,20 @@ async function sServer(keyType: 'ecdsa-p256' | 'rsa-2048' | 'ed25519', extra: st
   const port = await freePort();
   const pair = pki.server[keyType];
   const proc = spawnProcess('openssl', [
-    's_server', '-accept', `127.0.0.1:${port}`, '-cert', pair.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pair.keyFile,
-    '-www', version, '-naccept', '20', ...extra,
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    pair.certFile,
+    '-cert_chain',
+    join(pki.dir, 'inter.pem'),
+    '-key',
+    pair.keyFile,
+    '-www',
+    version,
+    '-naccept',
+    '20',
+    ...extra,
   ]);
   spawned.push(proc);
   await proc.waitFor('ACCEPT');
@@ -113,8 +125,16 @@ describe('tlslab connect → openssl s_server', () => {
   it('uses the suite and group asked for (RSA leaf → rsa_pss_rsae_sha256)', async () => {
     const rsa = await sServer('rsa-2048');
     const r = await inProcess([
-      'connect', `127.0.0.1:${rsa.port}`, '--servername', HOST, '--ca', pki.rootFile,
-      '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1',
+      'connect',
+      `127.0.0.1:${rsa.port}`,
+      '--servername',
+      HOST,
+      '--ca',
+      pki.rootFile,
+      '--suites',
+      'TLS_CHACHA20_POLY1305_SHA256',
+      '--groups',
+      'secp256r1',
     ]);
     expect(r.stderr).toMatch(/TLS 1\.3, TLS_CHACHA20_POLY1305_SHA256, secp256r1, rsa_pss_rsae_sha256; certificate verified/);
     // s_server -www prints the cipher it negotiated in its page.
@@ -127,11 +147,25 @@ describe('tlslab connect → openssl s_server', () => {
     expect(r.code).toBe(0);
     const t = r.stdout;
     for (const s of [
-      'ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished',
-      'legacy_session_id', 'cipher_suites', 'key_share',
-      'client_handshake_traffic_secret', 'server_application_traffic_secret_0', 'formula',
-      'nonce     =', 'sequence number = 0', 'inner content type handshake',
-      '✓ pass', 'cert-report', 'application data', '| GET / HTTP/1.1\\r\\n',
+      'ClientHello',
+      'ServerHello',
+      'EncryptedExtensions',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+      'legacy_session_id',
+      'cipher_suites',
+      'key_share',
+      'client_handshake_traffic_secret',
+      'server_application_traffic_secret_0',
+      'formula',
+      'nonce     =',
+      'sequence number = 0',
+      'inner content type handshake',
+      '✓ pass',
+      'cert-report',
+      'application data',
+      '| GET / HTTP/1.1\\r\\n',
     ]) {
       expect(t, s).toContain(s);
     }
@@ -146,7 +180,11 @@ describe('tlslab connect → openssl s_server', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
     const rec = events.find((e) => e.type === 'record')!;
     expect(rec.bytes).toMatch(/^16030[13][0-9a-f]+$/);
-    for (const ty of ['record', 'handshake', 'secret', 'cert-check', 'appdata', 'negotiated']) expect(events.some((e) => e.type === ty), ty).toBe(true);
+    for (const ty of ['record', 'handshake', 'secret', 'cert-check', 'appdata', 'negotiated'])
+      expect(
+        events.some((e) => e.type === ty),
+        ty,
+      ).toBe(true);
   });
 
   it('fails with one clear line when it does not trust the root', async () => {
@@ -170,10 +208,14 @@ describe('tlslab connect → openssl s_server', () => {
     expect(r.stderr.trim()).toBe('tlslab: handshake failed: received fatal alert handshake_failure (40) from server');
   });
 
-  it('checks an IP address against the certificate\'s IP SANs when no --servername is given', async () => {
+  it("checks an IP address against the certificate's IP SANs when no --servername is given", async () => {
     const r = await inProcess(['connect', `127.0.0.1:${ecdsa.port}`, '--ca', pki.rootFile, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const host = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; check?: { id: string; pass: boolean; compared: string } }).find((e) => e.type === 'cert-check' && e.check?.id === 'hostname');
+    const host = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; check?: { id: string; pass: boolean; compared: string } })
+      .find((e) => e.type === 'cert-check' && e.check?.id === 'hostname');
     expect(host?.check).toMatchObject({ pass: true, compared: expect.stringContaining('IP 127.0.0.1') });
   });
 
@@ -196,7 +238,26 @@ describe('openssl s_client → tlslab serve', () => {
     expect(serve.output()).toContain('.tlslab/demo-root.pem');
     const rootFile = join(cwd, '.tlslab', 'demo-root.pem');
     expect(existsSync(rootFile)).toBe(true);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-verify_hostname', 'localhost', '-CAfile', rootFile, '-verify_return_error', '-tls1_3', '-alpn', 'h2,http/1.1', '-ign_eof'], { stdin: request });
+    const client = spawnProcess(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        'localhost',
+        '-verify_hostname',
+        'localhost',
+        '-CAfile',
+        rootFile,
+        '-verify_return_error',
+        '-tls1_3',
+        '-alpn',
+        'h2,http/1.1',
+        '-ign_eof',
+      ],
+      { stdin: request },
+    );
     spawned.push(client);
     const code = await client.exited;
     const out = client.output();
@@ -214,9 +275,42 @@ describe('openssl s_client → tlslab serve', () => {
   it('serves a PEM chain and key made by openssl (RSA, CHACHA20, secp256r1)', async () => {
     const port = await freePort();
     const pair = pki.server['rsa-2048'];
-    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_CHACHA20_POLY1305_SHA256', '--groups', 'secp256r1', '--trace']);
+    const serve = serveInProcess([
+      'serve',
+      '--port',
+      String(port),
+      '--once',
+      '--cert',
+      pair.chainFile,
+      '--key',
+      pair.keyFile,
+      '--suites',
+      'TLS_CHACHA20_POLY1305_SHA256',
+      '--groups',
+      'secp256r1',
+      '--trace',
+    ]);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_3', '-groups', 'X25519:P-256', '-ign_eof'], { stdin: request });
+    const client = spawnProcess(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        HOST,
+        '-verify_hostname',
+        HOST,
+        '-CAfile',
+        pki.rootFile,
+        '-verify_return_error',
+        '-tls1_3',
+        '-groups',
+        'X25519:P-256',
+        '-ign_eof',
+      ],
+      { stdin: request },
+    );
     spawned.push(client);
     await client.exited;
     const out = client.output();
@@ -238,7 +332,11 @@ describe('openssl s_client → tlslab serve', () => {
     const pair = pki.server['ed25519'];
     const serve = serveInProcess(['serve', '--port', String(port), '--once', '--cert', pair.chainFile, '--key', pair.keyFile]);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-CAfile', pki.untrustedRootFile, '-verify_return_error', '-tls1_3'], { stdin: '' });
+    const client = spawnProcess(
+      'openssl',
+      ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-CAfile', pki.untrustedRootFile, '-verify_return_error', '-tls1_3'],
+      { stdin: '' },
+    );
     spawned.push(client);
     await client.exited;
     expect(client.output()).toMatch(/verify error|unable to get local issuer certificate/);
@@ -318,9 +416,42 @@ describe('TLS 1.2 with the openssl command', () => {
   it('openssl s_client -tls1_2 → tlslab serve --tls 1.2 with RSA key transport', async () => {
     const port = await freePort();
     const pair = pki.server['rsa-2048'];
-    const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', '1.2', '--cert', pair.chainFile, '--key', pair.keyFile, '--suites', 'TLS_RSA_WITH_AES_256_GCM_SHA384', '--json']);
+    const serve = serveInProcess([
+      'serve',
+      '--port',
+      String(port),
+      '--once',
+      '--tls',
+      '1.2',
+      '--cert',
+      pair.chainFile,
+      '--key',
+      pair.keyFile,
+      '--suites',
+      'TLS_RSA_WITH_AES_256_GCM_SHA384',
+      '--json',
+    ]);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', HOST, '-verify_hostname', HOST, '-CAfile', pki.rootFile, '-verify_return_error', '-tls1_2', '-cipher', 'AES256-GCM-SHA384', '-ign_eof'], { stdin: request });
+    const client = spawnProcess(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        HOST,
+        '-verify_hostname',
+        HOST,
+        '-CAfile',
+        pki.rootFile,
+        '-verify_return_error',
+        '-tls1_2',
+        '-cipher',
+        'AES256-GCM-SHA384',
+        '-ign_eof',
+      ],
+      { stdin: request },
+    );
     spawned.push(client);
     await client.exited;
     const out = client.output();
@@ -330,7 +461,11 @@ describe('TLS 1.2 with the openssl command', () => {
     expect(out).toContain('(RSA key transport)');
     expect(await serve.exited).toBe(0);
     // --json: JSON lines (each with its connection number), status lines prefixed `tlslab:`.
-    const json = serve.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { connection: number; type: string; name?: string });
+    const json = serve
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { connection: number; type: string; name?: string });
     expect(json.every((e) => e.connection === 1)).toBe(true);
     expect(json.some((e) => e.type === 'secret' && e.name === 'pre_master_secret')).toBe(true);
   });
@@ -348,7 +483,20 @@ describe.each([
   }, 30_000);
 
   it('tlslab connect --cert --key → openssl s_server -Verify: accepted', async () => {
-    const r = await inProcess(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.client.chainFile, '--key', pki.client.keyFile]);
+    const r = await inProcess([
+      'connect',
+      `127.0.0.1:${verifying.port}`,
+      '--servername',
+      HOST,
+      '--ca',
+      pki.rootFile,
+      '--tls',
+      v,
+      '--cert',
+      pki.client.chainFile,
+      '--key',
+      pki.client.keyFile,
+    ]);
     expect(r.stderr).toMatch(new RegExp(`connected to 127\\.0\\.0\\.1:\\d+: TLS ${v.replace('.', '\\.')}`));
     expect(r.stdout).toContain('HTTP/1.0 200 ok');
     expect(r.code).toBe(0);
@@ -357,11 +505,26 @@ describe.each([
   it(`tlslab connect without a certificate → openssl s_server -Verify: ${noCert}`, async () => {
     const r = await inProcess(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(new RegExp(`^tlslab: (handshake failed|connection failed after the handshake): received fatal alert ${noCert.replace(/[()]/g, '\\$&')} from server$`));
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(`^tlslab: (handshake failed|connection failed after the handshake): received fatal alert ${noCert.replace(/[()]/g, '\\$&')} from server$`),
+    );
   });
 
   it('tlslab connect with an untrusted certificate → openssl s_server -Verify: unknown_ca', async () => {
-    const r = await inProcess(['connect', `127.0.0.1:${verifying.port}`, '--servername', HOST, '--ca', pki.rootFile, '--tls', v, '--cert', pki.untrustedClient.chainFile, '--key', pki.untrustedClient.keyFile]);
+    const r = await inProcess([
+      'connect',
+      `127.0.0.1:${verifying.port}`,
+      '--servername',
+      HOST,
+      '--ca',
+      pki.rootFile,
+      '--tls',
+      v,
+      '--cert',
+      pki.untrustedClient.chainFile,
+      '--key',
+      pki.untrustedClient.keyFile,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/received fatal alert unknown_ca \(48\) from server$/);
   });
@@ -370,7 +533,28 @@ describe.each([
     const port = await freePort();
     const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), '-verify_return_error', flag, '-cert', pki.client.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pki.client.keyFile, '-ign_eof'], { stdin: request });
+    const client = spawnProcess(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        'localhost',
+        '-CAfile',
+        join(workDir, '.tlslab', 'demo-root.pem'),
+        '-verify_return_error',
+        flag,
+        '-cert',
+        pki.client.certFile,
+        '-cert_chain',
+        join(pki.dir, 'inter.pem'),
+        '-key',
+        pki.client.keyFile,
+        '-ign_eof',
+      ],
+      { stdin: request },
+    );
     spawned.push(client);
     await client.exited;
     expect(client.output()).toContain('Client certificate: CN=TLS Lab Interop Client — verified.');
@@ -381,7 +565,11 @@ describe.each([
     const port = await freePort();
     const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--require-client-cert']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-ign_eof'], { stdin: request });
+    const client = spawnProcess(
+      'openssl',
+      ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-ign_eof'],
+      { stdin: request },
+    );
     spawned.push(client);
     await client.exited;
     expect(client.output()).not.toContain('Hello from TLS Lab');
@@ -393,7 +581,25 @@ describe.each([
     const port = await freePort();
     const serve = serveInProcess(['serve', '--port', String(port), '--once', '--tls', v, '--ca', pki.rootFile, '--request-client-cert']);
     await serve.waitFor(`listening on 127.0.0.1:${port}`);
-    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', join(workDir, '.tlslab', 'demo-root.pem'), flag, '-cert', pki.untrustedClient.certFile, '-key', pki.untrustedClient.keyFile, '-ign_eof'], { stdin: request });
+    const client = spawnProcess(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-servername',
+        'localhost',
+        '-CAfile',
+        join(workDir, '.tlslab', 'demo-root.pem'),
+        flag,
+        '-cert',
+        pki.untrustedClient.certFile,
+        '-key',
+        pki.untrustedClient.keyFile,
+        '-ign_eof',
+      ],
+      { stdin: request },
+    );
     spawned.push(client);
     await client.exited;
     expect(client.output()).toMatch(/alert unknown ca/i);

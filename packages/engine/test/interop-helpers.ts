@@ -77,8 +77,26 @@ export function makeOpensslPki(): OpensslPki {
   );
 
   const selfSignedCa = (name: string, cn: string): void => {
-    ossl(['req', '-x509', ...newKeyArgs('ecdsa-p256'), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/CN=${cn}`, ...days,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+    ossl(
+      [
+        'req',
+        '-x509',
+        ...newKeyArgs('ecdsa-p256'),
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.pem`,
+        '-subj',
+        `/CN=${cn}`,
+        ...days,
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      dir,
+    );
   };
   const issue = (name: string, type: ServerKeyType | 'ecdsa-p384', cn: string, ca: string, ext: string): void => {
     ossl(['req', ...newKeyArgs(type), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
@@ -243,4 +261,3 @@ export function serveInProcess(args: string[], cwd: string): InProcessServer {
     },
   };
 }
-

@@ -103,7 +103,11 @@ describe.each(VERSIONS)('mutual TLS, $v', ({ v, node, noCertAlert, noCertText })
         await waitFor(() => es.runs[0]?.outcome !== undefined);
         const ev = es.runs[0]!.events;
         const report = ev.find((e) => e.type === 'cert-report' && e.side === 'server');
-        expect(report && report.type === 'cert-report' ? [report.report.ok, report.report.purpose, report.report.certificates[0]?.subject] : []).toEqual([true, 'client', 'CN=TLS Lab Interop Client']);
+        expect(report && report.type === 'cert-report' ? [report.report.ok, report.report.purpose, report.report.certificates[0]?.subject] : []).toEqual([
+          true,
+          'client',
+          'CN=TLS Lab Interop Client',
+        ]);
         expect(negotiated(ev, 'server').clientAuth).toBe('required');
       } finally {
         es.server.close();

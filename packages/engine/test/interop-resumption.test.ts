@@ -154,18 +154,14 @@ describe('0-RTT early data with the openssl command', () => {
     const socket = netConnect({ host: '127.0.0.1', port });
     let client: TlsClient | undefined;
     let closing = false;
-    const driver = driveEndpoint(
-      socket,
-      (sink) => (client = createClient({ rng: systemRng(), sink, serverName: HOST, trustAnchors: pemCertsToDer(pki.rootPem), ...over })),
-      {
-        onEvent: () => {
-          if (!closing && client && done(client)) {
-            closing = true;
-            setImmediate(() => driver.close());
-          }
-        },
+    const driver = driveEndpoint(socket, (sink) => (client = createClient({ rng: systemRng(), sink, serverName: HOST, trustAnchors: pemCertsToDer(pki.rootPem), ...over })), {
+      onEvent: () => {
+        if (!closing && client && done(client)) {
+          closing = true;
+          setImmediate(() => driver.close());
+        }
       },
-    );
+    });
     const timer = setTimeout(() => socket.destroy(new Error('test timeout')), 15_000);
     const outcome = await driver.finished;
     clearTimeout(timer);
@@ -176,8 +172,20 @@ describe('0-RTT early data with the openssl command', () => {
     const port = await freePort();
     const pair = pki.server['ecdsa-p256'];
     const server = spawnProcess('openssl', [
-      's_server', '-accept', `127.0.0.1:${port}`, '-cert', pair.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pair.keyFile,
-      '-tls1_3', '-early_data', '-max_early_data', '16384', '-no_anti_replay',
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      pair.certFile,
+      '-cert_chain',
+      join(pki.dir, 'inter.pem'),
+      '-key',
+      pair.keyFile,
+      '-tls1_3',
+      '-early_data',
+      '-max_early_data',
+      '16384',
+      '-no_anti_replay',
     ]);
     try {
       await server.waitFor('ACCEPT');

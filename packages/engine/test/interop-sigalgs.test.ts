@@ -97,9 +97,10 @@ describe.each(['TLS 1.3', 'TLS 1.2'] as const)('client certificates of every key
   const nv = NODE_VERSION[v];
   let clientCerts: Record<ServerKeyType, CertifiedKey>;
   beforeAll(() => {
-    clientCerts = Object.fromEntries(
-      CLIENT_KEY_TYPES.map((t) => [t, { chain: pemCertsToDer(pki.clients[t].chainPem), key: privateKeyFromPem(pki.clients[t].keyPem) }]),
-    ) as Record<ServerKeyType, CertifiedKey>;
+    clientCerts = Object.fromEntries(CLIENT_KEY_TYPES.map((t) => [t, { chain: pemCertsToDer(pki.clients[t].chainPem), key: privateKeyFromPem(pki.clients[t].keyPem) }])) as Record<
+      ServerKeyType,
+      CertifiedKey
+    >;
   });
 
   it.each(CLIENT_KEY_TYPES)('our client with a %s certificate → node:tls server requiring one', async (t) => {

@@ -46,7 +46,11 @@ const GROUPS: GroupName[] = ['x25519', 'secp256r1'];
 const ALL_12_OPENSSL = SUITES_12.map((s) => s.openssl).join(':');
 
 /** Every suite × group (ECDHE) or suite alone (RSA key transport). */
-const matrix = SUITES_12.flatMap((s) => (s.ecdhe ? GROUPS.map((group) => ({ ...s, group: group as GroupName | undefined, label: `${s.suite} over ${group}` })) : [{ ...s, group: undefined as GroupName | undefined, label: `${s.suite} (RSA key transport)` }]));
+const matrix = SUITES_12.flatMap((s) =>
+  s.ecdhe
+    ? GROUPS.map((group) => ({ ...s, group: group as GroupName | undefined, label: `${s.suite} over ${group}` }))
+    : [{ ...s, group: undefined as GroupName | undefined, label: `${s.suite} (RSA key transport)` }],
+);
 
 /**
  * The groups to offer: the group under test first; with an ECDSA P-256 certificate also
@@ -78,21 +82,22 @@ afterAll(() => {
 });
 
 describe('TLS 1.2: our client → node:tls (OpenSSL) server', () => {
-  for (const { label, suite, keyType, group, ecdhe } of matrix) it(label, async () => {
-    const ns = nodeServers.get(keyType)!;
-    const run = await runEngineClient(ns.port, { versions: ['TLS 1.2'], cipherSuites: [suite], ...(group ? { groups: groupsFor(group, keyType) } : {}) });
-    expect(run.outcome.alertSent, describeFailure(run.outcome, 'server')).toBeUndefined();
-    expect(run.outcome.alertReceived, describeFailure(run.outcome, 'server')).toBeUndefined();
-    expect(run.outcome.connected).toBe(true);
-    expect(run.answer).toContain('hello from node:tls, you asked GET /interop HTTP/1.1');
-    const n = negotiated(run.events, 'client');
-    expect(n).toMatchObject({ version: 'TLS 1.2', cipherSuite: suite, keyExchange: ecdhe ? 'ECDHE' : 'RSA', extendedMasterSecret: true });
-    if (group) expect(n.group).toBe(group);
-    expect(ns.seen.get(run.localPort)).toEqual({ cipher: suite, protocol: 'TLSv1.2', alpn: false });
-    // The secrets of the classic handshake are events.
-    const secrets = run.events.filter((e) => e.type === 'secret').map((e) => (e.type === 'secret' ? e.name : ''));
-    expect(secrets).toEqual(expect.arrayContaining(['pre_master_secret', 'master_secret', 'key_block']));
-  });
+  for (const { label, suite, keyType, group, ecdhe } of matrix)
+    it(label, async () => {
+      const ns = nodeServers.get(keyType)!;
+      const run = await runEngineClient(ns.port, { versions: ['TLS 1.2'], cipherSuites: [suite], ...(group ? { groups: groupsFor(group, keyType) } : {}) });
+      expect(run.outcome.alertSent, describeFailure(run.outcome, 'server')).toBeUndefined();
+      expect(run.outcome.alertReceived, describeFailure(run.outcome, 'server')).toBeUndefined();
+      expect(run.outcome.connected).toBe(true);
+      expect(run.answer).toContain('hello from node:tls, you asked GET /interop HTTP/1.1');
+      const n = negotiated(run.events, 'client');
+      expect(n).toMatchObject({ version: 'TLS 1.2', cipherSuite: suite, keyExchange: ecdhe ? 'ECDHE' : 'RSA', extendedMasterSecret: true });
+      if (group) expect(n.group).toBe(group);
+      expect(ns.seen.get(run.localPort)).toEqual({ cipher: suite, protocol: 'TLSv1.2', alpn: false });
+      // The secrets of the classic handshake are events.
+      const secrets = run.events.filter((e) => e.type === 'secret').map((e) => (e.type === 'secret' ? e.name : ''));
+      expect(secrets).toEqual(expect.arrayContaining(['pre_master_secret', 'master_secret', 'key_block']));
+    });
 
   it('offering 1.2 and 1.3 to a 1.2-only server ends in TLS 1.2', async () => {
     const ns = nodeServers.get('ecdsa-p256')!;
@@ -150,23 +155,34 @@ describe('TLS 1.2: our client → node:tls (OpenSSL) server', () => {
 });
 
 describe('TLS 1.2: node:tls (OpenSSL) client → our server', () => {
-  for (const { label, suite, openssl, keyType, group, ecdhe } of matrix) it(label, async () => {
-    const es = engineServers.get(keyType)!;
-    const before = es.runs.length;
-    const r = await runNodeClient(es.port, { ...TLS12_ONLY, ciphers: openssl, ...(group ? { ecdhCurve: groupsFor(group, keyType).map((g) => NODE_CURVE[g]).join(':') } : {}) });
-    expect(r.error).toBeUndefined();
-    expect(r.ok).toBe(true);
-    expect(r.protocol).toBe('TLSv1.2');
-    expect(r.cipher).toBe(suite);
-    if (group) expect(r.group).toBe(NODE_GROUP_NAME[group]);
-    expect(r.answer).toContain(`hello from tlslab: ${suite}`);
-    await waitFor(() => es.runs[before]?.outcome !== undefined);
-    const run = es.runs[before]!;
-    expect(negotiated(run.events, 'server')).toMatchObject({ version: 'TLS 1.2', cipherSuite: suite, keyExchange: ecdhe ? 'ECDHE' : 'RSA', extendedMasterSecret: true });
-    expect(run.outcome?.alertSent).toBeUndefined();
-  });
+  for (const { label, suite, openssl, keyType, group, ecdhe } of matrix)
+    it(label, async () => {
+      const es = engineServers.get(keyType)!;
+      const before = es.runs.length;
+      const r = await runNodeClient(es.port, {
+        ...TLS12_ONLY,
+        ciphers: openssl,
+        ...(group
+          ? {
+              ecdhCurve: groupsFor(group, keyType)
+                .map((g) => NODE_CURVE[g])
+                .join(':'),
+            }
+          : {}),
+      });
+      expect(r.error).toBeUndefined();
+      expect(r.ok).toBe(true);
+      expect(r.protocol).toBe('TLSv1.2');
+      expect(r.cipher).toBe(suite);
+      if (group) expect(r.group).toBe(NODE_GROUP_NAME[group]);
+      expect(r.answer).toContain(`hello from tlslab: ${suite}`);
+      await waitFor(() => es.runs[before]?.outcome !== undefined);
+      const run = es.runs[before]!;
+      expect(negotiated(run.events, 'server')).toMatchObject({ version: 'TLS 1.2', cipherSuite: suite, keyExchange: ecdhe ? 'ECDHE' : 'RSA', extendedMasterSecret: true });
+      expect(run.outcome?.alertSent).toBeUndefined();
+    });
 
-  it('an ECDSA P-256 certificate needs secp256r1 among the client\'s groups (RFC 8422 §5.1): handshake_failure', async () => {
+  it("an ECDSA P-256 certificate needs secp256r1 among the client's groups (RFC 8422 §5.1): handshake_failure", async () => {
     const es = engineServers.get('ecdsa-p256')!;
     const before = es.runs.length;
     const r = await runNodeClient(es.port, { ...TLS12_ONLY, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256', ecdhCurve: 'X25519' });

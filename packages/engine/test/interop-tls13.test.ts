@@ -200,4 +200,3 @@ describe('node:tls (OpenSSL) client → our server', () => {
     }
   });
 });
-

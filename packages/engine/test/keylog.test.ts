@@ -17,7 +17,12 @@ function run(s: Partial<Scenario>): TlsEvent[] {
   runScenario({ ...DEFAULT_SCENARIO, at: '2026-11-25T12:00:00Z', seed: 'keylog', ...s }, (e) => events.push(e));
   return events;
 }
-const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim().toLowerCase()).sort();
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim().toLowerCase())
+    .sort();
 
 describe('key log from events', () => {
   it('TLS 1.3: five traffic secrets under the ClientHello random; the same from either side', () => {
@@ -26,13 +31,12 @@ describe('key log from events', () => {
     const ch = events.find((e) => e.type === 'handshake' && e.name === 'ClientHello' && e.side === 'client');
     const random = ch?.type === 'handshake' ? toHex(ch.bytes.subarray(6, 38)) : '';
     expect(random).toHaveLength(64);
-    expect(text.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual([
-      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
-      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
-      'CLIENT_TRAFFIC_SECRET_0',
-      'SERVER_TRAFFIC_SECRET_0',
-      'EXPORTER_SECRET',
-    ]);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']);
     for (const l of text.split('\n').filter(Boolean)) {
       const [, r, secret] = l.split(' ');
       expect(r).toBe(random);

@@ -46,4 +46,3 @@ export function sealAs(endpoint: TlsClient | TlsServer, type: number, content: U
   c.recordPadding = before;
   return c.takeOutput();
 }
-

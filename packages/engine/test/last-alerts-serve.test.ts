@@ -58,7 +58,7 @@ function raw(bytes: Uint8Array): Promise<Uint8Array> {
 /** The records in a byte stream: [type, body]. */
 function records(bytes: Uint8Array): [number, Uint8Array][] {
   const out: [number, Uint8Array][] = [];
-  for (let o = 0; o + 5 <= bytes.length; ) {
+  for (let o = 0; o + 5 <= bytes.length;) {
     const len = (bytes[o + 3]! << 8) | bytes[o + 4]!;
     out.push([bytes[o]!, bytes.subarray(o + 5, o + 5 + len)]);
     o += 5 + len;
@@ -97,7 +97,15 @@ interface TcpClient {
 /** Our client over TCP; `afterReceive` may add bytes to what goes out after each receive. */
 function tcpClient(config: Partial<ClientConfig>, afterReceive?: (c: TlsClient, events: TlsEventBody[]) => Uint8Array[]): TcpClient {
   const events: TlsEventBody[] = [];
-  const client = createClient({ rng: seededRng(`tcp-${Math.random()}`, 'c'), sink: (e) => events.push(e), trustAnchors: [], insecureSkipVerify: true, serverName: 'localhost', alpn: ['http/1.1'], ...config });
+  const client = createClient({
+    rng: seededRng(`tcp-${Math.random()}`, 'c'),
+    sink: (e) => events.push(e),
+    trustAnchors: [],
+    insecureSkipVerify: true,
+    serverName: 'localhost',
+    alpn: ['http/1.1'],
+    ...config,
+  });
   let isClosed = false;
   const socket = netConnect({ host: '127.0.0.1', port }, () => write(client.start()));
   const write = (chunks: Uint8Array[]): void => {
@@ -119,7 +127,8 @@ function tcpClient(config: Partial<ClientConfig>, afterReceive?: (c: TlsClient, 
     async waitFor(what, pred, ms = 5000) {
       const t0 = Date.now();
       while (!pred()) {
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; events: ${events.map((e) => e.type + (e.type === 'alert' ? `:${e.level}:${e.description}` : '')).join(' ')}`);
+        if (Date.now() - t0 > ms)
+          throw new Error(`timed out waiting for ${what}; events: ${events.map((e) => e.type + (e.type === 'alert' ? `:${e.level}:${e.description}` : '')).join(' ')}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -197,12 +206,15 @@ describe('tlslab serve answers the hostile conversations of issue 10 and serves 
     const ticket = first.client.tickets[0]!;
     expect(ticket.maxEarlyDataSize).toBe(1024);
     let injected = false;
-    const c = tcpClient({ versions: ['TLS 1.3'], resume: ticket, earlyData: utf8.encode('GET /early HTTP/1.1\r\n\r\n'), groups: ['x25519', 'secp256r1'], keyShareGroups: ['secp256r1'] }, (_client, events) => {
-      // Right after the second ClientHello: a record no key of this handshake opens.
-      if (injected || !events.some((e) => e.type === 'handshake' && e.name === 'HelloRetryRequest')) return [];
-      injected = true;
-      return [rec(23, new Uint8Array(48).fill(0xa5))];
-    });
+    const c = tcpClient(
+      { versions: ['TLS 1.3'], resume: ticket, earlyData: utf8.encode('GET /early HTTP/1.1\r\n\r\n'), groups: ['x25519', 'secp256r1'], keyShareGroups: ['secp256r1'] },
+      (_client, events) => {
+        // Right after the second ClientHello: a record no key of this handshake opens.
+        if (injected || !events.some((e) => e.type === 'handshake' && e.name === 'HelloRetryRequest')) return [];
+        injected = true;
+        return [rec(23, new Uint8Array(48).fill(0xa5))];
+      },
+    );
     await c.waitFor('alert', () => alertsReceived(c.events).length > 0);
     expect(injected).toBe(true);
     expect(alertsReceived(c.events)).toEqual(['fatal bad_record_mac']);

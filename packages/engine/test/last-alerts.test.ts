@@ -79,7 +79,10 @@ describe('1. legacy_version 0x0300 or lower in a hello → protocol_version (RFC
       ['TLS 1.2 server', TLS12_ONLY],
     ] as const) {
       it(`ClientHello.legacy_version 0x${v.toString(16).padStart(4, '0')} with supported_versions {1.3, 1.2} → ${label} sends fatal protocol_version`, () => {
-        const { out, pair } = serverAnswer(editedClientHello((ch) => void (ch.legacyVersion = v)), server);
+        const { out, pair } = serverAnswer(
+          editedClientHello((ch) => void (ch.legacyVersion = v)),
+          server,
+        );
         expect(alerts(pair.serverEvents, 'sent')).toEqual(fatal('protocol_version'));
         // The bytes on the wire: one plaintext alert record, level 2, description 70.
         expect([...out]).toEqual([...rec(21, [2, 70])]);
@@ -186,7 +189,8 @@ describe('2. an empty alert record → unexpected_message (RFC 8446 §5.1, RFC 5
     let protectedRecord: Uint8Array | undefined;
     pump(p, p.client.start(), (from, r) => {
       // Replace the client's Finished (its first protected record) with an empty alert under the same key.
-      if (from === 'client' && p.server.state === 'ExpectFinished' && r[0] === 22) return (protectedRecord = firstClientProtected(p.serverEvents, 'TLS 1.2', 21, new Uint8Array(0)));
+      if (from === 'client' && p.server.state === 'ExpectFinished' && r[0] === 22)
+        return (protectedRecord = firstClientProtected(p.serverEvents, 'TLS 1.2', 21, new Uint8Array(0)));
       return r;
     });
     expect(protectedRecord).toBeDefined();

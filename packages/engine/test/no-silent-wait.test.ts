@@ -191,7 +191,8 @@ function waitingIsLegitimate(sc: Scenario, f: Fork, stateBefore: string, input: 
   const c = input.content;
   const plainType = input.sealed ? undefined : input.bytes[0];
   // RFC 8446 §5: one unprotected change_cipher_spec of value 1, after the first ClientHello and before the peer's Finished.
-  if (sc.version === 'TLS 1.3' && plainType === 20 && input.bytes.length === 6 && input.bytes[5] === 1 && stateBefore !== 'Connected' && stateBefore !== 'ExpectClientHello') return null;
+  if (sc.version === 'TLS 1.3' && plainType === 20 && input.bytes.length === 6 && input.bytes[5] === 1 && stateBefore !== 'Connected' && stateBefore !== 'ExpectClientHello')
+    return null;
   if ((input.type === 21 || plainType === 21) && c && c.length === 2) {
     if (c[1] === 90) return null; // user_canceled: close_notify follows (RFC 8446 §6.1)
     if (sc.version === 'TLS 1.2' && c[0] === 1 && c[1] === 100 && stateBefore === 'Connected') return null; // RFC 5246 §7.2.2
@@ -249,7 +250,10 @@ function check(sc: Scenario, at: number, finalSide: Side, h: Hostile): void {
     return;
   }
   if (out.length > 0) return;
-  expect(waitingIsLegitimate(sc, f, stateBefore, input, events), `${where} → ${events.map((e) => e.type + ('name' in e ? `:${String(e.name)}` : '') + ('text' in e ? `:${e.text}` : '')).join(' | ')}`).toBeNull();
+  expect(
+    waitingIsLegitimate(sc, f, stateBefore, input, events),
+    `${where} → ${events.map((e) => e.type + ('name' in e ? `:${String(e.name)}` : '') + ('text' in e ? `:${e.text}` : '')).join(' | ')}`,
+  ).toBeNull();
   if (input.rest) {
     // The rest of a cut record arrives: the endpoint goes on as with the whole record.
     f.target.receive(input.rest);

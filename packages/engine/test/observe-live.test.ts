@@ -52,7 +52,18 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
 
   async function sServer(port: number, args: string[], keyType: 'ecdsa-p256' | 'rsa-2048' = 'ecdsa-p256'): Promise<void> {
     const pair = pki.server[keyType];
-    const p = spawnProcess('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pair.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pair.keyFile, ...args]);
+    const p = spawnProcess('openssl', [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      pair.certFile,
+      '-cert_chain',
+      join(pki.dir, 'inter.pem'),
+      '-key',
+      pair.keyFile,
+      ...args,
+    ]);
     spawned.push(p);
     await p.waitFor('ACCEPT');
   }
@@ -106,14 +117,22 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
       port: p13,
       version: 'TLS 1.3',
       sent: [{ client: 'hello over TLS 1.3\nafter the key update\n', server: `${rev('hello over TLS 1.3')}\n${rev('after the key update')}\n` }],
-      messages: [['ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'Finished', 'NewSessionTicket', 'NewSessionTicket', 'KeyUpdate']],
+      messages: [
+        ['ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'Finished', 'NewSessionTicket', 'NewSessionTicket', 'KeyUpdate'],
+      ],
     });
 
     // 2. TLS 1.2 ECDHE-ECDSA AES-128-GCM.
     await sServer(p12, ['-rev', '-tls1_2']);
     await sClient(p12, ['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '-CAfile', pki.rootFile], ['hello over TLS 1.2'], log('tls12'));
     const full12 = ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'Finished', 'NewSessionTicket', 'Finished'];
-    cases.push({ name: 'TLS 1.2 AES-128-GCM (openssl)', port: p12, version: 'TLS 1.2', sent: [{ client: 'hello over TLS 1.2\n', server: `${rev('hello over TLS 1.2')}\n` }], messages: [full12] });
+    cases.push({
+      name: 'TLS 1.2 AES-128-GCM (openssl)',
+      port: p12,
+      version: 'TLS 1.2',
+      sent: [{ client: 'hello over TLS 1.2\n', server: `${rev('hello over TLS 1.2')}\n` }],
+      messages: [full12],
+    });
 
     // 3. TLS 1.2 ECDHE-RSA ChaCha20-Poly1305.
     await sServer(pcc, ['-rev', '-tls1_2'], 'rsa-2048');
@@ -123,7 +142,13 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
     // 3b. A CBC suite: decoded up to ChangeCipherSpec, the rest shown as ciphertext (not decrypted yet).
     await sServer(pcbc, ['-rev', '-tls1_2']);
     await sClient(pcbc, ['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES128-SHA256', '-CAfile', pki.rootFile], ['cbc'], log('cbc'));
-    cases.push({ name: 'TLS 1.2 CBC (openssl): shown as ciphertext', port: pcbc, version: 'TLS 1.2', sent: [{ client: '', server: '' }], messages: [['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'NewSessionTicket']] });
+    cases.push({
+      name: 'TLS 1.2 CBC (openssl): shown as ciphertext',
+      port: pcbc,
+      version: 'TLS 1.2',
+      sent: [{ client: '', server: '' }],
+      messages: [['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'NewSessionTicket']],
+    });
 
     // 4. HelloRetryRequest: the client's first key share is X25519, the server only takes P-256.
     await sServer(phrr, ['-rev', '-tls1_3', '-groups', 'P-256']);
@@ -133,18 +158,52 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
       port: phrr,
       version: 'TLS 1.3',
       sent: [{ client: 'after a retry\n', server: `${rev('after a retry')}\n` }],
-      messages: [['ClientHello', 'HelloRetryRequest', 'ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'Finished', 'NewSessionTicket', 'NewSessionTicket']],
+      messages: [
+        [
+          'ClientHello',
+          'HelloRetryRequest',
+          'ClientHello',
+          'ServerHello',
+          'EncryptedExtensions',
+          'Certificate',
+          'CertificateVerify',
+          'Finished',
+          'Finished',
+          'NewSessionTicket',
+          'NewSessionTicket',
+        ],
+      ],
     });
 
     // 5. Mutual TLS 1.3.
     await sServer(pmtls, ['-rev', '-tls1_3', '-Verify', '1', '-CAfile', pki.rootFile]);
-    await sClient(pmtls, ['-tls1_3', '-CAfile', pki.rootFile, '-cert', pki.client.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pki.client.keyFile], ['mutual'], log('mtls'));
+    await sClient(
+      pmtls,
+      ['-tls1_3', '-CAfile', pki.rootFile, '-cert', pki.client.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pki.client.keyFile],
+      ['mutual'],
+      log('mtls'),
+    );
     cases.push({
       name: 'TLS 1.3 mutual (openssl)',
       port: pmtls,
       version: 'TLS 1.3',
       sent: [{ client: 'mutual\n', server: 'lautum\n' }],
-      messages: [['ClientHello', 'ServerHello', 'EncryptedExtensions', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished', 'Certificate', 'CertificateVerify', 'Finished', 'NewSessionTicket', 'NewSessionTicket']],
+      messages: [
+        [
+          'ClientHello',
+          'ServerHello',
+          'EncryptedExtensions',
+          'CertificateRequest',
+          'Certificate',
+          'CertificateVerify',
+          'Finished',
+          'Certificate',
+          'CertificateVerify',
+          'Finished',
+          'NewSessionTicket',
+          'NewSessionTicket',
+        ],
+      ],
     });
 
     // 6. TLS 1.3 resumption: a full handshake saves its ticket, the second connection resumes with it.
@@ -169,12 +228,21 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
     // 7. A failed handshake: a TLS 1.2 client that does not trust the server's root.
     await sServer(pfail, ['-rev', '-tls1_2']);
     await sClient(pfail, ['-tls1_2', '-CAfile', pki.untrustedRootFile, '-verify_return_error'], [], log('fail'), { expectFail: true });
-    cases.push({ name: 'TLS 1.2 failed: unknown CA (openssl)', port: pfail, version: 'TLS 1.2', sent: [{ client: '', server: '' }], messages: [['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone']] });
+    cases.push({
+      name: 'TLS 1.2 failed: unknown CA (openssl)',
+      port: pfail,
+      version: 'TLS 1.2',
+      sent: [{ client: '', server: '' }],
+      messages: [['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone']],
+    });
 
     // 8. curl (its own OpenSSL build) with SSLKEYLOGFILE, against s_server -www.
     await sServer(pcurl, ['-www', '-tls1_3']);
     const curlLog = log('curl');
-    const page = execFileSync('curl', ['-s', '--cacert', pki.rootFile, '--resolve', `server.tlslab.test:${pcurl}:127.0.0.1`, `https://server.tlslab.test:${pcurl}/`], { env: { ...process.env, SSLKEYLOGFILE: curlLog }, encoding: 'utf8' });
+    const page = execFileSync('curl', ['-s', '--cacert', pki.rootFile, '--resolve', `server.tlslab.test:${pcurl}:127.0.0.1`, `https://server.tlslab.test:${pcurl}/`], {
+      env: { ...process.env, SSLKEYLOGFILE: curlLog },
+      encoding: 'utf8',
+    });
     expect(page).toContain('s_server');
     cases.push({
       name: 'curl with SSLKEYLOGFILE',
@@ -211,7 +279,13 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
     dumpcap.child.kill('SIGINT');
     await dumpcap.exited;
     keyLogPath = join(dir, 'all.keys');
-    writeFileSync(keyLogPath, logs.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join(''));
+    writeFileSync(
+      keyLogPath,
+      logs
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join(''),
+    );
     capture = openCapture(new Uint8Array(readFileSync(capturePath)), { keyLog: readFileSync(keyLogPath, 'utf8'), trust: pemCertsToDer(pki.rootPem), trustName: 'the test root' });
   }, 60_000);
 
@@ -226,10 +300,31 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
 
   /** tshark's handshake types, per connection (keyed by the client's port), with the key log. */
   function tsharkHandshakes(): Map<string, number[]> {
-    const out = execFileSync('tshark', ['-r', capturePath, '-o', `tls.keylog_file:${keyLogPath}`, '-Y', 'tls', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tls.handshake.type', '-e', 'tls.record.length'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const out = execFileSync(
+      'tshark',
+      [
+        '-r',
+        capturePath,
+        '-o',
+        `tls.keylog_file:${keyLogPath}`,
+        '-Y',
+        'tls',
+        '-T',
+        'fields',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tcp.dstport',
+        '-e',
+        'tls.handshake.type',
+        '-e',
+        'tls.record.length',
+      ],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     const m = new Map<string, number[]>();
     const records = new Map<string, number>();
     for (const line of out.split('\n').filter((l) => l.trim())) {
@@ -265,9 +360,15 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
         const label = `${c.name} #${i + 1}`;
         const events = capture.events(conn.index);
         const hs = events.filter((e): e is Extract<TlsEvent, { type: 'handshake' }> => e.type === 'handshake' && e.direction === 'sent');
-        expect(hs.map((e) => e.name), label).toEqual(c.messages[i]);
+        expect(
+          hs.map((e) => e.name),
+          label,
+        ).toEqual(c.messages[i]);
         // No message fell back to its framing only.
-        expect(events.filter((e) => e.type === 'note' && /could not be decoded|does not decrypt|does NOT match|does NOT verify|was not checked/.test(e.text)), label).toEqual([]);
+        expect(
+          events.filter((e) => e.type === 'note' && /could not be decoded|does not decrypt|does NOT match|does NOT verify|was not checked/.test(e.text)),
+          label,
+        ).toEqual([]);
         // Every record is reported by its sender and by its receiver.
         const sent = events.filter((e) => e.type === 'record' && e.direction === 'sent');
         const received = events.filter((e) => e.type === 'record' && e.direction === 'received');
@@ -277,10 +378,15 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
         // tshark's dissection agrees on the handshake message sequence (tshark decrypts CBC, we
         // do not yet: there it sees the two Finished messages too).
         const cbc = c.name.includes('CBC');
-        expect(hs.map((e) => e.bytes[0]), label).toEqual(cbc ? theirs.get(key)!.filter((t) => t !== 20) : theirs.get(key));
+        expect(
+          hs.map((e) => e.bytes[0]),
+          label,
+        ).toEqual(cbc ? theirs.get(key)!.filter((t) => t !== 20) : theirs.get(key));
         // Application data decrypted and equal to what was sent.
         const data = (side: 'client' | 'server') =>
-          Buffer.concat(events.filter((e): e is Extract<TlsEvent, { type: 'appdata' }> => e.type === 'appdata' && e.direction === 'sent' && e.side === side).map((e) => e.data)).toString('latin1');
+          Buffer.concat(
+            events.filter((e): e is Extract<TlsEvent, { type: 'appdata' }> => e.type === 'appdata' && e.direction === 'sent' && e.side === side).map((e) => e.data),
+          ).toString('latin1');
         if (c.name.startsWith('curl')) {
           expect(data('client'), label).toContain(c.sent[i]!.client);
           expect(data('server'), label).toContain(c.sent[i]!.server);
@@ -293,7 +399,10 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
         expect(events.filter((e) => e.type === 'note' && /signature \(.*\) verifies with the public key/.test(e.text)).length, label).toBe(signed);
         if (cbc) {
           expect(conn.decryption, label).toBe('unsupported');
-          expect(events.some((e) => e.type === 'note' && /CBC suites are shown as ciphertext/.test(e.text)), label).toBe(true);
+          expect(
+            events.some((e) => e.type === 'note' && /CBC suites are shown as ciphertext/.test(e.text)),
+            label,
+          ).toBe(true);
         } else if (!c.name.includes('failed')) {
           expect(conn.decryption, label).toBe('decrypted');
           const finished = events.filter((e) => e.type === 'note' && /Finished is correct/.test(e.text));
@@ -301,7 +410,10 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
         }
         // The time axis is the capture's: non-decreasing, starting at the connection's first packet.
         const times = events.map((e) => e.t);
-        expect(times.every((t, j) => j === 0 || t >= times[j - 1]!), label).toBe(true);
+        expect(
+          times.every((t, j) => j === 0 || t >= times[j - 1]!),
+          label,
+        ).toBe(true);
       });
     }
   });
@@ -361,7 +473,11 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
     const run = async (...args: string[]) => {
       let out = '';
       let err = '';
-      const code = await main(['inspect', capturePath, '--keylog', keyLogPath, '--ca', pki.rootFile, ...args], { out: (t) => void (out += t), err: (t) => void (err += t), isTty: false });
+      const code = await main(['inspect', capturePath, '--keylog', keyLogPath, '--ca', pki.rootFile, ...args], {
+        out: (t) => void (out += t),
+        err: (t) => void (err += t),
+        isTty: false,
+      });
       return { code, out, err };
     };
     const plain = await run();
@@ -370,7 +486,10 @@ describe.skipIf(!tools && !required)('real handshakes captured on the loopback i
     expect(intro.length).toBe(capture.connections.length);
     expect(plain.out).toContain(`hello over TLS 1.3`);
     const json = await run('--json', '--connection', '1');
-    const lines = json.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; name?: string; direction?: string });
+    const lines = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; name?: string; direction?: string });
     expect(lines[0]!.type).toBe('connection');
     expect(lines.filter((l) => l.type === 'connection').length).toBe(1);
     expect(lines.filter((l) => l.type === 'handshake' && l.direction === 'sent').map((l) => l.name)).toEqual(cases[0]!.messages[0]);

@@ -159,12 +159,18 @@ function conversation(events: TlsEvent[], isn = { client: 1000, server: 900000 }
 }
 
 function frames(segs: Seg[], wrap: (p: Uint8Array, v6: boolean) => Uint8Array, v6: boolean): { time: number; data: Uint8Array }[] {
-  return segs.map((s, i) => ({ time: 1_764_000_000_000 + i * 1.5, data: wrap(ip(v6, s.from, tcp(s.from === 'client' ? 51000 : 8443, s.from === 'client' ? 8443 : 51000, s)), v6) }));
+  return segs.map((s, i) => ({
+    time: 1_764_000_000_000 + i * 1.5,
+    data: wrap(ip(v6, s.from, tcp(s.from === 'client' ? 51000 : 8443, s.from === 'client' ? 8443 : 51000, s)), v6),
+  }));
 }
 
-const handshakeNames = (events: TlsEvent[]) => events.filter((e) => e.type === 'handshake' && e.direction === 'sent').map((e) => (e.type === 'handshake' ? `${e.side}:${e.name}` : ''));
+const handshakeNames = (events: TlsEvent[]) =>
+  events.filter((e) => e.type === 'handshake' && e.direction === 'sent').map((e) => (e.type === 'handshake' ? `${e.side}:${e.name}` : ''));
 const appData = (events: TlsEvent[], side: 'client' | 'server') =>
-  Buffer.from(concat(events.filter((e) => e.type === 'appdata' && e.direction === 'sent' && e.side === side).map((e) => (e.type === 'appdata' ? e.data : new Uint8Array(0))))).toString('latin1');
+  Buffer.from(
+    concat(events.filter((e) => e.type === 'appdata' && e.direction === 'sent' && e.side === side).map((e) => (e.type === 'appdata' ? e.data : new Uint8Array(0)))),
+  ).toString('latin1');
 
 // ---- tests -----------------------------------------------------------------------------------
 
@@ -233,11 +239,18 @@ describe('TCP reassembly', () => {
             const i = 2 + (s % (out.length - 3));
             if (out[i]!.from === out[i + 1]!.from) [out[i], out[i + 1]] = [out[i + 1]!, out[i]!];
           }
-          const cap = openCapture(pcap(101, frames(out, (p) => p, false)));
+          const cap = openCapture(
+            pcap(
+              101,
+              frames(out, (p) => p, false),
+            ),
+          );
           expect(cap.connections).toHaveLength(1);
           const seen = cap.events(1);
           for (const side of ['client', 'server'] as const) {
-            const got = seen.filter((e) => e.type === 'record' && e.direction === 'sent' && e.side === side).map((e) => (e.type === 'record' ? Buffer.from(e.bytes).toString('hex') : ''));
+            const got = seen
+              .filter((e) => e.type === 'record' && e.direction === 'sent' && e.side === side)
+              .map((e) => (e.type === 'record' ? Buffer.from(e.bytes).toString('hex') : ''));
             expect(got).toEqual(sentRecords(events, side).map((b) => Buffer.from(b).toString('hex')));
           }
         },
@@ -251,7 +264,12 @@ describe('TCP reassembly', () => {
     const segs = conversation(events);
     const server = segs.findIndex((s, i) => i > 2 && s.from === 'server');
     const cut = segs.filter((_, i) => i !== server + 1);
-    const cap = openCapture(pcap(101, frames(cut, (p) => p, false)));
+    const cap = openCapture(
+      pcap(
+        101,
+        frames(cut, (p) => p, false),
+      ),
+    );
     expect(cap.connections[0]!.problems.join(' ')).toMatch(/bytes the server sent are missing from the capture/);
     expect(cap.events(1).some((e) => e.type === 'handshake' && e.name === 'ServerHello')).toBe(true);
   });
@@ -284,7 +302,7 @@ describe('pcapng', () => {
     // Rewrite the file big-endian with if_tsresol = 9 (nanoseconds).
     const blocks: Uint8Array[] = [];
     const v = new DataView(le.buffer, le.byteOffset, le.byteLength);
-    for (let o = 0; o < le.length; ) {
+    for (let o = 0; o < le.length;) {
       const type = v.getUint32(o, true);
       const len = v.getUint32(o + 4, true);
       const body = le.slice(o + 8, o + len - 4);
@@ -379,13 +397,29 @@ describe('what real clients send', () => {
     const hello = browserHello();
     const record = concat([new Uint8Array([22, 3, 1, hello.length >> 8, hello.length & 0xff]), hello]);
     const events = [{ type: 'record', direction: 'sent', side: 'client', recordId: 'c2s:0', bytes: record } as unknown as TlsEvent];
-    const cap = openCapture(pcap(101, frames(conversation(events), (p) => p, false)));
+    const cap = openCapture(
+      pcap(
+        101,
+        frames(conversation(events), (p) => p, false),
+      ),
+    );
     expect(cap.connections[0]!.serverName).toBe('www.example.com');
     const seen = cap.events(1);
     expect(seen.some((e) => e.type === 'note' && /could not be decoded/.test(e.text))).toBe(false);
     const ch = seen.find((e) => e.type === 'handshake' && e.name === 'ClientHello');
     const values = ch?.type === 'handshake' ? ch.spans.map((s) => s.value ?? '') : [];
-    for (const v of ['GREASE (0x4a4a)', 'GREASE (0x0a0a)', 'X25519MLKEM768 (0x11ec)', 'encrypted_client_hello (0xfe0d)', 'compress_certificate (0x001b)', 'application_settings (ALPS draft) (0x44cd)', 'padding (0x0015)', 'session_ticket (0x0023)', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (0xc013)', 'GREASE (0x3a3a)']) {
+    for (const v of [
+      'GREASE (0x4a4a)',
+      'GREASE (0x0a0a)',
+      'X25519MLKEM768 (0x11ec)',
+      'encrypted_client_hello (0xfe0d)',
+      'compress_certificate (0x001b)',
+      'application_settings (ALPS draft) (0x44cd)',
+      'padding (0x0015)',
+      'session_ticket (0x0023)',
+      'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (0xc013)',
+      'GREASE (0x3a3a)',
+    ]) {
       expect(values).toContain(v);
     }
     expect(values.some((v) => v === 'X25519MLKEM768')).toBe(true); // the key share entry's name
@@ -429,7 +463,10 @@ describe('a committed capture: openssl s_server/s_client (TLS 1.3 with KeyUpdate
     const changed = file.slice();
     changed[at + bytes.length - 1]! ^= 0x01; // the last byte of the signature
     const bad = openCapture(changed, { keyLog });
-    const notes = bad.events(2).filter((e) => e.type === 'note').map((e) => (e.type === 'note' ? e.text : ''));
+    const notes = bad
+      .events(2)
+      .filter((e) => e.type === 'note')
+      .map((e) => (e.type === 'note' ? e.text : ''));
     expect(notes.some((t) => /ServerKeyExchange signature \(ecdsa_secp256r1_sha256\) does NOT verify/.test(t))).toBe(true);
     expect(notes.filter((t) => /Finished does NOT match/.test(t))).toHaveLength(2);
     expect(bad.connections[1]!.problems.join(' ')).toMatch(/signature does not verify/);
@@ -447,10 +484,21 @@ describe('a committed capture: openssl s_server/s_client (TLS 1.3 with KeyUpdate
 describe('post-handshake messages (a committed openssl capture: post-handshake client authentication, tickets)', () => {
   it('decode, and are not checked against the handshake transcript (no false failures)', () => {
     const dir = join(__dirname, 'vectors', 'captures');
-    const cap = openCapture(new Uint8Array(readFileSync(join(dir, 'openssl-post-handshake-auth.pcapng'))), { keyLog: readFileSync(join(dir, 'openssl-post-handshake-auth.keys'), 'utf8') });
+    const cap = openCapture(new Uint8Array(readFileSync(join(dir, 'openssl-post-handshake-auth.pcapng'))), {
+      keyLog: readFileSync(join(dir, 'openssl-post-handshake-auth.keys'), 'utf8'),
+    });
     const events = cap.events(1);
     const names = events.filter((e) => e.type === 'handshake' && e.direction === 'sent').map((e) => (e.type === 'handshake' ? e.name : ''));
-    expect(names.slice(10)).toEqual(['NewSessionTicket', 'NewSessionTicket', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished', 'NewSessionTicket', 'NewSessionTicket']);
+    expect(names.slice(10)).toEqual([
+      'NewSessionTicket',
+      'NewSessionTicket',
+      'CertificateRequest',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+      'NewSessionTicket',
+      'NewSessionTicket',
+    ]);
     const notes = events.filter((e) => e.type === 'note').map((e) => (e.type === 'note' ? e.text : ''));
     expect(notes.filter((t) => /Finished is correct/.test(t))).toHaveLength(2);
     expect(notes.filter((t) => /does NOT|could not be decoded/.test(t))).toEqual([]);
@@ -467,7 +515,10 @@ describe('bad input gets a clear message', () => {
   });
 
   it('a truncated file: the packets before the cut, and where it was cut', () => {
-    const whole = pcap(101, frames(conversation(run()), (p) => p, false));
+    const whole = pcap(
+      101,
+      frames(conversation(run()), (p) => p, false),
+    );
     for (const at of [10, 30, 500, whole.length - 7]) {
       const cap = openCapture(whole.subarray(0, at));
       expect(cap.problems.join(' '), `cut at ${at}`).toMatch(/truncated/);
@@ -478,7 +529,12 @@ describe('bad input gets a clear message', () => {
 
   it('a capture without TLS', () => {
     const http = [{ type: 'record', direction: 'sent', side: 'client', recordId: 'c2s:0', bytes: new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n') } as unknown as TlsEvent];
-    const cap = openCapture(pcap(101, frames(conversation(http), (p) => p, false)));
+    const cap = openCapture(
+      pcap(
+        101,
+        frames(conversation(http), (p) => p, false),
+      ),
+    );
     expect(cap.connections).toEqual([]);
     expect(cap.problems[0]).toMatch(/no TLS connection: none of its 3 TCP packets carries a TLS record/);
     const udp = pcap(1, [{ time: 0, data: new Uint8Array(60) }]);
@@ -500,7 +556,13 @@ describe('bad input gets a clear message', () => {
         const p = s.payload.slice();
         p.set(junk.subarray(0, Math.max(0, p.length - 5)), 5);
         segs[i] = { ...s, payload: p };
-        const cap = openCapture(pcap(101, frames(segs, (x) => x, false)), { keyLog: keyLogText(events) });
+        const cap = openCapture(
+          pcap(
+            101,
+            frames(segs, (x) => x, false),
+          ),
+          { keyLog: keyLogText(events) },
+        );
         for (const c of cap.connections) expect(Array.isArray(cap.events(c.index))).toBe(true);
       }),
       { seed: 7, numRuns: 20 },

@@ -30,7 +30,7 @@ interface Block {
 function blocks(file: Uint8Array): Block[] {
   const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const out: Block[] = [];
-  for (let o = 0; o < file.length; ) {
+  for (let o = 0; o < file.length;) {
     const type = v.getUint32(o, true);
     const len = v.getUint32(o + 4, true);
     expect(len % 4).toBe(0);
@@ -99,11 +99,18 @@ describe.skipIf(!tshark && !required)('Wireshark (tshark) reads and decrypts the
   function dissect(events: TlsEvent[], keyLog: boolean) {
     const path = join(dir, `${Math.random().toString(36).slice(2)}.pcapng`);
     writeFileSync(path, runToPcapng(events, { keyLog }));
-    const out = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'http.request.method', '-e', 'http.response.code', '-e', 'tls.alert_message.desc'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const rows = out.split('\n').filter((l) => l.trim() !== '').map((l) => l.split('\t'));
+    const out = execFileSync(
+      'tshark',
+      ['-r', path, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'http.request.method', '-e', 'http.response.code', '-e', 'tls.alert_message.desc'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const rows = out
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.split('\t'));
     return {
       handshake: rows.flatMap((r) => (r[0] ? r[0].split(',').map(Number) : [])),
       methods: rows.map((r) => r[1]).filter(Boolean),

@@ -178,7 +178,10 @@ describe('revocation (RFC 5280 §6.3.3)', () => {
   it('a CRL entry with an unknown critical extension makes the CRL unusable (§5.3)', () => {
     const der = resign('ca.crl', 'ca.key', (l) => {
       const e = l.tbsCertList.revokedCertificates![1]!;
-      e.crlEntryExtensions = [...(e.crlEntryExtensions ?? []), new Extension({ extnID: '1.3.6.1.4.1.55555.2', critical: true, extnValue: new OctetString(new Uint8Array([5, 0])) })];
+      e.crlEntryExtensions = [
+        ...(e.crlEntryExtensions ?? []),
+        new Extension({ extnID: '1.3.6.1.4.1.55555.2', critical: true, extnValue: new OctetString(new Uint8Array([5, 0])) }),
+      ];
     });
     const r = verify('good.pem', [der]);
     expect(r.ok).toBe(false);
@@ -201,7 +204,7 @@ describe('revocation (RFC 5280 §6.3.3)', () => {
     expect(alone.alert).toBe('certificate_unknown');
     expect(checks(alone, 'revocation').map((c) => c.cert)).toEqual([1]);
   });
-  it("an issuer whose keyUsage lacks cRLSign cannot sign CRLs (§6.3.3 (f))", () => {
+  it('an issuer whose keyUsage lacks cRLSign cannot sign CRLs (§6.3.3 (f))', () => {
     const r = verifyChain({ chain: [...pem('nocrlsign-leaf.pem'), ...pem('nocrlsign-ca.pem')], anchors: root, at: AT, purpose: 'server', crls: [crl('nocrlsign.crl')] });
     expect(r.ok).toBe(false);
     expect(checks(r, 'crl')[0]).toMatchObject({ pass: false, rfc: 'RFC 5280 §4.2.1.3, §6.3.3 (f)' });
@@ -232,7 +235,7 @@ describe('revocation (RFC 5280 §6.3.3)', () => {
     const indirect = verify('good.pem', [withIdp(new IssuingDistributionPoint({ indirectCRL: true }))]);
     expect(checks(indirect, 'crl')[0]!.reason).toMatch(/indirect CRL/);
   });
-  it("issuingDistributionPoint names: a CRL for another distribution point does not cover a certificate that names its own (§6.3.3 (b)(2)(i))", () => {
+  it('issuingDistributionPoint names: a CRL for another distribution point does not cover a certificate that names its own (§6.3.3 (b)(2)(i))', () => {
     const uri = (u: string) => new GeneralName({ uniformResourceIdentifier: u });
     const at = (u: string, more: GeneralName[] = []) =>
       resign('ca.crl', 'ca.key', (l) => {
@@ -244,7 +247,9 @@ describe('revocation (RFC 5280 §6.3.3)', () => {
     expect(checks(same, 'revocation')).toMatchObject([{ pass: true }, { pass: true }]);
     const other = verify('dp.pem', [at('http://crl.test/other.crl'), rootCrl()]);
     expect(other.alert).toBe('certificate_unknown');
-    expect(checks(other, 'crl')[0]!.reason).toMatch(/issuingDistributionPoint \[URI:http:\/\/crl.test\/other.crl\] is none of the certificate's cRLDistributionPoints \[URI:http:\/\/crl.test\/ca.crl\]/);
+    expect(checks(other, 'crl')[0]!.reason).toMatch(
+      /issuingDistributionPoint \[URI:http:\/\/crl.test\/other.crl\] is none of the certificate's cRLDistributionPoints \[URI:http:\/\/crl.test\/ca.crl\]/,
+    );
     // A CRL naming a distribution point cannot cover a certificate that names none.
     const none = verify('revoked.pem', [at('http://crl.test/ca.crl'), rootCrl()]);
     expect(none.alert).toBe('certificate_unknown');
@@ -306,7 +311,22 @@ describe('revocation (RFC 5280 §6.3.3)', () => {
   it('agrees with openssl verify -crl_check_all on the revoked, good and rejected cases', () => {
     const run = (leaf: string, crls: string[]) => {
       try {
-        execFileSync('openssl', ['verify', '-attime', String(AT.getTime() / 1000), '-crl_check_all', '-CAfile', DIR + 'root.pem', '-untrusted', DIR + 'ca.pem', ...crls.flatMap((c) => ['-CRLfile', DIR + c]), DIR + leaf], { stdio: 'pipe', env: { ...process.env, OPENSSL_CONF: '/dev/null' } });
+        execFileSync(
+          'openssl',
+          [
+            'verify',
+            '-attime',
+            String(AT.getTime() / 1000),
+            '-crl_check_all',
+            '-CAfile',
+            DIR + 'root.pem',
+            '-untrusted',
+            DIR + 'ca.pem',
+            ...crls.flatMap((c) => ['-CRLfile', DIR + c]),
+            DIR + leaf,
+          ],
+          { stdio: 'pipe', env: { ...process.env, OPENSSL_CONF: '/dev/null' } },
+        );
         return true;
       } catch {
         return false;

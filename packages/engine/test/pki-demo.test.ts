@@ -76,8 +76,19 @@ describe('generateDemoPki', () => {
       writeFileSync(join(dir, 'key.pem'), privateKeyToPem(pki.serverKey));
       const attime = String(Math.floor(NOW.getTime() / 1000));
       const out = execFileSync('openssl', [
-        'verify', '-x509_strict', '-purpose', 'sslserver', '-verify_hostname', 'demo.tlslab.test', '-attime', attime,
-        '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'inter.pem'), join(dir, 'leaf.pem'),
+        'verify',
+        '-x509_strict',
+        '-purpose',
+        'sslserver',
+        '-verify_hostname',
+        'demo.tlslab.test',
+        '-attime',
+        attime,
+        '-CAfile',
+        join(dir, 'root.pem'),
+        '-untrusted',
+        join(dir, 'inter.pem'),
+        join(dir, 'leaf.pem'),
       ]).toString();
       expect(out).toContain('leaf.pem: OK');
       const pub1 = execFileSync('openssl', ['pkey', '-in', join(dir, 'key.pem'), '-pubout', '-outform', 'DER']);

@@ -91,8 +91,7 @@ describe('random DER mutations under both policies (property)', () => {
           if (e.kind === 'xor') {
             out = c.slice();
             out[p] = out[p]! ^ (e.byte || 1);
-          }
-          else if (e.kind === 'truncate') out = c.slice(0, p);
+          } else if (e.kind === 'truncate') out = c.slice(0, p);
           else if (e.kind === 'insert') out = Uint8Array.of(...c.subarray(0, p), e.byte, ...c.subarray(p));
           else if (e.kind === 'delete') out = Uint8Array.of(...c.subarray(0, p), ...c.subarray(p + 1));
           // a length octet of some inner TLV: the likeliest place for a decoder to go wrong

@@ -95,7 +95,9 @@ describe('parsePemBundle: clear messages, never a throw', () => {
   it('a truncated PEM (END missing)', () => expect(only(file('cert.pem').toString().slice(0, 300))).toMatch(/truncated.*END CERTIFICATE/));
   it('a PEM whose start is missing', () => expect(only(file('cert.pem').toString().slice(40))).toMatch(/truncated at the start/));
   it('damaged base64 inside a PEM', () => {
-    const pem = file('cert.pem').toString().replace(/^(MII.{20})./m, '$1!');
+    const pem = file('cert.pem')
+      .toString()
+      .replace(/^(MII.{20})./m, '$1!');
     expect(pem).toContain('!');
     expect(only(pem)).toMatch(/base64 inside is damaged/);
   });

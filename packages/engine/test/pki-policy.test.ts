@@ -98,7 +98,12 @@ function expectValid(r: ReturnType<typeof verifyChain>) {
 function expectFails(r: ReturnType<typeof verifyChain>, id: string, reason?: RegExp) {
   expect(r.ok).toBe(false);
   const hit = failing(r).filter((c) => c.id === id);
-  expect(hit.length, `failing: ${failing(r).map((c) => `${c.id}: ${c.reason}`).join(' | ')}`).toBeGreaterThan(0);
+  expect(
+    hit.length,
+    `failing: ${failing(r)
+      .map((c) => `${c.id}: ${c.reason}`)
+      .join(' | ')}`,
+  ).toBeGreaterThan(0);
   if (reason) expect(hit.map((c) => c.reason).join(' ')).toMatch(reason);
 }
 const both: Policy[] = ['webpki', 'rfc5280'];
@@ -166,8 +171,36 @@ describe('name constraints (RFC 5280 §4.2.1.10)', () => {
   it('§4.2.1.10 directoryName constraints apply to the subject', () => {
     const nc = ncExt([gn.dn([['O', 'Good']])], []);
     for (const p of both) {
-      expectValid(verify({ inter: { extraExtensions: [nc] }, leaf: { subject: [['O', 'Good'], ['CN', 'example.com']] } }, p));
-      expectFails(verify({ inter: { extraExtensions: [nc] }, leaf: { subject: [['O', 'Evil'], ['CN', 'example.com']] } }, p), 'name-constraints', /directory name is outside/);
+      expectValid(
+        verify(
+          {
+            inter: { extraExtensions: [nc] },
+            leaf: {
+              subject: [
+                ['O', 'Good'],
+                ['CN', 'example.com'],
+              ],
+            },
+          },
+          p,
+        ),
+      );
+      expectFails(
+        verify(
+          {
+            inter: { extraExtensions: [nc] },
+            leaf: {
+              subject: [
+                ['O', 'Evil'],
+                ['CN', 'example.com'],
+              ],
+            },
+          },
+          p,
+        ),
+        'name-constraints',
+        /directory name is outside/,
+      );
     }
   });
   it('§4.2.1.10 rfc822Name constraints apply to e-mail SANs', () => {
@@ -180,7 +213,10 @@ describe('name constraints (RFC 5280 §4.2.1.10)', () => {
   });
   it('§4.2.1.10 names × constraints over the bound is refused fast', () => {
     const names = Array.from({ length: 300 }, (_, i) => `h${i}.example.com`);
-    const nc = ncExt(Array.from({ length: 300 }, (_, i) => gn.dns(`p${i}.example.com`)), []);
+    const nc = ncExt(
+      Array.from({ length: 300 }, (_, i) => gn.dns(`p${i}.example.com`)),
+      [],
+    );
     const t0 = performance.now();
     const r = verify(under(nc, { dns: ['example.com', ...names] }), 'webpki');
     expect(performance.now() - t0).toBeLessThan(1000);
@@ -207,7 +243,16 @@ describe('key identifiers (RFC 5280 §4.2.1.1–2)', () => {
     const { chain, root } = build({});
     const inter = chain[1]!;
     const rolled = buildCertificate({ subject: INTER, publicKey: newKey.publicKey, issuer: { name: INTER, key: interKey }, ...validity, ...caSpec, rng });
-    const leaf = buildCertificate({ subject: [['CN', 'example.com']], publicKey: leafKey.publicKey, issuer: { name: INTER, key: newKey }, ...validity, keyUsage: ['digitalSignature'], extKeyUsage: [OID.serverAuth], dns: ['example.com'], rng });
+    const leaf = buildCertificate({
+      subject: [['CN', 'example.com']],
+      publicKey: leafKey.publicKey,
+      issuer: { name: INTER, key: newKey },
+      ...validity,
+      keyUsage: ['digitalSignature'],
+      extKeyUsage: [OID.serverAuth],
+      dns: ['example.com'],
+      rng,
+    });
     for (const p of both) {
       const r = verifyChain({ chain: [leaf, rolled, inter], anchors: [root], at: NOW, host: 'example.com', purpose: 'server', policy: p });
       expectValid(r);
@@ -222,7 +267,17 @@ describe('key identifiers (RFC 5280 §4.2.1.1–2)', () => {
   });
   it("CABF BR §7.1.2.1.3 a root's authorityKeyIdentifier equals its subjectKeyIdentifier (webpki)", () => {
     // A self-signed root whose AKI keyIdentifier names some other key (raw extension).
-    const akiOther = { oid: OID.authorityKeyIdentifier, critical: false, value: tlv(0x30, tlv(0x80, Uint8Array.from({ length: 20 }, (_, i) => i))) };
+    const akiOther = {
+      oid: OID.authorityKeyIdentifier,
+      critical: false,
+      value: tlv(
+        0x30,
+        tlv(
+          0x80,
+          Uint8Array.from({ length: 20 }, (_, i) => i),
+        ),
+      ),
+    };
     const shape: Shape = { root: { omit: ['authorityKeyIdentifier'], extraExtensions: [akiOther] } };
     expectFails(verify(shape, 'webpki'), 'key-identifiers', /differs from its subjectKeyIdentifier/);
     expectValid(verify(shape, 'rfc5280'));
@@ -269,7 +324,9 @@ describe('host names (RFC 9525 §6.3, CABF BR §7.1.2.7.12, §7.1.4.3)', () => {
     expectValid(wild('*.example.co.uk', 'www.example.co.uk'));
   });
   it('RFC 5280 §7.2 a U-label dNSName matches nothing (IDNs are stored as A-labels)', () => {
-    const r = verify({ leaf: { dns: [], subject: [], extraExtensions: [sanExt(true, tlv(0x82, new TextEncoder().encode('😜.example.com')))] } }, 'rfc5280', { host: 'xn--628h.example.com' });
+    const r = verify({ leaf: { dns: [], subject: [], extraExtensions: [sanExt(true, tlv(0x82, new TextEncoder().encode('😜.example.com')))] } }, 'rfc5280', {
+      host: 'xn--628h.example.com',
+    });
     expectFails(r, 'hostname');
   });
 });
@@ -326,7 +383,15 @@ describe('profile consistency (RFC 5280 §4.1.2, §4.2; CABF BR §7.1)', () => {
     // The leaf names the (empty) intermediate as its issuer.
     const emptyInter = buildCertificate({ subject: [], publicKey: interKey.publicKey, issuer: { name: ROOT, key: rootKey }, ...validity, ...caSpec, rng });
     const root = build({}).root;
-    const leaf = buildCertificate({ subject: [['CN', 'example.com']], publicKey: leafKey.publicKey, issuer: { name: [], key: interKey }, ...validity, extKeyUsage: [OID.serverAuth], dns: ['example.com'], rng });
+    const leaf = buildCertificate({
+      subject: [['CN', 'example.com']],
+      publicKey: leafKey.publicKey,
+      issuer: { name: [], key: interKey },
+      ...validity,
+      extKeyUsage: [OID.serverAuth],
+      dns: ['example.com'],
+      rng,
+    });
     for (const p of both) expectFails(verifyChain({ chain: [leaf, emptyInter], anchors: [root], at: NOW, purpose: 'server', policy: p }), 'profile', /empty subject/);
   });
   it('§4.2.1.11 policyConstraints is critical', () => {
@@ -383,7 +448,10 @@ describe('certificate policies (RFC 5280 §6.1.3 (d)–(f), §6.1.4, §6.1.5)', 
     }
   });
   it('§6.1.4 (j) inhibitAnyPolicy: anyPolicy below stops standing for every policy', () => {
-    const shape = (inter: { oid: string; critical: boolean; value: Uint8Array }[]): Shape => ({ inter: { extraExtensions: [requireExplicit(0), cp(POLICY_A), ...inter] }, leaf: { extraExtensions: [cp(ANY)] } });
+    const shape = (inter: { oid: string; critical: boolean; value: Uint8Array }[]): Shape => ({
+      inter: { extraExtensions: [requireExplicit(0), cp(POLICY_A), ...inter] },
+      leaf: { extraExtensions: [cp(ANY)] },
+    });
     for (const p of both) {
       expectValid(verify(shape([]), p));
       expectFails(verify(shape([inhibitAny]), p), 'certificate-policies');
@@ -408,7 +476,25 @@ describe('keys (CABF BR §6.1.5)', () => {
     run(['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=example.com', '-out', join(dir, 'leaf.csr')]);
     const ext = 'keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:example.com\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n';
     writeFileSync(join(dir, 'leaf.ext'), ext);
-    run(['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', join(dir, 'root.pem'), '-CAkey', join(dir, 'root.key'), '-set_serial', '7', '-days', '3650', '-sha256', '-extfile', join(dir, 'leaf.ext'), '-out', join(dir, 'leaf.pem')]);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      join(dir, 'leaf.csr'),
+      '-CA',
+      join(dir, 'root.pem'),
+      '-CAkey',
+      join(dir, 'root.key'),
+      '-set_serial',
+      '7',
+      '-days',
+      '3650',
+      '-sha256',
+      '-extfile',
+      join(dir, 'leaf.ext'),
+      '-out',
+      join(dir, 'leaf.pem'),
+    ]);
     return parsePemBundle(readFileSync(join(dir, 'leaf.pem'), 'utf8')).certificates[0]!;
   }
   const at = () => new Date(Date.now() + 60_000);
@@ -419,7 +505,8 @@ describe('keys (CABF BR §6.1.5)', () => {
   });
   it('§6.1.5 named curves only: explicit EC parameters fail with that reason', () => {
     const leaf = opensslLeaf(['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-pkeyopt', 'ec_param_enc:explicit']);
-    for (const p of both) expectFails(verifyChain({ chain: [leaf], anchors: [root], at: at(), host: 'example.com', purpose: 'server', policy: p }), 'key-supported', /explicit parameters/);
+    for (const p of both)
+      expectFails(verifyChain({ chain: [leaf], anchors: [root], at: at(), host: 'example.com', purpose: 'server', policy: p }), 'key-supported', /explicit parameters/);
     const named = opensslLeaf(['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']);
     expectValid(verifyChain({ chain: [named], anchors: [root], at: at(), host: 'example.com', purpose: 'server', policy: 'webpki' }));
   });
@@ -440,7 +527,8 @@ describe('time (RFC 5280 §4.1.2.5): validity is to the second, notAfter inclusi
     const { chain, root } = build({ inter: false });
     const leaf = withNotAfter(chain[0]!, '20260601120000.5Z', rootKey);
     for (const p of both) {
-      const run = (ms: number) => verifyChain({ chain: [leaf], anchors: [root], at: new Date(Date.UTC(2026, 5, 1, 12, 0, 0, ms)), host: 'example.com', purpose: 'server', policy: p });
+      const run = (ms: number) =>
+        verifyChain({ chain: [leaf], anchors: [root], at: new Date(Date.UTC(2026, 5, 1, 12, 0, 0, ms)), host: 'example.com', purpose: 'server', policy: p });
       expectValid(run(900));
       expectFails(run(1000), 'validity', /expired/);
     }

@@ -42,9 +42,7 @@ describe('host names (RFC 6125 §6.4)', () => {
   const rng = seededRng('hostname');
   const key = demoKey('hostname', 'k', 'ecdsa-p256');
   const make = (subject: NameSpec, dns?: string[], ips?: string[]) =>
-    parseCertificate(
-      buildCertificate({ subject, publicKey: key.publicKey, selfKey: key, notBefore: NOW, notAfter: NOW, rng, ...(dns ? { dns } : {}), ...(ips ? { ips } : {}) }),
-    );
+    parseCertificate(buildCertificate({ subject, publicKey: key.publicKey, selfKey: key, notBefore: NOW, notAfter: NOW, rng, ...(dns ? { dns } : {}), ...(ips ? { ips } : {}) }));
   it('IP host matches only iPAddress entries', () => {
     const c = make([['CN', '10.0.0.1']], ['10.0.0.1'], ['10.0.0.2', '2001:db8::7']);
     expect(hostnameCheck(c, '10.0.0.1').pass).toBe(false);
@@ -73,11 +71,7 @@ describe('name constraints (RFC 5280 §4.2.1.10)', () => {
     const mask = parseIpAddress('255.0.0.0')!;
     expect(ipWithinSubtree(parseIpAddress('10.9.8.7')!, addr, mask)).toBe(true);
     expect(ipWithinSubtree(parseIpAddress('11.0.0.1')!, addr, mask)).toBe(false);
-    const v = nameConstraintViolations(
-      { dns: [], ips: [parseIpAddress('192.168.1.1')!], emails: [], subject: [] },
-      [{ kind: 'ip', address: addr, mask, text: '10.0.0.0/8' }],
-      [],
-    );
+    const v = nameConstraintViolations({ dns: [], ips: [parseIpAddress('192.168.1.1')!], emails: [], subject: [] }, [{ kind: 'ip', address: addr, mask, text: '10.0.0.0/8' }], []);
     expect(v).toEqual([expect.stringMatching(/IP:192.168.1.1 is outside/)]);
   });
 });
@@ -92,17 +86,48 @@ describe('path building tries alternatives', () => {
   const otherRootName: NameSpec = [['CN', 'Paths Other Root']];
   const interName: NameSpec = [['CN', 'Paths Inter']];
   const ca = { ca: { ca: true }, keyUsage: ['keyCertSign' as const] };
-  const root = buildCertificate({ subject: rootName, publicKey: rootKey.publicKey, selfKey: rootKey, notBefore: new Date(NOW.getTime() - 1000 * DAY), notAfter: new Date(NOW.getTime() + 1000 * DAY), rng, ...ca });
-  const otherRoot = buildCertificate({ subject: otherRootName, publicKey: otherRootKey.publicKey, selfKey: otherRootKey, notBefore: new Date(NOW.getTime() - 1000 * DAY), notAfter: new Date(NOW.getTime() + 1000 * DAY), rng, ...ca });
+  const root = buildCertificate({
+    subject: rootName,
+    publicKey: rootKey.publicKey,
+    selfKey: rootKey,
+    notBefore: new Date(NOW.getTime() - 1000 * DAY),
+    notAfter: new Date(NOW.getTime() + 1000 * DAY),
+    rng,
+    ...ca,
+  });
+  const otherRoot = buildCertificate({
+    subject: otherRootName,
+    publicKey: otherRootKey.publicKey,
+    selfKey: otherRootKey,
+    notBefore: new Date(NOW.getTime() - 1000 * DAY),
+    notAfter: new Date(NOW.getTime() + 1000 * DAY),
+    rng,
+    ...ca,
+  });
   const inter = (issuer: { name: NameSpec; key: typeof rootKey }, from: number, to: number) =>
-    buildCertificate({ subject: interName, publicKey: interKey.publicKey, issuer, notBefore: new Date(NOW.getTime() + from * DAY), notAfter: new Date(NOW.getTime() + to * DAY), rng, ...ca });
+    buildCertificate({
+      subject: interName,
+      publicKey: interKey.publicKey,
+      issuer,
+      notBefore: new Date(NOW.getTime() + from * DAY),
+      notAfter: new Date(NOW.getTime() + to * DAY),
+      rng,
+      ...ca,
+    });
   const expiredInter = inter({ name: rootName, key: rootKey }, -400, -10);
   const renewedInter = inter({ name: rootName, key: rootKey }, -5, 400);
   const crossInter = inter({ name: otherRootName, key: otherRootKey }, -5, 400);
   const leaf = buildCertificate({
-    subject: [['CN', 'paths.test']], publicKey: leafKey.publicKey, issuer: { name: interName, key: interKey },
-    notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 90 * DAY), rng,
-    ca: { ca: false }, keyUsage: ['digitalSignature'], extKeyUsage: [OID.serverAuth], dns: ['paths.test'],
+    subject: [['CN', 'paths.test']],
+    publicKey: leafKey.publicKey,
+    issuer: { name: interName, key: interKey },
+    notBefore: new Date(NOW.getTime() - DAY),
+    notAfter: new Date(NOW.getTime() + 90 * DAY),
+    rng,
+    ca: { ca: false },
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [OID.serverAuth],
+    dns: ['paths.test'],
   });
   const opts = { at: NOW, host: 'paths.test', purpose: 'server' as const };
 
@@ -115,7 +140,10 @@ describe('path building tries alternatives', () => {
     expect(bad.alert).toBe('certificate_expired');
   });
   it('a cross-signed intermediate: the path to the trusted root is found whatever the order', () => {
-    for (const chain of [[leaf, crossInter, renewedInter], [leaf, renewedInter, crossInter]]) {
+    for (const chain of [
+      [leaf, crossInter, renewedInter],
+      [leaf, renewedInter, crossInter],
+    ]) {
       expect(verifyChain({ chain, anchors: [root], ...opts }).ok).toBe(true);
       const viaOther = verifyChain({ chain, anchors: [otherRoot], ...opts });
       expect(viaOther.ok).toBe(true);
@@ -124,8 +152,13 @@ describe('path building tries alternatives', () => {
   });
   it('a repeated extension is refused (RFC 5280 §4.2)', () => {
     const dup = buildCertificate({
-      subject: [['CN', 'dup.test']], publicKey: leafKey.publicKey, issuer: { name: interName, key: interKey },
-      notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 90 * DAY), rng, dns: ['dup.test'],
+      subject: [['CN', 'dup.test']],
+      publicKey: leafKey.publicKey,
+      issuer: { name: interName, key: interKey },
+      notBefore: new Date(NOW.getTime() - DAY),
+      notAfter: new Date(NOW.getTime() + 90 * DAY),
+      rng,
+      dns: ['dup.test'],
       extraExtensions: [{ oid: OID.subjectKeyIdentifier, critical: false, value: Uint8Array.of(0x04, 0x02, 0x01, 0x02) }],
     });
     const r = verifyChain({ chain: [dup, renewedInter], anchors: [root], at: NOW, host: 'dup.test', purpose: 'server' });
@@ -138,9 +171,25 @@ describe('path building tries alternatives', () => {
     const name: NameSpec = [['CN', 'Loop CA']];
     const ks = Array.from({ length: 40 }, (_, i) => demoKey('loop', String(i), 'ecdsa-p256'));
     const certs = ks.map((k, i) =>
-      buildCertificate({ subject: name, publicKey: k.publicKey, issuer: { name, key: ks[(i + 1) % ks.length]! }, notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + DAY), rng, ...ca }),
+      buildCertificate({
+        subject: name,
+        publicKey: k.publicKey,
+        issuer: { name, key: ks[(i + 1) % ks.length]! },
+        notBefore: new Date(NOW.getTime() - DAY),
+        notAfter: new Date(NOW.getTime() + DAY),
+        rng,
+        ...ca,
+      }),
     );
-    const victim = buildCertificate({ subject: [['CN', 'loop.test']], publicKey: leafKey.publicKey, issuer: { name, key: ks[0]! }, notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + DAY), rng, dns: ['loop.test'] });
+    const victim = buildCertificate({
+      subject: [['CN', 'loop.test']],
+      publicKey: leafKey.publicKey,
+      issuer: { name, key: ks[0]! },
+      notBefore: new Date(NOW.getTime() - DAY),
+      notAfter: new Date(NOW.getTime() + DAY),
+      rng,
+      dns: ['loop.test'],
+    });
     const t0 = performance.now();
     const r = verifyChain({ chain: [victim, ...certs], anchors: [root], at: NOW, host: 'loop.test', purpose: 'server' });
     expect(r.ok).toBe(false);
@@ -263,13 +312,21 @@ describe('a chain pasted from `openssl s_client -showcerts`', () => {
         s.close(() => resolve(p));
       });
     });
-    const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', `${dir}valid-ecdsa.pem`, '-key', `${dir}valid-ecdsa.key`, '-cert_chain', `${dir}inter.pem`, '-naccept', '1', '-quiet'], { stdio: 'ignore' });
+    const server = spawn(
+      'openssl',
+      ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', `${dir}valid-ecdsa.pem`, '-key', `${dir}valid-ecdsa.key`, '-cert_chain', `${dir}inter.pem`, '-naccept', '1', '-quiet'],
+      { stdio: 'ignore' },
+    );
     try {
       let out = '';
       for (let attempt = 0; attempt < 50 && !out.includes('BEGIN CERTIFICATE'); attempt++) {
         await new Promise((r) => setTimeout(r, 100));
         try {
-          out = execFileSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-showcerts', '-servername', 'valid.test'], { input: '', stdio: 'pipe', timeout: 5000 }).toString();
+          out = execFileSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-showcerts', '-servername', 'valid.test'], {
+            input: '',
+            stdio: 'pipe',
+            timeout: 5000,
+          }).toString();
         } catch (e) {
           out = String((e as { stdout?: Buffer }).stdout ?? '');
         }

@@ -9,7 +9,11 @@ import type { TlsEventBody } from '../src/events';
 import { rec, TLS12_ONLY } from './last-alerts-helpers';
 import { alertsSent, handshake, makePair } from './tls13-helpers';
 
-const notes = (events: TlsEventBody[]) => events.filter((e) => e.type === 'alert' || e.type === 'note' || e.type === 'closed').map((e) => JSON.stringify(e)).join('\n');
+const notes = (events: TlsEventBody[]) =>
+  events
+    .filter((e) => e.type === 'alert' || e.type === 'note' || e.type === 'closed')
+    .map((e) => JSON.stringify(e))
+    .join('\n');
 
 function connected(versions: { versions: ('TLS 1.2' | 'TLS 1.3')[] }) {
   const p = makePair({ client: versions, server: versions });

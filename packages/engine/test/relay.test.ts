@@ -133,7 +133,19 @@ describe('live runs through the relay', () => {
     const port = await freePort();
     const pair = pki.server['ecdsa-p256'];
     const server = spawnProcess('openssl', [
-      's_server', '-accept', `127.0.0.1:${port}`, '-cert', pair.certFile, '-cert_chain', join(pki.dir, 'inter.pem'), '-key', pair.keyFile, '-www', '-tls1_3', '-naccept', '1',
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      pair.certFile,
+      '-cert_chain',
+      join(pki.dir, 'inter.pem'),
+      '-key',
+      pair.keyFile,
+      '-www',
+      '-tls1_3',
+      '-naccept',
+      '1',
     ]);
     spawned.push(server);
     await server.waitFor('ACCEPT');
@@ -156,7 +168,10 @@ describe('live runs through the relay', () => {
     expect(names.slice(0, 5)).toEqual(['ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished']);
     const report = events.find((e) => e.type === 'cert-report');
     expect(report && report.type === 'cert-report' && report.report.ok).toBe(true);
-    const answer = events.filter((e) => e.type === 'appdata' && e.direction === 'received').map((e) => new TextDecoder().decode((e as { data: Uint8Array }).data)).join('');
+    const answer = events
+      .filter((e) => e.type === 'appdata' && e.direction === 'received')
+      .map((e) => new TextDecoder().decode((e as { data: Uint8Array }).data))
+      .join('');
     expect(answer).toMatch(/^HTTP\/1\.0 200 ok/);
     expect(answer).toContain('TLS_AES_128_GCM_SHA256');
     expect(events.some((e) => e.type === 'note' && e.text.includes('real TLS server'))).toBe(true);
@@ -194,11 +209,9 @@ describe('live runs through the relay', () => {
       (e) => events.push(e),
       { remoteAddress: () => remote },
     );
-    const client = spawnProcess(
-      'openssl',
-      ['s_client', '-connect', `127.0.0.1:${r.listenPort}`, '-servername', 'localhost', '-tls1_3', '-ign_eof'],
-      { stdin: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n' },
-    );
+    const client = spawnProcess('openssl', ['s_client', '-connect', `127.0.0.1:${r.listenPort}`, '-servername', 'localhost', '-tls1_3', '-ign_eof'], {
+      stdin: 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    });
     spawned.push(client);
     const summary = await live;
     await client.exited;

@@ -15,8 +15,7 @@ import { ContentType } from '../src/msgs/enums';
 
 // RFC 8448 §3, simple 1-RTT
 const S3 = vectors.section3;
-const msg = (label: string, sender?: string) =>
-  fromHex(S3.handshake_messages.find((m) => m.label === label && (!sender || m.sender === sender))!.hex);
+const msg = (label: string, sender?: string) => fromHex(S3.handshake_messages.find((m) => m.label === label && (!sender || m.sender === sender))!.hex);
 
 describe('RFC 8448 §3 key schedule', () => {
   const reports: SecretReport[] = [];

@@ -158,10 +158,7 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
   });
 
   it('every handshake message equals the RFC', () => {
-    const sent = [...clientEvents, ...serverEvents].filter((e) => e.type === 'handshake' && e.direction === 'sent') as Extract<
-      TlsEventBody,
-      { type: 'handshake' }
-    >[];
+    const sent = [...clientEvents, ...serverEvents].filter((e) => e.type === 'handshake' && e.direction === 'sent') as Extract<TlsEventBody, { type: 'handshake' }>[];
     for (const m of S3.handshake_messages) {
       const mine = sent.find((e) => e.side === m.sender && e.name === m.type);
       expect(mine, `${m.sender} ${m.label}`).toBeDefined();
@@ -175,9 +172,7 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
 
   it('every secret, traffic key and IV equals the RFC (on both sides)', () => {
     for (const events of [clientEvents, serverEvents]) {
-      const s = Object.fromEntries(
-        events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]),
-      );
+      const s = Object.fromEntries(events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]));
       for (const [name, value] of Object.entries(S3.secrets)) {
         // The PSK of the NewSessionTicket (RFC 8446 §4.6.1): our name for it is ticket_psk_0.
         expect(s[name === 'resumption_psk_for_ticket' ? 'ticket_psk_0' : name], name).toBe(value);
@@ -192,10 +187,7 @@ describe('RFC 8448 §3 reproduced by the endpoints', () => {
   });
 
   it('protected records carry the RFC nonce, key and inner plaintext', () => {
-    const recs = [...clientEvents, ...serverEvents].filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as Extract<
-      TlsEventBody,
-      { type: 'record' }
-    >[];
+    const recs = [...clientEvents, ...serverEvents].filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as Extract<TlsEventBody, { type: 'record' }>[];
     for (const r of S3.records.filter((x) => x.protected)) {
       const mine = recs.find((e) => toHex(e.bytes) === r.complete_record)!;
       expect(mine).toBeDefined();
@@ -277,9 +269,7 @@ describe('RFC 8448 §5 (HelloRetryRequest) reproduced by the endpoints', () => {
   });
 
   it('every handshake message, in order, equals the RFC', () => {
-    const sent = [...clientEvents, ...serverEvents]
-      .filter((e) => e.type === 'handshake' && e.direction === 'sent')
-      .map((e) => e as Extract<TlsEventBody, { type: 'handshake' }>);
+    const sent = [...clientEvents, ...serverEvents].filter((e) => e.type === 'handshake' && e.direction === 'sent').map((e) => e as Extract<TlsEventBody, { type: 'handshake' }>);
     for (const m of msgs) {
       const mine = sent.filter((e) => e.side === m.sender && e.name === m.type).map((e) => toHex(e.bytes));
       expect(mine, `${m.sender} ${m.type}`).toContain(m.hex);
@@ -292,9 +282,7 @@ describe('RFC 8448 §5 (HelloRetryRequest) reproduced by the endpoints', () => {
 
   it('every secret, traffic key and IV equals the RFC (message_hash transcript)', () => {
     for (const events of [clientEvents, serverEvents]) {
-      const s = Object.fromEntries(
-        events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]),
-      );
+      const s = Object.fromEntries(events.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, toHex((e as { value: Uint8Array }).value)]));
       for (const [name, value] of Object.entries(S5.secrets)) expect(s[name], name).toBe(value);
       for (const [prefix, k] of Object.entries(S5.traffic_keys)) {
         expect(s[`${prefix}_write_key`], `${prefix} key`).toBe(k.key);
@@ -443,10 +431,7 @@ describe('RFC 8448 §4 (resumption with the §3 ticket, 0-RTT) reproduced by the
   });
 
   it('protected records carry the RFC key name, sequence number, nonce and inner plaintext', () => {
-    const recs = [...clientEvents, ...serverEvents].filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as Extract<
-      TlsEventBody,
-      { type: 'record' }
-    >[];
+    const recs = [...clientEvents, ...serverEvents].filter((e) => e.type === 'record' && e.direction === 'sent' && e.protected) as Extract<TlsEventBody, { type: 'record' }>[];
     for (const r of S4.records.filter((x) => x.protected)) {
       const mine = recs.find((e) => toHex(e.bytes) === r.complete_record)!;
       expect(mine, r.complete_record).toBeDefined();

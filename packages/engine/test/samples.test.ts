@@ -84,7 +84,7 @@ describe('client samples (mutual TLS)', () => {
     expect(asClient.checks.find((c) => c.id === 'ext-key-usage')?.pass).toBe(false);
   });
 
-  it("a key of another certificate: the paste check names the side that could not prove it", () => {
+  it('a key of another certificate: the paste check names the side that could not prove it', () => {
     const insp = inspect({ chainPem: sample('client-valid.pem'), keyPem: sample('valid.key'), extraTrustPem: root, purpose: 'client' });
     expect(insp.problems.join(' ')).toMatch(/the client could not prove it owns it/);
   });
@@ -120,7 +120,13 @@ describe('the revoked sample and pasted CRLs (RFC 5280 §6.3)', () => {
     expect(events.some((e) => e.type === 'note' && /Pasted CRL: no CRL found/.test(e.text))).toBe(true);
   });
   it('the paste check uses the CRL box and judges under both policies', () => {
-    const insp = inspect({ chainPem: sample('revoked.pem'), extraTrustPem: sample('revoked-root.pem'), host: 'server.tlslab.test', crlPem: sample('revoked.crl'), policy: 'rfc5280' });
+    const insp = inspect({
+      chainPem: sample('revoked.pem'),
+      extraTrustPem: sample('revoked-root.pem'),
+      host: 'server.tlslab.test',
+      crlPem: sample('revoked.crl'),
+      policy: 'rfc5280',
+    });
     expect(insp.crls).toBe(2);
     expect(insp.report).toMatchObject({ ok: false, alert: 'certificate_revoked' });
     expect(insp.comparison?.policy).toBe('webpki');
@@ -135,7 +141,9 @@ describe('the revoked sample and pasted CRLs (RFC 5280 §6.3)', () => {
     serve(port);
     const ders = parsePemBundle(sample('revoked.pem')).certificates;
     const anchors = parsePemBundle(sample('revoked-root.pem')).certificates;
-    port.onmessage!({ data: { type: 'verify', id: 7, chain: ders, anchors, at: AT, purpose: 'server', policy: 'rfc5280', crlPem: sample('revoked.crl') } } as MessageEvent<ToWorker>);
+    port.onmessage!({
+      data: { type: 'verify', id: 7, chain: ders, anchors, at: AT, purpose: 'server', policy: 'rfc5280', crlPem: sample('revoked.crl') },
+    } as MessageEvent<ToWorker>);
     const a = answers.find((m) => m.type === 'verified');
     expect(a).toMatchObject({ id: 7, report: { ok: false, alert: 'certificate_revoked' } });
   });

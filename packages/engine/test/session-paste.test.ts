@@ -72,7 +72,11 @@ describe('a pasted server chain in the handshake', () => {
       expect(alert.description).toBe('internal_error');
       expect(why!.seq).toBeLessThan(alert.seq);
       expect(of(events, 'alert', 'client').some((a) => a.direction === 'received' && a.description === 'internal_error')).toBe(true);
-      expect(of(events, 'closed').map((c) => c.side).sort()).toEqual(['client', 'server']);
+      expect(
+        of(events, 'closed')
+          .map((c) => c.side)
+          .sort(),
+      ).toEqual(['client', 'server']);
       expect(notes(events, 'server').some((t) => /No private key was pasted/.test(t))).toBe(true);
     });
   }
@@ -212,7 +216,9 @@ describe('a cipher suite of the other version', () => {
     const { summary, events } = run({ version: 'TLS 1.3', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256' });
     expect(summary.alert).toBe('handshake_failure');
     expect(notes(events, 'server').some((t) => /TLS_RSA_WITH_AES_128_GCM_SHA256 is not a TLS 1\.3 cipher suite/.test(t))).toBe(true);
-    expect(notes(run({ version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256', serverKeyType: 'rsa-2048' }).events, 'server').some((t) => /is not a/.test(t))).toBe(false);
+    expect(notes(run({ version: 'TLS 1.2', cipherSuite: 'TLS_RSA_WITH_AES_128_GCM_SHA256', serverKeyType: 'rsa-2048' }).events, 'server').some((t) => /is not a/.test(t))).toBe(
+      false,
+    );
   });
 });
 
@@ -269,7 +275,12 @@ describe('any paste: never an exception, always a summary', () => {
   it('runScenario with random or damaged chain / key / trust pastes (seeded)', () => {
     fc.assert(
       fc.property(pasteArb, pasteArb, pasteArb, fc.constantFrom('TLS 1.3', 'TLS 1.2') as fc.Arbitrary<'TLS 1.3' | 'TLS 1.2'>, (chain, key, trust, version) => {
-        const s: Partial<Scenario> = { version, ...(chain !== undefined ? { pastedChainPem: chain } : {}), ...(key !== undefined ? { pastedKeyPem: key } : {}), ...(trust !== undefined ? { extraTrustPem: trust } : {}) };
+        const s: Partial<Scenario> = {
+          version,
+          ...(chain !== undefined ? { pastedChainPem: chain } : {}),
+          ...(key !== undefined ? { pastedKeyPem: key } : {}),
+          ...(trust !== undefined ? { extraTrustPem: trust } : {}),
+        };
         const { summary, events } = run(s);
         expect(typeof summary.ok).toBe('boolean');
         if (!summary.ok) expect(summary.error ?? summary.alert).toBeTruthy();
@@ -299,4 +310,3 @@ describe('faults with a pasted chain', () => {
     });
   }
 });
-

@@ -9,14 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex } from '../src/codec/hex';
 import { ecdsaVerify, ed25519Verify } from '../src/crypto/signature';
 import type { HashName } from '../src/crypto/rsa';
-import {
-  os2ip,
-  rsaDecryptPkcs1v15,
-  rsaDecryptPremaster,
-  rsaPrivateKeyFromComponents,
-  rsaVerifyPkcs1v15,
-  rsaVerifyPss,
-} from '../src/crypto/rsa';
+import { os2ip, rsaDecryptPkcs1v15, rsaDecryptPremaster, rsaPrivateKeyFromComponents, rsaVerifyPkcs1v15, rsaVerifyPss } from '../src/crypto/rsa';
 import { seededRng } from '../src/crypto/rng';
 import type { PublicKey } from '../src/crypto/keys';
 
@@ -70,9 +63,7 @@ describe('Wycheproof ECDSA (DER signatures)', () => {
 
 describe('Wycheproof Ed25519', () => {
   it('ed25519_test.json', () => {
-    const { n, failures } = runAll(load('ed25519_test.json'), (g, t) =>
-      ed25519Verify(fromHex(g.publicKey.pk), fromHex(t.msg), fromHex(t.sig!)),
-    );
+    const { n, failures } = runAll(load('ed25519_test.json'), (g, t) => ed25519Verify(fromHex(g.publicKey.pk), fromHex(t.msg), fromHex(t.sig!)));
     expect(n).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   });

@@ -29,17 +29,34 @@ function pki(keyType: ServerKeyType, seed = 'tls12') {
 }
 
 /** `server.faults`: the server is a FaultyServer committing them (faults/faulty-server.ts); `clientFaults`: the client is a FaultyClient (faults/faulty-client.ts). */
-function makeRun(keyType: ServerKeyType, client: Partial<ClientConfig> = {}, server: Partial<ServerConfig> & { faults?: ServerFault[] } = {}, seed = 's', clientFaults: ClientFault[] = []): Run {
+function makeRun(
+  keyType: ServerKeyType,
+  client: Partial<ClientConfig> = {},
+  server: Partial<ServerConfig> & { faults?: ServerFault[] } = {},
+  seed = 's',
+  clientFaults: ClientFault[] = [],
+): Run {
   const p = pki(keyType);
   const { faults = [], ...serverCfg } = server;
   const ce: TlsEventBody[] = [];
   const se: TlsEventBody[] = [];
-  const clientCfg: ClientConfig = { rng: seededRng(seed, 'client'), sink: (e) => ce.push(e), trustAnchors: [p.rootDer], serverName: HOST, now: AT, versions: ['TLS 1.2'], ...client };
+  const clientCfg: ClientConfig = {
+    rng: seededRng(seed, 'client'),
+    sink: (e) => ce.push(e),
+    trustAnchors: [p.rootDer],
+    serverName: HOST,
+    now: AT,
+    versions: ['TLS 1.2'],
+    ...client,
+  };
   return {
     ce,
     se,
     client: clientFaults.length > 0 ? new FaultyClient(clientCfg, clientFaults) : createClient(clientCfg),
-    server: createFaultyServer({ rng: seededRng(seed, 'server'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: AT, versions: ['TLS 1.2'], ...serverCfg }, faults),
+    server: createFaultyServer(
+      { rng: seededRng(seed, 'server'), sink: (e) => se.push(e), cert: { chain: p.serverChain, key: p.serverKey }, now: AT, versions: ['TLS 1.2'], ...serverCfg },
+      faults,
+    ),
   };
 }
 
@@ -58,8 +75,7 @@ function pump(r: Run, first: Uint8Array[], mitm?: Mitm): void {
 
 const sentAlerts = (ev: TlsEventBody[]) => ev.filter((e) => e.type === 'alert' && e.direction === 'sent').map((e) => (e as { description: string }).description);
 const secrets = (ev: TlsEventBody[]) => new Map(ev.filter((e) => e.type === 'secret').map((e) => [(e as { name: string }).name, (e as { value: Uint8Array }).value]));
-const handshakeNames = (ev: TlsEventBody[], dir: 'sent' | 'received') =>
-  ev.filter((e) => e.type === 'handshake' && e.direction === dir).map((e) => (e as { name: string }).name);
+const handshakeNames = (ev: TlsEventBody[], dir: 'sent' | 'received') => ev.filter((e) => e.type === 'handshake' && e.direction === dir).map((e) => (e as { name: string }).name);
 
 /** Exchanges application data both ways and closes; returns what each side received. */
 function talk(r: Run): { atServer: string; atClient: string } {
@@ -98,7 +114,17 @@ describe('TLS 1.2 in-process handshakes', () => {
         // Both sides derived the same secrets, independently.
         const cs = secrets(r.ce);
         const ss = secrets(r.se);
-        for (const name of ['pre_master_secret', 'master_secret', 'key_block', 'client_write_key', 'server_write_key', 'client_write_IV', 'server_write_IV', 'client_verify_data', 'server_verify_data']) {
+        for (const name of [
+          'pre_master_secret',
+          'master_secret',
+          'key_block',
+          'client_write_key',
+          'server_write_key',
+          'client_write_IV',
+          'server_write_IV',
+          'client_verify_data',
+          'server_verify_data',
+        ]) {
           expect(cs.get(name), name).toBeDefined();
           expect(toHex(cs.get(name)!), name).toBe(toHex(ss.get(name)!));
         }
@@ -149,7 +175,11 @@ describe('TLS 1.2 in-process handshakes', () => {
     const b = makeRun('ecdsa-p256', {}, {}, 'same');
     pump(a, a.client.start());
     pump(b, b.client.start());
-    const wire = (ev: TlsEventBody[]) => ev.filter((e) => e.type === 'record').map((e) => toHex((e as { bytes: Uint8Array }).bytes)).join('|');
+    const wire = (ev: TlsEventBody[]) =>
+      ev
+        .filter((e) => e.type === 'record')
+        .map((e) => toHex((e as { bytes: Uint8Array }).bytes))
+        .join('|');
     expect(wire(a.ce)).toBe(wire(b.ce));
   });
 
@@ -277,11 +307,7 @@ describe('TLS 1.2 server and hand-made ClientHellos', () => {
       legacySessionId: new Uint8Array(0),
       cipherSuites: suites,
       legacyCompressionMethods: new Uint8Array([0]),
-      extensions: [
-        { type: 'supported_groups', groups: [0x1d, 0x17] },
-        { type: 'signature_algorithms', schemes: [0x0403, 0x0804, 0x0401] },
-        ...extra,
-      ],
+      extensions: [{ type: 'supported_groups', groups: [0x1d, 0x17] }, { type: 'signature_algorithms', schemes: [0x0403, 0x0804, 0x0401] }, ...extra],
     });
     return concatBytes(new Uint8Array([22, 3, 1, ch.bytes.length >> 8, ch.bytes.length & 0xff]), ch.bytes);
   }

@@ -132,11 +132,7 @@ describe('TLS 1.2 messages', () => {
 
   it('renegotiation_info, extended_master_secret and ec_point_formats in hellos (msgs/extensions.ts)', () => {
     const w = new Writer();
-    writeExtensions(w, [
-      { type: 'ec_point_formats', formats: [0] },
-      { type: 'extended_master_secret' },
-      { type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) },
-    ]);
+    writeExtensions(w, [{ type: 'ec_point_formats', formats: [0] }, { type: 'extended_master_secret' }, { type: 'renegotiation_info', renegotiatedConnection: new Uint8Array(0) }]);
     const bytes = w.finish();
     expect(toHex(bytes)).toBe('000f' + '000b00020100' + '00170000' + 'ff01000100');
     const r = new Reader(bytes);

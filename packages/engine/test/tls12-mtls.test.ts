@@ -20,7 +20,14 @@ interface Run {
   se: TlsEventBody[];
 }
 
-function run(opts: { serverKey?: ServerKeyType; clientKey?: ServerKeyType; withCert?: boolean; client?: Partial<ClientConfig>; server?: Partial<ServerConfig>; mitm?: (from: string, rec: Uint8Array) => Uint8Array }): Run & ReturnType<typeof generateDemoPki> {
+function run(opts: {
+  serverKey?: ServerKeyType;
+  clientKey?: ServerKeyType;
+  withCert?: boolean;
+  client?: Partial<ClientConfig>;
+  server?: Partial<ServerConfig>;
+  mitm?: (from: string, rec: Uint8Array) => Uint8Array;
+}): Run & ReturnType<typeof generateDemoPki> {
   const p = generateDemoPki({ seed: 'mtls', serverKeyType: opts.serverKey ?? 'ecdsa-p256', serverName: HOST, now: AT, clientKeyType: opts.clientKey ?? 'ecdsa-p256' });
   const ce: TlsEventBody[] = [];
   const se: TlsEventBody[] = [];
@@ -121,7 +128,7 @@ describe('mutual TLS 1.2', () => {
         // CertificateVerify travels in the clear in TLS 1.2; flip the last signature byte.
         if (from !== 'client' || rec[0] !== 22) return rec;
         const out = rec.slice();
-        for (let o = 5; o + 4 <= out.length; ) {
+        for (let o = 5; o + 4 <= out.length;) {
           const len = (out[o + 1]! << 16) | (out[o + 2]! << 8) | out[o + 3]!;
           if (out[o] === 15) out[o + 4 + len - 1]! ^= 1;
           o += 4 + len;

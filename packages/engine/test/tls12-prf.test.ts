@@ -16,7 +16,9 @@ function nodePrf(hash: PrfHash, secret: Uint8Array, label: string, seed: Uint8Ar
   let total = 0;
   while (total < n) {
     a = createHmac(hash, secret).update(a).digest();
-    const b = createHmac(hash, secret).update(Buffer.concat([a, s])).digest();
+    const b = createHmac(hash, secret)
+      .update(Buffer.concat([a, s]))
+      .digest();
     out.push(b);
     total += b.length;
   }

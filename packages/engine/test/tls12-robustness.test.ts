@@ -58,32 +58,29 @@ function runMutated(suite: CipherSuiteName, mutate: { record: number; pos: numbe
   return { client, server, ce, se, mutated };
 }
 
-const alerts = (ev: TlsEventBody[]) => ev.filter((e) => e.type === 'alert' && e.direction === 'sent').map((e) => (e as { description: string; reason?: string }));
+const alerts = (ev: TlsEventBody[]) => ev.filter((e) => e.type === 'alert' && e.direction === 'sent').map((e) => e as { description: string; reason?: string });
 
 describe('TLS 1.2 under mutated records', () => {
   for (const suite of ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'] as CipherSuiteName[]) {
     it(`${suite}: any single-byte change ends in a defined alert`, () => {
       let withAlert = 0;
       fc.assert(
-        fc.property(
-          fc.record({ record: fc.nat(8), pos: fc.nat(4000), xor: fc.integer({ min: 1, max: 255 }), mutual: fc.boolean() }),
-          (m) => {
-            const r = runMutated(suite, m);
-            const all = [...alerts(r.ce), ...alerts(r.se)];
-            for (const a of all) expect(a.description, a.reason).not.toBe('internal_error');
-            if (!r.mutated) return;
-            const where = `record ${m.record} pos ${m.pos} xor ${m.xor}`;
-            // Every handshake byte is bound by the transcript (Finished) or the AEAD tag, so a
-            // change never yields a handshake that both sides complete.
-            expect(r.client.connected && r.server.connected, where).toBe(false);
-            // Either a fatal alert closed a side, or a changed length left a side waiting for bytes.
-            const fatal = all.filter((a) => a.description !== 'close_notify');
-            if (fatal.length > 0) {
-              withAlert++;
-              expect(r.client.closed || r.server.closed, where).toBe(true);
-            }
-          },
-        ),
+        fc.property(fc.record({ record: fc.nat(8), pos: fc.nat(4000), xor: fc.integer({ min: 1, max: 255 }), mutual: fc.boolean() }), (m) => {
+          const r = runMutated(suite, m);
+          const all = [...alerts(r.ce), ...alerts(r.se)];
+          for (const a of all) expect(a.description, a.reason).not.toBe('internal_error');
+          if (!r.mutated) return;
+          const where = `record ${m.record} pos ${m.pos} xor ${m.xor}`;
+          // Every handshake byte is bound by the transcript (Finished) or the AEAD tag, so a
+          // change never yields a handshake that both sides complete.
+          expect(r.client.connected && r.server.connected, where).toBe(false);
+          // Either a fatal alert closed a side, or a changed length left a side waiting for bytes.
+          const fatal = all.filter((a) => a.description !== 'close_notify');
+          if (fatal.length > 0) {
+            withAlert++;
+            expect(r.client.closed || r.server.closed, where).toBe(true);
+          }
+        }),
         { numRuns: 60, seed: 1205 },
       );
       // Most changes are caught by an alert (the rest changed a length and stalled the stream).

@@ -59,7 +59,12 @@ describe('TLS 1.2 scenarios', () => {
       const first = events.find((e) => e.type === 'alert' && e.direction === 'sent' && e.level === 'fatal');
       expect(first?.side).toBe(by);
       // Both endpoints end Closed.
-      expect(events.filter((e) => e.type === 'closed').map((e) => e.side).sort()).toEqual(['client', 'server']);
+      expect(
+        events
+          .filter((e) => e.type === 'closed')
+          .map((e) => e.side)
+          .sort(),
+      ).toEqual(['client', 'server']);
     });
   }
 
@@ -87,7 +92,10 @@ describe('TLS 1.2 scenarios', () => {
   });
 
   it('every span of every record and handshake event lies inside its bytes (for the byte inspector)', () => {
-    for (const sc of [{ serverKeyType: 'rsa-2048' as const, cipherSuite: 'TLS_RSA_WITH_AES_256_GCM_SHA384' as const, mutual: true }, { cipherSuite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' as const }]) {
+    for (const sc of [
+      { serverKeyType: 'rsa-2048' as const, cipherSuite: 'TLS_RSA_WITH_AES_256_GCM_SHA384' as const, mutual: true },
+      { cipherSuite: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' as const },
+    ]) {
       const { summary, events } = run(sc);
       expect(summary.ok).toBe(true);
       let checked = 0;

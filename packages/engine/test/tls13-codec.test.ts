@@ -24,8 +24,7 @@ const chExt: fc.Arbitrary<Extension> = fc.oneof(
 );
 
 /** Extension blocks with distinct types (duplicates are rejected on reading). */
-const uniqueExts = (a: fc.Arbitrary<Extension>) =>
-  fc.uniqueArray(a, { maxLength: 6, selector: (e) => (e.type === 'opaque' ? e.code : e.type) });
+const uniqueExts = (a: fc.Arbitrary<Extension>) => fc.uniqueArray(a, { maxLength: 6, selector: (e) => (e.type === 'opaque' ? e.code : e.type) });
 
 const message: fc.Arbitrary<HandshakeMessage> = fc.oneof(
   fc.record({

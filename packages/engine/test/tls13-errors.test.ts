@@ -62,7 +62,7 @@ function resealAs(p: Pair, recordBytes: Uint8Array, pt: Uint8Array): Uint8Array 
 
 /** Offset of handshake message `type` inside a record plaintext. */
 function findMsg(pt: Uint8Array, type: number): { start: number; len: number } {
-  for (let o = 0; o + 4 <= pt.length; ) {
+  for (let o = 0; o + 4 <= pt.length;) {
     const len = (pt[o + 1]! << 16) | (pt[o + 2]! << 8) | pt[o + 3]!;
     if (pt[o] === type) return { start: o, len };
     o += 4 + len;
@@ -196,7 +196,12 @@ describe('handshake messages', () => {
   it('ServerHello with a cipher suite the client did not offer → illegal_parameter', () => {
     const p = makePair(oneSuite);
     const flight = serverFlight(p);
-    expectAlert(p, 'client', rewriteServerHello(flight[0]!, (m) => (m.cipherSuite = 0x1302)), 'illegal_parameter');
+    expectAlert(
+      p,
+      'client',
+      rewriteServerHello(flight[0]!, (m) => (m.cipherSuite = 0x1302)),
+      'illegal_parameter',
+    );
   });
   it('ServerHello with a key share for a group the client sent no share for → illegal_parameter', () => {
     const p = makePair({ client: { groups: ['x25519', 'secp256r1'] } });
@@ -210,7 +215,12 @@ describe('handshake messages', () => {
   it('ServerHello without key_share → missing_extension', () => {
     const p = makePair();
     const flight = serverFlight(p);
-    expectAlert(p, 'client', rewriteServerHello(flight[0]!, (m) => (m.extensions = m.extensions.filter((e) => e.type !== 'key_share_server'))), 'missing_extension');
+    expectAlert(
+      p,
+      'client',
+      rewriteServerHello(flight[0]!, (m) => (m.extensions = m.extensions.filter((e) => e.type !== 'key_share_server'))),
+      'missing_extension',
+    );
   });
   it('ServerHello selecting a version the client did not offer → illegal_parameter', () => {
     const p = makePair();
@@ -223,12 +233,22 @@ describe('handshake messages', () => {
   it('ServerHello with a wrong legacy_session_id_echo → illegal_parameter', () => {
     const p = makePair();
     const flight = serverFlight(p);
-    expectAlert(p, 'client', rewriteServerHello(flight[0]!, (m) => (m.legacySessionIdEcho = new Uint8Array(32))), 'illegal_parameter');
+    expectAlert(
+      p,
+      'client',
+      rewriteServerHello(flight[0]!, (m) => (m.legacySessionIdEcho = new Uint8Array(32))),
+      'illegal_parameter',
+    );
   });
   it('ServerHello with an extension the client never sent → unsupported_extension', () => {
     const p = makePair();
     const flight = serverFlight(p);
-    expectAlert(p, 'client', rewriteServerHello(flight[0]!, (m) => m.extensions.push({ type: 'opaque', code: 0x1234, data: new Uint8Array() })), 'unsupported_extension');
+    expectAlert(
+      p,
+      'client',
+      rewriteServerHello(flight[0]!, (m) => m.extensions.push({ type: 'opaque', code: 0x1234, data: new Uint8Array() })),
+      'unsupported_extension',
+    );
   });
   it('an all-zero (low-order) x25519 key share → illegal_parameter', () => {
     const p = makePair();
@@ -308,7 +328,7 @@ describe('handshake messages', () => {
   });
   it('the server has no private key → internal_error with a note', () => {
     const p = makePair();
-    const chain = (p.server.config.cert.chain);
+    const chain = p.server.config.cert.chain;
     (p.server.config as { cert: { chain: Uint8Array[] } }).cert = { chain };
     expectAlert(p, 'server', p.client.start()[0]!, 'internal_error');
     expect(p.serverEvents.some((e) => e.type === 'note' && /cannot sign CertificateVerify/.test(e.text))).toBe(true);

@@ -5,8 +5,7 @@ import type { TlsEventBody } from '../src/events';
 import { generateDemoPki } from '../src/pki/demo';
 import { alertsSent, AT, handshake, makePair, pki } from './tls13-helpers';
 
-const names = (events: TlsEventBody[], dir: 'sent' | 'received') =>
-  events.filter((e) => e.type === 'handshake' && e.direction === dir).map((e) => (e as { name: string }).name);
+const names = (events: TlsEventBody[], dir: 'sent' | 'received') => events.filter((e) => e.type === 'handshake' && e.direction === dir).map((e) => (e as { name: string }).name);
 
 function negotiated(events: TlsEventBody[]): Record<string, unknown> {
   const n: Record<string, unknown> = {};

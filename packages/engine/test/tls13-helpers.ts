@@ -20,9 +20,7 @@ export interface Pair {
   serverEvents: TlsEventBody[];
 }
 
-export function makePair(
-  opts: { keyType?: ServerKeyType; client?: Partial<ClientConfig>; server?: Partial<ServerConfig>; seed?: string } = {},
-): Pair {
+export function makePair(opts: { keyType?: ServerKeyType; client?: Partial<ClientConfig>; server?: Partial<ServerConfig>; seed?: string } = {}): Pair {
   const p = pki(opts.keyType ?? 'ecdsa-p256');
   const clientEvents: TlsEventBody[] = [];
   const serverEvents: TlsEventBody[] = [];

@@ -49,7 +49,11 @@ function firstConnection(opts: { client?: Partial<ClientConfig>; server?: Partia
   return { p, ticket: p.client.tickets[0]! };
 }
 
-function resume(ticket: ResumptionTicket, opts: { client?: Partial<ClientConfig>; server?: Partial<ServerConfig>; seed?: string } = {}, mitm?: Parameters<typeof handshake>[1]): Pair {
+function resume(
+  ticket: ResumptionTicket,
+  opts: { client?: Partial<ClientConfig>; server?: Partial<ServerConfig>; seed?: string } = {},
+  mitm?: Parameters<typeof handshake>[1],
+): Pair {
   const p = makePair({ seed: opts.seed ?? 'second', client: { resume: ticket, ...opts.client }, server: { ticketKey: TICKET_KEY, ...opts.server } });
   handshake(p, mitm);
   return p;
@@ -130,7 +134,20 @@ describe('a resumed handshake', () => {
     // Every secret both sides derive is the same, starting from the PSK.
     const c = secrets(p.clientEvents);
     const s = secrets(p.serverEvents);
-    for (const name of ['early_secret', 'binder_key', 'binder_finished_key', 'psk_binder', 'handshake_secret', 'client_handshake_traffic_secret', 'server_handshake_traffic_secret', 'master_secret', 'client_application_traffic_secret_0', 'server_application_traffic_secret_0', 'resumption_master_secret', 'ticket_psk_0']) {
+    for (const name of [
+      'early_secret',
+      'binder_key',
+      'binder_finished_key',
+      'psk_binder',
+      'handshake_secret',
+      'client_handshake_traffic_secret',
+      'server_handshake_traffic_secret',
+      'master_secret',
+      'client_application_traffic_secret_0',
+      'server_application_traffic_secret_0',
+      'resumption_master_secret',
+      'ticket_psk_0',
+    ]) {
       expect(c.get(name), name).toBeDefined();
       expect(c.get(name), name).toEqual(s.get(name));
     }
@@ -275,7 +292,11 @@ describe('falling back to a full handshake', () => {
 
   it('the client does not offer an expired ticket, or one for another server name', () => {
     const { ticket } = firstConnection();
-    const old = makePair({ seed: 'y', client: { resume: ticket, now: new Date(AT.getTime() + 7201_000) }, server: { ticketKey: TICKET_KEY, now: new Date(AT.getTime() + 7201_000) } });
+    const old = makePair({
+      seed: 'y',
+      client: { resume: ticket, now: new Date(AT.getTime() + 7201_000) },
+      server: { ticketKey: TICKET_KEY, now: new Date(AT.getTime() + 7201_000) },
+    });
     handshake(old);
     expect(old.client.state).toBe('Connected');
     const other = makePair({ seed: 'z', client: { resume: { ...ticket, serverName: 'other.test' } }, server: { ticketKey: TICKET_KEY } });
@@ -561,7 +582,9 @@ describe('0-RTT early data (RFC 8446 §2.3, §4.2.10)', () => {
       expect(c.get(n), n).toBeDefined();
       expect(c.get(n), n).toEqual(s.get(n));
     }
-    const rec = p.clientEvents.find((e) => e.type === 'record' && e.direction === 'sent' && e.contentType === 'application_data' && e.protected?.keyName === 'client_early_traffic_secret');
+    const rec = p.clientEvents.find(
+      (e) => e.type === 'record' && e.direction === 'sent' && e.contentType === 'application_data' && e.protected?.keyName === 'client_early_traffic_secret',
+    );
     expect(rec).toBeDefined();
     exchange(p);
   });

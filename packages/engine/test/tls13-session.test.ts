@@ -11,8 +11,7 @@ function run(s: Partial<Scenario>) {
   return { summary, events };
 }
 
-const wire = (events: TlsEvent[]) =>
-  events.filter((e) => e.type === 'record' && e.direction === 'sent').map((e) => toHex((e as { bytes: Uint8Array }).bytes));
+const wire = (events: TlsEvent[]) => events.filter((e) => e.type === 'record' && e.direction === 'sent').map((e) => toHex((e as { bytes: Uint8Array }).bytes));
 
 describe('runScenario (TLS 1.3)', () => {
   it('default scenario: handshake, request, response, close_notify both ways', () => {

@@ -18,7 +18,10 @@ function run(s: Partial<Scenario>) {
   return { summary, events };
 }
 const of = <T extends TlsEvent['type']>(events: TlsEvent[], type: T): Ev<T>[] => events.filter((e) => e.type === type) as Ev<T>[];
-const sentWire = (events: TlsEvent[]) => of(events, 'record').filter((e) => e.direction === 'sent').map((e) => toHex(e.bytes));
+const sentWire = (events: TlsEvent[]) =>
+  of(events, 'record')
+    .filter((e) => e.direction === 'sent')
+    .map((e) => toHex(e.bytes));
 
 describe('0.5-RTT: the server answers accepted early data in its first flight (RFC 8446 §2.3)', () => {
   it('resume + early: the answer is half-rtt data in flight 2, sent before the server has the client Finished', () => {
@@ -48,7 +51,9 @@ describe('0.5-RTT: the server answers accepted early data in its first flight (R
     expect(answer).toMatchObject({ phase: 'application', flight: 4 });
     const rejected = run({ resumption: true, earlyData: true, helloRetry: true });
     expect(rejected.summary.ok).toBe(true);
-    const phases = of(rejected.events, 'appdata').filter((e) => e.direction === 'sent').map((e) => `${e.side}:${e.phase}`);
+    const phases = of(rejected.events, 'appdata')
+      .filter((e) => e.direction === 'sent')
+      .map((e) => `${e.side}:${e.phase}`);
     expect(phases).toEqual(['client:early', 'client:application', 'server:application']);
   });
 });
@@ -73,9 +78,17 @@ describe('faults say who is at fault', () => {
         expect(summary.alert).toBe(want.alert);
         if (want.message) expect(faults[0]!.message).toBe(want.message);
         // Only an on-path attacker changes bytes between the sides; its record is marked tampered.
-        const sent = new Map(of(events, 'record').filter((e) => e.direction === 'sent').map((e) => [e.recordId, toHex(e.bytes)]));
-        const changed = of(events, 'record').filter((e) => e.direction === 'received' && sent.get(e.recordId) !== toHex(e.bytes)).map((e) => e.recordId);
-        const tampered = of(events, 'note').filter((e) => e.tampered).map((e) => e.recordId);
+        const sent = new Map(
+          of(events, 'record')
+            .filter((e) => e.direction === 'sent')
+            .map((e) => [e.recordId, toHex(e.bytes)]),
+        );
+        const changed = of(events, 'record')
+          .filter((e) => e.direction === 'received' && sent.get(e.recordId) !== toHex(e.bytes))
+          .map((e) => e.recordId);
+        const tampered = of(events, 'note')
+          .filter((e) => e.tampered)
+          .map((e) => e.recordId);
         if (want.actor === 'on-path-attacker') {
           expect(changed).toEqual([faults[0]!.recordId]);
           expect(tampered).toEqual([faults[0]!.recordId]);
@@ -316,7 +329,11 @@ describe('the key schedule as derived: parents and record keys', () => {
 describe('TLS 1.2: which master secret, and why (RFC 7627)', () => {
   it('by default both sides use the extended master secret', () => {
     const { events } = run({ version: 'TLS 1.2' });
-    expect(of(events, 'negotiated').filter((e) => e.masterSecretReason).map((e) => `${e.side}:${e.masterSecretReason}:${e.extendedMasterSecret}`)).toEqual(['server:both:true', 'client:both:true']);
+    expect(
+      of(events, 'negotiated')
+        .filter((e) => e.masterSecretReason)
+        .map((e) => `${e.side}:${e.masterSecretReason}:${e.extendedMasterSecret}`),
+    ).toEqual(['server:both:true', 'client:both:true']);
     expect(of(events, 'secret').find((e) => e.name === 'master_secret')!.formula).toMatch(/"extended master secret", session_hash/);
   });
 
@@ -326,10 +343,11 @@ describe('TLS 1.2: which master secret, and why (RFC 7627)', () => {
     expect(of(events, 'run')[0]!.offersExtendedMasterSecret).toBe(false);
     const ch = of(events, 'handshake').find((e) => e.name === 'ClientHello')!;
     expect(ch.spans.some((s) => /extended_master_secret/.test(String(s.value)))).toBe(false);
-    expect(of(events, 'negotiated').filter((e) => e.masterSecretReason).map((e) => `${e.side}:${e.masterSecretReason}:${e.extendedMasterSecret}`)).toEqual([
-      'server:client-did-not-offer:false',
-      'client:client-did-not-offer:false',
-    ]);
+    expect(
+      of(events, 'negotiated')
+        .filter((e) => e.masterSecretReason)
+        .map((e) => `${e.side}:${e.masterSecretReason}:${e.extendedMasterSecret}`),
+    ).toEqual(['server:client-did-not-offer:false', 'client:client-did-not-offer:false']);
     const ms = of(events, 'secret').filter((e) => e.name === 'master_secret');
     expect(ms).toHaveLength(2);
     for (const m of ms) expect(m.formula).toBe('PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)[0..47]');

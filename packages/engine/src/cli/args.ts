@@ -52,7 +52,11 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
       const spec = specs[name];
       if (!spec) {
-        throw new UsageError(`unknown option --${name} (valid: ${Object.keys(specs).map((k) => `--${k}`).join(' ')})`);
+        throw new UsageError(
+          `unknown option --${name} (valid: ${Object.keys(specs)
+            .map((k) => `--${k}`)
+            .join(' ')})`,
+        );
       }
       if (spec.type === 'boolean') {
         if (eq >= 0) throw new UsageError(`--${name} takes no value`);
@@ -101,15 +105,7 @@ export function helpText(usage: string, description: string, specs: FlagSpecs): 
     return [left, s.help] as const;
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  return [
-    `usage: ${usage}`,
-    '',
-    description,
-    '',
-    'options:',
-    ...rows.map(([l, h]) => l.padEnd(width) + h),
-    '',
-  ].join('\n');
+  return [`usage: ${usage}`, '', description, '', 'options:', ...rows.map(([l, h]) => l.padEnd(width) + h), ''].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +150,10 @@ export function parseVersions(value: string): TlsVersionName[] {
   const map: Record<string, TlsVersionName> = { '1.2': 'TLS 1.2', '1.3': 'TLS 1.3' };
   const out: TlsVersionName[] = [];
   for (const raw of value.split(',')) {
-    const v = raw.trim().replace(/^tls\s*/i, '').replace(/^v/i, '');
+    const v = raw
+      .trim()
+      .replace(/^tls\s*/i, '')
+      .replace(/^v/i, '');
     const name = map[v];
     if (!name) throw new UsageError(`unknown TLS version "${raw.trim()}" (valid: 1.2, 1.3, 1.2,1.3)`);
     if (!out.includes(name)) out.push(name);

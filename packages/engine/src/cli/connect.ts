@@ -61,12 +61,7 @@ export const CONNECT_FLAGS: FlagSpecs = {
 export const CONNECT_USAGE = 'tlslab connect HOST:PORT [options]';
 
 /** Builds the ClientConfig from parsed flags (exported for tests). */
-export function clientConfigFromFlags(
-  p: ReturnType<typeof parseArgs>,
-  host: string,
-  sink: ClientConfig['sink'],
-  cwd = process.cwd(),
-): { config: ClientConfig; notes: string[] } {
+export function clientConfigFromFlags(p: ReturnType<typeof parseArgs>, host: string, sink: ClientConfig['sink'], cwd = process.cwd()): { config: ClientConfig; notes: string[] } {
   const notes: string[] = [];
   const versions = parseVersions(getString(p, 'tls') ?? '1.3');
   const suitesArg = getString(p, 'suites');
@@ -199,8 +194,10 @@ export function connectedLine(events: readonly TlsEvent[], host: string, port: n
   const n: Record<string, string | boolean | undefined> = {};
   for (const e of events) if (e.type === 'negotiated' && e.side === 'client') Object.assign(n, e);
   const report = [...events].reverse().find((e) => e.type === 'cert-report' && e.side === 'client');
-  const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn ? `ALPN ${String(n.alpn)}` : undefined, n.helloRetry ? 'after HelloRetryRequest' : undefined]
-    .filter((x): x is string => typeof x === 'string' && x.length > 0);
-  const cert = report && report.type === 'cert-report' ? (report.report.ok ? 'certificate verified' : `certificate NOT verified (${report.report.verdict}; --insecure)`) : undefined;
+  const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme, n.alpn ? `ALPN ${String(n.alpn)}` : undefined, n.helloRetry ? 'after HelloRetryRequest' : undefined].filter(
+    (x): x is string => typeof x === 'string' && x.length > 0,
+  );
+  const cert =
+    report && report.type === 'cert-report' ? (report.report.ok ? 'certificate verified' : `certificate NOT verified (${report.report.verdict}; --insecure)`) : undefined;
   return `connected to ${host}:${port}: ${parts.join(', ')}${cert ? `; ${cert}` : ''}`;
 }

@@ -33,7 +33,14 @@ export const INSPECT_USAGE = 'tlslab inspect FILE [--keylog F] [--connection N] 
 /** The line that introduces a connection in plain and trace output. */
 export function connectionLine(c: ObservedConnection): string {
   const what = [c.version, c.cipherSuite].filter(Boolean).join(', ');
-  const dec = { decrypted: 'decrypted', partly: 'partly decrypted', 'no-matching-keys': 'encrypted: the key log has no secrets for it', 'no-key-log': 'encrypted: no key log', plaintext: 'nothing encrypted', unsupported: 'encrypted with a suite TLS Lab does not decrypt (CBC, or before TLS 1.2)' }[c.decryption];
+  const dec = {
+    decrypted: 'decrypted',
+    partly: 'partly decrypted',
+    'no-matching-keys': 'encrypted: the key log has no secrets for it',
+    'no-key-log': 'encrypted: no key log',
+    plaintext: 'nothing encrypted',
+    unsupported: 'encrypted with a suite TLS Lab does not decrypt (CBC, or before TLS 1.2)',
+  }[c.decryption];
   return `── connection ${c.index}: ${c.client} → ${c.server}${c.serverName ? ` (${c.serverName})` : ''}, ${what || 'version unknown'}, ${c.start}, ${c.records} records, ${dec} ──`;
 }
 
@@ -55,10 +62,17 @@ class InputError extends Error {}
 export async function runInspect(argv: readonly string[], io: Io): Promise<number> {
   const p = parseArgs(argv, INSPECT_FLAGS);
   if (getBool(p, 'help')) {
-    io.out(helpText(INSPECT_USAGE, 'Decodes the TLS connections of a packet capture (pcap or pcapng): records, handshake messages, certificates; decrypted with a key log.', INSPECT_FLAGS));
+    io.out(
+      helpText(
+        INSPECT_USAGE,
+        'Decodes the TLS connections of a packet capture (pcap or pcapng): records, handshake messages, certificates; decrypted with a key log.',
+        INSPECT_FLAGS,
+      ),
+    );
     return 0;
   }
-  if (p.positional.length !== 1) throw new UsageError(`${p.positional.length === 0 ? 'a capture file is needed' : `unexpected argument "${p.positional[1]}"`} (usage: ${INSPECT_USAGE})`);
+  if (p.positional.length !== 1)
+    throw new UsageError(`${p.positional.length === 0 ? 'a capture file is needed' : `unexpected argument "${p.positional[1]}"`} (usage: ${INSPECT_USAGE})`);
   if (getBool(p, 'trace') && getBool(p, 'json')) throw new UsageError('--trace and --json cannot be combined');
   const mode: OutputMode = getBool(p, 'json') ? 'json' : getBool(p, 'trace') ? 'trace' : 'plain';
   const connArg = getString(p, 'connection');
@@ -108,7 +122,8 @@ export async function runInspect(argv: readonly string[], io: Io): Promise<numbe
     if (mode === 'trace') io.out(`${summaryLines(events).join('\n')}\n`);
     if (mode === 'plain') printPlain(io, events);
     for (const problem of c.problems) io.err(`tlslab inspect: connection ${c.index}: ${problem}\n`);
-    if (mode !== 'json' && (c.decryption === 'no-key-log' || c.decryption === 'no-matching-keys')) io.out(`  (${c.decryption === 'no-key-log' ? KEY_LOG_HINT : 'The key log has no secrets for this connection.'})\n`);
+    if (mode !== 'json' && (c.decryption === 'no-key-log' || c.decryption === 'no-matching-keys'))
+      io.out(`  (${c.decryption === 'no-key-log' ? KEY_LOG_HINT : 'The key log has no secrets for this connection.'})\n`);
   }
   return 0;
 }

@@ -57,9 +57,7 @@ export function takeCryptoOption(argv: readonly string[], env: string | undefine
  */
 async function installProvider(name: ProviderName): Promise<void> {
   const { installCryptoProvider } = await import('../crypto/provider');
-  installCryptoProvider(
-    name === 'node' ? (await import('../crypto/provider-node')).nodeCryptoProvider : (await import('../crypto/provider-noble')).nobleCryptoProvider,
-  );
+  installCryptoProvider(name === 'node' ? (await import('../crypto/provider-node')).nodeCryptoProvider : (await import('../crypto/provider-noble')).nobleCryptoProvider);
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {

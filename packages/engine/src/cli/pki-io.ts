@@ -39,8 +39,14 @@ export function demoServerChain(keyType: ServerKeyType, serverName?: string): { 
   const rootKey = demoKey(seed, 'serve-root', 'ecdsa-p256');
   const interKey = demoKey(seed, 'serve-intermediate', 'ecdsa-p256');
   const leafKey = demoKey(seed, 'serve-leaf', keyType);
-  const rootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab serve Root CA ${seed}`]];
-  const interName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab serve Intermediate CA ${seed}`]];
+  const rootName: NameSpec = [
+    ['O', 'TLS Lab'],
+    ['CN', `TLS Lab serve Root CA ${seed}`],
+  ];
+  const interName: NameSpec = [
+    ['O', 'TLS Lab'],
+    ['CN', `TLS Lab serve Intermediate CA ${seed}`],
+  ];
   const caValidity = { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) };
   const rootDer = buildCertificate({
     subject: rootName,
@@ -64,7 +70,10 @@ export function demoServerChain(keyType: ServerKeyType, serverName?: string): { 
   const ips = names.filter((n) => isIP(n) !== 0);
   const dns = names.filter((n) => isIP(n) === 0);
   const leafDer = buildCertificate({
-    subject: [['O', 'TLS Lab'], ['CN', dns[0] ?? 'localhost']],
+    subject: [
+      ['O', 'TLS Lab'],
+      ['CN', dns[0] ?? 'localhost'],
+    ],
     publicKey: leafKey.publicKey,
     issuer: { name: interName, key: interKey },
     notBefore: new Date(now - DAY),

@@ -69,7 +69,11 @@ export const SERVE_FLAGS: FlagSpecs = {
     metavar: 'BYTES',
     help: 'with --tickets: accept up to BYTES of 0-RTT data on a resumed connection (replayed ClientHellos are caught within this process)',
   },
-  'request-timeout': { type: 'string', metavar: 'SECONDS', help: `how long a request may take from its first byte to the end of its headers (default ${REQUEST_TIMEOUT_S}; then 408)` },
+  'request-timeout': {
+    type: 'string',
+    metavar: 'SECONDS',
+    help: `how long a request may take from its first byte to the end of its headers (default ${REQUEST_TIMEOUT_S}; then 408)`,
+  },
   once: { type: 'boolean', help: 'serve one connection, then exit (0 if its handshake succeeded)' },
   trace: { type: 'boolean', help: 'print an annotated trace of every connection' },
   json: { type: 'boolean', help: 'print the event stream as JSON lines, each with its connection number (status lines go to stderr)' },
@@ -95,7 +99,7 @@ export async function serveSetup(p: ReturnType<typeof parseArgs>, cwd = process.
   const certFile = getString(p, 'cert');
   const keyFile = getString(p, 'key');
   if (Boolean(certFile) !== Boolean(keyFile)) throw new UsageError('--cert and --key go together');
-  if (certFile && getString(p, 'key-type')) throw new UsageError('--key-type is for the generated demo chain; with --cert the key type is the certificate\'s');
+  if (certFile && getString(p, 'key-type')) throw new UsageError("--key-type is for the generated demo chain; with --cert the key type is the certificate's");
   const request = getBool(p, 'request-client-cert');
   const require = getBool(p, 'require-client-cert');
   if (request && require) throw new UsageError('choose one of --request-client-cert and --require-client-cert');
@@ -212,12 +216,19 @@ function httpAnswerer(say: (line: string) => void, requestTimeoutMs: number): { 
     };
     // The bound on time runs from the request's first byte (RFC 9110 §15.5.9: 408).
     requestTimer ??= setTimeout(() => {
-      if (!answered) answer(errorResponse('408 Request Timeout', `The request did not end (an empty line after its headers) within ${requestTimeoutMs / 1000} s.`), `request incomplete after ${requestTimeoutMs / 1000} s: 408`);
+      if (!answered)
+        answer(
+          errorResponse('408 Request Timeout', `The request did not end (an empty line after its headers) within ${requestTimeoutMs / 1000} s.`),
+          `request incomplete after ${requestTimeoutMs / 1000} s: 408`,
+        );
     }, requestTimeoutMs);
     const r = readRequest(buf);
     if (r.kind === 'incomplete') return;
     if (r.kind === 'too-large') {
-      answer(errorResponse('431 Request Header Fields Too Large', `The request head is larger than ${MAX_REQUEST_HEAD} bytes.`), `request head over ${MAX_REQUEST_HEAD} bytes: 431`);
+      answer(
+        errorResponse('431 Request Header Fields Too Large', `The request head is larger than ${MAX_REQUEST_HEAD} bytes.`),
+        `request head over ${MAX_REQUEST_HEAD} bytes: 431`,
+      );
       return;
     }
     answer(responseFor(r.head, d.events), JSON.stringify(r.head.split(/\r?\n/, 1)[0]));
@@ -284,7 +295,12 @@ export async function runServe(argv: readonly string[], io: Io, signal?: AbortSi
         onAppData: http.onAppData,
       });
       void driver.finished.then((o) => {
-        if (mode === 'trace') io.out(`${summaryLines(driver.events).map((l) => `#${id} ${l}`).join('\n')}\n`);
+        if (mode === 'trace')
+          io.out(
+            `${summaryLines(driver.events)
+              .map((l) => `#${id} ${l}`)
+              .join('\n')}\n`,
+          );
         const ok = o.connected && !o.alertSent && !o.alertReceived && !o.endpointThrew;
         status(`#${id} ${peer}: ${ok ? 'closed' : describeFailure(o, 'client')}`);
         if (once) {

@@ -9,21 +9,7 @@ import { DEFAULT_SCENARIO, type Scenario } from '../scenario';
 import type { TlsEvent } from '../events';
 import { mergeNegotiated } from '../negotiated';
 import { newSeed } from '../crypto/rng';
-import {
-  ALL_SUITES,
-  FAULTS,
-  GROUPS,
-  KEY_TYPES,
-  UsageError,
-  getBool,
-  getString,
-  helpText,
-  parseArgs,
-  parseName,
-  parseVersions,
-  suitesForVersions,
-  type FlagSpecs,
-} from './args';
+import { ALL_SUITES, FAULTS, GROUPS, KEY_TYPES, UsageError, getBool, getString, helpText, parseArgs, parseName, parseVersions, suitesForVersions, type FlagSpecs } from './args';
 import { eventPrinter, type Io, type OutputMode } from './output';
 import { summaryLines } from './trace';
 import { keyLogAppender, keyLogFileFromFlags, keyLogFlag } from './keylog-file';
@@ -147,7 +133,10 @@ export async function runSimulate(argv: readonly string[], io: Io): Promise<numb
     for (const l of flowLines(events)) io.out(`${l}\n`);
     const n = mergeNegotiated(events, 'client');
     const parts = [n.version, n.cipherSuite, n.group, n.signatureScheme].filter((x): x is string => typeof x === 'string');
-    if (parts.length > 0) io.out(`negotiated: ${parts.join(', ')}${n.helloRetry ? ', after HelloRetryRequest' : ''}${n.resumed === true ? ', resumed with a session ticket (PSK)' : n.resumed === false ? ', ticket declined: full handshake' : ''}${n.earlyData ? `, 0-RTT data ${String(n.earlyData)}` : ''}\n`);
+    if (parts.length > 0)
+      io.out(
+        `negotiated: ${parts.join(', ')}${n.helloRetry ? ', after HelloRetryRequest' : ''}${n.resumed === true ? ', resumed with a session ticket (PSK)' : n.resumed === false ? ', ticket declined: full handshake' : ''}${n.earlyData ? `, 0-RTT data ${String(n.earlyData)}` : ''}\n`,
+      );
     const answer = [...events].reverse().find((e) => e.type === 'appdata' && e.side === 'client' && e.direction === 'received');
     if (answer && answer.type === 'appdata') io.out(`server answered: ${JSON.stringify(new TextDecoder().decode(answer.data).split('\r\n', 1)[0])}\n`);
   }

@@ -21,9 +21,7 @@ function socketTransport(socket: Socket): Transport {
       socket.on('data', (chunk: Buffer) => h.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
       socket.on('end', () => h.onEnd());
       socket.on('close', () => h.onClose());
-      socket.on('error', (err: NodeJS.ErrnoException) =>
-        h.onError(err.code ? `${err.code}${err.message.includes(err.code) ? '' : `: ${err.message}`}` : err.message),
-      );
+      socket.on('error', (err: NodeJS.ErrnoException) => h.onError(err.code ? `${err.code}${err.message.includes(err.code) ? '' : `: ${err.message}`}` : err.message));
       if (socket.connecting) socket.once('connect', () => h.onOpen());
       else h.onOpen();
     },

@@ -156,10 +156,7 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
       case 'alert': {
         const paint = e.level === 'fatal' ? p.bad : p.warn;
         const verb = e.direction === 'sent' ? 'sent' : 'received';
-        return [
-          `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${verb} ${paint(`${e.level} alert ${e.description} (${e.code})`)}` +
-            (e.reason ? `: ${e.reason}` : ''),
-        ];
+        return [`${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${verb} ${paint(`${e.level} alert ${e.description} (${e.code})`)}` + (e.reason ? `: ${e.reason}` : '')];
       }
       case 'appdata': {
         if (e.direction === 'received' && recordsShown.has(`appdata:${e.recordId}`)) {
@@ -179,7 +176,9 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
         return [`${head}${sideName(e.side)} ${p.dim('closed')} ${e.reason}${e.error ? `: ${e.error}` : ''}`];
       case 'fault': {
         const who = e.actor === 'on-path-attacker' ? 'on-path attacker' : e.actor === 'faulty-peer' ? `faulty ${e.culprit}` : 'setup';
-        return [`${head}${sideName(e.side)} ${p.bad('fault')} ${p.bold(e.fault)} (${who}${e.recordId ? `, record ${e.recordId}` : ''}): ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`];
+        return [
+          `${head}${sideName(e.side)} ${p.bad('fault')} ${p.bold(e.fault)} (${who}${e.recordId ? `, record ${e.recordId}` : ''}): ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`,
+        ];
       }
       case 'run':
         return [
@@ -254,10 +253,7 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
       ];
     }
     secretsShown.set(e.name, { side: e.side, hex: v });
-    const lines = [
-      `${head}${sideName(e.side)} ${p.secret('secret')} ${p.bold(e.name)} ${p.dim(`[${e.stage}] ${e.rfc}`)}`,
-      `${body}${p.dim('formula')} ${e.name} = ${e.formula}`,
-    ];
+    const lines = [`${head}${sideName(e.side)} ${p.secret('secret')} ${p.bold(e.name)} ${p.dim(`[${e.stage}] ${e.rfc}`)}`, `${body}${p.dim('formula')} ${e.name} = ${e.formula}`];
     for (const inp of e.inputs) lines.push(`${body}${p.dim('input')}   ${inp.name} = ${inputValue(inp)}`);
     lines.push(`${body}${p.dim('value')}   ${p.secret(hex(e.value))} ${p.dim(`(${e.value.length} bytes)`)}`);
     return lines;
@@ -305,7 +301,8 @@ export function summaryLines(events: readonly (TlsEvent | TlsEventBody)[]): stri
     const mine = events.filter((e) => 'side' in e && e.side === side);
     if (mine.length === 0) continue;
     const n: Record<string, unknown> = {};
-    for (const e of mine) if (e.type === 'negotiated') for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'type' && k !== 'side' && k !== 'seq' && k !== 't') n[k] = v;
+    for (const e of mine)
+      if (e.type === 'negotiated') for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'type' && k !== 'side' && k !== 'seq' && k !== 't') n[k] = v;
     const sent = mine.filter((e) => e.type === 'record' && e.direction === 'sent');
     const bytes = sent.reduce((a, e) => a + (e.type === 'record' ? e.bytes.length : 0), 0);
     const hs = mine.find((e) => e.type === 'timing' && /^handshake/.test(e.what));

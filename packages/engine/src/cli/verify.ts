@@ -20,13 +20,13 @@ import { processIo, type Io } from './output';
 const FLAGS: FlagSpecs = {
   chain: { type: 'string', metavar: 'FILE', help: 'more certificates (intermediates), PEM or DER, any order' },
   trust: { type: 'string', metavar: 'FILE', help: 'trusted root certificates (PEM or DER)' },
-  mozilla: { type: 'boolean', help: "trust the Mozilla root store shipped with Node (the default without --trust)" },
+  mozilla: { type: 'boolean', help: 'trust the Mozilla root store shipped with Node (the default without --trust)' },
   host: { type: 'string', metavar: 'NAME', help: 'check the leaf against this DNS name or IP address' },
   at: { type: 'string', metavar: 'ISO-TIME', help: 'validation time, e.g. 2026-01-31T12:00:00Z (default: now)' },
   purpose: { type: 'string', metavar: 'server|client', help: 'serverAuth or clientAuth (default: server)' },
   policy: { type: 'string', metavar: 'webpki|rfc5280', help: 'rules to judge by: webpki (browsers, default for server) or rfc5280 (the RFC alone, default for client)' },
   'max-depth': { type: 'string', metavar: 'N', help: 'intermediate certificates allowed below the root (default 10)' },
-    keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check; absent: not checked)' },
+  keyx: { type: 'string', metavar: 'rsa|ecdhe', help: 'TLS 1.2 key exchange the leaf key serves (keyUsage check; absent: not checked)' },
   crl: { type: 'string', metavar: 'FILE', help: 'a CRL (PEM or DER) to check revocation against; repeat for more' },
   email: { type: 'string', metavar: 'ADDR', help: "expected e-mail address of the leaf (its rfc822Name SANs), e.g. a client's" },
   json: { type: 'boolean', help: 'print the report as JSON' },
@@ -173,9 +173,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 export function formatReport(r: VerificationReportSummary, opts: { trust?: string; color?: boolean; ms?: number } = {}): string {
   const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
-  lines.push(
-    r.ok ? c('1;32', `VALID: ${r.verdict}`) : c('1;31', `NOT VALID: ${r.verdict}`) + (r.alert ? `  (TLS alert: ${r.alert})` : ''),
-  );
+  lines.push(r.ok ? c('1;32', `VALID: ${r.verdict}`) : c('1;31', `NOT VALID: ${r.verdict}`) + (r.alert ? `  (TLS alert: ${r.alert})` : ''));
   const ctx = [`policy ${r.policy}`, `purpose ${r.purpose}`, r.host !== undefined ? `host ${r.host}` : 'no host check', `at ${r.at}`];
   if (opts.trust) ctx.push(`trust: ${opts.trust}`);
   if (opts.ms !== undefined) ctx.push(`${opts.ms.toFixed(1)} ms`);

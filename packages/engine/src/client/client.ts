@@ -25,7 +25,17 @@ import { Protection13 } from '../record/tls13';
 import { checkChangeCipherSpec, receive12, type Tls12Input } from '../handshake/flow';
 import type { Encoded12 } from '../msgs/handshake12';
 import { nextTrafficKeys } from '../handshake/tls13';
-import { checkServerHello, encodeClientHello, makeOffer, onHelloRetryRequest, type ClientContext, type EarlyDataStatus, type HelloState, type Offer, type ServerHelloMsg } from './hello';
+import {
+  checkServerHello,
+  encodeClientHello,
+  makeOffer,
+  onHelloRetryRequest,
+  type ClientContext,
+  type EarlyDataStatus,
+  type HelloState,
+  type Offer,
+  type ServerHelloMsg,
+} from './hello';
 import { earlyDataPossible, onNewSessionTicket, preparePsk } from './resume';
 import { expects13, handle13, onServerHello13, type ClientState13, type Connected13 } from './tls13';
 import { expects12, handle12, keyExchange12, onServerHello12, type ClientState12 } from './tls12';

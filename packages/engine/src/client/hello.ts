@@ -263,7 +263,6 @@ export interface HelloState {
   early?: 'offered' | 'rejected';
 }
 
-
 /**
  * HelloRetryRequest (RFC 8446 §4.1.4): check it, replace ClientHello1 in the transcript by
  * message_hash, and send ClientHello2 for a new offer (a key share for the requested group,

@@ -111,7 +111,10 @@ export function pskSchedule(io: HandshakeIo, offer: Offer, suite: Suite13, selec
     if (suite.hash !== offer.psk.suite.hash) {
       throw new TlsError('PeerIllegalParameter', `ServerHello selects the PSK with ${suite.name} (${suite.hash}); the ticket is for ${offer.psk.suite.hash}`);
     }
-    io.note('The server accepted our ticket (pre_shared_key selected_identity 0): this handshake resumes the earlier session, authenticated by the PSK — no certificate.', 'RFC 8446 §2.2');
+    io.note(
+      'The server accepted our ticket (pre_shared_key selected_identity 0): this handshake resumes the earlier session, authenticated by the PSK — no certificate.',
+      'RFC 8446 §2.2',
+    );
     return offer.psk.ks; // Early Secret from the PSK, derived for the binder
   }
   if (offer.psk) io.note('The server did not accept our ticket: this is a full handshake.', 'RFC 8446 §4.2.11');

@@ -220,7 +220,10 @@ function onHelloRequest(io: HandshakeIo, state: ClientState12): ClientState12 {
     io.note('Ignored a HelloRequest during the handshake.', 'RFC 5246 §7.4.1.1');
     return state;
   }
-  io.note('The server asked to renegotiate (HelloRequest); this client does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.', 'RFC 5246 §7.4.1.1');
+  io.note(
+    'The server asked to renegotiate (HelloRequest); this client does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.',
+    'RFC 5246 §7.4.1.1',
+  );
   io.decline('DeclineRenegotiation', 'a HelloRequest after the handshake: this client does not renegotiate');
   return state;
 }
@@ -267,7 +270,13 @@ function onCertificateRequestOrHelloDone(cx: ClientContext, state: State<'Expect
 /** The server's Finished (RFC 5246 §7.4.9): verify_data over every handshake message before it. */
 function onServerFinished(io: HandshakeIo, state: State<'ExpectFinished'>, m: { verifyData: Uint8Array; bytes: Uint8Array }): ClientState12 {
   const hs = state.hs;
-  const expected = finishedVerifyData({ hash: hs.suite.hash, masterSecret: state.masterSecret, side: 'server', handshakeHash: digest(hs.suite.hash, transcriptBytes(hs.transcript)), report: hs.report });
+  const expected = finishedVerifyData({
+    hash: hs.suite.hash,
+    masterSecret: state.masterSecret,
+    side: 'server',
+    handshakeHash: digest(hs.suite.hash, transcriptBytes(hs.transcript)),
+    report: hs.report,
+  });
   if (!equalBytes(expected, m.verifyData)) {
     throw new TlsError('PeerBadFinished', `server Finished verify_data ${toHex(m.verifyData)} ≠ expected ${toHex(expected)} (RFC 5246 §7.4.9)`);
   }
@@ -278,7 +287,8 @@ function onServerFinished(io: HandshakeIo, state: State<'ExpectFinished'>, m: { 
 
 /** The certificate's key must be the one the suite authenticates with (RFC 5246 §7.4.2, RFC 8422 §5.3). */
 function checkKeyFitsSuite(suite: Tls12Suite, key: PublicKey): void {
-  if (!suiteAcceptsKey(suite, key)) throw new TlsError('CertUnsupported', `${suite.name} needs an ${suite.auth === 'rsa' ? 'RSA' : 'ECDSA/EdDSA'} certificate, the server sent a ${key.type} key`);
+  if (!suiteAcceptsKey(suite, key))
+    throw new TlsError('CertUnsupported', `${suite.name} needs an ${suite.auth === 'rsa' ? 'RSA' : 'ECDSA/EdDSA'} certificate, the server sent a ${key.type} key`);
 }
 
 /** RFC 8422 §5.4: named curve we offered, a signature scheme we offered that fits the key, and a valid signature. */

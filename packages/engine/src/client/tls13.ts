@@ -223,7 +223,12 @@ export function onEncryptedExtensions(io: HandshakeIo, st: ExpectEncryptedExtens
 }
 
 /** CertificateRequest (RFC 8446 §4.3.2): we answer it in our second flight. */
-export function onCertificateRequest(io: HandshakeIo, st: ExpectCertificateOrCertificateRequest, m: Extract<EncodedMessage['msg'], { type: 'CertificateRequest' }>, bytes: Uint8Array): ExpectCertificate {
+export function onCertificateRequest(
+  io: HandshakeIo,
+  st: ExpectCertificateOrCertificateRequest,
+  m: Extract<EncodedMessage['msg'], { type: 'CertificateRequest' }>,
+  bytes: Uint8Array,
+): ExpectCertificate {
   // RFC 8446 §4.3.2: in the handshake, the context is empty.
   if (m.context.length !== 0) throw new TlsError('PeerIllegalParameter', 'certificate_request_context must be empty during the handshake');
   const sa = findExt(m.extensions, 'signature_algorithms');
@@ -275,7 +280,13 @@ export function onServerFinished(cx: ClientContext, st: ExpectFinished, enc: Enc
   const { suite, ks } = hs.keys;
   const h = suite.hash;
   if (m.verifyData.length !== hashLen(h)) throw new TlsError('DecodeError', `Finished.verify_data is ${m.verifyData.length} bytes, expected ${hashLen(h)}`);
-  const expected = ks.finished(hs.keys.serverHs, 'server_handshake_traffic_secret', 'server', hs.transcript.hash(h), hs.resumed ? 'ClientHello...EncryptedExtensions' : 'ClientHello...CertificateVerify');
+  const expected = ks.finished(
+    hs.keys.serverHs,
+    'server_handshake_traffic_secret',
+    'server',
+    hs.transcript.hash(h),
+    hs.resumed ? 'ClientHello...EncryptedExtensions' : 'ClientHello...CertificateVerify',
+  );
   // RFC 8446 §4.4.4: a wrong verify_data is a decrypt_error.
   if (!equalBytes(expected, m.verifyData)) throw new TlsError('PeerBadFinished', 'server Finished.verify_data does not match');
   hs.transcript.add(enc.bytes);
@@ -293,7 +304,13 @@ export function onServerFinished(cx: ClientContext, st: ExpectFinished, enc: Enc
     io.setWriteProtection(st.afterEarlyData);
   }
   if (certRequest) sendClientCertificate(cx, hs, certRequest);
-  const verifyData = ks.finished(hs.keys.clientHs, 'client_handshake_traffic_secret', 'client', hs.transcript.hash(h), certRequest ? 'ClientHello...client CertificateVerify' : 'ClientHello...server Finished');
+  const verifyData = ks.finished(
+    hs.keys.clientHs,
+    'client_handshake_traffic_secret',
+    'client',
+    hs.transcript.hash(h),
+    certRequest ? 'ClientHello...client CertificateVerify' : 'ClientHello...server Finished',
+  );
   const fin = encodeHandshake({ type: 'Finished', verifyData });
   io.queueHandshake(fin);
   hs.transcript.add(fin.bytes);
@@ -303,7 +320,16 @@ export function onServerFinished(cx: ClientContext, st: ExpectFinished, enc: Enc
   return {
     version: 'TLS 1.3',
     name: 'Connected',
-    app: { suite, ks, clientSecret: app.client, serverSecret: app.server, clientGeneration: 0, serverGeneration: 0, resumptionMasterSecret, ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}) },
+    app: {
+      suite,
+      ks,
+      clientSecret: app.client,
+      serverSecret: app.server,
+      clientGeneration: 0,
+      serverGeneration: 0,
+      resumptionMasterSecret,
+      ...(hs.alpn !== undefined ? { alpn: hs.alpn } : {}),
+    },
     ...(hs.offer.serverName !== undefined ? { serverName: hs.offer.serverName } : {}),
     ticketsReceived: 0,
   };

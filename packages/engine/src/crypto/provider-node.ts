@@ -34,9 +34,7 @@ import type { CryptoProvider, EcCurve, HashAlgorithm, RsaPrivateNumbers, RsaPubl
 
 /** A Uint8Array over a Buffer's bytes (copied when the Buffer is a slice of Node's pool). */
 function u8(b: Buffer): Uint8Array {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
-    ? new Uint8Array(b.buffer, 0, b.byteLength)
-    : new Uint8Array(b);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
 }
 
 const OPENSSL_CURVE: Record<EcCurve, string> = { p256: 'prime256v1', p384: 'secp384r1' };
@@ -129,7 +127,13 @@ export const nodeCryptoProvider: CryptoProvider = {
     const out = new Uint8Array(length);
     let t: Uint8Array = new Uint8Array(0);
     for (let i = 1, o = 0; o < length; i++) {
-      t = u8(createHmac(alg, prk).update(t).update(info).update(new Uint8Array([i])).digest());
+      t = u8(
+        createHmac(alg, prk)
+          .update(t)
+          .update(info)
+          .update(new Uint8Array([i]))
+          .digest(),
+      );
       out.set(t.subarray(0, Math.min(t.length, length - o)), o);
       o += HASH_LEN[alg];
     }
@@ -169,7 +173,7 @@ export const nodeCryptoProvider: CryptoProvider = {
     // the hybrid form (06/07) and the point at infinity (00); noble and RFC 5480 §2.2 do not.
     const len = curve === 'p256' ? 32 : 48;
     const tag = point[0];
-    const shaped = (tag === 2 || tag === 3) ? point.length === 1 + len : tag === 4 && point.length === 1 + 2 * len;
+    const shaped = tag === 2 || tag === 3 ? point.length === 1 + len : tag === 4 && point.length === 1 + 2 * len;
     if (!shaped) throw new Error('not a compressed or uncompressed point');
     return u8(ECDH.convertKey(point, OPENSSL_CURVE[curve], undefined, undefined, 'uncompressed') as Buffer);
   },

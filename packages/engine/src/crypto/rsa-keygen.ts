@@ -7,7 +7,6 @@ import { cryptoProvider } from './provider';
 import type { Rng } from './rng';
 import type { RsaPrivateKey } from './rsa';
 
-
 /**
  * A random prime of exactly `bits` bits (top two bits set so p·q has 2·bits bits), p ≢ 1 mod e.
  * A generator: it pauses after each candidate it tests, so a caller can spread the work.

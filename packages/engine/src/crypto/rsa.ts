@@ -96,12 +96,7 @@ export function rsaSignPkcs1v15(key: RsaPrivateKey, hashName: HashName, message:
 }
 
 /** RSASSA-PKCS1-v1_5 verification by re-encoding and comparing (§8.2.2). Never throws. */
-export function rsaVerifyPkcs1v15(
-  key: { n: bigint; e: bigint },
-  hashName: HashName,
-  message: Uint8Array,
-  signature: Uint8Array,
-): boolean {
+export function rsaVerifyPkcs1v15(key: { n: bigint; e: bigint }, hashName: HashName, message: Uint8Array, signature: Uint8Array): boolean {
   try {
     const k = modulusLength(key);
     if (signature.length !== k) return false;
@@ -136,13 +131,7 @@ export function mgf1(hashName: HashName, seed: Uint8Array, maskLen: number): Uin
  * RSASSA-PSS signature. Salt length defaults to the hash length (as TLS 1.3 requires,
  * RFC 8446 §4.2.3); the salt is drawn from `rng`.
  */
-export function rsaSignPss(
-  key: RsaPrivateKey,
-  hashName: HashName,
-  message: Uint8Array,
-  rng: Rng,
-  saltLength = HASHES[hashName].len,
-): Uint8Array {
+export function rsaSignPss(key: RsaPrivateKey, hashName: HashName, message: Uint8Array, rng: Rng, saltLength = HASHES[hashName].len): Uint8Array {
   const h = HASHES[hashName];
   const modBits = bitLength(key.n);
   const emBits = modBits - 1;
@@ -285,12 +274,7 @@ export interface PremasterDecryption {
  * not 48 bytes, or its first two bytes are not ClientHello.client_version, use R instead.
  * Never throws for a bad ciphertext (only for a key that cannot do the operation at all).
  */
-export function rsaDecryptPremaster(
-  key: RsaPrivateKey,
-  ciphertext: Uint8Array,
-  expectedVersion: [number, number],
-  rng: Rng,
-): PremasterDecryption {
+export function rsaDecryptPremaster(key: RsaPrivateKey, ciphertext: Uint8Array, expectedVersion: [number, number], rng: Rng): PremasterDecryption {
   const random = rng(48);
   const k = modulusLength(key);
   let em: Uint8Array;

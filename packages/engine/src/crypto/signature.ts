@@ -58,14 +58,7 @@ export function schemesForKey(key: PublicKey): SignatureSchemeName[] {
     case 'ed25519':
       return ['ed25519'];
     case 'rsa':
-      return [
-        'rsa_pss_rsae_sha256',
-        'rsa_pss_rsae_sha384',
-        'rsa_pss_rsae_sha512',
-        'rsa_pkcs1_sha256',
-        'rsa_pkcs1_sha384',
-        'rsa_pkcs1_sha512',
-      ];
+      return ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512'];
   }
 }
 
@@ -240,12 +233,7 @@ export function verifyX509Signature(alg: X509SignatureAlgorithm, key: PublicKey,
   return verifyX509SignatureCached(alg, key, tbs, signature, verifyX509SignatureUncached);
 }
 
-function verifyX509SignatureUncached(
-  alg: X509SignatureAlgorithm,
-  key: PublicKey,
-  tbs: Uint8Array,
-  signature: Uint8Array,
-): boolean {
+function verifyX509SignatureUncached(alg: X509SignatureAlgorithm, key: PublicKey, tbs: Uint8Array, signature: Uint8Array): boolean {
   try {
     switch (alg.kind) {
       case 'rsa-pkcs1':

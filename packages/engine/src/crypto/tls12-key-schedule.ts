@@ -197,13 +197,7 @@ export function deriveKeyBlock(args: {
  * Finished.verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]
  * (RFC 5246 §7.4.9). `handshakeHash` covers every handshake message before this Finished.
  */
-export function finishedVerifyData(args: {
-  hash: PrfHash;
-  masterSecret: Uint8Array;
-  side: Side;
-  handshakeHash: Uint8Array;
-  report?: SecretReporter;
-}): Uint8Array {
+export function finishedVerifyData(args: { hash: PrfHash; masterSecret: Uint8Array; side: Side; handshakeHash: Uint8Array; report?: SecretReporter }): Uint8Array {
   const { hash, masterSecret, side, handshakeHash, report } = args;
   const label = side === 'client' ? 'client finished' : 'server finished';
   const vd = prf(hash, masterSecret, label, handshakeHash, VERIFY_DATA_LENGTH);

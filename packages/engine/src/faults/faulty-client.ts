@@ -35,7 +35,8 @@ export const CLIENT_FAULTS: readonly ClientFault[] = ['tls12-corrupt-premaster',
 
 const NOTES: Record<ClientFault, string> = {
   'tls12-corrupt-premaster': 'Fault: the client encrypts a premaster whose client_version is 2.0; the server must not reveal this (Bleichenbacher countermeasure).',
-  'tls12-bad-premaster-padding': 'Fault: the client’s RSA block starts 00 01 instead of 00 02 (wrong PKCS#1 v1.5 padding); the server must not reveal this (Bleichenbacher countermeasure).',
+  'tls12-bad-premaster-padding':
+    'Fault: the client’s RSA block starts 00 01 instead of 00 02 (wrong PKCS#1 v1.5 padding); the server must not reveal this (Bleichenbacher countermeasure).',
 };
 
 /** The random bytes drawn since `start()`, to be drawn again in the same order by `replay()`. */

@@ -42,9 +42,24 @@ interface FaultSpec {
 
 const SPECS: Record<ServerFault, FaultSpec> = {
   'tls12-bad-signature': { version: 'TLS 1.2', message: 'ServerKeyExchange', note: 'Fault: the ServerKeyExchange signature is corrupted after signing.' },
-  'tls12-bad-finished': { version: 'TLS 1.2', message: 'Finished', note: 'Fault: one bit of the server Finished verify_data is flipped before encryption.', rfc: 'RFC 5246 §7.4.9' },
-  'tls13-bad-signature': { version: 'TLS 1.3', message: 'CertificateVerify', note: 'Fault: the server flips one bit of its CertificateVerify signature after signing.', rfc: 'RFC 8446 §4.4.3' },
-  'tls13-bad-finished': { version: 'TLS 1.3', message: 'Finished', note: 'Fault: the server flips one bit of its Finished verify_data after computing it.', rfc: 'RFC 8446 §4.4.4' },
+  'tls12-bad-finished': {
+    version: 'TLS 1.2',
+    message: 'Finished',
+    note: 'Fault: one bit of the server Finished verify_data is flipped before encryption.',
+    rfc: 'RFC 5246 §7.4.9',
+  },
+  'tls13-bad-signature': {
+    version: 'TLS 1.3',
+    message: 'CertificateVerify',
+    note: 'Fault: the server flips one bit of its CertificateVerify signature after signing.',
+    rfc: 'RFC 8446 §4.4.3',
+  },
+  'tls13-bad-finished': {
+    version: 'TLS 1.3',
+    message: 'Finished',
+    note: 'Fault: the server flips one bit of its Finished verify_data after computing it.',
+    rfc: 'RFC 8446 §4.4.4',
+  },
 };
 
 /** A copy with the last bit of the last byte flipped. */

@@ -83,13 +83,37 @@ export function setupFault(sc: Scenario): ({ side: Side; culprit: Side } & Fault
   const tls13 = sc.version === 'TLS 1.3';
   switch (sc.fault) {
     case 'wrong-host':
-      return { side: 'client', culprit: 'client', expectedAlert: 'bad_certificate', text: 'Setup: the client asks for a host name the server’s certificate does not hold; its host-name check fails.', rfc: 'RFC 6125 §6' };
+      return {
+        side: 'client',
+        culprit: 'client',
+        expectedAlert: 'bad_certificate',
+        text: 'Setup: the client asks for a host name the server’s certificate does not hold; its host-name check fails.',
+        rfc: 'RFC 6125 §6',
+      };
     case 'expired-certificate':
-      return { side: 'client', culprit: 'server', expectedAlert: 'certificate_expired', text: 'Setup: the server presents a certificate that has expired at the run’s time; the client’s validity check fails.', rfc: 'RFC 5280 §4.1.2.5' };
+      return {
+        side: 'client',
+        culprit: 'server',
+        expectedAlert: 'certificate_expired',
+        text: 'Setup: the server presents a certificate that has expired at the run’s time; the client’s validity check fails.',
+        rfc: 'RFC 5280 §4.1.2.5',
+      };
     case 'untrusted-root':
-      return { side: 'client', culprit: 'client', expectedAlert: 'unknown_ca', text: 'Setup: the client does not trust the root CA the server’s chain leads to; path validation fails.', rfc: 'RFC 5280 §6.1' };
+      return {
+        side: 'client',
+        culprit: 'client',
+        expectedAlert: 'unknown_ca',
+        text: 'Setup: the client does not trust the root CA the server’s chain leads to; path validation fails.',
+        rfc: 'RFC 5280 §6.1',
+      };
     case 'no-common-suite':
-      return { side: 'server', culprit: 'client', expectedAlert: 'handshake_failure', text: 'Setup: the client offers no cipher suite the server accepts.', rfc: tls13 ? 'RFC 8446 §4.1.1' : 'RFC 5246 §7.4.1.3' };
+      return {
+        side: 'server',
+        culprit: 'client',
+        expectedAlert: 'handshake_failure',
+        text: 'Setup: the client offers no cipher suite the server accepts.',
+        rfc: tls13 ? 'RFC 8446 §4.1.1' : 'RFC 5246 §7.4.1.3',
+      };
     case 'no-client-certificate':
       return {
         side: 'server',

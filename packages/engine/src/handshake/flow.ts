@@ -28,11 +28,7 @@ export function unexpectedInput(state: string, expected: string, input: Tls12Inp
 }
 
 /** The guard: the input must be the handshake message `type`; returns it with its bytes. */
-export function expectMessage<T extends Tls12Message['type']>(
-  state: string,
-  input: Tls12Input,
-  type: T,
-): Extract<Tls12Message, { type: T }> & { bytes: Uint8Array } {
+export function expectMessage<T extends Tls12Message['type']>(state: string, input: Tls12Input, type: T): Extract<Tls12Message, { type: T }> & { bytes: Uint8Array } {
   if (input.kind !== 'handshake' || input.message.msg.type !== type) throw unexpectedInput(state, type, input);
   return { ...(input.message.msg as Extract<Tls12Message, { type: T }>), bytes: input.message.bytes };
 }
@@ -44,7 +40,10 @@ export function expectMessage<T extends Tls12Message['type']>(
  */
 export function checkChangeCipherSpec(body: Uint8Array): void {
   if (body.length !== 1 || body[0] !== 1) {
-    throw new TlsError('PeerUnexpectedMessage', `a change_cipher_spec record of ${body.length} byte${body.length === 1 ? '' : 's'}${body.length === 1 ? ` (value ${body[0]})` : ''}: it must be the single byte 1 (RFC 5246 §7.1)`);
+    throw new TlsError(
+      'PeerUnexpectedMessage',
+      `a change_cipher_spec record of ${body.length} byte${body.length === 1 ? '' : 's'}${body.length === 1 ? ` (value ${body[0]})` : ''}: it must be the single byte 1 (RFC 5246 §7.1)`,
+    );
   }
 }
 
@@ -53,7 +52,14 @@ export function checkChangeCipherSpec(body: Uint8Array): void {
  * body is parsed, RFC 5246 §7.4), it is decoded (ClientKeyExchange's format depends on the
  * suite's key exchange) and reported as received in record `recordId`.
  */
-export function receive12(io: HandshakeIo, frame: HandshakeFrame, state: string, expects: readonly number[], keyExchange: 'RSA' | 'ECDHE' | undefined, recordId: string): Tls12Input {
+export function receive12(
+  io: HandshakeIo,
+  frame: HandshakeFrame,
+  state: string,
+  expects: readonly number[],
+  keyExchange: 'RSA' | 'ECDHE' | undefined,
+  recordId: string,
+): Tls12Input {
   expectType(frame, state, expects);
   const message = decodeHandshake12(frame, keyExchange);
   io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });

@@ -201,7 +201,6 @@ function readPreSharedKey(r: Reader, code: number, ctx: ExtContext): Extension {
   return { type: 'pre_shared_key', identities, binders };
 }
 
-
 /** The TLS 1.2 hello extensions (ec_point_formats, extended_master_secret, renegotiation_info). */
 function readTls12HelloExtension(r: Reader, code: number): Extension {
   if (code === ExtensionType.ec_point_formats) {

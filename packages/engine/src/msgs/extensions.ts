@@ -6,16 +6,8 @@
  */
 import { ExtensionType } from './enums';
 
-
 /** Which message an extension block belongs to (the same type has different bodies). */
-export type ExtContext =
-  | 'client_hello'
-  | 'server_hello'
-  | 'hello_retry_request'
-  | 'encrypted_extensions'
-  | 'certificate_request'
-  | 'certificate'
-  | 'new_session_ticket';
+export type ExtContext = 'client_hello' | 'server_hello' | 'hello_retry_request' | 'encrypted_extensions' | 'certificate_request' | 'certificate' | 'new_session_ticket';
 
 export interface KeyShareEntry {
   group: number;

@@ -8,18 +8,7 @@ import { Reader } from '../codec/reader';
 import { Writer } from '../codec/writer';
 import { equalBytes, toHex } from '../codec/hex';
 import { TlsError } from '../errors';
-import {
-  CIPHER_SUITES,
-  describe,
-  HANDSHAKE_TYPES,
-  HandshakeType,
-  HRR_RANDOM,
-  nameOf,
-  SIGNATURE_SCHEMES,
-  VERSIONS,
-  handshakeMessageName,
-  type HandshakeMessageName,
-} from './enums';
+import { CIPHER_SUITES, describe, HANDSHAKE_TYPES, HandshakeType, HRR_RANDOM, nameOf, SIGNATURE_SCHEMES, VERSIONS, handshakeMessageName, type HandshakeMessageName } from './enums';
 import { readExtensions, writeExtensions, type ExtContext, type Extension } from './extensions';
 
 interface CertificateEntry {
@@ -254,9 +243,7 @@ export function decodeHandshake(frame: HandshakeFrame): EncodedMessage {
       break;
     }
     case HandshakeType.key_update: {
-      const requestUpdate = r.u8('request_update', (v) =>
-        v === 0 ? 'update_not_requested (0)' : v === 1 ? 'update_requested (1)' : `invalid (${v})`,
-      );
+      const requestUpdate = r.u8('request_update', (v) => (v === 0 ? 'update_not_requested (0)' : v === 1 ? 'update_requested (1)' : `invalid (${v})`));
       // RFC 8446 §4.6.3: any other value is an illegal_parameter.
       if (requestUpdate > 1) throw new TlsError('PeerIllegalParameter', `KeyUpdate.request_update = ${requestUpdate}`);
       m = { type: 'KeyUpdate', requestUpdate };
@@ -367,6 +354,7 @@ export function expectMessage<T extends HandshakeName>(got: EncodedMessage, ...n
 export function expectType(frame: HandshakeFrame, state: string, allowed: readonly number[]): void {
   if (allowed.includes(frame.msgType)) return;
   // msg_type 2 is ServerHello or (by its random) HelloRetryRequest, RFC 8446 §4.1.3.
-  const expected = allowed.map((t) => (t === HandshakeType.server_hello ? 'ServerHello or HelloRetryRequest' : nameOf(HANDSHAKE_TYPES, t, 2))).join(' or ') || 'no handshake message';
+  const expected =
+    allowed.map((t) => (t === HandshakeType.server_hello ? 'ServerHello or HelloRetryRequest' : nameOf(HANDSHAKE_TYPES, t, 2))).join(' or ') || 'no handshake message';
   throw new TlsError('PeerUnexpectedMessage', `${state}: expected ${expected}, got ${nameOf(HANDSHAKE_TYPES, frame.msgType, 2)}`);
 }

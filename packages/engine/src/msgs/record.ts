@@ -23,9 +23,7 @@ export const MAX_CIPHERTEXT_TLS12 = (1 << 14) + 2048;
  * the version is not known yet, TLS 1.3's (the stricter one).
  */
 export function ciphertextLimit(version: TlsVersionName | undefined): { max: number; text: string; rfc: string } {
-  return version === 'TLS 1.2'
-    ? { max: MAX_CIPHERTEXT_TLS12, text: '2^14 + 2048', rfc: 'RFC 5246 §6.2.3' }
-    : { max: MAX_CIPHERTEXT, text: '2^14 + 256', rfc: 'RFC 8446 §5.2' };
+  return version === 'TLS 1.2' ? { max: MAX_CIPHERTEXT_TLS12, text: '2^14 + 2048', rfc: 'RFC 5246 §6.2.3' } : { max: MAX_CIPHERTEXT, text: '2^14 + 256', rfc: 'RFC 8446 §5.2' };
 }
 
 /** Writes a record header + fragment, returning bytes and spans. */

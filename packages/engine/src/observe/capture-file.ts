@@ -80,7 +80,11 @@ function notACapture(bytes: Uint8Array, why?: string): CaptureFile {
   const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64));
   let hint = '';
-  if (/^(CLIENT_RANDOM|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET|CLIENT_EARLY_TRAFFIC_SECRET|#)/.test(text))
+  if (
+    /^(CLIENT_RANDOM|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET|CLIENT_EARLY_TRAFFIC_SECRET|#)/.test(
+      text,
+    )
+  )
     hint = ' It looks like a key log: open it as the key log, next to a capture.';
   else if (text.startsWith('-----BEGIN')) hint = ' It looks like a PEM file (certificates go in the Certificates tab).';
   return {
@@ -119,7 +123,13 @@ function readPcap(bytes: Uint8Array, v: DataView, little: boolean, unitsPerSecon
       out.problems.push(`The file is truncated: packet ${out.packets.length + 1} needs ${caplen} bytes, only ${bytes.length - o - 16} are left.`);
       break;
     }
-    out.packets.push({ index: out.packets.length, time: sec * 1000 + (frac * 1000) / unitsPerSecond, linkType, data: bytes.subarray(o + 16, o + 16 + caplen), originalLength: origlen });
+    out.packets.push({
+      index: out.packets.length,
+      time: sec * 1000 + (frac * 1000) / unitsPerSecond,
+      linkType,
+      data: bytes.subarray(o + 16, o + 16 + caplen),
+      originalLength: origlen,
+    });
     o += 16 + caplen;
   }
   return out;
@@ -222,7 +232,13 @@ function readPcapngBlock(blockType: number, body: DataView, bodyBytes: Uint8Arra
       if (!iface) return;
       const origlen = body.getUint32(0, little);
       const caplen = Math.min(origlen, bodyBytes.length - 4);
-      out.packets.push({ index: out.packets.length, time: out.packets[out.packets.length - 1]?.time ?? 0, linkType: iface.linkType, data: bodyBytes.subarray(4, 4 + caplen), originalLength: origlen });
+      out.packets.push({
+        index: out.packets.length,
+        time: out.packets[out.packets.length - 1]?.time ?? 0,
+        linkType: iface.linkType,
+        data: bodyBytes.subarray(4, 4 + caplen),
+        originalLength: origlen,
+      });
       return;
     }
     case 0x0000000a: {

@@ -75,10 +75,21 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
   if (file.keyLog) parseKeyLog(file.keyLog, keyLog);
   if (opts.keyLog) parseKeyLog(opts.keyLog, keyLog);
   const given = Boolean(opts.keyLog?.trim()) || Boolean(file.keyLog);
-  if (opts.keyLog?.trim() && keyLog.lines === 0) problems.push('The key log holds no secrets: expected lines such as "CLIENT_RANDOM <64 hex digits> <96 hex digits>" (the SSLKEYLOGFILE format).');
+  if (opts.keyLog?.trim() && keyLog.lines === 0)
+    problems.push('The key log holds no secrets: expected lines such as "CLIENT_RANDOM <64 hex digits> <96 hex digits>" (the SSLKEYLOGFILE format).');
 
   if (file.packets.length > 0 && found.length === 0) {
-    const why = tcpPackets === 0 ? `none of its ${file.packets.length} packets is TCP${skipped.size ? ` (${[...skipped].slice(0, 3).map(([k, n]) => `${n}× ${k}`).join('; ')})` : ''}` : `none of its ${tcpPackets} TCP packets carries a TLS record`;
+    const why =
+      tcpPackets === 0
+        ? `none of its ${file.packets.length} packets is TCP${
+            skipped.size
+              ? ` (${[...skipped]
+                  .slice(0, 3)
+                  .map(([k, n]) => `${n}× ${k}`)
+                  .join('; ')})`
+              : ''
+          }`
+        : `none of its ${tcpPackets} TCP packets carries a TLS record`;
     problems.push(`This capture has no TLS connection: ${why}.`);
   } else if (file.packets.length === 0 && problems.length === 0) {
     problems.push('This capture holds no packets.');
@@ -112,7 +123,10 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
       problems: r.problems,
     };
   });
-  if (given && keyLog.lines > 0 && matched === 0 && found.length > 0) problems.push(`The key log (${keyLog.lines} secrets) matches none of the ${found.length} TLS connection${found.length === 1 ? '' : 's'} in this capture: its client randoms are from other connections.`);
+  if (given && keyLog.lines > 0 && matched === 0 && found.length > 0)
+    problems.push(
+      `The key log (${keyLog.lines} secrets) matches none of the ${found.length} TLS connection${found.length === 1 ? '' : 's'} in this capture: its client randoms are from other connections.`,
+    );
 
   return {
     format: file.format,

@@ -37,7 +37,11 @@ export abstract class KeyObserver extends RecordObserver {
     this.version = selected === 0x0304 ? 'TLS 1.3' : m.legacyVersion === 0x0303 && selected === undefined ? 'TLS 1.2' : selected === 0x0303 ? 'TLS 1.2' : 'older';
     this.setSuite(m.cipherSuite);
     const suiteName = nameOf(CIPHER_SUITES, m.cipherSuite);
-    const n: DistributiveOmit<Extract<TlsEventBody, { type: 'negotiated' }>, 'side'> = { type: 'negotiated', cipherSuite: suiteName, ...(this.serverName ? { serverName: this.serverName } : {}) };
+    const n: DistributiveOmit<Extract<TlsEventBody, { type: 'negotiated' }>, 'side'> = {
+      type: 'negotiated',
+      cipherSuite: suiteName,
+      ...(this.serverName ? { serverName: this.serverName } : {}),
+    };
     if (this.version !== 'older') n.version = this.version;
     if (this.version === 'TLS 1.3') {
       const share = findExt(m.extensions, 'key_share_server')?.share.group;
@@ -55,7 +59,8 @@ export abstract class KeyObserver extends RecordObserver {
       if (alpn) n.alpn = alpn;
     }
     for (const side of ['client', 'server'] as const) this.emit(side, { ...n });
-    if (this.clientHelloAt !== undefined) this.emit('client', { type: 'timing', what: 'ClientHello sent → ServerHello captured (round trip, from the packet timestamps)', ms: this.now - this.clientHelloAt });
+    if (this.clientHelloAt !== undefined)
+      this.emit('client', { type: 'timing', what: 'ClientHello sent → ServerHello captured (round trip, from the packet timestamps)', ms: this.now - this.clientHelloAt });
     if (this.version === 'older') {
       this.olderName = nameOf(VERSIONS, selected ?? m.legacyVersion);
       this.note('client', `This connection uses ${nameOf(VERSIONS, m.legacyVersion)}; TLS Lab decodes its messages but does not decrypt versions before TLS 1.2.`);
@@ -168,7 +173,13 @@ export abstract class KeyObserver extends RecordObserver {
     } else if (this.version === 'TLS 1.2' && this.suite12 && this.masterSecret12) {
       const report = (name: string, value: Uint8Array, formula: string, inputs: DerivationInput[], rfc: string) =>
         this.emit('client', { type: 'secret', name, value: value.slice(), formula, inputs, rfc, stage: 'tls12', position: tls12Position(name) });
-      expected = finishedVerifyData({ hash: this.suite12.hash, masterSecret: this.masterSecret12, side: S, handshakeHash: digest(this.suite12.hash, concatBytes(...before)), report });
+      expected = finishedVerifyData({
+        hash: this.suite12.hash,
+        masterSecret: this.masterSecret12,
+        side: S,
+        handshakeHash: digest(this.suite12.hash, concatBytes(...before)),
+        report,
+      });
       how = `PRF(master_secret, "${S} finished", Hash(handshake_messages))`;
     }
     const rfc = this.version === 'TLS 1.2' ? 'RFC 5246 §7.4.9' : 'RFC 8446 §4.4.4';
@@ -178,7 +189,12 @@ export abstract class KeyObserver extends RecordObserver {
     }
     if (equalBytes(expected, verifyData)) this.note(R, `The ${S}'s Finished is correct: its verify_data equals ${how} over the handshake as captured.`, rfc, recordId);
     else {
-      this.note(R, `The ${S}'s Finished does NOT match: verify_data ${toHex(verifyData)}, expected ${toHex(expected)} (${how}). The handshake was changed, or the key log belongs to another connection.`, rfc, recordId);
+      this.note(
+        R,
+        `The ${S}'s Finished does NOT match: verify_data ${toHex(verifyData)}, expected ${toHex(expected)} (${how}). The handshake was changed, or the key log belongs to another connection.`,
+        rfc,
+        recordId,
+      );
       this.problems.push(`The ${S}'s Finished does not match the transcript.`);
     }
   }
@@ -189,7 +205,12 @@ export abstract class KeyObserver extends RecordObserver {
     const cur = this.appSecret[dir];
     const suite = this.suite13;
     if (!cur || !suite || this.opts.listOnly) {
-      this.note(RECEIVER[dir], `The ${S} updated its keys${requestUpdate ? ' and asked for the same' : ''}; the records after it need the next secret, which comes from the one the key log gives.`, 'RFC 8446 §4.6.3', recordId);
+      this.note(
+        RECEIVER[dir],
+        `The ${S} updated its keys${requestUpdate ? ' and asked for the same' : ''}; the records after it need the next secret, which comes from the one the key log gives.`,
+        'RFC 8446 §4.6.3',
+        recordId,
+      );
       return;
     }
     const name = (n: number) => `${S}_application_traffic_secret_${n}`;
@@ -198,6 +219,11 @@ export abstract class KeyObserver extends RecordObserver {
     const k = ks.trafficKeys(next, name(cur.n + 1), `${S}_application_${cur.n + 1}`, suite.keyLen, suite.ivLen);
     this.appSecret[dir] = { value: next, n: cur.n + 1 };
     this.candidates[dir] = [new Protection13(suite, k.key, k.iv, name(cur.n + 1))];
-    this.note(RECEIVER[dir], `The ${S} moved to ${name(cur.n + 1)}${requestUpdate ? ' and asked its peer to update too' : ''}; its next records are read with the new key.`, 'RFC 8446 §4.6.3', recordId);
+    this.note(
+      RECEIVER[dir],
+      `The ${S} moved to ${name(cur.n + 1)}${requestUpdate ? ' and asked its peer to update too' : ''}; its next records are read with the new key.`,
+      'RFC 8446 §4.6.3',
+      recordId,
+    );
   }
 }

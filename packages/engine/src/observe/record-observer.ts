@@ -131,7 +131,15 @@ export abstract class RecordObserver {
     const type = r.bytes[0]!;
     const fragment = r.bytes.subarray(RECORD_HEADER_LEN);
     const sentRecord = (spans: ByteSpan[], messages: string[], info?: OpenedRecord['info']) =>
-      ({ type: 'record', recordId, contentType: contentTypeName(type), bytes: r.bytes, spans, messages: messages as RecordMessageName[], ...(info ? { protected: info } : {}) }) as const;
+      ({
+        type: 'record',
+        recordId,
+        contentType: contentTypeName(type),
+        bytes: r.bytes,
+        spans,
+        messages: messages as RecordMessageName[],
+        ...(info ? { protected: info } : {}),
+      }) as const;
 
     if (type === ContentType.change_cipher_spec) {
       this.changeCipherSpec(r, recordId, sentRecord(this.plainSpans(r.bytes, type, fragment, r.dir), []));
@@ -203,7 +211,13 @@ export abstract class RecordObserver {
       const p = this.pending12[r.dir];
       if (p) this.read12[r.dir] = p;
     } else if (this.version === 'TLS 1.3' || this.offeredEarly) {
-      this.noteOnce(`ccs-${r.dir}`, R, `The ${S}'s change_cipher_spec carries no meaning in TLS 1.3: it is sent for middlebox compatibility and ignored.`, 'RFC 8446 §D.4', recordId);
+      this.noteOnce(
+        `ccs-${r.dir}`,
+        R,
+        `The ${S}'s change_cipher_spec carries no meaning in TLS 1.3: it is sent for middlebox compatibility and ignored.`,
+        'RFC 8446 §D.4',
+        recordId,
+      );
     }
   }
 
@@ -301,7 +315,8 @@ export abstract class RecordObserver {
   protected whyEncrypted(): string {
     if (!this.opts.keyLogGiven && !this.secrets) return 'Encrypted: there is no key log for this capture, so what this record carries (handshake, data or an alert) is not known.';
     if (!this.secrets) return 'Encrypted: the key log has no secrets for this connection, so what this record carries is not known.';
-    if (this.version === 'TLS 1.2' && !this.suite12) return `Encrypted with ${nameOf(CIPHER_SUITES, this.suiteCode ?? 0)}, a suite TLS Lab does not decrypt yet (CBC suites are shown as ciphertext).`;
+    if (this.version === 'TLS 1.2' && !this.suite12)
+      return `Encrypted with ${nameOf(CIPHER_SUITES, this.suiteCode ?? 0)}, a suite TLS Lab does not decrypt yet (CBC suites are shown as ciphertext).`;
     return 'Encrypted: it does not open with the keys from the key log (a secret is missing or belongs to another connection).';
   }
 
@@ -310,7 +325,13 @@ export abstract class RecordObserver {
     if (!this.opts.keyLogGiven && !this.secrets) {
       this.noteOnce('encrypted', R, `This record is encrypted and there is no key log for this connection, so what it carries is not shown. ${KEY_LOG_HINT}`, undefined, recordId);
     } else if (!this.secrets) {
-      this.noteOnce('encrypted', R, `This record is encrypted, and the key log has no secrets for this connection (client random ${this.clientRandom ? toHex(this.clientRandom) : 'unknown: no ClientHello captured'}).`, undefined, recordId);
+      this.noteOnce(
+        'encrypted',
+        R,
+        `This record is encrypted, and the key log has no secrets for this connection (client random ${this.clientRandom ? toHex(this.clientRandom) : 'unknown: no ClientHello captured'}).`,
+        undefined,
+        recordId,
+      );
     } else if (this.version === 'TLS 1.2' && !this.suite12) {
       this.noteOnce(
         'encrypted',
@@ -320,7 +341,13 @@ export abstract class RecordObserver {
         recordId,
       );
     } else {
-      this.noteOnce(`encrypted-${dir}`, R, `This record does not decrypt with the keys from the key log (a secret is missing or belongs to another connection).`, undefined, recordId);
+      this.noteOnce(
+        `encrypted-${dir}`,
+        R,
+        `This record does not decrypt with the keys from the key log (a secret is missing or belongs to another connection).`,
+        undefined,
+        recordId,
+      );
     }
   }
 

@@ -180,7 +180,20 @@ export class TcpReassembler {
       f = undefined;
     }
     if (!f) {
-      f = { a: from, b: to, aIp: s.src, aPort: s.srcPort, bIp: s.dst, bPort: s.dstPort, start: time, firstPacket: packet, ab: new StreamAssembler(), ba: new StreamAssembler(), reset: false, bOpened: false };
+      f = {
+        a: from,
+        b: to,
+        aIp: s.src,
+        aPort: s.srcPort,
+        bIp: s.dst,
+        bPort: s.dstPort,
+        start: time,
+        firstPacket: packet,
+        ab: new StreamAssembler(),
+        ba: new StreamAssembler(),
+        reset: false,
+        bOpened: false,
+      };
       this.flows.set(key, f);
       this.order.push(f);
     }

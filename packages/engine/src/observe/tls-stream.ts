@@ -96,7 +96,9 @@ export function splitRecords(dir: Dir, s: ByteStream, problems: string[]): RawRe
   let d = 0;
   while (o + RECORD_HEADER_LEN <= s.bytes.length) {
     if (!plausibleHeader(s.bytes, o)) {
-      problems.push(`From byte ${o} of what the ${who} sent, the data is not TLS records (it starts ${toHex(s.bytes.subarray(o, o + 5))}); the rest of that direction is not shown.`);
+      problems.push(
+        `From byte ${o} of what the ${who} sent, the data is not TLS records (it starts ${toHex(s.bytes.subarray(o, o + 5))}); the rest of that direction is not shown.`,
+      );
       return out;
     }
     const end = o + RECORD_HEADER_LEN + ((s.bytes[o + 3]! << 8) | s.bytes[o + 4]!);
@@ -106,8 +108,12 @@ export function splitRecords(dir: Dir, s: ByteStream, problems: string[]): RawRe
     out.push({ dir, n: out.length, bytes: s.bytes.subarray(o, end), time: del.time, packet: del.packet });
     o = end;
   }
-  if (s.gap) problems.push(`${s.gap.missing} bytes the ${who} sent are missing from the capture (after byte ${s.gap.at}): a packet was not captured, so the records after it are not shown.`);
-  else if (o < s.bytes.length) problems.push(`The ${who}'s last record is incomplete: ${s.bytes.length - o} bytes of it were captured (the capture stopped, or the connection broke).`);
+  if (s.gap)
+    problems.push(
+      `${s.gap.missing} bytes the ${who} sent are missing from the capture (after byte ${s.gap.at}): a packet was not captured, so the records after it are not shown.`,
+    );
+  else if (o < s.bytes.length)
+    problems.push(`The ${who}'s last record is incomplete: ${s.bytes.length - o} bytes of it were captured (the capture stopped, or the connection broke).`);
   return out;
 }
 
@@ -148,6 +154,5 @@ export const TLS13_KEYLOG: Record<string, { name: string; stage: SecretStage }> 
   SERVER_TRAFFIC_SECRET_0: { name: 'server_application_traffic_secret_0', stage: 'master' },
   EXPORTER_SECRET: { name: 'exporter_master_secret', stage: 'master' },
 };
-
 
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -91,7 +91,13 @@ class Observer extends KeyObserver {
         }
         const group = findExt(m.extensions, 'key_share_hrr')?.selectedGroup;
         for (const side of ['client', 'server'] as const)
-          this.emit(side, { type: 'negotiated', version: 'TLS 1.3', cipherSuite: nameOf(CIPHER_SUITES, m.cipherSuite), helloRetry: true, ...(group !== undefined ? { group: nameOf(GROUPS, group) } : {}) });
+          this.emit(side, {
+            type: 'negotiated',
+            version: 'TLS 1.3',
+            cipherSuite: nameOf(CIPHER_SUITES, m.cipherSuite),
+            helloRetry: true,
+            ...(group !== undefined ? { group: nameOf(GROUPS, group) } : {}),
+          });
         return;
       }
       case 'ServerHello':
@@ -100,7 +106,8 @@ class Observer extends KeyObserver {
       case 'EncryptedExtensions': {
         const alpn = findExt(m.extensions, 'alpn')?.protocols[0];
         const early = this.offeredEarly ? (findExt(m.extensions, 'early_data') ? 'accepted' : 'rejected') : undefined;
-        if (alpn || early) for (const side of ['client', 'server'] as const) this.emit(side, { type: 'negotiated', ...(alpn ? { alpn } : {}), ...(early ? { earlyData: early } : {}) });
+        if (alpn || early)
+          for (const side of ['client', 'server'] as const) this.emit(side, { type: 'negotiated', ...(alpn ? { alpn } : {}), ...(early ? { earlyData: early } : {}) });
         return;
       }
       case 'CertificateRequest':
@@ -119,18 +126,43 @@ class Observer extends KeyObserver {
       }
       case 'CertificateVerify':
         if (postHandshake) {
-          this.note(R, `The ${S}'s CertificateVerify comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check post-handshake signatures yet.`, 'RFC 8446 §4.6.2', recordId);
+          this.note(
+            R,
+            `The ${S}'s CertificateVerify comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check post-handshake signatures yet.`,
+            'RFC 8446 §4.6.2',
+            recordId,
+          );
           return;
         }
-        if ('scheme' in m) this.checkSignature(dir, m.scheme, m.signature, () => certificateVerifyContent(`TLS 1.3, ${S} CertificateVerify`, hashBytes(this.suite13!.hash, concatBytes(...before))), 'RFC 8446 §4.4.3', recordId);
+        if ('scheme' in m)
+          this.checkSignature(
+            dir,
+            m.scheme,
+            m.signature,
+            () => certificateVerifyContent(`TLS 1.3, ${S} CertificateVerify`, hashBytes(this.suite13!.hash, concatBytes(...before))),
+            'RFC 8446 §4.4.3',
+            recordId,
+          );
         else this.checkSignature(dir, m.signed.algorithm, m.signed.signature, () => concatBytes(...before), 'RFC 5246 §7.4.8', recordId);
         return;
       case 'ServerKeyExchange':
-        this.checkSignature(dir, m.ske.signed.algorithm, m.ske.signed.signature, () => serverKeyExchangeSignedContent(this.clientRandom!, this.serverRandom!, m.ske.paramsBytes), 'RFC 8422 §5.4', recordId);
+        this.checkSignature(
+          dir,
+          m.ske.signed.algorithm,
+          m.ske.signed.signature,
+          () => serverKeyExchangeSignedContent(this.clientRandom!, this.serverRandom!, m.ske.paramsBytes),
+          'RFC 8422 §5.4',
+          recordId,
+        );
         return;
       case 'Finished':
         if (postHandshake) {
-          this.note(R, `The ${S}'s Finished comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check it yet.`, 'RFC 8446 §4.6.2', recordId);
+          this.note(
+            R,
+            `The ${S}'s Finished comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check it yet.`,
+            'RFC 8446 §4.6.2',
+            recordId,
+          );
           return;
         }
         this.onFinished(dir, m.verifyData, before, recordId);
@@ -152,7 +184,12 @@ class Observer extends KeyObserver {
     const scheme = signatureSchemeFromCode(code);
     const key = this.leafKey[dir];
     if (!scheme || !key || (this.version === 'TLS 1.3' && !this.suite13)) {
-      this.note(R, `The ${S}'s ${what} signature (${nameOf(SIGNATURE_SCHEMES, code)}) was not checked: ${!scheme ? 'TLS Lab does not implement this scheme' : !key ? "the certificate's key could not be read" : 'the cipher suite is unknown'}.`, rfc, recordId);
+      this.note(
+        R,
+        `The ${S}'s ${what} signature (${nameOf(SIGNATURE_SCHEMES, code)}) was not checked: ${!scheme ? 'TLS Lab does not implement this scheme' : !key ? "the certificate's key could not be read" : 'the cipher suite is unknown'}.`,
+        rfc,
+        recordId,
+      );
       return;
     }
     if (dir === 's2c') for (const side of ['client', 'server'] as const) this.emit(side, { type: 'negotiated', signatureScheme: scheme });
@@ -193,7 +230,10 @@ class Observer extends KeyObserver {
   /** How the connection went, for the list. */
   summary(): Pick<ObservedConnection, 'serverName' | 'version' | 'cipherSuite' | 'decryption' | 'records'> {
     // A suite (or version) we cannot decrypt, whatever the key log holds.
-    const unsupported = this.version === 'older' || (this.version === 'TLS 1.2' && this.suiteCode !== undefined && !this.suite12) || (this.version === 'TLS 1.3' && this.suiteCode !== undefined && !this.suite13);
+    const unsupported =
+      this.version === 'older' ||
+      (this.version === 'TLS 1.2' && this.suiteCode !== undefined && !this.suite12) ||
+      (this.version === 'TLS 1.3' && this.suiteCode !== undefined && !this.suite13);
     let decryption: ObservedConnection['decryption'];
     if (this.unopened > 0 && unsupported) decryption = 'unsupported';
     else if (this.opts.listOnly && this.unopened > 0) decryption = this.secrets ? 'decrypted' : this.opts.keyLogGiven ? 'no-matching-keys' : 'no-key-log';
@@ -215,7 +255,12 @@ class Observer extends KeyObserver {
  * Observes one connection: the client's and the server's byte streams become events.
  * `t0` is the time of the connection's first packet (ms since the epoch).
  */
-export function observeConnection(client: ByteStream, server: ByteStream, t0: number, opts: ObserveOptions = {}): { events: TlsEvent[]; problems: string[]; summary: ReturnType<Observer['summary']> } {
+export function observeConnection(
+  client: ByteStream,
+  server: ByteStream,
+  t0: number,
+  opts: ObserveOptions = {},
+): { events: TlsEvent[]; problems: string[]; summary: ReturnType<Observer['summary']> } {
   const problems: string[] = [];
   const records = [...splitRecords('c2s', client, problems), ...splitRecords('s2c', server, problems)];
   // The order the records were captured in: by the packet that completed each (a stable sort keeps each direction's order).

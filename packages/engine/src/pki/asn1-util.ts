@@ -4,12 +4,6 @@
  */
 import { hash } from '../crypto/rsa';
 
-
-
-
-
-
-
 export class PkiParseError extends Error {
   override readonly name = 'PkiParseError';
 }

@@ -93,9 +93,7 @@ function spkiStructure(key: PublicKey): SubjectPublicKeyInfo {
   switch (key.type) {
     case 'ecdsa-p256':
     case 'ecdsa-p384': {
-      const params = AsnConvert.serialize(
-        new ECParameters({ namedCurve: key.type === 'ecdsa-p256' ? OID.prime256v1 : OID.secp384r1 }),
-      );
+      const params = AsnConvert.serialize(new ECParameters({ namedCurve: key.type === 'ecdsa-p256' ? OID.prime256v1 : OID.secp384r1 }));
       return new SubjectPublicKeyInfo({
         algorithm: new AlgorithmIdentifier({ algorithm: OID.ecPublicKey, parameters: params }),
         subjectPublicKey: ab(key.point),
@@ -127,9 +125,7 @@ function privateKeyToPkcs8(key: PrivateKey): Uint8Array {
         parameters: AsnConvert.serialize(new ECParameters({ namedCurve: curve })),
       });
       const pub = key.publicKey.type === key.type ? key.publicKey.point : undefined;
-      inner = AsnConvert.serialize(
-        new ECPrivateKey({ version: 1, privateKey: new OctetString(ab(key.d)), ...(pub ? { publicKey: ab(pub) } : {}) }),
-      );
+      inner = AsnConvert.serialize(new ECPrivateKey({ version: 1, privateKey: new OctetString(ab(key.d)), ...(pub ? { publicKey: ab(pub) } : {}) }));
       break;
     }
     case 'ed25519':
@@ -245,32 +241,22 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
   if (sans.length) extensions.push(ext(OID.subjectAltName, false, new SubjectAlternativeName(sans)));
   if (spec.nameConstraints) {
     const nc = new NameConstraints();
-    const sub = (names?: string[]) =>
-      names?.length ? new GeneralSubtrees(names.map((n) => new GeneralSubtree({ base: new GeneralName({ dNSName: n }) }))) : undefined;
+    const sub = (names?: string[]) => (names?.length ? new GeneralSubtrees(names.map((n) => new GeneralSubtree({ base: new GeneralName({ dNSName: n }) }))) : undefined);
     const p = sub(spec.nameConstraints.permittedDns);
     const x = sub(spec.nameConstraints.excludedDns);
     if (p) nc.permittedSubtrees = p;
     if (x) nc.excludedSubtrees = x;
     extensions.push(ext(OID.nameConstraints, true, nc));
   }
-  if (!spec.omit?.includes('subjectKeyIdentifier'))
-    extensions.push(ext(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(ab(keyIdentifier(spec.publicKey)))));
+  if (!spec.omit?.includes('subjectKeyIdentifier')) extensions.push(ext(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(ab(keyIdentifier(spec.publicKey)))));
   if (!spec.omit?.includes('authorityKeyIdentifier'))
-    extensions.push(
-      ext(
-        OID.authorityKeyIdentifier,
-        false,
-        new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(ab(keyIdentifier(signer.publicKey))) }),
-      ),
-    );
+    extensions.push(ext(OID.authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(ab(keyIdentifier(signer.publicKey))) })));
   const kept = extensions.filter((e) => !(spec.omit as string[] | undefined)?.some((o) => OID[o as keyof typeof OID] === e.extnID));
   for (const e of kept) if (spec.critical?.[e.extnID] !== undefined) e.critical = spec.critical[e.extnID]!;
-  for (const e of spec.extraExtensions ?? [])
-    kept.push(new Extension({ extnID: e.oid, critical: e.critical, extnValue: new OctetString(ab(e.value)) }));
+  for (const e of spec.extraExtensions ?? []) kept.push(new Extension({ extnID: e.oid, critical: e.critical, extnValue: new OctetString(ab(e.value)) }));
 
   const sigOid = signatureOidFor(signer);
-  const sigAlg = () =>
-    new AlgorithmIdentifier(signer.type === 'rsa' ? { algorithm: sigOid, parameters: NULL_PARAMS } : { algorithm: sigOid });
+  const sigAlg = () => new AlgorithmIdentifier(signer.type === 'rsa' ? { algorithm: sigOid, parameters: NULL_PARAMS } : { algorithm: sigOid });
   const tbs = new TBSCertificate({
     version: spec.version === 1 ? Version.v1 : Version.v3,
     serialNumber: ab(serial),

@@ -96,4 +96,3 @@ export interface RuleContext {
   policy: Policy;
   purpose: Purpose;
 }
-

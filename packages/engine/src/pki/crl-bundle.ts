@@ -5,7 +5,6 @@
 import { decodeBase64, MAX_INPUT_BYTES } from './parse';
 import { parseCrlCached } from './crl';
 
-
 export interface CrlBundle {
   /** DER of each CRL that parses. */
   crls: Uint8Array[];

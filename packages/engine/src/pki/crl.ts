@@ -327,7 +327,8 @@ function decodeEntry(entryDer: Uint8Array, k: number, decodeProblems: string[]):
 /** A Time (RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ, years 1950–2049, or GeneralizedTime YYYYMMDDHHMMSSZ). */
 function decodeTime(der: Uint8Array, t: Tlv): Date {
   const text = String.fromCharCode(...der.subarray(t.contentStart, t.end));
-  const m = t.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : t.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text) : null;
+  const m =
+    t.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : t.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text) : null;
   if (!m) throw new Error(`"${text}" is not a UTCTime or GeneralizedTime in UTC`);
   let year = Number(m[1]);
   if (t.tag === 0x17) year += year < 50 ? 2000 : 1900;

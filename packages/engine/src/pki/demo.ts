@@ -126,7 +126,10 @@ export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
 
   const isIp = parseIpAddress(opts.serverName) !== null;
   const leafDer = buildCertificate({
-    subject: [['O', 'TLS Lab'], ['CN', opts.serverName]],
+    subject: [
+      ['O', 'TLS Lab'],
+      ['CN', opts.serverName],
+    ],
     publicKey: serverKey.publicKey,
     issuer: { name: interName, key: interKey },
     notBefore: leafFrom,
@@ -139,7 +142,10 @@ export function generateDemoPki(opts: DemoPkiOptions): DemoPki {
     rng: certRng('server'),
   });
   const clientLeafDer = buildCertificate({
-    subject: [['O', 'TLS Lab'], ['CN', 'TLS Lab demo client']],
+    subject: [
+      ['O', 'TLS Lab'],
+      ['CN', 'TLS Lab demo client'],
+    ],
     publicKey: clientKey.publicKey,
     issuer: { name: clientRootName, key: clientRootKey },
     notBefore: new Date(day - DAY),
@@ -194,9 +200,18 @@ function demoCas(seed: string, day: number): DemoCas {
 
   // The seed names the CAs (so roots of different runs differ); CN is at most 64 characters (RFC 5280 ub-common-name).
   const tag = seed.length > 24 ? `${seed.slice(0, 23)}…` : seed;
-  const rootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Root CA ${tag}`]];
-  const interName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Intermediate CA ${tag}`]];
-  const clientRootName: NameSpec = [['O', 'TLS Lab'], ['CN', `TLS Lab Demo Client CA ${tag}`]];
+  const rootName: NameSpec = [
+    ['O', 'TLS Lab'],
+    ['CN', `TLS Lab Demo Root CA ${tag}`],
+  ];
+  const interName: NameSpec = [
+    ['O', 'TLS Lab'],
+    ['CN', `TLS Lab Demo Intermediate CA ${tag}`],
+  ];
+  const clientRootName: NameSpec = [
+    ['O', 'TLS Lab'],
+    ['CN', `TLS Lab Demo Client CA ${tag}`],
+  ];
 
   const rootDer = buildCertificate({
     subject: rootName,

@@ -38,7 +38,7 @@ export function readTlv(der: Uint8Array, offset: number, limit = der.length): Tl
 /** The children of a constructed TLV. */
 export function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.contentStart; p < parent.end; ) {
+  for (let p = parent.contentStart; p < parent.end;) {
     const t = readTlv(der, p, parent.end);
     out.push(t);
     p = t.end;

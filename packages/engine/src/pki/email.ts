@@ -6,7 +6,6 @@ import type { CertCheck } from '../events';
 import { normalizeDnsName } from './hostname';
 import { type ParsedCertificate } from './parse';
 
-
 /** Splits a Mailbox (RFC 5321 §4.1.2) at its last "@"; null when it is not local@domain. */
 function mailbox(addr: string): { local: string; domain: string } | null {
   const at = addr.lastIndexOf('@');

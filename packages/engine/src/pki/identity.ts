@@ -17,7 +17,10 @@ import { ipText } from './general-names';
 const CN = '2.5.4.3';
 
 function commonNames(c: ParsedCertificate): string[] {
-  return c.subjectAttributes.flat().filter((a) => a.oid === CN).map((a) => a.value);
+  return c.subjectAttributes
+    .flat()
+    .filter((a) => a.oid === CN)
+    .map((a) => a.value);
 }
 
 /** The CN used as a host name (the most specific one, as legacy clients did). */
@@ -127,7 +130,9 @@ export function subjectAltNameCheck(ctx: RuleContext, idx: number): CheckInput |
     id: 'subject-alt-name',
     title: 'Subject alternative names',
     cert: idx,
-    compared: san ? `SAN [${[...san.dns.map((d) => `DNS:${d}`), ...san.ip.map((i) => `IP:${i}`), ...san.email.map((e) => `email:${e}`), ...san.other].join(', ')}]${san.critical ? ' (critical)' : ''}` : 'no subjectAltName',
+    compared: san
+      ? `SAN [${[...san.dns.map((d) => `DNS:${d}`), ...san.ip.map((i) => `IP:${i}`), ...san.email.map((e) => `email:${e}`), ...san.other].join(', ')}]${san.critical ? ' (critical)' : ''}`
+      : 'no subjectAltName',
     pass: problems.length === 0,
     reason: problems.length ? problems.join('; ') : 'well-formed host names, none a wildcard on a public suffix',
     rfc: serverLeaf && ctx.policy === 'webpki' ? 'RFC 5280 §4.2.1.6; CABF BR §7.1.2.7.12, §3.2.2.6' : 'RFC 5280 §4.2.1.6',

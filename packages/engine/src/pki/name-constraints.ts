@@ -120,11 +120,46 @@ function judge<T, K extends Kind>(
 export function nameConstraintViolations(names: NamesToConstrain, permitted: GeneralSubtreeBase[], excluded: GeneralSubtreeBase[]): string[] {
   const dirs = [...(names.subject.length ? [names.subject] : []), ...(names.dirNames ?? [])];
   return [
-    ...judge(names.dns, 'dns', permitted, excluded, (n, s, mode) => dnsWithinSubtree(n, s.value, mode), (n) => `DNS:${n}`),
-    ...judge(names.ips, 'ip', permitted, excluded, (n, s) => ipWithinSubtree(n, s.address, s.mask), (n) => `IP:${ipText(n)}`),
-    ...judge(names.emails, 'email', permitted, excluded, (n, s) => emailWithinSubtree(n, s.value), (n) => `email:${n}`),
-    ...judge(names.uris ?? [], 'uri', permitted, excluded, (n, s) => uriWithinSubtree(n, s.value), (n) => `URI:${n}`),
-    ...judge(dirs, 'dn', permitted, excluded, (n, s) => dnWithinSubtree(n, s.attributes), () => 'the directory name'),
+    ...judge(
+      names.dns,
+      'dns',
+      permitted,
+      excluded,
+      (n, s, mode) => dnsWithinSubtree(n, s.value, mode),
+      (n) => `DNS:${n}`,
+    ),
+    ...judge(
+      names.ips,
+      'ip',
+      permitted,
+      excluded,
+      (n, s) => ipWithinSubtree(n, s.address, s.mask),
+      (n) => `IP:${ipText(n)}`,
+    ),
+    ...judge(
+      names.emails,
+      'email',
+      permitted,
+      excluded,
+      (n, s) => emailWithinSubtree(n, s.value),
+      (n) => `email:${n}`,
+    ),
+    ...judge(
+      names.uris ?? [],
+      'uri',
+      permitted,
+      excluded,
+      (n, s) => uriWithinSubtree(n, s.value),
+      (n) => `URI:${n}`,
+    ),
+    ...judge(
+      dirs,
+      'dn',
+      permitted,
+      excluded,
+      (n, s) => dnWithinSubtree(n, s.attributes),
+      () => 'the directory name',
+    ),
   ];
 }
 
@@ -164,14 +199,16 @@ function namesOf(sub: ParsedCertificate, isLeaf: boolean): { names: NamesToConst
   for (const rdn of sub.subjectAttributes) for (const a of rdn) if (a.oid === EMAIL_ATTR) names.emails.push(a.value);
   // No SAN at all: a host name in the leaf's CN is what a legacy client would use; constrain it too.
   if (isLeaf && !san) {
-    const cn = [...sub.subjectAttributes].reverse().flat().find((a) => a.oid === '2.5.4.3')?.value;
+    const cn = [...sub.subjectAttributes]
+      .reverse()
+      .flat()
+      .find((a) => a.oid === '2.5.4.3')?.value;
     if (cn && /^[a-z0-9*.-]+\.[a-z0-9-]+$/i.test(cn)) names.dns.push(cn);
   }
   return { names, malformed };
 }
 
-const countNames = (n: NamesToConstrain) =>
-  n.dns.length + n.ips.length + n.emails.length + (n.uris?.length ?? 0) + (n.dirNames?.length ?? 0) + (n.subject.length ? 1 : 0);
+const countNames = (n: NamesToConstrain) => n.dns.length + n.ips.length + n.emails.length + (n.uris?.length ?? 0) + (n.dirNames?.length ?? 0) + (n.subject.length ? 1 : 0);
 
 /** Problems with the NameConstraints extension itself (before any name is compared). */
 function extensionProblems(ca: ParsedCertificate, ctx: RuleContext): string[] {
@@ -198,7 +235,9 @@ export function nameConstraintsCheck(ctx: RuleContext, idx: number): CheckInput 
     const who = j === 0 ? '' : `${sub.subject}: `;
     const comparisons = countNames(names) * subtrees;
     if (comparisons > MAX_NAME_COMPARISONS) {
-      problems.push(`${who}${countNames(names)} names × ${subtrees} constraints = ${comparisons} comparisons, over the limit of ${MAX_NAME_COMPARISONS}: refused rather than checked`);
+      problems.push(
+        `${who}${countNames(names)} names × ${subtrees} constraints = ${comparisons} comparisons, over the limit of ${MAX_NAME_COMPARISONS}: refused rather than checked`,
+      );
       continue;
     }
     for (const m of malformed) if (kinds.has(m.kind as Kind)) problems.push(`${who}${m.text} is malformed, so it cannot be checked against the ${m.kind} constraints`);

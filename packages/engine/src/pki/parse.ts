@@ -237,7 +237,17 @@ function decodeExtension(c: ParsedCertificate, oid: string, critical: boolean, v
     }
     case OID.subjectAltName: {
       const names = decodeGeneralNames(value);
-      const out = { dns: [] as string[], ip: [] as string[], ipBytes: [] as Uint8Array[], email: [] as string[], uri: [] as string[], other: [] as string[], dn: [] as NameAttribute[][][], names, critical };
+      const out = {
+        dns: [] as string[],
+        ip: [] as string[],
+        ipBytes: [] as Uint8Array[],
+        email: [] as string[],
+        uri: [] as string[],
+        other: [] as string[],
+        dn: [] as NameAttribute[][][],
+        names,
+        critical,
+      };
       for (const g of names) {
         if (g.kind === 'dns') out.dns.push(g.value);
         else if (g.kind === 'ip') {
@@ -317,4 +327,3 @@ export function parseCertificateCached(der: Uint8Array): ParsedCertificate {
 export function clearParseCache(): void {
   parsedByHash.clear();
 }
-

@@ -26,11 +26,7 @@ const MAX_STEPS = 256;
 /** Failed attempts validated to choose the one to report. */
 const MAX_PARTIAL_REPORTED = 4;
 
-function issuerCandidates(
-  child: ParsedCertificate,
-  pool: ParsedCertificate[],
-  store: TrustStore,
-): { cert: ParsedCertificate; anchor: boolean }[] {
+function issuerCandidates(child: ParsedCertificate, pool: ParsedCertificate[], store: TrustStore): { cert: ParsedCertificate; anchor: boolean }[] {
   const out: { cert: ParsedCertificate; anchor: boolean }[] = [];
   for (const der of store.bySubject.get(child.issuerKey) ?? []) {
     try {
@@ -43,8 +39,7 @@ function issuerCandidates(
   // Prefer issuers whose subjectKeyIdentifier matches the child's authorityKeyIdentifier,
   // then anchors (shorter paths).
   const score = (x: { cert: ParsedCertificate; anchor: boolean }) =>
-    (child.authorityKeyId && x.cert.subjectKeyId === child.authorityKeyId ? 0 : child.authorityKeyId && x.cert.subjectKeyId ? 2 : 1) * 2 +
-    (x.anchor ? 0 : 1);
+    (child.authorityKeyId && x.cert.subjectKeyId === child.authorityKeyId ? 0 : child.authorityKeyId && x.cert.subjectKeyId ? 2 : 1) * 2 + (x.anchor ? 0 : 1);
   return out.sort((a, b) => score(a) - score(b));
 }
 

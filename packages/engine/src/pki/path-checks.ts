@@ -14,9 +14,8 @@ import { nameConstraintsCheck } from './name-constraints';
 import { policyCheck } from './policies';
 import { emailChecks, pathRevocationChecks } from './crl';
 import { commonNameCheck, hostnameCheck, subjectAltNameCheck } from './identity';
-import { anchorOnly, ekuCheck, keyIdentifiersCheck, keyStrengthCheck, leafKeyUsageCheck, profileCheck, serialCheck, versionCheck, type KeyExchange, } from './profile';
+import { anchorOnly, ekuCheck, keyIdentifiersCheck, keyStrengthCheck, leafKeyUsageCheck, profileCheck, serialCheck, versionCheck, type KeyExchange } from './profile';
 import { validityCheck } from './time';
-
 
 // ---------------------------------------------------------------------------------------------
 // Validation of one path
@@ -46,18 +45,50 @@ function anchorChecks(ctx: PathContext): CheckInput[] {
   } else if (n === 1 && path[0]!.selfIssued) {
     const leaf = path[0]!;
     const reason = 'the certificate is self-signed and is not in the trust store; nobody vouches for it';
-    out.push({ id: 'self-signed-leaf', title: 'Self-signed certificate', cert: 0, compared: `issuer "${leaf.issuer}" = subject, not in the trust store`, pass: false, reason, rfc });
+    out.push({
+      id: 'self-signed-leaf',
+      title: 'Self-signed certificate',
+      cert: 0,
+      compared: `issuer "${leaf.issuer}" = subject, not in the trust store`,
+      pass: false,
+      reason,
+      rfc,
+    });
   } else if (top.selfIssued) {
     const reason = `the chain ends at the self-signed root "${top.subject}", which is not in the trust store`;
-    out.push({ id: 'trust-anchor', title: 'Ends at a trusted root', cert: topIdx, compared: `root "${top.subject}" (SHA-256 ${top.sha256.slice(0, 23)}…) vs trust store`, pass: false, reason, rfc });
+    out.push({
+      id: 'trust-anchor',
+      title: 'Ends at a trusted root',
+      cert: topIdx,
+      compared: `root "${top.subject}" (SHA-256 ${top.sha256.slice(0, 23)}…) vs trust store`,
+      pass: false,
+      reason,
+      rfc,
+    });
   } else {
     const reason = `no certificate for the issuer "${top.issuer}" was presented or is trusted: an intermediate certificate is missing (or the root is not trusted)`;
-    out.push({ id: 'missing-intermediate', title: 'Issuer certificate available', cert: topIdx, compared: `issuer "${top.issuer}" vs presented certificates and trust store`, pass: false, reason, rfc });
+    out.push({
+      id: 'missing-intermediate',
+      title: 'Issuer certificate available',
+      cert: topIdx,
+      compared: `issuer "${top.issuer}" vs presented certificates and trust store`,
+      pass: false,
+      reason,
+      rfc,
+    });
   }
   const intermediates = Math.max(0, n - (ctx.anchored ? 2 : 1));
   if (intermediates > ctx.maxDepth) {
     const reason = `the path has ${intermediates} intermediate certificates, more than the maximum of ${ctx.maxDepth}`;
-    out.push({ id: 'path-depth', title: 'Path length', cert: null, compared: `${intermediates} intermediates vs max depth ${ctx.maxDepth}`, pass: false, reason, rfc: 'RFC 5280 §6.1 (implementation limit)' });
+    out.push({
+      id: 'path-depth',
+      title: 'Path length',
+      cert: null,
+      compared: `${intermediates} intermediates vs max depth ${ctx.maxDepth}`,
+      pass: false,
+      reason,
+      rfc: 'RFC 5280 §6.1 (implementation limit)',
+    });
   }
   return out;
 }
@@ -127,7 +158,12 @@ function extensionsCheck(c: ParsedCertificate, i: number): CheckInput {
     id: 'critical-extensions',
     title: 'Extensions understood',
     cert: i,
-    compared: `critical: [${c.extensions.filter((e) => e.critical).map((e) => e.name).join(', ') || 'none'}]`,
+    compared: `critical: [${
+      c.extensions
+        .filter((e) => e.critical)
+        .map((e) => e.name)
+        .join(', ') || 'none'
+    }]`,
     pass: problems.length === 0,
     reason: problems.length ? problems.join('; ') : 'every critical extension is understood',
     rfc: 'RFC 5280 §4.2, §4.1.2.9',
@@ -238,7 +274,6 @@ export function validatePath(ctx: PathContext): CertCheck[] {
   if (ctx.email !== undefined) checks.push(...emailChecks(ctx.path[0]!, ctx.email));
   return checks.map((c) => withSubject(c, ctx.path));
 }
-
 
 /** Why a link's signature check failed, most specific cause first. */
 function signatureFailure(c: ParsedCertificate, issuer: ParsedCertificate): string {

@@ -11,7 +11,6 @@ import { PkiParseError } from './asn1-util';
 import { privateKeyFromDer, type PrivateKeyFormat } from './private-key';
 import { parseCertificateCached } from './parse';
 
-
 /** Parses the first private key in PEM text (PKCS#8, SEC1 EC, PKCS#1 RSA). */
 export function privateKeyFromPem(pem: string): PrivateKey {
   const bundle = parsePemBundle(pem);
@@ -102,9 +101,7 @@ export function parsePemBundle(input: string | Uint8Array): PemBundle {
   try {
     const size = typeof input === 'string' ? input.length : input.length;
     if (size > MAX_INPUT_BYTES) {
-      out.problems.push(
-        `input is ${(size / 1024 / 1024).toFixed(1)} MB, over the 1 MB limit; expected one certificate chain and optionally a key`,
-      );
+      out.problems.push(`input is ${(size / 1024 / 1024).toFixed(1)} MB, over the 1 MB limit; expected one certificate chain and optionally a key`);
       return out;
     }
     let text: string;
@@ -151,10 +148,7 @@ export function parsePemBundle(input: string | Uint8Array): PemBundle {
       const der = decodeBase64(text);
       if (der && der.length > 1 && der[0] === 0x30) classifyDer(der, 'base64 input', out);
       else if (/-----END /.test(text)) out.problems.push('found an "-----END" line without its "-----BEGIN" line: the PEM is truncated at the start');
-      else
-        out.problems.push(
-          'no PEM block found and the text is not base64 DER; expected "-----BEGIN CERTIFICATE-----" (as printed by openssl x509 or s_client -showcerts)',
-        );
+      else out.problems.push('no PEM block found and the text is not base64 DER; expected "-----BEGIN CERTIFICATE-----" (as printed by openssl x509 or s_client -showcerts)');
     }
   } catch (e) {
     out.problems.push(`could not read the input: ${(e as Error).message}`);

@@ -14,9 +14,6 @@ import { OID } from './oids';
 import { CURVES, curveName } from './public-key';
 import { PkiParseError, u8 } from './asn1-util';
 
-
-
-
 // ---------------------------------------------------------------------------------------------
 // Private keys
 
@@ -60,9 +57,7 @@ function fromPkcs8(der: Uint8Array): PrivateKey {
     case OID.rsassaPss:
       return fromPkcs1(inner);
     case OID.ecPublicKey: {
-      const params = info.privateKeyAlgorithm.parameters
-        ? AsnParser.parse(info.privateKeyAlgorithm.parameters, ECParameters).namedCurve
-        : undefined;
+      const params = info.privateKeyAlgorithm.parameters ? AsnParser.parse(info.privateKeyAlgorithm.parameters, ECParameters).namedCurve : undefined;
       return fromSec1(inner, params);
     }
     case OID.ed25519: {

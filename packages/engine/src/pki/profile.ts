@@ -60,7 +60,15 @@ export function versionCheck(ctx: RuleContext, i: number): CheckInput {
     if (ctx.policy === 'webpki') problems.push(`a version ${c.version} certificate (CABF BR §7.1.1: certificates MUST be v3)`);
     else if (r === 'intermediate') problems.push(`a version ${c.version} certificate cannot be a CA: only v3 carries basicConstraints`);
   }
-  return result('version', 'Certificate version', i, `version ${c.version}`, problems, c.version === 3 ? 'X.509 v3' : `v${c.version} accepted as a trust anchor`, 'RFC 5280 §4.1.2.1; CABF BR §7.1.1');
+  return result(
+    'version',
+    'Certificate version',
+    i,
+    `version ${c.version}`,
+    problems,
+    c.version === 3 ? 'X.509 v3' : `v${c.version} accepted as a trust anchor`,
+    'RFC 5280 §4.1.2.1; CABF BR §7.1.1',
+  );
 }
 
 /**
@@ -158,7 +166,15 @@ export function keyStrengthCheck(ctx: RuleContext, i: number): CheckInput | unde
   const problems: string[] = [];
   if (k.bits < 2048) problems.push(`RSA ${k.bits} is weak: keys under 2048 bits can be factored with enough computing power`);
   if (ctx.policy === 'webpki' && k.bits % 8 !== 0) problems.push(`an RSA modulus of ${k.bits} bits is not a multiple of 8 (CABF BR §6.1.5)`);
-  return result('key-strength', 'Key size', i, `RSA ${k.bits} bits vs minimum 2048${ctx.policy === 'webpki' ? ', multiple of 8' : ''}`, problems, `RSA ${k.bits} is at least 2048 bits`, 'RFC 8446 §4.4.2.4; CABF BR §6.1.5');
+  return result(
+    'key-strength',
+    'Key size',
+    i,
+    `RSA ${k.bits} bits vs minimum 2048${ctx.policy === 'webpki' ? ', multiple of 8' : ''}`,
+    problems,
+    `RSA ${k.bits} is at least 2048 bits`,
+    'RFC 8446 §4.4.2.4; CABF BR §6.1.5',
+  );
 }
 
 export type KeyExchange = 'rsa' | 'ecdhe' | 'any';
@@ -168,14 +184,21 @@ export function leafKeyUsageCheck(leaf: ParsedCertificate, keyExchange: KeyExcha
   if (!leaf.keyUsage) return undefined;
   const u = leaf.keyUsage.usages;
   const need = keyExchange === 'ecdhe' ? 'digitalSignature' : keyExchange === 'rsa' ? 'keyEncipherment' : 'digitalSignature or keyEncipherment';
-  const ok = keyExchange === 'ecdhe' ? u.includes('digitalSignature') : keyExchange === 'rsa' ? u.includes('keyEncipherment') : u.includes('digitalSignature') || u.includes('keyEncipherment') || u.includes('keyAgreement');
+  const ok =
+    keyExchange === 'ecdhe'
+      ? u.includes('digitalSignature')
+      : keyExchange === 'rsa'
+        ? u.includes('keyEncipherment')
+        : u.includes('digitalSignature') || u.includes('keyEncipherment') || u.includes('keyAgreement');
   return {
     id: 'key-usage',
     title: 'Key usage allows TLS',
     cert: 0,
     compared: `keyUsage [${u.join(', ')}] vs ${need}`,
     pass: ok,
-    reason: ok ? `${need} is allowed` : `the key may not be used for ${need}${keyExchange === 'rsa' ? ' (RSA key transport encrypts the premaster with it)' : ' (the handshake signature needs it)'}`,
+    reason: ok
+      ? `${need} is allowed`
+      : `the key may not be used for ${need}${keyExchange === 'rsa' ? ' (RSA key transport encrypts the premaster with it)' : ' (the handshake signature needs it)'}`,
     rfc: 'RFC 5280 §4.2.1.3',
   };
 }

@@ -15,9 +15,6 @@ import { HASH_OIDS, SIG_ALG_OIDS, type X509SignatureAlgorithm } from '../crypto/
 import { OID } from './oids';
 import { PkiParseError, u8 } from './asn1-util';
 
-
-
-
 // ---------------------------------------------------------------------------------------------
 // Public keys
 

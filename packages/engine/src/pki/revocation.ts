@@ -67,7 +67,8 @@ function notApplicable(crl: ParsedCrl, cert: ParsedCertificate, issuer: ParsedCe
       const list = `its issuingDistributionPoint [${idp.fullNames.join(', ')}]`;
       if (dps.length === 0) return `${list} names a distribution point, and the certificate has no cRLDistributionPoints to match it`;
       const nonUri = [...idp.fullNames, ...dps].filter((n) => !n.startsWith('URI:'));
-      if (policy === 'webpki' && nonUri.length > 0) return `${list} vs the certificate's cRLDistributionPoints [${dps.join(', ')}]: only URIs may name distribution points (CABF BR 7.1.2.11.2, 7.2.2.1), not ${nonUri.join(', ')}`;
+      if (policy === 'webpki' && nonUri.length > 0)
+        return `${list} vs the certificate's cRLDistributionPoints [${dps.join(', ')}]: only URIs may name distribution points (CABF BR 7.1.2.11.2, 7.2.2.1), not ${nonUri.join(', ')}`;
       if (!idp.fullNames.some((n) => dps.includes(n))) return `${list} is none of the certificate's cRLDistributionPoints [${dps.join(', ')}]`;
     }
   }
@@ -89,7 +90,8 @@ function crlProblems(crl: ParsedCrl, issuer: ParsedCertificate, at: Date): Probl
   // §6.3.3 (g): the signature, with the issuer's key.
   let sigOk = false;
   if (!crl.signatureAlgorithmsMatch) out.push({ text: 'the signature algorithm inside tbsCertList differs from the outer one', rfc: 'RFC 5280 §5.1.1.2' });
-  else if (crl.signatureUnusedBits !== 0) out.push({ text: `the signatureValue BIT STRING declares ${crl.signatureUnusedBits} unused bits, so the encoding was altered`, rfc: 'RFC 5280 §5.1.1.3' });
+  else if (crl.signatureUnusedBits !== 0)
+    out.push({ text: `the signatureValue BIT STRING declares ${crl.signatureUnusedBits} unused bits, so the encoding was altered`, rfc: 'RFC 5280 §5.1.1.3' });
   else if (crl.signatureAlgorithm.kind === 'unsupported') out.push({ text: `signature algorithm ${crl.signatureAlgorithm.name} is not supported`, rfc: 'RFC 5280 §5.1.1.2' });
   else if (!issuer.publicKey) out.push({ text: `the issuer's key (${issuer.keyDescription}) is not supported`, rfc: 'RFC 5280 §6.3.3 (g)' });
   else if (!(sigOk = verifyX509Signature(crl.signatureAlgorithm, issuer.publicKey, crl.tbs, crl.signature))) {
@@ -105,7 +107,10 @@ function crlProblems(crl: ParsedCrl, issuer: ParsedCertificate, at: Date): Probl
   } else {
     if (at < crl.thisUpdate) out.push({ text: `it was issued ${iso(crl.thisUpdate)}, after the validation time ${iso(at)}`, rfc: 'RFC 5280 §5.1.2.4' });
     if (crl.nextUpdate && at > crl.nextUpdate) {
-      out.push({ text: `it is out of date: its nextUpdate ${iso(crl.nextUpdate)} has passed (validation time ${iso(at)}); a newer CRL is needed`, rfc: 'RFC 5280 §5.1.2.5, §6.3.3 (a)' });
+      out.push({
+        text: `it is out of date: its nextUpdate ${iso(crl.nextUpdate)} has passed (validation time ${iso(at)}); a newer CRL is needed`,
+        rfc: 'RFC 5280 §5.1.2.5, §6.3.3 (a)',
+      });
     }
   }
   // §5.1.2.1: extensions only in v2 CRLs.
@@ -121,14 +126,19 @@ function crlProblems(crl: ParsedCrl, issuer: ParsedCertificate, at: Date): Probl
   const serials = new Set<string>();
   const twice = new Set<string>();
   for (const e of crl.entries) (serials.has(e.serial) ? twice : serials).add(e.serial);
-  if (twice.size > 0) out.push({ text: `it lists the serial number${twice.size > 1 ? 's' : ''} ${[...twice].slice(0, 3).join(', ')} more than once`, rfc: 'RFC 5280 §5.1.2.6; CABF BR §7.2.2' });
+  if (twice.size > 0)
+    out.push({ text: `it lists the serial number${twice.size > 1 ? 's' : ''} ${[...twice].slice(0, 3).join(', ')} more than once`, rfc: 'RFC 5280 §5.1.2.6; CABF BR §7.2.2' });
   // §5.2: critical extensions we do not process make the CRL unusable; some by name.
   for (const e of crl.extensions) {
     if (e.oid === '2.5.29.27') out.push({ text: 'it is a delta CRL (deltaCRLIndicator); delta CRLs are not supported, give the complete CRL', rfc: 'RFC 5280 §5.2.4' });
     else if (e.critical && !e.processed) out.push({ text: `it has the critical extension ${e.name}, which this verifier does not process`, rfc: 'RFC 5280 §5.2' });
   }
   if (crl.idp?.indirect) out.push({ text: 'it is an indirect CRL (issuingDistributionPoint indirectCRL); indirect CRLs are not supported', rfc: 'RFC 5280 §5.2.5' });
-  if (crl.idp?.someReasons) out.push({ text: 'it covers only some revocation reasons (issuingDistributionPoint onlySomeReasons); a CRL covering all reasons is needed', rfc: 'RFC 5280 §5.2.5, §6.3.3 (d)' });
+  if (crl.idp?.someReasons)
+    out.push({
+      text: 'it covers only some revocation reasons (issuingDistributionPoint onlySomeReasons); a CRL covering all reasons is needed',
+      rfc: 'RFC 5280 §5.2.5, §6.3.3 (d)',
+    });
   if (crl.idp?.relativeName) out.push({ text: 'its issuingDistributionPoint names the point relative to the issuer, which is not supported', rfc: 'RFC 5280 §5.2.5' });
   const entryCritical = new Set<string>();
   for (const en of crl.entries) for (const e of en.extensions) if (e.critical && !e.processed) entryCritical.add(e.name);
@@ -249,10 +259,7 @@ export function pathRevocationChecks(path: readonly ParsedCertificate[], crlDers
       cert: null,
       compared: `${describeCrl(c)} vs the issuers of the path`,
       pass: true,
-      reason:
-        whys.length > 0
-          ? `not used: it covers no certificate of this path (${whys.join('; ')})`
-          : 'not used: the path has no certificate with its issuer in the path',
+      reason: whys.length > 0 ? `not used: it covers no certificate of this path (${whys.join('; ')})` : 'not used: the path has no certificate with its issuer in the path',
       rfc: 'RFC 5280 §6.3.3 (b)',
     });
   }

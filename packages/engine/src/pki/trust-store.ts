@@ -6,7 +6,6 @@ import { nameAttributesFromDer, nameKey, type ParsedCertificate } from './parse'
 import { certificateParts } from './der';
 import { equalBytes } from '../codec/hex';
 
-
 /**
  * A trust store: anchors indexed by normalized subject name (exact bytes compared). Built with a light
  * DER scan (pki/der.ts), so a store of ~150 roots costs milliseconds; an anchor is fully parsed

@@ -105,7 +105,15 @@ function presentedPool(chain: Uint8Array[], leaf: ParsedCertificate): { pool: Pa
   const seen = new Set<string>([leaf.sha256]);
   if (chain.length > MAX_CHAIN) {
     const reason = `only the first ${MAX_CHAIN} certificates are considered for path building`;
-    notes.push({ id: 'extra-ignored', title: 'Extra certificates ignored', cert: null, compared: `${chain.length} certificates presented vs limit ${MAX_CHAIN}`, pass: true, reason, rfc: 'RFC 8446 §4.4.2' });
+    notes.push({
+      id: 'extra-ignored',
+      title: 'Extra certificates ignored',
+      cert: null,
+      compared: `${chain.length} certificates presented vs limit ${MAX_CHAIN}`,
+      pass: true,
+      reason,
+      rfc: 'RFC 8446 §4.4.2',
+    });
   }
   for (const [i, der] of chain.slice(1, MAX_CHAIN).entries()) {
     try {
@@ -115,7 +123,15 @@ function presentedPool(chain: Uint8Array[], leaf: ParsedCertificate): { pool: Pa
       pool.push(p);
     } catch (e) {
       const reason = `certificate #${i + 2} cannot be parsed (${(e as Error).message}) and is not used`;
-      notes.push({ id: 'extra-ignored', title: 'Unreadable extra certificate ignored', cert: null, compared: `presented certificate #${i + 2}`, pass: true, reason, rfc: 'RFC 8446 §4.4.2' });
+      notes.push({
+        id: 'extra-ignored',
+        title: 'Unreadable extra certificate ignored',
+        cert: null,
+        compared: `presented certificate #${i + 2}`,
+        pass: true,
+        reason,
+        rfc: 'RFC 8446 §4.4.2',
+      });
     }
   }
   return { pool, notes };
@@ -133,21 +149,45 @@ export function verifyChain(opts: VerifyChainOptions): VerificationReportSummary
     return verifyChainUnsafe(opts, at, base);
   } catch (e) {
     const reason = `the chain could not be processed: ${e instanceof Error ? e.message : String(e)}`;
-    return failedReport(base, { id: 'parse', title: 'Chain processed', cert: null, compared: `${opts.chain?.length ?? 0} certificate(s)`, pass: false, reason, rfc: 'RFC 5280 §6' });
+    return failedReport(base, {
+      id: 'parse',
+      title: 'Chain processed',
+      cert: null,
+      compared: `${opts.chain?.length ?? 0} certificate(s)`,
+      pass: false,
+      reason,
+      rfc: 'RFC 5280 §6',
+    });
   }
 }
 
 function verifyChainUnsafe(opts: VerifyChainOptions, at: Date, base: ReportBase): VerificationReportSummary {
   const store = Array.isArray(opts.anchors) ? createTrustStore(opts.anchors) : opts.anchors;
   if (opts.chain.length === 0) {
-    return failedReport(base, { id: 'parse', title: 'Certificate present', cert: null, compared: 'presented chain is empty', pass: false, reason: 'no certificate was presented', rfc: 'RFC 8446 §4.4.2' });
+    return failedReport(base, {
+      id: 'parse',
+      title: 'Certificate present',
+      cert: null,
+      compared: 'presented chain is empty',
+      pass: false,
+      reason: 'no certificate was presented',
+      rfc: 'RFC 8446 §4.4.2',
+    });
   }
   let leaf: ParsedCertificate;
   try {
     leaf = parseCertificateCached(opts.chain[0]!);
   } catch (e) {
     const reason = `the leaf certificate cannot be parsed: ${(e as Error).message}`;
-    return failedReport(base, { id: 'parse', title: 'Certificate readable', cert: null, compared: `${opts.chain[0]!.length} bytes of DER`, pass: false, reason, rfc: 'RFC 5280 §4.1' });
+    return failedReport(base, {
+      id: 'parse',
+      title: 'Certificate readable',
+      cert: null,
+      compared: `${opts.chain[0]!.length} bytes of DER`,
+      pass: false,
+      reason,
+      rfc: 'RFC 5280 §4.1',
+    });
   }
   const { pool, notes } = presentedPool(opts.chain, leaf);
   const maxDepth = Math.max(0, Math.floor(opts.maxDepth ?? DEFAULT_MAX_DEPTH));
@@ -156,7 +196,20 @@ function verifyChainUnsafe(opts: VerifyChainOptions, at: Date, base: ReportBase)
   const candidates = buildPaths(leaf, pool, store, Math.min(maxDepth + 3, MAX_CHAIN));
   let best: { cand: Candidate; checks: CertCheck[]; failures: number } | undefined;
   for (const cand of candidates) {
-    const ctx: PathContext = { path: cand.path, anchored: cand.anchored, curatedAnchor: store.curated, policy: base.policy, purpose: opts.purpose, at, host: opts.host, keyExchange: opts.keyExchange, maxDepth, crls: opts.crls ?? [], email: opts.email, sigCache };
+    const ctx: PathContext = {
+      path: cand.path,
+      anchored: cand.anchored,
+      curatedAnchor: store.curated,
+      policy: base.policy,
+      purpose: opts.purpose,
+      at,
+      host: opts.host,
+      keyExchange: opts.keyExchange,
+      maxDepth,
+      crls: opts.crls ?? [],
+      email: opts.email,
+      sigCache,
+    };
     const checks = validatePath(ctx);
     const failures = checks.filter((c) => !c.pass).length;
     const better = !best || failures < best.failures || (failures === best.failures && cand.path.length > best.cand.path.length && !best.cand.anchored);

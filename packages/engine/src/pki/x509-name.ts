@@ -20,8 +20,6 @@ export function subjectNameDer(cert: Uint8Array): Uint8Array | undefined {
   }
 }
 
-
-
 /** The attributes of a DER Name (decoded by pki/der.ts, the same code the trust index uses). */
 export function nameAttributesFromDer(nameDer: Uint8Array): NameAttribute[][] {
   return decodeName(nameDer).map((rdn) => rdn.map((a) => ({ oid: a.oid, type: ATTR_NAMES[a.oid] ?? a.oid, value: a.value })));
@@ -93,7 +91,7 @@ export function formatIpAddress(b: Uint8Array): string {
     // compress the longest run of zeros
     let best = -1;
     let bestLen = 0;
-    for (let i = 0; i < 8; ) {
+    for (let i = 0; i < 8;) {
       if (groups[i] !== '0') {
         i++;
         continue;

@@ -25,7 +25,6 @@ import { citeTls12Record } from './tls12';
 import type { RecordProtection } from './tls13';
 import { now, type HandshakeIo, type SidelessEvent } from './handshake-io';
 
-
 export abstract class Connection {
   protected readonly out: Uint8Array[] = [];
   private inbuf: Uint8Array = new Uint8Array(0);
@@ -80,7 +79,8 @@ export abstract class Connection {
    * server that speaks both reads after a downgrade).
    */
   private cite(spans: ByteSpan[], name: string): ByteSpan[] {
-    const v12 = this.version === 'TLS 1.2' || (this.version === undefined && name === 'ClientHello' && !spans.some((s) => s.label === 'ProtocolVersion' && s.value?.startsWith('TLS 1.3')));
+    const v12 =
+      this.version === 'TLS 1.2' || (this.version === undefined && name === 'ClientHello' && !spans.some((s) => s.label === 'ProtocolVersion' && s.value?.startsWith('TLS 1.3')));
     return v12 ? citeTls12Hello(spans, name) : spans;
   }
 
@@ -367,9 +367,7 @@ export abstract class Connection {
 
   /** The codec labels each message it finds in a record with its name (or `Name (fragment)`). */
   private messageNames(spans: ByteSpan[]): RecordMessageName[] {
-    return spans
-      .filter((s) => s.label === 'Handshake' || s.label === 'Handshake (fragment)')
-      .map((s) => (s.value ?? 'Handshake') as RecordMessageName);
+    return spans.filter((s) => s.label === 'Handshake' || s.label === 'Handshake (fragment)').map((s) => (s.value ?? 'Handshake') as RecordMessageName);
   }
 
   private handleHandshakeContent(content: Uint8Array, recordId: string): void {
@@ -474,7 +472,8 @@ export abstract class Connection {
       const { bytes, spans: header } = encodeRecord(type, version, content);
       const all = header.slice(0, 3);
       all.push({ ...header[3]!, label: 'fragment' });
-      for (const s of spans ?? contentSpans(type, content, this.version)) all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
+      for (const s of spans ?? contentSpans(type, content, this.version))
+        all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
       this.out.push(bytes);
       this.emitRecord('sent', recordId, bytes, all, messages, undefined);
     }
@@ -505,7 +504,14 @@ export abstract class Connection {
     this.writeRecord(ContentType.alert, new Uint8Array([level, ALERT_CODES[description]]), []);
   }
 
-  private emitRecord(direction: 'sent' | 'received', recordId: string, bytes: Uint8Array, spans: ByteSpan[], messages: RecordMessageName[], info: import('../events').ProtectedRecordInfo | undefined): void {
+  private emitRecord(
+    direction: 'sent' | 'received',
+    recordId: string,
+    bytes: Uint8Array,
+    spans: ByteSpan[],
+    messages: RecordMessageName[],
+    info: import('../events').ProtectedRecordInfo | undefined,
+  ): void {
     if (this.version === 'TLS 1.2' && !info) spans = citeTls12Record(spans);
     this.emit({
       type: 'record',

@@ -184,8 +184,18 @@ export class Protection13 implements RecordProtection {
       contentType,
       content,
       spans: outerSpans(record),
-      info: this.info('read_iv', seq, nonce, aad, sealed, inner, contentType, padding, handshakePrefix ? fragmentSpans(contentType, content, handshakePrefix) : this.spanner(contentType, content), content),
+      info: this.info(
+        'read_iv',
+        seq,
+        nonce,
+        aad,
+        sealed,
+        inner,
+        contentType,
+        padding,
+        handshakePrefix ? fragmentSpans(contentType, content, handshakePrefix) : this.spanner(contentType, content),
+        content,
+      ),
     };
   }
 }
-

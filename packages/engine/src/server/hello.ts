@@ -92,7 +92,9 @@ export function serverSigningKey(io: HandshakeIo, cfg: ServerConfig): PrivateKey
   if (!key) return undefined;
   const pub = serverPublicKey(cfg);
   if (publicKeysEqual(key.publicKey, pub)) return key;
-  io.note(`The server's private key (${describePublicKey(key.publicKey)}) does not belong to its certificate, whose public key is ${describePublicKey(pub)}: the server has no usable key for it.`);
+  io.note(
+    `The server's private key (${describePublicKey(key.publicKey)}) does not belong to its certificate, whose public key is ${describePublicKey(pub)}: the server has no usable key for it.`,
+  );
   return undefined;
 }
 
@@ -111,8 +113,8 @@ export function chooseParams13(cfg: ServerConfig, ch: ClientHelloMsg): Params13 
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     throw new TlsError('PeerIllegalParameter', 'legacy_compression_methods must be exactly [0] in TLS 1.3');
   }
-  const ourSuites = TLS13_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort(
-    (a, b) => (cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0),
+  const ourSuites = TLS13_SUITES.filter((s) => !cfg.cipherSuites || cfg.cipherSuites.includes(s.name)).sort((a, b) =>
+    cfg.cipherSuites ? cfg.cipherSuites.indexOf(a.name) - cfg.cipherSuites.indexOf(b.name) : 0,
   );
   const suite = ourSuites.find((s) => ch.cipherSuites.includes(s.code));
   if (!suite) throw new TlsError('IncompatibleParameters', 'no cipher suite in common');

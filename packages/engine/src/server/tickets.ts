@@ -142,7 +142,14 @@ export function sendNewSessionTickets(io: HandshakeIo, cfg: ServerConfig, ks: Ke
     const maxEarlyData = cfg.maxEarlyData ?? 0;
     const ticket = sealTicket(key, cfg.rng(12), { suite, issuedAt: serverNow(cfg), lifetime, ageAdd, psk, maxEarlyData, ...(alpn ? { alpn } : {}) });
     // RFC 8446 §4.2.10: early_data in a NewSessionTicket announces max_early_data_size.
-    const nst: HandshakeMessage = { type: 'NewSessionTicket', lifetime, ageAdd, nonce, ticket, extensions: maxEarlyData > 0 ? [{ type: 'early_data', maxEarlyDataSize: maxEarlyData }] : [] };
+    const nst: HandshakeMessage = {
+      type: 'NewSessionTicket',
+      lifetime,
+      ageAdd,
+      nonce,
+      ticket,
+      extensions: maxEarlyData > 0 ? [{ type: 'early_data', maxEarlyDataSize: maxEarlyData }] : [],
+    };
     io.queueHandshake(encodeHandshake(nst));
     index++;
   }
@@ -241,7 +248,10 @@ export function choosePsk(io: HandshakeIo, cfg: ServerConfig, ch: ClientHelloMsg
     if (found.ageAdd !== undefined && found.issuedAt !== undefined) {
       const clientAge = (id.obfuscatedTicketAge - found.ageAdd) >>> 0;
       ageSkew = Math.abs(clientAge - (now - found.issuedAt));
-      io.note(`Ticket age: the client says ${clientAge} ms (obfuscated_ticket_age − ticket_age_add mod 2^32), the server's clock ${now - found.issuedAt} ms.`, 'RFC 8446 §4.2.11.1');
+      io.note(
+        `Ticket age: the client says ${clientAge} ms (obfuscated_ticket_age − ticket_age_add mod 2^32), the server's clock ${now - found.issuedAt} ms.`,
+        'RFC 8446 §4.2.11.1',
+      );
     }
     // The binder (RFC 8446 §4.2.11.2): the ClientHello up to, not including, the binders list.
     const bindersLen = 2 + offered.binders.reduce((n, b) => n + 1 + b.length, 0);

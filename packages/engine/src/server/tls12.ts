@@ -54,9 +54,7 @@ interface Handshake12 {
 }
 
 /** What the ClientKeyExchange is opened with: our ephemeral ECDHE key, or our RSA key and the client_version the premaster must carry. */
-type PremasterSource =
-  | { keyExchange: 'ECDHE'; group: GroupName; ecdhePrivate: Uint8Array }
-  | { keyExchange: 'RSA'; key?: PrivateKey; clientVersion: [number, number] };
+type PremasterSource = { keyExchange: 'ECDHE'; group: GroupName; ecdhePrivate: Uint8Array } | { keyExchange: 'RSA'; key?: PrivateKey; clientVersion: [number, number] };
 
 /** The client's certificate key and the signature algorithms our CertificateRequest listed. */
 interface ClientCert12 {
@@ -129,7 +127,10 @@ export function handle12(state: ServerState12, input: Tls12Input, cx: ServerCont
       // no_renegotiation and go on with the connection (RFC 5746 §4.4 keeps that answer open to
       // a server that does not renegotiate). The ClientHello is not part of any transcript.
       expectMessage(state.name, input, 'ClientHello');
-      cx.io.note('The client asked to renegotiate (a ClientHello after the handshake); this server does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.', 'RFC 5246 §7.2.2');
+      cx.io.note(
+        'The client asked to renegotiate (a ClientHello after the handshake); this server does not renegotiate: it declines with a warning no_renegotiation alert and goes on with the connection.',
+        'RFC 5246 §7.2.2',
+      );
       cx.io.decline('DeclineRenegotiation', 'a ClientHello after the handshake: this server does not renegotiate');
       return state;
     }
@@ -191,7 +192,10 @@ function sendServerKeyExchange(cx: ServerContext, hs: Handshake12, params: Param
   if (!certKey) {
     // The chain still goes out, so the client's certificate checks run and are shown.
     io.flush();
-    io.note(`The server has this certificate but not its private key, so it cannot sign ServerKeyExchange (its ${group} public key with the randoms) — the handshake cannot continue.`, 'RFC 5246 §7.4.3');
+    io.note(
+      `The server has this certificate but not its private key, so it cannot sign ServerKeyExchange (its ${group} public key with the randoms) — the handshake cannot continue.`,
+      'RFC 5246 §7.4.3',
+    );
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign ServerKeyExchange');
   }
   const signature = timed(io, `ServerKeyExchange ${scheme} signature`, () => signTls12(scheme, certKey, content, config.rng));
@@ -238,7 +242,15 @@ export function sendFirstFlight12(cx: ServerContext, clientHello: EncodedMessage
   negotiated12(cx, params);
 
   // No session resumption: an empty session_id (RFC 5246 §7.4.1.3).
-  send(io, hs, { type: 'ServerHello', legacyVersion: TLS12, random: hs.serverRandom, legacySessionIdEcho: new Uint8Array(0), cipherSuite: suite.code, legacyCompressionMethod: 0, extensions: exts });
+  send(io, hs, {
+    type: 'ServerHello',
+    legacyVersion: TLS12,
+    random: hs.serverRandom,
+    legacySessionIdEcho: new Uint8Array(0),
+    cipherSuite: suite.code,
+    legacyCompressionMethod: 0,
+    extensions: exts,
+  });
   send(io, hs, { type: 'Certificate', chain: config.cert.chain });
   const premaster: PremasterSource =
     suite.keyExchange === 'ECDHE'
@@ -279,7 +291,10 @@ function rsaPremaster(cx: ServerContext, hs: Handshake12, source: Extract<Premas
   const { io, config } = cx;
   const key = source.key;
   if (!key) {
-    io.note('The client encrypted the premaster secret to the certificate’s RSA public key, but the server does not have the private key, so it cannot decrypt it — the handshake cannot continue.', 'RFC 5246 §7.4.7.1');
+    io.note(
+      'The client encrypted the premaster secret to the certificate’s RSA public key, but the server does not have the private key, so it cannot decrypt it — the handshake cannot continue.',
+      'RFC 5246 §7.4.7.1',
+    );
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot decrypt the premaster secret');
   }
   if (key.type !== 'rsa') throw new TlsError('LocalConfig', 'RSA key transport without an RSA private key');
@@ -293,7 +308,10 @@ function rsaPremaster(cx: ServerContext, hs: Handshake12, source: Extract<Premas
   ]);
   if (d.substituted) {
     // For the event log only: the protocol carries on exactly as if decryption succeeded.
-    io.note(`Bleichenbacher countermeasure: ${d.problem ?? 'the premaster was malformed'}; continuing with a random premaster so that the failure shows only at Finished.`, 'RFC 5246 §7.4.7.1');
+    io.note(
+      `Bleichenbacher countermeasure: ${d.problem ?? 'the premaster was malformed'}; continuing with a random premaster so that the failure shows only at Finished.`,
+      'RFC 5246 §7.4.7.1',
+    );
   }
   return d.premaster;
 }

@@ -340,10 +340,16 @@ function sendCertificateFlight(cx: ServerContext, params: Params13, transcript: 
     // the server stops, because only the key's owner can sign CertificateVerify.
     io.flush();
     if (!scheme) {
-      io.note('The server certificate’s key type cannot sign a TLS 1.3 CertificateVerify here (ECDSA P-256/P-384, RSA-PSS and Ed25519 can) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
+      io.note(
+        'The server certificate’s key type cannot sign a TLS 1.3 CertificateVerify here (ECDSA P-256/P-384, RSA-PSS and Ed25519 can) — the handshake cannot continue.',
+        'RFC 8446 §4.4.3',
+      );
       throw new TlsError('LocalConfig', 'the server certificate key type is not supported: cannot sign CertificateVerify');
     }
-    io.note('The server has this certificate but not its private key, so it cannot sign CertificateVerify (proof that it owns the certificate) — the handshake cannot continue.', 'RFC 8446 §4.4.3');
+    io.note(
+      'The server has this certificate but not its private key, so it cannot sign CertificateVerify (proof that it owns the certificate) — the handshake cannot continue.',
+      'RFC 8446 §4.4.3',
+    );
     throw new TlsError('LocalConfig', 'no private key for the server certificate: cannot sign CertificateVerify');
   }
   const content = certificateVerifyContent(SERVER_CV_CONTEXT, transcript.hash(params.suite.hash));

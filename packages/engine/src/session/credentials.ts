@@ -33,12 +33,18 @@ export function serverCredentials(sc: Scenario, pki: DemoPki, host: string, at: 
   const leaf = parsedLeaf(bundle.certificates[0]!);
   const key = pastedKey('server', sc.pastedKeyPem, bundle.keys, leaf, (text) => note('server', text));
   if (leaf && !leaf.publicKey) {
-    note('server', `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`);
+    note(
+      'server',
+      `The pasted certificate's key (${leaf.keyProblem ?? leaf.keyDescription}) cannot sign a handshake here (ECDSA P-256/P-384, RSA and Ed25519 can): the server cannot prove it owns the certificate.`,
+    );
   }
   // RFC 6125 §6: the client will check the name it connects to against the certificate.
   const names = leaf && hostnameCheck(leaf, host);
   if (names && !names.pass) {
-    note('client', `The client connects to "${host}", which the pasted certificate does not name (${names.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`);
+    note(
+      'client',
+      `The client connects to "${host}", which the pasted certificate does not name (${names.compared}): its host-name check will fail. Set the server name to a name the certificate holds to check it as a browser would.`,
+    );
   }
   let clientNow = at;
   if (leaf && sc.fault === 'expired-certificate') {

@@ -58,7 +58,8 @@ export function runSink(log: EventLog, sc: Scenario, endpoints: RunEndpoints): R
     // A fault an endpoint commits is reported on the message that carries the wrong value.
     if (endpointFault && e.type === 'handshake' && e.direction === 'sent' && e.side === endpointFault.culprit && endpointFault.messages.includes(e.name)) {
       const ok = endpointFault.when?.(log.events) ?? true;
-      if (ok) log.sink({ type: 'fault', side: e.side, fault: sc.fault, actor: 'faulty-peer', culprit: e.side, recordId: e.recordId, message: e.name, ...endpointFault.report(e.name) });
+      if (ok)
+        log.sink({ type: 'fault', side: e.side, fault: sc.fault, actor: 'faulty-peer', culprit: e.side, recordId: e.recordId, message: e.name, ...endpointFault.report(e.name) });
     }
   };
   return { sink, recordOf: (bytes) => sentRecords.get(bytes) };

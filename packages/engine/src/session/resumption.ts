@@ -40,7 +40,8 @@ export function setUpResumption(sc: Scenario, clientCfg: ClientConfig, serverCfg
     'RFC 8446 §2.2',
   );
   if (sc.earlyData) clientCfg.earlyData = requestOf(sc.request, host);
-  if (sc.fault === 'bad-signature') note('client', 'The bad-signature fault flips a bit of the server’s CertificateVerify, and a resumed handshake has none: this run is unaffected.', 'RFC 8446 §2.2');
+  if (sc.fault === 'bad-signature')
+    note('client', 'The bad-signature fault flips a bit of the server’s CertificateVerify, and a resumed handshake has none: this run is unaffected.', 'RFC 8446 §2.2');
 }
 
 /**

@@ -122,7 +122,12 @@ function startRun(sc: Scenario, sink: EventSink, note: Note): RunStart | SetupEr
     clientAuth: !mutual ? 'off' : sc.mutual ? 'mutual-setting' : 'no-client-certificate-fault',
     offersExtendedMasterSecret: sc.extendedMasterSecret !== false,
   });
-  if (sc.sni === false) note('client', `The client sends no server_name (SNI): the server cannot tell which host is wanted and presents its only certificate, which the client still checks for "${host}".`, 'RFC 6066 §3');
+  if (sc.sni === false)
+    note(
+      'client',
+      `The client sends no server_name (SNI): the server cannot tell which host is wanted and presents its only certificate, which the client still checks for "${host}".`,
+      'RFC 6066 §3',
+    );
   const setup = setupFault(sc);
   if (setup) sink({ type: 'fault', fault: sc.fault, actor: 'setup', ...setup });
   return { at, host, sendSni, mutual };

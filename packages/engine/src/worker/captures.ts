@@ -21,7 +21,11 @@ export class Captures {
       if (this.lastTrust?.pem !== msg.trustPem) this.lastTrust = { pem: msg.trustPem, store: createTrustStore(parsePemBundle(msg.trustPem).certificates) };
       trust = this.lastTrust.store;
     }
-    this.lastCapture = openCapture(msg.capture, { ...(msg.keyLog ? { keyLog: msg.keyLog } : {}), ...(trust ? { trust } : {}), ...(msg.trustName ? { trustName: msg.trustName } : {}) });
+    this.lastCapture = openCapture(msg.capture, {
+      ...(msg.keyLog ? { keyLog: msg.keyLog } : {}),
+      ...(trust ? { trust } : {}),
+      ...(msg.trustName ? { trustName: msg.trustName } : {}),
+    });
     return view(this.lastCapture, msg.connection);
   }
 

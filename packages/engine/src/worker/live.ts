@@ -36,7 +36,11 @@ export function live(cx: LiveContext, msg: Extract<ToWorker, { type: 'live' }>):
   const status = (text: string): void => {
     if (!cancelled.has(id)) port.postMessage({ type: 'status', id, text });
   };
-  status(request.mode === 'client' ? `Connecting to ${request.target} through the relay at ${msg.relay}…` : `Waiting for a TLS client: the relay at ${msg.relay} hands over the next connection to its --listen port…`);
+  status(
+    request.mode === 'client'
+      ? `Connecting to ${request.target} through the relay at ${msg.relay}…`
+      : `Waiting for a TLS client: the relay at ${msg.relay} hands over the next connection to its --listen port…`,
+  );
   let batch: TlsEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
@@ -50,11 +54,20 @@ export function live(cx: LiveContext, msg: Extract<ToWorker, { type: 'live' }>):
     remoteAddress = remote;
     status(request.mode === 'client' ? `Connected to ${remote}.` : `A client connected from ${remote}.`);
   });
-  void runLive(request, transport, (e) => {
-    batch.push(e);
-    if (batch.length >= cx.batch) flush();
-    else timer ??= setTimeout(flush, 50);
-  }, { timeoutMs: request.mode === 'client' ? 15_000 : 300_000, peerLabel: request.mode === 'client' ? `${request.target}, reached through tlslab relay` : 'reached through tlslab relay', remoteAddress: () => remoteAddress }).then((summary) => {
+  void runLive(
+    request,
+    transport,
+    (e) => {
+      batch.push(e);
+      if (batch.length >= cx.batch) flush();
+      else timer ??= setTimeout(flush, 50);
+    },
+    {
+      timeoutMs: request.mode === 'client' ? 15_000 : 300_000,
+      peerLabel: request.mode === 'client' ? `${request.target}, reached through tlslab relay` : 'reached through tlslab relay',
+      remoteAddress: () => remoteAddress,
+    },
+  ).then((summary) => {
     clearTimeout(timer);
     flush();
     sockets.delete(id);
