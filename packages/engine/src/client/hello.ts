@@ -24,11 +24,12 @@ import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
 import { CIPHER_SUITES, codeOf, DOWNGRADE_TLS11, DOWNGRADE_TLS12, EXTENSION_TYPES, GROUPS, nameOf, SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { extensionCode, findExt, type Extension } from '../msgs/extensions';
-import { encodeHandshake, type EncodedMessage, type HandshakeMessage } from '../msgs/handshake';
+import { encodeHandshake, type ClientHelloMsg, type EncodedMessage, type HandshakeMessage } from '../msgs/handshake';
+
+export type { ClientHelloMsg } from '../msgs/handshake';
 import type { Encoded12 } from '../msgs/handshake12';
 import type { HandshakeIo } from '../record/handshake-io';
 
-export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 export type ServerHelloMsg = Extract<HandshakeMessage, { type: 'ServerHello' | 'HelloRetryRequest' }>;
 
 /** What a client state handler works with: the connection's io and the client's configuration. */

@@ -54,6 +54,9 @@ export type HandshakeMessage =
 
 export type HandshakeName = HandshakeMessage['type'];
 
+/** The ClientHello, the same message in both versions (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2). */
+export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
+
 /** A framed handshake message as it came off the wire (body not yet parsed). */
 export interface HandshakeFrame {
   msgType: number;

@@ -9,7 +9,9 @@ import { Writer } from '../codec/writer';
 import { toHex } from '../codec/hex';
 import { TlsError } from '../errors';
 import { GROUPS, HANDSHAKE_TYPES, handshakeMessageName, HandshakeType, nameOf, SIGNATURE_SCHEMES, type HandshakeMessageName } from './enums';
-import { decodeHandshake, encodeHandshake, summarize, type HandshakeFrame, type HandshakeMessage } from './handshake';
+import { decodeHandshake, encodeHandshake, summarize, type ClientHelloMsg, type HandshakeFrame, type HandshakeMessage } from './handshake';
+
+export type { ClientHelloMsg } from './handshake';
 import {
   readCertificate12,
   readCertificateRequest12,
@@ -31,7 +33,6 @@ import {
   type ServerKeyExchangeEcdhe,
 } from './tls12';
 
-export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 export type ServerHelloMsg = Extract<HandshakeMessage, { legacySessionIdEcho: Uint8Array }> & { type: 'ServerHello' };
 
 export type Tls12Message =

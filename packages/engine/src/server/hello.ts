@@ -16,11 +16,11 @@ import { TlsError } from '../errors';
 import type { TlsVersionName } from '../events';
 import { SSL3, TLS12, TLS13 } from '../msgs/enums';
 import { findExt, type KeyShareEntry } from '../msgs/extensions';
-import type { HandshakeMessage } from '../msgs/handshake';
+import type { ClientHelloMsg } from '../msgs/handshake';
+
+export type { ClientHelloMsg } from '../msgs/handshake';
 import { describePublicKey, parseCertificateCached, publicKeysEqual } from '../pki/parse';
 import type { HandshakeIo } from '../record/handshake-io';
-
-export type ClientHelloMsg = Extract<HandshakeMessage, { type: 'ClientHello' }>;
 
 /** What every server state handler is given: the connection's handle and the server's configuration. */
 export interface ServerContext {
