@@ -15,31 +15,24 @@ import type { ByteSpan } from '../codec/bytespan';
 import { concatBytes } from '../codec/hex';
 import { alertFor, alertName, ALERT_CODES, asTlsError, TlsError, warningFor, type AlertDescription, type TlsDeclineKind } from '../errors';
 import type { EventSink, RecordMessageName, Side, TlsEventBody, TlsVersionName } from '../events';
-import { CONTENT_TYPES, ContentType, contentTypeName, nameOf, TLS12, type HandshakeMessageName } from '../msgs/enums';
+import { CONTENT_TYPES, ContentType, contentTypeName, nameOf } from '../msgs/enums';
 import { decodeHandshake, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
-import { ciphertextLimit, encodeRecord, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
-import { clipSpans, contentSpans, fragmentSpans } from './content-spans';
+import { ciphertextLimit, MAX_PLAINTEXT, RECORD_HEADER_LEN, recordHeaderSpans } from '../msgs/record';
+import { fragmentSpans } from './content-spans';
 import { citeTls12Hello } from '../msgs/handshake12';
 import { HandshakeReassembly } from './reassembly';
+import { RecordWriter } from './writer';
 import { citeTls12Record } from './tls12';
 import type { RecordProtection } from './tls13';
 import { now, type HandshakeIo, type SidelessEvent } from './handshake-io';
 
 export abstract class Connection {
-  protected readonly out: Uint8Array[] = [];
   private inbuf: Uint8Array = new Uint8Array(0);
   private readonly handshakeIn = new HandshakeReassembly();
   /** While a handshake message is handled: the record that completed it (the one the checks it causes belong to). */
   private completingRecordId: string | undefined;
   protected readProtection: RecordProtection | null = null;
-  protected writeProtection: RecordProtection | null = null;
-  private sent = 0;
   private received = 0;
-  /** Handshake messages waiting to be put into records (coalesced under one key). */
-  private pending: { bytes: Uint8Array; name: HandshakeMessageName }[] = [];
-  private pendingLen = 0;
-  /** Legacy record version for the next plaintext records (0x0301 for an initial ClientHello). */
-  protected plaintextRecordVersion = TLS12;
   protected ccsReceived = 0;
   protected sentCloseNotify = false;
   protected isClosed = false;
@@ -50,12 +43,30 @@ export abstract class Connection {
   /** The protocol version once known (a single configured version, or the negotiated one): picks the RFC the record spans cite. */
   protected version: TlsVersionName | undefined;
 
+  /** The sending half of the record layer (record/writer.ts). */
+  private readonly writer: RecordWriter;
+
   constructor(
     readonly side: Side,
     private readonly sink: EventSink,
     /** Largest record content we send (≤ 2^14). */
     protected readonly maxFragment = MAX_PLAINTEXT,
-  ) {}
+  ) {
+    this.writer = new RecordWriter(this.dir(true) as 'c2s' | 's2c', maxFragment, {
+      version: () => this.version,
+      record: (recordId, bytes, spans, messages, info) => this.emitRecord('sent', recordId, bytes, spans, messages, info),
+    });
+  }
+
+  /** Legacy record version for the next plaintext handshake records (0x0301 for an initial ClientHello). */
+  protected set plaintextRecordVersion(v: number) {
+    this.writer.plaintextVersion = v;
+  }
+
+  /** Zero bytes of padding for each protected TLS 1.3 record we send (RFC 8446 §5.4). */
+  protected set recordPadding(n: number) {
+    this.writer.padding = n;
+  }
 
   // ---- events ------------------------------------------------------------------------------
 
@@ -227,7 +238,7 @@ export abstract class Connection {
   }
 
   protected takeOutput(): Uint8Array[] {
-    return this.out.splice(0, this.out.length);
+    return this.writer.take();
   }
 
   // ---- reading -----------------------------------------------------------------------------
@@ -427,66 +438,26 @@ export abstract class Connection {
 
   /** Queues a handshake message (coalesced with others until a flush or key change). */
   protected queueHandshake(enc: EncodedMessage<unknown>): string {
-    const recordId = `${this.dir(true)}:${this.sent + Math.floor(this.pendingLen / this.maxFragment)}`;
+    const recordId = this.writer.queue(enc.bytes, enc.name);
     this.emit({ type: 'handshake', direction: 'sent', name: enc.name, bytes: enc.bytes, spans: this.cite(enc.spans, enc.name), recordId, summary: summaryOf(enc) });
-    this.pending.push({ bytes: enc.bytes, name: enc.name });
-    this.pendingLen += enc.bytes.length;
     return recordId;
   }
 
   /** Writes pending handshake messages as records of at most maxFragment bytes. */
   protected flush(): void {
-    if (this.pending.length === 0) return;
-    const all = concatBytes(...this.pending.map((p) => p.bytes));
-    const bounds: { start: number; end: number; name: HandshakeMessageName }[] = [];
-    let o = 0;
-    for (const p of this.pending) {
-      bounds.push({ start: o, end: o + p.bytes.length, name: p.name });
-      o += p.bytes.length;
-    }
-    this.pending = [];
-    this.pendingLen = 0;
-    const allSpans = contentSpans(ContentType.handshake, all, this.version);
-    for (let start = 0; start < all.length; start += this.maxFragment) {
-      const end = Math.min(all.length, start + this.maxFragment);
-      const names = bounds.filter((b) => b.start < end && b.end > start).map((b): RecordMessageName => (b.start >= start && b.end <= end ? b.name : `${b.name} (fragment)`));
-      this.writeRecord(ContentType.handshake, all.slice(start, end), names, clipSpans(allSpans, start, end));
-    }
+    this.writer.flush();
   }
 
   /** Switches write keys (pending handshake messages go out under the old ones first). */
   protected setWriteProtection(p: RecordProtection | null): void {
     this.flush();
-    this.writeProtection = p;
+    this.writer.protection = p;
   }
 
   /** Writes one record now; returns its record id. */
   protected writeRecord(type: number, content: Uint8Array, messages: RecordMessageName[], spans?: ByteSpan[]): string {
-    const recordId = `${this.dir(true)}:${this.sent++}`;
-    if (this.writeProtection && type !== ContentType.change_cipher_spec) {
-      const sealed = this.writeProtection.seal(type, content, this.paddingFor(type, content.length), spans);
-      this.out.push(sealed.bytes);
-      this.emitRecord('sent', recordId, sealed.bytes, sealed.spans, messages, sealed.info);
-    } else {
-      const version = type === ContentType.handshake ? this.plaintextRecordVersion : TLS12;
-      const { bytes, spans: header } = encodeRecord(type, version, content);
-      const all = header.slice(0, 3);
-      all.push({ ...header[3]!, label: 'fragment' });
-      for (const s of spans ?? contentSpans(type, content, this.version))
-        all.push({ ...s, start: s.start + RECORD_HEADER_LEN, end: s.end + RECORD_HEADER_LEN, depth: s.depth + 1 });
-      this.out.push(bytes);
-      this.emitRecord('sent', recordId, bytes, all, messages, undefined);
-    }
-    return recordId;
+    return this.writer.write(type, content, messages, spans);
   }
-
-  /** Record padding (RFC 8446 §5.4); none by default. */
-  protected paddingFor(_type: number, _length: number): number {
-    return this.recordPadding;
-  }
-
-  /** Zero bytes of padding for each protected TLS 1.3 record we send (RFC 8446 §5.4). */
-  protected recordPadding = 0;
 
   protected sendCcs(): void {
     this.flush();
@@ -536,8 +507,7 @@ export abstract class Connection {
       return;
     }
     const alert = alertFor(e);
-    this.pending = [];
-    this.pendingLen = 0;
+    this.writer.dropPending();
     try {
       this.sendAlert(2, alert, e.reason);
     } catch (inner) {
