@@ -86,17 +86,9 @@ export interface TransportHandlers {
   onError(message: string): void;
 }
 
-/**
- * Attaches `create(sink)`'s endpoint to `transport`. A client endpoint's ClientHello is written
- * as soon as the transport is open.
- */
-export function driveTransport(transport: Transport, create: (sink: EventSink) => Endpoint, hooks: DriverHooks = {}): Driver {
-  const outcome: Outcome = { connected: false, closeNotifyReceived: false, finalState: 'Start', bytesReceived: 0 };
-  const pendingData: Uint8Array[] = [];
-  let connectedNotified = false;
-  let closing = false;
-
-  const stamped = createEventLog((e) => {
+/** Reads the endpoint's events into the outcome (alerts, bytes received) and queues the data received. */
+function outcomeRecorder(outcome: Outcome, pendingData: Uint8Array[], forward?: (e: TlsEvent) => void): (e: TlsEvent) => void {
+  return (e) => {
     if (e.type === 'alert') {
       const info: AlertInfo = { level: e.level, description: String(e.description), code: e.code, reason: e.reason };
       if (e.direction === 'sent' && e.level === 'fatal') outcome.alertSent ??= info;
@@ -108,8 +100,21 @@ export function driveTransport(transport: Transport, create: (sink: EventSink) =
       outcome.bytesReceived += e.data.length;
       pendingData.push(e.data);
     }
-    hooks.onEvent?.(e);
-  }, hooks.keepEvents ?? true);
+    forward?.(e);
+  };
+}
+
+/**
+ * Attaches `create(sink)`'s endpoint to `transport`. A client endpoint's ClientHello is written
+ * as soon as the transport is open.
+ */
+export function driveTransport(transport: Transport, create: (sink: EventSink) => Endpoint, hooks: DriverHooks = {}): Driver {
+  const outcome: Outcome = { connected: false, closeNotifyReceived: false, finalState: 'Start', bytesReceived: 0 };
+  const pendingData: Uint8Array[] = [];
+  let connectedNotified = false;
+  let closing = false;
+
+  const stamped = createEventLog(outcomeRecorder(outcome, pendingData, hooks.onEvent), hooks.keepEvents ?? true);
 
   const endpoint = create(stamped.sink);
 
