@@ -6,12 +6,16 @@
  * the sink (a Session, the CLI, a test) stamps `seq` and `t` to make a `TlsEvent`.
  * Presentation (names, colours, narration) lives in the app, not here.
  */
+import type { ClientState } from './client/client';
+import type { ServerState } from './server/server';
 import type { ByteSpan } from './codec/bytespan';
 import type { AlertDescription } from './errors';
 import type { ContentTypeName, HandshakeMessageName } from './msgs/enums';
 import type { CheckId, Policy } from './pki/checks';
 import type { FaultName } from './scenario';
 
+/** Every state name an endpoint reports in `state` events: the closed unions of client/client.ts and server/server.ts. */
+export type EndpointStateName = ClientState['name'] | ServerState['name'];
 export type { ContentTypeName, HandshakeMessageName } from './msgs/enums';
 
 /**
@@ -115,7 +119,7 @@ export type TlsEventBody =
       /** Short readable summary of the important fields. */
       summary: Record<string, string>;
     }
-  | { type: 'state'; side: Side; from: string; to: string }
+  | { type: 'state'; side: Side; from: EndpointStateName; to: EndpointStateName }
   /** Negotiated parameters as soon as they are known (repeated as more become known). */
   | {
       type: 'negotiated';
