@@ -70,120 +70,106 @@ export interface TraceFormatter {
 
 /** A stateful formatter for a stream of events. */
 export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
-  const p = palette(opts.color ?? false);
-  const maxHex = opts.maxHexBytes ?? 256;
-  const times = opts.times ?? true;
+  return new Trace(opts);
+}
+
+class Trace implements TraceFormatter {
+  private readonly p: ReturnType<typeof palette>;
+  private readonly maxHex: number;
+  private readonly times: boolean;
   /** recordId → true when its full description has been printed. */
-  const recordsShown = new Set<string>();
+  private readonly recordsShown = new Set<string>();
   /** `name` → hex value of secrets already printed (by either side). */
-  const secretsShown = new Map<string, { side: Side; hex: string }>();
-  const handshakesShown = new Set<string>();
+  private readonly secretsShown = new Map<string, { side: Side; hex: string }>();
+  private readonly handshakesShown = new Set<string>();
 
-  const sideName = (s: Side): string => (s === 'client' ? p.client('client') : p.server('server'));
-  const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
-  const arrow = (side: Side, dir: 'sent' | 'received'): string => {
-    const from = dir === 'sent' ? side : other(side);
-    return from === 'client' ? `${p.client('C')} → ${p.server('S')}` : `${p.client('C')} ← ${p.server('S')}`;
-  };
-  const hex = (b: Uint8Array): string => {
-    if (b.length === 0) return p.dim('(empty)');
-    if (b.length <= maxHex) return toHex(b);
-    return `${toHex(b.subarray(0, maxHex))}… ${p.dim(`(${b.length} bytes)`)}`;
-  };
-
-  function stamp(e: TlsEvent | TlsEventBody): string {
-    if (!times) return '';
-    const t = 't' in e && typeof e.t === 'number' ? e.t : undefined;
-    return p.dim(t === undefined ? '          ' : `${t.toFixed(2).padStart(9)}ms`) + ' ';
+  constructor(opts: TraceOptions) {
+    this.p = palette(opts.color ?? false);
+    this.maxHex = opts.maxHexBytes ?? 256;
+    this.times = opts.times ?? true;
   }
 
-  function format(e: TlsEvent | TlsEventBody): string[] {
-    const head = stamp(e);
+  private sideName(s: Side): string {
+    return s === 'client' ? this.p.client('client') : this.p.server('server');
+  }
+
+  private arrow(side: Side, dir: 'sent' | 'received'): string {
+    const from = dir === 'sent' ? side : side === 'client' ? 'server' : 'client';
+    return from === 'client' ? `${this.p.client('C')} → ${this.p.server('S')}` : `${this.p.client('C')} ← ${this.p.server('S')}`;
+  }
+
+  private hex(b: Uint8Array): string {
+    if (b.length === 0) return this.p.dim('(empty)');
+    if (b.length <= this.maxHex) return toHex(b);
+    return `${toHex(b.subarray(0, this.maxHex))}… ${this.p.dim(`(${b.length} bytes)`)}`;
+  }
+
+  private stamp(e: TlsEvent | TlsEventBody): string {
+    if (!this.times) return '';
+    const t = 't' in e && typeof e.t === 'number' ? e.t : undefined;
+    return this.p.dim(t === undefined ? '          ' : `${t.toFixed(2).padStart(9)}ms`) + ' ';
+  }
+
+  format(e: TlsEvent | TlsEventBody): string[] {
+    const head = this.stamp(e);
     const body = INDENT + ' '.repeat(head.length === 0 ? 0 : 12);
     switch (e.type) {
       case 'record':
-        return formatRecord(e, head, body);
+        return this.formatRecord(e, head, body);
       case 'handshake':
-        return formatHandshake(e, head, body);
+        return this.formatHandshake(e, head, body);
       case 'state':
-        return [`${head}${sideName(e.side)} ${p.dim('state')} ${e.from} → ${p.bold(e.to)}`];
-      case 'negotiated': {
-        const parts: string[] = [];
-        const add = (k: string, v: string | boolean | undefined): void => {
-          if (v !== undefined) parts.push(`${k}=${p.bold(String(v))}`);
-        };
-        add('version', e.version);
-        add('cipher_suite', e.cipherSuite);
-        add('group', e.group);
-        add('signature_scheme', e.signatureScheme);
-        add('alpn', e.alpn);
-        add('server_name', e.serverName);
-        add('hello_retry', e.helloRetry);
-        add('key_exchange', e.keyExchange);
-        add('extended_master_secret', e.extendedMasterSecret);
-        add('master_secret_reason', e.masterSecretReason);
-        add('client_auth', e.clientAuth);
-        add('client_auth_skipped', e.clientAuthSkipped);
-        return [`${head}${sideName(e.side)} ${p.dim('negotiated')} ${parts.join(' ')}`];
-      }
+        return [`${head}${this.sideName(e.side)} ${this.p.dim('state')} ${e.from} → ${this.p.bold(e.to)}`];
+      case 'negotiated':
+        return this.formatNegotiated(e, head);
       case 'secret':
-        return formatSecret(e, head, body);
+        return this.formatSecret(e, head, body);
       case 'cert-check': {
         const c = e.check;
-        const mark = c.pass ? p.ok('✓ pass') : p.bad('✗ FAIL');
+        const mark = c.pass ? this.p.ok('✓ pass') : this.p.bad('✗ FAIL');
         const where = c.cert === null ? 'chain' : `cert[${c.cert}]${c.subject ? ` ${c.subject}` : ''}`;
         return [
-          `${head}${sideName(e.side)} ${p.dim('cert-check')} ${mark} ${p.bold(c.title)} ${p.dim(`(${c.id}, ${where})`)}`,
+          `${head}${this.sideName(e.side)} ${this.p.dim('cert-check')} ${mark} ${this.p.bold(c.title)} ${this.p.dim(`(${c.id}, ${where})`)}`,
           `${body}compared: ${c.compared}`,
-          `${body}${c.pass ? 'reason' : p.bad('reason')}: ${c.reason}${c.rfc ? p.dim(`  [${c.rfc}]`) : ''}`,
+          `${body}${c.pass ? 'reason' : this.p.bad('reason')}: ${c.reason}${c.rfc ? this.p.dim(`  [${c.rfc}]`) : ''}`,
         ];
       }
-      case 'cert-report': {
-        const r = e.report;
-        const lines = [
-          `${head}${sideName(e.side)} ${p.dim('cert-report')} ${r.ok ? p.ok('✓ chain verified') : p.bad('✗ chain rejected')}: ${r.verdict}` +
-            (r.alert ? p.dim(` (alert ${r.alert})`) : '') +
-            p.dim(` purpose=${r.purpose}${r.host ? ` host=${r.host}` : ''} at=${r.at}`),
-        ];
-        r.certificates.forEach((c, i) => {
-          lines.push(`${body}[${i}] ${c.role.padEnd(12)} ${p.bold(c.subject)}`);
-          lines.push(`${body}    issuer ${c.issuer}; key ${c.key}; sig ${c.signatureAlgorithm}`);
-          lines.push(`${body}    valid ${c.notBefore} … ${c.notAfter}${c.sans.length ? `; SAN ${c.sans.join(', ')}` : ''}`);
-          lines.push(`${body}    serial ${c.serial}; sha256 ${c.sha256}${c.isCA ? '; CA' : ''}${c.selfSigned ? '; self-signed' : ''}`);
-        });
-        return lines;
-      }
+      case 'cert-report':
+        return this.formatCertReport(e, head, body);
       case 'alert': {
-        const paint = e.level === 'fatal' ? p.bad : p.warn;
+        const paint = e.level === 'fatal' ? this.p.bad : this.p.warn;
         const verb = e.direction === 'sent' ? 'sent' : 'received';
-        return [`${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${verb} ${paint(`${e.level} alert ${e.description} (${e.code})`)}` + (e.reason ? `: ${e.reason}` : '')];
+        return [
+          `${head}${this.arrow(e.side, e.direction)} ${this.sideName(e.side)} ${verb} ${paint(`${e.level} alert ${e.description} (${e.code})`)}` +
+            (e.reason ? `: ${e.reason}` : ''),
+        ];
       }
       case 'appdata': {
-        if (e.direction === 'received' && recordsShown.has(`appdata:${e.recordId}`)) {
-          return [`${head}${arrow(e.side, e.direction)} ${sideName(e.side)} received application data ${e.data.length} bytes ${p.dim(`(record ${e.recordId})`)}`];
+        if (e.direction === 'received' && this.recordsShown.has(`appdata:${e.recordId}`)) {
+          return [`${head}${this.arrow(e.side, e.direction)} ${this.sideName(e.side)} received application data ${e.data.length} bytes ${this.p.dim(`(record ${e.recordId})`)}`];
         }
-        recordsShown.add(`appdata:${e.recordId}`);
+        this.recordsShown.add(`appdata:${e.recordId}`);
         return [
-          `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${e.direction} ${p.bold('application data')} ${e.data.length} bytes ${p.dim(`(record ${e.recordId})`)}`,
+          `${head}${this.arrow(e.side, e.direction)} ${this.sideName(e.side)} ${e.direction} ${this.p.bold('application data')} ${e.data.length} bytes ${this.p.dim(`(record ${e.recordId})`)}`,
           ...showText(e.data).map((l) => `${body}${l}`),
         ];
       }
       case 'timing':
-        return [`${head}${sideName(e.side)} ${p.dim('timing')} ${e.what}: ${e.ms.toFixed(2)} ms`];
+        return [`${head}${this.sideName(e.side)} ${this.p.dim('timing')} ${e.what}: ${e.ms.toFixed(2)} ms`];
       case 'note':
-        return [`${head}${sideName(e.side)} ${p.warn('note')} ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`];
+        return [`${head}${this.sideName(e.side)} ${this.p.warn('note')} ${e.text}${e.rfc ? this.p.dim(`  [${e.rfc}]`) : ''}`];
       case 'closed':
-        return [`${head}${sideName(e.side)} ${p.dim('closed')} ${e.reason}${e.error ? `: ${e.error}` : ''}`];
+        return [`${head}${this.sideName(e.side)} ${this.p.dim('closed')} ${e.reason}${e.error ? `: ${e.error}` : ''}`];
       case 'fault': {
         const who = e.actor === 'on-path-attacker' ? 'on-path attacker' : e.actor === 'faulty-peer' ? `faulty ${e.culprit}` : 'setup';
         return [
-          `${head}${sideName(e.side)} ${p.bad('fault')} ${p.bold(e.fault)} (${who}${e.recordId ? `, record ${e.recordId}` : ''}): ${e.text}${e.rfc ? p.dim(`  [${e.rfc}]`) : ''}`,
+          `${head}${this.sideName(e.side)} ${this.p.bad('fault')} ${this.p.bold(e.fault)} (${who}${e.recordId ? `, record ${e.recordId}` : ''}): ${e.text}${e.rfc ? this.p.dim(`  [${e.rfc}]`) : ''}`,
         ];
       }
       case 'run':
         return [
-          `${head}${p.dim('run')} clock ${p.bold(e.at)} (${e.atSource === 'seed' ? 'from the seed' : 'given'}); ` +
-            (e.serverName ? `server_name ${p.bold(e.serverName.aLabel)}${e.serverName.idn ? ` (${e.serverName.uLabel})` : ''}` : 'no server_name') +
+          `${head}${this.p.dim('run')} clock ${this.p.bold(e.at)} (${e.atSource === 'seed' ? 'from the seed' : 'given'}); ` +
+            (e.serverName ? `server_name ${this.p.bold(e.serverName.aLabel)}${e.serverName.idn ? ` (${e.serverName.uLabel})` : ''}` : 'no server_name') +
             `; checks the certificate for ${e.checkedName}; client auth ${e.clientAuth}`,
         ];
       default:
@@ -191,80 +177,121 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
     }
   }
 
-  function formatRecord(e: Extract<TlsEventBody, { type: 'record' }>, head: string, body: string): string[] {
+  private formatNegotiated(e: Extract<TlsEventBody, { type: 'negotiated' }>, head: string): string[] {
+    const parts: string[] = [];
+    const add = (k: string, v: string | boolean | undefined): void => {
+      if (v !== undefined) parts.push(`${k}=${this.p.bold(String(v))}`);
+    };
+    add('version', e.version);
+    add('cipher_suite', e.cipherSuite);
+    add('group', e.group);
+    add('signature_scheme', e.signatureScheme);
+    add('alpn', e.alpn);
+    add('server_name', e.serverName);
+    add('hello_retry', e.helloRetry);
+    add('key_exchange', e.keyExchange);
+    add('extended_master_secret', e.extendedMasterSecret);
+    add('master_secret_reason', e.masterSecretReason);
+    add('client_auth', e.clientAuth);
+    add('client_auth_skipped', e.clientAuthSkipped);
+    return [`${head}${this.sideName(e.side)} ${this.p.dim('negotiated')} ${parts.join(' ')}`];
+  }
+
+  private formatCertReport(e: Extract<TlsEventBody, { type: 'cert-report' }>, head: string, body: string): string[] {
+    const r = e.report;
+    const lines = [
+      `${head}${this.sideName(e.side)} ${this.p.dim('cert-report')} ${r.ok ? this.p.ok('✓ chain verified') : this.p.bad('✗ chain rejected')}: ${r.verdict}` +
+        (r.alert ? this.p.dim(` (alert ${r.alert})`) : '') +
+        this.p.dim(` purpose=${r.purpose}${r.host ? ` host=${r.host}` : ''} at=${r.at}`),
+    ];
+    r.certificates.forEach((c, i) => {
+      lines.push(`${body}[${i}] ${c.role.padEnd(12)} ${this.p.bold(c.subject)}`);
+      lines.push(`${body}    issuer ${c.issuer}; key ${c.key}; sig ${c.signatureAlgorithm}`);
+      lines.push(`${body}    valid ${c.notBefore} … ${c.notAfter}${c.sans.length ? `; SAN ${c.sans.join(', ')}` : ''}`);
+      lines.push(`${body}    serial ${c.serial}; sha256 ${c.sha256}${c.isCA ? '; CA' : ''}${c.selfSigned ? '; self-signed' : ''}`);
+    });
+    return lines;
+  }
+
+  private formatRecord(e: Extract<TlsEventBody, { type: 'record' }>, head: string, body: string): string[] {
     const msgs = e.messages.length ? ` [${e.messages.join(', ')}]` : '';
     const inner = e.protected ? ` → ${e.protected.innerContentType}` : '';
-    const title = `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${e.direction} ${p.bold('record')} ${e.contentType}${inner} ${e.bytes.length} bytes ${p.dim(`(${e.recordId})`)}${msgs}`;
-    if (recordsShown.has(e.recordId)) {
-      return [`${title} ${p.dim('— shown above')}`];
+    const title = `${head}${this.arrow(e.side, e.direction)} ${this.sideName(e.side)} ${e.direction} ${this.p.bold('record')} ${e.contentType}${inner} ${e.bytes.length} bytes ${this.p.dim(`(${e.recordId})`)}${msgs}`;
+    if (this.recordsShown.has(e.recordId)) {
+      return [`${title} ${this.p.dim('— shown above')}`];
     }
-    recordsShown.add(e.recordId);
+    this.recordsShown.add(e.recordId);
     const lines = [title];
     // The record layer's spans: header and content framing (the fields of the handshake
     // messages it carries come with their own `handshake` events).
-    lines.push(...spanTree(e.spans, e.bytes, body, Infinity));
+    lines.push(...this.spanTree(e.spans, e.bytes, body, Infinity));
     const pr = e.protected;
     if (pr) {
-      lines.push(`${body}${p.secret('protection')} key = ${p.bold(pr.keyName)}, sequence number = ${pr.sequence}`);
-      lines.push(`${body}  write_key = ${hex(pr.key)}  ${p.dim(`(${pr.keyLabel} = ${pr.keyFormula})`)}`);
-      lines.push(`${body}  write_iv  = ${hex(pr.iv)}  ${p.dim(`(${pr.ivLabel} = ${pr.ivFormula})`)}`);
-      if (pr.explicitNonce) lines.push(`${body}  explicit_nonce = ${hex(pr.explicitNonce)}`);
+      lines.push(`${body}${this.p.secret('protection')} key = ${this.p.bold(pr.keyName)}, sequence number = ${pr.sequence}`);
+      lines.push(`${body}  write_key = ${this.hex(pr.key)}  ${this.p.dim(`(${pr.keyLabel} = ${pr.keyFormula})`)}`);
+      lines.push(`${body}  write_iv  = ${this.hex(pr.iv)}  ${this.p.dim(`(${pr.ivLabel} = ${pr.ivFormula})`)}`);
+      if (pr.explicitNonce) lines.push(`${body}  explicit_nonce = ${this.hex(pr.explicitNonce)}`);
       if (pr.iv.length === pr.nonce.length) {
         // The XOR constructions (TLS 1.3, TLS 1.2 ChaCha20): show the padded sequence number.
-        lines.push(`${body}  seq       = ${hex(paddedSequence(pr.sequence, pr.iv.length))}   ${p.dim('(64-bit sequence number, left-padded)')}`);
+        lines.push(`${body}  seq       = ${this.hex(paddedSequence(pr.sequence, pr.iv.length))}   ${this.p.dim('(64-bit sequence number, left-padded)')}`);
       }
-      lines.push(`${body}  nonce     = ${hex(pr.nonce)}   ${p.dim(`(${pr.nonceFormula})`)}`);
-      lines.push(`${body}  aad       = ${hex(pr.aad)}`);
-      lines.push(`${body}  ciphertext ${pr.ciphertext.length} bytes, tag = ${hex(pr.tag)}`);
+      lines.push(`${body}  nonce     = ${this.hex(pr.nonce)}   ${this.p.dim(`(${pr.nonceFormula})`)}`);
+      lines.push(`${body}  aad       = ${this.hex(pr.aad)}`);
+      lines.push(`${body}  ciphertext ${pr.ciphertext.length} bytes, tag = ${this.hex(pr.tag)}`);
       // TLS 1.3 hides the real type inside (TLSInnerPlaintext, RFC 8446 §5.2); TLS 1.2's AEAD
       // plaintext is just the content, of the outer type.
       const tls13 = pr.padding > 0 || pr.plaintextSpans.some((s) => s.label === 'zeros') || pr.nonceFormula.includes('8446');
       lines.push(
         tls13
-          ? `${body}  plaintext ${pr.plaintext.length} bytes: inner content type ${p.bold(pr.innerContentType)}, ${pr.padding} zero padding byte${pr.padding === 1 ? '' : 's'}`
-          : `${body}  plaintext ${pr.plaintext.length} bytes of ${p.bold(pr.innerContentType)}`,
+          ? `${body}  plaintext ${pr.plaintext.length} bytes: inner content type ${this.p.bold(pr.innerContentType)}, ${pr.padding} zero padding byte${pr.padding === 1 ? '' : 's'}`
+          : `${body}  plaintext ${pr.plaintext.length} bytes of ${this.p.bold(pr.innerContentType)}`,
       );
       if (pr.plaintextSpans.length > 0) {
-        lines.push(`${body}  ${p.dim(tls13 ? 'TLSInnerPlaintext:' : 'plaintext:')}`);
-        lines.push(...spanTree(pr.plaintextSpans, pr.plaintext, `${body}    `, Infinity));
+        lines.push(`${body}  ${this.p.dim(tls13 ? 'TLSInnerPlaintext:' : 'plaintext:')}`);
+        lines.push(...this.spanTree(pr.plaintextSpans, pr.plaintext, `${body}    `, Infinity));
       }
     }
     return lines;
   }
 
-  function formatHandshake(e: Extract<TlsEventBody, { type: 'handshake' }>, head: string, body: string): string[] {
+  private formatHandshake(e: Extract<TlsEventBody, { type: 'handshake' }>, head: string, body: string): string[] {
     const key = `${e.recordId}:${e.name}:${toHex(e.bytes.subarray(0, 64))}:${e.bytes.length}`;
     const summary = Object.entries(e.summary)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    const title = `${head}${arrow(e.side, e.direction)} ${sideName(e.side)} ${e.direction} ${p.bold(e.name)} ${e.bytes.length} bytes` + (summary ? p.dim(`  ${summary}`) : '');
-    if (handshakesShown.has(key)) return [`${title} ${p.dim('— fields shown above')}`];
-    handshakesShown.add(key);
-    return [title, ...spanTree(e.spans, e.bytes, body, Infinity)];
+    const title =
+      `${head}${this.arrow(e.side, e.direction)} ${this.sideName(e.side)} ${e.direction} ${this.p.bold(e.name)} ${e.bytes.length} bytes` +
+      (summary ? this.p.dim(`  ${summary}`) : '');
+    if (this.handshakesShown.has(key)) return [`${title} ${this.p.dim('— fields shown above')}`];
+    this.handshakesShown.add(key);
+    return [title, ...this.spanTree(e.spans, e.bytes, body, Infinity)];
   }
 
-  function formatSecret(e: Extract<TlsEventBody, { type: 'secret' }>, head: string, body: string): string[] {
+  private formatSecret(e: Extract<TlsEventBody, { type: 'secret' }>, head: string, body: string): string[] {
     const v = toHex(e.value);
-    const seen = secretsShown.get(e.name);
+    const seen = this.secretsShown.get(e.name);
     if (seen && seen.side !== e.side) {
       const same = seen.hex === v;
       return [
-        `${head}${sideName(e.side)} ${p.secret('secret')} ${p.bold(e.name)} ${same ? p.ok(`= the ${seen.side}'s value (both sides agree)`) : p.bad(`≠ the ${seen.side}'s value: ${hex(e.value)}`)}`,
+        `${head}${this.sideName(e.side)} ${this.p.secret('secret')} ${this.p.bold(e.name)} ${same ? this.p.ok(`= the ${seen.side}'s value (both sides agree)`) : this.p.bad(`≠ the ${seen.side}'s value: ${this.hex(e.value)}`)}`,
       ];
     }
-    secretsShown.set(e.name, { side: e.side, hex: v });
-    const lines = [`${head}${sideName(e.side)} ${p.secret('secret')} ${p.bold(e.name)} ${p.dim(`[${e.stage}] ${e.rfc}`)}`, `${body}${p.dim('formula')} ${e.name} = ${e.formula}`];
-    for (const inp of e.inputs) lines.push(`${body}${p.dim('input')}   ${inp.name} = ${inputValue(inp)}`);
-    lines.push(`${body}${p.dim('value')}   ${p.secret(hex(e.value))} ${p.dim(`(${e.value.length} bytes)`)}`);
+    this.secretsShown.set(e.name, { side: e.side, hex: v });
+    const lines = [
+      `${head}${this.sideName(e.side)} ${this.p.secret('secret')} ${this.p.bold(e.name)} ${this.p.dim(`[${e.stage}] ${e.rfc}`)}`,
+      `${body}${this.p.dim('formula')} ${e.name} = ${e.formula}`,
+    ];
+    for (const inp of e.inputs) lines.push(`${body}${this.p.dim('input')}   ${inp.name} = ${this.inputValue(inp)}`);
+    lines.push(`${body}${this.p.dim('value')}   ${this.p.secret(this.hex(e.value))} ${this.p.dim(`(${e.value.length} bytes)`)}`);
     return lines;
   }
 
-  function inputValue(inp: DerivationInput): string {
-    return typeof inp.value === 'string' ? JSON.stringify(inp.value) : hex(inp.value);
+  private inputValue(inp: DerivationInput): string {
+    return typeof inp.value === 'string' ? JSON.stringify(inp.value) : this.hex(inp.value);
   }
 
   /** The span tree: one line per span, indented by depth, `label = value`. */
-  function spanTree(spans: readonly ByteSpan[], bytes: Uint8Array, indent: string, maxDepth: number): string[] {
+  private spanTree(spans: readonly ByteSpan[], bytes: Uint8Array, indent: string, maxDepth: number): string[] {
     const sorted = spans
       .map((s, i) => ({ s, i }))
       .filter(({ s }) => s.depth <= maxDepth)
@@ -278,17 +305,15 @@ export function createTraceFormatter(opts: TraceOptions = {}): TraceFormatter {
       const hasChildren = next !== undefined && next.depth > s.depth && next.start < s.end;
       const len = s.end - s.start;
       const pad = '  '.repeat(Math.max(0, s.depth - minDepth));
-      const where = p.dim(`[${s.start}..${s.end})`);
+      const where = this.p.dim(`[${s.start}..${s.end})`);
       let value: string;
       if (s.value !== undefined) value = s.value;
-      else if (hasChildren) value = p.dim(`${len} bytes`);
-      else value = s.end <= bytes.length ? hex(bytes.subarray(s.start, s.end)) : p.dim(`${len} bytes`);
-      lines.push(`${indent}${pad}${p.field(s.label)} = ${value} ${where}${s.rfc ? p.dim(` ${s.rfc}`) : ''}`);
+      else if (hasChildren) value = this.p.dim(`${len} bytes`);
+      else value = s.end <= bytes.length ? this.hex(bytes.subarray(s.start, s.end)) : this.p.dim(`${len} bytes`);
+      lines.push(`${indent}${pad}${this.p.field(s.label)} = ${value} ${where}${s.rfc ? this.p.dim(` ${s.rfc}`) : ''}`);
     }
     return lines;
   }
-
-  return { format };
 }
 
 /**
