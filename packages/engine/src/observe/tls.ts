@@ -16,7 +16,7 @@
  * KeyUpdate), and here the handshake messages and the entry point.
  */
 import { concatBytes, toHex } from '../codec/hex';
-import type { TlsEvent } from '../events';
+import type { Side, TlsEvent } from '../events';
 import { hash as hashBytes, type HashName } from '../crypto/hash';
 import { CIPHER_SUITES, ContentType, GROUPS, handshakeMessageName, HandshakeType, nameOf } from '../msgs/enums';
 import { findExt } from '../msgs/extensions';
@@ -36,6 +36,10 @@ import { KeyObserver } from './key-observer';
 export { KEY_LOG_HINT, startsLikeTls, type ObservedConnection, type ObserveOptions } from './tls-stream';
 
 /** The handshake layer: each message decoded and acted on, the certificate report, the summary. */
+/** A decoded handshake message of either version, by type. */
+type AnyMessage = NonNullable<Decoded['m13'] | Decoded['m12']>;
+type Msg<T extends string> = AnyMessage extends infer X ? (X extends { type: infer U } ? (T extends U ? X : never) : never) : never;
+
 class Observer extends KeyObserver {
   // ---- handshake messages --------------------------------------------------------------------
 
@@ -67,39 +71,12 @@ class Observer extends KeyObserver {
     const m = d.m13 ?? d.m12;
     if (!m) return;
     switch (m.type) {
-      case 'ClientHello': {
-        if (this.clientRandom) return; // the second ClientHello after a HelloRetryRequest keeps the random
-        this.clientRandom = m.random;
-        this.clientSessionId = m.legacySessionId;
-        this.clientHelloAt = this.now;
-        this.serverName = findExt(m.extensions, 'server_name')?.hostNames[0];
-        this.offeredEarly = findExt(m.extensions, 'early_data') !== undefined;
-        this.secrets = this.opts.keyLog?.byClientRandom.get(toHex(m.random));
-        if (this.opts.keyLogGiven && !this.secrets && !this.opts.listOnly)
-          this.note(R, `The key log has no secrets for this connection (client random ${toHex(m.random)}): its encrypted records stay encrypted.`);
-        if (this.offeredEarly) this.earlyKeys();
+      case 'ClientHello':
+        this.onClientHello(R, m);
         return;
-      }
-      case 'HelloRetryRequest': {
-        this.version = 'TLS 1.3';
-        this.setSuite(m.cipherSuite);
-        const h = this.hashName();
-        if (h) {
-          // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash in the transcript.
-          const ch1 = hashBytes(h, concatBytes(...before));
-          this.transcript = [concatBytes(new Uint8Array([HandshakeType.message_hash, 0, 0, ch1.length]), ch1), frame.bytes];
-        }
-        const group = findExt(m.extensions, 'key_share_hrr')?.selectedGroup;
-        for (const side of ['client', 'server'] as const)
-          this.emit(side, {
-            type: 'negotiated',
-            version: 'TLS 1.3',
-            cipherSuite: nameOf(CIPHER_SUITES, m.cipherSuite),
-            helloRetry: true,
-            ...(group !== undefined ? { group: nameOf(GROUPS, group) } : {}),
-          });
+      case 'HelloRetryRequest':
+        this.onHelloRetry(m, frame, before);
         return;
-      }
       case 'ServerHello':
         this.onServerHello(m, recordId);
         return;
@@ -125,25 +102,7 @@ class Observer extends KeyObserver {
         return;
       }
       case 'CertificateVerify':
-        if (postHandshake) {
-          this.note(
-            R,
-            `The ${S}'s CertificateVerify comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check post-handshake signatures yet.`,
-            'RFC 8446 §4.6.2',
-            recordId,
-          );
-          return;
-        }
-        if ('scheme' in m)
-          this.checkSignature(
-            dir,
-            m.scheme,
-            m.signature,
-            () => certificateVerifyContent(`TLS 1.3, ${S} CertificateVerify`, hashBytes(this.suite13!.hash, concatBytes(...before))),
-            'RFC 8446 §4.4.3',
-            recordId,
-          );
-        else this.checkSignature(dir, m.signed.algorithm, m.signed.signature, () => concatBytes(...before), 'RFC 5246 §7.4.8', recordId);
+        this.onCertificateVerify(dir, m, postHandshake, before, recordId);
         return;
       case 'ServerKeyExchange':
         this.checkSignature(
@@ -173,6 +132,66 @@ class Observer extends KeyObserver {
       default:
         return;
     }
+  }
+
+  /** ClientHello: the client random picks the key log's secrets; early_data offered starts the 0-RTT keys. */
+  private onClientHello(R: Side, m: Msg<'ClientHello'>): void {
+    if (this.clientRandom) return; // the second ClientHello after a HelloRetryRequest keeps the random
+    this.clientRandom = m.random;
+    this.clientSessionId = m.legacySessionId;
+    this.clientHelloAt = this.now;
+    this.serverName = findExt(m.extensions, 'server_name')?.hostNames[0];
+    this.offeredEarly = findExt(m.extensions, 'early_data') !== undefined;
+    this.secrets = this.opts.keyLog?.byClientRandom.get(toHex(m.random));
+    if (this.opts.keyLogGiven && !this.secrets && !this.opts.listOnly)
+      this.note(R, `The key log has no secrets for this connection (client random ${toHex(m.random)}): its encrypted records stay encrypted.`);
+    if (this.offeredEarly) this.earlyKeys();
+  }
+
+  /** HelloRetryRequest: TLS 1.3, and ClientHello1 becomes message_hash in the transcript (RFC 8446 §4.4.1). */
+  private onHelloRetry(m: Msg<'HelloRetryRequest'>, frame: HandshakeFrame, before: readonly Uint8Array[]): void {
+    this.version = 'TLS 1.3';
+    this.setSuite(m.cipherSuite);
+    const h = this.hashName();
+    if (h) {
+      // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash in the transcript.
+      const ch1 = hashBytes(h, concatBytes(...before));
+      this.transcript = [concatBytes(new Uint8Array([HandshakeType.message_hash, 0, 0, ch1.length]), ch1), frame.bytes];
+    }
+    const group = findExt(m.extensions, 'key_share_hrr')?.selectedGroup;
+    for (const side of ['client', 'server'] as const)
+      this.emit(side, {
+        type: 'negotiated',
+        version: 'TLS 1.3',
+        cipherSuite: nameOf(CIPHER_SUITES, m.cipherSuite),
+        helloRetry: true,
+        ...(group !== undefined ? { group: nameOf(GROUPS, group) } : {}),
+      });
+  }
+
+  /** CertificateVerify of either version, checked against the signer's certificate key. */
+  private onCertificateVerify(dir: Dir, m: Msg<'CertificateVerify'>, postHandshake: boolean, before: readonly Uint8Array[], recordId: string): void {
+    const S = SENDER[dir];
+    const R = RECEIVER[dir];
+    if (postHandshake) {
+      this.note(
+        R,
+        `The ${S}'s CertificateVerify comes after the handshake (post-handshake authentication, RFC 8446 §4.6.2); TLS Lab does not check post-handshake signatures yet.`,
+        'RFC 8446 §4.6.2',
+        recordId,
+      );
+      return;
+    }
+    if ('scheme' in m)
+      this.checkSignature(
+        dir,
+        m.scheme,
+        m.signature,
+        () => certificateVerifyContent(`TLS 1.3, ${S} CertificateVerify`, hashBytes(this.suite13!.hash, concatBytes(...before))),
+        'RFC 8446 §4.4.3',
+        recordId,
+      );
+    else this.checkSignature(dir, m.signed.algorithm, m.signed.signature, () => concatBytes(...before), 'RFC 5246 §7.4.8', recordId);
   }
 
   /** A handshake signature checked with the key in the signer's certificate, as its peer would (reported as a note). */
