@@ -45,10 +45,8 @@ interface Found {
   clientIsA: boolean;
 }
 
-/** Opens a capture file. Never throws: every problem is in `problems` (or a connection's). */
-export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): OpenedCapture {
-  const file = readCapture(bytes);
-  const problems = [...file.problems];
+/** The capture's TCP connections that carry TLS, which side is the client, and what was skipped. */
+function tlsConnections(file: ReturnType<typeof readCapture>): { found: Found[]; tcpPackets: number; skipped: Map<string, number> } {
   const tcp = new TcpReassembler();
   const skipped = new Map<string, number>();
   let tcpPackets = 0;
@@ -70,18 +68,16 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
     const clientIsA = ab === 'client-hello' ? true : ba === 'client-hello' ? false : ab === 'server-hello' ? false : true;
     found.push({ tcp: c, clientIsA });
   }
+  return { found, tcpPackets, skipped };
+}
 
-  const keyLog: ParsedKeyLog = { byClientRandom: new Map(), badLines: 0, lines: 0 };
-  if (file.keyLog) parseKeyLog(file.keyLog, keyLog);
-  if (opts.keyLog) parseKeyLog(opts.keyLog, keyLog);
-  const given = Boolean(opts.keyLog?.trim()) || Boolean(file.keyLog);
-  if (opts.keyLog?.trim() && keyLog.lines === 0)
-    problems.push('The key log holds no secrets: expected lines such as "CLIENT_RANDOM <64 hex digits> <96 hex digits>" (the SSLKEYLOGFILE format).');
-
-  if (file.packets.length > 0 && found.length === 0) {
+/** Why a capture shows no TLS connection, and which packets were skipped. */
+function noTlsProblems(packets: number, found: number, tcpPackets: number, skipped: Map<string, number>, problemsSoFar: number): string[] {
+  const problems: string[] = [];
+  if (packets > 0 && found === 0) {
     const why =
       tcpPackets === 0
-        ? `none of its ${file.packets.length} packets is TCP${
+        ? `none of its ${packets} packets is TCP${
             skipped.size
               ? ` (${[...skipped]
                   .slice(0, 3)
@@ -91,11 +87,28 @@ export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): O
           }`
         : `none of its ${tcpPackets} TCP packets carries a TLS record`;
     problems.push(`This capture has no TLS connection: ${why}.`);
-  } else if (file.packets.length === 0 && problems.length === 0) {
+  } else if (packets === 0 && problemsSoFar === 0) {
     problems.push('This capture holds no packets.');
   }
   const unsupported = [...skipped.keys()].find((k) => k.startsWith('link type'));
   if (unsupported) problems.push(`Some packets were skipped: ${unsupported}. Known link types: ${[...new Set(Object.values(LINKTYPES))].join(', ')}.`);
+  return problems;
+}
+
+/** Opens a capture file. Never throws: every problem is in `problems` (or a connection's). */
+export function openCapture(bytes: Uint8Array, opts: OpenCaptureOptions = {}): OpenedCapture {
+  const file = readCapture(bytes);
+  const problems = [...file.problems];
+  const { found, tcpPackets, skipped } = tlsConnections(file);
+
+  const keyLog: ParsedKeyLog = { byClientRandom: new Map(), badLines: 0, lines: 0 };
+  if (file.keyLog) parseKeyLog(file.keyLog, keyLog);
+  if (opts.keyLog) parseKeyLog(opts.keyLog, keyLog);
+  const given = Boolean(opts.keyLog?.trim()) || Boolean(file.keyLog);
+  if (opts.keyLog?.trim() && keyLog.lines === 0)
+    problems.push('The key log holds no secrets: expected lines such as "CLIENT_RANDOM <64 hex digits> <96 hex digits>" (the SSLKEYLOGFILE format).');
+
+  problems.push(...noTlsProblems(file.packets.length, found.length, tcpPackets, skipped, problems.length));
 
   const trust = opts.trust === undefined ? undefined : Array.isArray(opts.trust) ? createTrustStore(opts.trust) : opts.trust;
   const observe = (f: Found, o: ObserveOptions) => {
