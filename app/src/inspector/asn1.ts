@@ -6,9 +6,14 @@
  * ASN.1 type. Malformed DER gives the spans read so far and a note, never an exception.
  */
 import { children, decodeOid, readTlv, type Tlv } from '@tlslab/engine/der';
+import { ATTR_NAMES, EKU_NAMES, EXTENSION_NAMES } from '@tlslab/engine/oids';
 import type { ByteSpan } from '../store/derive';
 
-const OIDS: Record<string, string> = {
+/**
+ * Algorithm names for the inspector (with the curve's common name); extensions, Name attributes
+ * and key purposes come from the certificate parser's own tables (pki/oids.ts).
+ */
+const ALGORITHMS: Record<string, string> = {
   '1.2.840.113549.1.1.1': 'rsaEncryption',
   '1.2.840.113549.1.1.10': 'RSASSA-PSS',
   '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
@@ -24,23 +29,13 @@ const OIDS: Record<string, string> = {
   '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
   '1.3.101.112': 'Ed25519',
   '1.3.101.113': 'Ed448',
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.29.14': 'subjectKeyIdentifier',
-  '2.5.29.15': 'keyUsage',
-  '2.5.29.17': 'subjectAltName',
-  '2.5.29.19': 'basicConstraints',
-  '2.5.29.30': 'nameConstraints',
-  '2.5.29.31': 'cRLDistributionPoints',
-  '2.5.29.32': 'certificatePolicies',
-  '2.5.29.35': 'authorityKeyIdentifier',
-  '2.5.29.37': 'extKeyUsage',
-  '1.3.6.1.5.5.7.1.1': 'authorityInfoAccess',
-  '1.3.6.1.4.1.11129.2.4.2': 'signedCertificateTimestampList',
+};
+
+const OIDS: Record<string, string> = {
+  ...ALGORITHMS,
+  ...ATTR_NAMES,
+  ...EKU_NAMES,
+  ...Object.fromEntries(Object.entries(EXTENSION_NAMES).map(([oid, e]) => [oid, e.name])),
 };
 
 export const oidName = (oid: string) => OIDS[oid] ?? oid;

@@ -22,7 +22,7 @@ import { Connection } from '../record/connection';
 import { type HandshakeIo, type SidelessEvent } from '../record/handshake-io';
 import { Transcript } from '../crypto/transcript';
 import { Protection13 } from '../record/tls13';
-import { checkChangeCipherSpec, receive12, type Tls12Input } from '../handshake/flow';
+import { checkChangeCipherSpec, receive12, step12, type Tls12Input } from '../handshake/flow';
 import type { Encoded12 } from '../msgs/handshake12';
 import { nextTrafficKeys } from '../handshake/tls13';
 import {
@@ -186,19 +186,16 @@ export class TlsClient extends Connection implements Endpoint {
     }
   }
 
-  /**
-   * A TLS 1.2 state takes an input. A failing handler leaves the state Closed at once, with no
-   * `state` event (as the TLS 1.2 flows always have; the record layer then sends the alert).
-   */
+  /** A TLS 1.2 step (handshake/flow.ts step12): a failing handler leaves the state Closed at once. */
   private step12(st: ClientState12, input: Tls12Input): void {
-    let next: ClientState12;
-    try {
-      next = handle12(st, input, this.cx);
-    } catch (e) {
-      this.st = CLOSED;
-      throw e;
-    }
-    this.go(next);
+    this.go(
+      step12(
+        () => handle12(st, input, this.cx),
+        () => {
+          this.st = CLOSED;
+        },
+      ),
+    );
     this.flush();
   }
 

@@ -59,23 +59,12 @@
  * Hash.length) is the IKM of the next connection's Early Secret, and the ClientHello proves it
  * holds it with a binder (§4.2.11.2): HMAC(finished_key(binder_key), Transcript-Hash(Truncate(ClientHello))).
  */
-import type { DerivationInput, SecretPosition, SecretStage } from '../events';
+import type { SecretStage, TlsEventBody } from '../events';
 import { hash, hashLen, hmac, type HashName } from './hash';
 import { deriveSecret, hkdfExpandLabel, hkdfExtract, hkdfLabel } from './hkdf';
 
-/** What the key schedule reports for each derived value (the endpoint adds its side). */
-export interface SecretReport {
-  name: string;
-  value: Uint8Array;
-  formula: string;
-  inputs: DerivationInput[];
-  rfc: string;
-  stage: SecretStage;
-  /** The RFC 8446 §7.1 diagram: the HKDF-Extract outputs and the "derived" salts are its chain; the rest branch off it. */
-  position: SecretPosition;
-  /** The secrets (by event name) this one is computed from, the one it branches off first. */
-  parents: string[];
-}
+/** What the key schedule reports for each derived value: a `secret` event without its side (the endpoint adds it); the TLS 1.3 schedule always names the parents. */
+export type SecretReport = Omit<Extract<TlsEventBody, { type: 'secret' }>, 'type' | 'side' | 'parents'> & { parents: string[] };
 
 /** The event names of the schedule's three main secrets, by the names RFC 8446 §7.1 draws. */
 const EVENT_NAME: Record<string, string> = { 'Early Secret': 'early_secret', 'Handshake Secret': 'handshake_secret', 'Master Secret': 'master_secret' };

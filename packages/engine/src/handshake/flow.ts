@@ -65,3 +65,17 @@ export function receive12(
   io.emit({ type: 'handshake', direction: 'received', name: message.name, bytes: message.bytes, spans: message.spans, recordId, summary: message.summary });
   return { kind: 'handshake', message };
 }
+
+/**
+ * A TLS 1.2 state takes an input: returns the next state. When the handler throws, `onFail`
+ * runs first — the endpoint goes to Closed at once, with no `state` event from the state that
+ * failed — and the error goes on to the record layer, which sends the alert.
+ */
+export function step12<S>(handle: () => S, onFail: () => void): S {
+  try {
+    return handle();
+  } catch (e) {
+    onFail();
+    throw e;
+  }
+}

@@ -16,7 +16,7 @@ import { assertNever, TlsError } from '../errors';
 import { expectMessage, expectType, type EncodedMessage, type HandshakeFrame } from '../msgs/handshake';
 import { HandshakeType } from '../msgs/enums';
 import { Connection } from '../record/connection';
-import { checkChangeCipherSpec, receive12, type Tls12Input } from '../handshake/flow';
+import { checkChangeCipherSpec, receive12, step12, type Tls12Input } from '../handshake/flow';
 import { chooseVersion, type ClientHelloMsg, type ServerContext } from './hello';
 import { expects13, handle13, type ServerState13 } from './tls13';
 import { onClientHello13 } from './tls13-flight';
@@ -160,19 +160,16 @@ export class TlsServer extends Connection implements Endpoint {
     }
   }
 
-  /**
-   * A TLS 1.2 step. A state that rejects its input ends the handshake at once: Closed, with
-   * no transition reported from the state that failed (what the TLS 1.2 flow always did).
-   */
+  /** A TLS 1.2 step (handshake/flow.ts step12): a failing handler leaves the state Closed at once. */
   private step12(st: ServerState12, input: Tls12Input): void {
-    let next: ServerState12;
-    try {
-      next = handle12(st, input, this.cx);
-    } catch (e) {
-      this.st = CLOSED;
-      throw e;
-    }
-    this.go(next);
+    this.go(
+      step12(
+        () => handle12(st, input, this.cx),
+        () => {
+          this.st = CLOSED;
+        },
+      ),
+    );
     this.flush();
   }
 }
