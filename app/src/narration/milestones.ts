@@ -98,10 +98,12 @@ export function explainClientAuth(view: RunView, arrow: Arrow): Explanation[] {
   const serverCert = sent(view, 'server').some((m) => m.name === 'Certificate');
   return [
     {
-      title: 'One-way TLS: only the server proves who it is',
+      // Resumed (RFC 8446 §2.2): both sides prove they hold the ticket's PSK (the client with the
+      // binder, both with Finished), so "only the server proves" would not be true here.
+      title: serverCert ? 'One-way TLS: only the server proves who it is' : 'One-way TLS: the client is not asked who it is',
       text: serverCert
         ? 'The server’s flight ends without a CertificateRequest: the client is not asked who it is. The server has shown its certificate and signed the transcript; the client stays anonymous at the TLS level (a web login, if any, happens inside the connection). That is one-way TLS, the usual case; mutual TLS would add a CertificateRequest here.'
-        : 'The server’s flight ends without a CertificateRequest: the client is not asked who it is. In this resumed handshake the server shows no certificate either — knowing the ticket’s pre-shared key is its proof. That is one-way authentication.',
+        : 'The server’s flight ends without a CertificateRequest (a server that authenticates with a PSK must not send one, RFC 8446 §4.3.2). In this resumed handshake the server shows no certificate either: both sides prove they hold the ticket’s pre-shared key — the client with the PSK binder, both with their Finished — which ties them to the earlier connection that issued the ticket. No certificate proves who the client is in this handshake: one-way.',
       rfc: 'RFC 8446 §4.3.2',
       claims: [{ kind: 'client-auth', value: 'one-way' }],
     },
