@@ -1,17 +1,19 @@
 /**
  * The `noble` crypto provider: @noble/hashes, @noble/ciphers and @noble/curves in pure
- * JavaScript, RSA over bigint (./bigint.ts). Runs in the browser, a Worker and Node; the
+ * JavaScript, X25519 on our own 16-bit limbs (./x25519.ts), RSA over bigint (./bigint.ts). Runs in the browser, a Worker and Node; the
  * engine's default. See ./provider.ts for the contract.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { millerRabin, mod, modPow } from './bigint';
+import { x25519, x25519PublicKey } from './x25519';
+import { nobleEcdsaVerify } from './noble-ecdsa-verify';
 import type { AeadName } from './tls13-suites';
 import type { CryptoProvider, EcCurve, HashAlgorithm, RsaPrivateNumbers } from './provider';
 
@@ -43,15 +45,10 @@ export const nobleCryptoProvider: CryptoProvider = {
     }
   },
 
-  x25519PublicKey: (privateKey) => x25519.getPublicKey(privateKey),
-  x25519SharedSecret(privateKey, peerPublic) {
-    try {
-      return x25519.getSharedSecret(privateKey, peerPublic);
-    } catch {
-      // noble refuses a low-order point itself (its result would be all zeros).
-      return new Uint8Array(32);
-    }
-  },
+  // Our own limb arithmetic (./x25519.ts), ~3× noble's bigint ladder; a low-order peer share
+  // gives all zeros, which the caller refuses (RFC 8446 §7.4.2).
+  x25519PublicKey: (privateKey) => x25519PublicKey(privateKey),
+  x25519SharedSecret: (privateKey, peerPublic) => x25519(privateKey, peerPublic),
 
   ecPublicKey: (curve, d) => CURVES[curve].getPublicKey(d, false),
   ecPointDecode: (curve, point) => CURVES[curve].Point.fromBytes(point).toBytes(false),
@@ -64,13 +61,8 @@ export const nobleCryptoProvider: CryptoProvider = {
     // lowS: false — standard ECDSA (OpenSSL neither produces nor requires low-S).
     return CURVES[curve].sign(hashOf(hashAlg)(message), d, { prehash: false, format: 'der', lowS: false, extraEntropy });
   },
-  ecdsaVerify(curve, point, hashAlg, message, derSignature) {
-    try {
-      return CURVES[curve].verify(derSignature, hashOf(hashAlg)(message), point, { prehash: false, format: 'der', lowS: false });
-    } catch {
-      return false;
-    }
-  },
+  // A key verified again and again gets its precomputed table (./noble-ecdsa-verify.ts).
+  ecdsaVerify: (curve, point, hashAlg, message, derSignature) => nobleEcdsaVerify(curve, point, hashOf(hashAlg)(message), derSignature),
 
   ed25519PublicKey: (seed) => ed25519.getPublicKey(seed),
   ed25519Sign: (seed, message) => ed25519.sign(message, seed),
