@@ -11,7 +11,7 @@ import { clearDemoPkiCache } from '../src/pki/demo';
 import { cryptoProvider, withCryptoProvider, type CryptoProvider, type EcCurve, type HashAlgorithm } from '../src/crypto/provider';
 import { nobleCryptoProvider } from '../src/crypto/provider-noble';
 import { nodeCryptoProvider } from '../src/crypto/provider-node';
-import { seededRng } from '../src/crypto/rng';
+import { seededRng, systemRng } from '../src/crypto/rng';
 import { generateRsaKey, rsaDecryptPremaster, rsaEncryptPkcs1v15, rsaSignPss, rsaVerifyPss } from '../src/crypto/rsa';
 import { generateKeyFromRng } from '../src/crypto/signature';
 import { isValidScalar } from '../src/crypto/ec';
@@ -35,6 +35,33 @@ describe('crypto providers: the same bytes', () => {
       const [c, d] = hex(both((p) => p.hmac(alg, data.subarray(3), data)));
       expect(c).toBe(d);
     });
+
+  it('a running hash gives Hash(everything so far) at every point, and goes on after a digest', () => {
+    for (const alg of ['sha256', 'sha384'] as HashAlgorithm[])
+      for (const p of [noble, node]) {
+        const stream = p.hashStream(alg);
+        let fed = new Uint8Array(0);
+        for (const len of [0, 1, 63, 64, 65, 300]) {
+          const piece = seededRng(`${alg}-${len}`)(len);
+          stream.update(piece);
+          fed = Uint8Array.from([...fed, ...piece]);
+          expect(toHex(stream.digest()), `${p.name} ${alg} after ${fed.length} bytes`).toBe(toHex(noble.hash(alg, fed)));
+        }
+      }
+  });
+
+  it('the system rng hands out each pooled byte once: draws of any size, never repeated', () => {
+    const rng = systemRng();
+    const seen = new Set<string>();
+    for (const n of [1, 8, 32, 32, 1000, 1024, 2000, 5000, 32, 32]) {
+      const b = rng(n);
+      expect(b.length).toBe(n);
+      if (n >= 8) {
+        expect(seen.has(toHex(b.subarray(0, 8)))).toBe(false);
+        seen.add(toHex(b.subarray(0, 8)));
+      }
+    }
+  });
 
   it('HKDF extract and expand (every output length up to 3 blocks)', () => {
     const prk = both((p) => p.hkdfExtract('sha256', fromHex('0b'.repeat(13)), fromHex('0c'.repeat(22))));

@@ -32,6 +32,10 @@ export const nobleCryptoProvider: CryptoProvider = {
   name: 'noble',
 
   hash: (alg, data) => hashOf(alg)(data),
+  hashStream(alg) {
+    const h = hashOf(alg).create();
+    return { update: (data) => void h.update(data), digest: () => h.clone().digest() };
+  },
   hmac: (alg, key, data) => hmac(hashOf(alg), key, data),
   hkdfExtract: (alg, salt, ikm) => extract(hashOf(alg), ikm, salt),
   hkdfExpand: (alg, prk, info, length) => expand(hashOf(alg), prk, info, length),

@@ -120,6 +120,10 @@ export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
 
   hash: (alg, data) => u8(createHash(alg).update(data).digest()),
+  hashStream(alg) {
+    const h = createHash(alg);
+    return { update: (data) => void h.update(data), digest: () => u8(h.copy().digest()) };
+  },
   hmac,
   hkdfExtract: (alg, salt, ikm) => hmac(alg, salt, ikm),
   hkdfExpand(alg, prk, info, length) {

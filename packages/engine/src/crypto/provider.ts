@@ -43,12 +43,20 @@ export interface RsaPrivateNumbers extends RsaPublicNumbers {
   qi: bigint;
 }
 
+/** Hash fed piece by piece; `digest` is Hash(everything fed so far) and the hash goes on. */
+export interface HashStream {
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
 export interface CryptoProvider {
   /** `noble` or `node`: shown by the CLI and the benchmarks. */
   readonly name: string;
 
   /** Hash(data). */
   hash(alg: HashAlgorithm, data: Uint8Array): Uint8Array;
+  /** A running hash (the transcript hash, RFC 8446 §4.4.1, without rehashing every message). */
+  hashStream(alg: HashAlgorithm): HashStream;
   /** HMAC-Hash(key, data) (RFC 2104). */
   hmac(alg: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-Extract(salt, IKM) (RFC 5869 §2.2); `salt` is already HashLen zeros when absent. */

@@ -9,9 +9,23 @@ import { cryptoProvider } from './provider';
 
 export type Rng = (n: number) => Uint8Array;
 
+/**
+ * The platform CSPRNG, drawn 4 KiB at a time: a handshake takes dozens of small draws (randoms,
+ * key shares, nonces, salts), and each call into the platform costs more than the bytes.
+ */
 export function systemRng(): Rng {
-  return (n) => cryptoProvider().randomBytes(n);
+  let pool: Uint8Array = new Uint8Array(0);
+  return (n) => {
+    if (n > POOL_BYTES / 4) return cryptoProvider().randomBytes(n);
+    if (pool.length < n) pool = cryptoProvider().randomBytes(POOL_BYTES);
+    const out = pool.slice(0, n);
+    pool.fill(0, 0, n); // what has been handed out is not kept
+    pool = pool.subarray(n);
+    return out;
+  };
 }
+
+const POOL_BYTES = 4096;
 
 /** A deterministic stream from `seed`; `label` separates independent streams of one seed. */
 export function seededRng(seed: string, label = ''): Rng {
