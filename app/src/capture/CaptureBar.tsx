@@ -3,7 +3,8 @@
  * (client → server, SNI, version, time, whether it decrypted), the file's problems, and the
  * way back to the simulated handshake.
  */
-import { KEY_LOG_HINT, type ObservedConnection } from '@tlslab/engine';
+import type { ObservedConnection } from '@tlslab/engine';
+import { KEY_LOG_HINT } from '@tlslab/engine/keylog';
 import { useAppStore } from '../store';
 import { closeCapture, showConnection, useCaptureStore } from './capture';
 

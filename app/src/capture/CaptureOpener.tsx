@@ -4,7 +4,7 @@
  * anywhere on the page (sorted by their content) open the same way.
  */
 import { useEffect, useRef, useState } from 'react';
-import { KEY_LOG_HINT } from '@tlslab/engine';
+import { KEY_LOG_HINT } from '@tlslab/engine/keylog';
 import { classifyFiles, openCaptureFiles, useCaptureStore } from './capture';
 
 export function CaptureOpener() {

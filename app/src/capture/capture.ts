@@ -6,7 +6,8 @@
  * connections, what went wrong). Nothing leaves the page.
  */
 import { create } from 'zustand';
-import { looksLikeCapture, sizeProblem, type ObservedConnection } from '@tlslab/engine';
+import type { ObservedConnection } from '@tlslab/engine';
+import { looksLikeCapture, sizeProblem } from '@tlslab/engine/capture-file';
 import type { CaptureView, FromWorker } from '@tlslab/engine/worker';
 import { newCommandId, onWorkerMessage, postToWorker, runScenario } from '../engine-client';
 import { useAppStore } from '../store';

@@ -10,6 +10,11 @@
 import { toHex } from './codec/hex';
 import type { Side, TlsEvent } from './events';
 
+/** How to get a key log, said where records cannot be decrypted. */
+export const KEY_LOG_HINT =
+  'To see inside, capture again with a key log: start curl, Firefox or Chrome with the environment variable SSLKEYLOGFILE=/path/keys.log ' +
+  '(openssl s_client/s_server: -keylogfile FILE; Node: the "keylog" event), then open the capture together with that file.';
+
 /** Our secret names → the key log's labels (TLS 1.3). */
 const TLS13_LABELS: Record<string, string> = {
   client_early_traffic_secret: 'CLIENT_EARLY_TRAFFIC_SECRET',

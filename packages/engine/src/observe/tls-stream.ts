@@ -23,10 +23,7 @@ export const RECEIVER: Record<Dir, Side> = { c2s: 'server', s2c: 'client' };
 /** TLSCiphertext.length limit of TLS 1.2 (RFC 5246 §6.2.3), the larger of the two versions'. */
 const MAX_RECORD = MAX_CIPHERTEXT_TLS12;
 
-/** How to get a key log, said where records cannot be decrypted. */
-export const KEY_LOG_HINT =
-  'To see inside, capture again with a key log: start curl, Firefox or Chrome with the environment variable SSLKEYLOGFILE=/path/keys.log ' +
-  '(openssl s_client/s_server: -keylogfile FILE; Node: the "keylog" event), then open the capture together with that file.';
+export { KEY_LOG_HINT } from '../keylog';
 
 export interface ObserveOptions {
   /** Secrets from the key log file and/or the capture's Decryption Secrets Blocks. */
