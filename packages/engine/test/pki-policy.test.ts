@@ -322,6 +322,9 @@ describe('host names (RFC 9525 §6.3, CABF BR §7.1.2.7.12, §7.1.4.3)', () => {
     const wild = (d: string, host: string) => verify({ leaf: { dns: [d], subject: [['CN', d]] } }, 'webpki', { host });
     expectFails(wild('*.co.uk', 'example.co.uk'), 'subject-alt-name', /public suffix "co\.uk"/);
     expectValid(wild('*.example.co.uk', 'www.example.co.uk'));
+    expectFails(wild('*.com', 'example.com'), 'subject-alt-name', /public suffix "com"/);
+    // The list's private section (blogspot.com, github.io, …) is not registry-controlled.
+    expectValid(wild('*.blogspot.com', 'x.blogspot.com'));
   });
   it('RFC 5280 §7.2 a U-label dNSName matches nothing (IDNs are stored as A-labels)', () => {
     const r = verify({ leaf: { dns: [], subject: [], extraExtensions: [sanExt(true, tlv(0x82, new TextEncoder().encode('😜.example.com')))] } }, 'rfc5280', {

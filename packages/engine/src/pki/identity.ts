@@ -4,9 +4,9 @@
  * names themselves: a SAN is required and is the only identity (no CN fallback), the CN is a
  * copy of a SAN entry (BR §7.1.4.3), SAN criticality follows the subject (BR §7.1.2.7.12), DNS
  * names are LDH syntax, and no wildcard sits directly on a public suffix (BR §3.2.2.6, with the
- * Public Suffix List shipped by `tldts`).
+ * Public Suffix List's ICANN section, shipped by `tldts-icann`).
  */
-import { getPublicSuffix, parse as parseDomain } from 'tldts';
+import { getPublicSuffix } from 'tldts-icann';
 import type { CertCheck } from '../events';
 import type { CheckInput, Policy, RuleContext } from './checks';
 import { hostIp, ipEquals, matchDnsName, normalizeDnsName } from './hostname';
@@ -33,7 +33,8 @@ function cnOf(c: ParsedCertificate): string | undefined {
 function isPublicSuffix(suffix: string): boolean {
   const s = suffix.toLowerCase().replace(/\.$/, '');
   if (!s.includes('.')) return true;
-  return getPublicSuffix(s) === s && parseDomain(s).isIcann === true;
+  // The ICANN section only: a name is a suffix when the list's longest match is the whole name.
+  return getPublicSuffix(s) === s;
 }
 
 /** The host-name check of a leaf (exported for the CLI and tests). */
