@@ -11,6 +11,7 @@
  *     2 s on screen and at once; its floor is the same click with an ECDSA P-256 key (no key
  *     generation at all).
  * Budgets (issue 5): JS ≤ 250 KB gzip, load ≤ 1 s, step ≤ 50 ms, no task over 50 ms;
+ * (issue 12): first handshake drawn ≤ 400 ms, step → painted ≤ 16 ms p95;
  * (issue 14): New handshake with RSA 2048 ≤ 150 ms p95.
  */
 import { chromium } from '@playwright/test';
@@ -206,8 +207,8 @@ try {
     [
       'load → first handshake drawn (median of 5)',
       `${median([...firstRuns].sort((a, b) => a - b)).toFixed(0)} ms (all: ${firstRuns.map((x) => x.toFixed(0)).join(', ')})`,
-      '',
-      true,
+      '≤ 400 ms (issue 12)',
+      median([...firstRuns].sort((a, b) => a - b)) <= 400,
     ],
     [
       'step click → painted frame, first pass',
@@ -220,6 +221,12 @@ try {
       `median ${median(sorted).toFixed(0)} ms, worst ${sorted[sorted.length - 1]?.toFixed(0)} ms (Event Timing; ≤16 = within a frame)`,
       '≤ 50 ms',
       (sorted[sorted.length - 1] ?? 0) <= 50,
+    ],
+    [
+      'step click → painted frame, p95 of both passes',
+      `${p95([...coldSteps, ...steps]).toFixed(0)} ms over ${coldSteps.length + steps.length} steps (floor: the next frame, 16.7 ms at 60 Hz; Event Timing rounds to 8 ms)`,
+      '≤ 16 ms p95 (issue 12)',
+      p95([...coldSteps, ...steps]) <= 16,
     ],
     [
       'longest main-thread task (runs + playback)',
