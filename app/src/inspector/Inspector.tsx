@@ -3,7 +3,7 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useLayoutEffect, useMemo, useDeferredValue, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useDeferredValue, useRef } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
 import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
@@ -194,9 +194,24 @@ export function Inspector() {
   const recordSpans = useMemo(() => (arrow ? wireSpans(arrow, handshakes) : []), [arrow, handshakes]);
 
   // Another record on show: its details start at the top, not where the last one was scrolled to.
+  // A listener keeps whether the panel is scrolled, so a step only scrolls it (which forces a
+  // layout in the middle of React's commit) when it is not at the top already.
   const rootRef = useRef<HTMLDivElement>(null);
+  const scrolled = useRef(false);
+  const shown = arrow !== undefined;
+  useEffect(() => {
+    const panel = rootRef.current?.closest('.panel');
+    if (!panel) return;
+    const onScroll = () => {
+      scrolled.current = panel.scrollTop > 0;
+    };
+    panel.addEventListener('scroll', onScroll, { passive: true });
+    return () => panel.removeEventListener('scroll', onScroll);
+  }, [shown]);
   const shownId = arrow?.id;
   useLayoutEffect(() => {
+    if (!scrolled.current) return;
+    scrolled.current = false;
     rootRef.current?.closest('.panel')?.scrollTo({ top: 0 });
   }, [shownId]);
 
