@@ -9,6 +9,7 @@
 import { runScenario } from '../index';
 import type { TlsEvent } from '../events';
 import { prepareDemoKey } from '../pki/demo';
+import { preferQuickStart } from '../crypto/provider-noble';
 import type { FromWorker, ToWorker } from './protocol';
 import type { RelaySocket } from '../io/websocket';
 import { inspect, reverify } from './certificates';
@@ -34,6 +35,7 @@ function message(err: unknown): string {
 }
 
 export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
+  preferQuickStart();
   const cancelled = new Set<number>();
   /** Open WebSockets of live runs, closed when their run is cancelled. */
   const sockets = new Map<number, RelaySocket>();
