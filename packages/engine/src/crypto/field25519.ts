@@ -4,7 +4,7 @@
  *
  * Why not bigint (as @noble/curves): a field product here is a fixed run of double-precision
  * multiply-adds that allocates nothing, where a bigint product allocates and reduces by
- * division; the curve operations built on it are 2–3× faster than noble's.
+ * division; X25519 and Ed25519 built on it run 2–6× faster than noble's bigint versions.
  *
  * A field element is 16 limbs, limb i weighing 2^(16·i). Limbs may leave [0, 2^16) between
  * operations (sums and differences of a few reduced elements, possibly negative); `mul` and
@@ -14,6 +14,7 @@
  * a comparison); `equal`, `isZero` and `isNegative` answer about a value, for public data
  * such as a point being decoded or the sign of x in an encoding.
  */
+import { equalBytes } from '../codec/hex';
 
 export type Fe = Float64Array;
 
@@ -538,11 +539,7 @@ export function pack(a: Fe): Uint8Array {
 
 /** Whether a and b are the same element (compared canonically). */
 export function equal(a: Fe, b: Fe): boolean {
-  const x = pack(a);
-  const y = pack(b);
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
+  return equalBytes(pack(a), pack(b));
 }
 
 /** Whether a is zero (mod p). */
