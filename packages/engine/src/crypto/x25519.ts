@@ -7,18 +7,25 @@
  * in test/x25519.test.ts). The ladder and the conditional swap do the same work whatever the
  * scalar (as far as JavaScript lets anyone promise that).
  */
+import { x25519BaseU } from './ed25519';
 import { add, cswap, fe, feOf, invert, mul, pack, sqr, sub, unpack } from './field25519';
 
 const A24 = feOf(121665);
-const BASE_U = Uint8Array.from([9, ...new Array<number>(31).fill(0)]);
 
-/** X25519(k, u) (RFC 7748 §5): the scalar is clamped here; the result may be all zeros. */
-export function x25519(scalar: Uint8Array, u: Uint8Array): Uint8Array {
-  if (scalar.length !== 32 || u.length !== 32) throw new Error('X25519 takes a 32-byte scalar and a 32-byte u-coordinate');
+/** RFC 7748 §5 decodeScalar25519: a copy with the low 3 bits and the top bit cleared, bit 254 set. */
+function clamp(scalar: Uint8Array): Uint8Array {
+  if (scalar.length !== 32) throw new Error('X25519 takes a 32-byte scalar and a 32-byte u-coordinate');
   const k = Uint8Array.from(scalar);
   k[0]! &= 248;
   k[31]! &= 127;
   k[31]! |= 64;
+  return k;
+}
+
+/** X25519(k, u) (RFC 7748 §5): the scalar is clamped here; the result may be all zeros. */
+export function x25519(scalar: Uint8Array, u: Uint8Array): Uint8Array {
+  const k = clamp(scalar);
+  if (u.length !== 32) throw new Error('X25519 takes a 32-byte scalar and a 32-byte u-coordinate');
   const x1 = unpack(u);
   const x2 = fe();
   const z2 = fe();
@@ -66,7 +73,7 @@ export function x25519(scalar: Uint8Array, u: Uint8Array): Uint8Array {
   return pack(x2);
 }
 
-/** The public key for a private key: X25519(k, 9). */
+/** The public key for a private key: X25519(k, 9), computed on Ed25519's base-point comb (./ed25519.ts). */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  return x25519(privateKey, BASE_U);
+  return x25519BaseU(clamp(privateKey));
 }
