@@ -1,4 +1,4 @@
-/** Export the diagram as drawn (every arrow so far) as SVG or PNG, named after the run. */
+/** Export the diagram as drawn (every arrow so far, in rows or on the time axis) as SVG or PNG, named after the run. */
 import { useState } from 'react';
 import { useAppStore } from '../store';
 import { diagramSvg, download, svgToPng } from './export';
@@ -7,12 +7,15 @@ function current(): { svg: string; width: number; height: number; name: string }
   const head = document.querySelector<SVGSVGElement>('svg.seq-head');
   const body = document.querySelector<SVGSVGElement>('.diagram-scroll svg.seq');
   if (!head || !body) return null;
-  const { scenario, cursor, run } = useAppStore.getState();
-  const title = `TLS Lab: ${scenario.version} handshake, seed ${scenario.seed}, step ${cursor} of ${run.stepEnds.length}`;
+  const { scenario, cursor, run, timeAxis } = useAppStore.getState();
+  // The time axis as drawn (it is not drawn for a run it does not apply to).
+  const rtt = body.querySelector('g.time-axis g.moment') ? timeAxis : null;
+  const axis = rtt ? `, time axis at ${rtt} ms RTT` : '';
+  const title = `TLS Lab: ${scenario.version} handshake, seed ${scenario.seed}, step ${cursor} of ${run.stepEnds.length}${axis}`;
   const svg = diagramSvg(head, body, title);
   const width = body.width.baseVal.value;
   const height = head.height.baseVal.value + body.height.baseVal.value;
-  const name = `tlslab-${scenario.version === 'TLS 1.2' ? 'tls12' : 'tls13'}-${scenario.seed}-step${cursor}`;
+  const name = `tlslab-${scenario.version === 'TLS 1.2' ? 'tls12' : 'tls13'}-${scenario.seed}-step${cursor}${rtt ? `-rtt${rtt}` : ''}`;
   return { svg, width, height, name };
 }
 

@@ -1,17 +1,33 @@
 /**
- * The sequence diagram panel: a summary line (version, suite, round trips) over the d3 SVG.
- * It redraws from the store whenever the cursor, the run, the selection or the width changes.
+ * The sequence diagram panel: a summary line (version, suite, round trips), the time-axis
+ * choice and the export buttons over the d3 SVG. It redraws from the store whenever the
+ * cursor, the run, the selection, the width or the axis changes.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useCaptureStore } from '../capture/capture';
 import { useAppStore } from '../store';
-import { currentStates, visibleCount } from '../store/derive';
+import { currentStates, visibleCount, type RunView } from '../store/derive';
+import { realPeerOf } from '../narration/narrate';
+import { timeline } from '../timing/model';
 import { ExportButtons } from './ExportButtons';
+import { TimeAxisControl } from './TimeAxisControl';
 import { summaryBadges } from './badges';
-import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels, rowY } from './draw';
+import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels } from './draw';
 
 function prefersReducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+/**
+ * Why the time axis does not apply to this run, or null: timeline() models two state machines
+ * that report what they read; a capture has its own measured times (on its flights), and a
+ * real peer does not report when it read what.
+ */
+function timeAxisUnavailable(run: RunView, capture: boolean): string | null {
+  if (capture) return 'A capture has its own times (on its flights): the time axis models a run of the two state machines';
+  const peer = realPeerOf(run);
+  if (peer) return `The real ${peer.side} does not report when it read each record, so its records cannot be placed in time`;
+  return null;
 }
 
 export function SequenceDiagram() {
@@ -21,6 +37,7 @@ export function SequenceDiagram() {
   const speed = useAppStore((s) => s.speed);
   const status = useAppStore((s) => s.status);
   const largeType = useAppStore((s) => s.largeType);
+  const timeAxis = useAppStore((s) => s.timeAxis);
   const svgRef = useRef<SVGSVGElement>(null);
   const headRef = useRef<SVGSVGElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -55,6 +72,8 @@ export function SequenceDiagram() {
   const states = useMemo(() => currentStates(run.events, count), [run, count]);
   // Each verification report so far, pinned to the arrow that carried the checked chain.
   const captureTimes = useCaptureStore((s) => s.active);
+  const unavailable = timeAxisUnavailable(run, captureTimes);
+  const time = useMemo(() => (timeAxis && !unavailable ? { timeline: timeline(run), rtt: timeAxis } : undefined), [run, timeAxis, unavailable]);
   const certChecks = useMemo(() => {
     const out = new Map<string, boolean>();
     for (let i = 0; i < count; i++) {
@@ -84,7 +103,7 @@ export function SequenceDiagram() {
     // Travel only when stepping forward by one step in the same run.
     const animateAfterStep = prev.run === run && cursor === prev.cursor + 1 ? prev.cursor : cursor;
     lastDrawn.current = { run, cursor };
-    drawDiagram(svg, {
+    const lastY = drawDiagram(svg, {
       arrows: visible,
       total: run.arrows.length,
       flights: run.flights,
@@ -95,6 +114,7 @@ export function SequenceDiagram() {
       durationMs: prefersReducedMotion() ? 0 : 550 / Math.max(0.5, speed),
       certChecks,
       captureTimes,
+      time,
       onSelect: (id) => {
         const st = useAppStore.getState();
         st.select(id);
@@ -104,16 +124,15 @@ export function SequenceDiagram() {
     // Keep the newest arrow in view. Scrolling needs an up-to-date layout: asked for at the
     // next frame, it uses the layout that frame makes anyway instead of forcing one here.
     const wrap = wrapRef.current;
-    const last = visible[visible.length - 1];
-    if (wrap && last && cursor !== prev.cursor) {
-      const y = rowY(last.index);
+    if (wrap && lastY !== null && cursor !== prev.cursor) {
+      const y = lastY;
       const { top, height } = view.current;
       if (y + 60 > top + height || y - 60 < top) {
         const behavior = prefersReducedMotion() ? 'auto' : 'smooth';
         requestAnimationFrame(() => wrap.scrollTo({ top: Math.max(0, y - height / 2), behavior }));
       }
     }
-  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes]);
+  }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes, time]);
 
   const { badges } = useMemo(() => summaryBadges(run, cursor), [run, cursor]);
   return (
@@ -129,7 +148,10 @@ export function SequenceDiagram() {
           ),
         )}
         {status === 'done' && run.arrows.length === 0 && <span>No records were sent.</span>}
-        <ExportButtons />
+        <span className="diagram-tools">
+          <TimeAxisControl unavailable={unavailable} />
+          <ExportButtons />
+        </span>
       </div>
       <svg ref={headRef} className="seq seq-head" height={HEADER} aria-label="Each side's current state" />
       <div className="diagram-scroll" ref={wrapRef}>

@@ -4,6 +4,8 @@
  * it is too wide) and the marks at the receiving end (who is at fault, when application data
  * travels, the certificate verdict). An arrow is built and laid out once, when it first
  * appears; a step only updates what it changes: the selection, a certificate verdict.
+ * This file lays an arrow out in its row (one row per record); timed-arrows.ts lays the same
+ * elements out on the time axis.
  */
 import { select, type Selection } from 'd3';
 import type { Arrow } from '../store/derive';
@@ -25,14 +27,22 @@ export interface ArrowLayout {
 const markLine = (font: DiagramFont) => 1.1 * 0.75 * font.px;
 
 /** Where an arrow's shaft starts and ends. */
-export function shaftEnds(d: Arrow, width: number): { x1: number; y1: number; x2: number; y2: number } {
+export interface Ends {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** The shaft from the sender's lifeline at `y1` to (just before) the receiver's at `y2`. */
+export function shaftBetween(d: Arrow, width: number, y1: number, y2: number): Ends {
   const x = lifelineX(width);
-  return {
-    x1: d.from === 'client' ? x.client : x.server,
-    x2: d.from === 'client' ? x.server - 4 : x.client + 4,
-    y1: rowY(d.index) - SLOPE / 2,
-    y2: rowY(d.index) + SLOPE / 2,
-  };
+  return { x1: d.from === 'client' ? x.client : x.server, x2: d.from === 'client' ? x.server - 4 : x.client + 4, y1, y2 };
+}
+
+/** Where an arrow's shaft starts and ends in its row. */
+export function shaftEnds(d: Arrow, width: number): Ends {
+  return shaftBetween(d, width, rowY(d.index) - SLOPE / 2, rowY(d.index) + SLOPE / 2);
 }
 
 export function arrowClass(d: Arrow, selectedId: string | null): string {
@@ -49,13 +59,13 @@ export function arrowClass(d: Arrow, selectedId: string | null): string {
   return c.join(' ');
 }
 
-function marker(d: Arrow): string {
+export function marker(d: Arrow): string {
   if (d.alert?.level === 'fatal') return 'url(#head-alert)';
   if (d.keyName) return 'url(#head-protected)';
   return 'url(#head-plain)';
 }
 
-function child<K extends keyof SVGElementTagNameMap>(parent: Element, tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+export function child<K extends keyof SVGElementTagNameMap>(parent: Element, tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   parent.appendChild(el);
@@ -166,16 +176,21 @@ function layoutMarks(g: SVGGElement, d: Arrow, layout: ArrowLayout): void {
     setAttr(cert, k, v);
 }
 
+/** The arrow's accessible name, record id, step and tooltip (`more` is added to the tooltip). */
+export function nameArrow(g: SVGGElement, d: Arrow, more = ''): void {
+  g.setAttribute('aria-label', d.ariaLabel);
+  g.setAttribute('data-record-id', d.id);
+  g.setAttribute('data-step', String(d.step));
+  g.querySelector('title')!.textContent = `${d.ariaLabel} · step ${d.step} · ${d.record.bytes.length} bytes${more}`;
+}
+
 /** Lays out one arrow for `layout`: everything about it that no step changes. */
 export function layoutArrow(g: SVGGElement, d: Arrow, layout: ArrowLayout): void {
   const { width, font } = layout;
   const x = lifelineX(width);
   const mid = (x.client + x.server) / 2;
   const e = shaftEnds(d, width);
-  g.setAttribute('aria-label', d.ariaLabel);
-  g.setAttribute('data-record-id', d.id);
-  g.setAttribute('data-step', String(d.step));
-  g.querySelector('title')!.textContent = `${d.ariaLabel} · step ${d.step} · ${d.record.bytes.length} bytes`;
+  nameArrow(g, d);
   const bg = g.querySelector('rect.row-bg')!;
   for (const [k, v] of [
     ['x', x.client - 8],
@@ -218,11 +233,13 @@ export function updateArrow(g: SVGGElement, d: Arrow, selectedId: string | null,
   if (cert.textContent !== text) cert.textContent = text;
 }
 
-export interface ArrowsParams extends ArrowLayout {
+export interface ArrowsParams {
   arrows: readonly Arrow[];
   selectedId: string | null;
   certChecks: ReadonlyMap<string, boolean>;
   onSelect: (id: string) => void;
+  /** Lays out a new arrow (in its row, or on the time axis). */
+  layout: (g: SVGGElement, d: Arrow) => void;
 }
 
 /**
@@ -239,7 +256,7 @@ export function drawArrows(layer: Selection<SVGGElement, unknown, any, unknown>,
       (enter) => {
         entered = enter.append('g').each(function (d) {
           buildArrow(this, d, p.onSelect);
-          layoutArrow(this, d, p);
+          p.layout(this, d);
         });
         return entered;
       },

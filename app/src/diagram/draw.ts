@@ -2,20 +2,26 @@
  * Draws the sequence diagram with d3 into an <svg>: two lifelines, one arrow per record
  * (animated when it is played), flights as bands with their round-trip count, protected
  * records with a lock and the key's name, fatal alerts in red (close_notify is a clean close).
- * Arrows are focusable buttons.
+ * Arrows are focusable buttons. With a time axis (an RTT chosen), the records are laid out by
+ * the times timeline() gives them instead: slanted arrows over a ruler in ms, no flight bands.
  *
  * A new run, width or font lays the diagram out afresh; a step then touches only what it
  * changes — the new (or removed) arrow, the band of its flight, the selection, a certificate
  * verdict — so a step costs one arrow's style, layout and paint, not the whole diagram's.
  * The pieces: geometry.ts (where), measure.ts (text), header.ts, flights.ts, arrows.ts,
- * travel.ts (the animation).
+ * travel.ts (the animation); for the time axis time-layout.ts (where), time-axis.ts (the ruler
+ * and the request and first-byte marks), timed-arrows.ts.
  */
 import { select, type Selection } from 'd3';
 import type { Arrow, Flight } from '../store/derive';
-import { drawArrows } from './arrows';
+import type { Timeline } from '../timing/model';
+import { drawArrows, layoutArrow, shaftEnds, type Ends } from './arrows';
 import { drawFlights, flightLineCount } from './flights';
-import { diagramHeight, lifelineX } from './geometry';
-import { fontOf, setAttr } from './measure';
+import { diagramHeight, lifelineX, rowY, timeGeometry } from './geometry';
+import { fontOf, setAttr, type DiagramFont } from './measure';
+import { drawTimeAxis } from './time-axis';
+import { timeLayout, type TimeLayout } from './time-layout';
+import { layoutTimedArrow, timedEnds } from './timed-arrows';
 import { settle, travel } from './travel';
 
 export { drawHeader } from './header';
@@ -37,6 +43,8 @@ export interface DrawParams {
   certChecks: Map<string, boolean>;
   /** A captured connection: label each flight with its capture time (ms since the first packet). */
   captureTimes?: boolean;
+  /** Lay the records out in time: the run's timeline at this round-trip time (ms). */
+  time?: { timeline: Timeline; rtt: number };
   onSelect: (id: string) => void;
 }
 
@@ -50,6 +58,8 @@ interface DrawState {
   moving: Set<string>;
   /** For the first arrow of each flight: its band's label lines in the left margin. */
   marginLines: Map<number, number>;
+  /** With a time axis: where each record goes. */
+  time: TimeLayout | null;
 }
 
 const drawn = new WeakMap<SVGSVGElement, DrawState>();
@@ -74,27 +84,28 @@ function ensureSkeleton(svg: SVGSVGElement): Selection<SVGSVGElement, unknown, n
         .attr('d', 'M0,0 L10,5 L0,10 z');
     }
     root.append('g').attr('class', 'flights');
+    root.append('g').attr('class', 'time-axis');
     root.append('g').attr('class', 'lifelines');
     root.append('g').attr('class', 'arrows');
   }
   return root;
 }
 
-/** The state for this draw: a new generation when the run, the size or the font changed. */
-function stateFor(svg: SVGSVGElement, p: DrawParams, fontKey: string): DrawState {
-  const key = `${p.width}|${p.total}|${fontKey}|${p.captureTimes ? 1 : 0}`;
+/** The state for this draw: a new generation when the run, the size, the font or the axis changed. */
+function stateFor(svg: SVGSVGElement, p: DrawParams, font: DiagramFont): DrawState {
+  const key = `${p.width}|${p.total}|${font.px}|${font.family}|${p.captureTimes ? 1 : 0}|${p.time?.rtt ?? 'rows'}`;
   const prev = drawn.get(svg);
   if (prev && prev.key === key && prev.flights === p.flights) return prev;
   const marginLines = new Map(p.flights.map((f) => [f.first, flightLineCount(f, !!p.captureTimes)]));
-  const next: DrawState = { gen: (prev?.gen ?? 0) + 1, key, flights: p.flights, moving: new Set(), marginLines };
+  const time = p.time ? timeLayout(p.time.timeline, timeGeometry(font.px)) : null;
+  const next: DrawState = { gen: (prev?.gen ?? 0) + 1, key, flights: p.flights, moving: new Set(), marginLines, time };
   drawn.set(svg, next);
   return next;
 }
 
 /** The svg's size and the two lifelines (set only when they change). */
-function drawFrame(root: Selection<SVGSVGElement, unknown, null, undefined>, width: number, total: number): void {
+function drawFrame(root: Selection<SVGSVGElement, unknown, null, undefined>, width: number, height: number): void {
   const svg = root.node()!;
-  const height = diagramHeight(total);
   setAttr(svg, 'width', width);
   setAttr(svg, 'height', height);
   setAttr(svg, 'viewBox', `0 0 ${width} ${height}`);
@@ -117,47 +128,92 @@ function drawFrame(root: Selection<SVGSVGElement, unknown, null, undefined>, wid
     });
 }
 
-export function drawDiagram(svg: SVGSVGElement, p: DrawParams): void {
+/** How this layout places the arrows: their shafts, their layout, the drawing's height, where an arrow arrives. */
+interface Placement {
+  arrows: Arrow[];
+  ends: (d: Arrow) => Ends;
+  layout: (g: SVGGElement, d: Arrow) => void;
+  height: number;
+  arrivalY: (d: Arrow) => number;
+}
+
+function placement(p: DrawParams, state: DrawState, font: DiagramFont): Placement {
+  const { width } = p;
+  const time = state.time;
+  if (time && p.time) {
+    const row = (d: Arrow) => time.byId.get(d.id)!;
+    const l = { width, font, rtt: p.time.rtt, gap: timeGeometry(font.px).gap };
+    return {
+      // (Every record the run sent is on its timeline.)
+      arrows: p.arrows.filter((d) => time.byId.has(d.id)),
+      ends: (d) => timedEnds(d, row(d), width),
+      layout: (g, d) => layoutTimedArrow(g, d, row(d), l),
+      height: time.height,
+      arrivalY: (d) => row(d).y2,
+    };
+  }
+  const l = { width, font, marginLines: state.marginLines };
+  return {
+    arrows: p.arrows,
+    ends: (d) => shaftEnds(d, width),
+    layout: (g, d) => layoutArrow(g, d, l),
+    height: diagramHeight(p.total),
+    arrivalY: (d) => rowY(d.index),
+  };
+}
+
+/** The flight bands, or with a time axis the ruler and the request and first-byte marks. */
+function drawBackground(root: Selection<SVGSVGElement, unknown, null, undefined>, p: DrawParams, state: DrawState, font: DiagramFont): void {
+  if (state.time && p.time) {
+    drawTimeAxis(root.select<SVGGElement>('g.time-axis'), { timeline: p.time.timeline, layout: state.time, rtt: p.time.rtt, width: p.width, font, arrows: p.arrows });
+  } else {
+    drawFlights(root.select<SVGGElement>('g.flights'), { flights: p.flights, arrows: p.arrows, width: p.width, captureTimes: !!p.captureTimes });
+  }
+}
+
+/** Draws the arrows on screen (animating the step's new one); returns the y where the newest arrives (to keep it in view). */
+export function drawDiagram(svg: SVGSVGElement, p: DrawParams): number | null {
   const root = ensureSkeleton(svg);
   const font = fontOf(svg);
   const gen = drawn.get(svg)?.gen;
-  const state = stateFor(svg, p, `${font.px}|${font.family}`);
+  const state = stateFor(svg, p, font);
   // A new layout: what was drawn for the old one goes (its arrows are other records, or the
   // same records at other places).
-  if (state.gen !== gen) root.selectAll('g.flights > *, g.arrows > *').remove();
-  drawFrame(root, p.width, p.total);
-  drawFlights(root.select<SVGGElement>('g.flights'), { flights: p.flights, arrows: p.arrows, width: p.width, captureTimes: !!p.captureTimes });
+  if (state.gen !== gen) root.selectAll('g.flights > *, g.time-axis > *, g.arrows > *').remove();
+  const place = placement(p, state, font);
+  drawFrame(root, p.width, place.height);
+  drawBackground(root, p, state, font);
   const arrowLayer = root.select<SVGGElement>('g.arrows');
   // A step taken while the previous record still travels: it arrives at once.
   if (state.moving.size > 0) {
     arrowLayer.selectAll<SVGGElement, Arrow>('g.arrow').each(function (d) {
       if (state.moving.has(d.id) && d.step <= p.animateAfterStep) {
-        settle(this, d, p.width);
+        settle(this, place.ends(d));
         state.moving.delete(d.id);
       }
     });
   }
   const entered = drawArrows(arrowLayer, {
-    arrows: p.arrows,
-    width: p.width,
-    font,
-    marginLines: state.marginLines,
+    arrows: place.arrows,
     selectedId: p.selectedId,
     certChecks: p.certChecks,
     onSelect: p.onSelect,
+    layout: place.layout,
   });
   const fresh = entered.filter((d) => d.step > p.animateAfterStep);
   entered
     .filter((d) => d.step <= p.animateAfterStep)
     .each(function (d) {
-      settle(this, d, p.width);
+      settle(this, place.ends(d));
     });
   if (p.durationMs > 0 && !fresh.empty()) {
     fresh.each((d) => void state.moving.add(d.id));
-    travel(fresh, p.width, p.durationMs, (id) => state.moving.delete(id));
+    travel(fresh, place.ends, p.durationMs, (id) => state.moving.delete(id));
   } else {
     fresh.each(function (d) {
-      settle(this, d, p.width);
+      settle(this, place.ends(d));
     });
   }
+  const last = place.arrows[place.arrows.length - 1];
+  return last ? place.arrivalY(last) : null;
 }

@@ -77,6 +77,7 @@ export function prewarmLabels(svg: SVGSVGElement, arrows: readonly Arrow[], stat
   for (const s of states) textWidth(s, stateFont(f.px, f.family));
   for (const d of arrows) {
     textWidth(d.label, labelFont(f));
+    textWidth(d.label, smallLabelFont(f)); // on the time axis, a long label is set smaller in one line
     for (const lines of labelSplits(d)) for (const l of lines) textWidth(l, smallLabelFont(f));
     if (d.keyName) textWidth(`key: ${keyShort(d.keyName)}`, keyFont(f));
   }

@@ -5,23 +5,22 @@
  */
 import { easeCubicOut, select, transition, type Selection } from 'd3';
 import type { Arrow } from '../store/derive';
-import { shaftEnds } from './arrows';
+import type { Ends } from './arrows';
 
 /** Puts an arrow's shaft at its end, with no dot and fully opaque texts. */
-export function settle(g: SVGGElement, d: Arrow, width: number): void {
-  const e = shaftEnds(d, width);
+export function settle(g: SVGGElement, e: Ends): void {
   const sel = select(g);
   sel.select('line.shaft').interrupt('travel').attr('x2', e.x2).attr('y2', e.y2);
   sel.selectAll('circle.packet').interrupt('travel').remove();
   sel.selectAll<SVGTextElement, unknown>('text').interrupt().style('opacity', null);
 }
 
-/** Animates the entered arrows over `durationMs`; calls `done(id)` when one has arrived. */
-export function travel(groups: Selection<SVGGElement, Arrow, SVGGElement, unknown>, width: number, durationMs: number, done: (id: string) => void): void {
+/** Animates the entered arrows (their shafts `ends(d)`) over `durationMs`; calls `done(id)` when one has arrived. */
+export function travel(groups: Selection<SVGGElement, Arrow, SVGGElement, unknown>, ends: (d: Arrow) => Ends, durationMs: number, done: (id: string) => void): void {
   // A named transition (this also keeps d3-transition's selection methods in the bundle).
   const t = transition('travel').duration(durationMs).ease(easeCubicOut);
   groups.each(function (d) {
-    const e = shaftEnds(d, width);
+    const e = ends(d);
     const g = select(this);
     g.select('line.shaft')
       .attr('x2', e.x1)

@@ -41,13 +41,21 @@ export function roundTripsAt(flight: number): string {
   return Number.isInteger(rtt) ? String(rtt) : rtt.toFixed(1);
 }
 
+/** What an application-data record is in the handshake's timing: "0-RTT data", the server's "0.5-RTT answer" or "answer" (other data: null). */
+export function dataRole(a: Arrow): string | null {
+  if (!a.appdata || !a.phase) return null;
+  if (a.phase === 'early') return '0-RTT data';
+  if (a.from !== 'server') return null;
+  return a.phase === 'half-rtt' ? '0.5-RTT answer' : 'answer';
+}
+
 /** When an application-data arrow travels, for the mark beside it (short lines): ["0-RTT data"], ["0.5-RTT answer", "at 1 RTT"]. */
 export function dataTiming(a: Arrow): string[] | null {
-  if (!a.appdata || !a.phase) return null;
-  if (a.phase === 'early') return ['0-RTT data'];
-  if (a.from !== 'server' || a.dataFlight === undefined) return null;
-  const at = `at ${roundTripsAt(a.dataFlight)} RTT`;
-  return [a.phase === 'half-rtt' ? '0.5-RTT answer' : 'answer', at];
+  const role = dataRole(a);
+  if (!role) return null;
+  if (a.phase === 'early') return [role];
+  if (a.dataFlight === undefined) return null;
+  return [role, `at ${roundTripsAt(a.dataFlight)} RTT`];
 }
 
 /** The run's setup event (the first event of a Session run), if there is one. */

@@ -3,15 +3,15 @@
  * - scenario: the settings (mirrored in the URL) and the seed;
  * - timeline: the event log of the current run and the cursor (steps played);
  * - selection: the selected record and the hovered field/bytes;
- * - view: UI preferences (panel tab, large type, speed) and the paste box.
+ * - view: UI preferences (panel tab, large type, speed, the diagram's time axis) and the paste box.
  * The engine bridge (engine-client.ts) writes into it with plain actions from outside React.
  */
 import { create, type StateCreator } from 'zustand';
 import type { RunSummary, Scenario, TlsEvent } from '@tlslab/engine';
 import { buildRunView, type RunView } from './derive';
-import { freshSeed, scenarioFromUrl } from './url';
+import { freshSeed, scenarioFromUrl, timeAxisFromUrl, withTimeAxis } from './url';
 import { normalizeScenario as normalizeByEngine, type ScenarioChange } from '@tlslab/engine/scenario';
-import { FAULTS, KEY_TYPE_LABELS } from './options';
+import { FAULTS, KEY_TYPE_LABELS, type RttChoice } from './options';
 import type { PemInspection } from '@tlslab/engine/worker';
 
 export interface ScenarioSlice {
@@ -92,10 +92,13 @@ export interface ViewSlice {
   largeType: boolean;
   /** Steps per second when playing. */
   speed: number;
+  /** The diagram's vertical axis: time at this round-trip time (ms), or null for one row per record (kept in the link, `rtt=`). */
+  timeAxis: RttChoice | null;
   paste: PasteState;
   setTab: (tab: PanelTab) => void;
   setLargeType: (on: boolean) => void;
   setSpeed: (speed: number) => void;
+  setTimeAxis: (rtt: RttChoice | null) => void;
   setPaste: (patch: Partial<PasteState>) => void;
 }
 
@@ -199,6 +202,7 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   tab: 'inspector',
   largeType: storedLargeType(),
   speed: 1,
+  timeAxis: typeof location === 'undefined' ? null : timeAxisFromUrl(location.search),
   paste: {
     chainPem: '',
     keyPem: '',
@@ -226,6 +230,11 @@ const viewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
     set({ largeType });
   },
   setSpeed: (speed) => set({ speed }),
+  setTimeAxis: (timeAxis) => {
+    // A view parameter: the link keeps it (and keepViewParams keeps it when the settings change).
+    if (typeof history !== 'undefined') history.replaceState(null, '', withTimeAxis(location.search, timeAxis));
+    set({ timeAxis });
+  },
   setPaste: (patch) => set((st) => ({ paste: { ...st.paste, ...patch } })),
 });
 

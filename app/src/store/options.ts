@@ -38,3 +38,10 @@ export const FAULTS: { id: FaultName; label: string; only?: Scenario['version'] 
   const only = FAULT_VERSIONS[id];
   return { id, label: FAULT_LABELS[id], ...(only ? { only } : {}) };
 });
+
+/**
+ * The round-trip times the Time tab and the diagram's time axis offer (ms): a nearby server, a
+ * distant one, a satellite link.
+ */
+export const RTT_CHOICES = [20, 100, 300] as const;
+export type RttChoice = (typeof RTT_CHOICES)[number];

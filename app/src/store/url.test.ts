@@ -1,6 +1,6 @@
 /** The settings in the URL: a link reproduces a run, and junk in a link is ignored. */
 import { describe, expect, it } from 'vitest';
-import { scenarioFileName, scenarioFromUrl, scenarioToSearch } from './url';
+import { keepViewParams, scenarioFileName, scenarioFromUrl, scenarioToSearch, timeAxisFromUrl, withTimeAxis } from './url';
 
 describe('scenario ⇄ URL', () => {
   it('round-trips every setting', () => {
@@ -47,6 +47,31 @@ describe('scenario ⇄ URL', () => {
     expect(s.fault).toBe('none');
     expect(s.helloRetry).toBe(true);
     expect(s.seed).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe("the diagram's time axis in the link (issue 12)", () => {
+  it('round-trips each round-trip time, and Off leaves no trace', () => {
+    for (const rtt of [20, 100, 300] as const) {
+      const search = withTimeAxis('?seed=abc&v=1.2&present=1', rtt);
+      expect(timeAxisFromUrl(search)).toBe(rtt);
+      // The run's settings and the other view parameters are untouched.
+      expect(scenarioFromUrl(search)).toEqual(scenarioFromUrl('?seed=abc&v=1.2'));
+      expect(new URLSearchParams(search).get('present')).toBe('1');
+      expect(withTimeAxis(search, null)).toBe('?seed=abc&v=1.2&present=1');
+    }
+    expect(timeAxisFromUrl('?seed=abc')).toBeNull();
+  });
+
+  it('ignores a round-trip time it does not offer', () => {
+    for (const junk of ['0', '-100', '150', '1e2', '100ms', 'abc', '']) expect(timeAxisFromUrl(`?rtt=${junk}`), junk).toBeNull();
+  });
+
+  it('is kept when the settings are written back into the link', () => {
+    const s = scenarioFromUrl('?seed=abc&v=1.3');
+    const search = keepViewParams(scenarioToSearch({ ...s, version: 'TLS 1.2' }), '?seed=abc&v=1.3&rtt=300');
+    expect(timeAxisFromUrl(search)).toBe(300);
+    expect(scenarioFromUrl(search).version).toBe('TLS 1.2');
   });
 });
 

@@ -6,7 +6,7 @@
  */
 // The scenario module alone: the main thread must not pull in the engine itself.
 import { DEFAULT_SCENARIO, type Scenario } from '@tlslab/engine/scenario';
-import { FAULTS, GROUPS, KEY_TYPES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type ServerKeyType } from './options';
+import { FAULTS, GROUPS, KEY_TYPES, RTT_CHOICES, SUITES_12, SUITES_13, type CipherSuiteName, type FaultName, type GroupName, type RttChoice, type ServerKeyType } from './options';
 
 function randomSeed(): string {
   const b = new Uint8Array(4);
@@ -79,8 +79,25 @@ export function scenarioToSearch(s: Scenario): string {
   return `?${p.toString()}`;
 }
 
-/** Query parameters that belong to the view, not the run (presentation mode): kept when the settings are written. */
-export const VIEW_PARAMS = ['present'] as const;
+/**
+ * Query parameters that belong to the view, not the run (presentation mode, the diagram's time
+ * axis): kept when the settings are written.
+ */
+export const VIEW_PARAMS = ['present', 'rtt'] as const;
+
+/** The diagram's time axis in a link: `rtt=100` lays it out in time at that round-trip time; absent or unknown, one row per record. */
+export function timeAxisFromUrl(search: string): RttChoice | null {
+  const v = new URLSearchParams(search).get('rtt');
+  return RTT_CHOICES.find((r) => String(r) === v) ?? null;
+}
+
+/** `search` with the time axis set (or, for null, removed); the other parameters untouched. */
+export function withTimeAxis(search: string, rtt: RttChoice | null): string {
+  const p = new URLSearchParams(search);
+  if (rtt === null) p.delete('rtt');
+  else p.set('rtt', String(rtt));
+  return `?${p.toString()}`;
+}
 
 /** `search` (the settings) plus the view parameters of `current` (the page's own query). */
 export function keepViewParams(search: string, current: string): string {

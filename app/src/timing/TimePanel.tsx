@@ -9,9 +9,8 @@ import type { Scenario } from '@tlslab/engine';
 import { normalizeScenario, useAppStore } from '../store';
 import { buildRunView } from '../store/derive';
 import { runAside } from '../engine-client';
+import { RTT_CHOICES } from '../store/options';
 import { ms, rtts, timeline, type Timeline } from './model';
-
-const RTTS = [20, 100, 300];
 
 const COMPARE: { id: string; label: string; patch: Partial<Scenario> }[] = [
   { id: 'tls12', label: 'TLS 1.2, full handshake', patch: { version: 'TLS 1.2' } },
@@ -203,7 +202,7 @@ export function TimePanel() {
         <label className="small">
           Round-trip time{' '}
           <select value={rtt} onChange={(e) => setRtt(Number(e.target.value))} aria-label="Round-trip time">
-            {RTTS.map((r) => (
+            {RTT_CHOICES.map((r) => (
               <option key={r} value={r}>
                 {r} ms
               </option>

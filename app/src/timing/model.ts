@@ -20,6 +20,9 @@ export interface Timeline {
   requestSent?: number;
   /** When the first application data from the server arrived (the response's first byte). */
   firstByte?: number;
+  /** The records those two times are of: the client's first and the server's first application data. */
+  request?: TimedArrow;
+  response?: TimedArrow;
 }
 
 export function timeline(run: RunView): Timeline {
@@ -43,9 +46,11 @@ export function timeline(run: RunView): Timeline {
   });
   const req = out.find((t) => t.arrow.from === 'client' && t.arrow.appdata);
   const resp = out.find((t) => t.arrow.from === 'server' && t.arrow.appdata);
-  return { arrows: out, ...(req ? { requestSent: req.depart } : {}), ...(resp ? { firstByte: resp.arrive } : {}) };
+  return { arrows: out, ...(req ? { requestSent: req.depart, request: req } : {}), ...(resp ? { firstByte: resp.arrive, response: resp } : {}) };
 }
 
 /** "1.5 RTT" / "300 ms" helpers. */
 export const rtts = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} RTT`;
-export const ms = (n: number, rtt: number) => `${Math.round(n * rtt)} ms`;
+/** `n` round trips in whole ms at `rtt`. */
+export const msAt = (n: number, rtt: number) => Math.round(n * rtt);
+export const ms = (n: number, rtt: number) => `${msAt(n, rtt)} ms`;
