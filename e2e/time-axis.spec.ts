@@ -254,3 +254,23 @@ test('a capture keeps its own times: the time axis is off and says why', async (
   await expect(page.locator('svg.seq g.moment')).toHaveCount(0);
   await expect(page.locator('svg.seq .time-label').first()).toContainText(/^at \d/);
 });
+
+test('the Time tab and the time axis share one round-trip time while the axis is on', async ({ page }) => {
+  await page.goto('/?seed=e2e-time&rtt=100');
+  await waitForRun(page);
+  await page.getByRole('tab', { name: 'Time' }).click();
+  const panel = page.getByTestId('time-panel');
+  const select = panel.getByLabel('Round-trip time');
+  await expect(select).toHaveValue('100');
+  await expect(panel).toContainText('the diagram’s Time axis uses the same');
+  await select.selectOption('300');
+  await expect(page.getByLabel('Time axis')).toHaveValue('300');
+  await expect(page).toHaveURL(/rtt=300/);
+  await expect(panel.getByTestId('time-summary')).toContainText('150 ms) to cross');
+  // With the axis off, the tab keeps its own choice and the diagram stays in rows.
+  await page.getByLabel('Time axis').selectOption('off');
+  await expect(select).toHaveValue('300');
+  await select.selectOption('20');
+  await expect(page.getByLabel('Time axis')).toHaveValue('off');
+  await expect(panel).not.toContainText('uses the same');
+});

@@ -9,7 +9,7 @@ import type { Scenario } from '@tlslab/engine';
 import { normalizeScenario, useAppStore } from '../store';
 import { buildRunView } from '../store/derive';
 import { runAside } from '../engine-client';
-import { RTT_CHOICES } from '../store/options';
+import { RTT_CHOICES, type RttChoice } from '../store/options';
 import { ms, rtts, timeline, type Timeline } from './model';
 
 const COMPARE: { id: string; label: string; patch: Partial<Scenario> }[] = [
@@ -175,7 +175,22 @@ export function TimePanel() {
   const run = useAppStore((s) => s.run);
   const cursor = useAppStore((s) => s.cursor);
   const scenario = useAppStore((s) => s.scenario);
-  const [rtt, setRtt] = useState(100);
+  // One round-trip time for both views: while the diagram's Time axis is on, this tab shows and
+  // sets that one; otherwise the tab keeps its own.
+  const axis = useAppStore((s) => s.timeAxis);
+  const setAxis = useAppStore((s) => s.setTimeAxis);
+  const [own, setOwn] = useState<RttChoice>(axis ?? 100);
+  // Turning the axis off leaves this tab at the axis's last round-trip time.
+  const [lastAxis, setLastAxis] = useState(axis);
+  if (axis !== lastAxis) {
+    setLastAxis(axis);
+    if (axis !== null) setOwn(axis);
+  }
+  const rtt = axis ?? own;
+  const setRtt = (v: RttChoice) => {
+    setOwn(v);
+    if (axis !== null) setAxis(v);
+  };
   const t = useMemo(() => timeline(run), [run]);
   const [others, setOthers] = useState<Record<string, Timeline | null>>({});
   // The comparison runs: same seed and server settings, the four ways to connect.
@@ -193,6 +208,8 @@ export function TimePanel() {
     return () => {
       live = false;
     };
+    // Only what changes the four comparison runs starts them again (not the fault, the version…).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scenario.seed, scenario.serverKeyType, scenario.group, scenario.serverName]);
 
   return (
@@ -201,13 +218,14 @@ export function TimePanel() {
         <h3>This run in time</h3>
         <label className="small">
           Round-trip time{' '}
-          <select value={rtt} onChange={(e) => setRtt(Number(e.target.value))} aria-label="Round-trip time">
+          <select value={rtt} onChange={(e) => setRtt(Number(e.target.value) as RttChoice)} aria-label="Round-trip time">
             {RTT_CHOICES.map((r) => (
               <option key={r} value={r}>
                 {r} ms
               </option>
             ))}
           </select>
+          {axis !== null && ' (the diagram’s Time axis uses the same)'}
         </label>
         <p className="small" data-testid="time-summary">
           Each record takes half a round trip ({rtt / 2} ms) to cross; a side sends as soon as it has read what it needs.{' '}
