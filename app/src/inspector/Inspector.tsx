@@ -3,7 +3,7 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useEffect, useLayoutEffect, useMemo, useDeferredValue, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useDeferredValue, useRef, type RefObject } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
 import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
@@ -169,6 +169,30 @@ function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo;
   );
 }
 
+/**
+ * Scrolls the panel around `root` back to the top when `shownId` changes. A listener keeps
+ * whether the panel is scrolled at all, so a step only scrolls it (which forces a layout in the
+ * middle of React's commit) when it is not at the top already.
+ */
+function useTopForEachRecord(root: RefObject<HTMLElement | null>, shownId: string | undefined): void {
+  const scrolled = useRef(false);
+  const shown = shownId !== undefined;
+  useEffect(() => {
+    const panel = root.current?.closest('.panel');
+    if (!panel) return;
+    const onScroll = () => {
+      scrolled.current = panel.scrollTop > 0;
+    };
+    panel.addEventListener('scroll', onScroll, { passive: true });
+    return () => panel.removeEventListener('scroll', onScroll);
+  }, [root, shown]);
+  useLayoutEffect(() => {
+    if (!scrolled.current) return;
+    scrolled.current = false;
+    root.current?.closest('.panel')?.scrollTo({ top: 0 });
+  }, [root, shownId]);
+}
+
 export function Inspector() {
   const run = useAppStore((s) => s.run);
   // Deferred: the diagram moves at once; this heavier panel follows a moment later.
@@ -194,26 +218,8 @@ export function Inspector() {
   const recordSpans = useMemo(() => (arrow ? wireSpans(arrow, handshakes) : []), [arrow, handshakes]);
 
   // Another record on show: its details start at the top, not where the last one was scrolled to.
-  // A listener keeps whether the panel is scrolled, so a step only scrolls it (which forces a
-  // layout in the middle of React's commit) when it is not at the top already.
   const rootRef = useRef<HTMLDivElement>(null);
-  const scrolled = useRef(false);
-  const shown = arrow !== undefined;
-  useEffect(() => {
-    const panel = rootRef.current?.closest('.panel');
-    if (!panel) return;
-    const onScroll = () => {
-      scrolled.current = panel.scrollTop > 0;
-    };
-    panel.addEventListener('scroll', onScroll, { passive: true });
-    return () => panel.removeEventListener('scroll', onScroll);
-  }, [shown]);
-  const shownId = arrow?.id;
-  useLayoutEffect(() => {
-    if (!scrolled.current) return;
-    scrolled.current = false;
-    rootRef.current?.closest('.panel')?.scrollTo({ top: 0 });
-  }, [shownId]);
+  useTopForEachRecord(rootRef, arrow?.id);
 
   if (!arrow) {
     return <p className="empty">Nothing has been sent yet. Press ▶ or → to send the first record, then click an arrow to inspect it.</p>;
