@@ -13,7 +13,8 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../src/codec/hex';
-import { HOT_AFTER, MAX_KEYS, decodePoint, ed25519PublicKey, ed25519Sign, ed25519Verify, encodePoint } from '../src/crypto/ed25519';
+import { decodePoint, ed25519PublicKey, ed25519Sign, ed25519Verify, encodePoint } from '../src/crypto/ed25519';
+import { HOT_AFTER, MAX_KEYS } from '../src/crypto/hot-keys';
 import { nobleCryptoProvider } from '../src/crypto/provider-noble';
 
 interface RfcVector {

@@ -21,7 +21,8 @@
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, toHex } from '../codec/hex';
-import { add, cmov, cswap, equal, fe, feOf, invert, isNegative, isZero, mul, neg, pack, pow2523, sqr, sub, unpack, type Fe } from './field25519';
+import { HotKeys } from './hot-keys';
+import { add, clampScalar, cmov, cswap, equal, fe, feOf, invert, isNegative, isZero, mul, neg, pack, pow2523, sqr, sub, unpack, type Fe } from './field25519';
 
 /** The order L of B (RFC 8032 §5.1). */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -432,10 +433,7 @@ interface ExpandedKey {
 function expandSeed(seed: Uint8Array): ExpandedKey {
   if (seed.length !== 32) throw new Error(`an Ed25519 private key is 32 bytes, got ${seed.length}`);
   const h = sha512(seed);
-  const scalar = h.slice(0, 32);
-  scalar[0]! &= 248;
-  scalar[31]! &= 127;
-  scalar[31]! |= 64;
+  const scalar = clampScalar(h.subarray(0, 32));
   return { scalar, prefix: h.subarray(32), publicKey: encodePoint(baseMul(scalar)) };
 }
 
@@ -470,38 +468,24 @@ export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
   return concatBytes(rEncoded, scalarBytes(s));
 }
 
-/** Verifications of one public key before it gets its own comb, and how many keys are kept. */
-export const HOT_AFTER = 3;
-export const MAX_KEYS = 8;
-
 interface KeyEntry {
-  uses: number;
   point: Point;
   comb?: Addend[][];
 }
 
-/** Decoded public keys by their encoding, least recently used first. */
-const keys = new Map<string, KeyEntry>();
-
 /**
- * The decoded point of a public key that passes §5.1.3 and is not of small order, else
- * undefined. A client verifies its server's key on every handshake: the decoding is kept, and
- * from the {@link HOT_AFTER}th verification on the key's comb, which replaces 253 doublings
+ * Decoded public keys: a client verifies its server's key on every handshake. The decoding is
+ * kept, and from the HOT_AFTER-th verification on the key's comb, which replaces 253 doublings
  * (verification then costs about half).
  */
+const keys = new HotKeys<KeyEntry>((entry) => (entry.comb = buildComb(entry.point)));
+
+/** The decoded point of a public key that passes §5.1.3 and is not of small order, else undefined. */
 function publicKeyEntry(publicKey: Uint8Array): KeyEntry | undefined {
-  const id = toHex(publicKey);
-  let entry = keys.get(id);
-  if (entry) keys.delete(id);
-  else {
+  return keys.use(toHex(publicKey), () => {
     const point = decodePoint(publicKey);
-    if (!point || isSmallOrder(point)) return undefined;
-    entry = { uses: 0, point };
-    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
-  }
-  keys.set(id, entry);
-  if (++entry.uses === HOT_AFTER) entry.comb = buildComb(entry.point);
-  return entry;
+    return point && !isSmallOrder(point) ? { point } : undefined;
+  });
 }
 
 /** q += digit·(row's unit), or −= when `minus`; public digits. */

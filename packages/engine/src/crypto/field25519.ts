@@ -553,3 +553,15 @@ export function isZero(a: Fe): boolean {
 export function isNegative(a: Fe): number {
   return pack(a)[0]! & 1;
 }
+
+/**
+ * A copy of 32 scalar bytes clamped as both Curve25519 uses do it (RFC 7748 §5
+ * decodeScalar25519, RFC 8032 §5.1.5): the low 3 bits and the top bit cleared, bit 254 set.
+ */
+export function clampScalar(bytes: Uint8Array): Uint8Array {
+  const k = Uint8Array.from(bytes);
+  k[0]! &= 248;
+  k[31]! &= 127;
+  k[31]! |= 64;
+  return k;
+}

@@ -11,50 +11,28 @@
  */
 import { p256, p384 } from '@noble/curves/nist.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { toHex } from '../codec/hex';
+import { HOT_AFTER, HotKeys, MAX_KEYS } from './hot-keys';
 import type { EcCurve } from './provider';
 
 const CURVES = { p256, p384 } as const;
 
-/** A key's verifications before its table is built, the table's window, and the cache's size. */
-export const HOT_AFTER = 3;
+/** The window of a hot key's table. */
 const WINDOW = 6;
-export const MAX_KEYS = 8;
 
 type CurvePoint = ReturnType<(typeof CURVES)[EcCurve]['Point']['fromBytes']>;
 
-interface KeyEntry {
-  uses: number;
-  point: CurvePoint;
-}
+const keys = new HotKeys<CurvePoint>((point) => point.precompute(WINDOW));
 
-const keys = new Map<string, KeyEntry>();
-
-function keyId(curve: EcCurve, point: Uint8Array): string {
-  let s = curve;
-  for (const b of point) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-/** The decoded, validated point for `point`, precomputed once hot; undefined when not on the curve. */
+/** The decoded, validated point for `encoded`, precomputed once hot; undefined when not on the curve. */
 function cachedPoint(curve: EcCurve, encoded: Uint8Array): CurvePoint | undefined {
-  const id = keyId(curve, encoded);
-  let entry = keys.get(id);
-  if (entry)
-    keys.delete(id); // re-inserted below: the Map's order is the recency order
-  else {
-    let point: CurvePoint;
+  return keys.use(curve + toHex(encoded), () => {
     try {
-      point = CURVES[curve].Point.fromBytes(encoded);
+      return CURVES[curve].Point.fromBytes(encoded);
     } catch {
       return undefined;
     }
-    entry = { uses: 0, point };
-    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
-  }
-  keys.set(id, entry);
-  entry.uses++;
-  if (entry.uses === HOT_AFTER) entry.point.precompute(WINDOW);
-  return entry.point;
+  });
 }
 
 /** ECDSA verification of `derSignature` over the digest `msgHash` (not low-S only). Never throws. */
@@ -84,7 +62,7 @@ export function clearEcdsaKeyCache(): void {
 
 /** How many keys are cached, and how many of them have a table (tests). */
 export function ecdsaKeyCacheStats(): { keys: number; precomputed: number } {
-  let precomputed = 0;
-  for (const e of keys.values()) if (e.uses >= HOT_AFTER) precomputed++;
-  return { keys: keys.size, precomputed };
+  return keys.stats();
 }
+
+export { HOT_AFTER, MAX_KEYS };

@@ -8,18 +8,14 @@
  * scalar (as far as JavaScript lets anyone promise that).
  */
 import { x25519BaseU } from './ed25519';
-import { add, cswap, fe, feOf, invert, mul, pack, sqr, sub, unpack } from './field25519';
+import { add, clampScalar, cswap, fe, feOf, invert, mul, pack, sqr, sub, unpack } from './field25519';
 
 const A24 = feOf(121665);
 
-/** RFC 7748 §5 decodeScalar25519: a copy with the low 3 bits and the top bit cleared, bit 254 set. */
+/** RFC 7748 §5 decodeScalar25519, for a 32-byte scalar. */
 function clamp(scalar: Uint8Array): Uint8Array {
   if (scalar.length !== 32) throw new Error('X25519 takes a 32-byte scalar and a 32-byte u-coordinate');
-  const k = Uint8Array.from(scalar);
-  k[0]! &= 248;
-  k[31]! &= 127;
-  k[31]! |= 64;
-  return k;
+  return clampScalar(scalar);
 }
 
 /** X25519(k, u) (RFC 7748 §5): the scalar is clamped here; the result may be all zeros. */
