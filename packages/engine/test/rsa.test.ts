@@ -8,11 +8,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, publicEncrypt, constants, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../src/codec/hex';
 import { seededRng } from '../src/crypto/rng';
 import {
   generateRsaKey,
+  modPow,
   rsaDecryptPkcs1v15,
   rsaDecryptPremaster,
   rsaEncryptPkcs1v15,
@@ -110,5 +112,30 @@ describe('generateRsaKey', () => {
         'ciphertext is 100 octets, modulus is 256',
       ]);
     });
+  });
+});
+
+describe('modPow', () => {
+  // Right-to-left square-and-multiply: a different method to check both of modPow's paths.
+  const reference = (b: bigint, e: bigint, m: bigint): bigint => {
+    let r = 1n % m;
+    b %= m;
+    for (; e > 0n; e >>= 1n) {
+      if (e & 1n) r = (r * b) % m;
+      b = (b * b) % m;
+    }
+    return r;
+  };
+  const big = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+
+  it('agrees with square-and-multiply on both sides of the short-exponent cut (2^32) and for 65537', () => {
+    const edges = [0n, 1n, 2n, 3n, 15n, 16n, 17n, 65537n, (1n << 32n) - 1n, 1n << 32n, (1n << 32n) + 1n];
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ maxLength: 40 }), (b, m, e) => {
+        const mod = big(m) + 2n;
+        for (const exp of [...edges, big(e)]) expect(modPow(big(b), exp, mod)).toBe(reference(big(b), exp, mod));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
