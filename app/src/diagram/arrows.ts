@@ -11,7 +11,7 @@ import { select, type Selection } from 'd3';
 import type { Arrow } from '../store/derive';
 import { dataTiming, faultMark } from '../store/facts';
 import { lifelineX, ROW, rowY, SLOPE } from './geometry';
-import { keyFont, keyShort, labelFont, labelSplits, setAttr, setLines, smallLabelFont, textWidth, type DiagramFont } from './measure';
+import { keyFont, keyShort, labelFont, labelSplits, setAttr, setAttrs, setLines, smallLabelFont, textWidth, type DiagramFont } from './measure';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -140,40 +140,28 @@ function layoutLabel(t: SVGTextElement, d: Arrow, width: number, font: DiagramFo
  * down to that line: there they stack downwards, and the certificate verdict moves below them.
  */
 function layoutMarks(g: SVGGElement, d: Arrow, layout: ArrowLayout): void {
-  const x = lifelineX(layout.width);
-  const outside = d.to === 'client' ? x.client - 8 : x.server + 8;
-  const anchor = d.to === 'client' ? 'end' : 'start';
+  const { outside, anchor } = marksSide(d, layout.width);
   const y = rowY(d.index) + SLOPE / 2 + 4;
   const fault = faultMark(d);
   const lines = fault?.lines ?? dataTiming(d) ?? [];
   const down = d.to === 'client' && (layout.marginLines.get(d.index) ?? 0) >= 2;
   const tamper = g.querySelector<SVGTextElement>('text.tamper')!;
-  for (const [k, v] of [
-    ['x', outside],
-    ['y', y],
-    ['text-anchor', anchor],
-    ['class', `tamper ${fault?.kind ?? ''}`],
-  ] as const)
-    setAttr(tamper, k, v);
+  setAttrs(tamper, { x: outside, y, 'text-anchor': anchor, class: `tamper ${fault?.kind ?? ''}` });
   setLines(tamper, fault?.lines ?? [], outside, !down);
   const timing = g.querySelector<SVGTextElement>('text.timing')!;
-  for (const [k, v] of [
-    ['x', outside],
-    ['y', y],
-    ['text-anchor', anchor],
-  ] as const)
-    setAttr(timing, k, v);
+  setAttrs(timing, { x: outside, y, 'text-anchor': anchor });
   setLines(timing, fault ? [] : (dataTiming(d) ?? []), outside, !down);
   // Where a certificate chain arrived, the receiver's verdict (filled in by updateArrow).
   // (Below the last mark line by a line and a little more: the verdict is bold.)
   const certY = down && lines.length > 0 ? y + (lines.length - 1) * markLine(layout.font) + 1.3 * markLine(layout.font) : rowY(d.index) + SLOPE / 2 + 20;
   const cert = g.querySelector<SVGTextElement>('text.certcheck')!;
-  for (const [k, v] of [
-    ['x', outside],
-    ['y', certY],
-    ['text-anchor', anchor],
-  ] as const)
-    setAttr(cert, k, v);
+  setAttrs(cert, { x: outside, y: certY, 'text-anchor': anchor });
+}
+
+/** Where an arrow's marks go: just outside the receiver's lifeline, reading away from it. */
+export function marksSide(d: Arrow, width: number): { outside: number; anchor: 'start' | 'end' } {
+  const x = lifelineX(width);
+  return d.to === 'client' ? { outside: x.client - 8, anchor: 'end' } : { outside: x.server + 8, anchor: 'start' };
 }
 
 /** The arrow's accessible name, record id, step and tooltip (`more` is added to the tooltip). */
@@ -192,15 +180,9 @@ export function layoutArrow(g: SVGGElement, d: Arrow, layout: ArrowLayout): void
   const e = shaftEnds(d, width);
   nameArrow(g, d);
   const bg = g.querySelector('rect.row-bg')!;
-  for (const [k, v] of [
-    ['x', x.client - 8],
-    ['width', x.server - x.client + 16],
-    ['y', rowY(d.index) - ROW / 2 + 2],
-    ['height', ROW - 4],
-  ] as const)
-    setAttr(bg, k, v);
+  setAttrs(bg, { x: x.client - 8, width: x.server - x.client + 16, y: rowY(d.index) - ROW / 2 + 2, height: ROW - 4 });
   const hit = g.querySelector('line.hit')!;
-  for (const [k, v] of Object.entries(e)) setAttr(hit, k, v);
+  setAttrs(hit, { ...e });
   const shaft = g.querySelector('line.shaft')!;
   setAttr(shaft, 'marker-end', marker(d));
   setAttr(shaft, 'x1', e.x1);
@@ -208,12 +190,7 @@ export function layoutArrow(g: SVGGElement, d: Arrow, layout: ArrowLayout): void
   layoutLabel(g.querySelector<SVGTextElement>('text.label')!, d, width, font);
   const key = d.keyName ? `key: ${keyShort(d.keyName)}` : '';
   const keyname = g.querySelector('text.keyname')!;
-  for (const [k, v] of [
-    ['x', mid],
-    ['y', rowY(d.index) + SLOPE / 2 + 15],
-    ['text-anchor', 'middle'],
-  ] as const)
-    setAttr(keyname, k, v);
+  setAttrs(keyname, { x: mid, y: rowY(d.index) + SLOPE / 2 + 15, 'text-anchor': 'middle' });
   if (keyname.textContent !== key) keyname.textContent = key;
   // The lock sits just before the key's name, under the arrow.
   const w = d.keyName ? textWidth(key, keyFont(font)) : 0;

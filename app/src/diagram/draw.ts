@@ -18,7 +18,7 @@ import type { Timeline } from '../timing/model';
 import { drawArrows, layoutArrow, shaftEnds, type Ends } from './arrows';
 import { drawFlights, flightLineCount } from './flights';
 import { diagramHeight, lifelineX, rowY, timeGeometry } from './geometry';
-import { fontOf, setAttr, type DiagramFont } from './measure';
+import { fontOf, setAttr, setAttrs, type DiagramFont } from './measure';
 import { drawTimeAxis } from './time-axis';
 import { timeLayout, type TimeLayout } from './time-layout';
 import { layoutTimedArrow, timedEnds } from './timed-arrows';
@@ -118,13 +118,7 @@ function drawFrame(root: Selection<SVGSVGElement, unknown, null, undefined>, wid
     .join('line')
     .attr('class', 'life')
     .each(function (d) {
-      for (const [k, v] of [
-        ['x1', d],
-        ['x2', d],
-        ['y1', 0],
-        ['y2', height],
-      ] as const)
-        setAttr(this, k, v);
+      setAttrs(this, { x1: d, x2: d, y1: 0, y2: height });
     });
 }
 

@@ -4,7 +4,7 @@
  */
 import { select } from 'd3';
 import { HEADER, lifelineX } from './geometry';
-import { fontOf, setAttr, stateFont, textWidth } from './measure';
+import { fontOf, setAttr, setAttrs, stateFont, textWidth } from './measure';
 
 export interface SideStates {
   client: string | null;
@@ -37,38 +37,16 @@ export function drawHeader(svg: SVGSVGElement, width: number, states: SideStates
   g.each(function (d) {
     setAttr(this, 'aria-label', `${d.name} state: ${d.state ?? 'not started'}`);
     const line = this.querySelector('line.life')!;
-    for (const [k, v] of [
-      ['x1', d.x],
-      ['x2', d.x],
-      ['y1', 36],
-      ['y2', HEADER],
-    ] as const)
-      setAttr(line, k, v);
+    setAttrs(line, { x1: d.x, x2: d.x, y1: 36, y2: HEADER });
     const box = this.querySelector('rect.head-box')!;
-    for (const [k, v] of [
-      ['x', d.x - 62],
-      ['y', 6],
-      ['width', 124],
-      ['height', 30],
-    ] as const)
-      setAttr(box, k, v);
+    setAttrs(box, { x: d.x - 62, y: 6, width: 124, height: 30 });
     const who = this.querySelector('text.who')!;
-    for (const [k, v] of [
-      ['x', d.x],
-      ['y', 26],
-      ['text-anchor', 'middle'],
-    ] as const)
-      setAttr(who, k, v);
+    setAttrs(who, { x: d.x, y: 26, 'text-anchor': 'middle' });
     if (who.textContent !== d.name) who.textContent = d.name;
     // A state name wider than the room around its lifeline is condensed to fit.
     const state = this.querySelector('text.state')!;
     const text = d.state ?? '—';
-    for (const [k, v] of [
-      ['x', d.x],
-      ['y', 54],
-      ['text-anchor', 'middle'],
-    ] as const)
-      setAttr(state, k, v);
+    setAttrs(state, { x: d.x, y: 54, 'text-anchor': 'middle' });
     if (state.textContent !== text) state.textContent = text;
     const room = 2 * Math.min(d.x, width - d.x) - 8;
     const over = textWidth(text, font) > room;

@@ -91,6 +91,11 @@ export function setAttr(el: Element, name: string, value: string | number | null
   else el.setAttribute(name, v);
 }
 
+/** setAttr for each of `attrs`: `setAttrs(t, { x: 1, 'text-anchor': 'end' })`. */
+export function setAttrs(el: Element, attrs: Readonly<Record<string, string | number | null>>): void {
+  for (const name in attrs) setAttr(el, name, attrs[name]!);
+}
+
 /** Sets each element's text only when it changes (d3's .text() always replaces the node). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function setText<D>(sel: Selection<any, D, any, unknown>, text: (d: D) => string): void {

@@ -10,9 +10,8 @@
 import type { Arrow } from '../store/derive';
 import { dataRole, faultMark } from '../store/facts';
 import { ms, msAt } from '../timing/model';
-import { marker, nameArrow, shaftBetween, type Ends } from './arrows';
-import { lifelineX } from './geometry';
-import { keyShort, labelFont, setAttr, setLines, smallLabelFont, textWidth, type DiagramFont } from './measure';
+import { marker, marksSide, nameArrow, shaftBetween, type Ends } from './arrows';
+import { keyShort, labelFont, setAttr, setAttrs, setLines, smallLabelFont, textWidth, type DiagramFont } from './measure';
 import type { TimedRow } from './time-layout';
 
 export interface TimedArrowLayout {
@@ -46,16 +45,15 @@ function layoutSlantedLabel(t: SVGTextElement, d: Arrow, e: Ends, font: DiagramF
   const avail = s.length - 70;
   const full = textWidth(d.label, labelFont(font));
   const small = full > avail ? textWidth(d.label, smallLabelFont(font)) : full;
-  for (const [k, v] of [
-    ['x', s.mx],
-    ['y', s.my - 6],
-    ['text-anchor', 'middle'],
-    ['transform', `rotate(${s.angle.toFixed(2)} ${s.mx} ${s.my})`],
-    ['font-size', full > avail ? '0.9em' : null],
-    ['textLength', small > avail ? avail : null],
-    ['lengthAdjust', small > avail ? 'spacingAndGlyphs' : null],
-  ] as const)
-    setAttr(t, k, v);
+  setAttrs(t, {
+    x: s.mx,
+    y: s.my - 6,
+    'text-anchor': 'middle',
+    transform: `rotate(${s.angle.toFixed(2)} ${s.mx} ${s.my})`,
+    'font-size': full > avail ? '0.9em' : null,
+    textLength: small > avail ? avail : null,
+    lengthAdjust: small > avail ? 'spacingAndGlyphs' : null,
+  });
   if (t.textContent !== d.label) t.textContent = d.label;
   return Math.min(small, avail);
 }
@@ -76,14 +74,7 @@ function layoutBand(g: SVGGElement, e: Ends, gap: number): void {
   const s = slant(e);
   const h = gap * Math.cos((s.angle * Math.PI) / 180) - 2;
   const bg = g.querySelector('rect.row-bg')!;
-  for (const [k, v] of [
-    ['x', s.mx - s.length / 2 - 6],
-    ['width', s.length + 12],
-    ['y', s.my - h + 3],
-    ['height', h],
-    ['transform', `rotate(${s.angle.toFixed(2)} ${s.mx} ${s.my})`],
-  ] as const)
-    setAttr(bg, k, v);
+  setAttrs(bg, { x: s.mx - s.length / 2 - 6, width: s.length + 12, y: s.my - h + 3, height: h, transform: `rotate(${s.angle.toFixed(2)} ${s.mx} ${s.my})` });
 }
 
 /** The lines of the mark at the receiving end: who is at fault, or what the data is (when it arrives is on the ruler). */
@@ -96,9 +87,7 @@ function timedMarkLines(d: Arrow): { fault: string[]; timing: string[] } {
 
 /** The marks outside the receiver's lifeline, from the arrival down; the certificate verdict under them. */
 function layoutTimedMarks(g: SVGGElement, d: Arrow, e: Ends, l: TimedArrowLayout): void {
-  const x = lifelineX(l.width);
-  const outside = d.to === 'client' ? x.client - 8 : x.server + 8;
-  const anchor = d.to === 'client' ? 'end' : 'start';
+  const { outside, anchor } = marksSide(d, l.width);
   const line = 1.1 * 0.75 * l.font.px;
   const y = e.y2 + line + 2;
   const { fault, timing } = timedMarkLines(d);
@@ -107,23 +96,13 @@ function layoutTimedMarks(g: SVGGElement, d: Arrow, e: Ends, l: TimedArrowLayout
     ['timing', timing],
   ] as const) {
     const t = g.querySelector<SVGTextElement>(`text.${cls}`)!;
-    for (const [k, v] of [
-      ['x', outside],
-      ['y', y],
-      ['text-anchor', anchor],
-    ] as const)
-      setAttr(t, k, v);
+    setAttrs(t, { x: outside, y, 'text-anchor': anchor });
     if (cls === 'tamper') setAttr(t, 'class', `tamper ${faultMark(d)?.kind ?? ''}`);
     setLines(t, lines, outside, false);
   }
   const cert = g.querySelector('text.certcheck')!;
   const above = Math.max(fault.length, timing.length);
-  for (const [k, v] of [
-    ['x', outside],
-    ['y', y + above * line + (above > 0 ? 2 : 0)],
-    ['text-anchor', anchor],
-  ] as const)
-    setAttr(cert, k, v);
+  setAttrs(cert, { x: outside, y: y + above * line + (above > 0 ? 2 : 0), 'text-anchor': anchor });
 }
 
 /** Lays out one arrow on the time axis: everything about it that no step changes. */
@@ -132,15 +111,9 @@ export function layoutTimedArrow(g: SVGGElement, d: Arrow, row: TimedRow, l: Tim
   const together = row.sent > 1 ? ` (it leaves together with ${row.sent - 1} other record${row.sent > 2 ? 's' : ''})` : '';
   const key = d.keyName ? ` · key: ${keyShort(d.keyName)}` : '';
   nameArrow(g, d, `${key} · leaves at ${ms(depart, l.rtt)}, arrives at ${ms(arrive, l.rtt)}${together}`);
-  for (const [k, v] of [
-    ['data-depart-ms', msAt(depart, l.rtt)],
-    ['data-arrive-ms', msAt(arrive, l.rtt)],
-    ['data-slot', row.slot],
-    ['data-sent', row.sent],
-  ] as const)
-    setAttr(g, k, v);
+  setAttrs(g, { 'data-depart-ms': msAt(depart, l.rtt), 'data-arrive-ms': msAt(arrive, l.rtt), 'data-slot': row.slot, 'data-sent': row.sent });
   const e = timedEnds(d, row, l.width);
-  for (const [k, v] of Object.entries(e)) setAttr(g.querySelector('line.hit')!, k, v);
+  setAttrs(g.querySelector('line.hit')!, { ...e });
   const shaft = g.querySelector('line.shaft')!;
   setAttr(shaft, 'marker-end', marker(d));
   setAttr(shaft, 'x1', e.x1);
