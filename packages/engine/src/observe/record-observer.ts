@@ -21,7 +21,8 @@ import { Tls12RecordProtection } from '../record/tls12';
 import { type Tls12Suite } from '../crypto/tls12-suites';
 import type { PublicKey } from '../crypto/keys';
 
-import { KEY_LOG_HINT, RECEIVER, SENDER, type Decoded, type Dir, type DistributiveOmit, type ObserveOptions, type RawRecord, type Version } from './tls-stream';
+import { KEY_LOG_HINT } from '../keylog';
+import { RECEIVER, SENDER, type Decoded, type Dir, type DistributiveOmit, type ObserveOptions, type RawRecord, type Version } from './tls-stream';
 
 /** A handshake message a record completed, and the receiver's events about it (reported after the record). */
 interface DecodedMessage {

@@ -23,8 +23,6 @@ export const RECEIVER: Record<Dir, Side> = { c2s: 'server', s2c: 'client' };
 /** TLSCiphertext.length limit of TLS 1.2 (RFC 5246 §6.2.3), the larger of the two versions'. */
 const MAX_RECORD = MAX_CIPHERTEXT_TLS12;
 
-export { KEY_LOG_HINT } from '../keylog';
-
 export interface ObserveOptions {
   /** Secrets from the key log file and/or the capture's Decryption Secrets Blocks. */
   keyLog?: ParsedKeyLog;

@@ -33,7 +33,8 @@ import type { ByteStream } from './tcp';
 import { decodeTicket12, RECEIVER, SENDER, splitRecords, type Decoded, type Dir, type ObservedConnection, type ObserveOptions } from './tls-stream';
 import { KeyObserver } from './key-observer';
 
-export { KEY_LOG_HINT, startsLikeTls, type ObservedConnection, type ObserveOptions } from './tls-stream';
+export { KEY_LOG_HINT } from '../keylog';
+export { startsLikeTls, type ObservedConnection, type ObserveOptions } from './tls-stream';
 
 /** The handshake layer: each message decoded and acted on, the certificate report, the summary. */
 /** A decoded handshake message of either version, by type. */
