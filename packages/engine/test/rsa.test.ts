@@ -128,8 +128,27 @@ describe('modPow', () => {
   };
   const big = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
 
-  it('agrees with square-and-multiply on both sides of the short-exponent cut (2^32) and for 65537', () => {
-    const edges = [0n, 1n, 2n, 3n, 15n, 16n, 17n, 65537n, (1n << 32n) - 1n, 1n << 32n, (1n << 32n) + 1n];
+  it('agrees with square-and-multiply on both sides of the short-exponent cut (2^32), of the window-size cuts, and for 65537', () => {
+    // Long runs of zeros and of ones, and lengths on both sides of the window-size cuts (128 and 512 bits).
+    const edges = [
+      0n,
+      1n,
+      2n,
+      3n,
+      15n,
+      16n,
+      17n,
+      65537n,
+      (1n << 32n) - 1n,
+      1n << 32n,
+      (1n << 32n) + 1n,
+      (1n << 127n) + 1n,
+      (1n << 128n) - 1n,
+      1n << 300n,
+      (1n << 512n) - 1n,
+      (1n << 513n) + 5n,
+      (1n << 1023n) + (1n << 7n),
+    ];
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ maxLength: 40 }), (b, m, e) => {
         const mod = big(m) + 2n;

@@ -35,35 +35,48 @@ export const mod = (a: bigint, m: bigint): bigint => {
 };
 
 /**
- * base^exp mod m: left to right, bit by bit for a short exponent (an RSA public exponent such
- * as 65537 costs 16 squarings and one product, where a window table would cost 14 products
- * more), else with a fixed 4-bit window.
+ * base^exp mod m, left to right: bit by bit for a short exponent (an RSA public exponent such
+ * as 65537 costs 16 squarings and one product, where a window table would cost more products
+ * than it saves), else with sliding windows over the odd powers of base. For a 1024-bit CRT
+ * exponent, 6-bit windows cost ~180 products besides the 1023 squarings where fixed 4-bit
+ * windows cost ~270: 7% less time for each half of an RSA private operation.
  */
 export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
   if (m === 1n) return 0n;
   base = mod(base, m);
+  const bits = exp.toString(2);
   if (exp < 1n << 32n) {
     let r = 1n;
-    const bits = exp.toString(2);
     for (let i = 0; i < bits.length; i++) {
       if (i > 0) r = (r * r) % m;
       if (bits[i] === '1') r = (r * base) % m;
     }
     return r;
   }
-  const table: bigint[] = [1n, base];
-  for (let i = 2; i < 16; i++) table.push((table[i - 1]! * base) % m);
-  const hex = exp.toString(16);
+  const k = bits.length > 512 ? 6 : bits.length > 128 ? 5 : 4;
+  // odd[j] = base^(2j+1).
+  const square = (base * base) % m;
+  const odd: bigint[] = [base];
+  for (let j = 1; j < 1 << (k - 1); j++) odd.push((odd[j - 1]! * square) % m);
+  // The top bit is 1: the first window starts the result.
   let r = 1n;
-  for (let i = 0; i < hex.length; i++) {
-    if (i > 0) {
+  let i = 0;
+  while (i < bits.length) {
+    if (bits[i] === '0') {
       r = (r * r) % m;
-      r = (r * r) % m;
-      r = (r * r) % m;
-      r = (r * r) % m;
+      i++;
+      continue;
     }
-    const w = parseInt(hex[i]!, 16);
-    if (w) r = (r * table[w]!) % m;
+    // The longest window of at most k bits from here that ends in a 1.
+    let end = Math.min(i + k, bits.length);
+    while (bits[end - 1] === '0') end--;
+    const w = parseInt(bits.slice(i, end), 2);
+    if (i === 0) r = odd[w >> 1]!;
+    else {
+      for (let s = i; s < end; s++) r = (r * r) % m;
+      r = (r * odd[w >> 1]!) % m;
+    }
+    i = end;
   }
   return r;
 }
