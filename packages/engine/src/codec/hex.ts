@@ -1,8 +1,11 @@
 /** Hex and byte helpers shared by the engine, the CLI and the app. */
 
+/** "00" … "ff": a field's hex is a lookup per byte (every span of every message carries one). */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array): string {
   let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += HEX_BYTE[bytes[i]!];
   return s;
 }
 

@@ -22,7 +22,7 @@ import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, toHex } from '../codec/hex';
 import { HotKeys } from './hot-keys';
-import { add, clampScalar, cmov, cswap, equal, fe, feOf, invert, isNegative, isZero, mul, neg, pack, pow2523, sqr, sub, unpack, type Fe } from './field25519';
+import { add, clampScalar, equal, fe, feOf, invert, isNegative, isZero, mul, neg, pack, pow2523, sqr, sub, unpack, type Fe } from './field25519';
 
 /** The order L of B (RFC 8032 §5.1). */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -273,26 +273,35 @@ const baseComb = (): Addend[][] => (baseCombTable ??= buildComb(BASE));
 /** 1 when a = b, else 0, for small non-negative integers, without a comparison. */
 const eqMask = (a: number, b: number): number => ((a ^ b) - 1) >>> 31;
 
-/** o = digit·(row's unit), |digit| ≤ 8: every entry read, the right one kept by masks. */
+/**
+ * o = digit·(row's unit), |digit| ≤ 8: every entry read, the right one kept by masks — each limb
+ * the sum of the eight entries' limbs times their 0/1 masks (plus the neutral element's when the
+ * digit is 0), in one pass over the limbs; a negative digit then swaps Y + X with Y − X and
+ * negates 2dT, by multiplying with ±1.
+ */
 function selectFromRow(o: Addend, row: Addend[], digit: number): void {
   const negative = (digit >> 31) & 1;
   const magnitude = (digit ^ -negative) + negative;
-  o.ypx.fill(0);
-  o.ymx.fill(0);
-  o.t2d.fill(0);
-  o.ypx[0] = 1; // the neutral element: (1, 1, 0)
-  o.ymx[0] = 1;
-  for (let k = 0; k < 8; k++) {
-    const bit = eqMask(magnitude, k + 1);
-    const entry = row[k]!;
-    cmov(o.ypx, entry.ypx, bit);
-    cmov(o.ymx, entry.ymx, bit);
-    cmov(o.t2d, entry.t2d, bit);
+  const [e0, e1, e2, e3, e4, e5, e6, e7] = row as [Addend, Addend, Addend, Addend, Addend, Addend, Addend, Addend];
+  const m0 = eqMask(magnitude, 1);
+  const m1 = eqMask(magnitude, 2);
+  const m2 = eqMask(magnitude, 3);
+  const m3 = eqMask(magnitude, 4);
+  const m4 = eqMask(magnitude, 5);
+  const m5 = eqMask(magnitude, 6);
+  const m6 = eqMask(magnitude, 7);
+  const m7 = eqMask(magnitude, 8);
+  const neutral = eqMask(magnitude, 0); // (1, 1, 0)
+  const keep = 1 - negative;
+  const sign = 1 - 2 * negative;
+  for (let i = 0; i < 16; i++) {
+    const one = i === 0 ? neutral : 0;
+    const ypx = one + m0 * e0.ypx[i]! + m1 * e1.ypx[i]! + m2 * e2.ypx[i]! + m3 * e3.ypx[i]! + m4 * e4.ypx[i]! + m5 * e5.ypx[i]! + m6 * e6.ypx[i]! + m7 * e7.ypx[i]!;
+    const ymx = one + m0 * e0.ymx[i]! + m1 * e1.ymx[i]! + m2 * e2.ymx[i]! + m3 * e3.ymx[i]! + m4 * e4.ymx[i]! + m5 * e5.ymx[i]! + m6 * e6.ymx[i]! + m7 * e7.ymx[i]!;
+    o.ypx[i] = keep * ypx + negative * ymx;
+    o.ymx[i] = keep * ymx + negative * ypx;
+    o.t2d[i] = sign * (m0 * e0.t2d[i]! + m1 * e1.t2d[i]! + m2 * e2.t2d[i]! + m3 * e3.t2d[i]! + m4 * e4.t2d[i]! + m5 * e5.t2d[i]! + m6 * e6.t2d[i]! + m7 * e7.t2d[i]!);
   }
-  cswap(o.ypx, o.ymx, negative);
-  const minusT = fe();
-  neg(minusT, o.t2d);
-  cmov(o.t2d, minusT, negative);
 }
 
 /** The scalar's 64 signed radix-16 digits, each in [−8, 8) (the last in [0, 8]); needs a < 2^255. */
