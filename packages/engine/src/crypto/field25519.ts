@@ -498,11 +498,6 @@ export function cswap(a: Fe, b: Fe, bit: number): void {
   }
 }
 
-/** o = a when bit is 1, unchanged when 0, with the same arithmetic either way. */
-export function cmov(o: Fe, a: Fe, bit: number): void {
-  for (let i = 0; i < 16; i++) o[i]! += bit * (a[i]! - o[i]!);
-}
-
 /** RFC 7748 §5 decodeUCoordinate: little-endian, the top bit masked; values ≥ p are accepted. */
 export function unpack(bytes: Uint8Array): Fe {
   const o = fe();
