@@ -16,8 +16,9 @@
  * OpenSSL handshake it compares against) and per configuration and provider
  * `ratio <config> <provider> <engine/node:tls>`. Rates are CPU time (user + system of this
  * process), so a loaded machine slows the wall clock but not the figures much; wall-clock
- * rates are shown next to them. Every loop warms up for 1 s untimed, runs one handshake at a time and includes chain
- * verification (root → intermediate → leaf), as node:tls's does. Run it twice.
+ * rates are shown next to them. The loops take turns in 250 ms slices (see `interleaved`), after
+ * a second each untimed; each runs one handshake at a time and includes chain verification
+ * (root → intermediate → leaf), as node:tls's does. Run it twice.
  */
 import 'reflect-metadata';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
@@ -103,10 +104,14 @@ const OPENSSL_12: Partial<Record<CipherSuiteName, string>> = {
   TLS_RSA_WITH_AES_256_GCM_SHA384: 'AES256-GCM-SHA384',
 };
 
-async function nodeHandshakes(
-  seconds: number,
-  opts: { keyPem: string; chainPem: string; rootPem: string; suite: CipherSuiteName; group: GroupName; version: 'TLSv1.2' | 'TLSv1.3' },
-): Promise<Timing> {
+/**
+ * node:tls with the same chain, key, suite and group: a server on loopback and `one()`, a full
+ * handshake by a fresh client, verifying the chain (so node:tls does the work the engine does).
+ */
+async function nodeTls(opts: { keyPem: string; chainPem: string; rootPem: string; suite: CipherSuiteName; group: GroupName; version: 'TLSv1.2' | 'TLSv1.3' }): Promise<{
+  one: () => Promise<void>;
+  close: () => void;
+}> {
   const ciphers = OPENSSL_12[opts.suite] ?? opts.suite;
   // In TLS 1.2 an ECDSA P-256 certificate also needs secp256r1 among the groups (RFC 8422 §5.1).
   const curves = opts.version === 'TLSv1.2' && opts.group === 'x25519' ? 'X25519:P-256' : NODE_CURVE[opts.group];
@@ -146,30 +151,37 @@ async function nodeHandshakes(
       });
       sock.once('error', reject);
     });
-  for (let i = 0, t = performance.now(); i < 20 || performance.now() - t < WARM_UP_MS; i++) await one(); // warm-up
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  let n = 0;
-  while (performance.now() - t0 < seconds * 1000) {
-    await one();
-    n++;
-  }
-  const timing = finish(n, t0, c0);
-  server.close();
-  return timing;
+  return { one, close: () => server.close() };
 }
 
+/** Handshakes counted and the wall-clock and CPU (user + system) milliseconds they took. */
 interface Timing {
   n: number;
-  /** Wall-clock and CPU (user + system) milliseconds per handshake. */
+  wall: number;
+  cpu: number;
+}
+
+interface PerHandshake {
   wallMs: number;
   cpuMs: number;
 }
 
-function finish(n: number, t0: number, c0: NodeJS.CpuUsage): Timing {
-  const wall = performance.now() - t0;
+const perHandshake = (t: Timing): PerHandshake => ({ wallMs: t.wall / t.n, cpuMs: t.cpu / t.n });
+
+/** Runs `step` (one handshake) for `ms` of wall-clock time, adding what it took to `into`. */
+async function slice(ms: number, step: () => void | Promise<void>, into: Timing): Promise<void> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  let n = 0;
+  while (performance.now() - t0 < ms) {
+    const pending = step(); // the engine's handshakes are synchronous: no await, no microtask
+    if (pending) await pending;
+    n++;
+  }
   const cpu = process.cpuUsage(c0);
-  return { n, wallMs: wall / n, cpuMs: (cpu.user + cpu.system) / 1000 / n };
+  into.n += n;
+  into.wall += performance.now() - t0;
+  into.cpu += (cpu.user + cpu.system) / 1000;
 }
 
 interface Config {
@@ -200,20 +212,23 @@ const WARM_UP_MS = 1000;
 
 const PROVIDERS: Record<string, CryptoProvider> = { noble: nobleCryptoProvider, node: nodeCryptoProvider };
 
-function engineLoop(seconds: number, provider: CryptoProvider, make: () => { c: Endpoint; s: Endpoint }): Timing {
-  return withCryptoProvider(provider, () => {
-    // Warm-up (the JIT's compilation of the hot paths, key import caches).
-    for (let i = 0, t = performance.now(); i < 5 || performance.now() - t < WARM_UP_MS; i++) engineHandshake(make);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    let n = 0;
-    while (performance.now() - t0 < seconds * 1000) {
-      engineHandshake(make);
-      n++;
-    }
-    return finish(n, t0, c0);
-  });
+/**
+ * This machine's speed drifts by 20% over a minute (other work on the host), so the engine and
+ * node:tls are not timed one after the other: their loops take turns in slices of
+ * `SLICE_MS`, each party getting the same number of slices, and each party's figure sums its
+ * slices. A drift then slows both sides of a ratio alike.
+ */
+const SLICE_MS = 250;
+
+async function interleaved(seconds: number, parties: Array<() => void | Promise<void>>): Promise<Timing[]> {
+  const totals = parties.map(() => ({ n: 0, wall: 0, cpu: 0 }));
+  const rounds = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
+  for (let r = 0; r < rounds; r++) for (let i = 0; i < parties.length; i++) await slice(SLICE_MS, parties[i]!, totals[i]!);
+  return totals;
 }
+
+/** One engine handshake under `provider` (the provider is installed around each handshake). */
+const engineStep = (provider: CryptoProvider, make: () => { c: Endpoint; s: Endpoint }) => (): void => withCryptoProvider(provider, () => engineHandshake(make));
 
 async function main(): Promise<void> {
   const p = parseArgs(process.argv.slice(2), {
@@ -242,7 +257,7 @@ async function main(): Promise<void> {
   const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join(' '));
   row(cols);
   const lines: string[] = [];
-  const rate = (t: Timing) => `${(1000 / t.cpuMs).toFixed(0)}/s (${(1000 / t.wallMs).toFixed(0)})`;
+  const rate = (t: PerHandshake) => `${(1000 / t.cpuMs).toFixed(0)}/s (${(1000 / t.wallMs).toFixed(0)})`;
   for (const cfg of configs) {
     const pki = withCryptoProvider(nodeCryptoProvider, () => generateDemoPki({ seed: 'bench', serverKeyType: cfg.keyType, serverName: SERVER_NAME }));
     const chainPem = pki.serverChain.map((d) => toPem(d)).join('');
@@ -269,11 +284,17 @@ async function main(): Promise<void> {
         groups: cfg.groups,
       }),
     });
-    const engine = providers.map((pr) => engineLoop(seconds, pr, make));
-    const node = await nodeHandshakes(seconds, { keyPem, chainPem, rootPem, suite: cfg.suite, group: cfg.groups[0]!, version: cfg.version === 'TLS 1.3' ? 'TLSv1.3' : 'TLSv1.2' });
-    const ratios = engine.map((t) => node.cpuMs / t.cpuMs);
-    row([cfg.name, ...engine.map(rate), rate(node), ...ratios.map((r) => `${r.toFixed(2)}×`)]);
-    lines.push(`floor ${cfg.name} node:tls ${node.cpuMs.toFixed(3)} ms/handshake (CPU)`);
+    const node = await nodeTls({ keyPem, chainPem, rootPem, suite: cfg.suite, group: cfg.groups[0]!, version: cfg.version === 'TLS 1.3' ? 'TLSv1.3' : 'TLSv1.2' });
+    const parties = [...providers.map((pr) => engineStep(pr, make)), node.one];
+    // Warm-up, untimed: the JIT's compilation of the hot paths, key import caches.
+    await interleaved(WARM_UP_MS / 1000, parties);
+    const timings = (await interleaved(seconds, parties)).map(perHandshake);
+    node.close();
+    const nodeTiming = timings.pop()!;
+    const engine = timings;
+    const ratios = engine.map((t) => nodeTiming.cpuMs / t.cpuMs);
+    row([cfg.name, ...engine.map(rate), rate(nodeTiming), ...ratios.map((r) => `${r.toFixed(2)}×`)]);
+    lines.push(`floor ${cfg.name} node:tls ${nodeTiming.cpuMs.toFixed(3)} ms/handshake (CPU)`);
     providers.forEach((pr, i) => lines.push(`ratio ${cfg.name} ${pr.name} ${ratios[i]!.toFixed(2)}`));
   }
   console.log('');
