@@ -8,9 +8,10 @@
  * scalar (as far as JavaScript lets anyone promise that).
  */
 import { x25519BaseU } from './ed25519';
-import { add, clampScalar, cswap, fe, feOf, invert, mul, pack, sqr, sub, unpack } from './field25519';
+import { add, clampScalar, cswap, fe, invert, mul, mulSmall, pack, sqr, sub, unpack } from './field25519';
 
-const A24 = feOf(121665);
+/** (A − 2)/4 for Curve25519's A = 486662 (RFC 7748 §5). */
+const A24 = 121665;
 
 /** RFC 7748 §5 decodeScalar25519, for a 32-byte scalar. */
 function clamp(scalar: Uint8Array): Uint8Array {
@@ -58,7 +59,7 @@ export function x25519(scalar: Uint8Array, u: Uint8Array): Uint8Array {
     sqr(z3, z3);
     mul(z3, z3, x1);
     mul(x2, aa, bb);
-    mul(z2, A24, e);
+    mulSmall(z2, e, A24);
     add(z2, z2, aa);
     mul(z2, z2, e);
   }
