@@ -265,13 +265,36 @@ function buildComb(p: Point): Addend[][] {
   return Array.from({ length: 32 }, (_, j) => flat.slice(8 * j, 8 * j + 8));
 }
 
-let baseCombTable: Addend[][] | undefined;
+let baseCombTable: { rows: Addend[][]; flat: Float64Array[] } | undefined;
 
-/** B's comb, built on first use. */
-const baseComb = (): Addend[][] => (baseCombTable ??= buildComb(BASE));
+/** B's comb, built on first use: its rows, and the same rows flat for `selectFromRow`. */
+function baseCombTables(): { rows: Addend[][]; flat: Float64Array[] } {
+  if (!baseCombTable) {
+    const rows = buildComb(BASE);
+    baseCombTable = { rows, flat: rows.map(flatRow) };
+  }
+  return baseCombTable;
+}
+
+const baseComb = (): Addend[][] => baseCombTables().rows;
 
 /** 1 when a = b, else 0, for small non-negative integers, without a comparison. */
 const eqMask = (a: number, b: number): number => ((a ^ b) - 1) >>> 31;
+
+/**
+ * A comb row for the constant-time scan, flat: entry k's Y + X, Y − X and 2dT at
+ * 48k, 48k + 16 and 48k + 32 — one array, where eight entries of three arrays each made the
+ * scan's loads most of a key generation's time.
+ */
+function flatRow(row: Addend[]): Float64Array {
+  const flat = new Float64Array(48 * row.length);
+  row.forEach((e, k) => {
+    flat.set(e.ypx, 48 * k);
+    flat.set(e.ymx, 48 * k + 16);
+    flat.set(e.t2d, 48 * k + 32);
+  });
+  return flat;
+}
 
 /**
  * o = digit·(row's unit), |digit| ≤ 8: every entry read, the right one kept by masks — each limb
@@ -279,10 +302,9 @@ const eqMask = (a: number, b: number): number => ((a ^ b) - 1) >>> 31;
  * digit is 0), in one pass over the limbs; a negative digit then swaps Y + X with Y − X and
  * negates 2dT, by multiplying with ±1.
  */
-function selectFromRow(o: Addend, row: Addend[], digit: number): void {
+function selectFromRow(o: Addend, row: Float64Array, digit: number): void {
   const negative = (digit >> 31) & 1;
   const magnitude = (digit ^ -negative) + negative;
-  const [e0, e1, e2, e3, e4, e5, e6, e7] = row as [Addend, Addend, Addend, Addend, Addend, Addend, Addend, Addend];
   const m0 = eqMask(magnitude, 1);
   const m1 = eqMask(magnitude, 2);
   const m2 = eqMask(magnitude, 3);
@@ -294,13 +316,16 @@ function selectFromRow(o: Addend, row: Addend[], digit: number): void {
   const neutral = eqMask(magnitude, 0); // (1, 1, 0)
   const keep = 1 - negative;
   const sign = 1 - 2 * negative;
+  const { ypx: oypx, ymx: oymx, t2d: ot2d } = o;
   for (let i = 0; i < 16; i++) {
     const one = i === 0 ? neutral : 0;
-    const ypx = one + m0 * e0.ypx[i]! + m1 * e1.ypx[i]! + m2 * e2.ypx[i]! + m3 * e3.ypx[i]! + m4 * e4.ypx[i]! + m5 * e5.ypx[i]! + m6 * e6.ypx[i]! + m7 * e7.ypx[i]!;
-    const ymx = one + m0 * e0.ymx[i]! + m1 * e1.ymx[i]! + m2 * e2.ymx[i]! + m3 * e3.ymx[i]! + m4 * e4.ymx[i]! + m5 * e5.ymx[i]! + m6 * e6.ymx[i]! + m7 * e7.ymx[i]!;
-    o.ypx[i] = keep * ypx + negative * ymx;
-    o.ymx[i] = keep * ymx + negative * ypx;
-    o.t2d[i] = sign * (m0 * e0.t2d[i]! + m1 * e1.t2d[i]! + m2 * e2.t2d[i]! + m3 * e3.t2d[i]! + m4 * e4.t2d[i]! + m5 * e5.t2d[i]! + m6 * e6.t2d[i]! + m7 * e7.t2d[i]!);
+    const ypx = one + m0 * row[i]! + m1 * row[48 + i]! + m2 * row[96 + i]! + m3 * row[144 + i]! + m4 * row[192 + i]! + m5 * row[240 + i]! + m6 * row[288 + i]! + m7 * row[336 + i]!;
+    const ymx =
+      one + m0 * row[16 + i]! + m1 * row[64 + i]! + m2 * row[112 + i]! + m3 * row[160 + i]! + m4 * row[208 + i]! + m5 * row[256 + i]! + m6 * row[304 + i]! + m7 * row[352 + i]!;
+    oypx[i] = keep * ypx + negative * ymx;
+    oymx[i] = keep * ymx + negative * ypx;
+    ot2d[i] =
+      sign * (m0 * row[32 + i]! + m1 * row[80 + i]! + m2 * row[128 + i]! + m3 * row[176 + i]! + m4 * row[224 + i]! + m5 * row[272 + i]! + m6 * row[320 + i]! + m7 * row[368 + i]!);
   }
 }
 
@@ -338,7 +363,7 @@ function combSum(addTerm: (q: Point, i: number) => void): Point {
  * doublings, each entry picked by a full scan — the same work for every scalar.
  */
 function baseMul(scalar: Uint8Array): Point {
-  const table = baseComb();
+  const table = baseCombTables().flat;
   const e = radix16(scalar);
   const entry: Addend = { ypx: fe(), ymx: fe(), t2d: fe() };
   return combSum((q, i) => {
