@@ -278,6 +278,9 @@ function baseCombTables(): { rows: Addend[][]; flat: Float64Array[] } {
 
 const baseComb = (): Addend[][] => baseCombTables().rows;
 
+/** Whether B's comb has been built (X25519 key generation uses the ladder until it pays off). */
+export const baseCombBuilt = (): boolean => baseCombTable !== undefined;
+
 /** 1 when a = b, else 0, for small non-negative integers, without a comparison. */
 const eqMask = (a: number, b: number): number => ((a ^ b) - 1) >>> 31;
 

@@ -7,7 +7,8 @@
  * in test/x25519.test.ts). The ladder and the conditional swap do the same work whatever the
  * scalar (as far as JavaScript lets anyone promise that).
  */
-import { x25519BaseU } from './ed25519';
+import { baseCombBuilt, x25519BaseU } from './ed25519';
+import { HOT_AFTER } from './hot-keys';
 import { add, clampScalar, cswap, fe, invert, mul, mulSmall, pack, sqr, sub, unpack } from './field25519';
 
 /** (A − 2)/4 for Curve25519's A = 486662 (RFC 7748 §5). */
@@ -70,7 +71,22 @@ export function x25519(scalar: Uint8Array, u: Uint8Array): Uint8Array {
   return pack(x2);
 }
 
-/** The public key for a private key: X25519(k, 9), computed on Ed25519's base-point comb (./ed25519.ts). */
+/** u = 9, Curve25519's base point (RFC 7748 §4.1). */
+const NINE = new Uint8Array(32);
+NINE[0] = 9;
+
+let baseUses = 0;
+
+/**
+ * The public key for a private key: X25519(k, 9), on Ed25519's base-point comb (./ed25519.ts)
+ * — three times faster than the ladder from u = 9 once the comb exists, but the comb (256
+ * points) costs about 40 ladders to build, and in a fresh browser Worker, before the JIT has
+ * compiled anything, 20 ms of the first handshake. So the first keys of a fresh process take
+ * the ladder, and the comb is built at the {@link HOT_AFTER}th (or when Ed25519 signing built
+ * it already). The same value either way.
+ */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  return x25519BaseU(clamp(privateKey));
+  const k = clamp(privateKey);
+  if (baseCombBuilt() || ++baseUses >= HOT_AFTER) return x25519BaseU(k);
+  return x25519(k, NINE);
 }
