@@ -10,6 +10,7 @@
  * Nothing is hidden: `lastX509SignatureCached()` says whether the latest answer came from the
  * cache, so the certificate report can say "signature checked earlier, cached".
  */
+import { toHex as hex } from '../codec/hex';
 import type { PublicKey } from './keys';
 import { cryptoProvider } from './provider';
 import type { X509SignatureAlgorithm } from './signature';
@@ -31,12 +32,6 @@ function keyBytes(key: PublicKey): string {
     case 'ecdsa-p384':
       return `${key.type}:${hex(key.point)}`;
   }
-}
-
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
 }
 
 function cacheKey(alg: X509SignatureAlgorithm, key: PublicKey, tbs: Uint8Array, signature: Uint8Array): string {
