@@ -9,6 +9,7 @@ import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker'
 import { useAppStore } from './store';
 import { keepViewParams, nextSeed, scenarioToSearch } from './store/url';
 import { useLiveStore } from './live/store';
+import { createEngineWorker, takeEarlyWorker } from './worker-boot';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
 const RUN_TIMEOUT_MS = 20_000;
@@ -46,7 +47,7 @@ export function onWorkerMessage(f: (msg: FromWorker) => void): () => void {
 
 function ensureWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+  const w = takeEarlyWorker() ?? createEngineWorker();
   w.onmessage = (ev: MessageEvent<FromWorker>) => onMessage(ev.data);
   w.onerror = (ev) => {
     ev.preventDefault();

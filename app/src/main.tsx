@@ -1,11 +1,14 @@
-/** Entry point: starts the engine bridge and renders the app. */
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { startEngine } from './engine-client';
-import { prefetchSamples } from './certificates/CertificatesPanel';
+/**
+ * Entry point: starts the engine Worker, then loads the app. The app is a separate chunk, so
+ * the Worker's script is fetched and compiled while the app's bundle is (see worker-boot.ts).
+ */
+import { startWorkerEarly } from './worker-boot';
 import './styles.css';
 
-startEngine();
-createRoot(document.getElementById('root')!).render(<App />);
-// The samples are small; fetch them now so the paste panel works offline later.
-setTimeout(prefetchSamples, 1500);
+startWorkerEarly();
+import('./start')
+  .then(({ start }) => start())
+  .catch((err: unknown) => {
+    const root = document.getElementById('root');
+    if (root) root.textContent = `TLS Lab could not load: ${err instanceof Error ? err.message : String(err)}. Reload the page to try again.`;
+  });

@@ -13,7 +13,8 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '../src/codec/hex';
-import { decodePoint, ed25519PublicKey, ed25519Sign, ed25519Verify, encodePoint } from '../src/crypto/ed25519';
+import { curveConstantsForTest, decodePoint, ed25519PublicKey, ed25519Sign, ed25519Verify, encodePoint } from '../src/crypto/ed25519';
+import { pack } from '../src/crypto/field25519';
 import { HOT_AFTER, MAX_KEYS } from '../src/crypto/hot-keys';
 import { nobleCryptoProvider } from '../src/crypto/provider-noble';
 
@@ -296,5 +297,36 @@ describe('Ed25519 (RFC 8032)', () => {
     expect(nobleCryptoProvider.ed25519Verify(new Uint8Array(0), new Uint8Array(0), new Uint8Array(0))).toBe(false);
     expect(() => ed25519PublicKey(new Uint8Array(31))).toThrow(/32 bytes/);
     expect(() => ed25519Sign(new Uint8Array(33), new Uint8Array(0))).toThrow(/32 bytes/);
+  });
+});
+
+describe('the curve constants (written out as bytes) are the ones RFC 8032 §5.1 defines', () => {
+  const p = 2n ** 255n - 19n;
+  const pow = (b: bigint, e: bigint): bigint => {
+    let r = 1n;
+    for (b %= p; e > 0n; e >>= 1n, b = (b * b) % p) if (e & 1n) r = (r * b) % p;
+    return r;
+  };
+  const inv = (a: bigint): bigint => pow(a, p - 2n);
+  const le = (n: bigint): string => toHex(numberToBytesLE(((n % p) + p) % p, 32));
+  const d = (-121665n * inv(121666n)) % p;
+
+  it('d = −121665/121666', () => expect(toHex(pack(curveConstantsForTest.D))).toBe(le(d)));
+  it('√−1 = 2^((p − 1)/4), and its square is −1', () => {
+    const s = pow(2n, (p - 1n) / 4n);
+    expect((s * s) % p).toBe(p - 1n);
+    expect(toHex(pack(curveConstantsForTest.SQRT_M1))).toBe(le(s));
+  });
+  it('B = (x, 4/5) with x even, on the curve, and T = XY/Z', () => {
+    const y = (4n * inv(5n)) % p;
+    const B = curveConstantsForTest.BASE;
+    const x = bytesToNumberLE(pack(B.x));
+    expect(x % 2n).toBe(0n);
+    expect(toHex(pack(B.y))).toBe(le(y));
+    // −x² + y² = 1 + d·x²·y²
+    expect((((-x * x + y * y - 1n - d * x * x * y * y) % p) + p) % p).toBe(0n);
+    expect(toHex(pack(B.z))).toBe(le(1n));
+    expect(toHex(pack(B.t))).toBe(le(x * y));
+    expect(toHex(encodePoint(B))).toBe('5866666666666666666666666666666666666666666666666666666666666666');
   });
 });

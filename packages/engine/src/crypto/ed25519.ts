@@ -20,7 +20,7 @@
  */
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { concatBytes, equalBytes, toHex } from '../codec/hex';
+import { concatBytes, equalBytes, fromHex, toHex } from '../codec/hex';
 import { HotKeys } from './hot-keys';
 import { add, clampScalar, equal, fe, feOf, invert, isNegative, isZero, mul, neg, pack, pow2523, sqr, sub, unpack, type Fe } from './field25519';
 
@@ -48,29 +48,22 @@ interface Addend {
 
 const ONE = feOf(1);
 
+/*
+ * The curve's constants, as their 32-byte little-endian encodings (decoding them costs nothing
+ * at start-up; computing them took two inversions and a square root, 8 ms of a cold Worker's
+ * module evaluation). RFC 8032 §5.1 defines them; ed25519.test.ts derives each again from
+ * its definition and compares.
+ */
 /** d = −121665/121666 (RFC 8032 §5.1), and 2d. */
-const D = (() => {
-  const d = fe();
-  invert(d, feOf(121666));
-  mul(d, d, feOf(121665));
-  neg(d, d);
-  return d;
-})();
+const D = unpack(fromHex('a3785913ca4deb75abd841414d0a700098e879777940c78c73fe6f2bee6c0352'));
 const D2 = (() => {
   const d2 = fe();
   add(d2, D, D);
   return d2;
 })();
 
-/** √−1 = 2^((p − 1)/4) = (2^((p − 5)/8))² · 2 (RFC 8032 §5.1.3). */
-const SQRT_M1 = (() => {
-  const two = feOf(2);
-  const s = fe();
-  pow2523(s, two);
-  sqr(s, s);
-  mul(s, s, two);
-  return s;
-})();
+/** √−1 = 2^((p − 1)/4) (RFC 8032 §5.1.3). */
+const SQRT_M1 = unpack(fromHex('b0a00e4a271beec478e42fad0618432fa7d7fb3d99004d2b0bdfc14f8024832b'));
 
 const identity = (): Point => ({ x: fe(), y: feOf(1), z: feOf(1), t: fe() });
 
@@ -238,12 +231,16 @@ export function encodePoint(p: Point): Uint8Array {
 const isIdentity = (p: Point): boolean => isZero(p.x) && equal(p.y, p.z);
 
 /** B = (x, 4/5), x even (RFC 8032 §5.1). */
-const BASE = (() => {
-  const y = fe();
-  invert(y, feOf(5));
-  mul(y, y, feOf(4));
-  return recoverX(y, 0)!;
+const BASE: Point = (() => {
+  const x = unpack(fromHex('1ad5258f602d56c9b2a7259560c72c695cdcd6fd31e2a4c0fe536ecdd3366921'));
+  const y = unpack(fromHex('5866666666666666666666666666666666666666666666666666666666666666'));
+  const t = fe();
+  mul(t, x, y);
+  return { x, y, z: feOf(1), t };
 })();
+
+/** The constants as field elements, for ed25519.test.ts to check against their definitions. */
+export const curveConstantsForTest = { D, SQRT_M1, BASE };
 
 /**
  * P's comb: row j holds (k + 1)·256^j·P for k < 8, so any [e·16^i]P with |e| ≤ 8 is an entry,

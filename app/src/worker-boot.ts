@@ -1,0 +1,40 @@
+/**
+ * The engine Worker, created first thing: the entry module (main.tsx) makes it before the rest
+ * of the app is even fetched, so the Worker's script loads and compiles while the app's bundle
+ * does, on the other core. The engine bridge (engine-client.ts) takes it on its first command.
+ */
+
+let early: Worker | null = null;
+let earlyFailed = false;
+
+/** A new engine Worker. */
+export function createEngineWorker(): Worker {
+  return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/** Starts the engine Worker now (its first command comes once the app has loaded). */
+export function startWorkerEarly(): void {
+  if (early || typeof Worker === 'undefined') return;
+  try {
+    early = createEngineWorker();
+  } catch {
+    return; // The bridge makes its own, and reports what is wrong with it.
+  }
+  // Until the bridge takes it, a failure to start is only noted: the bridge then makes a
+  // fresh Worker, whose failure it reports.
+  early.addEventListener('error', (ev) => {
+    ev.preventDefault();
+    earlyFailed = true;
+  });
+}
+
+/** The Worker started early, once; null when there is none or it failed to start. */
+export function takeEarlyWorker(): Worker | null {
+  const w = early;
+  early = null;
+  if (w && earlyFailed) {
+    w.terminate();
+    return null;
+  }
+  return w;
+}
