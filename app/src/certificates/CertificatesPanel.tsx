@@ -6,9 +6,8 @@
  * box (chain, key, trust anchors, CRLs) whose chain the next run's server presents.
  * Parsing and verification run in the Worker, never on the main thread.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useDeferredValue, useRef, useState } from 'react';
 import { useAppStore } from '../store';
-import { useCursorAfterPaint } from '../store/after-paint';
 import { visibleCount, type AlertEvent, type CertCheckEvent, type CertReportEvent, type HandshakeEvent } from '../store/derive';
 import { rfcLink } from '../format';
 import { inspectPem, verifyInWorker } from '../engine-client';
@@ -690,8 +689,8 @@ function ClientPasteBox() {
 export function CertificatesPanel() {
   const run = useAppStore((s) => s.run);
   const mutual = useAppStore((s) => s.scenario.mutual);
-  // The diagram moves at once; this heavier panel follows once the step's frame is on screen.
-  const cursor = useCursorAfterPaint();
+  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
+  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const count = visibleCount(run, cursor);
   const { reports, looseChecks, emptyChains, alerts } = useMemo(() => {
     const reports: CertReportEvent[] = [];

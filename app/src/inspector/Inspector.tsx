@@ -3,10 +3,9 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useDeferredValue, useRef, type RefObject } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
-import { useCursorAfterPaint } from '../store/after-paint';
 import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
 import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
@@ -196,8 +195,8 @@ function useTopForEachRecord(root: RefObject<HTMLElement | null>, shownId: strin
 
 export function Inspector() {
   const run = useAppStore((s) => s.run);
-  // The diagram moves at once; this heavier panel follows once the step's frame is on screen.
-  const cursor = useCursorAfterPaint();
+  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
+  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const selectedId = useAppStore((s) => s.selectedRecordId);
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;

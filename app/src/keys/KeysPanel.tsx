@@ -8,10 +8,9 @@
  * value appears only once the step that derives it has played. Each secret links to the
  * records it protects.
  */
-import { useMemo } from 'react';
+import { useMemo, useDeferredValue } from 'react';
 import { SECRET_STAGES, type SecretStage } from '@tlslab/engine/events';
 import { useAppStore } from '../store';
-import { useCursorAfterPaint } from '../store/after-paint';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
 import { ExportRun } from './Export';
@@ -164,8 +163,8 @@ function stepOf(stepEnds: number[], index: number): number {
 
 export function KeysPanel() {
   const run = useAppStore((s) => s.run);
-  // The diagram moves at once; this heavier panel follows once the step's frame is on screen.
-  const cursor = useCursorAfterPaint();
+  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
+  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
   const count = visibleCount(run, cursor);
 
   const stages = useMemo(() => {
