@@ -420,6 +420,27 @@ test('the run opens decrypted in Wireshark: the downloaded capture and key log',
   expect(rows.map((r) => r[2]).filter(Boolean)).toEqual(['200']);
 });
 
+test('the engine Worker starts before the app chunk is fetched, and the load is marked for profiling', async ({ page }) => {
+  await page.goto('/?seed=e2e-load-marks&v=1.3');
+  await waitForRun(page);
+  const t = await page.evaluate(() => {
+    const mark = (n: string) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+    const app = performance.getEntriesByType('resource').find((e) => /\/start-[^/]*\.js$/.test(e.name));
+    return {
+      created: mark('tlslab:worker-created'),
+      appFetched: app?.startTime ?? NaN,
+      posted: mark('tlslab:run-posted'),
+      ready: mark('tlslab:worker-ready'),
+      done: mark('tlslab:run-done'),
+    };
+  });
+  // main.tsx makes the Worker, then imports the app chunk (start.tsx), whose startEngine() posts the first run.
+  expect(t.created).toBeLessThanOrEqual(t.appFetched);
+  expect(t.appFetched).toBeLessThan(t.posted);
+  expect(t.ready).toBeGreaterThan(t.created);
+  expect(t.done).toBeGreaterThan(Math.max(t.posted, t.ready));
+});
+
 test('a worker that cannot start gives a clear message; the next change restarts it', async ({ page }, info) => {
   // Block the engine worker's script: the Worker fails to load.
   await page.route(/engine\.worker-[^/]*\.js$/, (route) => route.abort());

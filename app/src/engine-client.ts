@@ -25,6 +25,18 @@ let watchdog: ReturnType<typeof setTimeout> | undefined;
 /** Other parts of the app that talk to the Worker (the capture opener) hear its messages here. */
 const listeners = new Set<(msg: FromWorker) => void>();
 
+/**
+ * A User Timing mark of the engine's load (worker-created, worker-ready, run-posted, run-done):
+ * bench:app's load breakdown reads them, and they show in a browser's performance panel.
+ */
+export function mark(name: string, startTime?: number): void {
+  try {
+    performance.mark(name, startTime === undefined ? undefined : { startTime: Math.max(0, startTime) });
+  } catch {
+    // No User Timing here: nothing to mark.
+  }
+}
+
 function post(msg: ToWorker): void {
   ensureWorker().postMessage(msg);
 }
@@ -87,6 +99,8 @@ function onMessage(msg: FromWorker): void {
   }
   switch (msg.type) {
     case 'ready':
+      // For bench:app (and anyone profiling the load): when the Worker could take its first command.
+      mark('tlslab:worker-ready', msg.at - performance.timeOrigin);
       return;
     case 'events': {
       const list = pendingEvents.get(msg.id);
@@ -94,6 +108,7 @@ function onMessage(msg: FromWorker): void {
       return;
     }
     case 'done': {
+      mark('tlslab:run-done');
       clearTimeout(watchdog);
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
@@ -166,6 +181,7 @@ export function runScenario(scenario: Scenario): void {
   store.beginRun(id);
   clearTimeout(watchdog);
   watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
+  mark('tlslab:run-posted');
   post({ type: 'run', id, scenario });
 }
 

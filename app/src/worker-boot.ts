@@ -20,6 +20,7 @@ export function startWorkerEarly(): void {
   } catch {
     return; // The bridge makes its own, and reports what is wrong with it.
   }
+  performance.mark?.('tlslab:worker-created');
   // Until the bridge takes it, a failure to start is only noted: the bridge then makes a
   // fresh Worker, whose failure it reports.
   early.addEventListener('error', (ev) => {

@@ -109,8 +109,8 @@ export interface CaptureView {
 }
 
 export type FromWorker =
-  /** The Worker has loaded and is ready for commands. */
-  | { type: 'ready' }
+  /** The Worker has loaded and is ready for commands (`at`: when, as performance.timeOrigin + now(), a clock both threads share). */
+  | { type: 'ready'; at: number }
   | { type: 'events'; id: number; events: TlsEvent[] }
   /** The run finished; `summary` is the engine's RunSummary (plain data). */
   | { type: 'done'; id: number; summary: RunSummary; ms: number }

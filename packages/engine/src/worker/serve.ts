@@ -118,5 +118,5 @@ export function serve(port: WorkerPort = self as unknown as WorkerPort): void {
       port.postMessage({ type: 'error', id: (msg as { id?: number }).id ?? 0, message: message(err) });
     }
   };
-  port.postMessage({ type: 'ready' });
+  port.postMessage({ type: 'ready', at: performance.timeOrigin + performance.now() });
 }
