@@ -26,11 +26,13 @@ let watchdog: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<(msg: FromWorker) => void>();
 
 /**
- * A User Timing mark of the engine's load (worker-created, worker-ready, run-posted, run-done):
- * bench:app's load breakdown reads them, and they show in a browser's performance panel.
+ * A User Timing mark of the engine's load (worker-created, worker-ready, run-posted, run-done),
+ * made once: for the page's first Worker and first run. bench:app's load breakdown reads them,
+ * and they show in a browser's performance panel.
  */
-export function mark(name: string, startTime?: number): void {
+function mark(name: string, startTime?: number): void {
   try {
+    if (performance.getEntriesByName(name, 'mark').length > 0) return;
     performance.mark(name, startTime === undefined ? undefined : { startTime: Math.max(0, startTime) });
   } catch {
     // No User Timing here: nothing to mark.
