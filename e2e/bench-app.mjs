@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx tsx
 /**
  * App benchmark (prints figures; not a test). Needs `pnpm build` first.
  *   - initial JS: gzip size of the scripts index.html loads (and, apart, the engine Worker);
@@ -20,6 +20,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
+import { initialScripts } from './initial-scripts.ts';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4179);
 const URL = `http://127.0.0.1:${PORT}/`;
@@ -29,18 +30,9 @@ function kb(n) {
   return `${(n / 1024).toFixed(1)} KB`;
 }
 
-// 1. Initial JS: the scripts index.html loads and every chunk they import (statically or, like
-// the app chunk main.tsx loads at once, dynamically), followed through their imports; the
-// engine Worker's script is counted apart.
-const html = readFileSync(join(dist, 'index.html'), 'utf8');
-const initial = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
-for (let i = 0; i < initial.length; i++) {
-  const code = readFileSync(join(dist, initial[i]), 'utf8');
-  for (const m of code.matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) {
-    const f = `assets/${m[1]}`;
-    if (!/worker/i.test(f) && !initial.includes(f)) initial.push(f);
-  }
-}
+// 1. Initial JS: the entry and the chunks it loads at once (initial-scripts.ts); the engine
+// Worker's script is counted apart.
+const initial = initialScripts(dist);
 let initialGz = 0;
 let initialRaw = 0;
 for (const f of new Set(initial)) {

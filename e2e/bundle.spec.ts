@@ -8,23 +8,12 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { initialScripts } from './initial-scripts';
 
 const dist = join(import.meta.dirname, '..', 'dist');
 
-/** The scripts index.html loads and every chunk they import (the app chunk main.tsx loads at once, too), the Worker's apart. */
-function scriptsOf(html: string): string[] {
-  const out = [...new Set([...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]!))];
-  for (let i = 0; i < out.length; i++) {
-    for (const m of readFileSync(join(dist, out[i]!), 'utf8').matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) {
-      const f = `assets/${m[1]!}`;
-      if (!/worker/i.test(f) && !out.includes(f)) out.push(f);
-    }
-  }
-  return out;
-}
-
 test('the main thread loads at most 250 KB of gzip JS, and none of the engine-only libraries', () => {
-  const scripts = scriptsOf(readFileSync(join(dist, 'index.html'), 'utf8'));
+  const scripts = initialScripts(dist);
   // The entry and the app chunk it loads at once (main.tsx starts the Worker in between).
   expect(scripts.length).toBeGreaterThan(1);
   let gz = 0;

@@ -9,7 +9,7 @@ import type { FromWorker, PemInspection, ToWorker } from '@tlslab/engine/worker'
 import { useAppStore } from './store';
 import { keepViewParams, nextSeed, scenarioToSearch } from './store/url';
 import { useLiveStore } from './live/store';
-import { createEngineWorker, takeEarlyWorker } from './worker-boot';
+import { createEngineWorker, markLoad, takeEarlyWorker } from './worker-boot';
 
 /** A run that takes longer than this is abandoned (the Worker is restarted). */
 const RUN_TIMEOUT_MS = 20_000;
@@ -24,20 +24,6 @@ const verifyWaiters = new Map<number, (r: VerificationReportSummary | null) => v
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 /** Other parts of the app that talk to the Worker (the capture opener) hear its messages here. */
 const listeners = new Set<(msg: FromWorker) => void>();
-
-/**
- * A User Timing mark of the engine's load (worker-created, worker-ready, run-posted, run-done),
- * made once: for the page's first Worker and first run. bench:app's load breakdown reads them,
- * and they show in a browser's performance panel.
- */
-function mark(name: string, startTime?: number): void {
-  try {
-    if (performance.getEntriesByName(name, 'mark').length > 0) return;
-    performance.mark(name, startTime === undefined ? undefined : { startTime: Math.max(0, startTime) });
-  } catch {
-    // No User Timing here: nothing to mark.
-  }
-}
 
 function post(msg: ToWorker): void {
   ensureWorker().postMessage(msg);
@@ -102,7 +88,7 @@ function onMessage(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
       // For bench:app (and anyone profiling the load): when the Worker could take its first command.
-      mark('tlslab:worker-ready', msg.at - performance.timeOrigin);
+      markLoad('tlslab:worker-ready', msg.at - performance.timeOrigin);
       return;
     case 'events': {
       const list = pendingEvents.get(msg.id);
@@ -110,7 +96,7 @@ function onMessage(msg: FromWorker): void {
       return;
     }
     case 'done': {
-      mark('tlslab:run-done');
+      markLoad('tlslab:run-done');
       clearTimeout(watchdog);
       const events = pendingEvents.get(msg.id) ?? [];
       pendingEvents.delete(msg.id);
@@ -183,7 +169,7 @@ export function runScenario(scenario: Scenario): void {
   store.beginRun(id);
   clearTimeout(watchdog);
   watchdog = setTimeout(() => crashed(`The run took longer than ${RUN_TIMEOUT_MS / 1000} s.`), RUN_TIMEOUT_MS);
-  mark('tlslab:run-posted');
+  markLoad('tlslab:run-posted');
   post({ type: 'run', id, scenario });
 }
 

@@ -4,6 +4,20 @@
  * does, on the other core. The engine bridge (engine-client.ts) takes it on its first command.
  */
 
+/**
+ * A User Timing mark of the engine's load (tlslab:worker-created, worker-ready, run-posted,
+ * run-done), made once: for the page's first Worker and first run. bench:app's load breakdown
+ * reads them, and they show in a browser's performance panel.
+ */
+export function markLoad(name: string, startTime?: number): void {
+  try {
+    if (performance.getEntriesByName(name, 'mark').length > 0) return;
+    performance.mark(name, startTime === undefined ? undefined : { startTime: Math.max(0, startTime) });
+  } catch {
+    // No User Timing here: nothing to mark.
+  }
+}
+
 let early: Worker | null = null;
 let earlyFailed = false;
 
@@ -20,7 +34,7 @@ export function startWorkerEarly(): void {
   } catch {
     return; // The bridge makes its own, and reports what is wrong with it.
   }
-  performance.mark?.('tlslab:worker-created');
+  markLoad('tlslab:worker-created');
   // Until the bridge takes it, a failure to start is only noted: the bridge then makes a
   // fresh Worker, whose failure it reports.
   early.addEventListener('error', (ev) => {
