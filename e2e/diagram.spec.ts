@@ -61,3 +61,52 @@ test('a step adds one arrow and leaves the ones drawn before it untouched', asyn
   await page.waitForTimeout(900);
   expect(await page.evaluate(() => (window as unknown as { __changed: string[] }).__changed)).toEqual([]);
 });
+
+test('a step sends a dot along its arrow, moved by the compositor; it is gone once the record arrives', async ({ page }) => {
+  await page.goto('/?seed=e2e-travel&v=1.3');
+  await waitForRun(page);
+  await page.keyboard.press('Home');
+  const forward = page.getByRole('button', { name: 'Step forward' });
+  await forward.click();
+  await page.waitForTimeout(900);
+  // While the second record flies: one dot, moved by a Web Animation of its transform (not by
+  // script: no frame of the flight needs the main thread), on the line of the new arrow's shaft.
+  await forward.click();
+  await page.waitForTimeout(150);
+  const flight = await page.evaluate(() => {
+    const dot = document.querySelector<HTMLElement>('.diagram-scroll > .packet');
+    const shaft = document.querySelectorAll<SVGLineElement>('svg.seq g.arrow line.shaft')[1];
+    if (!dot || !shaft) return null;
+    const animations = dot.getAnimations().map((a) => ({
+      kind: a.constructor.name,
+      props: (a.effect as KeyframeEffect).getKeyframes().flatMap((k) => Object.keys(k).filter((p) => !['offset', 'easing', 'composite', 'computedOffset'].includes(p))),
+    }));
+    // The dot's centre in the diagram's own coordinates, against the shaft's two ends.
+    const svg = shaft.ownerSVGElement!.getBoundingClientRect();
+    const d = dot.getBoundingClientRect();
+    const c = { x: d.left + d.width / 2 - svg.left, y: d.top + d.height / 2 - svg.top };
+    const [x1, y1, x2, y2] = (['x1', 'y1', 'x2', 'y2'] as const).map((k) => shaft[k].baseVal.value) as [number, number, number, number];
+    const along = (c.x - x1) / (x2 - x1);
+    const off = Math.abs(c.y - (y1 + along * (y2 - y1)));
+    return { animations, along, off, dots: document.querySelectorAll('.diagram-scroll > .packet').length };
+  });
+  expect(flight).not.toBeNull();
+  expect(flight!.dots).toBe(1);
+  expect(flight!.animations).toEqual([{ kind: 'Animation', props: ['transform', 'transform'] }]);
+  expect(flight!.along).toBeGreaterThan(0.05);
+  expect(flight!.along).toBeLessThan(0.98);
+  expect(flight!.off).toBeLessThan(3);
+  await page.waitForTimeout(900);
+  await expect(page.locator('.diagram-scroll > .packet')).toHaveCount(0);
+  // A step taken mid-flight lands the record at once: never two dots.
+  await forward.click();
+  await page.waitForTimeout(100);
+  await forward.click();
+  await expect(page.locator('.diagram-scroll > .packet')).toHaveCount(1);
+  // With reduced motion nothing flies.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.waitForTimeout(900);
+  await forward.click();
+  await page.waitForTimeout(50);
+  await expect(page.locator('.diagram-scroll > .packet')).toHaveCount(0);
+});

@@ -6,8 +6,9 @@
  * box (chain, key, trust anchors, CRLs) whose chain the next run's server presents.
  * Parsing and verification run in the Worker, never on the main thread.
  */
-import { useEffect, useMemo, useDeferredValue, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAppStore } from '../store';
+import { useShownRun } from '../store/after-paint';
 import { visibleCount, type AlertEvent, type CertCheckEvent, type CertReportEvent, type HandshakeEvent } from '../store/derive';
 import { rfcLink } from '../format';
 import { inspectPem, verifyInWorker } from '../engine-client';
@@ -687,10 +688,9 @@ function ClientPasteBox() {
 }
 
 export function CertificatesPanel() {
-  const run = useAppStore((s) => s.run);
   const mutual = useAppStore((s) => s.scenario.mutual);
-  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
-  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
+  // A frame behind the diagram: a step paints its arrow first (after-paint.ts).
+  const { run, cursor } = useShownRun();
   const count = visibleCount(run, cursor);
   const { reports, looseChecks, emptyChains, alerts } = useMemo(() => {
     const reports: CertReportEvent[] = [];

@@ -1,41 +1,64 @@
 /**
- * A step's new record travels: its shaft grows from the sender to the receiver with a dot
- * riding along, and its texts fade in once it is under way. Only the arrows of the step move;
- * the next draw cuts short whatever is still moving (a step taken mid-flight).
+ * A step's new record travels: its arrow is drawn whole at once and a dot rides along it from
+ * the sender to the receiver. Only the arrows of the step move; the next draw cuts short
+ * whatever is still moving (a step taken mid-flight).
+ *
+ * The dot is an HTML element over the diagram, moved by a Web Animation of its transform, which
+ * the compositor runs without the page's main thread. A dot drawn in the SVG and moved by d3
+ * (as before) needed a main-thread frame for every frame of the flight; while those frames ran,
+ * Chromium showed a step's click one or two frames late (bench:app's step → painted).
  */
-import { easeCubicOut, select, transition, type Selection } from 'd3';
+import { select, type Selection } from 'd3';
 import type { Arrow } from '../store/derive';
 import type { Ends } from './arrows';
 
-/** Puts an arrow's shaft at its end, with no dot and fully opaque texts. */
+/** An arrow's dot in flight. */
+const flying = new WeakMap<SVGGElement, Animation>();
+
+/** Puts an arrow's shaft at its end and takes away its dot, if it is still flying. */
 export function settle(g: SVGGElement, e: Ends): void {
-  const sel = select(g);
-  sel.select('line.shaft').interrupt('travel').attr('x2', e.x2).attr('y2', e.y2);
-  sel.selectAll('circle.packet').interrupt('travel').remove();
-  sel.selectAll<SVGTextElement, unknown>('text').interrupt().style('opacity', null);
+  select(g).select('line.shaft').attr('x2', e.x2).attr('y2', e.y2);
+  const flight = flying.get(g);
+  if (flight) {
+    flying.delete(g);
+    flight.finish();
+  }
 }
 
-/** Animates the entered arrows (their shafts `ends(d)`) over `durationMs`; calls `done(id)` when one has arrived. */
+/** The dot's radius (px), as the SVG dot had. */
+const R = 5;
+
+/**
+ * Draws the entered arrows (their shafts `ends(d)`) and sends a dot along each over `durationMs`;
+ * calls `done(id)` when one has arrived (or was settled on the way). The dots go in the element
+ * that scrolls the diagram, which the <svg> fills from its top left corner, so the SVG's
+ * coordinates are the dots' too.
+ */
 export function travel(groups: Selection<SVGGElement, Arrow, SVGGElement, unknown>, ends: (d: Arrow) => Ends, durationMs: number, done: (id: string) => void): void {
-  // A named transition (this also keeps d3-transition's selection methods in the bundle).
-  const t = transition('travel').duration(durationMs).ease(easeCubicOut);
-  groups.each(function (d) {
+  groups.each((d, i, nodes) => {
     const e = ends(d);
-    const g = select(this);
-    g.select('line.shaft')
-      .attr('x2', e.x1)
-      .attr('y2', e.y1)
-      .transition(t)
-      .attr('x2', e.x2)
-      .attr('y2', e.y2)
-      .on('end', () => done(d.id));
-    // A dot rides along the arrow: the record travelling from sender to receiver.
-    g.append('circle').attr('class', 'packet').attr('r', 5).attr('cx', e.x1).attr('cy', e.y1).transition(t).attr('cx', e.x2).attr('cy', e.y2).remove();
-    g.selectAll<SVGTextElement, unknown>('text')
-      .style('opacity', 0)
-      .transition()
-      .delay(durationMs * 0.4)
-      .duration(durationMs * 0.6)
-      .style('opacity', 1);
+    const g = nodes[i]!;
+    select(g).select('line.shaft').attr('x2', e.x2).attr('y2', e.y2);
+    const host = g.ownerSVGElement?.parentElement;
+    if (!host || typeof HTMLElement.prototype.animate !== 'function') {
+      done(d.id);
+      return;
+    }
+    const dot = document.createElement('div');
+    // The arrow's kind (protected, alert) colours its dot.
+    dot.className = ['packet', ...g.classList].filter((c) => c !== 'arrow').join(' ');
+    dot.setAttribute('aria-hidden', 'true');
+    host.append(dot);
+    const at = (x: number, y: number) => ({ transform: `translate(${x - R}px, ${y - R}px)` });
+    // easeCubicOut, as the d3 transition had.
+    const flight = dot.animate([at(e.x1, e.y1), at(e.x2, e.y2)], { duration: durationMs, easing: 'cubic-bezier(0.33, 1, 0.68, 1)', fill: 'forwards' });
+    flying.set(g, flight);
+    const land = () => {
+      dot.remove();
+      if (flying.get(g) === flight) flying.delete(g);
+      done(d.id);
+    };
+    flight.addEventListener('finish', land);
+    flight.addEventListener('cancel', land);
   });
 }

@@ -3,10 +3,11 @@
  * for a protected record, how it was sealed (key, nonce = write_iv XOR sequence, AAD, tag)
  * and the decrypted inner plaintext with its own tree.
  */
-import { useEffect, useLayoutEffect, useMemo, useDeferredValue, useRef, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
 import { equalBytes, paddedSequence } from '@tlslab/engine/hex';
 import { useAppStore } from '../store';
-import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent } from '../store/derive';
+import { useShownRun } from '../store/after-paint';
+import { negotiated, type Arrow, type HandshakeEvent, type ProtectedInfo, type RecordEvent, type RunView } from '../store/derive';
 import { hex, utf8Text } from '../format';
 import { HexView } from './HexView';
 import { FieldTree } from './FieldTree';
@@ -75,9 +76,8 @@ function NonceComputation({ p }: { p: ProtectedInfo }) {
   );
 }
 
-function ProtectedView({ arrow, p, messages }: { arrow: Arrow; p: ProtectedInfo; messages: MessageSpans[] }) {
+function ProtectedView({ run, arrow, p, messages }: { run: RunView; arrow: Arrow; p: ProtectedInfo; messages: MessageSpans[] }) {
   const spans = useMemo(() => plaintextSpans(arrow, messages) ?? [], [arrow, messages]);
-  const run = useAppStore((s) => s.run);
   const suite = useMemo(() => negotiated(run.events, run.events.length).client?.cipherSuite, [run]);
   const aead = aeadOf(suite);
   const keyTab = (name: string) => {
@@ -194,9 +194,8 @@ function useTopForEachRecord(root: RefObject<HTMLElement | null>, shownId: strin
 }
 
 export function Inspector() {
-  const run = useAppStore((s) => s.run);
-  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
-  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
+  // A frame behind the diagram: a step paints its arrow first (after-paint.ts).
+  const { run, cursor } = useShownRun();
   const selectedId = useAppStore((s) => s.selectedRecordId);
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;
@@ -298,7 +297,7 @@ export function Inspector() {
           </pre>
         </section>
       )}
-      {r.protected && <ProtectedView arrow={arrow} p={r.protected} messages={handshakes} />}
+      {r.protected && <ProtectedView run={run} arrow={arrow} p={r.protected} messages={handshakes} />}
       <section className="card">
         <h3>On the wire{r.protected ? ' (what an eavesdropper sees)' : ''}</h3>
         <div className="hex-and-tree">

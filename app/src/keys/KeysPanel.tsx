@@ -8,9 +8,10 @@
  * value appears only once the step that derives it has played. Each secret links to the
  * records it protects.
  */
-import { useMemo, useDeferredValue } from 'react';
+import { useMemo } from 'react';
 import { SECRET_STAGES, type SecretStage } from '@tlslab/engine/events';
 import { useAppStore } from '../store';
+import { useShownRun } from '../store/after-paint';
 import { visibleCount, type Arrow, type SecretEvent } from '../store/derive';
 import { hex, rfcLink } from '../format';
 import { ExportRun } from './Export';
@@ -162,9 +163,8 @@ function stepOf(stepEnds: number[], index: number): number {
 }
 
 export function KeysPanel() {
-  const run = useAppStore((s) => s.run);
-  // Deferred: the diagram moves at once; this heavier panel follows a moment later.
-  const cursor = useDeferredValue(useAppStore((s) => s.cursor));
+  // A frame behind the diagram: a step paints its arrow first (after-paint.ts).
+  const { run, cursor } = useShownRun();
   const count = visibleCount(run, cursor);
 
   const stages = useMemo(() => {

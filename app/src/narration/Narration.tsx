@@ -1,15 +1,13 @@
 /** The narration card: what the current step did and why, with the RFC section to read. */
 import { useMemo } from 'react';
-import { useAppStore } from '../store';
+import { useShownRun } from '../store/after-paint';
 import { visibleCount } from '../store/derive';
 import { rfcLink } from '../format';
 import { narrate } from './narrate';
 
 export function Narration() {
-  const run = useAppStore((s) => s.run);
-  const cursor = useAppStore((s) => s.cursor);
-  const status = useAppStore((s) => s.status);
-  const summary = useAppStore((s) => s.summary);
+  // A frame behind the diagram (after-paint.ts).
+  const { run, cursor, status, summary } = useShownRun();
   const count = visibleCount(run, cursor);
   const { parts, outcome } = useMemo(() => narrate(run, cursor, status, summary), [run, cursor, status, summary]);
 

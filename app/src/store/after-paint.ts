@@ -1,0 +1,69 @@
+/**
+ * The run on show as the text panels see it: the store's run and cursor (with the run's status
+ * and summary), taken together a frame after they change.
+ *
+ * A step's click paints what the step is about first: the diagram's new arrow and the step
+ * counter. The narration, the inspector, the keys and the certificates, whose rendering and
+ * layout cost several times the diagram's, follow once that frame has been drawn. Rendered in
+ * the click's own frame (or in a React transition, which runs right after the click, while the
+ * frame is still being rastered on this machine's other core), they made it one frame late.
+ *
+ * The four values always come from one store state, so a panel never shows one run's text at
+ * another run's cursor.
+ */
+import { useEffect, useState } from 'react';
+import { useAppStore, type AppState } from './index';
+
+export interface ShownRun {
+  run: AppState['run'];
+  cursor: number;
+  status: AppState['status'];
+  summary: AppState['summary'];
+}
+
+function pick(s: AppState): ShownRun {
+  return { run: s.run, cursor: s.cursor, status: s.status, summary: s.summary };
+}
+
+function same(a: ShownRun, b: ShownRun): boolean {
+  return a.run === b.run && a.cursor === b.cursor && a.status === b.status && a.summary === b.summary;
+}
+
+/** The run and cursor on show, one frame behind the store (see the file's comment). */
+export function useShownRun(): ShownRun {
+  const [shown, setShown] = useState(() => pick(useAppStore.getState()));
+  useEffect(() => {
+    let frame = 0;
+    let timer = 0;
+    let fallback = 0;
+    const update = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      clearTimeout(fallback);
+      frame = timer = fallback = 0;
+      setShown((old) => {
+        const next = pick(useAppStore.getState());
+        return same(old, next) ? old : next;
+      });
+    };
+    // What changed between this component's first render and now.
+    update();
+    const unsubscribe = useAppStore.subscribe((s, prev) => {
+      if (frame || timer || fallback || same(pick(s), pick(prev))) return;
+      // After the frame that shows the change: its rAF, then a task once that frame's work is
+      // done. A page that draws no frames (a hidden tab) catches up by the fallback.
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        timer = window.setTimeout(update, 0);
+      });
+      fallback = window.setTimeout(update, 250);
+    });
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      clearTimeout(fallback);
+    };
+  }, []);
+  return shown;
+}
