@@ -35,6 +35,14 @@ export async function stepCount(page: Page): Promise<{ cursor: number; total: nu
   return { cursor: Number(m[1]), total: Number(m[2]) };
 }
 
+/** The narration's text once it tells the step the counter shows (it follows the diagram by a frame or two). */
+export async function narrationText(page: Page): Promise<string> {
+  const { cursor } = await stepCount(page);
+  const narration = page.getByTestId('narration');
+  await expect(narration).toHaveAttribute('data-step', String(cursor));
+  return (await narration.textContent()) ?? '';
+}
+
 export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: false });

@@ -4,7 +4,7 @@
  * branches, a record's write key, the master secret, the Bleichenbacher case.
  */
 import { expect, test } from '@playwright/test';
-import { arrowNames, shot, waitForRun } from './helpers';
+import { arrowNames, narrationText, shot, waitForRun } from './helpers';
 
 test('0-RTT: the server answers in its first flight, and the diagram shows it arrives at 1 RTT', async ({ page }, info) => {
   await page.goto('/?seed=lesson&resume=1&early=1');
@@ -127,7 +127,7 @@ test('mutual TLS: the switch follows the no-client-certificate fault; resumed ru
   let found = false;
   for (let i = 0; i < 4 && !found; i++) {
     await page.getByRole('button', { name: 'Step forward' }).click();
-    found = ((await page.getByTestId('narration').textContent()) ?? '').includes('No client certificate in a resumed handshake');
+    found = (await narrationText(page)).includes('No client certificate in a resumed handshake');
   }
   expect(found).toBe(true);
   await expect(page.getByTestId('narration')).toContainText('RFC 8446 §4.3.2');
@@ -161,7 +161,7 @@ test('TLS 1.2: the narration says which master secret; EMS off shows the classic
     await page.keyboard.press('Home');
     for (let i = 0; i < 12; i++) {
       await page.getByRole('button', { name: 'Step forward' }).click();
-      if (((await page.getByTestId('narration').textContent()) ?? '').includes(text)) return true;
+      if ((await narrationText(page)).includes(text)) return true;
     }
     return false;
   };

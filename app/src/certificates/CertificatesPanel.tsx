@@ -322,15 +322,23 @@ async function fetchSample(id: string, trusted: boolean, rootId = 'sample-root',
 
 /** Loads the sample certificates in the background, so they are at hand even offline. */
 export function prefetchSamples(): void {
-  for (const s of [...SAMPLES, ...CLIENT_SAMPLES]) {
-    void fetchText(`samples/${s.id}.pem`).catch(() => undefined);
-    void fetchText(`samples/${s.id}.key`).catch(() => undefined);
-  }
-  for (const s of SAMPLES) {
-    if (s.root) void fetchText(`samples/${s.root}.pem`).catch(() => undefined);
-    if (s.crl) void fetchText(`samples/${s.crl}.crl`).catch(() => undefined);
-  }
-  void fetchText('samples/sample-root.pem').catch(() => undefined);
+  const paths = [
+    ...[...SAMPLES, ...CLIENT_SAMPLES].flatMap((s) => [`samples/${s.id}.pem`, `samples/${s.id}.key`]),
+    ...SAMPLES.flatMap((s) => [...(s.root ? [`samples/${s.root}.pem`] : []), ...(s.crl ? [`samples/${s.crl}.crl`] : [])]),
+    'samples/sample-root.pem',
+  ];
+  // One at a time, each when the page is idle: started all at once they were a 6 ms task (and
+  // two dozen responses) landing in the middle of whatever the person was stepping through.
+  const idle = window.requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 50));
+  const next = () => {
+    const path = paths.shift();
+    if (path)
+      void fetchText(path).then(
+        () => idle(next),
+        () => idle(next),
+      );
+  };
+  idle(next);
 }
 
 let mozillaRoots: Promise<string> | null = null;

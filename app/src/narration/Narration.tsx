@@ -20,7 +20,7 @@ export function Narration() {
   const timings = stepEvents.filter((e) => e.type === 'timing');
 
   return (
-    <section className="narration" aria-live="polite" aria-label="Narration" data-testid="narration">
+    <section className="narration" aria-live="polite" aria-label="Narration" data-testid="narration" data-step={cursor}>
       {parts.map((p, i) => {
         const link = rfcLink(p.rfc);
         const body = (

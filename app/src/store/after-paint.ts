@@ -4,9 +4,10 @@
  *
  * A step's click paints what the step is about first: the diagram's new arrow and the step
  * counter. The narration, the inspector, the keys and the certificates, whose rendering and
- * layout cost several times the diagram's, follow once that frame has been drawn. Rendered in
- * the click's own frame (or in a React transition, which runs right after the click, while the
- * frame is still being rastered on this machine's other core), they made it one frame late.
+ * layout cost several times the diagram's, follow once that frame has been drawn (a frame or
+ * two later, 17–33 ms at 60 Hz). Rendered in the click's own frame, or in a React transition
+ * (which runs right after the click, while its frame is still being rastered on a two-core
+ * machine's other core), they made the click's frame late: bench:app's step → painted.
  *
  * The four values always come from one store state, so a panel never shows one run's text at
  * another run's cursor.
@@ -50,11 +51,15 @@ export function useShownRun(): ShownRun {
     update();
     const unsubscribe = useAppStore.subscribe((s, prev) => {
       if (frame || timer || fallback || same(pick(s), pick(prev))) return;
-      // After the frame that shows the change: its rAF, then a task once that frame's work is
-      // done. A page that draws no frames (a hidden tab) catches up by the fallback.
+      // After the frame that shows the change has been drawn: the next frame's rAF, then a task
+      // once that frame's main-thread work is done. (One rAF is too soon: it is the click's own
+      // frame, still being rastered on the other core.) A page that draws no frames (a hidden
+      // tab) catches up by the fallback.
       frame = requestAnimationFrame(() => {
-        frame = 0;
-        timer = window.setTimeout(update, 0);
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          timer = window.setTimeout(update, 0);
+        });
       });
       fallback = window.setTimeout(update, 250);
     });
