@@ -195,8 +195,7 @@ function useTopForEachRecord(root: RefObject<HTMLElement | null>, shownId: strin
 
 export function Inspector() {
   // A frame behind the diagram: a step paints its arrow first (after-paint.ts).
-  const { run, cursor } = useShownRun();
-  const selectedId = useAppStore((s) => s.selectedRecordId);
+  const { run, cursor, selectedRecordId: selectedId } = useShownRun();
   const visible = useMemo(() => run.arrows.filter((a) => a.step <= cursor), [run, cursor]);
   const pinned = selectedId ? run.arrows.find((a) => a.id === selectedId) : undefined;
   const arrow = pinned ?? visible[visible.length - 1];

@@ -1,6 +1,6 @@
 /**
  * The run on show as the text panels see it: the store's run and cursor (with the run's status
- * and summary), taken together a frame after they change.
+ * and summary, and the selected record), taken together a frame after they change.
  *
  * A step's click paints what the step is about first: the diagram's new arrow and the step
  * counter. The narration, the inspector, the keys and the certificates, whose rendering and
@@ -9,8 +9,8 @@
  * (which runs right after the click, while its frame is still being rastered on a two-core
  * machine's other core), they made the click's frame late: bench:app's step → painted.
  *
- * The four values always come from one store state, so a panel never shows one run's text at
- * another run's cursor.
+ * The values always come from one store state, so a panel never shows one run's text at another
+ * run's cursor, or another run's record under a selection made with the new run.
  */
 import { useEffect, useState } from 'react';
 import { useAppStore, type AppState } from './index';
@@ -20,17 +20,18 @@ export interface ShownRun {
   cursor: number;
   status: AppState['status'];
   summary: AppState['summary'];
+  selectedRecordId: AppState['selectedRecordId'];
 }
 
 function pick(s: AppState): ShownRun {
-  return { run: s.run, cursor: s.cursor, status: s.status, summary: s.summary };
+  return { run: s.run, cursor: s.cursor, status: s.status, summary: s.summary, selectedRecordId: s.selectedRecordId };
 }
 
 function same(a: ShownRun, b: ShownRun): boolean {
-  return a.run === b.run && a.cursor === b.cursor && a.status === b.status && a.summary === b.summary;
+  return a.run === b.run && a.cursor === b.cursor && a.status === b.status && a.summary === b.summary && a.selectedRecordId === b.selectedRecordId;
 }
 
-/** The run and cursor on show, one frame behind the store (see the file's comment). */
+/** The run, cursor and selection on show, a frame or two behind the store (see the file's comment). */
 export function useShownRun(): ShownRun {
   const [shown, setShown] = useState(() => pick(useAppStore.getState()));
   useEffect(() => {
