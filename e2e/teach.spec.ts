@@ -179,6 +179,28 @@ test('presentation mode: full-width diagram, labels ≥ 24 px at 1920×1080, kep
   await expect(page.locator('#details')).toBeVisible();
 });
 
+test('stepping does not move the diagram: the narration and the summary line keep their height through a run', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  for (const q of ['v=1.2', 'v=1.3&mutual=1&hrr=1']) {
+    await page.goto(`/?seed=steady&${q}`);
+    await waitForRun(page);
+    await page.keyboard.press('Home');
+    const { total } = await stepCount(page);
+    const tops = new Set<number>();
+    const rtt = page.getByTestId('rtt');
+    for (let step = 1; step <= total; step++) {
+      if (step > 1) await page.keyboard.press('ArrowRight');
+      await expect(page.getByTestId('narration')).toHaveAttribute('data-step', String(step - 1));
+      tops.add(await page.locator('.diagram-scroll').evaluate((el) => Math.round(el.getBoundingClientRect().top)));
+      // The line's room for the run's last badges is not a badge on screen: the round trips are
+      // counted once the handshake is complete, not before.
+      if (step === 1) await expect(rtt).toHaveCount(0);
+    }
+    await expect(rtt).toHaveCount(1);
+    expect([...tops], q).toHaveLength(1);
+  }
+});
+
 test('a 390 px phone: stacked (diagram, narration, details), no sideways scroll; 4K works too', async ({ page }, info) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/?seed=teach-phone&v=1.3');

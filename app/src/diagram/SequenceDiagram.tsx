@@ -11,7 +11,7 @@ import { realPeerOf } from '../narration/narrate';
 import { timeline } from '../timing/model';
 import { ExportButtons } from './ExportButtons';
 import { TimeAxisControl } from './TimeAxisControl';
-import { summaryBadges } from './badges';
+import { summaryBadges, type Badge } from './badges';
 import { diagramHeight, drawDiagram, drawHeader, HEADER, prewarmLabels } from './draw';
 
 function prefersReducedMotion(): boolean {
@@ -135,28 +135,43 @@ export function SequenceDiagram() {
   }, [run, cursor, visible, width, states, selectedId, speed, largeType, certChecks, captureTimes, time]);
 
   const { badges } = useMemo(() => summaryBadges(run, cursor), [run, cursor]);
+  // The whole run's badges (and a space as wide as the tools), laid out unseen under the
+  // current ones, so the line keeps the height it will need by the end of the run and the
+  // diagram below it does not move when a step adds a badge that wraps.
+  const { badges: finalBadges } = useMemo(() => summaryBadges(run, run.stepEnds.length), [run]);
   return (
     <div className="diagram">
-      <div className="diagram-summary" data-testid="diagram-summary">
-        {badges.map((b, i) =>
-          b.kind === 'version' ? (
-            <strong key={i}>{b.text}</strong>
-          ) : (
-            <span key={i} className={b.kind === 'detail' ? undefined : b.kind} data-testid={b.kind === 'detail' ? undefined : b.kind}>
-              {b.text}
-            </span>
-          ),
-        )}
-        {status === 'done' && run.arrows.length === 0 && <span>No records were sent.</span>}
-        <span className="diagram-tools">
-          <TimeAxisControl unavailable={unavailable} />
-          <ExportButtons />
-        </span>
+      <div className="diagram-summary">
+        <div className="badges reserve" aria-hidden="true">
+          <Badges badges={finalBadges} unseen />
+          <span className="diagram-tools" />
+        </div>
+        <div className="badges" data-testid="diagram-summary">
+          <Badges badges={badges} />
+          {status === 'done' && run.arrows.length === 0 && <span>No records were sent.</span>}
+          <span className="diagram-tools">
+            <TimeAxisControl unavailable={unavailable} />
+            <ExportButtons />
+          </span>
+        </div>
       </div>
       <svg ref={headRef} className="seq seq-head" height={HEADER} aria-label="Each side's current state" />
       <div className="diagram-scroll" ref={wrapRef}>
         <svg ref={svgRef} className="seq" role="group" aria-label="Sequence diagram: records between client and server" height={diagramHeight(run.arrows.length)} />
       </div>
     </div>
+  );
+}
+
+/** The summary's badges; `unseen` (the reserve) without the test ids, which name what is shown. */
+function Badges({ badges, unseen = false }: { badges: Badge[]; unseen?: boolean }) {
+  return badges.map((b, i) =>
+    b.kind === 'version' ? (
+      <strong key={i}>{b.text}</strong>
+    ) : (
+      <span key={i} className={b.kind === 'detail' ? undefined : b.kind} data-testid={b.kind === 'detail' || unseen ? undefined : b.kind}>
+        {b.text}
+      </span>
+    ),
   );
 }
