@@ -41,6 +41,11 @@ export function startWorkerEarly(): void {
     ev.preventDefault();
     earlyFailed = true;
   });
+  // The Worker says it is ready as soon as it has loaded, which on a fast load is before the
+  // bridge (in the app chunk) listens: a message nobody listens to is gone, so it is marked here.
+  early.addEventListener('message', (ev: MessageEvent<{ type?: string; at?: number }>) => {
+    if (ev.data?.type === 'ready' && typeof ev.data.at === 'number') markLoad('tlslab:worker-ready', ev.data.at - performance.timeOrigin);
+  });
 }
 
 /** The Worker started early, once; null when there is none or it failed to start. */
