@@ -130,11 +130,23 @@ try {
   // From the click's timestamp to the end of its handler (React's render and the diagram's update
   // run inside it), for the clicks Event Timing reports: the app's own share of a step.
   const handled = [];
-  const stepPass = async () => {
+  // As clicked, the passes click every ~280 ms, while the previous record is still travelling
+  // (550 ms): the text panels wait for a record to land (after-paint.ts), so they catch up only
+  // once the clicks pause. `reading` waits before each click until they have caught up (the
+  // narration shows the step the counter shows) and 300 ms more, as a person reading each step
+  // does: the passes then also carry the panels' update and what it costs the next click.
+  const stepPass = async ({ reading = false } = {}) => {
     const out = [];
     await page.keyboard.press('Home');
     await page.waitForTimeout(300);
     while (await forward.isEnabled()) {
+      if (reading) {
+        await page.waitForFunction(() => {
+          const n = /Step (\d+)/.exec(document.querySelector('[data-testid="step-count"]')?.textContent ?? '')?.[1];
+          return document.querySelector('[data-testid="narration"]')?.getAttribute('data-step') === n;
+        });
+        await page.waitForTimeout(300);
+      }
       const before = await page.evaluate(() => window.__clicks.length);
       await forward.click();
       await page.waitForTimeout(250);
@@ -155,6 +167,7 @@ try {
   await forward.hover();
   const coldSteps = await stepPass();
   const steps = await stepPass();
+  const readSteps = await stepPass({ reading: true });
   // The same pass without the travel animation (prefers-reduced-motion): each click above lands
   // while the previous record is still travelling (550 ms), and a page that is animating
   // presents a click's frame a frame later. This pass shows what the animation costs.
@@ -279,7 +292,8 @@ try {
 
   const sorted = [...steps].sort((a, b) => a - b);
   const coldSorted = [...coldSteps].sort((a, b) => a - b);
-  if (process.env.BENCH_VERBOSE) console.log('per step (ms): first pass', coldSteps.join(' '), '| second pass', steps.join(' '));
+  if (process.env.BENCH_VERBOSE) console.log('per step (ms): first pass', coldSteps.join(' '), '| second pass', steps.join(' '), '| reading pace', readSteps.join(' '));
+  const allSteps = [...coldSteps, ...steps, ...readSteps];
   const median = (a) => a[Math.floor(a.length / 2)] ?? NaN;
   const maxTask = longTasks.reduce((m, t) => Math.max(m, t.ms), 0);
   const lines = [
@@ -320,10 +334,16 @@ try {
       (sorted[sorted.length - 1] ?? 0) <= 50,
     ],
     [
-      'step click → painted frame, p95 of both passes',
-      `${p95([...coldSteps, ...steps]).toFixed(0)} ms over ${coldSteps.length + steps.length} steps (floor: the next frame, 16.7 ms at 60 Hz; Event Timing rounds to 8 ms)`,
+      'step click → painted frame, reading pace',
+      `median ${median([...readSteps].sort((a, b) => a - b)).toFixed(0)} ms, worst ${Math.max(...readSteps).toFixed(0)} ms over ${readSteps.length} steps (each click after the panels caught up, +300 ms)`,
+      '≤ 50 ms',
+      Math.max(...readSteps) <= 50,
+    ],
+    [
+      'step click → painted frame, p95 of the three passes',
+      `${p95(allSteps).toFixed(0)} ms over ${allSteps.length} steps (floor: the next frame, 16.7 ms at 60 Hz; Event Timing rounds to 8 ms)`,
       '≤ 16 ms p95 (issue 12)',
-      p95([...coldSteps, ...steps]) <= 16,
+      p95(allSteps) <= 16,
     ],
     [
       'step click → painted frame, reduced motion',
@@ -365,8 +385,8 @@ try {
   );
   for (const [what, value, budget, ok] of lines) console.log(`${ok ? 'ok  ' : 'OVER'} ${what.padEnd(46)} ${value}${budget ? `  [budget ${budget}]` : ''}`);
   console.log(`ratio new-handshake rsa/ecdsa-floor ${(p95(newHandshakes.rsa) / p95(newHandshakes.ecdsa)).toFixed(2)}`);
-  console.log(`ratio step-p95/click-floor-p95 ${(p95([...coldSteps, ...steps]) / p95(floorSteps)).toFixed(2)}`);
-  console.log(`ratio step-p95/travelling-click-floor-p95 ${(p95([...coldSteps, ...steps]) / p95(travelFloorSteps)).toFixed(2)}`);
+  console.log(`ratio step-p95/click-floor-p95 ${(p95(allSteps) / p95(floorSteps)).toFixed(2)}`);
+  console.log(`ratio step-p95/travelling-click-floor-p95 ${(p95(allSteps) / p95(travelFloorSteps)).toFixed(2)}`);
   console.log(`ratio reduced-motion-step-p95/click-floor-p95 ${(p95(stillSteps) / p95(floorSteps)).toFixed(2)}`);
 } finally {
   await browser.close();

@@ -110,3 +110,33 @@ test('a step sends a dot along its arrow, moved by the compositor; it is gone on
   await page.waitForTimeout(50);
   await expect(page.locator('.diagram-scroll > .packet')).toHaveCount(0);
 });
+
+test('the text panels follow a step when its record has landed, and catch up after quick steps', async ({ page }) => {
+  await page.goto('/?seed=e2e-landing&v=1.3');
+  await waitForRun(page);
+  await page.keyboard.press('Home');
+  const narration = page.getByTestId('narration');
+  const counter = async () => Number(/Step (\d+)/.exec((await page.getByTestId('step-count').textContent()) ?? '')?.[1]);
+  const start = await counter();
+  await expect(narration).toHaveAttribute('data-step', String(start));
+  // One step: while its dot rides the arrow, the narration still tells the step before; once it
+  // has landed, the narration tells the new step.
+  const during = await page.evaluate(async () => {
+    (document.querySelector('button[aria-label="Step forward"]') as HTMLButtonElement).click();
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    await frame();
+    await frame();
+    await new Promise((r) => setTimeout(r, 150));
+    return { flying: document.querySelectorAll('.diagram-scroll > .packet').length, step: document.querySelector('[data-testid="narration"]')?.getAttribute('data-step') };
+  });
+  expect(during).toEqual({ flying: 1, step: String(start) });
+  await expect(page.locator('.diagram-scroll > .packet')).toHaveCount(0);
+  await expect(narration).toHaveAttribute('data-step', String(start + 1));
+  // Quick steps, each cutting the last one's flight short: the panels catch up with the last.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  expect(await counter()).toBe(start + 5);
+  await expect(narration).toHaveAttribute('data-step', String(start + 5), { timeout: 3000 });
+  // Back steps send nothing on its way: the panels follow at once.
+  await page.keyboard.press('ArrowLeft');
+  await expect(narration).toHaveAttribute('data-step', String(start + 4), { timeout: 500 });
+});

@@ -11,6 +11,7 @@
 import { select, type Selection } from 'd3';
 import type { Arrow } from '../store/derive';
 import type { Ends } from './arrows';
+import { takeOff } from '../store/in-flight';
 
 /** An arrow's dot in flight. */
 const flying = new WeakMap<SVGGElement, Animation>();
@@ -53,7 +54,12 @@ export function travel(groups: Selection<SVGGElement, Arrow, SVGGElement, unknow
     // easeCubicOut, as the d3 transition had.
     const flight = dot.animate([at(e.x1, e.y1), at(e.x2, e.y2)], { duration: durationMs, easing: 'cubic-bezier(0.33, 1, 0.68, 1)', fill: 'forwards' });
     flying.set(g, flight);
+    const landed = takeOff();
+    // Landed by its finish (or cancel) event; the timer only in case neither ever comes.
+    const guard = window.setTimeout(() => land(), durationMs + 1000);
     const land = () => {
+      clearTimeout(guard);
+      landed();
       dot.remove();
       if (flying.get(g) === flight) flying.delete(g);
       done(d.id);
